@@ -1,0 +1,119 @@
+//! Key phrases: runs of one to three adjacent content words, scored by how
+//! often their words occur and how early, with the most common spelling kept.
+
+use rustc_hash::FxHashMap;
+
+use crate::analyze::Doc;
+use crate::lang::Lang;
+
+/// Longest key phrase, in words.
+const MAX_WORDS: usize = 3;
+
+struct Candidate {
+    stems: Vec<u32>,
+    count: usize,
+    first_sentence: usize,
+    spellings: FxHashMap<String, usize>,
+}
+
+/// The top `k` key phrases of the article, best first.
+pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<String> {
+    if k == 0 || doc.tokens.is_empty() {
+        return Vec::new();
+    }
+    let n_sent = doc.sentences.len().max(1);
+    // Weight of each stem: occurrences, doubled in the opening fifth.
+    let mut stem_weight = vec![0f64; doc.stems];
+    for (si, range) in doc.sentences.iter().enumerate() {
+        let early = si * 5 < n_sent || si < 3;
+        for t in &doc.tokens[range.clone()] {
+            if !t.stop && !is_number(&text[t.start as usize..t.end as usize]) {
+                stem_weight[t.stem as usize] += if early { 2.0 } else { 1.0 };
+            }
+        }
+    }
+    let joiner = if lang.is_cjk() { "" } else { " " };
+    let mut candidates: FxHashMap<Vec<u32>, Candidate> = FxHashMap::default();
+    for (si, range) in doc.sentences.iter().enumerate() {
+        let toks = &doc.tokens[range.clone()];
+        let mut run_start = 0usize;
+        for end in 0..=toks.len() {
+            let breaks = end == toks.len()
+                || toks[end].stop
+                || is_number(&text[toks[end].start as usize..toks[end].end as usize])
+                || (end > run_start && !adjacent(text, toks[end - 1].end as usize, toks[end].start as usize));
+            if !breaks {
+                continue;
+            }
+            // Every sub-run of the run [run_start, end) up to MAX_WORDS long.
+            for a in run_start..end {
+                for b in a + 1..=(a + MAX_WORDS).min(end) {
+                    let stems: Vec<u32> = toks[a..b].iter().map(|t| t.stem).collect();
+                    let spelling = if lang.is_cjk() {
+                        text[toks[a].start as usize..toks[b - 1].end as usize].to_string()
+                    } else {
+                        toks[a..b]
+                            .iter()
+                            .map(|t| &text[t.start as usize..t.end as usize])
+                            .collect::<Vec<_>>()
+                            .join(joiner)
+                    };
+                    if spelling.chars().count() < 2 {
+                        continue;
+                    }
+                    let c = candidates.entry(stems.clone()).or_insert_with(|| Candidate {
+                        stems,
+                        count: 0,
+                        first_sentence: si,
+                        spellings: FxHashMap::default(),
+                    });
+                    c.count += 1;
+                    *c.spellings.entry(spelling).or_insert(0) += 1;
+                }
+            }
+            run_start = end + 1;
+        }
+    }
+    let mut scored: Vec<(f64, &Candidate)> = candidates
+        .values()
+        .filter(|c| c.count >= 2 || c.stems.len() == 1)
+        .map(|c| {
+            let mean: f64 = c.stems.iter().map(|&s| stem_weight[s as usize]).sum::<f64>() / c.stems.len() as f64;
+            let position = 1.0 + 1.0 / (1.0 + c.first_sentence as f64);
+            let length = (c.stems.len() as f64).sqrt();
+            (mean * (c.count as f64).sqrt() * position * length, c)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.stems.cmp(&b.1.stems)));
+    let mut chosen: Vec<&Candidate> = Vec::new();
+    for (_, c) in scored {
+        if chosen.len() >= k {
+            break;
+        }
+        // Skip phrases whose words a chosen phrase already covers, and
+        // single words of a chosen longer phrase.
+        let covered = chosen
+            .iter()
+            .any(|d| c.stems.iter().all(|s| d.stems.contains(s)) || d.stems.iter().all(|s| c.stems.contains(s)));
+        if !covered {
+            chosen.push(c);
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|c| {
+            let mut spellings: Vec<(&String, &usize)> = c.spellings.iter().collect();
+            // Most frequent spelling; among equals prefer the one with capitals.
+            spellings.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            spellings[0].0.clone()
+        })
+        .collect()
+}
+
+fn is_number(word: &str) -> bool {
+    word.chars().all(|c| c.is_numeric() || c == '.' || c == ',')
+}
+
+fn adjacent(text: &str, end: usize, start: usize) -> bool {
+    text.get(end..start).is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '-'))
+}

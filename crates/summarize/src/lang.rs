@@ -1,0 +1,306 @@
+//! Languages the summarizer knows, and detecting them from text.
+//!
+//! Detection is our own and cheap: the script decides between Latin, Cyrillic
+//! and Han text, and within a script the language whose most frequent function
+//! words occur most often in the opening of the text wins. News text is full of
+//! function words, so a few hundred words are plenty.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A language of the text being summarized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Lang {
+    /// English.
+    English,
+    /// French.
+    French,
+    /// German.
+    German,
+    /// Spanish.
+    Spanish,
+    /// Italian.
+    Italian,
+    /// Portuguese.
+    Portuguese,
+    /// Dutch.
+    Dutch,
+    /// Russian.
+    Russian,
+    /// Ukrainian.
+    Ukrainian,
+    /// Chinese (simplified or traditional).
+    Chinese,
+    /// Any other language: no stemming and no stop words, word boundaries only.
+    Other,
+}
+
+/// The error of parsing a language code that is not known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownLang(pub String);
+
+impl fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown language {:?}: expected one of en, fr, de, es, it, pt, nl, ru, uk, zh", self.0)
+    }
+}
+
+impl std::error::Error for UnknownLang {}
+
+impl Lang {
+    /// Every language with its own analysis, in a fixed order.
+    pub const ALL: [Lang; 10] = [
+        Lang::English,
+        Lang::French,
+        Lang::German,
+        Lang::Spanish,
+        Lang::Italian,
+        Lang::Portuguese,
+        Lang::Dutch,
+        Lang::Russian,
+        Lang::Ukrainian,
+        Lang::Chinese,
+    ];
+
+    /// The ISO 639-1 code (`"en"`, `"uk"`, …), or `"und"` for [`Lang::Other`].
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::English => "en",
+            Lang::French => "fr",
+            Lang::German => "de",
+            Lang::Spanish => "es",
+            Lang::Italian => "it",
+            Lang::Portuguese => "pt",
+            Lang::Dutch => "nl",
+            Lang::Russian => "ru",
+            Lang::Ukrainian => "uk",
+            Lang::Chinese => "zh",
+            Lang::Other => "und",
+        }
+    }
+
+    /// The language of an ISO 639-1 or 639-3 code or an English name, case-insensitive.
+    /// Region subtags are ignored (`"en-GB"`, `"zh_Hans"`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let lower = code.trim().to_ascii_lowercase();
+        let base = lower.split(['-', '_']).next().unwrap_or("");
+        Some(match base {
+            "en" | "eng" | "english" => Lang::English,
+            "fr" | "fra" | "fre" | "french" => Lang::French,
+            "de" | "deu" | "ger" | "german" => Lang::German,
+            "es" | "spa" | "spanish" => Lang::Spanish,
+            "it" | "ita" | "italian" => Lang::Italian,
+            "pt" | "por" | "portuguese" => Lang::Portuguese,
+            "nl" | "nld" | "dut" | "dutch" => Lang::Dutch,
+            "ru" | "rus" | "russian" => Lang::Russian,
+            "uk" | "ukr" | "ukrainian" => Lang::Ukrainian,
+            "zh" | "zho" | "chi" | "cmn" | "chinese" => Lang::Chinese,
+            "und" | "other" => Lang::Other,
+            _ => return None,
+        })
+    }
+
+    /// Whether words are written without spaces between them (Chinese).
+    pub fn is_cjk(self) -> bool {
+        self == Lang::Chinese
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Lang::from_code(s).ok_or_else(|| UnknownLang(s.to_string()))
+    }
+}
+
+/// Whether `c` is a Han ideograph or CJK punctuation/kana.
+pub(crate) fn is_cjk_char(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// How many bytes of the text detection looks at.
+const SAMPLE_BYTES: usize = 4096;
+
+/// Function words that mark a Latin-script language. Short and distinctive:
+/// a word shared by two languages counts for both, which is fine.
+const LATIN_MARKERS: [(Lang, &[&str]); 7] = [
+    (
+        Lang::English,
+        &[
+            "the", "and", "of", "to", "in", "is", "that", "was", "for", "with", "he", "she", "it", "on", "as", "have",
+            "has", "by", "from", "are", "his", "her", "said", "this", "which", "were", "been", "they", "will", "would",
+        ],
+    ),
+    (
+        Lang::French,
+        &[
+            "le", "la", "les", "des", "du", "et", "est", "une", "un", "dans", "pour", "que", "qui", "sur", "au", "aux",
+            "avec", "ce", "cette", "il", "elle", "sont", "par", "pas", "ont", "été", "mais", "leur", "plus", "selon",
+        ],
+    ),
+    (
+        Lang::German,
+        &[
+            "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "den", "dem", "mit", "sich", "auf", "für",
+            "auch", "von", "zu", "im", "wird", "wurde", "sie", "es", "des", "bei", "nach", "aus", "sind", "hat",
+            "noch", "wie",
+        ],
+    ),
+    (
+        Lang::Spanish,
+        &[
+            "el", "la", "los", "las", "de", "del", "y", "que", "en", "un", "una", "por", "con", "para", "es", "se",
+            "su", "al", "lo", "como", "más", "pero", "sus", "fue", "ha", "este", "esta", "según", "también", "sobre",
+        ],
+    ),
+    (
+        Lang::Italian,
+        &[
+            "il", "di", "che", "la", "e", "per", "un", "una", "della", "del", "non", "sono", "con", "gli", "le", "è",
+            "nel", "alla", "anche", "dei", "delle", "ha", "più", "questo", "come", "stato", "nella", "essere", "ma",
+            "loro",
+        ],
+    ),
+    (
+        Lang::Portuguese,
+        &[
+            "o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "que", "em", "um", "uma", "para", "com", "não",
+            "no", "na", "por", "mais", "se", "foi", "ao", "como", "seu", "sua", "também", "são", "pelo",
+        ],
+    ),
+    (
+        Lang::Dutch,
+        &[
+            "de", "het", "een", "en", "van", "is", "dat", "niet", "op", "te", "zijn", "voor", "met", "ook", "er",
+            "maar", "om", "aan", "bij", "door", "wordt", "werd", "naar", "nog", "deze", "dit", "hij", "ze", "zij",
+            "uit",
+        ],
+    ),
+];
+
+/// Letters only Ukrainian uses among Cyrillic languages.
+const UKRAINIAN_LETTERS: [char; 8] = ['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ'];
+/// Letters only Russian uses among the two.
+const RUSSIAN_LETTERS: [char; 8] = ['ы', 'э', 'ъ', 'ё', 'Ы', 'Э', 'Ъ', 'Ё'];
+
+/// Detects the language of `text`. Returns [`Lang::Other`] for text whose
+/// script or function words match none of the known languages, and for text
+/// too short to tell (English is then assumed for Latin script).
+pub fn detect(text: &str) -> Lang {
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text[..end];
+    let (mut latin, mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize, 0usize);
+    let (mut uk, mut ru) = (0usize, 0usize);
+    for c in sample.chars() {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if c.is_ascii() {
+            continue;
+        } else if is_cjk_char(c) {
+            han += 1;
+        } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyrillic += 1;
+            if UKRAINIAN_LETTERS.contains(&c) {
+                uk += 1;
+            } else if RUSSIAN_LETTERS.contains(&c) {
+                ru += 1;
+            }
+        } else if ('\u{00C0}'..='\u{024F}').contains(&c) {
+            latin += 1;
+        } else if c.is_alphabetic() {
+            other += 1;
+        }
+    }
+    let letters = latin + cyrillic + han + other;
+    if letters == 0 {
+        return Lang::Other;
+    }
+    // Han characters carry a word each, so they weigh more than letters.
+    if han * 3 >= letters {
+        return Lang::Chinese;
+    }
+    if cyrillic >= latin && cyrillic >= other {
+        return if uk > ru { Lang::Ukrainian } else { Lang::Russian };
+    }
+    if other > latin {
+        return Lang::Other;
+    }
+    let mut counts = [0usize; LATIN_MARKERS.len()];
+    let mut words = 0usize;
+    let mut buf = String::new();
+    for word in sample.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() || word.len() > 12 {
+            continue;
+        }
+        words += 1;
+        buf.clear();
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+        for (count, (_, markers)) in counts.iter_mut().zip(LATIN_MARKERS.iter()) {
+            if markers.contains(&buf.as_str()) {
+                *count += 1;
+            }
+        }
+    }
+    let (best, &hits) =
+        counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("markers are not empty");
+    if hits == 0 || hits * 20 < words {
+        // Latin script, but no known function words: likely another language.
+        return if words < 8 { Lang::English } else { Lang::Other };
+    }
+    LATIN_MARKERS[best].0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_language() {
+        let cases = [
+            ("The minister said on Tuesday that the plan would be delayed until the spring.", Lang::English),
+            ("Le ministre a déclaré mardi que le projet serait retardé jusqu'au printemps.", Lang::French),
+            ("Der Minister sagte am Dienstag, dass der Plan bis zum Frühjahr verschoben wird.", Lang::German),
+            ("El ministro dijo el martes que el plan se retrasará hasta la primavera.", Lang::Spanish),
+            ("Il ministro ha detto martedì che il piano sarà rinviato alla primavera.", Lang::Italian),
+            ("O ministro disse na terça-feira que o plano será adiado para a primavera.", Lang::Portuguese),
+            ("De minister zei dinsdag dat het plan tot het voorjaar wordt uitgesteld.", Lang::Dutch),
+            ("Министр заявил во вторник, что план будет отложен до весны этого года.", Lang::Russian),
+            ("Міністр заявив у вівторок, що план буде відкладено до весни цього року.", Lang::Ukrainian),
+            ("部长周二表示，该计划将推迟到明年春天。", Lang::Chinese),
+        ];
+        for (text, lang) in cases {
+            assert_eq!(detect(text), lang, "{text}");
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.code().parse::<Lang>(), Ok(lang));
+        }
+        assert_eq!(Lang::from_code("en-GB"), Some(Lang::English));
+        assert_eq!(Lang::from_code("zh_Hans"), Some(Lang::Chinese));
+        assert!("klingon".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        assert_eq!(detect(""), Lang::Other);
+        assert_eq!(detect("   \n\t"), Lang::Other);
+        assert_eq!(detect("12345 67"), Lang::Other);
+        let long = "é".repeat(5000);
+        let _ = detect(&long);
+    }
+}

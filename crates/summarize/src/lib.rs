@@ -1,0 +1,267 @@
+//! Newsdesk's summarizer: faithful, traceable, multilingual extractive
+//! summaries of news articles.
+//!
+//! Every summary sentence is a sentence of the article, word for word, and
+//! carries its index in the article and the exact byte range of its text in
+//! the input. Nothing is generated, so nothing is invented.
+//!
+//! The pipeline: [split](split) the text into sentences, analyse their words
+//! (Unicode word boundaries, NFKC, case folding, Snowball stemming, stop words,
+//! Chinese segmentation), score each sentence on position, centrality, title
+//! overlap, length and form, then pick the best greedily while avoiding
+//! redundancy and sentences that cannot stand alone, and return them in
+//! article order.
+//!
+//! The crate is pure: no I/O, no global state, no threads. A [`Summarizer`]
+//! holds the read-only language resources; share one (it is `Sync`) rather
+//! than building one per call.
+//!
+//! # Example
+//!
+//! ```
+//! use summarize::{Length, Options, Summarizer};
+//!
+//! let article = "The city council approved a new budget on Monday after months of debate. \
+//!     The plan raises spending on schools and public transport by ten percent. \
+//!     Critics said the increase would require higher local taxes next year. \
+//!     The mayor called the vote a turning point for the city. \
+//!     The budget takes effect in January.";
+//! let summarizer = Summarizer::new();
+//! let summary = summarizer.summarize(article, &Options { length: Length::Sentences(2), ..Options::default() });
+//!
+//! assert_eq!(summary.sentences.len(), 2);
+//! for s in &summary.sentences {
+//!     // Each sentence is an exact slice of the input.
+//!     assert_eq!(&article[s.start..s.end], s.text);
+//! }
+//! println!("{}", summary.text());
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod analyze;
+mod keywords;
+mod lang;
+mod rank;
+pub mod rouge;
+pub mod split;
+mod stopwords;
+mod weights;
+
+pub use lang::{Lang, UnknownLang, detect};
+pub use rank::{Features, Weights};
+pub use split::SentenceSpan;
+
+use analyze::Analyzer;
+
+/// The summarizer's version: stored beside cached summaries, so that they are
+/// recomputed when the algorithm or its weights change.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "1");
+
+/// How long a summary should be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Length {
+    /// At most this many sentences.
+    Sentences(usize),
+    /// As many sentences as fit in this many words; never more words.
+    Words(usize),
+    /// This share of the article's sentences (0.0 to 1.0), at least one.
+    Ratio(f64),
+}
+
+impl Default for Length {
+    fn default() -> Self {
+        Length::Sentences(3)
+    }
+}
+
+/// What to summarize and how.
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    /// How long the summary should be (default: 3 sentences).
+    pub length: Length,
+    /// The article's title, when known: sentences close to it rank higher.
+    pub title: Option<&'a str>,
+    /// The article's language; detected from the text when `None`.
+    pub lang: Option<Lang>,
+    /// How many key phrases to return (default 8; 0 skips them).
+    pub keywords: usize,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { length: Length::default(), title: None, lang: None, keywords: 8 }
+    }
+}
+
+/// One sentence of a summary, traceable to its place in the article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extract {
+    /// Zero-based index of the sentence among the article's sentences.
+    pub index: usize,
+    /// Byte offset of the sentence's first character in the input.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
+    /// The sentence: exactly `input[start..end]`.
+    pub text: String,
+}
+
+/// A summary of an article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// The language the article was analysed as.
+    pub lang: Lang,
+    /// The chosen sentences, in article order.
+    pub sentences: Vec<Extract>,
+    /// How many sentences the article has.
+    pub total_sentences: usize,
+    /// Key phrases of the article, best first.
+    pub keywords: Vec<String>,
+    /// Whether the first summary sentence opens with a word that refers back
+    /// to something before it ("He", "However") — kept only when nothing better was found.
+    pub starts_dependent: bool,
+}
+
+impl Summary {
+    /// The summary as one paragraph: the sentences joined by single spaces.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, s) in self.sentences.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&s.text);
+        }
+        out
+    }
+
+    /// The summary as key points: one `- sentence` line each.
+    pub fn bullets(&self) -> String {
+        self.sentences.iter().map(|s| format!("- {}\n", s.text)).collect()
+    }
+}
+
+/// The summarizer: language resources plus the ranking weights.
+pub struct Summarizer {
+    analyzer: Analyzer,
+    weights: Weights,
+}
+
+impl Default for Summarizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Summarizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Summarizer").field("weights", &self.weights).finish_non_exhaustive()
+    }
+}
+
+/// An article after splitting and analysis, with the features of each
+/// sentence: what ranking works on. Useful for tuning and inspection.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The language used.
+    pub lang: Lang,
+    /// The sentences, as byte ranges of the input.
+    pub spans: Vec<SentenceSpan>,
+    /// The features of each sentence.
+    pub features: Vec<Features>,
+    /// The number of words of each sentence, as the word budget counts them.
+    pub word_counts: Vec<usize>,
+    doc: analyze::Doc,
+}
+
+impl Summarizer {
+    /// A summarizer with the built-in weights.
+    pub fn new() -> Self {
+        Self::with_weights(weights::DEFAULT)
+    }
+
+    /// A summarizer with other weights (for tuning).
+    pub fn with_weights(weights: Weights) -> Self {
+        Summarizer { analyzer: Analyzer::new(), weights }
+    }
+
+    /// The weights in use.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    /// Summarizes `text`. Never fails and never panics: an empty or
+    /// sentence-less text gives an empty summary.
+    pub fn summarize(&self, text: &str, options: &Options<'_>) -> Summary {
+        let analysis = self.analyze(text, options.title, options.lang);
+        let keywords = keywords::keywords(text, &analysis.doc, analysis.lang, options.keywords);
+        let mut summary = self.select(text, &analysis, options.length, &self.weights);
+        summary.keywords = keywords;
+        summary
+    }
+
+    /// Splits and analyses `text` and computes sentence features.
+    pub fn analyze(&self, text: &str, title: Option<&str>, lang: Option<Lang>) -> Analysis {
+        let lang = lang.unwrap_or_else(|| detect(text));
+        let spans = split::split(text, lang);
+        let doc = self.analyzer.analyze(text, &spans, lang);
+        let title_stems = match title {
+            Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(text, &doc, t, lang),
+            _ => Vec::new(),
+        };
+        let model = self.analyzer.model(lang);
+        let features = rank::features(text, &spans, &doc, &title_stems, lang, model);
+        let word_counts = spans
+            .iter()
+            .zip(&doc.sentences)
+            .map(|(s, toks)| word_count(&text[s.start..s.end], lang, toks.len()))
+            .collect();
+        Analysis { lang, spans, features, word_counts, doc }
+    }
+
+    /// Chooses the summary sentences of an analysed article with `weights`.
+    pub fn select(&self, text: &str, analysis: &Analysis, length: Length, weights: &Weights) -> Summary {
+        let n = analysis.spans.len();
+        let budget = match length {
+            Length::Sentences(k) => rank::Budget::Sentences(k),
+            Length::Words(w) => rank::Budget::Words(w),
+            Length::Ratio(r) => {
+                let r = if r.is_finite() { r.clamp(0.0, 1.0) } else { 0.0 };
+                rank::Budget::Sentences(((n as f64 * r).ceil() as usize).max(1))
+            }
+        };
+        let chosen = rank::select(&analysis.doc, &analysis.features, &analysis.word_counts, weights, budget);
+        let starts_dependent = chosen.first().is_some_and(|&i| analysis.features[i].dependent > 0.0);
+        let sentences = chosen
+            .into_iter()
+            .map(|i| {
+                let s = analysis.spans[i];
+                Extract { index: i, start: s.start, end: s.end, text: text[s.start..s.end].to_string() }
+            })
+            .collect();
+        Summary { lang: analysis.lang, sentences, total_sentences: n, keywords: Vec::new(), starts_dependent }
+    }
+
+    /// The top `k` key phrases of `text`.
+    pub fn keywords(&self, text: &str, lang: Option<Lang>, k: usize) -> Vec<String> {
+        let analysis = self.analyze(text, None, lang);
+        keywords::keywords(text, &analysis.doc, analysis.lang, k)
+    }
+
+    /// The sentences of `text`, as byte ranges (the language is detected when `None`).
+    pub fn sentences(&self, text: &str, lang: Option<Lang>) -> Vec<SentenceSpan> {
+        split::split(text, lang.unwrap_or_else(|| detect(text)))
+    }
+}
+
+/// Words of a sentence as a reader counts them: runs of text between spaces
+/// that hold a letter or digit; for Chinese, the segmenter's words.
+fn word_count(sentence: &str, lang: Lang, tokens: usize) -> usize {
+    if lang.is_cjk() {
+        tokens
+    } else {
+        sentence.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    }
+}

@@ -1,0 +1,560 @@
+//! Ranking and selection: sentence features, a linear score, and greedy
+//! selection that avoids redundancy and sentences that cannot stand alone.
+//!
+//! Every feature is computed in time linear in the article's length: the
+//! centrality of a sentence is its similarity to the whole article (a
+//! centroid), not to every other sentence, so a 1 MB article costs no more per
+//! byte than a short one. Redundancy is checked only against the few
+//! sentences already chosen.
+
+use rustc_hash::FxHashMap;
+
+use crate::analyze::{Doc, Token};
+use crate::lang::Lang;
+use crate::split::SentenceSpan;
+
+/// The features of one sentence; each is a plain number the score weighs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Features {
+    /// 1 for the article's first sentence.
+    pub first: f64,
+    /// 1 for the second sentence.
+    pub second: f64,
+    /// 1 for the third sentence.
+    pub third: f64,
+    /// `1 / (1 + index)`: how near the top the sentence stands.
+    pub near_top: f64,
+    /// `index / count`: where in the article the sentence stands, 0 to 1.
+    pub relative: f64,
+    /// 1 for the first sentence of a paragraph (when the text has paragraphs).
+    pub para_first: f64,
+    /// Cosine similarity of the sentence to the rest of the article.
+    pub centrality: f64,
+    /// Share of the title's content words that the sentence contains.
+    pub title: f64,
+    /// `ln(words)`, the sentence's length.
+    pub log_len: f64,
+    /// 1 for a sentence of fewer than 8 words.
+    pub short: f64,
+    /// Words beyond 45, over 45 (0 for shorter sentences).
+    pub long: f64,
+    /// 1 for a sentence that opens with a pronoun or connective.
+    pub dependent: f64,
+    /// 1 for a sentence that is mostly a quotation.
+    pub quote: f64,
+    /// 1 for a question or exclamation.
+    pub question: f64,
+    /// 1 for page furniture: "Scroll down for video", "Read more", a photo credit.
+    pub furniture: f64,
+}
+
+/// Feature weights of the sentence score, and the redundancy penalty.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weights {
+    /// Weight of [`Features::first`].
+    pub first: f64,
+    /// Weight of [`Features::second`].
+    pub second: f64,
+    /// Weight of [`Features::third`].
+    pub third: f64,
+    /// Weight of [`Features::near_top`].
+    pub near_top: f64,
+    /// Weight of [`Features::relative`].
+    pub relative: f64,
+    /// Weight of [`Features::para_first`].
+    pub para_first: f64,
+    /// Weight of [`Features::centrality`].
+    pub centrality: f64,
+    /// Weight of [`Features::title`].
+    pub title: f64,
+    /// Weight of [`Features::log_len`].
+    pub log_len: f64,
+    /// Weight of [`Features::short`].
+    pub short: f64,
+    /// Weight of [`Features::long`].
+    pub long: f64,
+    /// Weight of [`Features::dependent`], applied only when the sentence
+    /// before it is not also chosen.
+    pub dependent: f64,
+    /// Weight of [`Features::quote`].
+    pub quote: f64,
+    /// Weight of [`Features::question`].
+    pub question: f64,
+    /// Weight of [`Features::furniture`].
+    pub furniture: f64,
+    /// Penalty per unit of similarity to a sentence already chosen.
+    pub redundancy: f64,
+}
+
+impl Weights {
+    /// The weights as a vector, in field order (for tuning).
+    pub fn to_vec(&self) -> Vec<f64> {
+        vec![
+            self.first,
+            self.second,
+            self.third,
+            self.near_top,
+            self.relative,
+            self.para_first,
+            self.centrality,
+            self.title,
+            self.log_len,
+            self.short,
+            self.long,
+            self.dependent,
+            self.quote,
+            self.question,
+            self.furniture,
+            self.redundancy,
+        ]
+    }
+
+    /// Weights from a vector in field order; `None` if its length is wrong.
+    pub fn from_slice(v: &[f64]) -> Option<Weights> {
+        let &[
+            first,
+            second,
+            third,
+            near_top,
+            relative,
+            para_first,
+            centrality,
+            title,
+            log_len,
+            short,
+            long,
+            dependent,
+            quote,
+            question,
+            furniture,
+            redundancy,
+        ] = v
+        else {
+            return None;
+        };
+        Some(Weights {
+            first,
+            second,
+            third,
+            near_top,
+            relative,
+            para_first,
+            centrality,
+            title,
+            log_len,
+            short,
+            long,
+            dependent,
+            quote,
+            question,
+            furniture,
+            redundancy,
+        })
+    }
+
+    /// The names of the weights, in field order.
+    pub const NAMES: [&'static str; 16] = [
+        "first",
+        "second",
+        "third",
+        "near_top",
+        "relative",
+        "para_first",
+        "centrality",
+        "title",
+        "log_len",
+        "short",
+        "long",
+        "dependent",
+        "quote",
+        "question",
+        "furniture",
+        "redundancy",
+    ];
+
+    /// The score of a sentence with features `f`, leaving out the dependency
+    /// penalty (which depends on what else is chosen).
+    pub fn base_score(&self, f: &Features) -> f64 {
+        self.first * f.first
+            + self.second * f.second
+            + self.third * f.third
+            + self.near_top * f.near_top
+            + self.relative * f.relative
+            + self.para_first * f.para_first
+            + self.centrality * f.centrality
+            + self.title * f.title
+            + self.log_len * f.log_len
+            + self.short * f.short
+            + self.long * f.long
+            + self.quote * f.quote
+            + self.question * f.question
+            + self.furniture * f.furniture
+    }
+}
+
+/// Words that make a sentence lean on the one before it, per language.
+fn dependent_openers(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::English => &[
+            "he",
+            "she",
+            "it",
+            "they",
+            "them",
+            "his",
+            "her",
+            "its",
+            "their",
+            "this",
+            "these",
+            "those",
+            "that",
+            "but",
+            "however",
+            "also",
+            "and",
+            "or",
+            "so",
+            "yet",
+            "still",
+            "meanwhile",
+            "instead",
+            "moreover",
+            "furthermore",
+            "although",
+            "though",
+            "then",
+            "thus",
+            "therefore",
+            "hence",
+            "such",
+            "both",
+            "another",
+            "others",
+            "later",
+            "afterwards",
+            "finally",
+            "here",
+            "there",
+            "nevertheless",
+            "nonetheless",
+            "besides",
+            "otherwise",
+            "similarly",
+            "likewise",
+            "additionally",
+            "indeed",
+            "because",
+        ],
+        Lang::French => &[
+            "il",
+            "elle",
+            "ils",
+            "elles",
+            "ce",
+            "cette",
+            "ces",
+            "cela",
+            "ça",
+            "mais",
+            "cependant",
+            "pourtant",
+            "toutefois",
+            "ainsi",
+            "donc",
+            "alors",
+            "lui",
+            "leur",
+            "celui",
+            "celle",
+            "puis",
+            "ensuite",
+            "car",
+            "aussi",
+            "néanmoins",
+            "or",
+            "et",
+        ],
+        Lang::German => &[
+            "er", "sie", "es", "dies", "diese", "dieser", "dieses", "aber", "jedoch", "doch", "auch", "dabei", "damit",
+            "deshalb", "dort", "daher", "trotzdem", "und", "dann",
+        ],
+        Lang::Spanish => &[
+            "él", "ella", "ellos", "ellas", "esto", "este", "esta", "estos", "estas", "pero", "además", "también",
+            "así", "entonces", "sin", "aunque", "y",
+        ],
+        Lang::Italian => &["lui", "lei", "loro", "questo", "questa", "ma", "però", "inoltre", "quindi", "anche", "e"],
+        Lang::Portuguese => {
+            &["ele", "ela", "eles", "elas", "isso", "isto", "este", "esta", "mas", "porém", "também", "e"]
+        }
+        Lang::Dutch => &["hij", "zij", "ze", "het", "dit", "dat", "deze", "maar", "echter", "ook", "dus", "en"],
+        Lang::Russian => &[
+            "он",
+            "она",
+            "они",
+            "оно",
+            "это",
+            "этот",
+            "эта",
+            "эти",
+            "но",
+            "однако",
+            "также",
+            "поэтому",
+            "тогда",
+            "его",
+            "ее",
+            "её",
+            "их",
+            "при",
+            "и",
+            "а",
+            "ведь",
+        ],
+        Lang::Ukrainian => &[
+            "він",
+            "вона",
+            "вони",
+            "воно",
+            "це",
+            "цей",
+            "ця",
+            "ці",
+            "але",
+            "однак",
+            "проте",
+            "також",
+            "тому",
+            "водночас",
+            "втім",
+            "його",
+            "її",
+            "їх",
+            "і",
+            "а",
+            "та",
+            "адже",
+        ],
+        Lang::Chinese => &[
+            "他", "她", "它", "他们", "她们", "这", "这个", "这些", "此", "但", "但是", "然而", "因此", "所以", "而且",
+            "同时", "此外", "不过", "并且", "另外", "其",
+        ],
+        Lang::Other => &[],
+    }
+}
+
+/// Phrases of page furniture that are never part of a summary.
+const FURNITURE: &[&str] = &[
+    "scroll down for video",
+    "scroll down for more",
+    "click here",
+    "read more",
+    "sign up",
+    "follow us",
+    "share this",
+    "related:",
+    "photo:",
+    "image:",
+    "video:",
+    "watch:",
+    "advertisement",
+    "all rights reserved",
+    "subscribe",
+    "published:",
+    "updated:",
+    "lire aussi",
+    "à lire aussi",
+    "читайте также",
+    "читайте також",
+];
+
+/// Computes the features of every sentence.
+pub(crate) fn features(
+    text: &str,
+    spans: &[SentenceSpan],
+    doc: &Doc,
+    title: &[u32],
+    lang: Lang,
+    model: &crate::analyze::LangModel,
+) -> Vec<Features> {
+    let n = spans.len();
+    // Term frequencies of content stems over the whole article.
+    let mut doc_tf = vec![0f64; doc.stems];
+    for t in &doc.tokens {
+        if !t.stop {
+            doc_tf[t.stem as usize] += 1.0;
+        }
+    }
+    let doc_norm2: f64 = doc_tf.iter().map(|x| x * x).sum();
+    let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
+    let openers = dependent_openers(lang);
+    let mut sent_tf: FxHashMap<u32, f64> = FxHashMap::default();
+    let mut out = Vec::with_capacity(n);
+    let mut lower = String::new();
+    for (i, span) in spans.iter().enumerate() {
+        let toks = doc.sentence_tokens(i);
+        let s = &text[span.start..span.end];
+        // Centrality: cosine of the sentence with the article minus the sentence.
+        sent_tf.clear();
+        for t in toks.iter().filter(|t| !t.stop) {
+            *sent_tf.entry(t.stem).or_insert(0.0) += 1.0;
+        }
+        let (mut dot, mut s2, mut cross) = (0.0, 0.0, 0.0);
+        for (&stem, &c) in &sent_tf {
+            let d = doc_tf[stem as usize];
+            dot += c * (d - c);
+            s2 += c * c;
+            cross += c * d;
+        }
+        let rest2 = (doc_norm2 - 2.0 * cross + s2).max(0.0);
+        let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
+        let title_share = if title.is_empty() {
+            0.0
+        } else {
+            title.iter().filter(|t| sent_tf.contains_key(t)).count() as f64 / title.len() as f64
+        };
+        let words = toks.len().max(1) as f64;
+        let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
+        out.push(Features {
+            first: f64::from(u8::from(i == 0)),
+            second: f64::from(u8::from(i == 1)),
+            third: f64::from(u8::from(i == 2)),
+            near_top: 1.0 / (1.0 + i as f64),
+            relative: if n > 1 { i as f64 / (n - 1) as f64 } else { 0.0 },
+            para_first: f64::from(u8::from(para_first)),
+            centrality,
+            title: title_share,
+            log_len: words.ln(),
+            short: f64::from(u8::from(words < 8.0)),
+            long: ((words - 45.0) / 45.0).max(0.0),
+            dependent: f64::from(u8::from(is_dependent(text, s, toks, openers, &mut lower))),
+            quote: f64::from(u8::from(is_quote(s))),
+            question: f64::from(u8::from(s.ends_with('?') || s.ends_with('!') || s.ends_with('？'))),
+            furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
+        });
+        let _ = model;
+    }
+    out
+}
+
+/// Whether the sentence opens with a word that refers back, or in lower case.
+fn is_dependent(text: &str, s: &str, toks: &[Token], openers: &[&str], lower: &mut String) -> bool {
+    let first_char = s.chars().find(|c| c.is_alphanumeric());
+    if first_char.is_some_and(char::is_lowercase) {
+        return true;
+    }
+    let Some(first) = toks.first() else { return false };
+    crate::analyze::normalize_into(&text[first.start as usize..first.end as usize], lower);
+    openers.contains(&lower.as_str())
+}
+
+/// Whether the sentence is mostly a quotation: it opens with a quote mark.
+fn is_quote(s: &str) -> bool {
+    s.starts_with(['"', '“', '«', '„', '\'', '‘', '「', '『'])
+}
+
+fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
+    if words < 3.0 {
+        return true;
+    }
+    lower.clear();
+    lower.extend(s.chars().take(60).flat_map(char::to_lowercase));
+    FURNITURE.iter().any(|p| lower.contains(p))
+}
+
+/// Binary cosine similarity of two sentences' content stems.
+fn similarity(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    // Both sorted and deduplicated.
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / ((a.len() * b.len()) as f64).sqrt()
+}
+
+/// How much summary the caller wants.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Budget {
+    Sentences(usize),
+    Words(usize),
+}
+
+/// Chooses sentences greedily by score, with penalties for redundancy and for
+/// dependent sentences whose antecedent is not chosen. Returns indices in
+/// article order.
+pub(crate) fn select(doc: &Doc, feats: &[Features], word_counts: &[usize], w: &Weights, budget: Budget) -> Vec<usize> {
+    let n = feats.len();
+    let base: Vec<f64> =
+        feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }).collect();
+    let mut chosen: Vec<usize> = Vec::new();
+    let (max_sentences, max_words) = match budget {
+        Budget::Sentences(k) => (k, usize::MAX),
+        Budget::Words(wd) => (usize::MAX, wd),
+    };
+    if max_sentences == 0 || max_words == 0 || n == 0 {
+        return chosen;
+    }
+    // Candidates: scan only the best few hundred by base score, so that very
+    // long articles stay linear.
+    let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
+    let limit = 256.min(order.len());
+    if order.len() > limit {
+        order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
+        order.truncate(limit);
+    }
+    let stems: Vec<Vec<u32>> = order
+        .iter()
+        .map(|&i| {
+            let mut v: Vec<u32> = doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let words = |i: usize| word_counts[i];
+    let mut used_words = 0usize;
+    let mut taken = vec![false; order.len()];
+    while chosen.len() < max_sentences {
+        let mut best: Option<(usize, f64)> = None;
+        for (k, &i) in order.iter().enumerate() {
+            if taken[k] || used_words + words(i) > max_words {
+                continue;
+            }
+            let mut score = base[i];
+            if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
+                score += w.dependent;
+            }
+            let mut max_sim: f64 = 0.0;
+            for (k2, &j) in order.iter().enumerate() {
+                if taken[k2] {
+                    max_sim = max_sim.max(similarity(&stems[k], &stems[k2]));
+                    let _ = j;
+                }
+            }
+            score -= w.redundancy * max_sim;
+            if max_sim > 0.8 {
+                continue;
+            }
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((k, score));
+            }
+        }
+        let Some((k, _)) = best else { break };
+        taken[k] = true;
+        used_words += words(order[k]);
+        chosen.push(order[k]);
+    }
+    chosen.sort_unstable();
+    chosen
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command (README.md): formatting, lints, and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace
