@@ -1,1 +1,50 @@
-fn main() {}
+//! `newsdesk`: the one binary of Newsdesk. A thin edge: argument parsing,
+//! files and terminals, logging; the work is in the library crates.
+
+mod eval_cmd;
+mod summarize_cmd;
+mod tune_cmd;
+
+use clap::{Parser, Subcommand};
+
+/// Newsdesk: a self-hosted news site engine with a faithful extractive summarizer.
+#[derive(Parser, Debug)]
+#[command(name = "newsdesk", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand, Debug)]
+enum Commands {
+    /// Summarize an article (a file, or standard input) or a JSONL batch.
+    Summarize(summarize_cmd::Args),
+    /// Score the summarizer against reference summaries (ROUGE-1/2/L F1) and time it.
+    Eval(eval_cmd::Args),
+    /// Re-derive the summarizer's ranking weights from a development set.
+    Tune(tune_cmd::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Commands::Summarize(args) => summarize_cmd::run(args),
+        Commands::Eval(args) => eval_cmd::run(args),
+        Commands::Tune(args) => tune_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: info).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -9,11 +9,22 @@ use crate::lang::Lang;
 /// Longest key phrase, in words.
 const MAX_WORDS: usize = 3;
 
-struct Candidate {
-    stems: Vec<u32>,
+/// A candidate phrase: up to three stems, unused slots `u32::MAX`.
+type Key = [u32; MAX_WORDS];
+
+struct Candidate<'t> {
+    stems: Key,
+    len: usize,
     count: usize,
     first_sentence: usize,
-    spellings: FxHashMap<String, usize>,
+    /// Spellings seen (slices of the input) and how often.
+    spellings: Vec<(&'t str, usize)>,
+}
+
+impl Candidate<'_> {
+    fn stems(&self) -> &[u32] {
+        &self.stems[..self.len]
+    }
 }
 
 /// The top `k` key phrases of the article, best first.
@@ -32,8 +43,8 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             }
         }
     }
-    let joiner = if lang.is_cjk() { "" } else { " " };
-    let mut candidates: FxHashMap<Vec<u32>, Candidate> = FxHashMap::default();
+    let _ = lang;
+    let mut candidates: FxHashMap<Key, Candidate<'_>> = FxHashMap::default();
     for (si, range) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[range.clone()];
         let mut run_start = 0usize;
@@ -48,27 +59,26 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             // Every sub-run of the run [run_start, end) up to MAX_WORDS long.
             for a in run_start..end {
                 for b in a + 1..=(a + MAX_WORDS).min(end) {
-                    let stems: Vec<u32> = toks[a..b].iter().map(|t| t.stem).collect();
-                    let spelling = if lang.is_cjk() {
-                        text[toks[a].start as usize..toks[b - 1].end as usize].to_string()
-                    } else {
-                        toks[a..b]
-                            .iter()
-                            .map(|t| &text[t.start as usize..t.end as usize])
-                            .collect::<Vec<_>>()
-                            .join(joiner)
-                    };
-                    if spelling.chars().count() < 2 {
+                    let spelling = &text[toks[a].start as usize..toks[b - 1].end as usize];
+                    if spelling.chars().nth(1).is_none() {
                         continue;
                     }
-                    let c = candidates.entry(stems.clone()).or_insert_with(|| Candidate {
-                        stems,
+                    let mut key = [u32::MAX; MAX_WORDS];
+                    for (slot, t) in key.iter_mut().zip(&toks[a..b]) {
+                        *slot = t.stem;
+                    }
+                    let c = candidates.entry(key).or_insert_with(|| Candidate {
+                        stems: key,
+                        len: b - a,
                         count: 0,
                         first_sentence: si,
-                        spellings: FxHashMap::default(),
+                        spellings: Vec::new(),
                     });
                     c.count += 1;
-                    *c.spellings.entry(spelling).or_insert(0) += 1;
+                    match c.spellings.iter_mut().find(|(s, _)| *s == spelling) {
+                        Some((_, n)) => *n += 1,
+                        None => c.spellings.push((spelling, 1)),
+                    }
                 }
             }
             run_start = end + 1;
@@ -76,16 +86,16 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     }
     let mut scored: Vec<(f64, &Candidate)> = candidates
         .values()
-        .filter(|c| c.count >= 2 || c.stems.len() == 1)
+        .filter(|c| c.count >= 2 || c.len == 1)
         .map(|c| {
-            let mean: f64 = c.stems.iter().map(|&s| stem_weight[s as usize]).sum::<f64>() / c.stems.len() as f64;
+            let mean: f64 = c.stems().iter().map(|&s| stem_weight[s as usize]).sum::<f64>() / c.len as f64;
             let position = 1.0 + 1.0 / (1.0 + c.first_sentence as f64);
-            let length = (c.stems.len() as f64).sqrt();
+            let length = (c.len as f64).sqrt();
             (mean * (c.count as f64).sqrt() * position * length, c)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.stems.cmp(&b.1.stems)));
-    let mut chosen: Vec<&Candidate> = Vec::new();
+    let mut chosen: Vec<&Candidate<'_>> = Vec::new();
     for (_, c) in scored {
         if chosen.len() >= k {
             break;
@@ -102,10 +112,14 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     chosen
         .into_iter()
         .map(|c| {
-            let mut spellings: Vec<(&String, &usize)> = c.spellings.iter().collect();
-            // Most frequent spelling; among equals prefer the one with capitals.
-            spellings.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-            spellings[0].0.clone()
+            // The most frequent spelling; among equals the first seen.
+            let mut best = c.spellings[0];
+            for &(s, n) in &c.spellings[1..] {
+                if n > best.1 {
+                    best = (s, n);
+                }
+            }
+            best.0.split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect()
 }

@@ -127,64 +127,205 @@ pub(crate) fn is_cjk_char(c: char) -> bool {
 }
 
 /// How many bytes of the text detection looks at.
-const SAMPLE_BYTES: usize = 4096;
+const SAMPLE_BYTES: usize = 2048;
 
-/// Function words that mark a Latin-script language. Short and distinctive:
-/// a word shared by two languages counts for both, which is fine.
-const LATIN_MARKERS: [(Lang, &[&str]); 7] = [
-    (
-        Lang::English,
-        &[
-            "the", "and", "of", "to", "in", "is", "that", "was", "for", "with", "he", "she", "it", "on", "as", "have",
-            "has", "by", "from", "are", "his", "her", "said", "this", "which", "were", "been", "they", "will", "would",
-        ],
-    ),
-    (
-        Lang::French,
-        &[
-            "le", "la", "les", "des", "du", "et", "est", "une", "un", "dans", "pour", "que", "qui", "sur", "au", "aux",
-            "avec", "ce", "cette", "il", "elle", "sont", "par", "pas", "ont", "été", "mais", "leur", "plus", "selon",
-        ],
-    ),
-    (
-        Lang::German,
-        &[
-            "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "den", "dem", "mit", "sich", "auf", "für",
-            "auch", "von", "zu", "im", "wird", "wurde", "sie", "es", "des", "bei", "nach", "aus", "sind", "hat",
-            "noch", "wie",
-        ],
-    ),
-    (
-        Lang::Spanish,
-        &[
-            "el", "la", "los", "las", "de", "del", "y", "que", "en", "un", "una", "por", "con", "para", "es", "se",
-            "su", "al", "lo", "como", "más", "pero", "sus", "fue", "ha", "este", "esta", "según", "también", "sobre",
-        ],
-    ),
-    (
-        Lang::Italian,
-        &[
-            "il", "di", "che", "la", "e", "per", "un", "una", "della", "del", "non", "sono", "con", "gli", "le", "è",
-            "nel", "alla", "anche", "dei", "delle", "ha", "più", "questo", "come", "stato", "nella", "essere", "ma",
-            "loro",
-        ],
-    ),
-    (
-        Lang::Portuguese,
-        &[
-            "o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "que", "em", "um", "uma", "para", "com", "não",
-            "no", "na", "por", "mais", "se", "foi", "ao", "como", "seu", "sua", "também", "são", "pelo",
-        ],
-    ),
-    (
-        Lang::Dutch,
-        &[
-            "de", "het", "een", "en", "van", "is", "dat", "niet", "op", "te", "zijn", "voor", "met", "ook", "er",
-            "maar", "om", "aan", "bij", "door", "wordt", "werd", "naar", "nog", "deze", "dit", "hij", "ze", "zij",
-            "uit",
-        ],
-    ),
-];
+/// The Latin-script languages told apart by function words, in bit order of
+/// [`marker_mask`].
+const LATIN: [Lang; 7] =
+    [Lang::English, Lang::French, Lang::German, Lang::Spanish, Lang::Italian, Lang::Portuguese, Lang::Dutch];
+
+/// Which Latin-script languages (bits in [`LATIN`] order) use `word` (lower
+/// case) among their thirty most frequent function words. A `match` compiles
+/// to a fast dispatch on length and bytes.
+fn marker_mask(word: &str) -> u8 {
+    match word {
+        "a" => 0x20,
+        "aan" => 0x40,
+        "al" => 0x08,
+        "alla" => 0x10,
+        "anche" => 0x10,
+        "and" => 0x01,
+        "ao" => 0x20,
+        "are" => 0x01,
+        "as" => 0x21,
+        "au" => 0x02,
+        "auch" => 0x04,
+        "auf" => 0x04,
+        "aus" => 0x04,
+        "aux" => 0x02,
+        "avec" => 0x02,
+        "been" => 0x01,
+        "bei" => 0x04,
+        "bij" => 0x40,
+        "by" => 0x01,
+        "ce" => 0x02,
+        "cette" => 0x02,
+        "che" => 0x10,
+        "com" => 0x20,
+        "come" => 0x10,
+        "como" => 0x28,
+        "con" => 0x18,
+        "da" => 0x20,
+        "dans" => 0x02,
+        "das" => 0x24,
+        "dat" => 0x40,
+        "de" => 0x68,
+        "dei" => 0x10,
+        "del" => 0x18,
+        "della" => 0x10,
+        "delle" => 0x10,
+        "dem" => 0x04,
+        "den" => 0x04,
+        "der" => 0x04,
+        "des" => 0x06,
+        "deze" => 0x40,
+        "di" => 0x10,
+        "die" => 0x04,
+        "dit" => 0x40,
+        "do" => 0x20,
+        "door" => 0x40,
+        "dos" => 0x20,
+        "du" => 0x02,
+        "e" => 0x30,
+        "een" => 0x40,
+        "ein" => 0x04,
+        "eine" => 0x04,
+        "el" => 0x08,
+        "elle" => 0x02,
+        "em" => 0x20,
+        "en" => 0x48,
+        "er" => 0x40,
+        "es" => 0x0c,
+        "essere" => 0x10,
+        "est" => 0x02,
+        "esta" => 0x08,
+        "este" => 0x08,
+        "et" => 0x02,
+        "foi" => 0x20,
+        "for" => 0x01,
+        "from" => 0x01,
+        "fue" => 0x08,
+        "für" => 0x04,
+        "gli" => 0x10,
+        "ha" => 0x18,
+        "has" => 0x01,
+        "hat" => 0x04,
+        "have" => 0x01,
+        "he" => 0x01,
+        "her" => 0x01,
+        "het" => 0x40,
+        "hij" => 0x40,
+        "his" => 0x01,
+        "il" => 0x12,
+        "im" => 0x04,
+        "in" => 0x01,
+        "is" => 0x41,
+        "ist" => 0x04,
+        "it" => 0x01,
+        "la" => 0x1a,
+        "las" => 0x08,
+        "le" => 0x12,
+        "les" => 0x02,
+        "leur" => 0x02,
+        "lo" => 0x08,
+        "loro" => 0x10,
+        "los" => 0x08,
+        "ma" => 0x10,
+        "maar" => 0x40,
+        "mais" => 0x22,
+        "met" => 0x40,
+        "mit" => 0x04,
+        "más" => 0x08,
+        "na" => 0x20,
+        "naar" => 0x40,
+        "nach" => 0x04,
+        "nel" => 0x10,
+        "nella" => 0x10,
+        "nicht" => 0x04,
+        "niet" => 0x40,
+        "no" => 0x20,
+        "noch" => 0x04,
+        "nog" => 0x40,
+        "non" => 0x10,
+        "não" => 0x20,
+        "o" => 0x20,
+        "of" => 0x01,
+        "om" => 0x40,
+        "on" => 0x01,
+        "ont" => 0x02,
+        "ook" => 0x40,
+        "op" => 0x40,
+        "os" => 0x20,
+        "par" => 0x02,
+        "para" => 0x28,
+        "pas" => 0x02,
+        "pelo" => 0x20,
+        "per" => 0x10,
+        "pero" => 0x08,
+        "più" => 0x10,
+        "plus" => 0x02,
+        "por" => 0x28,
+        "pour" => 0x02,
+        "que" => 0x2a,
+        "questo" => 0x10,
+        "qui" => 0x02,
+        "said" => 0x01,
+        "se" => 0x28,
+        "según" => 0x08,
+        "selon" => 0x02,
+        "seu" => 0x20,
+        "she" => 0x01,
+        "sich" => 0x04,
+        "sie" => 0x04,
+        "sind" => 0x04,
+        "sobre" => 0x08,
+        "sono" => 0x10,
+        "sont" => 0x02,
+        "stato" => 0x10,
+        "su" => 0x08,
+        "sua" => 0x20,
+        "sur" => 0x02,
+        "sus" => 0x08,
+        "são" => 0x20,
+        "también" => 0x08,
+        "também" => 0x20,
+        "te" => 0x40,
+        "that" => 0x01,
+        "the" => 0x01,
+        "they" => 0x01,
+        "this" => 0x01,
+        "to" => 0x01,
+        "uit" => 0x40,
+        "um" => 0x20,
+        "uma" => 0x20,
+        "un" => 0x1a,
+        "una" => 0x18,
+        "und" => 0x04,
+        "une" => 0x02,
+        "van" => 0x40,
+        "von" => 0x04,
+        "voor" => 0x40,
+        "was" => 0x01,
+        "werd" => 0x40,
+        "were" => 0x01,
+        "which" => 0x01,
+        "wie" => 0x04,
+        "will" => 0x01,
+        "wird" => 0x04,
+        "with" => 0x01,
+        "wordt" => 0x40,
+        "would" => 0x01,
+        "wurde" => 0x04,
+        "y" => 0x08,
+        "ze" => 0x40,
+        "zij" => 0x40,
+        "zijn" => 0x40,
+        "zu" => 0x04,
+        "è" => 0x10,
+        "été" => 0x02,
+        _ => 0,
+    }
+}
 
 /// Letters only Ukrainian uses among Cyrillic languages.
 const UKRAINIAN_LETTERS: [char; 8] = ['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ'];
@@ -236,29 +377,35 @@ pub fn detect(text: &str) -> Lang {
     if other > latin {
         return Lang::Other;
     }
-    let mut counts = [0usize; LATIN_MARKERS.len()];
+    let mut counts = [0usize; LATIN.len()];
     let mut words = 0usize;
     let mut buf = String::new();
     for word in sample.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() || word.len() > 12 {
+        if word.is_empty() {
             continue;
         }
         words += 1;
+        if word.len() > 12 {
+            continue;
+        }
         buf.clear();
         buf.extend(word.chars().flat_map(char::to_lowercase));
-        for (count, (_, markers)) in counts.iter_mut().zip(LATIN_MARKERS.iter()) {
-            if markers.contains(&buf.as_str()) {
-                *count += 1;
+        let mask = marker_mask(&buf);
+        if mask != 0 {
+            for (bit, count) in counts.iter_mut().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    *count += 1;
+                }
             }
         }
     }
     let (best, &hits) =
-        counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("markers are not empty");
+        counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("LATIN is not empty");
     if hits == 0 || hits * 20 < words {
         // Latin script, but no known function words: likely another language.
         return if words < 8 { Lang::English } else { Lang::Other };
     }
-    LATIN_MARKERS[best].0
+    LATIN[best]
 }
 
 #[cfg(test)]

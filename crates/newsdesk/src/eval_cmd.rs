@@ -1,0 +1,152 @@
+//! `newsdesk eval`: ROUGE of the summarizer against reference summaries, and
+//! its speed on one core.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use summarize::rouge::{Scorer, Tokenization};
+use summarize::{Lang, Length, Options, Summarizer};
+
+use crate::summarize_cmd::parse_lang;
+
+/// Score summaries against references with ROUGE-1/2/L F1, as Google's
+/// rouge-score computes them, and measure articles per second on one core.
+///
+/// DATA.jsonl has one object a line: `{"id", "article", "reference", "title"?, "lang"?}`.
+/// English rows (no `lang`, or `"en"`) are scored with rouge-score's tokenizer and
+/// Porter stemmer; others on lower-cased Unicode words, CJK characters one token each.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The development set.
+    #[arg(value_name = "DATA.jsonl")]
+    data: PathBuf,
+    /// Sentences per summary.
+    #[arg(short = 'n', long, default_value_t = 3)]
+    sentences: usize,
+    /// Score the first N sentences (the lead baseline) instead of the summarizer.
+    #[arg(long)]
+    lead: bool,
+    /// Pass the language to the summarizer instead of detecting it.
+    #[arg(long, value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// Ignore titles in the data.
+    #[arg(long)]
+    no_title: bool,
+    /// Write predictions as JSONL `{"id","summary"}` (for rouge.py).
+    #[arg(long, value_name = "PRED.jsonl")]
+    predictions: Option<PathBuf>,
+    /// Summarize the set this many times for the timing (after one warm-up pass).
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Row {
+    pub id: serde_json::Value,
+    pub article: String,
+    pub reference: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+pub(crate) fn load(path: &Path) -> Result<Vec<Row>> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: Row = serde_json::from_str(&line).with_context(|| format!("{}:{}: bad row", path.display(), n + 1))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Whether the judge scores this row as English.
+pub(crate) fn is_english(row: &Row) -> bool {
+    row.lang.as_deref().is_none_or(|l| l == "en")
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let rows = load(&args.data)?;
+    let summarizer = Summarizer::new();
+    let length = Length::Sentences(args.sentences);
+    let summarize_all = || -> Vec<(String, bool)> {
+        rows.iter()
+            .map(|row| {
+                let title = if args.no_title { None } else { row.title.as_deref() };
+                if args.lead {
+                    let spans = summarizer.sentences(&row.article, args.lang);
+                    let text: Vec<&str> = spans.iter().take(args.sentences).map(|s| s.text(&row.article)).collect();
+                    (text.join(" "), false)
+                } else {
+                    let s =
+                        summarizer.summarize(&row.article, &Options { length, title, lang: args.lang, keywords: 8 });
+                    (s.text(), s.starts_dependent)
+                }
+            })
+            .collect()
+    };
+    // Warm-up (also builds lazy resources such as the Chinese dictionary).
+    let summaries = summarize_all();
+    let start = Instant::now();
+    for _ in 0..args.repeat {
+        std::hint::black_box(summarize_all());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let per_sec = (rows.len() * args.repeat) as f64 / secs.max(1e-9);
+    let bytes: usize = rows.iter().map(|r| r.article.len()).sum();
+
+    let english = Scorer::new(Tokenization::EnglishStemmed);
+    let other = Scorer::new(Tokenization::Unicode);
+    let (mut r1, mut r2, mut rl) = (0.0, 0.0, 0.0);
+    for (row, (summary, _)) in rows.iter().zip(&summaries) {
+        let scorer = if is_english(row) { &english } else { &other };
+        let s = scorer.score(&row.reference, summary);
+        r1 += s.rouge1.f1;
+        r2 += s.rouge2.f1;
+        rl += s.rouge_l.f1;
+    }
+    let n = rows.len().max(1) as f64;
+    let dependent = summaries.iter().filter(|(_, d)| *d).count();
+    println!(
+        "{}: {} articles, {} sentences each{}",
+        args.data.display(),
+        rows.len(),
+        args.sentences,
+        if args.lead { " (lead baseline)" } else { "" }
+    );
+    println!("ROUGE-1 F1  {:6.2}", 100.0 * r1 / n);
+    println!("ROUGE-2 F1  {:6.2}", 100.0 * r2 / n);
+    println!("ROUGE-L F1  {:6.2}", 100.0 * rl / n);
+    println!(
+        "speed       {:.0} articles/s on one core ({:.1} MB/s, mean article {:.1} KB, {} passes)",
+        per_sec,
+        per_sec * bytes as f64 / n / 1e6,
+        bytes as f64 / n / 1e3,
+        args.repeat
+    );
+    if !args.lead {
+        println!(
+            "dependent   {:.1}% of summaries start with a sentence that leans on the one before it ({dependent})",
+            100.0 * dependent as f64 / n
+        );
+    }
+    if let Some(path) = &args.predictions {
+        let mut out = BufWriter::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?);
+        for (row, (summary, _)) in rows.iter().zip(&summaries) {
+            serde_json::to_writer(&mut out, &serde_json::json!({"id": row.id, "summary": summary}))?;
+            writeln!(out)?;
+        }
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
