@@ -2,20 +2,31 @@
 //!
 //! The splitter works in one pass over the text and never copies it: each
 //! sentence is a byte range of the original string, trimmed of surrounding
-//! white space and of a leading dateline such as `LONDON (Reuters) -`.
+//! white space and, at the start of a paragraph or line, of a leading dateline
+//! such as `LONDON (Reuters) -`. Every look-ahead and look-behind is bounded by
+//! the neighbouring word or white space, so the time is linear in the text.
 //!
 //! Rules, in order:
 //! - a blank line (paragraph break) always ends a sentence;
-//! - a single line break ends one when the line is a heading or list item;
+//! - a single line break ends one when the line is a heading (a short whole
+//!   line without a terminator, not ending in a word like `the` or `de`) or a
+//!   list item, or is followed by one;
 //! - full-width CJK terminators (`。！？`) end a sentence wherever they stand;
 //! - `.`, `!`, `?`, `…` end a sentence only when followed by white space (so
 //!   `3.5`, `U.S.-based`, URLs and e-mail addresses stay whole), after any
-//!   closing quotes or brackets, and only when the next word does not start
-//!   with a lower-case letter (so `..." he said` stays whole);
-//! - after a full stop, a known abbreviation (`Mr.`, `Dr.`, `z.B.`, `т.е.`) or
-//!   an initial (`J. K. Rowling`) does not end a sentence, unless an
-//!   ambiguous one (`Inc.`, `U.S.`, `Jan.`) is followed by a word that
-//!   typically starts a sentence (`The`, `He`, …).
+//!   closing quotes or brackets (also a French ` »`), and only when the next
+//!   word does not start with a lower-case letter (so `..." he said` stays
+//!   whole); they also end one directly before CJK text or a Spanish `¿`/`¡`,
+//!   except an ellipsis before CJK text (`我想……也许`);
+//! - after a full stop, a known abbreviation (`Mr.`, `Dr.`, `z.B.`, `т.е.`,
+//!   `z. B.`), an initial (`J. K. Rowling`), a list number at the start of a
+//!   line (`1. `) or, in German, an ordinal (`am 3. Oktober`) does not end a
+//!   sentence, unless an ambiguous one (`Inc.`, `U.S.`, `Jan.`, `St.`, a German
+//!   ordinal) is followed by a word that typically starts a sentence (`The`,
+//!   `He`, `Die`, …); `etc.`, `usw.`, `т. д.` end one before any capital.
+//!
+//! `lang` only switches on the German ordinal rule; everything else works the
+//! same in every language.
 
 use crate::lang::{Lang, is_cjk_char};
 
@@ -37,247 +48,126 @@ impl SentenceSpan {
     }
 }
 
-/// Abbreviations after which a full stop never ends a sentence: titles before
-/// names and words that are always followed by more of the sentence.
+/// Titles before names, abbreviated with a full stop that never ends a
+/// sentence — when capitalized (`Me Dupont`, but `Call me.`).
+#[rustfmt::skip]
+const TITLES: &[&str] = &[
+    // English
+    "mr", "mrs", "ms", "mx", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "rev",
+    "hon", "pres", "supt", "insp", "det", "cpl", "pvt", "maj", "brig", "messrs", "fr", "mt", "ft", "gov", "atty",
+    // French
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "me", "mgr", "pr",
+    // German
+    "hr", "hrn", "fr", "dipl", "ing",
+    // Spanish, Italian, Portuguese
+    "sra", "srta", "sres", "dra", "ud", "uds", "dña", "dª", "lic", "gral", "sto", "sta", "dott", "sig", "sig.ra", "egr",
+    "avv", "arq", "exmo", "exma", "prof.ª",
+];
+
+/// Abbreviations after which a full stop never ends a sentence: words that
+/// are always followed by more of the sentence, in any case.
+#[rustfmt::skip]
 const NEVER_FINAL: &[&str] = &[
-    // English titles and references
-    "mr",
-    "mrs",
-    "ms",
-    "mx",
-    "dr",
-    "prof",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "cmdr",
-    "adm",
-    "rev",
-    "hon",
-    "pres",
-    "supt",
-    "insp",
-    "det",
-    "cpl",
-    "pvt",
-    "maj",
-    "brig",
-    "messrs",
-    "fr",
-    "st",
-    "ste",
-    "mt",
-    "ft",
-    "vs",
-    "v",
-    "cf",
-    "e.g",
-    "i.e",
-    "approx",
-    "fig",
-    "figs",
-    "no",
-    "nos",
-    "vol",
-    "vols",
-    "pp",
-    "p",
-    "para",
-    "art",
-    "ch",
-    "sec",
-    "ed",
-    "eds",
-    "est",
-    "op",
-    "ca",
-    "al",
-    "viz", // French
-    "m",
-    "mm",
-    "mme",
-    "mmes",
-    "mlle",
-    "mlles",
-    "me",
-    "mgr",
-    "pr",
-    "av",
-    "bd",
-    "ex",
-    "env",
-    "hab",
-    "tél",
-    "chap", // German
-    "z.b",
-    "d.h",
-    "u.a",
-    "bzw",
-    "usw",
-    "vgl",
-    "nr",
-    "hr",
-    "hrn",
-    "dipl",
-    "ing",
-    "sog",
-    "ggf",
-    "evtl",
-    "inkl",
-    "zzgl",
-    "abs",
-    "bspw", // Spanish, Italian, Portuguese
-    "sr",
-    "sra",
-    "srta",
-    "sres",
-    "ud",
-    "uds",
-    "dña",
-    "dª",
-    "pág",
-    "núm",
-    "sig",
-    "sto",
-    "sta",
-    "dott",
-    "sig.ra",
-    "egr",
-    "avv",
-    "ing",
-    "arq",
-    "exmo",
-    "exma",
-    "prof.ª",
+    // English
+    "vs", "v", "cf", "e.g", "i.e", "viz", "approx", "figs", "vol", "vols", "ch", "ca", "incl", "max", "min",
+    // French
+    "av", "bd", "env", "hab", "tél", "chap", "p.ex", "c.-à-d", "c.à.d",
+    // German
+    "z.b", "d.h", "bzw", "vgl", "ggf", "evtl", "inkl", "zzgl", "abs", "bspw", "sog", "tel", "s.o", "s.u", "z.t", "u.u",
+    "v.a", "i.d.r", "z.hd",
+    // Spanish, Italian, Portuguese
+    "pág", "págs", "aprox", "p.ej", "ej", "avda", "pza",
     // Russian and Ukrainian
-    "т.е",
-    "т.к",
-    "т.н",
-    "т.д",
-    "т.п",
-    "им",
-    "ул",
-    "пр",
-    "просп",
-    "д",
-    "кв",
-    "см",
-    "напр",
-    "тов",
-    "гр",
-    "вул",
-    "див",
-    "зв",
-    "ін",
-    "т.зв",
-    "проф",
-    "акад",
-    "св",
-    "г-н",
-    "г-жа",
+    "т.е", "т.к", "т.н", "т.ч", "т.зв", "ул", "просп", "пл", "д", "буд", "напр", "тов", "гр", "вул", "ім", "див", "зв",
+    "проф", "акад", "доц", "св", "г-н", "г-жа", "пос", "ср",
 ];
 
 /// Abbreviations that may end a sentence: they do when the next word is one
-/// that typically starts a sentence.
+/// that typically starts a sentence, never before a number.
+#[rustfmt::skip]
 const MAYBE_FINAL: &[&str] = &[
-    "inc", "ltd", "co", "corp", "plc", "llc", "llp", "bros", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k", "u.n",
-    "e.u", "d.c", "u.s.a", "l.a", "n.y", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "ave", "blvd", "rd", "dept", "univ", "assn", "ph.d", "m.d", "b.a", "m.a", "b.c", "a.d", "cie", "gmbh", "ag",
-    "s.a", "gg", "г", "гг", "р", "рр", "тис", "млн", "млрд", "руб", "грн", "коп", "тыс",
+    // English (and international company forms)
+    "inc", "ltd", "co", "corp", "plc", "llc", "llp", "bros", "jr", "sr", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+    "d.c", "u.s.a", "l.a", "n.y", "ave", "blvd", "rd", "st", "dept", "univ", "assn", "ph.d", "m.d", "b.a", "m.a", "b.c",
+    "a.d", "art", "sec", "ed", "eds", "est", "op", "al", "fig", "para", "ex", "cie", "gmbh", "ag", "s.a", "cía",
+    "ee.uu", "u.a", "d.j", "mio", "mrd", "tsd", "chr", "str", "jh", "std", "gg",
+    // Russian and Ukrainian
+    "г", "гг", "р", "рр", "им", "пр", "кв", "см", "м", "с", "обл", "р-н", "ст", "вв",
+];
+
+/// Abbreviations that may end a sentence, but only capitalized: months and
+/// U.S. states (`Jan. 5`, `Boston, Mass. The`), which are also words (`mar`, `ill`).
+#[rustfmt::skip]
+const CAPITAL_MAYBE_FINAL: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ala", "ariz", "ark", "calif",
+    "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo",
+    "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "vt", "va", "wash", "wis", "wyo",
+];
+
+/// Abbreviations that close a list or a quantity (`etc.`, `и т. д.`, `5 млн.`):
+/// they end a sentence before any word that does not start in lower case.
+#[rustfmt::skip]
+const LIST_FINAL: &[&str] = &[
+    "etc", "usw", "usf", "u.ä", "o.ä", "т.д", "т.п", "др", "ін", "тощо", "млн", "млрд", "тыс", "тис", "руб", "грн",
+    "коп",
 ];
 
 /// Words that typically start a sentence, for ambiguous abbreviations.
+#[rustfmt::skip]
 const STARTERS: &[&str] = &[
-    "the",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "you",
-    "but",
-    "and",
-    "in",
-    "a",
-    "an",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "his",
-    "her",
-    "their",
-    "its",
-    "our",
-    "as",
-    "at",
-    "on",
-    "for",
-    "after",
-    "when",
-    "while",
-    "however",
-    "meanwhile",
-    "if",
-    "so",
-    "yet",
-    "then",
-    "now",
-    "some",
-    "many",
-    "most",
-    "one",
-    "two",
-    "both",
-    "according",
-    "officials",
-    "police",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "le",
-    "la",
-    "les",
-    "il",
-    "elle",
-    "ils",
-    "elles",
-    "un",
-    "une",
-    "der",
-    "die",
-    "das",
-    "er",
-    "sie",
-    "es",
-    "el",
-    "los",
-    "las",
-    "ella",
-    "я",
-    "он",
-    "она",
-    "они",
-    "в",
-    "на",
-    "це",
-    "у",
+    // English
+    "the", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "a", "an", "this", "that", "these",
+    "those", "there", "his", "her", "their", "its", "our", "my", "as", "at", "on", "for", "after", "before", "when",
+    "while", "however", "meanwhile", "if", "so", "yet", "then", "now", "some", "many", "most", "one", "two", "both",
+    "according", "officials", "police", "what", "why", "how", "who", "where", "also", "still", "such", "not", "all",
+    "each", "every", "last", "earlier", "later", "since", "despite", "although", "though", "because", "during",
+    "until", "instead", "here", "mr", "mrs", "ms", "dr",
+    // French
+    "le", "la", "les", "l", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "un", "une", "des", "du", "ce",
+    "cette", "ces", "mais", "et", "pour", "dans", "selon", "depuis", "après", "avant", "puis", "alors", "ainsi",
+    "enfin", "cependant", "pourtant",
+    // German
+    "der", "die", "das", "den", "dem", "ein", "eine", "er", "sie", "es", "wir", "ich", "man", "auch", "aber", "doch",
+    "dann", "im", "am", "zum", "zur", "nach", "bei", "mit", "seit", "laut", "trotz", "wie", "was", "wer", "wenn",
+    "als", "dort", "hier", "diese", "dieser", "dieses",
+    // Spanish
+    "el", "los", "las", "unos", "unas", "lo", "este", "esta", "estos", "estas", "ese", "esa", "él", "ella", "ellos",
+    "ellas", "pero", "y", "en", "según", "sin", "con", "para", "por", "desde", "tras", "durante", "además", "también",
+    "no", "se", "su", "sus",
+    // Russian
+    "я", "ты", "он", "она", "оно", "мы", "вы", "они", "это", "этот", "эта", "эти", "в", "во", "на", "и", "а", "но",
+    "по", "с", "со", "к", "о", "об", "у", "из", "за", "от", "до", "для", "при", "как", "так", "что", "когда", "если",
+    "однако", "после", "перед", "все", "всё", "его", "её", "их", "там", "тогда", "теперь", "сейчас", "также",
+    "потом", "затем", "позже",
+    // Ukrainian
+    "ти", "він", "вона", "воно", "ми", "ви", "вони", "це", "цей", "ця", "ці", "й", "і", "та", "але", "з", "із", "від",
+    "як", "коли", "якщо", "проте", "однак", "після", "всі", "її", "їх", "тоді", "тепер", "зараз", "також",
+    "потім", "відтоді", "згодом",
 ];
 
+/// Words that do not end a heading: a line ending in one runs on.
+#[rustfmt::skip]
+const RUN_ON: &[&str] = &[
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "but", "as", "that",
+    "which", "who", "than", "into", "about", "after", "before", "between", "during", "without", "is", "was", "are",
+    "were", "has", "have", "had", "will", "would", "said", "his", "her", "their", "its", "our", "de", "du", "des",
+    "la", "le", "les", "et", "à", "au", "aux", "en", "par", "pour", "sur", "dans", "avec", "que", "qui", "der",
+    "die", "das", "den", "dem", "und", "oder", "mit", "von", "zu", "im", "am", "auf", "für", "bei", "nach", "aus",
+    "el", "los", "las", "del", "y", "o", "con", "por", "para", "al", "в", "во", "на", "и", "с", "по", "к", "о", "у",
+    "из", "за", "от", "до", "для", "що", "та", "і", "й", "з", "як", "что",
+];
+
+/// Closing quotes and brackets. `“` and `‘` close German quotes (`„so“`).
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』' | '）' | '】' | '〕' | '〉' | '》')
+    matches!(c, '"' | '\'' | '”' | '’' | '“' | '‘' | '»' | '›')
+        || matches!(c, ')' | ']' | '}' | '」' | '』' | '）' | '】' | '〕' | '〉' | '》')
 }
 
 fn is_opener(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '「' | '『' | '（' | '【' | '〔' | '„')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '「' | '『' | '（' | '【' | '〔' | '„' | '¿' | '¡'
+    )
 }
 
 fn is_terminal(c: char) -> bool {
@@ -288,13 +178,17 @@ fn is_cjk_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？')
 }
 
-/// Splits `text` into sentences. `lang` tunes nothing but the handling of text
-/// without spaces; it is accepted so callers need not special-case Chinese.
+/// White space inside a line (French puts a narrow no-break space before `»`).
+fn is_inline_space(c: char) -> bool {
+    c != '\n' && c.is_whitespace()
+}
+
+/// Splits `text` into sentences. `lang` switches on language-specific rules
+/// (German ordinals); any language works for any text.
 pub fn split(text: &str, lang: Lang) -> Vec<SentenceSpan> {
-    let _ = lang;
     let mut out = Vec::with_capacity(text.len() / 100 + 1);
     for (paragraph, (ps, pe)) in paragraphs(text).enumerate() {
-        split_paragraph(text, ps, pe, paragraph, &mut out);
+        Paragraph { text, ps, pe, paragraph, lang }.split(&mut out);
     }
     out
 }
@@ -332,181 +226,330 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-fn split_paragraph(text: &str, ps: usize, pe: usize, paragraph: usize, out: &mut Vec<SentenceSpan>) {
-    let bytes = text.as_bytes();
-    let mut start = ps;
-    let mut line_start = ps;
-    let mut i = ps;
-    while i < pe {
-        let b = bytes[i];
-        if b == b'\n' {
-            if line_ends_sentence(text, line_start, i, pe) {
-                push(text, start, i, paragraph, out);
-                start = i + 1;
-            }
-            i += 1;
-            line_start = i;
-            continue;
-        }
-        let c = if b < 0x80 {
-            if !matches!(b, b'.' | b'!' | b'?') {
+/// What a run of terminators and closers (`?!`, `."`, `…)`) holds.
+struct Run {
+    /// A full-width CJK terminator.
+    cjk: bool,
+    /// Full stops.
+    dots: usize,
+    /// `!`, `?` and the like.
+    stops: usize,
+    /// `…`.
+    ellipses: usize,
+    /// Closing quotes or brackets.
+    closers: bool,
+}
+
+struct Paragraph<'a> {
+    text: &'a str,
+    ps: usize,
+    pe: usize,
+    paragraph: usize,
+    lang: Lang,
+}
+
+impl Paragraph<'_> {
+    fn split(&self, out: &mut Vec<SentenceSpan>) {
+        let (text, pe) = (self.text, self.pe);
+        let bytes = text.as_bytes();
+        let mut start = self.ps;
+        // How far from `start` the text is known to be white space: where the
+        // current sentence's first character is, once found.
+        let mut blank_to = start;
+        let mut line_start = self.ps;
+        let mut i = self.ps;
+        while i < pe {
+            let b = bytes[i];
+            if b == b'\n' {
+                if blank_to < i {
+                    let gap = &text[blank_to..i];
+                    blank_to += gap.len() - gap.trim_start().len();
+                }
+                let whole_line = blank_to >= line_start;
+                if self.line_ends_sentence(line_start, i, whole_line) {
+                    self.push(start, i, out);
+                    // The next sentence starts with this line break, which
+                    // marks it as standing at the start of a line.
+                    start = i;
+                    blank_to = i;
+                }
                 i += 1;
+                line_start = i;
                 continue;
             }
-            b as char
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => c,
-                None => break,
-            }
-        };
-        if !is_terminal(c) {
-            i += c.len_utf8();
-            continue;
-        }
-        // Absorb the run of terminators and closers: `?!`, `."`, `.)"`.
-        let mut k = i;
-        let mut cjk = false;
-        let mut dots = 0usize;
-        let mut others = 0usize;
-        while k < pe {
-            let Some(d) = text[k..].chars().next() else { break };
-            if is_terminal(d) {
-                cjk |= is_cjk_terminal(d);
-                if d == '.' {
-                    dots += 1;
-                } else {
-                    others += 1;
+            let c = if b < 0x80 {
+                if !matches!(b, b'.' | b'!' | b'?') {
+                    i += 1;
+                    continue;
                 }
-            } else if !is_closer(d) {
+                b as char
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
+            if !is_terminal(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let (k, run) = self.run(i);
+            if self.ends_here(i, k, &run, line_start) {
+                self.push(start, k, out);
+                start = k;
+                blank_to = k;
+            }
+            i = k.max(i + c.len_utf8());
+        }
+        self.push(start, pe, out);
+    }
+
+    /// The run of terminators and closers starting at the terminator at `i`,
+    /// with a French closing guillemet after white space (`Bonjour. »`).
+    fn run(&self, i: usize) -> (usize, Run) {
+        let (text, pe) = (self.text, self.pe);
+        let mut run = Run { cjk: false, dots: 0, stops: 0, ellipses: 0, closers: false };
+        let mut k = i;
+        while k < pe {
+            let Some(d) = text[k..pe].chars().next() else { break };
+            if is_terminal(d) {
+                run.cjk |= is_cjk_terminal(d);
+                match d {
+                    '.' => run.dots += 1,
+                    '…' => run.ellipses += 1,
+                    _ => run.stops += 1,
+                }
+            } else if is_closer(d) {
+                run.closers = true;
+            } else if is_inline_space(d) {
+                let after = text[k..pe].trim_start_matches(is_inline_space);
+                if after.starts_with(['»', '›']) {
+                    run.closers = true;
+                    k = pe - after.len() + '»'.len_utf8();
+                    continue;
+                }
+                break;
+            } else {
                 break;
             }
             k += d.len_utf8();
         }
-        let closers_absorbed = text[i..k].chars().any(is_closer);
-        if ends_here(text, ps, pe, i, k, c, cjk, dots, others, closers_absorbed) {
-            push(text, start, k, paragraph, out);
-            start = k;
-        }
-        i = k.max(i + c.len_utf8());
+        (k, run)
     }
-    push(text, start, pe, paragraph, out);
-}
 
-/// Decides whether the terminator run `text[i..k]` (first char `c`) ends a sentence.
-#[allow(clippy::too_many_arguments)]
-fn ends_here(
-    text: &str,
-    ps: usize,
-    pe: usize,
-    i: usize,
-    k: usize,
-    c: char,
-    cjk: bool,
-    dots: usize,
-    others: usize,
-    closers: bool,
-) -> bool {
-    let next = text[k..pe].chars().next();
-    if cjk {
-        return true;
-    }
-    match next {
-        None => return true,
-        Some(n) if n.is_whitespace() => {}
-        // Chinese text written with ASCII punctuation: `你好.今天`.
-        Some(n) if is_cjk_char(n) => return true,
-        Some(_) => return false,
-    }
-    // The next word, after white space.
-    let rest = text[k..pe].trim_start();
-    let Some(first) = rest.chars().next() else {
-        return true;
-    };
-    if first.is_lowercase() || matches!(first, ',' | ';' | ':' | '-' | '–' | '—' | '%') {
-        return false;
-    }
-    // `?`, `!` and ellipses before a capital or a digit end a sentence.
-    if others > 0 || dots != 1 || closers {
-        return true;
-    }
-    debug_assert_eq!(c, '.');
-    // A single full stop: look at the word it ends.
-    let word = word_before(text, ps, i);
-    if word.is_empty() {
-        return true;
-    }
-    let next_word = first_word(rest);
-    let starter = is_starter(next_word);
-    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-    if lower == "no" || lower == "nos" || lower == "nr" || lower == "p" || lower == "pp" {
-        // `No. 10`, but `He said no. Then…`
-        return !first.is_ascii_digit() && (word.starts_with('n') || starter);
-    }
-    if NEVER_FINAL.contains(&lower.as_str()) {
-        // `M.` and `St.` can end a sentence in rare cases; titles followed by
-        // a sentence starter (`... in St. The`) do end it.
-        return false;
-    }
-    if MAYBE_FINAL.contains(&lower.as_str()) {
-        if first.is_ascii_digit() {
+    /// Decides whether the terminator run `text[i..k]` ends a sentence.
+    fn ends_here(&self, i: usize, k: usize, run: &Run, line_start: usize) -> bool {
+        let (text, pe) = (self.text, self.pe);
+        if run.cjk {
+            return true;
+        }
+        let ellipsis = run.stops == 0 && (run.ellipses > 0 || run.dots > 1);
+        let cjk_next = match text[k..pe].chars().next() {
+            None => return true,
+            Some(n) if n.is_whitespace() => false,
+            // Chinese text written with ASCII punctuation: `你好.今天`; but an
+            // ellipsis runs on, as it usually does in Chinese (`我想……也许`),
+            // and so does an abbreviation (`美国（U.S.）举行`).
+            Some(n) if is_cjk_char(n) => {
+                if run.stops > 0 {
+                    return true;
+                }
+                if ellipsis {
+                    return false;
+                }
+                true
+            }
+            // Spanish opening marks start a sentence: `¡Hola!¿Qué tal?`
+            Some('¿' | '¡') => return true,
+            Some(_) => return false,
+        };
+        // The next word, after white space.
+        let rest = text[k..pe].trim_start();
+        let Some(first) = rest.chars().next() else {
+            return true;
+        };
+        if matches!(first, '¿' | '¡') {
+            return true;
+        }
+        // A spaced ellipsis (`. . .`): its last dot decides.
+        if is_terminal(first) && run.dots == 1 && run.stops == 0 {
             return false;
         }
-        return starter;
+        if starts_lower(rest) || matches!(first, ',' | ';' | ':' | '-' | '–' | '—' | '%') {
+            return false;
+        }
+        // `?`, `!` and ellipses before a capital or a digit end a sentence.
+        if run.stops > 0 || ellipsis || run.ellipses > 0 || run.closers && !cjk_next {
+            return true;
+        }
+        // A single full stop: look at the word it ends.
+        let (word, word_start) = word_before(text, self.ps, i);
+        if word.is_empty() {
+            return true;
+        }
+        let (next_word, after_next) = first_word(rest);
+        let starter = is_starter(next_word);
+        let digit_next = first.is_ascii_digit();
+        // An initial after an abbreviation: `им. В. И. Ленина`, `U.S. A. Smith`.
+        let initial_next = next_word.chars().count() == 1 && after_next.starts_with('.');
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        // One letter before another: `z. B.`, `т. е.`, `J. K. Rowling`.
+        if letters == 1 && word.chars().count() == 1 && initial_next {
+            return false;
+        }
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        // The same, at the second letter: `z. B` is looked up as `z.b`.
+        let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, &lower) } else { None };
+        let key = spaced.as_deref().unwrap_or(&lower);
+        if matches!(key, "no" | "nos" | "nr" | "núm" | "p" | "pp") {
+            // `No. 10`, but `He said no. Then…`
+            return !digit_next && (word.starts_with('n') || starter);
+        }
+        if capital && TITLES.contains(&key) {
+            return false;
+        }
+        if NEVER_FINAL.contains(&key) {
+            return false;
+        }
+        if LIST_FINAL.contains(&key) {
+            return true;
+        }
+        if MAYBE_FINAL.contains(&key) || capital && CAPITAL_MAYBE_FINAL.contains(&key) {
+            return !digit_next && !initial_next && starter;
+        }
+        let digits = word.bytes().all(|b| b.is_ascii_digit());
+        if digits && word.len() <= 3 {
+            // A list number opening a line: `1. First point`.
+            if at_line_start(text, line_start, word_start) {
+                return false;
+            }
+            // A German ordinal: `am 3. Oktober`, `im 20. Jahrhundert`.
+            if self.lang == Lang::German {
+                return starter;
+            }
+        }
+        // An initial (`J.`), or an acronym with inner dots (`U.S`, `e.g`).
+        if letters == 1 && capital {
+            return starter;
+        }
+        if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
+            return starter;
+        }
+        true
     }
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    // An initial (`J.`), or an acronym with inner dots (`U.S`, `e.g`).
-    if letters == 1 && word.chars().next().is_some_and(char::is_uppercase) {
-        return starter;
+
+    /// Whether the line `text[line_start..nl]` ends a sentence although it has
+    /// no terminator: a heading or list item, or a line followed by a list item.
+    /// `whole_line` tells whether the current sentence starts on this line.
+    fn line_ends_sentence(&self, line_start: usize, nl: usize, whole_line: bool) -> bool {
+        let text = self.text;
+        let line = text[line_start..nl].trim();
+        if line.is_empty() {
+            return false;
+        }
+        // Only the start of the next line: never further than its end.
+        let next = text[nl + 1..self.pe].trim_start_matches(is_inline_space);
+        if is_list_item(next) || is_list_item(line) || line.starts_with('#') {
+            return true;
+        }
+        if !whole_line {
+            return false;
+        }
+        let last = line.chars().next_back().unwrap_or(' ');
+        if is_terminal(last) || matches!(last, ',' | ';' | '-' | '–' | '—' | '(' | '/' | '&') {
+            return false;
+        }
+        let last_word = line.rsplit(char::is_whitespace).next().unwrap_or("");
+        if last_word.chars().all(char::is_lowercase) && RUN_ON.contains(&last_word) {
+            return false;
+        }
+        let next_first = next.trim_start_matches(is_opener).chars().next().unwrap_or(' ');
+        line.chars().count() < 50 && (next_first.is_uppercase() || next_first.is_ascii_digit())
     }
-    if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
-        return starter;
+
+    /// Pushes `text[start..end]` trimmed of white space and, when it stands at
+    /// the start of the paragraph or of a line, of a leading dateline.
+    fn push(&self, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
+        let text = self.text;
+        let raw = &text[start..end];
+        let trimmed_start = raw.len() - raw.trim_start().len();
+        let s = start + trimmed_start;
+        let e = start + raw.trim_end().len();
+        if s >= e {
+            return;
+        }
+        let line_initial = start == self.ps || raw[..trimmed_start].contains('\n');
+        let s = if line_initial { s + dateline_len(&text[s..e]) } else { s };
+        if s < e {
+            out.push(SentenceSpan { start: s, end: e, paragraph: self.paragraph });
+        }
     }
-    true
 }
 
-/// The word just before byte `i`, without opening quotes or brackets.
-fn word_before(text: &str, ps: usize, i: usize) -> &str {
+/// Whether `text` starts with a lower-case word, not counting words in mixed
+/// case such as `eBay` or `iPhone`, which may start a sentence.
+fn starts_lower(text: &str) -> bool {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) => a.is_lowercase() && !b.is_uppercase(),
+        (Some(a), None) => a.is_lowercase(),
+        _ => false,
+    }
+}
+
+/// Whether only spaces or tabs (a few) stand between `line_start` and `pos`.
+fn at_line_start(text: &str, line_start: usize, pos: usize) -> bool {
+    pos >= line_start
+        && pos - line_start <= 8
+        && text.as_bytes()[line_start..pos].iter().all(|&b| b == b' ' || b == b'\t')
+}
+
+/// For a one-letter word at `word_start` preceded by another one-letter
+/// abbreviation (`z. B`, `т. е`, `и т. д`), the two as one: `z.b`.
+fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, lower: &str) -> Option<String> {
+    let mut before = text[ps..word_start].chars().rev();
+    if !before.next()?.is_whitespace() || before.next()? != '.' {
+        return None;
+    }
+    let letter = before.next()?;
+    if !letter.is_alphabetic() || before.next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some(letter.to_lowercase().chain(['.']).chain(lower.chars()).collect())
+}
+
+/// The word just before byte `i` and its start, without opening quotes or brackets.
+fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     let head = &text[ps..i];
     let start = head
         .char_indices()
         .rev()
         .find(|&(_, c)| c.is_whitespace() || is_opener(c) || c == '/')
         .map_or(0, |(j, c)| j + c.len_utf8());
-    &head[start..]
+    (&head[start..], ps + start)
 }
 
-fn first_word(rest: &str) -> &str {
+/// The first word of `rest` (at most 16 characters of it), without opening
+/// quotes or brackets, and what follows it.
+fn first_word(rest: &str) -> (&str, &str) {
     let rest = rest.trim_start_matches(is_opener);
-    let end = rest.char_indices().find(|&(_, c)| !c.is_alphanumeric()).map_or(rest.len(), |(j, _)| j);
-    &rest[..end]
+    let mut end = 0;
+    for (j, c) in rest.char_indices().take(16) {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        end = j + c.len_utf8();
+    }
+    rest.split_at(end)
 }
 
 fn is_starter(word: &str) -> bool {
-    if word.len() > 12 {
+    if word.len() > 24 {
         return false;
     }
     let lower: String = word.chars().flat_map(char::to_lowercase).collect();
     STARTERS.contains(&lower.as_str())
-}
-
-/// Whether the line `text[line_start..nl]` ends a sentence although it has no
-/// terminator: a heading, or a line followed by a list item.
-fn line_ends_sentence(text: &str, line_start: usize, nl: usize, pe: usize) -> bool {
-    let line = text[line_start..nl].trim();
-    let next = text[nl + 1..pe].trim_start();
-    if line.is_empty() {
-        return false;
-    }
-    if is_list_item(next) || is_list_item(line) || line.starts_with('#') {
-        return true;
-    }
-    let last = line.chars().next_back().unwrap_or(' ');
-    if matches!(last, ',' | ';' | '-' | '–' | '(' | '/') || last.is_lowercase() && line.len() > 60 {
-        return false;
-    }
-    let next_first = next.chars().next().unwrap_or(' ');
-    line.chars().count() < 50 && !is_terminal(last) && (next_first.is_uppercase() || next_first.is_ascii_digit())
 }
 
 fn is_list_item(line: &str) -> bool {
@@ -521,26 +564,15 @@ fn is_list_item(line: &str) -> bool {
     }
 }
 
-/// Pushes `text[start..end]` trimmed of white space and a leading dateline.
-fn push(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<SentenceSpan>) {
-    let raw = &text[start..end];
-    let trimmed_start = raw.len() - raw.trim_start().len();
-    let s = start + trimmed_start;
-    let e = start + raw.trim_end().len();
-    if s >= e {
-        return;
-    }
-    let s = s + dateline_len(&text[s..e]);
-    if s < e {
-        out.push(SentenceSpan { start: s, end: e, paragraph });
-    }
-}
-
 /// Length in bytes of a dateline or byline that opens `s`, such as
-/// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0.
+/// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0. The
+/// text after it must start like a sentence (`US — and its allies` is no dateline).
 pub(crate) fn dateline_len(s: &str) -> usize {
     let head_end = s.char_indices().nth(80).map_or(s.len(), |(j, _)| j);
     let head = &s[..head_end];
+    let starts_sentence = |at: usize| {
+        s[at..].trim_start_matches(is_opener).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
     // `PLACE (Agency) -` or `(Agency)`
     if let Some(open) = head.find('(') {
         let place = &head[..open];
@@ -551,7 +583,10 @@ pub(crate) fn dateline_len(s: &str) -> usize {
                 let after = open + close_rel + 1;
                 let dash = dash_len(&s[after..]);
                 let has_dash = s[after..].trim_start().starts_with(['-', '—', '–']);
-                if is_agency(agency) && (has_dash || KNOWN_AGENCIES.contains(&agency.trim())) {
+                if is_agency(agency)
+                    && (has_dash || KNOWN_AGENCIES.contains(&agency.trim()))
+                    && starts_sentence(after + dash)
+                {
                     return after + dash;
                 }
             }
@@ -561,7 +596,7 @@ pub(crate) fn dateline_len(s: &str) -> usize {
     for dash in [" -- ", " — ", " – ", " - "] {
         if let Some(pos) = head.find(dash) {
             let place = &head[..pos];
-            if is_caps_place(place) && pos + dash.len() < s.len() {
+            if is_caps_place(place) && pos + dash.len() < s.len() && starts_sentence(pos + dash.len()) {
                 return pos + dash.len();
             }
         }
@@ -598,7 +633,8 @@ const KNOWN_AGENCIES: &[&str] = &[
     "The Conversation",
 ];
 
-/// A place name whose first word is in capitals: `LONDON`, `KYIV, Ukraine`.
+/// A place name whose first word is in capitals: `LONDON`, `KYIV, Ukraine`,
+/// `LONDON, Jan 5`.
 fn is_caps_place(place: &str) -> bool {
     let first_word = place.split(|c: char| c.is_whitespace() || c == ',').find(|w| !w.is_empty()).unwrap_or("");
     let letters = first_word.chars().filter(|c| c.is_alphabetic()).count();
@@ -610,12 +646,15 @@ fn is_place(place: &str) -> bool {
     !p.is_empty()
         && p.len() <= 60
         && p.chars().next().is_some_and(char::is_uppercase)
-        && p.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | ',' | '.' | '\'' | '-'))
+        && p.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '\'' | '-'))
         && p.split_whitespace().count() <= 6
 }
 
 fn is_agency(agency: &str) -> bool {
     let a = agency.trim();
+    if KNOWN_AGENCIES.contains(&a) {
+        return true;
+    }
     !a.is_empty()
         && a.len() <= 30
         && a.chars().next().is_some_and(char::is_uppercase)
