@@ -1,0 +1,441 @@
+//! Newsdesk content: from what an editor writes to what the store keeps.
+//!
+//! [`ArticleInput`] is an article as written (API body, import file). [`prepare`]
+//! validates it, renders the Markdown body to sanitized HTML with one anchor per
+//! sentence, derives the plain text, and computes the automatic summaries (3 and
+//! 5 sentences) with the summarizer, giving a [`store::NewArticle`]. [`save`]
+//! and [`refresh_stale`] write through any [`store::Store`]. The [`import`]
+//! module reads Markdown-with-front-matter, JSON and JSONL files.
+
+#![forbid(unsafe_code)]
+
+pub mod import;
+pub mod render;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use store::{Article, Named, NewArticle, Status, Store, StoreError, StoredSummary, SummaryMode, SummarySentence};
+use summarize::{Lang, Length, Options, Summarizer};
+
+/// The summary lengths kept for every article: short and longer.
+pub const SUMMARY_LENGTHS: [u32; 2] = [3, 5];
+
+/// An article as an editor writes it (API request body, import file).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArticleInput {
+    /// Unique URL name: lowercase letters, digits and single hyphens.
+    #[schema(example = "harbour-city-votes-on-tidal-barrier")]
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Optional standfirst: one or two sentences under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standfirst: Option<String>,
+    /// The body, in Markdown.
+    #[serde(default)]
+    pub body: String,
+    /// Authors, in byline order.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Section name, such as "World".
+    pub section: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Language code ("en", "fr", ...); detected from the body when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// "draft", "scheduled" or "published" (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "published")]
+    pub status: Option<Status>,
+    /// Publication time, RFC 3339. Defaults to now for published articles; required for scheduled ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published: Option<DateTime<Utc>>,
+    /// Last update time, RFC 3339 (defaults to now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub updated: Option<DateTime<Utc>>,
+    /// Sources or references note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<String>,
+    /// Canonical URL (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
+    /// Lead image URL (http, https, or a path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_image: Option<String>,
+    /// Lead image alternative text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_image_alt: Option<String>,
+    /// "auto" (the default: sentences taken from the article), "custom" (the
+    /// `summary` text below) or "off" (no summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "auto")]
+    pub summary_mode: Option<SummaryMode>,
+    /// The editors' own summary; setting it without `summary_mode` means "custom".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// Why an article was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    /// The field at fault.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> ValidationError {
+    ValidationError { field, message: message.into() }
+}
+
+/// Why an article could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The article is not valid.
+    #[error("invalid article: {0}")]
+    Invalid(#[from] ValidationError),
+    /// The store failed or refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Turns a name into a URL slug: lowercase alphanumerics joined by hyphens.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether `slug` is a valid article slug.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 120
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+fn single_line(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), ValidationError> {
+    if required && value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(invalid(field, format!("must be at most {max} characters")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(invalid(field, "must be one line of text"));
+    }
+    Ok(())
+}
+
+fn url_ok(field: &'static str, value: &str, allow_path: bool) -> Result<(), ValidationError> {
+    let lower = value.trim().to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://") || (allow_path && lower.starts_with('/') && !lower.starts_with("//")))
+        && value.len() <= 2000
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(field, if allow_path { "must be an http(s) URL or a path starting with /" } else { "must be an http(s) URL" }))
+    }
+}
+
+/// Checks everything that can be checked without rendering.
+pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
+    if !is_valid_slug(&input.slug) {
+        return Err(invalid("slug", "must be 1 to 120 lowercase letters, digits and single hyphens"));
+    }
+    single_line("title", &input.title, 300, true)?;
+    if let Some(s) = &input.standfirst {
+        if s.chars().count() > 1000 {
+            return Err(invalid("standfirst", "must be at most 1000 characters"));
+        }
+    }
+    single_line("section", &input.section, 80, true)?;
+    if slugify(&input.section).is_empty() {
+        return Err(invalid("section", "must contain a letter or digit"));
+    }
+    if input.authors.len() > 20 {
+        return Err(invalid("authors", "at most 20"));
+    }
+    for a in &input.authors {
+        single_line("authors", a, 120, true)?;
+        if slugify(a).is_empty() {
+            return Err(invalid("authors", "each must contain a letter or digit"));
+        }
+    }
+    if input.tags.len() > 50 {
+        return Err(invalid("tags", "at most 50"));
+    }
+    for t in &input.tags {
+        single_line("tags", t, 60, true)?;
+        if slugify(t).is_empty() {
+            return Err(invalid("tags", "each must contain a letter or digit"));
+        }
+    }
+    if let Some(code) = &input.lang {
+        if Lang::from_code(code).is_none() {
+            return Err(invalid("lang", format!("unknown language code {code:?}")));
+        }
+    }
+    if input.status == Some(Status::Scheduled) && input.published.is_none() {
+        return Err(invalid("published", "a scheduled article needs a publication time"));
+    }
+    if let Some(s) = &input.sources {
+        if s.chars().count() > 4000 {
+            return Err(invalid("sources", "must be at most 4000 characters"));
+        }
+    }
+    if let Some(u) = &input.canonical_url {
+        url_ok("canonical_url", u, false)?;
+    }
+    if let Some(u) = &input.lead_image {
+        url_ok("lead_image", u, true)?;
+    }
+    if let Some(a) = &input.lead_image_alt {
+        single_line("lead_image_alt", a, 500, false)?;
+    }
+    if input.summary_mode == Some(SummaryMode::Custom) && input.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err(invalid("summary", "a custom summary needs its text"));
+    }
+    if let Some(s) = &input.summary {
+        if s.chars().count() > 5000 {
+            return Err(invalid("summary", "must be at most 5000 characters"));
+        }
+    }
+    if input.body.len() > 1_000_000 {
+        return Err(invalid("body", "must be at most 1 MB"));
+    }
+    Ok(())
+}
+
+/// A hash of what a summary is made from: title, language and plain text.
+pub fn source_hash(title: &str, lang: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(title.as_bytes());
+    h.update([0]);
+    h.update(lang.as_bytes());
+    h.update([0]);
+    h.update(text.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn named(name: &str) -> Named {
+    Named { name: name.trim().to_owned(), slug: slugify(name) }
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// Validates, renders and summarizes an article. `now` is Unix seconds.
+pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Result<NewArticle, ValidationError> {
+    validate(input)?;
+    let given_lang = input.lang.as_deref().and_then(Lang::from_code);
+    let lang = given_lang.unwrap_or_else(|| summarize::detect(&render::plain_text(&input.body)));
+    let rendered = render::render(&input.body, |text| {
+        summarizer.sentences(text, Some(lang)).into_iter().map(|s| (s.start, s.end)).collect()
+    });
+    let title = input.title.trim().to_owned();
+    let hash = source_hash(&title, lang.code(), &rendered.text);
+    let summaries = SUMMARY_LENGTHS
+        .iter()
+        .map(|&n| {
+            let sum = summarizer.summarize(
+                &rendered.text,
+                &Options { length: Length::Sentences(n as usize), title: Some(&title), lang: Some(lang), keywords: 0 },
+            );
+            StoredSummary {
+                length: n,
+                sentences: sum
+                    .sentences
+                    .into_iter()
+                    .map(|e| SummarySentence { index: e.index, start: e.start, end: e.end, text: e.text })
+                    .collect(),
+                source_hash: hash.clone(),
+                version: summarize::VERSION.to_owned(),
+            }
+        })
+        .collect();
+    let status = input.status.unwrap_or_default();
+    let published_at = match (status, input.published) {
+        (_, Some(t)) => Some(t.timestamp()),
+        (Status::Published, None) => Some(now),
+        _ => None,
+    };
+    let words = rendered.text.split_whitespace().count() as u32;
+    let summary_custom = non_empty(&input.summary);
+    let summary_mode = input.summary_mode.unwrap_or(if summary_custom.is_some() { SummaryMode::Custom } else { SummaryMode::Auto });
+    let mut tags: Vec<Named> = Vec::new();
+    for t in &input.tags {
+        let n = named(t);
+        if !tags.iter().any(|x| x.slug == n.slug) {
+            tags.push(n);
+        }
+    }
+    let mut authors: Vec<Named> = Vec::new();
+    for a in &input.authors {
+        let n = named(a);
+        if !authors.iter().any(|x| x.slug == n.slug) {
+            authors.push(n);
+        }
+    }
+    Ok(NewArticle {
+        slug: input.slug.clone(),
+        title,
+        standfirst: non_empty(&input.standfirst),
+        body_md: input.body.clone(),
+        body_html: rendered.html,
+        body_text: rendered.text,
+        authors,
+        section: named(&input.section),
+        tags,
+        lang: lang.code().to_owned(),
+        status,
+        published_at,
+        updated_at: input.updated.or(input.published).map(|t| t.timestamp()).unwrap_or(now),
+        sources: non_empty(&input.sources),
+        canonical_url: non_empty(&input.canonical_url),
+        lead_image: non_empty(&input.lead_image),
+        lead_image_alt: input.lead_image_alt.as_deref().map(|s| s.trim().to_owned()),
+        reading_minutes: words.div_ceil(230).max(1),
+        summary_mode,
+        summary_custom,
+        summaries,
+    })
+}
+
+fn to_time(t: Option<i64>) -> Option<DateTime<Utc>> {
+    t.and_then(|t| DateTime::from_timestamp(t, 0))
+}
+
+/// The input that would produce this stored article (to re-render it).
+pub fn input_of(article: &Article) -> ArticleInput {
+    ArticleInput {
+        slug: article.slug.clone(),
+        title: article.title.clone(),
+        standfirst: article.standfirst.clone(),
+        body: article.body_md.clone(),
+        authors: article.authors.iter().map(|n| n.name.clone()).collect(),
+        section: article.section.name.clone(),
+        tags: article.tags.iter().map(|n| n.name.clone()).collect(),
+        lang: Some(article.lang.clone()),
+        status: Some(article.status),
+        published: to_time(article.published_at),
+        updated: to_time(Some(article.updated_at)),
+        sources: article.sources.clone(),
+        canonical_url: article.canonical_url.clone(),
+        lead_image: article.lead_image.clone(),
+        lead_image_alt: article.lead_image_alt.clone(),
+        summary_mode: Some(article.summary_mode),
+        summary: article.summary_custom.clone(),
+    }
+}
+
+/// Validates, renders, summarizes and writes an article (inserted, or
+/// replaced by slug), in one transaction.
+pub async fn save(
+    store: &dyn Store,
+    summarizer: &Summarizer,
+    input: &ArticleInput,
+    now: i64,
+) -> Result<store::Upserted, SaveError> {
+    let article = prepare(input, summarizer, now)?;
+    Ok(store.upsert_article(&article).await?)
+}
+
+/// Recomputes the summaries (and sentence anchors) of every article whose
+/// summaries were made by another summarizer version; returns how many.
+pub async fn refresh_stale(store: &dyn Store, summarizer: &Summarizer, now: i64) -> Result<usize, SaveError> {
+    let slugs = store.stale_summaries(summarize::VERSION).await?;
+    let mut n = 0;
+    for slug in slugs {
+        let Some(article) = store.article(&slug, store::Visibility::All).await? else { continue };
+        let fresh = prepare(&input_of(&article), summarizer, now)?;
+        store.update_article(&slug, &fresh).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ArticleInput {
+        ArticleInput {
+            slug: "a-b".into(),
+            title: "Council approves budget".into(),
+            body: "The council approved the budget on Monday. It raises spending on schools.\n\n\
+                   Critics said taxes would rise. The mayor welcomed the vote. The plan starts in January."
+                .into(),
+            section: "World News".into(),
+            authors: vec!["Ann Lee".into()],
+            tags: vec!["Budget".into(), "budget".into()],
+            lang: Some("en".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("a-b-1"));
+        for bad in ["", "-a", "a-", "a--b", "A", "a b", "a/b", "é"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+        assert_eq!(slugify("  World News! "), "world-news");
+        assert_eq!(slugify("Économie"), "économie");
+    }
+
+    #[test]
+    fn prepare_renders_and_summarizes() {
+        let s = Summarizer::new();
+        let a = prepare(&input(), &s, 1000).unwrap();
+        assert_eq!(a.section.slug, "world-news");
+        assert_eq!(a.tags.len(), 1);
+        assert_eq!(a.published_at, Some(1000));
+        assert_eq!(a.summaries.len(), 2);
+        let short = &a.summaries[0];
+        assert_eq!(short.sentences.len(), 3);
+        for sent in &short.sentences {
+            assert_eq!(&a.body_text[sent.start..sent.end], sent.text);
+            assert!(a.body_html.contains(&format!("id=\"s-{}\"", sent.index)), "{}", a.body_html);
+        }
+        assert_eq!(short.version, summarize::VERSION);
+    }
+
+    #[test]
+    fn validation() {
+        let s = Summarizer::new();
+        let mut i = input();
+        i.slug = "Bad Slug".into();
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "slug");
+        let mut i = input();
+        i.canonical_url = Some("javascript:alert(1)".into());
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "canonical_url");
+        let mut i = input();
+        i.status = Some(Status::Scheduled);
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "published");
+        let mut i = input();
+        i.lang = Some("xx".into());
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "lang");
+    }
+}

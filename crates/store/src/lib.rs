@@ -1,0 +1,369 @@
+//! Newsdesk persistence.
+//!
+//! The rest of Newsdesk talks to storage only through the [`Store`] trait, so
+//! another backend (PostgreSQL, in a later issue) can be added beside
+//! [`SqliteStore`] without touching the web crate. The types here are plain
+//! records: validation, rendering and summarizing happen before a record gets
+//! here (crate `content`), so a store only keeps and finds things.
+//!
+//! Times are Unix seconds, UTC.
+
+#![forbid(unsafe_code)]
+
+mod sqlite;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No such article or token.
+    #[error("not found")]
+    NotFound,
+    /// The slug (or token name) is already taken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The database could not be migrated.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be read back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The location names a backend this build does not have.
+    #[error("unsupported database: {0}")]
+    Unsupported(String),
+}
+
+/// A store result.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An article's publication status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Never shown to readers.
+    Draft,
+    /// Shown from its publication time on.
+    Scheduled,
+    /// Shown (from its publication time on).
+    #[default]
+    Published,
+}
+
+impl Status {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "draft" => Some(Status::Draft),
+            "scheduled" => Some(Status::Scheduled),
+            "published" => Some(Status::Published),
+            _ => None,
+        }
+    }
+}
+
+/// What summary an article shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SummaryMode {
+    /// The automatic, extractive summary.
+    #[default]
+    Auto,
+    /// The editors' own text.
+    Custom,
+    /// No summary at all.
+    Off,
+}
+
+impl SummaryMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SummaryMode::Auto => "auto",
+            SummaryMode::Custom => "custom",
+            SummaryMode::Off => "off",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<SummaryMode> {
+        match s {
+            "auto" => Some(SummaryMode::Auto),
+            "custom" => Some(SummaryMode::Custom),
+            "off" => Some(SummaryMode::Off),
+            _ => None,
+        }
+    }
+}
+
+/// A name with its URL slug (an author, a section, a tag).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    /// As written.
+    pub name: String,
+    /// As in URLs.
+    pub slug: String,
+}
+
+/// One sentence of a stored automatic summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummarySentence {
+    /// The sentence's index in the article's plain text (anchor `s-{index}`).
+    pub index: usize,
+    /// Byte offset in the article's plain text.
+    pub start: usize,
+    /// Byte offset just past the sentence.
+    pub end: usize,
+    /// The sentence, word for word.
+    pub text: String,
+}
+
+/// A stored automatic summary of one length.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSummary {
+    /// The number of sentences asked for (3 or 5).
+    pub length: u32,
+    /// The sentences, in article order.
+    pub sentences: Vec<SummarySentence>,
+    /// Hash of the text the summary was made from.
+    pub source_hash: String,
+    /// The summarizer version that made it.
+    pub version: String,
+}
+
+/// An article ready to be stored: validated, rendered and summarized.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewArticle {
+    /// Unique, validated slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Optional standfirst (dek).
+    pub standfirst: Option<String>,
+    /// The body as written (Markdown).
+    pub body_md: String,
+    /// The body rendered and sanitized, with sentence anchors.
+    pub body_html: String,
+    /// The body as plain text: what summaries index into.
+    pub body_text: String,
+    /// Authors, in byline order.
+    pub authors: Vec<Named>,
+    /// Section.
+    pub section: Named,
+    /// Tags.
+    pub tags: Vec<Named>,
+    /// Language code ("en").
+    pub lang: String,
+    /// Status.
+    pub status: Status,
+    /// Publication time.
+    pub published_at: Option<i64>,
+    /// Last update time.
+    pub updated_at: i64,
+    /// Sources or references note.
+    pub sources: Option<String>,
+    /// Canonical URL.
+    pub canonical_url: Option<String>,
+    /// Lead image URL.
+    pub lead_image: Option<String>,
+    /// Lead image alt text.
+    pub lead_image_alt: Option<String>,
+    /// Estimated reading time.
+    pub reading_minutes: u32,
+    /// Which summary readers see.
+    pub summary_mode: SummaryMode,
+    /// The editors' summary (mode `Custom`).
+    pub summary_custom: Option<String>,
+    /// The automatic summaries (3 and 5 sentences).
+    pub summaries: Vec<StoredSummary>,
+}
+
+/// A stored article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Article {
+    /// Row id.
+    pub id: i64,
+    /// Creation time.
+    pub created_at: i64,
+    /// Everything else.
+    pub data: NewArticle,
+}
+
+impl std::ops::Deref for Article {
+    type Target = NewArticle;
+    fn deref(&self) -> &NewArticle {
+        &self.data
+    }
+}
+
+/// An article as listed: enough for a teaser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleCard {
+    /// Slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Standfirst.
+    pub standfirst: Option<String>,
+    /// Section.
+    pub section: Named,
+    /// Authors.
+    pub authors: Vec<Named>,
+    /// Tags.
+    pub tags: Vec<Named>,
+    /// Status.
+    pub status: Status,
+    /// Publication time.
+    pub published_at: Option<i64>,
+    /// Update time.
+    pub updated_at: i64,
+    /// Reading time.
+    pub reading_minutes: u32,
+    /// Lead image.
+    pub lead_image: Option<String>,
+    /// Lead image alt text.
+    pub lead_image_alt: Option<String>,
+}
+
+/// A link to a neighbouring article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleLink {
+    /// Slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+}
+
+/// Who may see what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Readers at this time: published or scheduled articles whose time has come.
+    PublicAt(i64),
+    /// Editors: everything, drafts included.
+    All,
+}
+
+/// Which articles to list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Who is looking.
+    pub visibility: Visibility,
+    /// Only this section (slug).
+    pub section: Option<String>,
+    /// Only this tag (slug).
+    pub tag: Option<String>,
+    /// Only this author (slug).
+    pub author: Option<String>,
+    /// 1-based page.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+/// A page of results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page (1-based).
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    /// How many pages there are (at least 1).
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+}
+
+/// What an upsert did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upserted {
+    /// A new article.
+    Created,
+    /// An existing article was changed.
+    Updated,
+    /// The article was already exactly so.
+    Unchanged,
+}
+
+/// An API token as listed (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Row id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// SHA-256 of the token, hex.
+    pub hash: String,
+    /// Creation time.
+    pub created_at: i64,
+    /// Revocation time.
+    pub revoked_at: Option<i64>,
+}
+
+/// The storage interface of Newsdesk.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts a new article; `Conflict` when the slug is taken.
+    async fn create_article(&self, article: &NewArticle) -> Result<Article>;
+    /// Replaces the article at `slug` (the new record may carry a new slug);
+    /// `NotFound` when absent, `Conflict` when the new slug is taken.
+    async fn update_article(&self, slug: &str, article: &NewArticle) -> Result<Article>;
+    /// Inserts or replaces by slug, all at once.
+    async fn upsert_article(&self, article: &NewArticle) -> Result<Upserted>;
+    /// Deletes an article with its summaries; `NotFound` when absent.
+    async fn delete_article(&self, slug: &str) -> Result<()>;
+    /// One article, if it exists and is visible.
+    async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
+    /// A page of articles, newest first.
+    async fn list_articles(&self, query: &ListQuery) -> Result<Page<ArticleCard>>;
+    /// The visible articles just before and just after this one, by
+    /// publication time then slug, across the site.
+    async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)>;
+    /// The sections with visible articles, with their counts, most used first.
+    async fn sections(&self, now: i64) -> Result<Vec<(Named, u64)>>;
+    /// The name of a section, tag or author given its slug, if anything visible uses it.
+    async fn section_name(&self, slug: &str, now: i64) -> Result<Option<String>>;
+    /// The name of a tag given its slug.
+    async fn tag_name(&self, slug: &str, now: i64) -> Result<Option<String>>;
+    /// The name of an author given their slug.
+    async fn author_name(&self, slug: &str, now: i64) -> Result<Option<String>>;
+    /// How many articles there are, drafts included.
+    async fn count_articles(&self) -> Result<u64>;
+    /// Slugs of articles whose stored summaries were made by another version
+    /// (or are missing while the mode is automatic).
+    async fn stale_summaries(&self, version: &str) -> Result<Vec<String>>;
+    /// The earliest publication time after `now` of a scheduled or published
+    /// article (when the public site next changes by itself).
+    async fn next_publication_after(&self, now: i64) -> Result<Option<i64>>;
+
+    /// Stores a new token hash under a unique name.
+    async fn create_token(&self, name: &str, hash: &str, now: i64) -> Result<TokenInfo>;
+    /// All tokens, revoked ones included.
+    async fn tokens(&self) -> Result<Vec<TokenInfo>>;
+    /// Revokes a token by name; `NotFound` when absent or already revoked.
+    async fn revoke_token(&self, name: &str, now: i64) -> Result<()>;
+    /// The hashes of the tokens in force, with their names.
+    async fn active_token_hashes(&self) -> Result<Vec<(String, String)>>;
+}
