@@ -323,12 +323,14 @@ impl Paragraph<'_> {
                 run.closers = true;
             } else if is_inline_space(d) {
                 let after = text[k..pe].trim_start_matches(is_inline_space);
-                if after.starts_with(['»', '›']) {
-                    run.closers = true;
-                    k = pe - after.len() + '»'.len_utf8();
-                    continue;
+                match after.chars().next() {
+                    Some(g @ ('»' | '›')) => {
+                        run.closers = true;
+                        k = pe - after.len() + g.len_utf8();
+                        continue;
+                    }
+                    _ => break,
                 }
-                break;
             } else {
                 break;
             }

@@ -340,6 +340,8 @@ const CASES: &[Case] = &[
         "«\u{202f}Bonjour.\u{202f}» Il est parti sans un mot.",
         &["«\u{202f}Bonjour.\u{202f}»", "Il est parti sans un mot."],
     ),
+    // Single guillemets are three bytes long in UTF-8: the range must still be exact.
+    (French, "Il a écrit ‹ Non. › Puis il a ri.", &["Il a écrit ‹ Non. ›", "Puis il a ri."]),
     (
         French,
         "« Nous allons gagner », a déclaré M. Macron. Le public a applaudi.",
