@@ -265,7 +265,8 @@ impl Paragraph<'_> {
                     let gap = &text[blank_to..i];
                     blank_to += gap.len() - gap.trim_start().len();
                 }
-                let whole_line = blank_to >= line_start;
+                // Whether the sentence's first character is the line's first.
+                let whole_line = blank_to >= line_start && text[line_start..blank_to].trim_start().is_empty();
                 if self.line_ends_sentence(line_start, i, whole_line) {
                     self.push(start, i, out);
                     // The next sentence starts with this line break, which

@@ -316,6 +316,11 @@ const CASES: &[Case] = &[
     ),
     (
         English,
+        "It was a long day. The mayor thanked Governor\nJane Doe for her help.",
+        &["It was a long day.", "The mayor thanked Governor\nJane Doe for her help."],
+    ),
+    (
+        English,
         "Key points:\n- Taxes will rise\n- Spending will fall\nThe vote is on Friday.",
         &["Key points:", "- Taxes will rise", "- Spending will fall", "The vote is on Friday."],
     ),
