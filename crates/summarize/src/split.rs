@@ -92,7 +92,7 @@ const MAYBE_FINAL: &[&str] = &[
     "a.d", "art", "sec", "ed", "eds", "est", "op", "al", "fig", "para", "ex", "cie", "gmbh", "ag", "s.a", "cía",
     "ee.uu", "u.a", "d.j", "mio", "mrd", "tsd", "chr", "str", "jh", "std", "gg",
     // Russian and Ukrainian
-    "г", "гг", "р", "рр", "им", "пр", "кв", "см", "м", "с", "обл", "р-н", "ст", "вв",
+    "г", "гг", "р", "рр", "им", "пр", "кв", "см", "м", "с", "обл", "р-н", "ст", "в", "вв",
 ];
 
 /// Abbreviations that may end a sentence, but only capitalized: months and
@@ -124,12 +124,14 @@ const STARTERS: &[&str] = &[
     "until", "instead", "here", "mr", "mrs", "ms", "dr",
     // French
     "le", "la", "les", "l", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "un", "une", "des", "du", "ce",
-    "cette", "ces", "mais", "et", "pour", "dans", "selon", "depuis", "après", "avant", "puis", "alors", "ainsi",
+    "cette", "ces", "mais", "pour", "dans", "selon", "depuis", "après", "avant", "puis", "alors", "ainsi",
     "enfin", "cependant", "pourtant",
     // German
     "der", "die", "das", "den", "dem", "ein", "eine", "er", "sie", "es", "wir", "ich", "man", "auch", "aber", "doch",
     "dann", "im", "am", "zum", "zur", "nach", "bei", "mit", "seit", "laut", "trotz", "wie", "was", "wer", "wenn",
-    "als", "dort", "hier", "diese", "dieser", "dieses",
+    "als", "dort", "hier", "diese", "dieser", "dieses", "ihr", "ihre", "sein", "seine", "unser", "unsere", "mein",
+    "meine", "kein", "keine", "viele", "alle", "heute", "gestern", "morgen", "damals", "danach", "deshalb", "daher",
+    "zudem", "außerdem", "jetzt", "nun", "denn",
     // Spanish
     "el", "los", "las", "unos", "unas", "lo", "este", "esta", "estos", "estas", "ese", "esa", "él", "ella", "ellos",
     "ellas", "pero", "y", "en", "según", "sin", "con", "para", "por", "desde", "tras", "durante", "además", "también",
@@ -378,7 +380,10 @@ impl Paragraph<'_> {
         if is_terminal(first) && run.dots == 1 && run.stops == 0 {
             return false;
         }
-        if starts_lower(rest) || matches!(first, ',' | ';' | ':' | '-' | '–' | '—' | '%') {
+        // A dash continues the sentence (`?» — сказал он`), unless it opens a
+        // new line of dialogue (`ella.\n—No —respondió él`).
+        let dash = matches!(first, '-' | '–' | '—') && !text[k..pe - rest.len()].contains('\n');
+        if starts_lower(rest) || dash || matches!(first, ',' | ';' | ':' | '%') {
             return false;
         }
         // `?`, `!` and ellipses before a capital or a digit end a sentence.

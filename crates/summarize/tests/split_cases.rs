@@ -149,6 +149,7 @@ const CASES: &[Case] = &[
         "The meeting starts at 9 a.m. and ends at 5 p.m. The mayor will attend.",
         &["The meeting starts at 9 a.m. and ends at 5 p.m.", "The mayor will attend."],
     ),
+    (English, "Updated at 5:30 a.m. ET on Monday.", &["Updated at 5:30 a.m. ET on Monday."]),
     (English, "The meeting starts at 9 a.m. Eastern time.", &["The meeting starts at 9 a.m. Eastern time."]),
     (English, "The Ph.D. student won. She was 24.", &["The Ph.D. student won.", "She was 24."]),
     (English, "The bill (H.R. 1) passed. Next is the Senate.", &["The bill (H.R. 1) passed.", "Next is the Senate."]),
@@ -442,6 +443,7 @@ const CASES: &[Case] = &[
         "Die Mannschaft belegte Platz 3. Die Saison war trotzdem ein Erfolg.",
         &["Die Mannschaft belegte Platz 3.", "Die Saison war trotzdem ein Erfolg."],
     ),
+    (German, "Sie ist 25. Ihr Bruder ist 30.", &["Sie ist 25.", "Ihr Bruder ist 30."]),
     (
         German,
         "Am 3. 10. 2024 wurde gewählt. Das Ergebnis ist knapp.",
@@ -570,6 +572,8 @@ const CASES: &[Case] = &[
         "Lo dijo el Sr. Ruiz, p. ej. en la reunión. Nadie lo creyó.",
         &["Lo dijo el Sr. Ruiz, p. ej. en la reunión.", "Nadie lo creyó."],
     ),
+    // Spanish dialogue: the dash is attached, and a new line of dialogue is a new sentence.
+    (Spanish, "—¿Vienes? —preguntó ella.\n—No —respondió él.", &["—¿Vienes? —preguntó ella.", "—No —respondió él."]),
     (Spanish, "Párrafo uno sin punto\n\nPárrafo dos.", &["Párrafo uno sin punto", "Párrafo dos."]),
     // ---------------------------------------------------------------- Russian
     (Russian, "Цены выросли на 3,5%. Это больше прогноза.", &["Цены выросли на 3,5%.", "Это больше прогноза."]),
@@ -619,6 +623,8 @@ const CASES: &[Case] = &[
         &["В 2020 г. Москва ввела ограничения.", "Они действовали год."],
     ),
     (Russian, "Это случилось в 1991 г. Тогда распался СССР.", &["Это случилось в 1991 г.", "Тогда распался СССР."]),
+    // `в.` after a century is "век": mid-sentence before a name.
+    (Russian, "В XX в. Россия сильно изменилась. Это факт.", &["В XX в. Россия сильно изменилась.", "Это факт."]),
     (Russian, "Рост составил 1,5 млн руб. Это рекорд.", &["Рост составил 1,5 млн руб.", "Это рекорд."]),
     (Russian, "Цена — 100 руб. за штуку. Это дорого.", &["Цена — 100 руб. за штуку.", "Это дорого."]),
     (
