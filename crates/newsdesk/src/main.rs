@@ -2,7 +2,11 @@
 //! files and terminals, logging; the work is in the library crates.
 
 mod eval_cmd;
+mod import;
+mod serve;
+mod site;
 mod summarize_cmd;
+mod token;
 mod tune_cmd;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +27,12 @@ enum Commands {
     Eval(eval_cmd::Args),
     /// Re-derive the summarizer's ranking weights from a development set.
     Tune(tune_cmd::Args),
+    /// Serve the news site and its JSON API (creates the database on first run).
+    Serve(serve::Args),
+    /// Import articles from Markdown (front matter), JSON or JSONL files; updates in place by slug.
+    Import(import::Args),
+    /// Create, list or revoke API tokens.
+    Token(token::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -32,6 +42,9 @@ fn main() -> std::process::ExitCode {
         Commands::Summarize(args) => summarize_cmd::run(args),
         Commands::Eval(args) => eval_cmd::run(args),
         Commands::Tune(args) => tune_cmd::run(args),
+        Commands::Serve(args) => serve::run(args),
+        Commands::Import(args) => import::run(args),
+        Commands::Token(args) => token::run(args),
     };
     match result {
         Ok(code) => code,

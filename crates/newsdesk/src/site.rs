@@ -1,0 +1,116 @@
+//! What the site commands share: where the database is, opening it, and
+//! importing articles with a report of what happened.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use content::import::{Format, Parsed};
+use store::{SqliteStore, Upserted};
+use summarize::Summarizer;
+
+/// Where the database is.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DbArgs {
+    /// The SQLite database: a path or sqlite://path (created on first run).
+    /// Falls back to DATABASE_URL, then to ./newsdesk.db.
+    #[arg(long, env = "NEWSDESK_DB", value_name = "PATH or URL")]
+    pub db: Option<String>,
+}
+
+impl DbArgs {
+    /// The database location to use.
+    pub fn location(&self) -> String {
+        self.db
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "newsdesk.db".to_owned())
+    }
+
+    /// Opens the database, creating and migrating it as needed.
+    pub async fn open(&self) -> anyhow::Result<SqliteStore> {
+        let location = self.location();
+        let store = SqliteStore::open(&location).await.with_context(|| format!("opening the database {location}"))?;
+        tracing::debug!(%location, "database open");
+        Ok(store)
+    }
+}
+
+/// A multi-threaded runtime for a command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// (origin, reason) of every article that was refused.
+    pub failed: Vec<(String, String)>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} unchanged, {} failed",
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.failed.len()
+        )
+    }
+}
+
+/// Saves the articles of one file; each article is written whole or not at all.
+pub async fn import_one(
+    store: &SqliteStore,
+    summarizer: &Arc<Summarizer>,
+    origin: &str,
+    format: Format,
+    text: &str,
+    report: &mut Report,
+    on_error: &mut dyn FnMut(&str, &str),
+) {
+    for Parsed { origin, result } in content::import::parse(origin, format, text) {
+        let input = match result {
+            Ok(input) => input,
+            Err(reason) => {
+                on_error(&origin, &reason);
+                report.failed.push((origin, reason));
+                continue;
+            }
+        };
+        let now = web::now();
+        let s = summarizer.clone();
+        let prepared = tokio::task::spawn_blocking(move || content::prepare(&input, &s, now)).await;
+        let outcome = match prepared {
+            Ok(Ok(article)) => store::Store::upsert_article(store, &article).await.map_err(|e| e.to_string()),
+            Ok(Err(invalid)) => Err(format!("invalid article: {invalid}")),
+            Err(e) => Err(format!("internal error: {e}")),
+        };
+        match outcome {
+            Ok(Upserted::Created) => report.created += 1,
+            Ok(Upserted::Updated) => report.updated += 1,
+            Ok(Upserted::Unchanged) => report.unchanged += 1,
+            Err(reason) => {
+                on_error(&origin, &reason);
+                report.failed.push((origin, reason));
+            }
+        }
+    }
+}
+
+/// Imports the bundled demo articles.
+pub async fn import_demo(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> Report {
+    let mut report = Report::default();
+    for (name, text) in demo::files() {
+        let origin = format!("demo/articles/{name}");
+        import_one(store, summarizer, &origin, Format::Markdown, text, &mut report, &mut |o, r| {
+            tracing::warn!(origin = o, reason = r, "demo article refused");
+        })
+        .await;
+    }
+    report
+}

@@ -1,0 +1,101 @@
+//! `newsdesk token create|list|revoke`: API tokens, stored only as hashes.
+
+use std::process::ExitCode;
+
+use rand::RngCore as _;
+use store::Store as _;
+
+use crate::site::{DbArgs, runtime};
+
+/// Manage API tokens (needed to create, change or delete articles through the API).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print it once (only its hash is kept).
+    Create {
+        /// A name for the token, such as the person or tool that uses it.
+        name: String,
+    },
+    /// List tokens (names and dates, never the tokens).
+    List,
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+/// A new random token: "nd_" and 64 hex digits (256 bits).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("nd_{hex}")
+}
+
+fn date(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let store = args.db.open().await?;
+        let code = match args.command {
+            TokenCommand::Create { name } => {
+                let name = name.trim().to_owned();
+                if name.is_empty() || name.len() > 100 {
+                    anyhow::bail!("a token name must be 1 to 100 characters");
+                }
+                let token = new_token();
+                store.create_token(&name, &web::api::token_hash(&token), web::now()).await?;
+                eprintln!("Created token {name:?}. It is shown only this once; keep it secret:");
+                println!("{token}");
+                ExitCode::SUCCESS
+            }
+            TokenCommand::List => {
+                let tokens = store.tokens().await?;
+                if tokens.is_empty() {
+                    eprintln!("no tokens (create one with: newsdesk token create NAME)");
+                }
+                for t in tokens {
+                    let state = match t.revoked_at {
+                        Some(r) => format!("revoked {}", date(r)),
+                        None => "active".to_owned(),
+                    };
+                    println!("{}\tcreated {}\t{}", t.name, date(t.created_at), state);
+                }
+                ExitCode::SUCCESS
+            }
+            TokenCommand::Revoke { name } => match store.revoke_token(&name, web::now()).await {
+                Ok(()) => {
+                    eprintln!("revoked {name:?}");
+                    ExitCode::SUCCESS
+                }
+                Err(store::StoreError::NotFound) => {
+                    eprintln!("error: no active token named {name:?}");
+                    ExitCode::FAILURE
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        store.close().await;
+        Ok(code)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_are_random_and_long() {
+        let a = super::new_token();
+        assert_eq!(a.len(), 67);
+        assert_ne!(a, super::new_token());
+    }
+}

@@ -1,0 +1,106 @@
+//! Newsdesk over HTTP: server-rendered pages and the JSON API.
+//!
+//! [`app`] builds the whole router around an [`AppState`]: a [`Store`] (any
+//! backend), one shared [`Summarizer`], and a cache of rendered pages. Pages
+//! are askama templates rendered on the server; the article page carries the
+//! summaries computed when the article was saved, so a reader's request never
+//! runs the summarizer. The API is described by an OpenAPI document generated
+//! from the handlers ([`api::ApiDoc`]) and served at `/api/openapi.json`.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+mod cache;
+mod error;
+mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use store::Store;
+use summarize::Summarizer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::ApiError;
+
+/// The largest request body accepted (1 MiB); larger ones get 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The Content-Security-Policy of every response.
+pub const CSP: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
+                       object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// Site settings.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    /// The site's name, shown in the header and titles.
+    pub name: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig { name: "Newsdesk".to_owned() }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    summarizer: Arc<Summarizer>,
+    site: SiteConfig,
+    cache: cache::PageCache,
+}
+
+impl AppState {
+    /// State around a store and a summarizer.
+    pub fn new(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, site: SiteConfig) -> AppState {
+        AppState { inner: Arc::new(Inner { store, summarizer, site, cache: cache::PageCache::default() }) }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    /// The summarizer.
+    pub fn summarizer(&self) -> &Arc<Summarizer> {
+        &self.inner.summarizer
+    }
+
+    /// Drops every cached page (after a write).
+    pub fn invalidate(&self) {
+        self.inner.cache.clear();
+    }
+}
+
+/// The current time, Unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The whole application: pages, static files, API, security headers, body limit.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .fallback(pages::not_found_fallback)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")))
+        .with_state(state)
+}

@@ -1,0 +1,438 @@
+//! Server-rendered pages: home, article, section, tag, author, 404, and the
+//! static files. Every page works without JavaScript.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::DateTime;
+use store::{Article, ArticleCard, ArticleLink, ListQuery, Named, StoredSummary, SummaryMode, Visibility};
+
+use crate::cache::Page;
+use crate::{AppState, now};
+
+const STYLE: &str = include_str!("../static/style.css");
+const SCRIPT: &str = include_str!("../static/site.js");
+const PER_PAGE: u32 = 10;
+const HOME_COUNT: u32 = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/articles/{slug}", get(article))
+        .route("/sections/{section}", get(section))
+        .route("/tags/{tag}", get(tag))
+        .route("/authors/{author}", get(author))
+        .route("/static/style.css", get(style))
+        .route("/static/site.js", get(script))
+}
+
+/// What every page's layout needs.
+pub struct SiteView {
+    pub name: String,
+    pub asset_version: &'static str,
+}
+
+fn asset_version() -> &'static str {
+    static V: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use sha2::Digest;
+        let d = sha2::Sha256::new().chain_update(STYLE).chain_update(SCRIPT).finalize();
+        d[..6].iter().map(|b| format!("{b:02x}")).collect()
+    });
+    V.as_str()
+}
+
+pub struct CardView {
+    pub slug: String,
+    pub title: String,
+    pub standfirst: Option<String>,
+    pub section: String,
+    pub section_slug: String,
+    pub datetime: String,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage {
+    lang: String,
+    site: SiteView,
+    nav: Vec<Named>,
+    current_section: String,
+    heading: String,
+    intro: Option<String>,
+    cards: Vec<CardView>,
+    prev_page: Option<String>,
+    next_page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    lang: String,
+    site: SiteView,
+    nav: Vec<Named>,
+    current_section: String,
+    message: String,
+}
+
+pub struct Variant {
+    pub length: u32,
+    pub format: &'static str,
+    pub sentences: Vec<(usize, String)>,
+    pub active: bool,
+}
+
+pub enum SummaryView {
+    Off,
+    Custom(String),
+    Auto { variants: Vec<Variant>, length: u32, format: &'static str },
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage<'a> {
+    lang: String,
+    site: SiteView,
+    nav: Vec<Named>,
+    current_section: String,
+    a: &'a Article,
+    datetime: String,
+    date: String,
+    updated: Option<(String, String)>,
+    summary: SummaryView,
+    open: bool,
+    prev: Option<ArticleLink>,
+    next: Option<ArticleLink>,
+}
+
+fn iso(t: i64) -> String {
+    DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+}
+
+fn human(t: i64) -> String {
+    DateTime::from_timestamp(t, 0).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
+}
+
+fn card(c: ArticleCard) -> CardView {
+    let t = c.published_at.unwrap_or(c.updated_at);
+    CardView {
+        slug: c.slug,
+        title: c.title,
+        standfirst: c.standfirst,
+        section: c.section.name,
+        section_slug: c.section.slug,
+        datetime: iso(t),
+        date: human(t),
+    }
+}
+
+impl AppState {
+    fn site_view(&self) -> SiteView {
+        SiteView { name: self.inner.site.name.clone(), asset_version: asset_version() }
+    }
+
+    async fn nav(&self, now: i64) -> Vec<Named> {
+        match self.store().sections(now).await {
+            Ok(s) => s.into_iter().map(|(n, _)| n).collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "listing sections");
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn html_response(status: StatusCode, page: &Page, headers: &HeaderMap) -> Response {
+    let fresh = status == StatusCode::OK
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == page.etag));
+    let mut res = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = (status, page.body.clone()).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        r
+    };
+    if status == StatusCode::OK {
+        res.headers_mut().insert(header::ETAG, page.etag.clone());
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    res
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "page failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "<!doctype html><title>Error</title><h1>Something went wrong</h1>").into_response()
+}
+
+/// Renders a page through the cache: `render` runs only on a miss; `None` from it means 404.
+async fn cached<F, Fut>(state: &AppState, key: String, headers: &HeaderMap, render: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>, Response>>,
+{
+    let now = now();
+    if let Some(page) = state.inner.cache.get(&key, now) {
+        return html_response(StatusCode::OK, &page, headers);
+    }
+    let generation = state.inner.cache.generation();
+    match render().await {
+        Ok(Some(body)) => {
+            let page = Page::new(body);
+            let until = state.store().next_publication_after(now).await.ok().flatten();
+            state.inner.cache.put(key, page.clone(), generation, now, until);
+            html_response(StatusCode::OK, &page, headers)
+        }
+        Ok(None) => not_found(state, "There is no page at this address.").await,
+        Err(res) => res,
+    }
+}
+
+pub async fn not_found(state: &AppState, message: &str) -> Response {
+    let page = NotFoundPage {
+        lang: "en".into(),
+        site: state.site_view(),
+        nav: state.nav(now()).await,
+        current_section: String::new(),
+        message: message.to_owned(),
+    };
+    match page.render() {
+        Ok(body) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn not_found_fallback(State(state): State<AppState>, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return crate::ApiError::not_found(format!("no API route {}", uri.path())).into_response();
+    }
+    not_found(&state, "There is no page at this address.").await
+}
+
+type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+fn param(q: &Params, name: &str) -> Option<String> {
+    q.as_ref().ok().and_then(|q| q.0.get(name).cloned())
+}
+
+/// The requested page number: 1 when absent; `None` when not a positive number.
+fn page_number(q: &Params) -> Option<u32> {
+    match param(q, "page") {
+        None => Some(1),
+        Some(p) => p.parse::<u32>().ok().filter(|&n| (1..=100_000).contains(&n)),
+    }
+}
+
+async fn style() -> Response {
+    static_file("text/css; charset=utf-8", STYLE)
+}
+
+async fn script() -> Response {
+    static_file("text/javascript; charset=utf-8", SCRIPT)
+}
+
+fn static_file(mime: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+struct Listing {
+    heading: String,
+    intro: Option<String>,
+    current_section: String,
+    base: String,
+}
+
+async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_page: u32) -> Result<Option<String>, Response> {
+    let now = now();
+    let page = state.store().list_articles(&ListQuery { per_page, ..query }).await.map_err(internal)?;
+    if page.items.is_empty() && page.page > 1 {
+        return Ok(None);
+    }
+    let pages = page.pages();
+    let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
+    let view = ListPage {
+        lang: "en".into(),
+        site: state.site_view(),
+        nav: state.nav(now).await,
+        current_section: listing.current_section,
+        heading: listing.heading,
+        intro: listing.intro,
+        prev_page: (page.page > 1).then(|| link(page.page - 1)),
+        next_page: (page.page < pages).then(|| link(page.page + 1)),
+        cards: page.items.into_iter().map(card).collect(),
+    };
+    view.render().map(Some).map_err(internal)
+}
+
+async fn home(State(state): State<AppState>, q: Params, headers: HeaderMap) -> Response {
+    let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
+    let st = state.clone();
+    cached(&state, format!("home:{page}"), &headers, || async move {
+        let query = ListQuery {
+            visibility: Visibility::PublicAt(now()),
+            section: None,
+            tag: None,
+            author: None,
+            page,
+            per_page: HOME_COUNT,
+        };
+        let listing = Listing { heading: "Latest news".into(), intro: None, current_section: String::new(), base: "/".into() };
+        list_page(&st, query, listing, HOME_COUNT).await
+    })
+    .await
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Section,
+    Tag,
+    Author,
+}
+
+async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, headers: HeaderMap) -> Response {
+    let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
+    if slug.len() > 200 {
+        return not_found(&state, "There is no page at this address.").await;
+    }
+    let (prefix, path) = match kind {
+        Kind::Section => ("section", "sections"),
+        Kind::Tag => ("tag", "tags"),
+        Kind::Author => ("author", "authors"),
+    };
+    let st = state.clone();
+    cached(&state, format!("{prefix}:{slug}:{page}"), &headers, || async move {
+        let now = now();
+        let name = match kind {
+            Kind::Section => st.store().section_name(&slug, now).await,
+            Kind::Tag => st.store().tag_name(&slug, now).await,
+            Kind::Author => st.store().author_name(&slug, now).await,
+        }
+        .map_err(internal)?;
+        let Some(name) = name else { return Ok(None) };
+        let mut query = ListQuery {
+            visibility: Visibility::PublicAt(now),
+            section: None,
+            tag: None,
+            author: None,
+            page,
+            per_page: PER_PAGE,
+        };
+        let (heading, intro, current) = match kind {
+            Kind::Section => {
+                query.section = Some(slug.clone());
+                (name, None, slug.clone())
+            }
+            Kind::Tag => {
+                query.tag = Some(slug.clone());
+                (format!("Tagged “{name}”"), Some("Articles with this tag, newest first.".to_owned()), String::new())
+            }
+            Kind::Author => {
+                query.author = Some(slug.clone());
+                (name, Some("Articles by this author, newest first.".to_owned()), String::new())
+            }
+        };
+        let listing = Listing { heading, intro, current_section: current, base: format!("/{path}/{slug}") };
+        list_page(&st, query, listing, PER_PAGE).await
+    })
+    .await
+}
+
+async fn section(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
+    filtered(state, Kind::Section, slug, q, headers).await
+}
+
+async fn tag(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
+    filtered(state, Kind::Tag, slug, q, headers).await
+}
+
+async fn author(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
+    filtered(state, Kind::Author, slug, q, headers).await
+}
+
+/// The summary variants of an article, with the chosen one active.
+pub fn summary_view(a: &Article, length: u32, format: &'static str) -> SummaryView {
+    match a.summary_mode {
+        SummaryMode::Off => SummaryView::Off,
+        SummaryMode::Custom => match &a.summary_custom {
+            Some(t) => SummaryView::Custom(t.clone()),
+            None => SummaryView::Off,
+        },
+        SummaryMode::Auto => {
+            let mut variants = Vec::new();
+            for s in &a.summaries {
+                for f in ["text", "bullets"] {
+                    variants.push(Variant {
+                        length: s.length,
+                        format: f,
+                        sentences: sentences(s),
+                        active: s.length == length && f == format,
+                    });
+                }
+            }
+            if variants.iter().all(|v| v.sentences.is_empty()) {
+                return SummaryView::Off;
+            }
+            SummaryView::Auto { variants, length, format }
+        }
+    }
+}
+
+fn sentences(s: &StoredSummary) -> Vec<(usize, String)> {
+    s.sentences.iter().map(|x| (x.index, x.text.clone())).collect()
+}
+
+async fn article(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
+    if !content::is_valid_slug(&slug) {
+        return not_found(&state, "There is no article at this address.").await;
+    }
+    let chosen_len = param(&q, "summary").and_then(|s| s.parse::<u32>().ok()).filter(|n| *n == 3 || *n == 5);
+    let chosen_fmt = param(&q, "format").and_then(|f| match f.as_str() {
+        "text" => Some("text"),
+        "bullets" => Some("bullets"),
+        _ => None,
+    });
+    let open = chosen_len.is_some() || chosen_fmt.is_some();
+    let length = chosen_len.unwrap_or(3);
+    let format = chosen_fmt.unwrap_or("text");
+    let key = format!("article:{slug}:{}:{length}:{format}", u8::from(open));
+    let st = state.clone();
+    cached(&state, key, &headers, || async move {
+        let now = now();
+        let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        let (prev, next) = st.store().neighbours(&slug, now).await.map_err(internal)?;
+        let published = a.published_at.unwrap_or(a.updated_at);
+        let page = ArticlePage {
+            lang: a.lang.clone(),
+            site: st.site_view(),
+            nav: st.nav(now).await,
+            current_section: a.section.slug.clone(),
+            datetime: iso(published),
+            date: human(published),
+            updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+            summary: summary_view(&a, length, format),
+            open,
+            prev,
+            next,
+            a: &a,
+        };
+        page.render().map(Some).map_err(internal)
+    })
+    .await
+}
