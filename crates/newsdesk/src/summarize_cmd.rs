@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use summarize::{Lang, Length, Options, Summarizer, Summary};
+use summarize::{Lang, Length, Options, Scratch, Summarizer, Summary};
 
 /// Output format of a single summary.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,9 +201,12 @@ fn batch(summarizer: &Summarizer, args: &Args, path: &Path, length: Length) -> R
     let results: Vec<Option<Result<String, String>>> = pool.install(|| {
         lines
             .par_iter()
-            .map(|line| {
-                let r =
-                    if line.trim().is_empty() { None } else { Some(summarize_line(summarizer, line, length, args)) };
+            .map_init(Scratch::default, |scratch, line| {
+                let r = if line.trim().is_empty() {
+                    None
+                } else {
+                    Some(summarize_line(summarizer, scratch, line, length, args))
+                };
                 progress.inc(1);
                 r
             })
@@ -233,7 +236,13 @@ fn batch(summarizer: &Summarizer, args: &Args, path: &Path, length: Length) -> R
     Ok(ExitCode::SUCCESS)
 }
 
-fn summarize_line(summarizer: &Summarizer, line: &str, length: Length, args: &Args) -> Result<String, String> {
+fn summarize_line(
+    summarizer: &Summarizer,
+    scratch: &mut Scratch,
+    line: &str,
+    length: Length,
+    args: &Args,
+) -> Result<String, String> {
     let row: InputRow = serde_json::from_str(line).map_err(|e| format!("not a valid input line: {e}"))?;
     let lang = match (&args.lang, &row.lang) {
         (Some(l), _) => Some(*l),
@@ -241,7 +250,7 @@ fn summarize_line(summarizer: &Summarizer, line: &str, length: Length, args: &Ar
         (None, None) => None,
     };
     let options = Options { length, title: row.title.as_deref(), lang, keywords: args.keywords };
-    let summary: Summary = summarizer.summarize(&row.article, &options);
+    let summary: Summary = summarizer.summarize_with(scratch, &row.article, &options);
     let out = OutputRow {
         id: &row.id,
         summary: summary.text(),

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use summarize::rouge::{Scorer, Tokenization};
-use summarize::{Analysis, Length, Summarizer, Weights};
+use summarize::{Analysis, Length, Scratch, Summarizer, Weights};
 
 use crate::eval_cmd::{is_english, load};
 
@@ -62,9 +62,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         names.push(format!("{path}:{n}"));
         let built: Vec<Item> = rows
             .into_par_iter()
-            .map(|row| {
+            .map_init(Scratch::default, |scratch, row| {
                 let scorer = if is_english(&row) { &english } else { &unicode };
-                let analysis = summarizer.analyze(&row.article, row.title.as_deref(), None);
+                let analysis = summarizer.analyze_with(scratch, &row.article, row.title.as_deref(), None);
                 let mut interner: FxHashMap<String, u32> = FxHashMap::default();
                 let mut intern = |toks: Vec<String>| -> Vec<u32> {
                     toks.into_iter()

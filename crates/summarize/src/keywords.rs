@@ -17,8 +17,10 @@ struct Candidate<'t> {
     len: usize,
     count: usize,
     first_sentence: usize,
-    /// Spellings seen (slices of the input) and how often.
-    spellings: Vec<(&'t str, usize)>,
+    /// How it is written where first seen (a slice of the input).
+    spelling: &'t str,
+    /// Whether `spelling` opens its sentence (its capital may be only that).
+    at_start: bool,
 }
 
 impl Candidate<'_> {
@@ -35,23 +37,28 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     let n_sent = doc.sentences.len().max(1);
     // Weight of each stem: occurrences, doubled in the opening fifth.
     let mut stem_weight = vec![0f64; doc.stems];
+    let mut stem_count = vec![0u32; doc.stems];
+    let numeric: Vec<bool> = doc.tokens.iter().map(|t| is_number(&text[t.start as usize..t.end as usize])).collect();
     for (si, range) in doc.sentences.iter().enumerate() {
         let early = si * 5 < n_sent || si < 3;
-        for t in &doc.tokens[range.clone()] {
-            if !t.stop && !is_number(&text[t.start as usize..t.end as usize]) {
+        for (t, &num) in doc.tokens[range.clone()].iter().zip(&numeric[range.clone()]) {
+            if !t.stop && !num {
+                stem_count[t.stem as usize] += 1;
                 stem_weight[t.stem as usize] += if early { 2.0 } else { 1.0 };
             }
         }
     }
     let _ = lang;
-    let mut candidates: FxHashMap<Key, Candidate<'_>> = FxHashMap::default();
+    let mut candidates: FxHashMap<Key, Candidate<'_>> =
+        FxHashMap::with_capacity_and_hasher(doc.tokens.len() * 2, Default::default());
     for (si, range) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[range.clone()];
+        let numeric = &numeric[range.clone()];
         let mut run_start = 0usize;
         for end in 0..=toks.len() {
             let breaks = end == toks.len()
                 || toks[end].stop
-                || is_number(&text[toks[end].start as usize..toks[end].end as usize])
+                || numeric[end]
                 || (end > run_start && !adjacent(text, toks[end - 1].end as usize, toks[end].start as usize));
             if !breaks {
                 continue;
@@ -59,6 +66,14 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             // Every sub-run of the run [run_start, end) up to MAX_WORDS long.
             for a in run_start..end {
                 for b in a + 1..=(a + MAX_WORDS).min(end) {
+                    // A phrase of several words is kept only if it recurs, which
+                    // needs each of its words to recur.
+                    if b > a + 1 && stem_count[toks[b - 1].stem as usize] < 2 {
+                        break;
+                    }
+                    if b == a + 2 && stem_count[toks[a].stem as usize] < 2 {
+                        break;
+                    }
                     let spelling = &text[toks[a].start as usize..toks[b - 1].end as usize];
                     if spelling.chars().nth(1).is_none() {
                         continue;
@@ -72,12 +87,14 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
                         len: b - a,
                         count: 0,
                         first_sentence: si,
-                        spellings: Vec::new(),
+                        spelling,
+                        at_start: a == 0,
                     });
                     c.count += 1;
-                    match c.spellings.iter_mut().find(|(s, _)| *s == spelling) {
-                        Some((_, n)) => *n += 1,
-                        None => c.spellings.push((spelling, 1)),
+                    if c.at_start && a > 0 {
+                        // Prefer a spelling from inside a sentence: `Budget` → `budget`.
+                        c.spelling = spelling;
+                        c.at_start = false;
                     }
                 }
             }
@@ -94,7 +111,16 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             (mean * (c.count as f64).sqrt() * position * length, c)
         })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.stems.cmp(&b.1.stems)));
+    let order = |a: &(f64, &Candidate<'_>), b: &(f64, &Candidate<'_>)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.stems.cmp(&b.1.stems))
+    };
+    // Only the best few need sorting.
+    let keep = (k * 8).max(32);
+    if scored.len() > keep {
+        scored.select_nth_unstable_by(keep - 1, order);
+        scored.truncate(keep);
+    }
+    scored.sort_by(order);
     let mut chosen: Vec<&Candidate<'_>> = Vec::new();
     for (_, c) in scored {
         if chosen.len() >= k {
@@ -112,14 +138,11 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     chosen
         .into_iter()
         .map(|c| {
-            // The most frequent spelling; among equals the first seen.
-            let mut best = c.spellings[0];
-            for &(s, n) in &c.spellings[1..] {
-                if n > best.1 {
-                    best = (s, n);
-                }
+            if c.spelling.contains(char::is_whitespace) {
+                c.spelling.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                c.spelling.to_string()
             }
-            best.0.split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect()
 }

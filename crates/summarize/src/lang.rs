@@ -127,7 +127,7 @@ pub(crate) fn is_cjk_char(c: char) -> bool {
 }
 
 /// How many bytes of the text detection looks at.
-const SAMPLE_BYTES: usize = 2048;
+const SAMPLE_BYTES: usize = 1024;
 
 /// The Latin-script languages told apart by function words, in bit order of
 /// [`marker_mask`].
@@ -343,12 +343,10 @@ pub fn detect(text: &str) -> Lang {
     let sample = &text[..end];
     let (mut latin, mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize, 0usize);
     let (mut uk, mut ru) = (0usize, 0usize);
-    for c in sample.chars() {
-        if c.is_ascii_alphabetic() {
-            latin += 1;
-        } else if c.is_ascii() {
-            continue;
-        } else if is_cjk_char(c) {
+    // ASCII letters are counted byte-wise; only other characters are decoded.
+    latin += sample.bytes().filter(u8::is_ascii_alphabetic).count();
+    for c in sample.chars().filter(|c| !c.is_ascii()) {
+        if is_cjk_char(c) {
             han += 1;
         } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
             cyrillic += 1;
@@ -380,7 +378,12 @@ pub fn detect(text: &str) -> Lang {
     let mut counts = [0usize; LATIN.len()];
     let mut words = 0usize;
     let mut buf = String::new();
-    for word in sample.split(|c: char| !c.is_alphanumeric()) {
+    // Function words are frequent: the first kilobyte of the sample is plenty.
+    let mut words_end = sample.len().min(640);
+    while !sample.is_char_boundary(words_end) {
+        words_end -= 1;
+    }
+    for word in sample[..words_end].split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
             continue;
         }
@@ -389,7 +392,12 @@ pub fn detect(text: &str) -> Lang {
             continue;
         }
         buf.clear();
-        buf.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
+        } else {
+            buf.extend(word.chars().flat_map(char::to_lowercase));
+        }
         let mask = marker_mask(&buf);
         if mask != 0 {
             for (bit, count) in counts.iter_mut().enumerate() {

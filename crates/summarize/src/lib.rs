@@ -49,6 +49,7 @@ pub mod split;
 mod stopwords;
 mod weights;
 
+pub use analyze::Scratch;
 pub use lang::{Lang, UnknownLang, detect};
 pub use rank::{Features, Weights};
 pub use split::SentenceSpan;
@@ -171,8 +172,6 @@ pub struct Analysis {
     pub spans: Vec<SentenceSpan>,
     /// The features of each sentence.
     pub features: Vec<Features>,
-    /// The number of words of each sentence, as the word budget counts them.
-    pub word_counts: Vec<usize>,
     doc: analyze::Doc,
 }
 
@@ -195,7 +194,14 @@ impl Summarizer {
     /// Summarizes `text`. Never fails and never panics: an empty or
     /// sentence-less text gives an empty summary.
     pub fn summarize(&self, text: &str, options: &Options<'_>) -> Summary {
-        let analysis = self.analyze(text, options.title, options.lang);
+        self.summarize_with(&mut Scratch::default(), text, options)
+    }
+
+    /// Summarizes `text` reusing `scratch`, the working memory of an earlier
+    /// call: the same result as [`Summarizer::summarize`], faster in a loop.
+    /// Keep one `Scratch` per thread.
+    pub fn summarize_with(&self, scratch: &mut Scratch, text: &str, options: &Options<'_>) -> Summary {
+        let analysis = self.analyze_with(scratch, text, options.title, options.lang);
         let keywords = keywords::keywords(text, &analysis.doc, analysis.lang, options.keywords);
         let mut summary = self.select(text, &analysis, options.length, &self.weights);
         summary.keywords = keywords;
@@ -204,21 +210,27 @@ impl Summarizer {
 
     /// Splits and analyses `text` and computes sentence features.
     pub fn analyze(&self, text: &str, title: Option<&str>, lang: Option<Lang>) -> Analysis {
+        self.analyze_with(&mut Scratch::default(), text, title, lang)
+    }
+
+    /// [`Summarizer::analyze`] reusing `scratch`.
+    pub fn analyze_with(&self, scratch: &mut Scratch, text: &str, title: Option<&str>, lang: Option<Lang>) -> Analysis {
         let lang = lang.unwrap_or_else(|| detect(text));
         let spans = split::split(text, lang);
-        let doc = self.analyzer.analyze(text, &spans, lang);
+        let doc = self.analyzer.analyze(text, &spans, lang, scratch);
         let title_stems = match title {
-            Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(text, &doc, t, lang),
+            Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(t, lang, scratch),
             _ => Vec::new(),
         };
-        let model = self.analyzer.model(lang);
-        let features = rank::features(text, &spans, &doc, &title_stems, lang, model);
-        let word_counts = spans
-            .iter()
-            .zip(&doc.sentences)
-            .map(|(s, toks)| word_count(&text[s.start..s.end], lang, toks.len()))
-            .collect();
-        Analysis { lang, spans, features, word_counts, doc }
+        let features = rank::features(text, &spans, &doc, &title_stems, self.analyzer.model(lang));
+        Analysis { lang, spans, features, doc }
+    }
+
+    /// The number of words of each sentence, as the word budget counts them:
+    /// runs of text between spaces that hold a letter or digit (for Chinese,
+    /// the segmenter's words).
+    pub fn word_counts<'a>(&self, analysis: &'a Analysis) -> &'a [usize] {
+        &analysis.doc.word_counts
     }
 
     /// Chooses the summary sentences of an analysed article with `weights`.
@@ -232,7 +244,7 @@ impl Summarizer {
                 rank::Budget::Sentences(((n as f64 * r).ceil() as usize).max(1))
             }
         };
-        let chosen = rank::select(&analysis.doc, &analysis.features, &analysis.word_counts, weights, budget);
+        let chosen = rank::select(&analysis.doc, &analysis.features, weights, budget);
         let starts_dependent = chosen.first().is_some_and(|&i| analysis.features[i].dependent > 0.0);
         let sentences = chosen
             .into_iter()
@@ -253,15 +265,5 @@ impl Summarizer {
     /// The sentences of `text`, as byte ranges (the language is detected when `None`).
     pub fn sentences(&self, text: &str, lang: Option<Lang>) -> Vec<SentenceSpan> {
         split::split(text, lang.unwrap_or_else(|| detect(text)))
-    }
-}
-
-/// Words of a sentence as a reader counts them: runs of text between spaces
-/// that hold a letter or digit; for Chinese, the segmenter's words.
-fn word_count(sentence: &str, lang: Lang, tokens: usize) -> usize {
-    if lang.is_cjk() {
-        tokens
-    } else {
-        sentence.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
     }
 }

@@ -7,9 +7,7 @@
 //! byte than a short one. Redundancy is checked only against the few
 //! sentences already chosen.
 
-use rustc_hash::FxHashMap;
-
-use crate::analyze::{Doc, Token};
+use crate::analyze::{Doc, LangModel, Token};
 use crate::lang::Lang;
 use crate::split::SentenceSpan;
 
@@ -193,7 +191,7 @@ impl Weights {
 }
 
 /// Words that make a sentence lean on the one before it, per language.
-fn dependent_openers(lang: Lang) -> &'static [&'static str] {
+pub(crate) fn dependent_openers(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::English => &[
             "he",
@@ -374,8 +372,7 @@ pub(crate) fn features(
     spans: &[SentenceSpan],
     doc: &Doc,
     title: &[u32],
-    lang: Lang,
-    model: &crate::analyze::LangModel,
+    model: &LangModel,
 ) -> Vec<Features> {
     let n = spans.len();
     // Term frequencies of content stems over the whole article.
@@ -387,20 +384,29 @@ pub(crate) fn features(
     }
     let doc_norm2: f64 = doc_tf.iter().map(|x| x * x).sum();
     let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
-    let openers = dependent_openers(lang);
-    let mut sent_tf: FxHashMap<u32, f64> = FxHashMap::default();
+    // Counts of the current sentence's stems, dense, and which are set.
+    let mut sent_tf = vec![0f64; doc.stems];
+    let mut present: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(n);
     let mut lower = String::new();
     for (i, span) in spans.iter().enumerate() {
         let toks = doc.sentence_tokens(i);
         let s = &text[span.start..span.end];
         // Centrality: cosine of the sentence with the article minus the sentence.
-        sent_tf.clear();
+        for &stem in &present {
+            sent_tf[stem as usize] = 0.0;
+        }
+        present.clear();
         for t in toks.iter().filter(|t| !t.stop) {
-            *sent_tf.entry(t.stem).or_insert(0.0) += 1.0;
+            let slot = &mut sent_tf[t.stem as usize];
+            if *slot == 0.0 {
+                present.push(t.stem);
+            }
+            *slot += 1.0;
         }
         let (mut dot, mut s2, mut cross) = (0.0, 0.0, 0.0);
-        for (&stem, &c) in &sent_tf {
+        for &stem in &present {
+            let c = sent_tf[stem as usize];
             let d = doc_tf[stem as usize];
             dot += c * (d - c);
             s2 += c * c;
@@ -411,7 +417,7 @@ pub(crate) fn features(
         let title_share = if title.is_empty() {
             0.0
         } else {
-            title.iter().filter(|t| sent_tf.contains_key(t)).count() as f64 / title.len() as f64
+            title.iter().filter(|&&t| sent_tf[t as usize] > 0.0).count() as f64 / title.len() as f64
         };
         let words = toks.len().max(1) as f64;
         let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
@@ -427,25 +433,24 @@ pub(crate) fn features(
             log_len: words.ln(),
             short: f64::from(u8::from(words < 8.0)),
             long: ((words - 45.0) / 45.0).max(0.0),
-            dependent: f64::from(u8::from(is_dependent(text, s, toks, openers, &mut lower))),
+            dependent: f64::from(u8::from(is_dependent(text, s, toks, model, &mut lower))),
             quote: f64::from(u8::from(is_quote(s))),
             question: f64::from(u8::from(s.ends_with('?') || s.ends_with('!') || s.ends_with('？'))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
         });
-        let _ = model;
     }
     out
 }
 
 /// Whether the sentence opens with a word that refers back, or in lower case.
-fn is_dependent(text: &str, s: &str, toks: &[Token], openers: &[&str], lower: &mut String) -> bool {
+fn is_dependent(text: &str, s: &str, toks: &[Token], model: &LangModel, lower: &mut String) -> bool {
     let first_char = s.chars().find(|c| c.is_alphanumeric());
     if first_char.is_some_and(char::is_lowercase) {
         return true;
     }
     let Some(first) = toks.first() else { return false };
     crate::analyze::normalize_into(&text[first.start as usize..first.end as usize], lower);
-    openers.contains(&lower.as_str())
+    model.is_opener(lower)
 }
 
 /// Whether the sentence is mostly a quotation: it opens with a quote mark.
@@ -457,8 +462,15 @@ fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     if words < 3.0 {
         return true;
     }
+    // Furniture is short, or opens a sentence it was glued to.
     lower.clear();
-    lower.extend(s.chars().take(60).flat_map(char::to_lowercase));
+    let head = if words < 16.0 { s } else { &s[..s.char_indices().nth(24).map_or(s.len(), |(i, _)| i)] };
+    if head.is_ascii() {
+        lower.push_str(head);
+        lower.make_ascii_lowercase();
+    } else {
+        lower.extend(head.chars().flat_map(char::to_lowercase));
+    }
     FURNITURE.iter().any(|p| lower.contains(p))
 }
 
@@ -493,7 +505,8 @@ pub(crate) enum Budget {
 /// Chooses sentences greedily by score, with penalties for redundancy and for
 /// dependent sentences whose antecedent is not chosen. Returns indices in
 /// article order.
-pub(crate) fn select(doc: &Doc, feats: &[Features], word_counts: &[usize], w: &Weights, budget: Budget) -> Vec<usize> {
+pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget) -> Vec<usize> {
+    let word_counts = &doc.word_counts;
     let n = feats.len();
     let base: Vec<f64> =
         feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }).collect();
@@ -508,7 +521,11 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], word_counts: &[usize], w: &W
     // Candidates: scan only the best few hundred by base score, so that very
     // long articles stay linear.
     let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
-    let limit = 256.min(order.len());
+    let limit = match budget {
+        Budget::Sentences(k) => (4 * k + 16).min(256),
+        Budget::Words(_) => 64,
+    }
+    .min(order.len());
     if order.len() > limit {
         order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
         order.truncate(limit);
