@@ -148,13 +148,18 @@ fn single_line(field: &'static str, value: &str, max: usize, required: bool) -> 
 
 fn url_ok(field: &'static str, value: &str, allow_path: bool) -> Result<(), ValidationError> {
     let lower = value.trim().to_ascii_lowercase();
-    let ok = (lower.starts_with("https://") || lower.starts_with("http://") || (allow_path && lower.starts_with('/') && !lower.starts_with("//")))
+    let ok = (lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || (allow_path && lower.starts_with('/') && !lower.starts_with("//")))
         && value.len() <= 2000
         && !value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
     if ok {
         Ok(())
     } else {
-        Err(invalid(field, if allow_path { "must be an http(s) URL or a path starting with /" } else { "must be an http(s) URL" }))
+        Err(invalid(
+            field,
+            if allow_path { "must be an http(s) URL or a path starting with /" } else { "must be an http(s) URL" },
+        ))
     }
 }
 
@@ -283,7 +288,8 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     };
     let words = rendered.text.split_whitespace().count() as u32;
     let summary_custom = non_empty(&input.summary);
-    let summary_mode = input.summary_mode.unwrap_or(if summary_custom.is_some() { SummaryMode::Custom } else { SummaryMode::Auto });
+    let summary_mode =
+        input.summary_mode.unwrap_or(if summary_custom.is_some() { SummaryMode::Custom } else { SummaryMode::Auto });
     let mut tags: Vec<Named> = Vec::new();
     for t in &input.tags {
         let n = named(t);

@@ -26,14 +26,26 @@ pub struct Rendered {
 fn is_block_start(tag: &Tag<'_>) -> bool {
     !matches!(
         tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. } | Tag::Superscript | Tag::Subscript
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
     )
 }
 
 fn is_block_end(tag: &TagEnd) -> bool {
     !matches!(
         tag,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
     )
 }
 
@@ -176,9 +188,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("span", "class") => (value == "s").then(|| value.into()),
             ("span", "id") => is_sentence_id(value).then(|| value.into()),
-            ("span", "data-s") => {
-                (!value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.into())
-            }
+            ("span", "data-s") => (!value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| value.into()),
             _ => Some(value.into()),
         });
     b
@@ -232,7 +243,13 @@ mod tests {
     fn sentences_are_wrapped() {
         let r = render("First one. Second *with stress* here.\n\n## Next\n\nThird.", split_on_dots);
         assert!(r.html.contains("<span class=\"s\" id=\"s-0\">First one.</span>"), "{}", r.html);
-        assert!(r.html.contains("<span class=\"s\" id=\"s-1\">Second </span><em><span class=\"s\" data-s=\"1\">with stress</span></em>"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<span class=\"s\" id=\"s-1\">Second </span><em><span class=\"s\" data-s=\"1\">with stress</span></em>"
+            ),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2><span class=\"s\" id=\"s-2\">Next</span></h2>"), "{}", r.html);
         assert!(r.html.contains("id=\"s-3\">Third.</span>"), "{}", r.html);
     }

@@ -69,7 +69,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for path in &files {
             let origin = path.display().to_string();
             bar.set_message(origin.clone());
-            let mut on_error = |o: &str, r: &str| bar.println(format!("error: {o}: {r}"));
+            let mut on_error = |o: &str, r: &str| {
+                // A hidden bar (no terminal) prints nothing: say it on stderr then.
+                if bar.is_hidden() { eprintln!("error: {o}: {r}") } else { bar.println(format!("error: {o}: {r}")) }
+            };
             match (Format::of(path), std::fs::read_to_string(path)) {
                 (None, _) => {
                     let reason = "not an importable file (use .md, .markdown, .json, .jsonl or .ndjson)".to_owned();

@@ -41,9 +41,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 tracing::info!("the database has articles already: demo import skipped");
             }
         }
-        let refreshed = content::refresh_stale(&store, &summarizer, web::now()).await.context("refreshing summaries")?;
+        let refreshed =
+            content::refresh_stale(&store, &summarizer, web::now()).await.context("refreshing summaries")?;
         if refreshed > 0 {
-            tracing::info!(articles = refreshed, version = summarize::VERSION, "summaries recomputed for a new summarizer version");
+            tracing::info!(
+                articles = refreshed,
+                version = summarize::VERSION,
+                "summaries recomputed for a new summarizer version"
+            );
         }
         let state = web::AppState::new(Arc::new(store.clone()), summarizer, web::SiteConfig { name: args.site_name });
         let listener =

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 
 use crate::{
     Article, ArticleCard, ArticleLink, ListQuery, Named, NewArticle, Page, Result, Status, Store, StoreError,
@@ -106,7 +108,8 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             lead_image: row.try_get("lead_image")?,
             lead_image_alt: row.try_get("lead_image_alt")?,
             reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
-            summary_mode: SummaryMode::parse(&mode).ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
+            summary_mode: SummaryMode::parse(&mode)
+                .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom")?,
             summaries,
         },
@@ -137,12 +140,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// Writes the article's fields to the row `id` (or a new row when `None`),
 /// with its tags, authors and summaries, inside the caller's transaction.
-async fn write_article(
-    tx: &mut sqlx::SqliteConnection,
-    id: Option<i64>,
-    a: &NewArticle,
-    now: i64,
-) -> Result<i64> {
+async fn write_article(tx: &mut sqlx::SqliteConnection, id: Option<i64>, a: &NewArticle, now: i64) -> Result<i64> {
     let minutes = a.reading_minutes as i64;
     let id = match id {
         Some(id) => {
@@ -177,7 +175,11 @@ async fn write_article(
             .execute(&mut *tx)
             .await
             .map_err(|e| {
-                if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { e.into() }
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("slug {} is taken", a.slug))
+                } else {
+                    e.into()
+                }
             })?;
             for table in ["article_tags", "article_authors", "article_summaries"] {
                 let sql = match table {
@@ -222,7 +224,11 @@ async fn write_article(
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| {
-                if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { e.into() }
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("slug {} is taken", a.slug))
+                } else {
+                    e.into()
+                }
             })?;
             row.try_get("id")?
         }
@@ -530,7 +536,13 @@ impl Store for SqliteStore {
                     e.into()
                 }
             })?;
-        Ok(TokenInfo { id: row.try_get("id")?, name: name.to_owned(), hash: hash.to_owned(), created_at: now, revoked_at: None })
+        Ok(TokenInfo {
+            id: row.try_get("id")?,
+            name: name.to_owned(),
+            hash: hash.to_owned(),
+            created_at: now,
+            revoked_at: None,
+        })
     }
 
     async fn tokens(&self) -> Result<Vec<TokenInfo>> {
@@ -560,7 +572,8 @@ impl Store for SqliteStore {
     }
 
     async fn active_token_hashes(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT name, hash FROM api_tokens WHERE revoked_at IS NULL").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT name, hash FROM api_tokens WHERE revoked_at IS NULL").fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("hash")?))).collect()
     }
 }

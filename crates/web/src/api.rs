@@ -70,7 +70,11 @@ pub struct JsonBody<T>(pub T);
 impl<T: serde::de::DeserializeOwned> JsonBody<T> {
     fn parse(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
         let bytes = body.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::too_large() } else { ApiError::bad_request(e.body_text()) }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::too_large()
+            } else {
+                ApiError::bad_request(e.body_text())
+            }
         })?;
         if bytes.len() > crate::BODY_LIMIT {
             return Err(ApiError::too_large());
@@ -119,7 +123,9 @@ async fn check_token(state: &AppState, parts: &Parts) -> Result<Option<Editor>, 
 impl FromRequestParts<AppState> for Editor {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Editor, ApiError> {
-        check_token(state, parts).await?.ok_or_else(|| ApiError::unauthorized("this needs an API token (Authorization: Bearer <token>)"))
+        check_token(state, parts)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("this needs an API token (Authorization: Bearer <token>)"))
     }
 }
 
@@ -351,7 +357,11 @@ async fn load(state: &AppState, slug: &str, editor: &MaybeEditor) -> Result<Arti
 #[utoipa::path(get, path = "/api/articles/{slug}", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug")),
     responses((status = 200, body = ArticleJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_article(State(state): State<AppState>, editor: MaybeEditor, Path(slug): Path<String>) -> Result<Json<ArticleJson>, ApiError> {
+async fn get_article(
+    State(state): State<AppState>,
+    editor: MaybeEditor,
+    Path(slug): Path<String>,
+) -> Result<Json<ArticleJson>, ApiError> {
     Ok(Json(article_json(&load(&state, &slug, &editor).await?)))
 }
 
@@ -386,7 +396,14 @@ async fn article_summary(
         SummaryMode::Off => Err(ApiError::not_found("the summary of this article is switched off")),
         SummaryMode::Custom => {
             let text = a.summary_custom.clone().unwrap_or_default();
-            Ok(Json(SummaryJson { slug, kind: "custom".into(), format: "text".into(), summary: text, sentences: vec![], version: None }))
+            Ok(Json(SummaryJson {
+                slug,
+                kind: "custom".into(),
+                format: "text".into(),
+                summary: text,
+                sentences: vec![],
+                version: None,
+            }))
         }
         SummaryMode::Auto => {
             let s = a
@@ -462,7 +479,8 @@ async fn update_article(
     let mut value: serde_json::Value = JsonBody::parse(body)?;
     let Some(obj) = value.as_object_mut() else { return Err(ApiError::invalid("the body must be a JSON object")) };
     obj.entry("slug").or_insert_with(|| serde_json::Value::String(slug.clone()));
-    let mut input: ArticleInput = serde_json::from_value(value).map_err(|e| ApiError::invalid(format!("invalid field: {e}")))?;
+    let mut input: ArticleInput =
+        serde_json::from_value(value).map_err(|e| ApiError::invalid(format!("invalid field: {e}")))?;
     if input.updated.is_none() {
         input.updated = Some(chrono::Utc::now());
     }
@@ -480,7 +498,11 @@ async fn update_article(
 #[utoipa::path(delete, path = "/api/articles/{slug}", tag = "articles", security(("bearer" = [])),
     params(("slug" = String, Path, description = "The article's slug")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_article(State(state): State<AppState>, editor: Editor, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
+async fn delete_article(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
     state.store().delete_article(&slug).await?;
     state.invalidate();
     tracing::info!(%slug, by = %editor.name, "article deleted");
@@ -502,7 +524,9 @@ async fn summarize_text(
     }
     let lang = match req.lang.as_deref() {
         None => None,
-        Some(code) => Some(Lang::from_code(code).ok_or_else(|| ApiError::invalid(format!("unknown language code {code:?}")))?),
+        Some(code) => {
+            Some(Lang::from_code(code).ok_or_else(|| ApiError::invalid(format!("unknown language code {code:?}")))?)
+        }
     };
     if req.text.trim().is_empty() {
         return Err(ApiError::invalid("text must not be empty"));

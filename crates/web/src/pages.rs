@@ -170,7 +170,12 @@ fn html_response(status: StatusCode, page: &Page, headers: &HeaderMap) -> Respon
 
 fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "page failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "<!doctype html><title>Error</title><h1>Something went wrong</h1>").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><title>Error</title><h1>Something went wrong</h1>",
+    )
+        .into_response()
 }
 
 /// Renders a page through the cache: `render` runs only on a miss; `None` from it means 404.
@@ -240,13 +245,7 @@ async fn script() -> Response {
 }
 
 fn static_file(mime: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        body,
-    )
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)
         .into_response()
 }
 
@@ -257,7 +256,12 @@ struct Listing {
     base: String,
 }
 
-async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_page: u32) -> Result<Option<String>, Response> {
+async fn list_page(
+    state: &AppState,
+    query: ListQuery,
+    listing: Listing,
+    per_page: u32,
+) -> Result<Option<String>, Response> {
     let now = now();
     let page = state.store().list_articles(&ListQuery { per_page, ..query }).await.map_err(internal)?;
     if page.items.is_empty() && page.page > 1 {
@@ -291,7 +295,8 @@ async fn home(State(state): State<AppState>, q: Params, headers: HeaderMap) -> R
             page,
             per_page: HOME_COUNT,
         };
-        let listing = Listing { heading: "Latest news".into(), intro: None, current_section: String::new(), base: "/".into() };
+        let listing =
+            Listing { heading: "Latest news".into(), intro: None, current_section: String::new(), base: "/".into() };
         list_page(&st, query, listing, HOME_COUNT).await
     })
     .await

@@ -1,0 +1,173 @@
+//! The real binary: `import` (idempotent, bad files reported), `token`, and
+//! `serve` over HTTP on a free port, stopped by SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("newsdesk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn newsdesk(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env("NEWSDESK_DB", db).env("RUST_LOG", "warn").output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const GOOD: &str = "+++\nslug = \"river-report\"\ntitle = \"River Report\"\nsection = \"Science\"\n\
+    tags = [\"water\"]\nauthors = [\"Ada Ray\"]\npublished = \"2026-05-01T09:00:00Z\"\nlang = \"en\"\n+++\n\n\
+    The river rose two metres overnight. Farmers moved their animals to higher ground.\n\n\
+    The water is expected to fall by Friday. Officials said the dykes held.\n";
+
+#[test]
+fn import_is_idempotent_and_reports_bad_files() {
+    let dir = temp_dir("import");
+    let db = dir.join("site.db");
+    let files = dir.join("articles");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("good.md"), GOOD).unwrap();
+    std::fs::write(
+        files.join("yaml.md"),
+        "---\nslug: yaml-one\ntitle: Yaml One\nsection: World\npublished: \"2026-05-02T09:00:00Z\"\n---\nA body. Two sentences.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        files.join("batch.jsonl"),
+        "{\"slug\":\"json-one\",\"title\":\"Json One\",\"section\":\"World\",\"body\":\"One. Two.\"}\n{\"slug\":\"BAD SLUG\",\"title\":\"x\",\"section\":\"y\"}\n",
+    )
+    .unwrap();
+    std::fs::write(files.join("broken.md"), "+++\ntitle = \"no closing fence\"\n").unwrap();
+
+    let first = newsdesk(&db, &["import", files.to_str().unwrap()]);
+    let err = text(&first.stderr);
+    assert!(!first.status.success(), "bad files make the exit status fail");
+    assert!(err.contains("broken.md") && err.contains("not closed"), "{err}");
+    assert!(err.contains("batch.jsonl:2") && err.contains("slug"), "{err}");
+    assert!(err.contains("3 created, 0 updated, 0 unchanged, 2 failed"), "{err}");
+
+    let again =
+        newsdesk(&db, &["import", files.join("good.md").to_str().unwrap(), files.join("yaml.md").to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stderr).contains("0 created, 0 updated, 2 unchanged, 0 failed"), "{}", text(&again.stderr));
+
+    std::fs::write(files.join("good.md"), GOOD.replace("River Report", "River Report, Updated")).unwrap();
+    let edited = newsdesk(&db, &["import", files.join("good.md").to_str().unwrap()]);
+    assert!(text(&edited.stderr).contains("0 created, 1 updated"), "{}", text(&edited.stderr));
+
+    let missing = newsdesk(&db, &["import", dir.join("nope.md").to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("nope.md"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let dir = temp_dir("token");
+    let db = dir.join("site.db");
+    let created = newsdesk(&db, &["token", "create", "ci"]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let token = text(&created.stdout).trim().to_owned();
+    assert!(token.starts_with("nd_") && token.len() > 40);
+    assert!(!newsdesk(&db, &["token", "create", "ci"]).status.success(), "names are unique");
+    let list = text(&newsdesk(&db, &["token", "list"]).stdout);
+    assert!(list.contains("ci") && list.contains("active") && !list.contains(&token), "{list}");
+    assert!(newsdesk(&db, &["token", "revoke", "ci"]).status.success());
+    assert!(text(&newsdesk(&db, &["token", "list"]).stdout).contains("revoked"));
+    assert!(!newsdesk(&db, &["token", "revoke", "ci"]).status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A minimal HTTP/1.1 client: (status, body).
+fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let out = text(&out);
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_answers_over_http_and_stops_on_sigterm() {
+    let dir = temp_dir("serve");
+    let db = dir.join("site.db");
+    let token = text(&newsdesk(&db, &["token", "create", "editor"]).stdout).trim().to_owned();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo", "--addr", &addr])
+        .env("NEWSDESK_DB", &db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(60), "the server did not start");
+        assert!(child.try_wait().unwrap().is_none(), "the server exited");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, home) = http(port, "GET", "/", &[], "");
+    assert_eq!(status, 200);
+    let demo = demo::files().len();
+    assert_eq!(home.matches("data-article-link").count(), demo.min(20), "the demo site is there");
+    let (status, missing) = http(port, "GET", "/articles/no-such-thing", &[], "");
+    assert_eq!(status, 404);
+    assert!(missing.to_lowercase().contains("not found"));
+
+    let article = r#"{"slug":"live-one","title":"Live One","section":"World","body":"Made over HTTP. It works."}"#;
+    let auth = format!("Bearer {token}");
+    let (status, _) = http(port, "POST", "/api/articles", &[("Content-Type", "application/json")], article);
+    assert_eq!(status, 401);
+    let (status, body) =
+        http(port, "POST", "/api/articles", &[("Content-Type", "application/json"), ("Authorization", &auth)], article);
+    assert_eq!(status, 201, "{body}");
+    let (status, page) = http(port, "GET", "/articles/live-one", &[], "");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Live One</h1>"));
+
+    #[cfg(unix)]
+    {
+        let pid = child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "no clean shutdown");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{status:?}");
+    }
+    #[cfg(not(unix))]
+    child.kill().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

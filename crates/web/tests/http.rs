@@ -1,0 +1,705 @@
+//! HTTP-level tests of every page and API route, through the real router
+//! (`app().oneshot()`), on an in-memory database.
+
+use std::sync::{Arc, LazyLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::response::Response;
+use store::{SqliteStore, Store};
+use summarize::Summarizer;
+use tower::ServiceExt;
+use web::{AppState, SiteConfig, app};
+
+static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
+const TOKEN: &str = "nd_test_token_0123456789";
+
+struct Site {
+    state: AppState,
+}
+
+async fn site() -> Site {
+    let store = SqliteStore::open(":memory:").await.unwrap();
+    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
+    let state = AppState::new(Arc::new(store), SUMMARIZER.clone(), SiteConfig::default());
+    Site { state }
+}
+
+struct Res {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Res {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+async fn collect(res: Response) -> Res {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+impl Site {
+    async fn send(&self, req: Request<Body>) -> Res {
+        collect(app(self.state.clone()).oneshot(req).await.unwrap()).await
+    }
+    async fn get(&self, uri: &str) -> Res {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+    async fn json(&self, method: &str, uri: &str, token: Option<&str>, body: impl Into<Body>) -> Res {
+        let mut b = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(body.into()).unwrap()).await
+    }
+    async fn create(&self, article: serde_json::Value) -> Res {
+        let res = self.json("POST", "/api/articles", Some(TOKEN), article.to_string()).await;
+        res
+    }
+}
+
+fn long_body(topic: &str) -> String {
+    format!(
+        "The {topic} committee met on Monday to approve a new plan for the city. \
+         Members said the plan would change how the city spends its money on {topic}.\n\n\
+         ## What changes\n\n\
+         The plan doubles the budget for {topic} over five years. Critics said the increase was too fast. \
+         Supporters answered that the city had waited *far too long* already.\n\n\
+         - The first phase starts in January.\n- A review follows after two years.\n\n\
+         The mayor called the vote a turning point. Residents will be able to comment until March."
+    )
+}
+
+fn article(slug: &str, title: &str, section: &str, published: &str) -> serde_json::Value {
+    serde_json::json!({
+        "slug": slug,
+        "title": title,
+        "standfirst": format!("Standfirst of {title}."),
+        "body": long_body(slug),
+        "authors": ["Ann Lee", "Bo Chen"],
+        "section": section,
+        "tags": ["Budget", "City Hall"],
+        "lang": "en",
+        "published": published,
+        "sources": "Council minutes.",
+    })
+}
+
+async fn seeded() -> Site {
+    let s = site().await;
+    for (slug, title, section, at) in [
+        ("first", "The First Story", "World", "2026-01-01T10:00:00Z"),
+        ("second", "The Second Story", "Business", "2026-01-02T10:00:00Z"),
+        ("third", "The Third Story", "World", "2026-01-03T10:00:00Z"),
+    ] {
+        let r = s.create(article(slug, title, section, at)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let mut draft = article("secret-draft", "Secret Draft", "World", "2026-01-02T12:00:00Z");
+    draft["status"] = "draft".into();
+    assert_eq!(s.create(draft).await.status, StatusCode::CREATED);
+    let mut later = article("future-news", "Future News", "World", "2999-01-01T00:00:00Z");
+    later["status"] = "scheduled".into();
+    assert_eq!(s.create(later).await.status, StatusCode::CREATED);
+    s
+}
+
+#[tokio::test]
+async fn home_lists_published_articles_newest_first() {
+    let s = seeded().await;
+    let r = s.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let links: Vec<&str> =
+        r.body.match_indices("data-article-link href=\"").map(|(i, m)| &r.body[i + m.len()..]).collect();
+    let slugs: Vec<&str> = links.iter().map(|l| l.split('"').next().unwrap()).collect();
+    assert_eq!(slugs, ["/articles/third", "/articles/second", "/articles/first"]);
+    assert!(r.body.contains("Standfirst of The Third Story."));
+    assert!(r.body.contains("<time datetime=\"2026-01-03T10:00:00Z\">"));
+    assert!(r.body.contains("href=\"/sections/world\""), "section navigation");
+    assert!(!r.body.contains("Secret Draft") && !r.body.contains("Future News"));
+}
+
+#[tokio::test]
+async fn article_page_has_the_contract_markup() {
+    let s = seeded().await;
+    let r = s.get("/articles/second").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let b = &r.body;
+    for needle in [
+        "<main",
+        "<article",
+        "<h1>The Second Story</h1>",
+        "<time datetime=\"2026-01-02T10:00:00Z\">",
+        "data-article-body",
+        "<span class=\"s\" id=\"s-0\">",
+        "<details class=\"summary\" id=\"summary-top\" data-summary-control=\"top\"",
+        "data-summary-control=\"bottom\"",
+        "<summary>No time to read? Get a summary</summary>",
+        "sentences taken word for word from the article",
+        "<button type=\"button\" data-summary-length=\"3\" aria-pressed=\"true\">Short</button>",
+        "<button type=\"button\" data-summary-length=\"5\" aria-pressed=\"false\">Longer</button>",
+        "<button type=\"button\" data-summary-format=\"text\" aria-pressed=\"true\">Paragraph</button>",
+        "<button type=\"button\" data-summary-format=\"bullets\" aria-pressed=\"false\">Key points</button>",
+        "href=\"?summary=5&amp;format=bullets#summary-top\"",
+        "<div data-summary-output data-length=\"3\" data-format=\"text\">",
+        "<div data-summary-output data-length=\"5\" data-format=\"bullets\" hidden>",
+        "Sources:</strong> Council minutes.",
+        "href=\"/tags/city-hall\"",
+        "href=\"/authors/ann-lee\"",
+        "min read",
+        "<nav class=\"prevnext\" aria-label=\"Article navigation\">",
+    ] {
+        assert!(b.contains(needle), "missing {needle}");
+    }
+    assert_eq!(b.matches("data-summary-output").count(), 8, "four variants in each of two controls");
+    assert_eq!(b.matches(" hidden>").count(), 6, "one visible variant per control");
+    assert!(!b.contains("<details class=\"summary\" id=\"summary-top\" data-summary-control=\"top\" data-length=\"3\" data-format=\"text\" open"));
+    // Every summary sentence links to an anchor that exists in the body.
+    for (i, m) in b.match_indices("data-summary-sentence href=\"#") {
+        let id = b[i + m.len()..].split('"').next().unwrap();
+        assert!(b.contains(&format!("id=\"{id}\"")), "anchor {id}");
+    }
+    assert!(r.body.len() < 60_000);
+}
+
+#[tokio::test]
+async fn summary_variant_links_work_without_javascript() {
+    let s = seeded().await;
+    let r = s.get("/articles/second?summary=5&format=bullets").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("data-length=\"5\" data-format=\"bullets\" open>"), "the details is open");
+    assert!(r.body.contains(
+        "<div data-summary-output data-length=\"5\" data-format=\"bullets\">\n<ul><li><a data-summary-sentence"
+    ));
+    assert!(r.body.contains("<div data-summary-output data-length=\"3\" data-format=\"text\" hidden>"));
+    assert!(r.body.contains("data-summary-length=\"5\" aria-pressed=\"true\""));
+    // Nonsense choices fall back to the default.
+    let r = s.get("/articles/second?summary=9&format=x").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<div data-summary-output data-length=\"3\" data-format=\"text\">"));
+}
+
+fn prev_next(body: &str) -> (Option<String>, Option<String>) {
+    let nav = body.split("aria-label=\"Article navigation\">").nth(1).unwrap().split("</nav>").next().unwrap();
+    let find = |rel: &str| {
+        nav.split(&format!("<a rel=\"{rel}\" href=\"/articles/"))
+            .nth(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+    };
+    (find("prev"), find("next"))
+}
+
+#[tokio::test]
+async fn previous_and_next_follow_publication_time_across_the_site() {
+    let s = seeded().await;
+    let first = s.get("/articles/first").await.body;
+    assert_eq!(prev_next(&first), (None, Some("second".into())));
+    let second = s.get("/articles/second").await.body;
+    assert_eq!(prev_next(&second), (Some("first".into()), Some("third".into())));
+    assert!(
+        second.contains("<span class=\"label\">Previous Article</span> <span class=\"title\">The First Story</span>")
+    );
+    assert!(second.contains("<span class=\"label\">Next Article</span> <span class=\"title\">The Third Story</span>"));
+    let third = s.get("/articles/third").await.body;
+    assert_eq!(prev_next(&third), (Some("second".into()), None), "the draft and the scheduled article are skipped");
+    // Same time: the slug breaks the tie.
+    s.create(article("second-b", "Also Second", "World", "2026-01-02T10:00:00Z")).await;
+    assert_eq!(prev_next(&s.get("/articles/second").await.body), (Some("first".into()), Some("second-b".into())));
+}
+
+#[tokio::test]
+async fn drafts_and_scheduled_articles_stay_hidden() {
+    let s = seeded().await;
+    for uri in ["/articles/secret-draft", "/articles/future-news"] {
+        let r = s.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    for uri in ["/", "/sections/world", "/tags/budget", "/authors/ann-lee", "/articles/first", "/articles/third"] {
+        let b = s.get(uri).await.body;
+        assert!(!b.contains("Secret Draft") && !b.contains("Future News"), "{uri}");
+    }
+    assert_eq!(s.get("/api/articles/secret-draft").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/api/articles/secret-draft/summary").await.status, StatusCode::NOT_FOUND);
+    let list = s.get("/api/articles").await.json();
+    assert_eq!(list["total"], 3);
+    // An editor sees drafts through the API.
+    let r = s
+        .send(
+            Request::get("/api/articles/secret-draft")
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["status"], "draft");
+}
+
+#[tokio::test]
+async fn section_tag_and_author_pages_paginate() {
+    let s = site().await;
+    for i in 0..12 {
+        let at = format!("2026-02-{:02}T08:00:00Z", i + 1);
+        s.create(article(&format!("story-{i:02}"), &format!("Story {i:02}"), "Science", &at)).await;
+    }
+    for base in ["/sections/science", "/tags/budget", "/authors/bo-chen"] {
+        let p1 = s.get(base).await;
+        assert_eq!(p1.status, StatusCode::OK, "{base}");
+        assert_eq!(p1.body.matches("data-article-link").count(), 10, "{base}");
+        assert!(p1.body.contains("Story 11") && !p1.body.contains("Story 01<"), "{base}");
+        assert!(p1.body.contains(&format!("rel=\"next\" href=\"{base}?page=2\"")), "{base}");
+        let p2 = s.get(&format!("{base}?page=2")).await;
+        assert_eq!(p2.status, StatusCode::OK);
+        assert_eq!(p2.body.matches("data-article-link").count(), 2);
+        assert!(p2.body.contains(&format!("rel=\"prev\" href=\"{base}\"")));
+        assert_eq!(s.get(&format!("{base}?page=3")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(s.get(&format!("{base}?page=zero")).await.status, StatusCode::NOT_FOUND);
+    }
+    assert!(s.get("/sections/science").await.body.contains("<h1>Science</h1>"));
+    for uri in ["/sections/nope", "/tags/nope", "/authors/nobody"] {
+        assert_eq!(s.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_real_404_page() {
+    let s = seeded().await;
+    for uri in ["/articles/no-such-article", "/articles/Bad%20Slug", "/no/such/page", "/static/nope.css"] {
+        let r = s.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(r.body.to_lowercase().contains("<h1>page not found</h1>"), "{uri}");
+        assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    }
+    let r = s.get("/api/no-such-route").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn etags_give_304_and_security_headers_are_set() {
+    let s = seeded().await;
+    let r = s.get("/articles/first").await;
+    let etag = r.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src 'self'"));
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(r.headers.contains_key(header::REFERRER_POLICY));
+    let again =
+        s.send(Request::get("/articles/first").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap()).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let other = s
+        .send(Request::get("/articles/first").header(header::IF_NONE_MATCH, "\"x\"").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    // An edit changes the page and so its ETag.
+    let mut edited = article("first", "The First Story, Revised", "World", "2026-01-01T10:00:00Z");
+    edited["body"] = "A wholly new body. It has other sentences.".into();
+    assert_eq!(s.json("PUT", "/api/articles/first", Some(TOKEN), edited.to_string()).await.status, StatusCode::OK);
+    let after =
+        s.send(Request::get("/articles/first").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap()).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.body.contains("Revised"));
+}
+
+#[tokio::test]
+async fn static_files_are_served_and_cacheable() {
+    let s = site().await;
+    let css = s.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    assert!(css.body.contains("prefers-color-scheme:dark"));
+    assert!(css.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    let js = s.get("/static/site.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.body.contains("is-highlighted"));
+}
+
+#[tokio::test]
+async fn api_lists_and_filters_articles() {
+    let s = seeded().await;
+    let all = s.get("/api/articles").await.json();
+    let slugs: Vec<&str> = all["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["third", "second", "first"]);
+    let world = s.get("/api/articles?section=World").await.json();
+    assert_eq!(world["total"], 2);
+    let tag = s.get("/api/articles?tag=city-hall&per_page=1&page=2").await.json();
+    assert_eq!(
+        (tag["total"].as_u64(), tag["pages"].as_u64(), tag["items"][0]["slug"].as_str()),
+        (Some(3), Some(3), Some("second"))
+    );
+    for bad in ["/api/articles?page=0", "/api/articles?per_page=1000", "/api/articles?page=x"] {
+        let r = s.get(bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.error_code(), "bad_request");
+    }
+    let one = s.get("/api/articles/first").await;
+    assert_eq!(one.status, StatusCode::OK);
+    let one = one.json();
+    assert_eq!(one["title"], "The First Story");
+    assert_eq!(one["authors"], serde_json::json!(["Ann Lee", "Bo Chen"]));
+    assert!(one["body_html"].as_str().unwrap().contains("id=\"s-0\""));
+    let missing = s.get("/api/articles/nope").await;
+    assert_eq!((missing.status, missing.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn api_summary_of_an_article() {
+    let s = seeded().await;
+    let r = s.get("/api/articles/first/summary").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let j = r.json();
+    assert_eq!((j["kind"].as_str(), j["format"].as_str()), (Some("extractive"), Some("text")));
+    assert_eq!(j["sentences"].as_array().unwrap().len(), 3);
+    assert!(j["sentences"][0]["href"].as_str().unwrap().starts_with("/articles/first#s-"));
+    let five = s.get("/api/articles/first/summary?sentences=5&format=bullets").await.json();
+    assert_eq!(five["sentences"].as_array().unwrap().len(), 5);
+    assert!(five["summary"].as_str().unwrap().starts_with("- "));
+    for bad in ["sentences=4", "sentences=x", "format=xml"] {
+        let r = s.get(&format!("/api/articles/first/summary?{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(s.get("/api/articles/nope/summary").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn writes_need_a_valid_token() {
+    let s = seeded().await;
+    let body = article("new-one", "New", "World", "2026-01-05T00:00:00Z").to_string();
+    for token in [None, Some("wrong"), Some("")] {
+        let r = s.json("POST", "/api/articles", token, body.clone()).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_eq!(r.error_code(), "unauthorized");
+        assert_eq!(r.headers[header::WWW_AUTHENTICATE], "Bearer");
+    }
+    assert_eq!(s.json("PUT", "/api/articles/first", None, body.clone()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.json("DELETE", "/api/articles/first", Some("wrong"), "").await.status, StatusCode::UNAUTHORIZED);
+    // A revoked token no longer works.
+    s.state.store().create_token("old", &web::api::token_hash("old-token"), 0).await.unwrap();
+    assert_eq!(s.json("POST", "/api/articles", Some("old-token"), body.clone()).await.status, StatusCode::CREATED);
+    s.state.store().revoke_token("old", 1).await.unwrap();
+    assert_eq!(s.json("DELETE", "/api/articles/new-one", Some("old-token"), "").await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn create_errors_have_the_right_status() {
+    let s = seeded().await;
+    let post = |b: String| s.json("POST", "/api/articles", Some(TOKEN), b);
+    let r = post("{not json".into()).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"));
+    let r = post(r#"{"slug": "x"}"#.into()).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+    let mut bad_slug = article("Bad Slug", "T", "World", "2026-01-01T00:00:00Z");
+    assert_eq!(post(bad_slug.to_string()).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad_slug["slug"] = "ok-slug".into();
+    bad_slug["status"] = "pending".into();
+    assert_eq!(post(bad_slug.to_string()).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(article("first", "Dup", "World", "2026-01-01T00:00:00Z").to_string()).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::CONFLICT, "conflict"));
+    let mut huge = article("huge", "Huge", "World", "2026-01-01T00:00:00Z");
+    huge["body"] = "word ".repeat(220_000).into();
+    let r = post(huge.to_string()).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+    assert_eq!(s.get("/api/articles/huge").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn summary_is_recomputed_after_an_edit() {
+    let s = seeded().await;
+    let before = s.get("/api/articles/first/summary").await.json();
+    let mut edited = article("first", "Harbour barrier approved", "World", "2026-01-01T10:00:00Z");
+    edited["body"] = "The harbour council approved a tidal barrier on Thursday. The vote was eight to seven. \
+        Engineers say the barrier protects 23,000 homes. Opponents want sea walls instead. \
+        The barrier will cost 412 million dollars. Work starts next spring."
+        .into();
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), edited.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after = s.get("/api/articles/first/summary").await.json();
+    assert_ne!(before["summary"], after["summary"]);
+    assert!(after["summary"].as_str().unwrap().contains("barrier"));
+    let page = s.get("/articles/first").await.body;
+    let first_sentence = after["sentences"][0]["text"].as_str().unwrap();
+    assert!(page.contains(&format!(">{first_sentence}</a>")), "the page shows the new summary");
+    // Renaming through PUT, and the errors of PUT and DELETE.
+    let mut renamed = edited.clone();
+    renamed["slug"] = "first-renamed".into();
+    assert_eq!(s.json("PUT", "/api/articles/first", Some(TOKEN), renamed.to_string()).await.status, StatusCode::OK);
+    assert_eq!(s.get("/articles/first").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/articles/first-renamed").await.status, StatusCode::OK);
+    let mut clash = edited.clone();
+    clash["slug"] = "second".into();
+    assert_eq!(
+        s.json("PUT", "/api/articles/first-renamed", Some(TOKEN), clash.to_string()).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        s.json("PUT", "/api/articles/nope", Some(TOKEN), edited.to_string()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.json("PUT", "/api/articles/second", Some(TOKEN), "[1]").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(s.json("PUT", "/api/articles/second", Some(TOKEN), "{").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(s.json("DELETE", "/api/articles/first-renamed", Some(TOKEN), "").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(s.json("DELETE", "/api/articles/first-renamed", Some(TOKEN), "").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/articles/first-renamed").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn editors_can_replace_or_switch_off_the_summary() {
+    let s = seeded().await;
+    let mut custom = article("second", "The Second Story", "Business", "2026-01-02T10:00:00Z");
+    custom["summary"] = "Our own short account of the story.".into();
+    assert_eq!(s.json("PUT", "/api/articles/second", Some(TOKEN), custom.to_string()).await.status, StatusCode::OK);
+    let page = s.get("/articles/second").await.body;
+    assert!(page.contains("A summary written by the editors."));
+    assert!(page.contains("<p>Our own short account of the story.</p>"));
+    assert!(!page.contains("data-summary-length"));
+    let api = s.get("/api/articles/second/summary").await.json();
+    assert_eq!(
+        (api["kind"].as_str(), api["summary"].as_str()),
+        (Some("custom"), Some("Our own short account of the story."))
+    );
+    custom["summary_mode"] = "off".into();
+    assert_eq!(s.json("PUT", "/api/articles/second", Some(TOKEN), custom.to_string()).await.status, StatusCode::OK);
+    let page = s.get("/articles/second").await.body;
+    assert!(!page.contains("Get a summary"));
+    assert_eq!(s.get("/api/articles/second/summary").await.status, StatusCode::NOT_FOUND);
+    custom["summary_mode"] = "custom".into();
+    custom["summary"] = serde_json::Value::Null;
+    assert_eq!(
+        s.json("PUT", "/api/articles/second", Some(TOKEN), custom.to_string()).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn summarize_any_text() {
+    let s = site().await;
+    let text = long_body("transport");
+    let r = s
+        .json(
+            "POST",
+            "/api/summarize",
+            None,
+            serde_json::json!({"text": text, "sentences": 2, "lang": "en"}).to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["sentences"].as_array().unwrap().len(), 2);
+    for sent in j["sentences"].as_array().unwrap() {
+        let (a, b) = (sent["start"].as_u64().unwrap() as usize, sent["end"].as_u64().unwrap() as usize);
+        assert_eq!(&text[a..b], sent["text"].as_str().unwrap());
+    }
+    assert_eq!(j["lang"], "en");
+    let r = s.json("POST", "/api/summarize", None, "nope").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    for bad in [
+        serde_json::json!({"text": ""}),
+        serde_json::json!({"text": "x", "sentences": 0}),
+        serde_json::json!({"text": "x", "lang": "zz"}),
+        serde_json::json!({"title": "no text"}),
+    ] {
+        let r = s.json("POST", "/api/summarize", None, bad.to_string()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let big = serde_json::json!({"text": "a".repeat(1024 * 1024 + 1)}).to_string();
+    let r = s.json("POST", "/api/summarize", None, big).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let s = site().await;
+    let r = s.get("/api/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let j = r.json();
+    for path in ["/api/articles", "/api/articles/{slug}", "/api/articles/{slug}/summary", "/api/summarize"] {
+        assert!(j["paths"][path].is_object(), "{path}");
+    }
+    assert!(j["paths"]["/api/articles"]["post"].is_object());
+    assert!(j["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(j["components"]["schemas"]["ArticleInput"].is_object());
+}
+
+/// Known XSS payloads (OWASP filter-evasion cheat sheet and the like).
+const PAYLOADS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=https://xss.example/xss.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\"\\>",
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<body onload=alert('XSS')>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "<a href=\"  JaVaScRiPt:alert(1)\">click</a>",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "![img](javascript:alert(1))",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<form action=\"javascript:alert(1)\"><input type=submit></form>",
+    "<input onfocus=alert(1) autofocus>",
+    "<details open ontoggle=alert(1)>",
+    "<marquee onstart=alert(1)>",
+    "<video><source onerror=\"alert(1)\"></video>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<base href=\"javascript:alert(1)//\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    "\"><script>alert(1)</script>",
+    "'><img src=x onerror=alert(1)>",
+    "</title><script>alert(1)</script>",
+    "<style>@import 'javascript:alert(1)';</style>",
+    "<span id=\"s-1\" class=\"s\" onclick=\"alert(1)\">x</span>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
+];
+
+/// Checks every tag of a page: no tag that runs code, no event handler, no
+/// script URL. Text is escaped, so any raw `<` starts a real tag.
+fn assert_safe(html: &str, context: &str) {
+    let ours = "<script src=\"/static/site.js";
+    let owned;
+    let mut rest = html;
+    if let Some(i) = html.find(ours) {
+        let close = html[i..].find("</script>").expect("our script tag is closed") + i + "</script>".len();
+        owned = format!("{}{}", &html[..i], &html[close..]);
+        rest = &owned;
+    }
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i..];
+        let end = after.find('>').map(|e| e + 1).unwrap_or(after.len());
+        let tag = &after[..end];
+        let lower = tag.to_ascii_lowercase();
+        let name: String =
+            lower[1..].trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        assert!(
+            ![
+                "script", "iframe", "object", "embed", "form", "input", "svg", "math", "style", "base", "frame",
+                "video", "source", "marquee"
+            ]
+            .contains(&name.as_str()),
+            "{context}: forbidden tag {tag}"
+        );
+        if name == "link" {
+            assert!(lower.contains("href=\"/static/") || lower.contains("rel=\"canonical\""), "{context}: {tag}");
+        }
+        // Attributes: split on spaces outside quotes.
+        let mut in_quote = false;
+        let mut attr_starts = Vec::new();
+        let bytes = lower.as_bytes();
+        for (k, &b) in bytes.iter().enumerate() {
+            if b == b'"' {
+                in_quote = !in_quote;
+            } else if !in_quote && (b == b' ' || b == b'\n' || b == b'\t' || b == b'/') && k + 1 < bytes.len() {
+                attr_starts.push(k + 1);
+            }
+        }
+        for s in attr_starts {
+            let attr = &lower[s..];
+            assert!(!attr.starts_with("on"), "{context}: event handler in {tag}");
+            assert!(!attr.starts_with("style="), "{context}: style attribute in {tag}");
+            assert!(!attr.starts_with("http-equiv"), "{context}: http-equiv in {tag}");
+            for url_attr in ["href=\"", "src=\"", "action=\"", "data=\"", "srcdoc"] {
+                if let Some(v) = attr.strip_prefix(url_attr) {
+                    let v = v.split('"').next().unwrap_or_default().trim_start();
+                    assert!(
+                        !v.starts_with("javascript")
+                            && !v.starts_with("data:text")
+                            && !v.starts_with("vbscript")
+                            && !v.contains("&#"),
+                        "{context}: script URL in {tag}"
+                    );
+                }
+            }
+        }
+        rest = &after[end.min(after.len())..];
+        if end == 0 {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn xss_payloads_in_every_field_are_neutralised() {
+    assert!(PAYLOADS.len() >= 30);
+    let s = site().await;
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let slug = format!("xss-{i}");
+        // Names have length limits: use the payload's start there.
+        let short: String = p.chars().take(50).collect();
+        let body = serde_json::json!({
+            "slug": slug,
+            "title": format!("Title {p}"),
+            "standfirst": format!("Standfirst {p}"),
+            "body": format!("Intro sentence here. {p}\n\nMore text {p} ends here.\n\n- item {p}\n\n> quote {p}\n\n## Heading {p}\n\n{p}"),
+            "authors": [format!("Author {short}")],
+            "section": format!("Section {short}"),
+            "tags": [format!("tag {short}")],
+            "sources": format!("Sources {p}"),
+            "lead_image": "https://img.example/x.jpg",
+            "lead_image_alt": format!("Alt {p}"),
+            "published": "2026-03-01T00:00:00Z",
+        });
+        let r = s.create(body.clone()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{p}: {}", r.body);
+        let j = r.json();
+        assert_safe(j["body_html"].as_str().unwrap(), p);
+        let page = s.get(&format!("/articles/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_safe(&page.body, p);
+        let section = content::slugify(&format!("Section {short}"));
+        let author = content::slugify(&format!("Author {short}"));
+        let tag = content::slugify(&format!("tag {short}"));
+        for uri in [format!("/sections/{section}"), format!("/authors/{author}"), format!("/tags/{tag}")] {
+            let r = s.get(&uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+            assert_safe(&r.body, &format!("{uri} {p}"));
+        }
+        // Custom summaries are text too.
+        let mut custom = body.clone();
+        custom["summary"] = format!("Summary {p}").into();
+        assert_eq!(
+            s.json("PUT", &format!("/api/articles/{slug}"), Some(TOKEN), custom.to_string()).await.status,
+            StatusCode::OK
+        );
+        assert_safe(&s.get(&format!("/articles/{slug}")).await.body, p);
+    }
+    assert_safe(&s.get("/").await.body, "home");
+    assert_safe(&s.get("/?page=2").await.body, "home page 2");
+    // URL fields refuse script URLs outright.
+    for (field, value) in [
+        ("canonical_url", "javascript:alert(1)"),
+        ("lead_image", "javascript:alert(1)"),
+        ("lead_image", "data:text/html,<script>alert(1)</script>"),
+        ("lead_image", "//evil.example/x.js"),
+        ("canonical_url", "https://ok.example/\"><script>"),
+    ] {
+        let mut a = article("url-test", "T", "World", "2026-01-01T00:00:00Z");
+        a[field] = value.into();
+        let r = s.create(a).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {value}");
+    }
+}
