@@ -191,7 +191,9 @@ impl Runner {
         }
         let started = Instant::now();
         let result = async {
-            let session = suite.session(device).await?;
+            let session = tokio::time::timeout(Duration::from_secs(90), suite.session(device))
+                .await
+                .unwrap_or_else(|_| Err(anyhow!("starting a Chromium session timed out after 90 s")))?;
             let result = tokio::time::timeout(Duration::from_secs(120), scenario.call(suite, &session, device))
                 .await
                 .unwrap_or_else(|_| Err(anyhow!("timed out after 120 s")));
