@@ -1,0 +1,82 @@
+//! Fuzzes the public API of `summarize` on arbitrary UTF-8: splitting,
+//! summarizing with each kind of length, and key phrases must never panic,
+//! and every sentence returned must be an exact, non-empty, ordered slice of
+//! the input.
+
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use summarize::{Lang, Length, Options, Summarizer, detect, split::split};
+
+static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks a language and a length; the rest is the text.
+    let (ctl, rest) = match data.split_first() {
+        Some((&c, r)) => (c, r),
+        None => (0, data),
+    };
+    let text = String::from_utf8_lossy(rest);
+    let text: &str = &text;
+
+    let detected = detect(text);
+    let lang = match ctl % 12 {
+        0 | 11 => detected,
+        n => Lang::ALL[(n as usize - 1) % Lang::ALL.len()],
+    };
+
+    // Splitting: non-empty, trimmed, increasing, exact byte ranges.
+    let spans = split(text, lang);
+    let mut prev_end = 0;
+    let mut prev_par = 0;
+    for s in &spans {
+        assert!(s.start < s.end, "empty span {s:?}");
+        assert!(s.start >= prev_end, "overlapping spans");
+        assert!(s.paragraph >= prev_par, "paragraphs go backwards");
+        let t = &text[s.start..s.end];
+        assert_eq!(t, s.text(text));
+        assert_eq!(t, t.trim(), "span not trimmed: {t:?}");
+        prev_end = s.end;
+        prev_par = s.paragraph;
+    }
+
+    let s = &*SUMMARIZER;
+    let length = match (ctl / 12) % 4 {
+        0 => Length::Sentences((ctl % 5) as usize),
+        1 => Length::Words((ctl as usize % 7) * 9),
+        2 => Length::Ratio(f64::from(ctl % 11) / 10.0),
+        _ => Length::default(),
+    };
+    let lang_opt = if ctl % 2 == 0 { None } else { Some(lang) };
+    let title = if ctl % 3 == 0 { text.get(..text.len().min(40)) } else { None };
+    let options = Options { length, title, lang: lang_opt, keywords: (ctl % 9) as usize };
+    let summary = s.summarize(text, &options);
+    let mut prev: Option<usize> = None;
+    let mut words = 0;
+    for e in &summary.sentences {
+        assert!(e.start < e.end);
+        assert_eq!(e.text, &text[e.start..e.end]);
+        assert!(prev.is_none_or(|p| e.index > p), "indexes not increasing");
+        assert!(e.index < summary.total_sentences);
+        prev = Some(e.index);
+        words += word_count(&e.text);
+    }
+    if let Length::Words(n) = length {
+        if !summary.lang.is_cjk() {
+            assert!(words <= n, "word budget {n} exceeded: {words}");
+        }
+    }
+    if let Length::Sentences(n) = length {
+        assert!(summary.sentences.len() <= n);
+    }
+    assert!(summary.keywords.len() <= options.keywords);
+
+    let kw = s.keywords(text, lang_opt, 5);
+    assert!(kw.len() <= 5);
+});
