@@ -16,14 +16,17 @@
 //!   `3.5`, `U.S.-based`, URLs and e-mail addresses stay whole), after any
 //!   closing quotes or brackets (also a French ` »`), and only when the next
 //!   word does not start with a lower-case letter (so `..." he said` stays
-//!   whole); they also end one directly before CJK text or a Spanish `¿`/`¡`,
-//!   except an ellipsis before CJK text (`我想……也许`);
-//! - after a full stop, a known abbreviation (`Mr.`, `Dr.`, `z.B.`, `т.е.`,
-//!   `z. B.`), an initial (`J. K. Rowling`), a list number at the start of a
-//!   line (`1. `) or, in German, an ordinal (`am 3. Oktober`) does not end a
-//!   sentence, unless an ambiguous one (`Inc.`, `U.S.`, `Jan.`, `St.`, a German
+//!   whole, while `eBay` may start a sentence) nor with a dash on the same line
+//!   (`?» — сказал он`); they also end one directly before CJK text or a
+//!   Spanish `¿`/`¡`, except an ellipsis before CJK text (`我想……也许`);
+//! - after a full stop (also one directly before CJK text), a known
+//!   abbreviation (`Mr.`, `Dr.`, `z.B.`, `т.е.`, `z. B.`), an initial
+//!   (`J. K. Rowling`), a list number at the start of a line (`1. `) or, in
+//!   German, an ordinal (`am 3. Oktober`) does not end a sentence, unless an
+//!   ambiguous one (`Inc.`, `U.S.`, `Jan.`, `St.`, an initial, a German
 //!   ordinal) is followed by a word that typically starts a sentence (`The`,
-//!   `He`, `Die`, …); `etc.`, `usw.`, `т. д.` end one before any capital.
+//!   `He`, `Die`, …) or, for an abbreviation, by a line break; `etc.`, `usw.`,
+//!   `т. д.` end one before any capital.
 //!
 //! `lang` only switches on the German ordinal rule; everything else works the
 //! same in every language.
@@ -382,7 +385,10 @@ impl Paragraph<'_> {
         }
         // A dash continues the sentence (`?» — сказал он`), unless it opens a
         // new line of dialogue (`ella.\n—No —respondió él`).
-        let dash = matches!(first, '-' | '–' | '—') && !text[k..pe - rest.len()].contains('\n');
+        // Whether a line break follows the terminator: a hint that an ambiguous
+        // abbreviation ends the sentence (`at 8 p.m.\nDoors open`).
+        let line_break = text[k..pe - rest.len()].contains('\n');
+        let dash = matches!(first, '-' | '–' | '—') && !line_break;
         if starts_lower(rest) || dash || matches!(first, ',' | ';' | ':' | '%') {
             return false;
         }
@@ -424,7 +430,7 @@ impl Paragraph<'_> {
             return true;
         }
         if MAYBE_FINAL.contains(&key) || capital && CAPITAL_MAYBE_FINAL.contains(&key) {
-            return !digit_next && !initial_next && starter;
+            return !digit_next && !initial_next && (starter || line_break);
         }
         let digits = word.bytes().all(|b| b.is_ascii_digit());
         if digits && word.len() <= 3 {
@@ -442,7 +448,7 @@ impl Paragraph<'_> {
             return starter;
         }
         if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
-            return starter;
+            return starter || line_break;
         }
         true
     }

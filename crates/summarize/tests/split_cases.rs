@@ -325,6 +325,13 @@ const CASES: &[Case] = &[
         "Key points:\n- Taxes will rise\n- Spending will fall\nThe vote is on Friday.",
         &["Key points:", "- Taxes will rise", "- Spending will fall", "The vote is on Friday."],
     ),
+    // A line break after an ambiguous abbreviation ends the sentence.
+    (English, "The show starts at 8 p.m.\nDoors open at 7.", &["The show starts at 8 p.m.", "Doors open at 7."]),
+    (
+        English,
+        "The plant will be built in the U.S.\nProduction starts in May.",
+        &["The plant will be built in the U.S.", "Production starts in May."],
+    ),
     (English, "1. Taxes will rise\n2. Spending will fall", &["1. Taxes will rise", "2. Spending will fall"]),
     (English, "• Taxes rise\n• Spending falls", &["• Taxes rise", "• Spending falls"]),
     (English, "Mr.\u{a0}Smith arrived. He sat down.", &["Mr.\u{a0}Smith arrived.", "He sat down."]),
