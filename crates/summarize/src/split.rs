@@ -82,7 +82,7 @@ const NEVER_FINAL: &[&str] = &[
     "pág", "págs", "aprox", "p.ej", "ej", "avda", "pza",
     // Russian and Ukrainian
     "т.е", "т.к", "т.н", "т.ч", "т.зв", "ул", "просп", "пл", "д", "буд", "напр", "тов", "гр", "вул", "ім", "див", "зв",
-    "проф", "акад", "доц", "св", "г-н", "г-жа", "пос", "ср",
+    "проф", "акад", "доц", "св", "г-н", "г-жа", "пос", "ср", "п",
 ];
 
 /// Abbreviations that may end a sentence: they do when the next word is one
