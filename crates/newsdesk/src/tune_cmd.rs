@@ -86,7 +86,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         bail!("no articles");
     }
     let sets = names.len();
-    let start = *summarizer.weights();
+    // Start from the built-in weights of the first set's first article's language.
+    let start = *summarizer.weights(items[0].analysis.lang);
 
     if args.folds >= 2 {
         let mut held = vec![(0.0f64, 0.0f64, 0.0f64, 0usize); sets];

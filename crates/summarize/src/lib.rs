@@ -147,7 +147,8 @@ impl Summary {
 /// The summarizer: language resources plus the ranking weights.
 pub struct Summarizer {
     analyzer: Analyzer,
-    weights: Weights,
+    /// Weights that replace the built-in per-language ones, if set.
+    weights: Option<Weights>,
 }
 
 impl Default for Summarizer {
@@ -176,19 +177,19 @@ pub struct Analysis {
 }
 
 impl Summarizer {
-    /// A summarizer with the built-in weights.
+    /// A summarizer with the built-in weights (per language).
     pub fn new() -> Self {
-        Self::with_weights(weights::DEFAULT)
+        Summarizer { analyzer: Analyzer::new(), weights: None }
     }
 
-    /// A summarizer with other weights (for tuning).
+    /// A summarizer with other weights, for every language (for tuning).
     pub fn with_weights(weights: Weights) -> Self {
-        Summarizer { analyzer: Analyzer::new(), weights }
+        Summarizer { analyzer: Analyzer::new(), weights: Some(weights) }
     }
 
-    /// The weights in use.
-    pub fn weights(&self) -> &Weights {
-        &self.weights
+    /// The weights used for `lang`.
+    pub fn weights(&self, lang: Lang) -> &Weights {
+        self.weights.as_ref().unwrap_or_else(|| weights::for_lang(lang))
     }
 
     /// Summarizes `text`. Never fails and never panics: an empty or
@@ -203,7 +204,7 @@ impl Summarizer {
     pub fn summarize_with(&self, scratch: &mut Scratch, text: &str, options: &Options<'_>) -> Summary {
         let analysis = self.analyze_with(scratch, text, options.title, options.lang);
         let keywords = keywords::keywords(text, &analysis.doc, analysis.lang, options.keywords);
-        let mut summary = self.select(text, &analysis, options.length, &self.weights);
+        let mut summary = self.select(text, &analysis, options.length, self.weights(analysis.lang));
         summary.keywords = keywords;
         summary
     }

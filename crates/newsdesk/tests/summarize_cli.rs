@@ -1,0 +1,121 @@
+//! `newsdesk summarize` and `newsdesk eval` as a user runs them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+
+const ARTICLE: &str = "The city council approved a new budget on Monday after months of debate. \
+The plan raises spending on schools and public transport by ten percent. \
+Critics said the increase would require higher local taxes next year. \
+The mayor called the vote a turning point for the city and its schools. \
+The budget takes effect in January, when the new school year plans begin.";
+
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn summarizes_standard_input_as_text_bullets_and_json() {
+    let (code, out, _) = run(&["summarize", "-", "--sentences", "2"], ARTICLE);
+    assert_eq!(code, 0);
+    let line = out.trim();
+    assert!(!line.is_empty());
+    // Two sentences of the article, joined by one space.
+    let parts: Vec<&str> = line.split(". ").collect();
+    assert_eq!(parts.len(), 2, "{line}");
+    for p in parts {
+        assert!(ARTICLE.contains(p.trim_end_matches('.')), "{p}");
+    }
+
+    let (code, out, _) = run(&["summarize", "--format", "bullets", "-n", "3"], ARTICLE);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().filter(|l| l.starts_with("- ")).count(), 3, "{out}");
+
+    let (code, out, _) = run(&["summarize", "--format", "json", "--title", "Council approves budget"], ARTICLE);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["lang"], "en");
+    for s in v["sentences"].as_array().unwrap() {
+        let (start, end) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+        assert_eq!(&ARTICLE[start..end], s["text"].as_str().unwrap());
+    }
+    assert!(!v["keywords"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn word_budget_is_never_exceeded() {
+    for budget in [5usize, 15, 25, 40] {
+        let (code, out, _) = run(&["summarize", "--words", &budget.to_string()], ARTICLE);
+        assert_eq!(code, 0);
+        assert!(out.split_whitespace().count() <= budget, "{budget}: {out}");
+    }
+}
+
+#[test]
+fn batch_keeps_order_reports_bad_lines_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("newsdesk-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.jsonl");
+    let output = dir.join("out.jsonl");
+    let good = |id: &str| serde_json::json!({"id": id, "article": ARTICLE}).to_string();
+    let lines = [good("a"), "{not json".to_string(), good("b"), serde_json::json!({"id": "c"}).to_string(), good("d")];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let (code, _, err) = run(&["summarize", "--jsonl", input.to_str().unwrap(), "--out", output.to_str().unwrap()], "");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("in.jsonl:2:"), "{err}");
+    assert!(err.contains("in.jsonl:4:"), "{err}");
+    let out = std::fs::read_to_string(&output).unwrap();
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "d"]);
+    for r in &rows {
+        let joined: Vec<&str> = r["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &ARTICLE[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize])
+            .collect();
+        assert_eq!(r["summary"].as_str().unwrap(), joined.join(" "));
+        assert!(r["keywords"].is_array());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_arguments_get_clear_errors() {
+    let (code, _, err) = run(&["summarize", "--lang", "klingon"], ARTICLE);
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown language"), "{err}");
+    let (code, _, err) = run(&["summarize", "/no/such/file.txt"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("/no/such/file.txt"), "{err}");
+}
+
+#[test]
+fn eval_prints_rouge_and_speed() {
+    let dir = std::env::temp_dir().join(format!("newsdesk-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("dev.jsonl");
+    let row = serde_json::json!({"id": "x", "article": ARTICLE, "reference": "The council approved a budget that raises school and transport spending."});
+    std::fs::write(&data, format!("{row}\n")).unwrap();
+    let (code, out, err) = run(&["eval", data.to_str().unwrap(), "--repeat", "1"], "");
+    assert_eq!(code, 0, "{err}");
+    for needle in ["ROUGE-1 F1", "ROUGE-2 F1", "ROUGE-L F1", "articles per CPU-second"] {
+        assert!(out.contains(needle), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
