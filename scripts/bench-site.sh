@@ -22,6 +22,7 @@ target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_d
 bin="$target_dir/release/newsdesk"
 
 work=$(mktemp -d)
+chmod 755 "$work"   # nginx workers run as an unprivileged user and must read the page
 site_pid=""
 nginx_pid=""
 cleanup() {
@@ -66,10 +67,17 @@ http {
 CONF
 nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$nginx_port/article.html" -o /dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$nginx_port/article.html" -o /dev/null && break; sleep 0.1; done
 url_nginx="http://127.0.0.1:$nginx_port/article.html"
+# Both must serve the same bytes with status 200, or the comparison means nothing.
+curl -sf "$url_nginx" | cmp -s - "$work/www/article.html" || { echo "error: nginx does not serve the page" >&2; exit 1; }
+curl -sf "$url_site" | cmp -s - "$work/www/article.html" || { echo "error: newsdesk does not serve the same page" >&2; exit 1; }
 
-rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | tee "$work/wrk.out" >&2; awk '/Requests\/sec/ {print $2}' "$work/wrk.out"; }
+rps() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | tee "$work/wrk.out" >&2
+  if grep -q "Non-2xx" "$work/wrk.out"; then echo "error: $1 answered with errors" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
+}
 
 echo "page: /articles/$slug ($bytes bytes); wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) CPUs" >&2
 echo "== nginx (static file) ==" >&2

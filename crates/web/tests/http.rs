@@ -62,8 +62,7 @@ impl Site {
         self.send(b.body(body.into()).unwrap()).await
     }
     async fn create(&self, article: serde_json::Value) -> Res {
-        let res = self.json("POST", "/api/articles", Some(TOKEN), article.to_string()).await;
-        res
+        self.json("POST", "/api/articles", Some(TOKEN), article.to_string()).await
     }
 }
 
