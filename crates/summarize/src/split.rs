@@ -115,6 +115,10 @@ const LIST_FINAL: &[&str] = &[
     "коп",
 ];
 
+/// The longest entry, in characters, of the abbreviation tables above
+/// (checked by a unit test).
+const MAX_ABBREVIATION_CHARS: usize = 6;
+
 /// Words that typically start a sentence, for ambiguous abbreviations.
 #[rustfmt::skip]
 const STARTERS: &[&str] = &[
@@ -402,7 +406,8 @@ impl Paragraph<'_> {
             return true;
         }
         let (next_word, after_next) = first_word(rest);
-        let starter = is_starter(next_word);
+        // Looked up only when a rule needs it: most full stops end plain words.
+        let starter = || is_starter(next_word);
         let digit_next = first.is_ascii_digit();
         // An initial after an abbreviation: `им. В. И. Ленина`, `U.S. A. Smith`.
         let initial_next = next_word.chars().count() == 1 && after_next.starts_with('.');
@@ -412,25 +417,28 @@ impl Paragraph<'_> {
         if letters == 1 && word.chars().count() == 1 && initial_next {
             return false;
         }
-        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-        // The same, at the second letter: `z. B` is looked up as `z.b`.
-        let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, &lower) } else { None };
-        let key = spaced.as_deref().unwrap_or(&lower);
-        if matches!(key, "no" | "nos" | "nr" | "núm" | "p" | "pp") {
-            // `No. 10`, but `He said no. Then…`
-            return !digit_next && (word.starts_with('n') || starter);
-        }
-        if capital && TITLES.contains(&key) {
-            return false;
-        }
-        if NEVER_FINAL.contains(&key) {
-            return false;
-        }
-        if LIST_FINAL.contains(&key) {
-            return true;
-        }
-        if MAYBE_FINAL.contains(&key) || capital && CAPITAL_MAYBE_FINAL.contains(&key) {
-            return !digit_next && !initial_next && (starter || line_break);
+        // No abbreviation in the tables is longer than this; longer words skip them.
+        if word.chars().nth(MAX_ABBREVIATION_CHARS).is_none() {
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            // The same, at the second letter: `z. B` is looked up as `z.b`.
+            let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, &lower) } else { None };
+            let key = spaced.as_deref().unwrap_or(&lower);
+            if matches!(key, "no" | "nos" | "nr" | "núm" | "p" | "pp") {
+                // `No. 10`, but `He said no. Then…`
+                return !digit_next && (word.starts_with('n') || starter());
+            }
+            if capital && TITLES.contains(&key) {
+                return false;
+            }
+            if NEVER_FINAL.contains(&key) {
+                return false;
+            }
+            if LIST_FINAL.contains(&key) {
+                return true;
+            }
+            if MAYBE_FINAL.contains(&key) || capital && CAPITAL_MAYBE_FINAL.contains(&key) {
+                return !digit_next && !initial_next && (starter() || line_break);
+            }
         }
         let digits = word.bytes().all(|b| b.is_ascii_digit());
         if digits && word.len() <= 3 {
@@ -440,15 +448,15 @@ impl Paragraph<'_> {
             }
             // A German ordinal: `am 3. Oktober`, `im 20. Jahrhundert`.
             if self.lang == Lang::German {
-                return starter;
+                return starter();
             }
         }
         // An initial (`J.`), or an acronym with inner dots (`U.S`, `e.g`).
         if letters == 1 && capital {
-            return starter;
+            return starter();
         }
         if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
-            return starter || line_break;
+            return starter() || line_break;
         }
         true
     }
@@ -688,4 +696,18 @@ fn dash_len(s: &str) -> usize {
         }
     }
     used
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_abbreviation_is_longer_than_the_shortcut_allows() {
+        for table in [TITLES, NEVER_FINAL, LIST_FINAL, MAYBE_FINAL, CAPITAL_MAYBE_FINAL] {
+            for word in table {
+                assert!(word.chars().count() <= MAX_ABBREVIATION_CHARS, "{word}");
+            }
+        }
+    }
 }
