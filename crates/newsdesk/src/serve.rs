@@ -51,15 +51,68 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         let state = web::AppState::new(Arc::new(store.clone()), summarizer, web::SiteConfig { name: args.site_name });
-        let listener =
-            tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
-        let local = listener.local_addr()?;
-        tracing::info!("Newsdesk is serving on http://{local}/");
-        axum::serve(listener, web::app(state)).with_graceful_shutdown(shutdown_signal()).await.context("serving")?;
+        let app = web::app(state);
+        let listeners = bind(&args.addr).await?;
+        let local = listeners[0].local_addr()?;
+        tracing::info!(workers = listeners.len(), "Newsdesk is serving on http://{local}/");
+        // One single-threaded runtime per core, each accepting on its own
+        // SO_REUSEPORT socket: no work stealing between threads on the hot path.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut workers = Vec::new();
+        for (i, listener) in listeners.into_iter().enumerate() {
+            let listener = listener.into_std()?;
+            let app = app.clone();
+            let mut stop = stop_rx.clone();
+            let worker =
+                std::thread::Builder::new().name(format!("http-{i}")).spawn(move || -> anyhow::Result<()> {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    rt.block_on(async move {
+                        let listener = tokio::net::TcpListener::from_std(listener)?;
+                        axum::serve(listener, app)
+                            .with_graceful_shutdown(async move {
+                                let _ = stop.wait_for(|s| *s).await;
+                            })
+                            .await?;
+                        Ok(())
+                    })
+                })?;
+            workers.push(worker);
+        }
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+        let joined =
+            tokio::task::spawn_blocking(move || workers.into_iter().map(|w| w.join()).collect::<Vec<_>>()).await?;
+        for result in joined {
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "an HTTP worker failed"),
+                Err(_) => tracing::error!("an HTTP worker panicked"),
+            }
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Binds one listening socket per core (SO_REUSEPORT, on Unix) to `addr`;
+/// the first decides the port when `addr` asks for any port.
+async fn bind(addr: &str) -> anyhow::Result<Vec<tokio::net::TcpListener>> {
+    let mut resolved = tokio::net::lookup_host(addr).await.with_context(|| format!("resolving {addr}"))?;
+    let mut at = resolved.next().with_context(|| format!("{addr} names no address"))?;
+    let count = if cfg!(unix) { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16) } else { 1 };
+    let mut listeners = Vec::with_capacity(count);
+    for _ in 0..count {
+        let socket = if at.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        #[cfg(unix)]
+        socket.set_reuseport(true)?;
+        socket.bind(at).with_context(|| format!("listening on {at}"))?;
+        let listener = socket.listen(1024)?;
+        at = listener.local_addr()?;
+        listeners.push(listener);
+    }
+    Ok(listeners)
 }
 
 async fn shutdown_signal() {
