@@ -215,7 +215,10 @@ type StrMap<V> = std::collections::HashMap<Box<str>, V, foldhash::fast::FixedSta
 #[derive(Default)]
 pub struct Scratch {
     lang: Option<Lang>,
-    /// Word as written → (global stem id, stop word): the fast path.
+    /// Word as written, up to 16 bytes packed in an integer → (global stem
+    /// id, stop word): the fast path, with no string comparison.
+    short: rustc_hash::FxHashMap<u128, (u32, bool)>,
+    /// Longer words as written → (global stem id, stop word).
     raw: StrMap<(u32, bool)>,
     /// Normalized word form → (global stem id, stop word).
     forms: StrMap<(u32, bool)>,
@@ -244,7 +247,8 @@ impl Scratch {
             self.local[g as usize] = u32::MAX;
         }
         self.touched.clear();
-        if self.lang != Some(lang) || self.forms.len() + self.raw.len() > Self::MAX_FORMS {
+        if self.lang != Some(lang) || self.forms.len() + self.raw.len() + self.short.len() > Self::MAX_FORMS {
+            self.short.clear();
             self.raw.clear();
             self.forms.clear();
             self.stems.clear();
@@ -276,6 +280,14 @@ impl Scratch {
     }
 
     fn global(&mut self, word: &str, model: &LangModel) -> (u32, bool) {
+        if let Some(key) = pack(word) {
+            if let Some(&hit) = self.short.get(&key) {
+                return hit;
+            }
+            let found = self.normalized(word, model);
+            self.short.insert(key, found);
+            return found;
+        }
         if let Some(&hit) = self.raw.get(word) {
             return hit;
         }
@@ -299,6 +311,18 @@ impl Scratch {
         self.forms.insert(self.buf.as_str().into(), (id, stop));
         (id, stop)
     }
+}
+
+/// A word of at most 16 bytes as one integer (words hold no NUL bytes, so
+/// the zero padding keeps different words apart).
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 || bytes.contains(&0) {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(buf))
 }
 
 /// A word too short or too plain to carry meaning: one Latin letter, an apostrophe suffix.
