@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::DateTime;
@@ -148,12 +148,12 @@ impl AppState {
     }
 }
 
-fn html_response(status: StatusCode, page: &Page, headers: &HeaderMap) -> Response {
-    let fresh = status == StatusCode::OK
-        && headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == page.etag));
+fn html_response(status: StatusCode, page: &Page, inm: &IfNoneMatch) -> Response {
+    let fresh =
+        status == StatusCode::OK
+            && inm.0.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == page.etag)
+            });
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -179,14 +179,14 @@ fn internal(e: impl std::fmt::Display) -> Response {
 }
 
 /// Renders a page through the cache: `render` runs only on a miss; `None` from it means 404.
-async fn cached<F, Fut>(state: &AppState, key: String, headers: &HeaderMap, render: F) -> Response
+async fn cached<F, Fut>(state: &AppState, key: String, inm: &IfNoneMatch, render: F) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<String>, Response>>,
 {
     let now = now();
     if let Some(page) = state.inner.cache.get(&key, now) {
-        return html_response(StatusCode::OK, &page, headers);
+        return html_response(StatusCode::OK, &page, inm);
     }
     let generation = state.inner.cache.generation();
     match render().await {
@@ -194,7 +194,7 @@ where
             let page = Page::new(body);
             let until = state.store().next_publication_after(now).await.ok().flatten();
             state.inner.cache.put(key, page.clone(), generation, now, until);
-            html_response(StatusCode::OK, &page, headers)
+            html_response(StatusCode::OK, &page, inm)
         }
         Ok(None) => not_found(state, "There is no page at this address.").await,
         Err(res) => res,
@@ -223,6 +223,25 @@ pub async fn not_found_fallback(State(state): State<AppState>, uri: Uri) -> Resp
 }
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// The request's `If-None-Match`, without copying the other headers.
+pub struct IfNoneMatch(Option<HeaderValue>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IfNoneMatch {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(IfNoneMatch(parts.headers.get(header::IF_NONE_MATCH).cloned()))
+    }
+}
+
+/// One query parameter, read straight from the raw query string (values used
+/// here are plain tokens, so no percent-decoding is needed).
+fn raw_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then_some(v)
+    })
+}
 
 fn param(q: &Params, name: &str) -> Option<String> {
     q.as_ref().ok().and_then(|q| q.0.get(name).cloned())
@@ -283,10 +302,10 @@ async fn list_page(
     view.render().map(Some).map_err(internal)
 }
 
-async fn home(State(state): State<AppState>, q: Params, headers: HeaderMap) -> Response {
+async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Response {
     let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
     let st = state.clone();
-    cached(&state, format!("home:{page}"), &headers, || async move {
+    cached(&state, format!("home:{page}"), &inm, || async move {
         let query = ListQuery {
             visibility: Visibility::PublicAt(now()),
             section: None,
@@ -309,7 +328,7 @@ enum Kind {
     Author,
 }
 
-async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, headers: HeaderMap) -> Response {
+async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfNoneMatch) -> Response {
     let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
     if slug.len() > 200 {
         return not_found(&state, "There is no page at this address.").await;
@@ -320,7 +339,7 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, headers:
         Kind::Author => ("author", "authors"),
     };
     let st = state.clone();
-    cached(&state, format!("{prefix}:{slug}:{page}"), &headers, || async move {
+    cached(&state, format!("{prefix}:{slug}:{page}"), &inm, || async move {
         let now = now();
         let name = match kind {
             Kind::Section => st.store().section_name(&slug, now).await,
@@ -357,16 +376,16 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, headers:
     .await
 }
 
-async fn section(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
-    filtered(state, Kind::Section, slug, q, headers).await
+async fn section(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
+    filtered(state, Kind::Section, slug, q, inm).await
 }
 
-async fn tag(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
-    filtered(state, Kind::Tag, slug, q, headers).await
+async fn tag(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
+    filtered(state, Kind::Tag, slug, q, inm).await
 }
 
-async fn author(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
-    filtered(state, Kind::Author, slug, q, headers).await
+async fn author(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
+    filtered(state, Kind::Author, slug, q, inm).await
 }
 
 /// The summary variants of an article, with the chosen one active.
@@ -401,12 +420,18 @@ fn sentences(s: &StoredSummary) -> Vec<(usize, String)> {
     s.sentences.iter().map(|x| (x.index, x.text.clone())).collect()
 }
 
-async fn article(State(state): State<AppState>, Path(slug): Path<String>, q: Params, headers: HeaderMap) -> Response {
+async fn article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    inm: IfNoneMatch,
+) -> Response {
     if !content::is_valid_slug(&slug) {
         return not_found(&state, "There is no article at this address.").await;
     }
-    let chosen_len = param(&q, "summary").and_then(|s| s.parse::<u32>().ok()).filter(|n| *n == 3 || *n == 5);
-    let chosen_fmt = param(&q, "format").and_then(|f| match f.as_str() {
+    let query = query.as_deref();
+    let chosen_len = raw_param(query, "summary").and_then(|s| s.parse::<u32>().ok()).filter(|n| *n == 3 || *n == 5);
+    let chosen_fmt = raw_param(query, "format").and_then(|f| match f {
         "text" => Some("text"),
         "bullets" => Some("bullets"),
         _ => None,
@@ -416,7 +441,7 @@ async fn article(State(state): State<AppState>, Path(slug): Path<String>, q: Par
     let format = chosen_fmt.unwrap_or("text");
     let key = format!("article:{slug}:{}:{length}:{format}", u8::from(open));
     let st = state.clone();
-    cached(&state, key, &headers, || async move {
+    cached(&state, key, &inm, || async move {
         let now = now();
         let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(internal)? else {
             return Ok(None);
