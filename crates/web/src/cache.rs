@@ -79,3 +79,32 @@ impl PageCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_clear_and_expiry() {
+        let c = PageCache::default();
+        assert!(c.get("a", 100).is_none());
+        let g = c.generation();
+        c.put("a".into(), Page::new("hello".into()), g, 100, Some(130));
+        assert_eq!(c.get("a", 101).unwrap().body, "hello");
+        assert!(c.get("a", 130).is_none(), "expires when the next article comes out");
+        c.put("a".into(), Page::new("x".into()), g, 200, None);
+        assert!(c.get("a", 200 + MAX_AGE).is_none(), "and after MAX_AGE anyway");
+        c.put("a".into(), Page::new("x".into()), g, 300, None);
+        c.clear();
+        assert!(c.get("a", 301).is_none());
+        // A page rendered before a write is not kept after it.
+        c.put("b".into(), Page::new("stale".into()), g, 302, None);
+        assert!(c.get("b", 303).is_none());
+    }
+
+    #[test]
+    fn etags_follow_the_bytes() {
+        assert_eq!(Page::new("a".into()).etag, Page::new("a".into()).etag);
+        assert_ne!(Page::new("a".into()).etag, Page::new("b".into()).etag);
+    }
+}

@@ -466,3 +466,22 @@ async fn article(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_params() {
+        assert_eq!(raw_param(Some("summary=5&format=bullets"), "format"), Some("bullets"));
+        assert_eq!(raw_param(Some("summary"), "summary"), Some(""));
+        assert_eq!(raw_param(Some("x=1"), "summary"), None);
+        assert_eq!(raw_param(None, "summary"), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(human(1_788_510_600), "4 September 2026");
+    }
+}
