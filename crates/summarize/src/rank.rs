@@ -462,16 +462,21 @@ fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     if words < 3.0 {
         return true;
     }
-    // Furniture is short, or opens a sentence it was glued to.
+    // Furniture opens its sentence ("Scroll down for video", "Photo: …"), or is
+    // a short line of its own ("Advertisement"): only the head is looked at.
     lower.clear();
-    let head = if words < 16.0 { s } else { &s[..s.char_indices().nth(24).map_or(s.len(), |(i, _)| i)] };
+    let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
     if head.is_ascii() {
         lower.push_str(head);
         lower.make_ascii_lowercase();
     } else {
         lower.extend(head.chars().flat_map(char::to_lowercase));
     }
-    FURNITURE.iter().any(|p| lower.contains(p))
+    if words < 8.0 {
+        FURNITURE.iter().any(|p| lower.contains(p))
+    } else {
+        FURNITURE.iter().any(|p| lower.starts_with(p))
+    }
 }
 
 /// Binary cosine similarity of two sentences' content stems.
