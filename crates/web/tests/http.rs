@@ -363,7 +363,13 @@ async fn api_summary_of_an_article() {
     let five = s.get("/api/articles/first/summary?sentences=5&format=bullets").await.json();
     assert_eq!(five["sentences"].as_array().unwrap().len(), 5);
     assert!(five["summary"].as_str().unwrap().starts_with("- "));
-    for bad in ["sentences=4", "sentences=x", "format=xml"] {
+    // Lengths that are not stored are computed on request, with the same anchors.
+    let one = s.get("/api/articles/first/summary?sentences=1").await.json();
+    let sentences = one["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 1);
+    let stored: Vec<&serde_json::Value> = five["sentences"].as_array().unwrap().iter().collect();
+    assert!(stored.iter().any(|x| x["href"] == sentences[0]["href"] && x["text"] == sentences[0]["text"]));
+    for bad in ["sentences=0", "sentences=21", "sentences=x", "format=xml"] {
         let r = s.get(&format!("/api/articles/first/summary?{bad}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
     }
