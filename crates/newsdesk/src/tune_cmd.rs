@@ -219,14 +219,6 @@ fn rouge_ids(r: &[u32], c: &[u32]) -> (f64, f64, f64) {
             }
         }
     }
-    let mut prev = vec![0usize; c.len() + 1];
-    let mut cur = vec![0usize; c.len() + 1];
-    for a in r {
-        for (j, b) in c.iter().enumerate() {
-            cur[j + 1] = if a == b { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let lcs = prev[c.len()];
+    let lcs = summarize::rouge::lcs_len(r, c);
     (f1(m1, r.len(), c.len()), f1(m2, r.len().saturating_sub(1), c.len().saturating_sub(1)), f1(lcs, r.len(), c.len()))
 }

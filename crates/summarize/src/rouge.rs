@@ -138,15 +138,21 @@ fn lcs_score(r: &[&str], c: &[&str]) -> Score {
     if r.is_empty() || c.is_empty() {
         return Score::default();
     }
-    let mut prev = vec![0usize; c.len() + 1];
-    let mut cur = vec![0usize; c.len() + 1];
-    for a in r {
-        for (j, b) in c.iter().enumerate() {
-            cur[j + 1] = if a == b { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+    f1(lcs_len(r, c) as f64, r.len() as f64, c.len() as f64)
+}
+
+/// Length of the longest common subsequence of two token lists (ROUGE-L's
+/// count), in O(|a|·|b|) time and O(|b|) memory.
+pub fn lcs_len<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    f1(prev[c.len()] as f64, r.len() as f64, c.len() as f64)
+    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -10,19 +10,10 @@ use summarize::{Lang, Length, Options, Summarizer, detect};
 
 static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
 
-const LANGS: [Lang; 11] = [
-    Lang::English,
-    Lang::French,
-    Lang::German,
-    Lang::Spanish,
-    Lang::Italian,
-    Lang::Portuguese,
-    Lang::Dutch,
-    Lang::Russian,
-    Lang::Ukrainian,
-    Lang::Chinese,
-    Lang::Other,
-];
+/// Every language the summarizer knows, and `Other`.
+fn langs() -> Vec<Lang> {
+    Lang::ALL.iter().copied().chain([Lang::Other]).collect()
+}
 
 /// Words as `lib.rs` counts them outside Chinese: white-space separated
 /// chunks holding a letter or digit.
@@ -81,7 +72,7 @@ fn check_summary(text: &str, options: &Options<'_>) -> usize {
 /// Every public entry point on `text`.
 fn check_all(text: &str, lang: Option<Lang>, budget: usize, ratio: f64) {
     let _ = detect(text);
-    for l in LANGS {
+    for l in langs() {
         check_split(text, l);
     }
     check_summary(text, &Options::default());
@@ -95,7 +86,7 @@ fn check_all(text: &str, lang: Option<Lang>, budget: usize, ratio: f64) {
 }
 
 fn lang_strategy() -> impl Strategy<Value = Option<Lang>> {
-    prop_oneof![Just(None), proptest::sample::select(LANGS.to_vec()).prop_map(Some)]
+    prop_oneof![Just(None), proptest::sample::select(langs()).prop_map(Some)]
 }
 
 fn ratio_strategy() -> impl Strategy<Value = f64> {
@@ -272,7 +263,7 @@ fn hundred_thousand_character_sentences() {
         format!("{} Then it stopped.", "la ".repeat(n / 3)),
     ];
     for text in &shapes {
-        for l in LANGS {
+        for l in langs() {
             check_split(text, l);
         }
         let _ = detect(text);
