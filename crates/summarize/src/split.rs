@@ -183,6 +183,21 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
+/// Bytes the scan must stop at: a line break, an ASCII terminator, or the
+/// first byte of a multi-byte terminator (`…‼⁇⁈⁉` start with 0xE2, `。` with
+/// 0xE3, `！？` with 0xEF). Everything else is skipped a byte at a time.
+const STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
 fn is_cjk_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？')
 }
@@ -268,6 +283,14 @@ impl Paragraph<'_> {
         let mut line_start = self.ps;
         let mut i = self.ps;
         while i < pe {
+            // Skip to the next byte that can matter (always a char boundary:
+            // the stop bytes are ASCII or UTF-8 lead bytes).
+            while i < pe && !STOP[bytes[i] as usize] {
+                i += 1;
+            }
+            if i >= pe {
+                break;
+            }
             let b = bytes[i];
             if b == b'\n' {
                 if blank_to < i {
@@ -701,6 +724,15 @@ fn dash_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_bytes_start_every_terminator() {
+        for c in ['.', '!', '?', '…', '。', '！', '？', '‼', '⁇', '⁈', '⁉', '\n'] {
+            let mut buf = [0u8; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(STOP[first as usize], "{c:?}");
+        }
+    }
 
     #[test]
     fn no_abbreviation_is_longer_than_the_shortcut_allows() {
