@@ -49,8 +49,10 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
         }
     }
     let _ = lang;
-    let mut candidates: FxHashMap<Key, Candidate<'_>> =
-        FxHashMap::with_capacity_and_hasher(doc.tokens.len() * 2, Default::default());
+    // Single words are indexed by stem; phrases (few: their words must recur) by key.
+    let mut words: Vec<Option<Candidate<'_>>> = Vec::new();
+    words.resize_with(doc.stems, || None);
+    let mut phrases: FxHashMap<Key, Candidate<'_>> = FxHashMap::default();
     for (si, range) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[range.clone()];
         let numeric = &numeric[range.clone()];
@@ -82,14 +84,19 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
                     for (slot, t) in key.iter_mut().zip(&toks[a..b]) {
                         *slot = t.stem;
                     }
-                    let c = candidates.entry(key).or_insert_with(|| Candidate {
+                    let fresh = || Candidate {
                         stems: key,
                         len: b - a,
                         count: 0,
                         first_sentence: si,
                         spelling,
                         at_start: a == 0,
-                    });
+                    };
+                    let c = if b == a + 1 {
+                        words[toks[a].stem as usize].get_or_insert_with(fresh)
+                    } else {
+                        phrases.entry(key).or_insert_with(fresh)
+                    };
                     c.count += 1;
                     if c.at_start && a > 0 {
                         // Prefer a spelling from inside a sentence: `Budget` → `budget`.
@@ -101,9 +108,10 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             run_start = end + 1;
         }
     }
-    let mut scored: Vec<(f64, &Candidate)> = candidates
-        .values()
-        .filter(|c| c.count >= 2 || c.len == 1)
+    let mut scored: Vec<(f64, &Candidate)> = words
+        .iter()
+        .flatten()
+        .chain(phrases.values().filter(|c| c.count >= 2))
         .map(|c| {
             let mean: f64 = c.stems().iter().map(|&s| stem_weight[s as usize]).sum::<f64>() / c.len as f64;
             let position = 1.0 + 1.0 / (1.0 + c.first_sentence as f64);
@@ -128,9 +136,9 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
         }
         // Skip phrases whose words a chosen phrase already covers, and
         // single words of a chosen longer phrase.
-        let covered = chosen
-            .iter()
-            .any(|d| c.stems.iter().all(|s| d.stems.contains(s)) || d.stems.iter().all(|s| c.stems.contains(s)));
+        let covered = chosen.iter().any(|d| {
+            c.stems().iter().all(|s| d.stems().contains(s)) || d.stems().iter().all(|s| c.stems().contains(s))
+        });
         if !covered {
             chosen.push(c);
         }
