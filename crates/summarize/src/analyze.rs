@@ -146,7 +146,7 @@ impl Analyzer {
             let mut prev_end = span.start;
             self.for_each_word(text, span.start..span.end, lang, |r| {
                 // A word as a reader counts it: a new run of non-space text.
-                if tokens.len() == first || text[prev_end..r.start].contains(char::is_whitespace) || lang.is_cjk() {
+                if tokens.len() == first || lang.is_cjk() || has_space(&text[prev_end..r.start]) {
                     words += 1;
                 }
                 prev_end = r.end;
@@ -311,6 +311,12 @@ impl Scratch {
         self.forms.insert(self.buf.as_str().into(), (id, stop));
         (id, stop)
     }
+}
+
+/// Whether a gap between two words holds white space (a byte check for the
+/// usual ASCII gap).
+fn has_space(gap: &str) -> bool {
+    if gap.is_ascii() { gap.bytes().any(|b| b.is_ascii_whitespace()) } else { gap.contains(char::is_whitespace) }
 }
 
 /// A word of at most 16 bytes as one integer (words hold no NUL bytes, so

@@ -535,15 +535,24 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
         order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
         order.truncate(limit);
     }
-    let stems: Vec<Vec<u32>> = order
-        .iter()
-        .map(|&i| {
-            let mut v: Vec<u32> = doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
+    // Each candidate's content stems, sorted and deduplicated, in one buffer.
+    let mut flat: Vec<u32> = Vec::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(order.len());
+    for &i in &order {
+        let from = flat.len();
+        flat.extend(doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem));
+        flat[from..].sort_unstable();
+        let mut end = from;
+        for j in from..flat.len() {
+            if j == from || flat[j] != flat[end - 1] {
+                flat[end] = flat[j];
+                end += 1;
+            }
+        }
+        flat.truncate(end);
+        bounds.push((from, end));
+    }
+    let stems = |k: usize| &flat[bounds[k].0..bounds[k].1];
     let words = |i: usize| word_counts[i];
     let mut used_words = 0usize;
     let mut taken = vec![false; order.len()];
@@ -560,7 +569,7 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
             let mut max_sim: f64 = 0.0;
             for (k2, &j) in order.iter().enumerate() {
                 if taken[k2] {
-                    max_sim = max_sim.max(similarity(&stems[k], &stems[k2]));
+                    max_sim = max_sim.max(similarity(stems(k), stems(k2)));
                     let _ = j;
                 }
             }
