@@ -302,7 +302,13 @@ impl Scratch {
             return hit;
         }
         let stop = model.is_stop(&self.buf) || is_trivial(&self.buf);
-        let stem = stem_of(model, &self.buf);
+        // Stop words and numbers are kept as they are: stemming them changes
+        // nothing that ranking uses, and it is the costliest step.
+        let stem = if stop || self.buf.starts_with(|c: char| c.is_ascii_digit()) {
+            std::borrow::Cow::Borrowed(self.buf.as_str())
+        } else {
+            stem_of(model, &self.buf)
+        };
         let next = self.stems.len() as u32;
         let id = *self.stems.entry(stem.into()).or_insert(next);
         if id == next {
