@@ -154,6 +154,14 @@ impl Analyzer {
                 tokens.push(Token { stem, stop, start: r.start as u32, end: r.end as u32 });
             });
             sentences.push(first..tokens.len());
+            if lang == Lang::Other {
+                // UAX #29 words need not match a reader's count (a lone vowel
+                // sign is no UAX word): count white-space separated chunks.
+                words = text[span.start..span.end]
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+            }
             word_counts.push(words);
         }
         Doc { tokens, sentences, stems: scratch.local_count(), word_counts }
@@ -322,7 +330,9 @@ impl Scratch {
 /// Whether a gap between two words holds white space (a byte check for the
 /// usual ASCII gap).
 fn has_space(gap: &str) -> bool {
-    if gap.is_ascii() { gap.bytes().any(|b| b.is_ascii_whitespace()) } else { gap.contains(char::is_whitespace) }
+    // `char::is_whitespace` on each byte: unlike `u8::is_ascii_whitespace` it
+    // counts the vertical tab, as `str::split_whitespace` does.
+    if gap.is_ascii() { gap.bytes().any(|b| char::from(b).is_whitespace()) } else { gap.contains(char::is_whitespace) }
 }
 
 /// A word of at most 16 bytes as one integer (words hold no NUL bytes, so
@@ -425,6 +435,15 @@ mod tests {
         let stems: Vec<_> = doc.tokens.iter().filter(|t| !t.stop).map(|t| t.stem).collect();
         // "переговори" and "переговорів" share a stem.
         assert_eq!(stems[1], stems[3]);
+    }
+
+    #[test]
+    fn words_are_counted_across_every_kind_of_space() {
+        let a = Analyzer::new();
+        let text = "one\u{b}two\u{c}three\tfour\u{a0}five six-seven";
+        let spans = split(text, Lang::English);
+        let doc = a.analyze(text, &spans, Lang::English, &mut Scratch::default());
+        assert_eq!(doc.word_counts.iter().sum::<usize>(), text.split_whitespace().count());
     }
 
     #[test]
