@@ -251,6 +251,30 @@ fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// The automatic summary of `n` sentences of an article's plain text (the
+/// text its sentence anchors were made from), as stored.
+pub fn summary_of(
+    summarizer: &Summarizer,
+    text: &str,
+    title: &str,
+    lang: Lang,
+    n: u32,
+    source_hash: &str,
+) -> StoredSummary {
+    let options = Options { length: Length::Sentences(n as usize), title: Some(title), lang: Some(lang), keywords: 0 };
+    let sum = summarizer.summarize(text, &options);
+    StoredSummary {
+        length: n,
+        sentences: sum
+            .sentences
+            .into_iter()
+            .map(|e| SummarySentence { index: e.index, start: e.start, end: e.end, text: e.text })
+            .collect(),
+        source_hash: source_hash.to_owned(),
+        version: summarize::VERSION.to_owned(),
+    }
+}
+
 /// Validates, renders and summarizes an article. `now` is Unix seconds.
 pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Result<NewArticle, ValidationError> {
     validate(input)?;
@@ -261,25 +285,8 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     });
     let title = input.title.trim().to_owned();
     let hash = source_hash(&title, lang.code(), &rendered.text);
-    let summaries = SUMMARY_LENGTHS
-        .iter()
-        .map(|&n| {
-            let sum = summarizer.summarize(
-                &rendered.text,
-                &Options { length: Length::Sentences(n as usize), title: Some(&title), lang: Some(lang), keywords: 0 },
-            );
-            StoredSummary {
-                length: n,
-                sentences: sum
-                    .sentences
-                    .into_iter()
-                    .map(|e| SummarySentence { index: e.index, start: e.start, end: e.end, text: e.text })
-                    .collect(),
-                source_hash: hash.clone(),
-                version: summarize::VERSION.to_owned(),
-            }
-        })
-        .collect();
+    let summaries =
+        SUMMARY_LENGTHS.iter().map(|&n| summary_of(summarizer, &rendered.text, &title, lang, n, &hash)).collect();
     let status = input.status.unwrap_or_default();
     let published_at = match (status, input.published) {
         (_, Some(t)) => Some(t.timestamp()),

@@ -442,23 +442,9 @@ async fn summarize_stored(state: &AppState, a: &Article, n: u32) -> Result<store
     let summarizer = state.summarizer().clone();
     let (text, title, lang) = (a.body_text.clone(), a.title.clone(), a.lang.clone());
     tokio::task::spawn_blocking(move || {
-        let options = Options {
-            length: Length::Sentences(n as usize),
-            title: Some(&title),
-            lang: Lang::from_code(&lang),
-            keywords: 0,
-        };
-        let sum = summarizer.summarize(&text, &options);
-        store::StoredSummary {
-            length: n,
-            sentences: sum
-                .sentences
-                .into_iter()
-                .map(|e| store::SummarySentence { index: e.index, start: e.start, end: e.end, text: e.text })
-                .collect(),
-            source_hash: String::new(),
-            version: summarize::VERSION.to_owned(),
-        }
+        // Articles are stored with a valid code; fall back to detection otherwise.
+        let lang = Lang::from_code(&lang).unwrap_or_else(|| summarize::detect(&text));
+        content::summary_of(&summarizer, &text, &title, lang, n, "")
     })
     .await
     .map_err(ApiError::internal)
