@@ -17,6 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::lang::Lang;
 use crate::split::SentenceSpan;
 use crate::stopwords;
+use crate::wordtable::pack_fast;
 
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
@@ -140,28 +141,34 @@ impl Analyzer {
         let mut tokens = Vec::with_capacity(text.len() / 5);
         let mut sentences = Vec::with_capacity(spans.len());
         let mut word_counts = Vec::with_capacity(spans.len());
+        // Alphabetic scripts take the fast path; it finds the same words as
+        // `for_each_word`.
+        let alphabetic = !matches!(lang, Lang::Chinese | Lang::Other);
         for span in spans {
             let first = tokens.len();
-            let mut words = 0usize;
-            let mut prev_end = span.start;
-            self.for_each_word(text, span.start..span.end, lang, |r| {
-                // A word as a reader counts it: a new run of non-space text.
-                if tokens.len() == first || lang.is_cjk() || has_space(&text[prev_end..r.start]) {
-                    words += 1;
+            let sentence = &text[span.start..span.end];
+            let words = if alphabetic {
+                scratch.alphabetic_sentence(sentence, span.start, model, &mut tokens)
+            } else {
+                let mut words = 0usize;
+                let mut prev_end = span.start;
+                self.for_each_word(text, span.start..span.end, lang, |r| {
+                    // A word as a reader counts it: a new run of non-space text.
+                    if tokens.len() == first || lang.is_cjk() || has_space(&text[prev_end..r.start]) {
+                        words += 1;
+                    }
+                    prev_end = r.end;
+                    let (stem, flags) = scratch.lookup(&text[r.clone()], model);
+                    tokens.push(Token::new(stem, flags, r.start, r.end));
+                });
+                if lang == Lang::Other {
+                    // UAX #29 words need not match a reader's count (a lone vowel
+                    // sign is no UAX word): count white-space separated chunks.
+                    words = sentence.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
                 }
-                prev_end = r.end;
-                let (stem, stop) = scratch.lookup(&text[r.clone()], model);
-                tokens.push(Token { stem, stop, start: r.start as u32, end: r.end as u32 });
-            });
+                words
+            };
             sentences.push(first..tokens.len());
-            if lang == Lang::Other {
-                // UAX #29 words need not match a reader's count (a lone vowel
-                // sign is no UAX word): count white-space separated chunks.
-                words = text[span.start..span.end]
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count();
-            }
             word_counts.push(words);
         }
         Doc { tokens, sentences, stems: scratch.local_count(), word_counts }
@@ -173,8 +180,8 @@ impl Analyzer {
         let model = self.model(lang);
         let mut out = Vec::new();
         self.for_each_word(text, 0..text.len(), lang, |r| {
-            if let Some((id, false)) = scratch.peek(&text[r], model) {
-                if !out.contains(&id) {
+            if let Some((id, flags)) = scratch.peek(&text[r], model) {
+                if flags & STOP == 0 && !out.contains(&id) {
                     out.push(id);
                 }
             }
@@ -190,9 +197,38 @@ pub(crate) struct Token {
     pub stem: u32,
     /// Whether the word is a stop word (or too short to mean anything).
     pub stop: bool,
+    /// Whether the word is a number (digits, with `.` or `,` inside).
+    pub number: bool,
     /// Byte range of the word in the input.
     pub start: u32,
     pub end: u32,
+}
+
+impl Token {
+    fn new(stem: u32, flags: u8, start: usize, end: usize) -> Token {
+        Token { stem, stop: flags & STOP != 0, number: flags & NUMBER != 0, start: start as u32, end: end as u32 }
+    }
+}
+
+/// Flags of a word form, cached with its stem: a stop word (or too short to
+/// mean anything), a number.
+const STOP: u8 = 1;
+const NUMBER: u8 = 2;
+
+/// Letters and digits, the bytes of an ASCII word.
+const ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// ASCII white space as `char::is_whitespace` has it (with the vertical tab).
+const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
 /// The analysed article.
@@ -223,13 +259,13 @@ type StrMap<V> = std::collections::HashMap<Box<str>, V, foldhash::fast::FixedSta
 #[derive(Default)]
 pub struct Scratch {
     lang: Option<Lang>,
-    /// Word as written, up to 16 bytes packed in an integer → (global stem
-    /// id, stop word): the fast path, with no string comparison.
-    short: rustc_hash::FxHashMap<u128, (u32, bool)>,
-    /// Longer words as written → (global stem id, stop word).
-    raw: StrMap<(u32, bool)>,
-    /// Normalized word form → (global stem id, stop word).
-    forms: StrMap<(u32, bool)>,
+    /// Word as written, up to 15 bytes packed in an integer → (global stem
+    /// id, flags): the fast path, with no string comparison.
+    short: rustc_hash::FxHashMap<u128, (u32, u8)>,
+    /// Longer words as written → (global stem id, flags).
+    raw: StrMap<(u32, u8)>,
+    /// Normalized word form → (global stem id, flags).
+    forms: StrMap<(u32, u8)>,
     /// Stem text → global stem id.
     stems: StrMap<u32>,
     /// Global stem id → the current article's stem id, or `u32::MAX`.
@@ -269,26 +305,94 @@ impl Scratch {
         self.touched.len()
     }
 
-    /// The article-local stem id of a word, numbering it if new.
-    fn lookup(&mut self, word: &str, model: &LangModel) -> (u32, bool) {
-        let (global, stop) = self.global(word, model);
+    /// The words of a sentence of an alphabetic script starting at byte
+    /// `base`: runs of letters, digits and combining marks (so apostrophes
+    /// split words, as elision in French and Italian wants: `l'économie`).
+    /// Pushes their tokens and returns how many words a reader counts (runs
+    /// of non-space text holding a letter or digit). ASCII goes byte by byte.
+    fn alphabetic_sentence(
+        &mut self,
+        sentence: &str,
+        base: usize,
+        model: &LangModel,
+        tokens: &mut Vec<Token>,
+    ) -> usize {
+        let bytes = sentence.as_bytes();
+        let n = bytes.len();
+        let char_at = |i: usize| sentence[i..].chars().next().unwrap_or(' ');
+        let (mut i, mut words, mut spaced) = (0usize, 0usize, true);
+        while i < n {
+            // Skip to the next word, noting white space on the way.
+            while i < n {
+                let b = bytes[i];
+                if b < 0x80 {
+                    if ALNUM[b as usize] {
+                        break;
+                    }
+                    spaced |= is_ascii_space(b);
+                    i += 1;
+                } else {
+                    let c = char_at(i);
+                    if c.is_alphanumeric() || is_mark(c) {
+                        break;
+                    }
+                    spaced |= c.is_whitespace();
+                    i += c.len_utf8();
+                }
+            }
+            if i == n {
+                break;
+            }
+            let start = i;
+            while i < n {
+                let b = bytes[i];
+                if b < 0x80 {
+                    if !ALNUM[b as usize] {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    let c = char_at(i);
+                    if !(c.is_alphanumeric() || is_mark(c)) {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+            }
+            words += usize::from(spaced);
+            spaced = false;
+            let (global, flags) = self.global(&sentence[start..i], model);
+            tokens.push(Token::new(self.local_id(global), flags, base + start, base + i));
+        }
+        words
+    }
+
+    /// The article-local id of a global stem id, numbering it if new.
+    fn local_id(&mut self, global: u32) -> u32 {
         let slot = &mut self.local[global as usize];
         if *slot == u32::MAX {
             *slot = self.touched.len() as u32;
             self.touched.push(global);
         }
-        (*slot, stop)
+        *slot
     }
 
-    /// The article-local stem id of a word, if the article has it.
-    fn peek(&mut self, word: &str, model: &LangModel) -> Option<(u32, bool)> {
-        let (global, stop) = self.global(word, model);
+    /// The article-local stem id of a word and its flags, numbering it if new.
+    fn lookup(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
+        let (global, flags) = self.global(word, model);
+        (self.local_id(global), flags)
+    }
+
+    /// The article-local stem id of a word and its flags, if the article has it.
+    fn peek(&mut self, word: &str, model: &LangModel) -> Option<(u32, u8)> {
+        let (global, flags) = self.global(word, model);
         let id = self.local[global as usize];
-        (id != u32::MAX).then_some((id, stop))
+        (id != u32::MAX).then_some((id, flags))
     }
 
-    fn global(&mut self, word: &str, model: &LangModel) -> (u32, bool) {
-        if let Some(key) = pack(word) {
+    #[inline]
+    fn global(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
+        if let Some(key) = pack_fast(word.as_bytes()) {
             if let Some(&hit) = self.short.get(&key) {
                 return hit;
             }
@@ -304,12 +408,13 @@ impl Scratch {
         found
     }
 
-    fn normalized(&mut self, word: &str, model: &LangModel) -> (u32, bool) {
+    fn normalized(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
         normalize_into(word, &mut self.buf);
         if let Some(&hit) = self.forms.get(self.buf.as_str()) {
             return hit;
         }
         let stop = model.is_stop(&self.buf) || is_trivial(&self.buf);
+        let number = self.buf.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
         // Stop words and numbers are kept as they are: stemming them changes
         // nothing that ranking uses, and it is the costliest step.
         let stem = if stop || self.buf.starts_with(|c: char| c.is_ascii_digit()) {
@@ -318,12 +423,17 @@ impl Scratch {
             stem_of(model, &self.buf)
         };
         let next = self.stems.len() as u32;
-        let id = *self.stems.entry(stem.into()).or_insert(next);
-        if id == next {
-            self.local.push(u32::MAX);
-        }
-        self.forms.insert(self.buf.as_str().into(), (id, stop));
-        (id, stop)
+        let id = match self.stems.get(stem.as_ref()) {
+            Some(&id) => id,
+            None => {
+                self.stems.insert(stem.into(), next);
+                self.local.push(u32::MAX);
+                next
+            }
+        };
+        let flags = if stop { STOP } else { 0 } | if number { NUMBER } else { 0 };
+        self.forms.insert(self.buf.as_str().into(), (id, flags));
+        (id, flags)
     }
 }
 
@@ -333,18 +443,6 @@ fn has_space(gap: &str) -> bool {
     // `char::is_whitespace` on each byte: unlike `u8::is_ascii_whitespace` it
     // counts the vertical tab, as `str::split_whitespace` does.
     if gap.is_ascii() { gap.bytes().any(|b| char::from(b).is_whitespace()) } else { gap.contains(char::is_whitespace) }
-}
-
-/// A word of at most 16 bytes as one integer (words hold no NUL bytes, so
-/// the zero padding keeps different words apart).
-fn pack(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > 16 || bytes.contains(&0) {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    buf[..bytes.len()].copy_from_slice(bytes);
-    Some(u128::from_le_bytes(buf))
 }
 
 /// A word too short or too plain to carry meaning: one Latin letter, an apostrophe suffix.

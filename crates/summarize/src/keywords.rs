@@ -38,11 +38,10 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     // Weight of each stem: occurrences, doubled in the opening fifth.
     let mut stem_weight = vec![0f64; doc.stems];
     let mut stem_count = vec![0u32; doc.stems];
-    let numeric: Vec<bool> = doc.tokens.iter().map(|t| is_number(&text[t.start as usize..t.end as usize])).collect();
     for (si, range) in doc.sentences.iter().enumerate() {
         let early = si * 5 < n_sent || si < 3;
-        for (t, &num) in doc.tokens[range.clone()].iter().zip(&numeric[range.clone()]) {
-            if !t.stop && !num {
+        for t in &doc.tokens[range.clone()] {
+            if !t.stop && !t.number {
                 stem_count[t.stem as usize] += 1;
                 stem_weight[t.stem as usize] += if early { 2.0 } else { 1.0 };
             }
@@ -55,12 +54,11 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
     let mut phrases: FxHashMap<Key, Candidate<'_>> = FxHashMap::default();
     for (si, range) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[range.clone()];
-        let numeric = &numeric[range.clone()];
         let mut run_start = 0usize;
         for end in 0..=toks.len() {
             let breaks = end == toks.len()
                 || toks[end].stop
-                || numeric[end]
+                || toks[end].number
                 || (end > run_start && !adjacent(text, toks[end - 1].end as usize, toks[end].start as usize));
             if !breaks {
                 continue;
@@ -153,10 +151,6 @@ pub(crate) fn keywords(text: &str, doc: &Doc, lang: Lang, k: usize) -> Vec<Strin
             }
         })
         .collect()
-}
-
-fn is_number(word: &str) -> bool {
-    word.chars().all(|c| c.is_numeric() || c == '.' || c == ',')
 }
 
 fn adjacent(text: &str, end: usize, start: usize) -> bool {

@@ -48,6 +48,7 @@ pub mod rouge;
 pub mod split;
 mod stopwords;
 mod weights;
+mod wordtable;
 
 pub use analyze::Scratch;
 pub use lang::{Lang, UnknownLang, detect};

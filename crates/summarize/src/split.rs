@@ -32,6 +32,7 @@
 //! same in every language.
 
 use crate::lang::{Lang, is_cjk_char};
+use crate::wordtable::{WordTable, pack_lower};
 
 /// A sentence found in the text: its byte range and paragraph number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,6 +167,41 @@ const RUN_ON: &[&str] = &[
     "из", "за", "от", "до", "для", "що", "та", "і", "й", "з", "як", "что",
 ];
 
+/// Flags of the word tables above, looked up all at once in [`WORDS`].
+const TITLE: u8 = 1;
+const NEVER: u8 = 2;
+const MAYBE: u8 = 4;
+const CAPITAL_MAYBE: u8 = 8;
+const LIST: u8 = 16;
+const STARTER: u8 = 32;
+const RUNS_ON: u8 = 64;
+/// `No.`, `nos.`, `Nr.`, `núm.`, `p.`, `pp.`: before a number they abbreviate.
+const NUMBER_SIGN: u8 = 128;
+const NUMBER_SIGNS: &[&str] = &["no", "nos", "nr", "núm", "p", "pp"];
+
+/// Every word of the tables, with its flags (sorted at compile time).
+static WORDS: WordTable<
+    {
+        TITLES.len()
+            + NEVER_FINAL.len()
+            + MAYBE_FINAL.len()
+            + CAPITAL_MAYBE_FINAL.len()
+            + LIST_FINAL.len()
+            + STARTERS.len()
+            + RUN_ON.len()
+            + NUMBER_SIGNS.len()
+    },
+> = WordTable::new(&[
+    (TITLES, TITLE),
+    (NEVER_FINAL, NEVER),
+    (MAYBE_FINAL, MAYBE),
+    (CAPITAL_MAYBE_FINAL, CAPITAL_MAYBE),
+    (LIST_FINAL, LIST),
+    (STARTERS, STARTER),
+    (RUN_ON, RUNS_ON),
+    (NUMBER_SIGNS, NUMBER_SIGN),
+]);
+
 /// Closing quotes and brackets. `“` and `‘` close German quotes (`„so“`).
 fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '’' | '“' | '‘' | '»' | '›')
@@ -197,6 +233,32 @@ const STOP: [bool; 256] = {
     t[0xEF] = true;
     t
 };
+
+/// The first position from `i` (before `end`) holding a [`STOP`] byte, or
+/// `end`. Eight bytes at a time while they are plain ASCII without a stop.
+fn skip_to_stop(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether some byte of `w` is zero (the classic bit trick: exact, since
+    // it is only asked of words whose bytes are all ASCII).
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
+    while let Some(chunk) = bytes.get(i..i + 8).filter(|_| i + 8 <= end) {
+        let w = u64::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        if w & HIGHS != 0
+            || has_zero(w ^ (ONES * u64::from(b'.')))
+            || has_zero(w ^ (ONES * u64::from(b'!')))
+            || has_zero(w ^ (ONES * u64::from(b'?')))
+            || has_zero(w ^ (ONES * u64::from(b'\n')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while i < end && !STOP[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
 
 fn is_cjk_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？')
@@ -285,9 +347,7 @@ impl Paragraph<'_> {
         while i < pe {
             // Skip to the next byte that can matter (always a char boundary:
             // the stop bytes are ASCII or UTF-8 lead bytes).
-            while i < pe && !STOP[bytes[i] as usize] {
-                i += 1;
-            }
+            i = skip_to_stop(bytes, i, pe);
             if i >= pe {
                 break;
             }
@@ -442,24 +502,23 @@ impl Paragraph<'_> {
         }
         // No abbreviation in the tables is longer than this; longer words skip them.
         if word.chars().nth(MAX_ABBREVIATION_CHARS).is_none() {
-            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-            // The same, at the second letter: `z. B` is looked up as `z.b`.
-            let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, &lower) } else { None };
-            let key = spaced.as_deref().unwrap_or(&lower);
-            if matches!(key, "no" | "nos" | "nr" | "núm" | "p" | "pp") {
+            // Looked up lower-cased; a one-letter word after another (`z. B`) as `z.b`.
+            let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, word) } else { None };
+            let flags = spaced.map_or_else(|| WORDS.flags_of_lower(word), |key| WORDS.flags(key));
+            if flags & NUMBER_SIGN != 0 {
                 // `No. 10`, but `He said no. Then…`
                 return !digit_next && (word.starts_with('n') || starter());
             }
-            if capital && TITLES.contains(&key) {
+            if capital && flags & TITLE != 0 {
                 return false;
             }
-            if NEVER_FINAL.contains(&key) {
+            if flags & NEVER != 0 {
                 return false;
             }
-            if LIST_FINAL.contains(&key) {
+            if flags & LIST != 0 {
                 return true;
             }
-            if MAYBE_FINAL.contains(&key) || capital && CAPITAL_MAYBE_FINAL.contains(&key) {
+            if flags & MAYBE != 0 || capital && flags & CAPITAL_MAYBE != 0 {
                 return !digit_next && !initial_next && (starter() || line_break);
             }
         }
@@ -506,7 +565,7 @@ impl Paragraph<'_> {
             return false;
         }
         let last_word = line.rsplit(char::is_whitespace).next().unwrap_or("");
-        if last_word.chars().all(char::is_lowercase) && RUN_ON.contains(&last_word) {
+        if last_word.chars().all(char::is_lowercase) && WORDS.flags_of(last_word) & RUNS_ON != 0 {
             return false;
         }
         let next_first = next.trim_start_matches(is_opener).chars().next().unwrap_or(' ');
@@ -552,7 +611,7 @@ fn at_line_start(text: &str, line_start: usize, pos: usize) -> bool {
 
 /// For a one-letter word at `word_start` preceded by another one-letter
 /// abbreviation (`z. B`, `т. е`, `и т. д`), the two as one: `z.b`.
-fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, lower: &str) -> Option<String> {
+fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> Option<u128> {
     let mut before = text[ps..word_start].chars().rev();
     if !before.next()?.is_whitespace() || before.next()? != '.' {
         return None;
@@ -561,7 +620,13 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, lower: &str) ->
     if !letter.is_alphabetic() || before.next().is_some_and(char::is_alphanumeric) {
         return None;
     }
-    Some(letter.to_lowercase().chain(['.']).chain(lower.chars()).collect())
+    let mut buf = [0u8; 12];
+    let mut joined = letter.encode_utf8(&mut buf).len();
+    buf[joined] = b'.';
+    joined += 1;
+    let word = word.as_bytes();
+    buf.get_mut(joined..joined + word.len())?.copy_from_slice(word);
+    pack_lower(std::str::from_utf8(&buf[..joined + word.len()]).ok()?)
 }
 
 /// The word just before byte `i` and its start, without opening quotes or brackets.
@@ -590,11 +655,7 @@ fn first_word(rest: &str) -> (&str, &str) {
 }
 
 fn is_starter(word: &str) -> bool {
-    if word.len() > 24 {
-        return false;
-    }
-    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-    STARTERS.contains(&lower.as_str())
+    WORDS.flags_of_lower(word) & STARTER != 0
 }
 
 fn is_list_item(line: &str) -> bool {

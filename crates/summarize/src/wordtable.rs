@@ -1,0 +1,161 @@
+//! Small fixed sets of short words (abbreviations, function words), looked
+//! up without allocating: a word of up to 15 bytes is packed into one
+//! integer, and the tables are sorted integers built at compile time, so a
+//! look-up is a binary search over integers with no string comparison.
+
+/// Longest word, in bytes, that a table can hold.
+pub(crate) const MAX_BYTES: usize = 15;
+
+/// `word` packed into an integer: its bytes, little-endian, with its length
+/// in the top byte (so `"ab"` and `"ab\0"` differ). `None` if it is longer
+/// than [`MAX_BYTES`].
+pub(crate) const fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > MAX_BYTES {
+        return None;
+    }
+    let mut key = (word.len() as u128) << 120;
+    let mut i = 0;
+    while i < word.len() {
+        key |= (word[i] as u128) << (8 * i);
+        i += 1;
+    }
+    Some(key)
+}
+
+/// [`pack`] for run time: the same key, built with one copy.
+#[inline]
+pub(crate) fn pack_fast(word: &[u8]) -> Option<u128> {
+    if word.len() > MAX_BYTES {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..word.len()].copy_from_slice(word);
+    buf[15] = word.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// `word` lower-cased (Unicode) and packed, or `None` if that is longer than
+/// [`MAX_BYTES`].
+pub(crate) fn pack_lower(word: &str) -> Option<u128> {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        if bytes.len() > MAX_BYTES {
+            return None;
+        }
+        let mut buf = [0u8; MAX_BYTES];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        buf.make_ascii_lowercase();
+        return pack(&buf[..bytes.len()]);
+    }
+    if word.len() > MAX_BYTES * 4 {
+        return None;
+    }
+    let mut buf = [0u8; MAX_BYTES];
+    let mut len = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let n = c.len_utf8();
+        if len + n > MAX_BYTES {
+            return None;
+        }
+        c.encode_utf8(&mut buf[len..]);
+        len += n;
+    }
+    pack(&buf[..len])
+}
+
+/// A set of words, each with a byte of flags, sorted by packed key.
+pub(crate) struct WordTable<const N: usize> {
+    keys: [u128; N],
+    flags: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> WordTable<N> {
+    /// Builds the table from groups of words, each group with its flag; a
+    /// word in several groups gets all their flags. `N` must be at least the
+    /// total number of words. Panics (at compile time, when used in a
+    /// `const`) on a word longer than [`MAX_BYTES`].
+    pub(crate) const fn new(groups: &[(&[&str], u8)]) -> Self {
+        let mut keys = [u128::MAX; N];
+        let mut flags = [0u8; N];
+        let mut len = 0;
+        let mut g = 0;
+        while g < groups.len() {
+            let (words, flag) = groups[g];
+            let mut w = 0;
+            while w < words.len() {
+                let Some(key) = pack(words[w].as_bytes()) else { panic!("word too long for a WordTable") };
+                // Insertion into the sorted prefix, merging duplicates.
+                let mut at = 0;
+                while at < len && keys[at] < key {
+                    at += 1;
+                }
+                if at < len && keys[at] == key {
+                    flags[at] |= flag;
+                } else {
+                    let mut j = len;
+                    while j > at {
+                        keys[j] = keys[j - 1];
+                        flags[j] = flags[j - 1];
+                        j -= 1;
+                    }
+                    keys[at] = key;
+                    flags[at] = flag;
+                    len += 1;
+                }
+                w += 1;
+            }
+            g += 1;
+        }
+        WordTable { keys, flags, len }
+    }
+
+    /// The flags of a packed word (0 if absent).
+    pub(crate) fn flags(&self, key: u128) -> u8 {
+        match self.keys[..self.len].binary_search(&key) {
+            Ok(i) => self.flags[i],
+            Err(_) => 0,
+        }
+    }
+
+    /// The flags of `word` as written (0 if absent or too long).
+    pub(crate) fn flags_of(&self, word: &str) -> u8 {
+        pack(word.as_bytes()).map_or(0, |k| self.flags(k))
+    }
+
+    /// The flags of `word` lower-cased (0 if absent or too long).
+    pub(crate) fn flags_of_lower(&self, word: &str) -> u8 {
+        pack_lower(word).map_or(0, |k| self.flags(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: WordTable<6> = WordTable::new(&[(&["mr", "dr", "st"], 1), (&["st", "the", "київ"], 2)]);
+
+    #[test]
+    fn finds_words_with_all_their_flags() {
+        assert_eq!(T.flags_of("mr"), 1);
+        assert_eq!(T.flags_of("st"), 3);
+        assert_eq!(T.flags_of("the"), 2);
+        assert_eq!(T.flags_of_lower("THE"), 2);
+        assert_eq!(T.flags_of_lower("Київ"), 2);
+        assert_eq!(T.flags_of("th"), 0);
+        assert_eq!(T.flags_of("thee"), 0);
+        assert_eq!(T.flags_of(""), 0);
+        assert_eq!(T.flags_of("mr\0"), 0);
+        assert_eq!(T.flags_of("a-very-long-word-indeed"), 0);
+        for w in ["", "a", "mr\0", "exactly15bytes!", "київ"] {
+            assert_eq!(pack(w.as_bytes()), pack_fast(w.as_bytes()), "{w}");
+        }
+        assert_eq!(pack_fast(b"sixteen bytes!!!"), None);
+    }
+
+    #[test]
+    fn keys_are_sorted() {
+        assert!(T.keys[..T.len].windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(T.len, 5);
+    }
+}
