@@ -8,6 +8,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::wordtable::{WordTable, pack_lower};
+
 /// A language of the text being summarized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -129,203 +131,37 @@ pub(crate) fn is_cjk_char(c: char) -> bool {
 /// How many bytes of the text detection looks at.
 const SAMPLE_BYTES: usize = 1024;
 
-/// The Latin-script languages told apart by function words, in bit order of
-/// [`marker_mask`].
+/// The Latin-script languages told apart by function words, in the bit
+/// order of [`MARKERS`].
 const LATIN: [Lang; 7] =
     [Lang::English, Lang::French, Lang::German, Lang::Spanish, Lang::Italian, Lang::Portuguese, Lang::Dutch];
 
-/// Which Latin-script languages (bits in [`LATIN`] order) use `word` (lower
-/// case) among their thirty most frequent function words. A `match` compiles
-/// to a fast dispatch on length and bytes.
-fn marker_mask(word: &str) -> u8 {
-    match word {
-        "a" => 0x20,
-        "aan" => 0x40,
-        "al" => 0x08,
-        "alla" => 0x10,
-        "anche" => 0x10,
-        "and" => 0x01,
-        "ao" => 0x20,
-        "are" => 0x01,
-        "as" => 0x21,
-        "au" => 0x02,
-        "auch" => 0x04,
-        "auf" => 0x04,
-        "aus" => 0x04,
-        "aux" => 0x02,
-        "avec" => 0x02,
-        "been" => 0x01,
-        "bei" => 0x04,
-        "bij" => 0x40,
-        "by" => 0x01,
-        "ce" => 0x02,
-        "cette" => 0x02,
-        "che" => 0x10,
-        "com" => 0x20,
-        "come" => 0x10,
-        "como" => 0x28,
-        "con" => 0x18,
-        "da" => 0x20,
-        "dans" => 0x02,
-        "das" => 0x24,
-        "dat" => 0x40,
-        "de" => 0x68,
-        "dei" => 0x10,
-        "del" => 0x18,
-        "della" => 0x10,
-        "delle" => 0x10,
-        "dem" => 0x04,
-        "den" => 0x04,
-        "der" => 0x04,
-        "des" => 0x06,
-        "deze" => 0x40,
-        "di" => 0x10,
-        "die" => 0x04,
-        "dit" => 0x40,
-        "do" => 0x20,
-        "door" => 0x40,
-        "dos" => 0x20,
-        "du" => 0x02,
-        "e" => 0x30,
-        "een" => 0x40,
-        "ein" => 0x04,
-        "eine" => 0x04,
-        "el" => 0x08,
-        "elle" => 0x02,
-        "em" => 0x20,
-        "en" => 0x48,
-        "er" => 0x40,
-        "es" => 0x0c,
-        "essere" => 0x10,
-        "est" => 0x02,
-        "esta" => 0x08,
-        "este" => 0x08,
-        "et" => 0x02,
-        "foi" => 0x20,
-        "for" => 0x01,
-        "from" => 0x01,
-        "fue" => 0x08,
-        "für" => 0x04,
-        "gli" => 0x10,
-        "ha" => 0x18,
-        "has" => 0x01,
-        "hat" => 0x04,
-        "have" => 0x01,
-        "he" => 0x01,
-        "her" => 0x01,
-        "het" => 0x40,
-        "hij" => 0x40,
-        "his" => 0x01,
-        "il" => 0x12,
-        "im" => 0x04,
-        "in" => 0x01,
-        "is" => 0x41,
-        "ist" => 0x04,
-        "it" => 0x01,
-        "la" => 0x1a,
-        "las" => 0x08,
-        "le" => 0x12,
-        "les" => 0x02,
-        "leur" => 0x02,
-        "lo" => 0x08,
-        "loro" => 0x10,
-        "los" => 0x08,
-        "ma" => 0x10,
-        "maar" => 0x40,
-        "mais" => 0x22,
-        "met" => 0x40,
-        "mit" => 0x04,
-        "más" => 0x08,
-        "na" => 0x20,
-        "naar" => 0x40,
-        "nach" => 0x04,
-        "nel" => 0x10,
-        "nella" => 0x10,
-        "nicht" => 0x04,
-        "niet" => 0x40,
-        "no" => 0x20,
-        "noch" => 0x04,
-        "nog" => 0x40,
-        "non" => 0x10,
-        "não" => 0x20,
-        "o" => 0x20,
-        "of" => 0x01,
-        "om" => 0x40,
-        "on" => 0x01,
-        "ont" => 0x02,
-        "ook" => 0x40,
-        "op" => 0x40,
-        "os" => 0x20,
-        "par" => 0x02,
-        "para" => 0x28,
-        "pas" => 0x02,
-        "pelo" => 0x20,
-        "per" => 0x10,
-        "pero" => 0x08,
-        "più" => 0x10,
-        "plus" => 0x02,
-        "por" => 0x28,
-        "pour" => 0x02,
-        "que" => 0x2a,
-        "questo" => 0x10,
-        "qui" => 0x02,
-        "said" => 0x01,
-        "se" => 0x28,
-        "según" => 0x08,
-        "selon" => 0x02,
-        "seu" => 0x20,
-        "she" => 0x01,
-        "sich" => 0x04,
-        "sie" => 0x04,
-        "sind" => 0x04,
-        "sobre" => 0x08,
-        "sono" => 0x10,
-        "sont" => 0x02,
-        "stato" => 0x10,
-        "su" => 0x08,
-        "sua" => 0x20,
-        "sur" => 0x02,
-        "sus" => 0x08,
-        "são" => 0x20,
-        "también" => 0x08,
-        "também" => 0x20,
-        "te" => 0x40,
-        "that" => 0x01,
-        "the" => 0x01,
-        "they" => 0x01,
-        "this" => 0x01,
-        "to" => 0x01,
-        "uit" => 0x40,
-        "um" => 0x20,
-        "uma" => 0x20,
-        "un" => 0x1a,
-        "una" => 0x18,
-        "und" => 0x04,
-        "une" => 0x02,
-        "van" => 0x40,
-        "von" => 0x04,
-        "voor" => 0x40,
-        "was" => 0x01,
-        "werd" => 0x40,
-        "were" => 0x01,
-        "which" => 0x01,
-        "wie" => 0x04,
-        "will" => 0x01,
-        "wird" => 0x04,
-        "with" => 0x01,
-        "wordt" => 0x40,
-        "would" => 0x01,
-        "wurde" => 0x04,
-        "y" => 0x08,
-        "ze" => 0x40,
-        "zij" => 0x40,
-        "zijn" => 0x40,
-        "zu" => 0x04,
-        "è" => 0x10,
-        "été" => 0x02,
-        _ => 0,
-    }
-}
+/// The thirty or so most frequent function words of each Latin-script
+/// language, with a bit per language in [`LATIN`] order (a word may belong to
+/// several). Looked up lower-cased and packed, by binary search.
+static MARKERS: WordTable<184> = WordTable::new(&[
+    (&["and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on", "said", "she", "that", "the", "they", "this", "to", "was", "were", "which", "will", "with", "would"], 0x01),
+    (&["au", "aux", "avec", "ce", "cette", "dans", "du", "elle", "est", "et", "les", "leur", "ont", "par", "pas", "plus", "pour", "qui", "selon", "sont", "sur", "une", "été"], 0x02),
+    (&["auch", "auf", "aus", "bei", "dem", "den", "der", "die", "ein", "eine", "für", "hat", "im", "ist", "mit", "nach", "nicht", "noch", "sich", "sie", "sind", "und", "von", "wie", "wird", "wurde", "zu"], 0x04),
+    (&["des"], 0x06),
+    (&["al", "el", "esta", "este", "fue", "las", "lo", "los", "más", "pero", "según", "sobre", "su", "sus", "también", "y"], 0x08),
+    (&["es"], 0x0c),
+    (&["alla", "anche", "che", "come", "dei", "della", "delle", "di", "essere", "gli", "loro", "ma", "nel", "nella", "non", "per", "più", "questo", "sono", "stato", "è"], 0x10),
+    (&["il", "le"], 0x12),
+    (&["con", "del", "ha", "una"], 0x18),
+    (&["la", "un"], 0x1a),
+    (&["a", "ao", "com", "da", "do", "dos", "em", "foi", "na", "no", "não", "o", "os", "pelo", "seu", "sua", "são", "também", "um", "uma"], 0x20),
+    (&["as"], 0x21),
+    (&["mais"], 0x22),
+    (&["das"], 0x24),
+    (&["como", "para", "por", "se"], 0x28),
+    (&["que"], 0x2a),
+    (&["e"], 0x30),
+    (&["aan", "bij", "dat", "deze", "dit", "door", "een", "er", "het", "hij", "maar", "met", "naar", "niet", "nog", "om", "ook", "op", "te", "uit", "van", "voor", "werd", "wordt", "ze", "zij", "zijn"], 0x40),
+    (&["is"], 0x41),
+    (&["en"], 0x48),
+    (&["de"], 0x68),
+]);
 
 /// Letters only Ukrainian uses among Cyrillic languages.
 const UKRAINIAN_LETTERS: [char; 8] = ['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ'];
@@ -345,7 +181,9 @@ pub fn detect(text: &str) -> Lang {
     let (mut uk, mut ru) = (0usize, 0usize);
     // ASCII letters are counted byte-wise; only other characters are decoded.
     latin += sample.bytes().filter(u8::is_ascii_alphabetic).count();
-    for c in sample.chars().filter(|c| !c.is_ascii()) {
+    let bytes = sample.as_bytes();
+    let non_ascii = (0..bytes.len()).filter(|&i| bytes[i] >= 0xC0).filter_map(|i| sample[i..].chars().next());
+    for c in non_ascii {
         if is_cjk_char(c) {
             han += 1;
         } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
@@ -377,28 +215,17 @@ pub fn detect(text: &str) -> Lang {
     }
     let mut counts = [0usize; LATIN.len()];
     let mut words = 0usize;
-    let mut buf = String::new();
-    // Function words are frequent: the first kilobyte of the sample is plenty.
+    // Function words are frequent: the first 640 bytes of the sample are plenty.
     let mut words_end = sample.len().min(640);
     while !sample.is_char_boundary(words_end) {
         words_end -= 1;
     }
-    for word in sample[..words_end].split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
+    for_each_word(&sample[..words_end], |word| {
         words += 1;
         if word.len() > 12 {
-            continue;
+            return;
         }
-        buf.clear();
-        if word.is_ascii() {
-            buf.push_str(word);
-            buf.make_ascii_lowercase();
-        } else {
-            buf.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        let mask = marker_mask(&buf);
+        let mask = pack_lower(word).map_or(0, |key| MARKERS.flags(key));
         if mask != 0 {
             for (bit, count) in counts.iter_mut().enumerate() {
                 if mask & (1 << bit) != 0 {
@@ -406,7 +233,7 @@ pub fn detect(text: &str) -> Lang {
                 }
             }
         }
-    }
+    });
     let (best, &hits) =
         counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("LATIN is not empty");
     if hits == 0 || hits * 20 < words {
@@ -414,6 +241,39 @@ pub fn detect(text: &str) -> Lang {
         return if words < 8 { Lang::English } else { Lang::Other };
     }
     LATIN[best]
+}
+
+/// Calls `f` with each run of letters and digits of `s`; ASCII is read
+/// byte by byte, other characters are decoded.
+fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
+    let bytes = s.as_bytes();
+    let is_word = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (word, len) = is_word(i);
+        if !word {
+            i += len;
+            continue;
+        }
+        let start = i;
+        i += len;
+        while i < bytes.len() {
+            let (word, len) = is_word(i);
+            if !word {
+                break;
+            }
+            i += len;
+        }
+        f(&s[start..i]);
+    }
 }
 
 #[cfg(test)]

@@ -42,10 +42,11 @@ pub(crate) fn pack_lower(word: &str) -> Option<u128> {
         if bytes.len() > MAX_BYTES {
             return None;
         }
-        let mut buf = [0u8; MAX_BYTES];
+        let mut buf = [0u8; 16];
         buf[..bytes.len()].copy_from_slice(bytes);
         buf.make_ascii_lowercase();
-        return pack(&buf[..bytes.len()]);
+        buf[15] = bytes.len() as u8;
+        return Some(u128::from_le_bytes(buf));
     }
     if word.len() > MAX_BYTES * 4 {
         return None;
@@ -60,7 +61,7 @@ pub(crate) fn pack_lower(word: &str) -> Option<u128> {
         c.encode_utf8(&mut buf[len..]);
         len += n;
     }
-    pack(&buf[..len])
+    pack_fast(&buf[..len])
 }
 
 /// A set of words, each with a byte of flags, sorted by packed key.
