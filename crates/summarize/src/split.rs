@@ -12,6 +12,8 @@
 //!   line without a terminator, not ending in a word like `the` or `de`) or a
 //!   list item, or is followed by one;
 //! - full-width CJK terminators (`。！？`) end a sentence wherever they stand;
+//! - a bracketed headline opening a line (`【标题】正文。`) is a sentence of
+//!   its own;
 //! - `.`, `!`, `?`, `…` end a sentence only when followed by white space (so
 //!   `3.5`, `U.S.-based`, URLs and e-mail addresses stay whole), after any
 //!   closing quotes or brackets (also a French ` »`), and only when the next
@@ -382,6 +384,14 @@ impl Paragraph<'_> {
                     None => break,
                 }
             };
+            if c == '】' && self.closes_headline(start, i, line_start) {
+                let k = i + c.len_utf8();
+                self.push(start, k, out);
+                start = k;
+                blank_to = k;
+                i = k;
+                continue;
+            }
             if !is_terminal(c) {
                 i += c.len_utf8();
                 continue;
@@ -541,6 +551,26 @@ impl Paragraph<'_> {
             return starter() || line_break;
         }
         true
+    }
+
+    /// Whether the `】` at `i` closes a bracketed headline that opens a line,
+    /// as Chinese news posts write them (`【标题】正文。`): the current sentence
+    /// starts the line with `【`, the bracket holds a short phrase (at most 40
+    /// characters) with no other bracket, and more text follows on the same
+    /// line (not a terminator or closer, as in `【注意】。`).
+    fn closes_headline(&self, start: usize, i: usize, line_start: usize) -> bool {
+        let text = self.text;
+        let head = text[start..i].trim_start();
+        let s = i - head.len();
+        let Some(inner) = head.strip_prefix('【') else { return false };
+        if s < line_start || !text[line_start..s].trim().is_empty() || inner.contains(['【', '】']) {
+            return false;
+        }
+        if inner.trim().is_empty() || inner.chars().nth(40).is_some() {
+            return false;
+        }
+        let rest = text[i + '】'.len_utf8()..self.pe].trim_start_matches(is_inline_space);
+        rest.chars().next().is_some_and(|c| c != '\n' && !is_terminal(c) && !is_closer(c))
     }
 
     /// Whether the line `text[line_start..nl]` ends a sentence although it has

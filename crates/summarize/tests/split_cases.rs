@@ -748,6 +748,20 @@ const CASES: &[Case] = &[
         &["中国和美国（U.S.）举行了会谈。", "双方同意继续对话。"],
     ),
     (Chinese, "会议将于3月5日举行。届时将有100名代表出席。", &["会议将于3月5日举行。", "届时将有100名代表出席。"]),
+    // A bracketed headline opening a post or a line is a sentence of its own;
+    // brackets inside a sentence, or closed by a terminator, are not.
+    (
+        Chinese,
+        "【民族音乐的前途在哪里】人类创造了多样性的民族文化。音乐是其中一部分。",
+        &["【民族音乐的前途在哪里】", "人类创造了多样性的民族文化。", "音乐是其中一部分。"],
+    ),
+    (
+        Chinese,
+        "第一条消息。\n【女孩为父讨薪坠亡】农民工的合法所得被拖欠。",
+        &["第一条消息。", "【女孩为父讨薪坠亡】", "农民工的合法所得被拖欠。"],
+    ),
+    (Chinese, "他说【重要】的事情要说三遍。明白了。", &["他说【重要】的事情要说三遍。", "明白了。"]),
+    (Chinese, "【注意】。明天停水。", &["【注意】。", "明天停水。"]),
 ];
 
 fn run(lang: Lang, text: &str) -> Vec<&str> {
