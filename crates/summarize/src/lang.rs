@@ -139,7 +139,7 @@ const LATIN: [Lang; 7] =
 /// The thirty or so most frequent function words of each Latin-script
 /// language, with a bit per language in [`LATIN`] order (a word may belong to
 /// several). Looked up lower-cased and packed, by binary search.
-static MARKERS: WordTable<184> = WordTable::new(&[
+static MARKERS: WordTable<{ WordTable::<0>::capacity_for(184) }> = WordTable::new(&[
     (&["and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on", "said", "she", "that", "the", "they", "this", "to", "was", "were", "which", "will", "with", "would"], 0x01),
     (&["au", "aux", "avec", "ce", "cette", "dans", "du", "elle", "est", "et", "les", "leur", "ont", "par", "pas", "plus", "pour", "qui", "selon", "sont", "sur", "une", "été"], 0x02),
     (&["auch", "auf", "aus", "bei", "dem", "den", "der", "die", "ein", "eine", "für", "hat", "im", "ist", "mit", "nach", "nicht", "noch", "sich", "sie", "sind", "und", "von", "wie", "wird", "wurde", "zu"], 0x04),

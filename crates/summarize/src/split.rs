@@ -181,17 +181,19 @@ const RUNS_ON: u8 = 64;
 const NUMBER_SIGN: u8 = 128;
 const NUMBER_SIGNS: &[&str] = &["no", "nos", "nr", "núm", "p", "pp"];
 
-/// Every word of the tables, with its flags (sorted at compile time).
+/// Every word of the tables, with its flags (a hash table built at compile time).
 static WORDS: WordTable<
     {
-        TITLES.len()
-            + NEVER_FINAL.len()
-            + MAYBE_FINAL.len()
-            + CAPITAL_MAYBE_FINAL.len()
-            + LIST_FINAL.len()
-            + STARTERS.len()
-            + RUN_ON.len()
-            + NUMBER_SIGNS.len()
+        WordTable::<0>::capacity_for(
+            TITLES.len()
+                + NEVER_FINAL.len()
+                + MAYBE_FINAL.len()
+                + CAPITAL_MAYBE_FINAL.len()
+                + LIST_FINAL.len()
+                + STARTERS.len()
+                + RUN_ON.len()
+                + NUMBER_SIGNS.len(),
+        )
     },
 > = WordTable::new(&[
     (TITLES, TITLE),

@@ -64,21 +64,34 @@ pub(crate) fn pack_lower(word: &str) -> Option<u128> {
     pack_fast(&buf[..len])
 }
 
-/// A set of words, each with a byte of flags, sorted by packed key.
-pub(crate) struct WordTable<const N: usize> {
-    keys: [u128; N],
-    flags: [u8; N],
-    len: usize,
+/// A set of words, each with a byte of flags: an open-addressing hash table
+/// of packed keys, built at compile time. `CAP` is its number of slots, a
+/// power of two at least twice the number of words ([`WordTable::capacity_for`]).
+pub(crate) struct WordTable<const CAP: usize> {
+    /// Packed keys; 0 (the empty word, never stored) marks a free slot.
+    keys: [u128; CAP],
+    flags: [u8; CAP],
 }
 
-impl<const N: usize> WordTable<N> {
+impl<const CAP: usize> WordTable<CAP> {
+    /// The number of slots for a table of `words` words.
+    pub(crate) const fn capacity_for(words: usize) -> usize {
+        (words * 2).next_power_of_two()
+    }
+
+    const fn slot(key: u128) -> usize {
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (CAP - 1)
+    }
+
     /// Builds the table from groups of words, each group with its flag; a
-    /// word in several groups gets all their flags. `N` must be at least the
-    /// total number of words. Panics (at compile time, when used in a
-    /// `const`) on a word longer than [`MAX_BYTES`].
+    /// word in several groups gets all their flags. Panics (at compile time,
+    /// when used in a `const` or `static`) on a word longer than
+    /// [`MAX_BYTES`], an empty word, or too small a `CAP`.
     pub(crate) const fn new(groups: &[(&[&str], u8)]) -> Self {
-        let mut keys = [u128::MAX; N];
-        let mut flags = [0u8; N];
+        assert!(CAP.is_power_of_two());
+        let mut keys = [0u128; CAP];
+        let mut flags = [0u8; CAP];
         let mut len = 0;
         let mut g = 0;
         while g < groups.len() {
@@ -86,42 +99,46 @@ impl<const N: usize> WordTable<N> {
             let mut w = 0;
             while w < words.len() {
                 let Some(key) = pack(words[w].as_bytes()) else { panic!("word too long for a WordTable") };
-                // Insertion into the sorted prefix, merging duplicates.
-                let mut at = 0;
-                while at < len && keys[at] < key {
-                    at += 1;
+                assert!(key != 0, "empty word in a WordTable");
+                let mut at = Self::slot(key);
+                while keys[at] != 0 && keys[at] != key {
+                    at = (at + 1) & (CAP - 1);
                 }
-                if at < len && keys[at] == key {
-                    flags[at] |= flag;
-                } else {
-                    let mut j = len;
-                    while j > at {
-                        keys[j] = keys[j - 1];
-                        flags[j] = flags[j - 1];
-                        j -= 1;
-                    }
-                    keys[at] = key;
-                    flags[at] = flag;
+                if keys[at] == 0 {
                     len += 1;
+                    assert!(len * 2 <= CAP, "WordTable too small");
+                    keys[at] = key;
                 }
+                flags[at] |= flag;
                 w += 1;
             }
             g += 1;
         }
-        WordTable { keys, flags, len }
+        WordTable { keys, flags }
     }
 
     /// The flags of a packed word (0 if absent).
+    #[inline]
     pub(crate) fn flags(&self, key: u128) -> u8 {
-        match self.keys[..self.len].binary_search(&key) {
-            Ok(i) => self.flags[i],
-            Err(_) => 0,
+        if key == 0 {
+            return 0;
+        }
+        let mut at = Self::slot(key);
+        loop {
+            let k = self.keys[at];
+            if k == key {
+                return self.flags[at];
+            }
+            if k == 0 {
+                return 0;
+            }
+            at = (at + 1) & (CAP - 1);
         }
     }
 
     /// The flags of `word` as written (0 if absent or too long).
     pub(crate) fn flags_of(&self, word: &str) -> u8 {
-        pack(word.as_bytes()).map_or(0, |k| self.flags(k))
+        pack_fast(word.as_bytes()).map_or(0, |k| self.flags(k))
     }
 
     /// The flags of `word` lower-cased (0 if absent or too long).
@@ -134,7 +151,7 @@ impl<const N: usize> WordTable<N> {
 mod tests {
     use super::*;
 
-    const T: WordTable<6> = WordTable::new(&[(&["mr", "dr", "st"], 1), (&["st", "the", "київ"], 2)]);
+    const T: WordTable<16> = WordTable::new(&[(&["mr", "dr", "st"], 1), (&["st", "the", "київ"], 2)]);
 
     #[test]
     fn finds_words_with_all_their_flags() {
@@ -155,8 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_sorted() {
-        assert!(T.keys[..T.len].windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(T.len, 5);
+    fn holds_each_word_once() {
+        assert_eq!(T.keys.iter().filter(|&&k| k != 0).count(), 5);
     }
 }
