@@ -199,6 +199,9 @@ pub(crate) struct Token {
     pub stop: bool,
     /// Whether the word is a number (digits, with `.` or `,` inside).
     pub number: bool,
+    /// Whether a sentence opening with the word leans on the one before
+    /// (`He`, `However`).
+    pub opener: bool,
     /// Byte range of the word in the input.
     pub start: u32,
     pub end: u32,
@@ -206,14 +209,22 @@ pub(crate) struct Token {
 
 impl Token {
     fn new(stem: u32, flags: u8, start: usize, end: usize) -> Token {
-        Token { stem, stop: flags & STOP != 0, number: flags & NUMBER != 0, start: start as u32, end: end as u32 }
+        Token {
+            stem,
+            stop: flags & STOP != 0,
+            number: flags & NUMBER != 0,
+            opener: flags & OPENER != 0,
+            start: start as u32,
+            end: end as u32,
+        }
     }
 }
 
 /// Flags of a word form, cached with its stem: a stop word (or too short to
-/// mean anything), a number.
+/// mean anything), a number, a dependent opener.
 const STOP: u8 = 1;
 const NUMBER: u8 = 2;
+const OPENER: u8 = 4;
 
 /// Letters and digits, the bytes of an ASCII word.
 const ALNUM: [bool; 256] = {
@@ -431,7 +442,9 @@ impl Scratch {
                 next
             }
         };
-        let flags = if stop { STOP } else { 0 } | if number { NUMBER } else { 0 };
+        let flags = if stop { STOP } else { 0 }
+            | if number { NUMBER } else { 0 }
+            | if model.is_opener(&self.buf) { OPENER } else { 0 };
         self.forms.insert(self.buf.as_str().into(), (id, flags));
         (id, flags)
     }

@@ -140,24 +140,66 @@ const LATIN: [Lang; 7] =
 /// language, with a bit per language in [`LATIN`] order (a word may belong to
 /// several). Looked up lower-cased and packed, by binary search.
 static MARKERS: WordTable<{ WordTable::<0>::capacity_for(184) }> = WordTable::new(&[
-    (&["and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on", "said", "she", "that", "the", "they", "this", "to", "was", "were", "which", "will", "with", "would"], 0x01),
-    (&["au", "aux", "avec", "ce", "cette", "dans", "du", "elle", "est", "et", "les", "leur", "ont", "par", "pas", "plus", "pour", "qui", "selon", "sont", "sur", "une", "été"], 0x02),
-    (&["auch", "auf", "aus", "bei", "dem", "den", "der", "die", "ein", "eine", "für", "hat", "im", "ist", "mit", "nach", "nicht", "noch", "sich", "sie", "sind", "und", "von", "wie", "wird", "wurde", "zu"], 0x04),
+    (
+        &[
+            "and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on",
+            "said", "she", "that", "the", "they", "this", "to", "was", "were", "which", "will", "with", "would",
+        ],
+        0x01,
+    ),
+    (
+        &[
+            "au", "aux", "avec", "ce", "cette", "dans", "du", "elle", "est", "et", "les", "leur", "ont", "par", "pas",
+            "plus", "pour", "qui", "selon", "sont", "sur", "une", "été",
+        ],
+        0x02,
+    ),
+    (
+        &[
+            "auch", "auf", "aus", "bei", "dem", "den", "der", "die", "ein", "eine", "für", "hat", "im", "ist", "mit",
+            "nach", "nicht", "noch", "sich", "sie", "sind", "und", "von", "wie", "wird", "wurde", "zu",
+        ],
+        0x04,
+    ),
     (&["des"], 0x06),
-    (&["al", "el", "esta", "este", "fue", "las", "lo", "los", "más", "pero", "según", "sobre", "su", "sus", "también", "y"], 0x08),
+    (
+        &[
+            "al", "el", "esta", "este", "fue", "las", "lo", "los", "más", "pero", "según", "sobre", "su", "sus",
+            "también", "y",
+        ],
+        0x08,
+    ),
     (&["es"], 0x0c),
-    (&["alla", "anche", "che", "come", "dei", "della", "delle", "di", "essere", "gli", "loro", "ma", "nel", "nella", "non", "per", "più", "questo", "sono", "stato", "è"], 0x10),
+    (
+        &[
+            "alla", "anche", "che", "come", "dei", "della", "delle", "di", "essere", "gli", "loro", "ma", "nel",
+            "nella", "non", "per", "più", "questo", "sono", "stato", "è",
+        ],
+        0x10,
+    ),
     (&["il", "le"], 0x12),
     (&["con", "del", "ha", "una"], 0x18),
     (&["la", "un"], 0x1a),
-    (&["a", "ao", "com", "da", "do", "dos", "em", "foi", "na", "no", "não", "o", "os", "pelo", "seu", "sua", "são", "também", "um", "uma"], 0x20),
+    (
+        &[
+            "a", "ao", "com", "da", "do", "dos", "em", "foi", "na", "no", "não", "o", "os", "pelo", "seu", "sua",
+            "são", "também", "um", "uma",
+        ],
+        0x20,
+    ),
     (&["as"], 0x21),
     (&["mais"], 0x22),
     (&["das"], 0x24),
     (&["como", "para", "por", "se"], 0x28),
     (&["que"], 0x2a),
     (&["e"], 0x30),
-    (&["aan", "bij", "dat", "deze", "dit", "door", "een", "er", "het", "hij", "maar", "met", "naar", "niet", "nog", "om", "ook", "op", "te", "uit", "van", "voor", "werd", "wordt", "ze", "zij", "zijn"], 0x40),
+    (
+        &[
+            "aan", "bij", "dat", "deze", "dit", "door", "een", "er", "het", "hij", "maar", "met", "naar", "niet",
+            "nog", "om", "ook", "op", "te", "uit", "van", "voor", "werd", "wordt", "ze", "zij", "zijn",
+        ],
+        0x40,
+    ),
     (&["is"], 0x41),
     (&["en"], 0x48),
     (&["de"], 0x68),

@@ -224,7 +224,7 @@ impl Summarizer {
             Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(t, lang, scratch),
             _ => Vec::new(),
         };
-        let features = rank::features(text, &spans, &doc, &title_stems, self.analyzer.model(lang));
+        let features = rank::features(text, &spans, &doc, &title_stems);
         Analysis { lang, spans, features, doc }
     }
 

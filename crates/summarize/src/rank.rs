@@ -7,7 +7,7 @@
 //! byte than a short one. Redundancy is checked only against the few
 //! sentences already chosen.
 
-use crate::analyze::{Doc, LangModel, Token};
+use crate::analyze::{Doc, Token};
 use crate::lang::Lang;
 use crate::split::SentenceSpan;
 
@@ -366,14 +366,11 @@ const FURNITURE: &[&str] = &[
     "читайте також",
 ];
 
+/// The first letters of the phrases of [`FURNITURE`].
+const FURNITURE_INITIALS: [char; 13] = ['s', 'c', 'r', 'f', 'p', 'i', 'v', 'w', 'a', 'u', 'l', 'à', 'ч'];
+
 /// Computes the features of every sentence.
-pub(crate) fn features(
-    text: &str,
-    spans: &[SentenceSpan],
-    doc: &Doc,
-    title: &[u32],
-    model: &LangModel,
-) -> Vec<Features> {
+pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u32]) -> Vec<Features> {
     let n = spans.len();
     // Term frequencies of content stems over the whole article.
     let mut doc_tf = vec![0f64; doc.stems];
@@ -433,7 +430,7 @@ pub(crate) fn features(
             log_len: words.ln(),
             short: f64::from(u8::from(words < 8.0)),
             long: ((words - 45.0) / 45.0).max(0.0),
-            dependent: f64::from(u8::from(is_dependent(text, s, toks, model, &mut lower))),
+            dependent: f64::from(u8::from(is_dependent(s, toks))),
             quote: f64::from(u8::from(is_quote(s))),
             question: f64::from(u8::from(s.ends_with('?') || s.ends_with('!') || s.ends_with('？'))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
@@ -443,14 +440,12 @@ pub(crate) fn features(
 }
 
 /// Whether the sentence opens with a word that refers back, or in lower case.
-fn is_dependent(text: &str, s: &str, toks: &[Token], model: &LangModel, lower: &mut String) -> bool {
+fn is_dependent(s: &str, toks: &[Token]) -> bool {
     let first_char = s.chars().find(|c| c.is_alphanumeric());
     if first_char.is_some_and(char::is_lowercase) {
         return true;
     }
-    let Some(first) = toks.first() else { return false };
-    crate::analyze::normalize_into(&text[first.start as usize..first.end as usize], lower);
-    model.is_opener(lower)
+    toks.first().is_some_and(|t| t.opener)
 }
 
 /// Whether the sentence is mostly a quotation: it opens with a quote mark.
@@ -461,6 +456,12 @@ fn is_quote(s: &str) -> bool {
 fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     if words < 3.0 {
         return true;
+    }
+    // Every phrase below starts with one of these letters: most sentences
+    // are ruled out by their first character.
+    let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+    if words >= 8.0 && !FURNITURE_INITIALS.contains(&first) {
+        return false;
     }
     // Furniture opens its sentence ("Scroll down for video", "Photo: …"), or is
     // a short line of its own ("Advertisement"): only the head is looked at.
@@ -588,4 +589,26 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
     }
     chosen.sort_unstable();
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_initials_cover_every_phrase() {
+        for phrase in FURNITURE {
+            let first = phrase.chars().next().unwrap();
+            assert!(FURNITURE_INITIALS.contains(&first), "{phrase}");
+        }
+    }
+
+    #[test]
+    fn furniture_is_found_at_the_head_or_in_short_lines() {
+        let mut lower = String::new();
+        assert!(is_furniture("Scroll down for video and more pictures of the event", 10.0, &mut lower));
+        assert!(is_furniture("Advertisement", 1.0, &mut lower));
+        assert!(is_furniture("Photo: Getty Images for the news", 6.0, &mut lower));
+        assert!(!is_furniture("The council will read more reports on Monday before the vote", 11.0, &mut lower));
+    }
 }
