@@ -17,7 +17,6 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::lang::Lang;
 use crate::split::SentenceSpan;
 use crate::stopwords;
-use crate::wordtable::pack_fast;
 
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
@@ -148,7 +147,7 @@ impl Analyzer {
             let first = tokens.len();
             let sentence = &text[span.start..span.end];
             let words = if alphabetic {
-                scratch.alphabetic_sentence(sentence, span.start, model, &mut tokens)
+                scratch.alphabetic_sentence(text, span, model, &mut tokens)
             } else {
                 let mut words = 0usize;
                 let mut prev_end = span.start;
@@ -272,7 +271,7 @@ pub struct Scratch {
     lang: Option<Lang>,
     /// Word as written, up to 15 bytes packed in an integer → (global stem
     /// id, flags): the fast path, with no string comparison.
-    short: rustc_hash::FxHashMap<u128, (u32, u8)>,
+    short: rustc_hash::FxHashMap<ShortKey, (u32, u8)>,
     /// Longer words as written → (global stem id, flags).
     raw: StrMap<(u32, u8)>,
     /// Normalized word form → (global stem id, flags).
@@ -321,13 +320,9 @@ impl Scratch {
     /// split words, as elision in French and Italian wants: `l'économie`).
     /// Pushes their tokens and returns how many words a reader counts (runs
     /// of non-space text holding a letter or digit). ASCII goes byte by byte.
-    fn alphabetic_sentence(
-        &mut self,
-        sentence: &str,
-        base: usize,
-        model: &LangModel,
-        tokens: &mut Vec<Token>,
-    ) -> usize {
+    fn alphabetic_sentence(&mut self, text: &str, span: &SentenceSpan, model: &LangModel, tokens: &mut Vec<Token>) -> usize {
+        let (sentence, base) = (&text[span.start..span.end], span.start);
+        let text = text.as_bytes();
         let bytes = sentence.as_bytes();
         let n = bytes.len();
         let char_at = |i: usize| sentence[i..].chars().next().unwrap_or(' ');
@@ -372,7 +367,7 @@ impl Scratch {
             }
             words += usize::from(spaced);
             spaced = false;
-            let (global, flags) = self.global(&sentence[start..i], model);
+            let (global, flags) = self.global_at(text, base + start, base + i, model);
             tokens.push(Token::new(self.local_id(global), flags, base + start, base + i));
         }
         words
@@ -403,14 +398,23 @@ impl Scratch {
 
     #[inline]
     fn global(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
-        if let Some(key) = pack_fast(word.as_bytes()) {
+        self.global_at(word.as_bytes(), 0, word.len(), model)
+    }
+
+    /// [`Scratch::global`] of the word `bytes[start..end]` (a whole UTF-8
+    /// word): the key is read straight from `bytes` when 16 bytes are there.
+    #[inline]
+    fn global_at(&mut self, bytes: &[u8], start: usize, end: usize, model: &LangModel) -> (u32, u8) {
+        let word = &bytes[start..end];
+        if let Some(key) = short_key(bytes, start, end) {
             if let Some(&hit) = self.short.get(&key) {
                 return hit;
             }
-            let found = self.normalized(word, model);
+            let found = self.normalized(std::str::from_utf8(word).unwrap_or_default(), model);
             self.short.insert(key, found);
             return found;
         }
+        let word = std::str::from_utf8(word).unwrap_or_default();
         if let Some(&hit) = self.raw.get(word) {
             return hit;
         }
@@ -448,6 +452,38 @@ impl Scratch {
         self.forms.insert(self.buf.as_str().into(), (id, flags));
         (id, flags)
     }
+}
+
+/// A word of up to 15 bytes packed in two integers: its bytes, little-endian,
+/// and its length in the top byte (the same bits as `wordtable::pack`).
+type ShortKey = [u64; 2];
+
+/// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
+/// longer than 15 bytes. Read as two 8-byte loads and masked when the input
+/// has 16 bytes from `start`, so no buffer is written and read back.
+#[inline]
+fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
+    let len = end - start;
+    if len > 15 {
+        return None;
+    }
+    // The low `n` bytes of a word (n < 8).
+    let low = |w: u64, n: usize| if n == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * n)) };
+    let (lo, hi) = match bytes.get(start..start + 16) {
+        Some(chunk) => {
+            let (a, b) = chunk.split_at(8);
+            let lo = u64::from_le_bytes(a.try_into().unwrap_or_default());
+            let hi = u64::from_le_bytes(b.try_into().unwrap_or_default());
+            if len >= 8 { (lo, low(hi, len - 8)) } else { (low(lo, len), 0) }
+        }
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(&bytes[start..end]);
+            let (a, b) = buf.split_at(8);
+            (u64::from_le_bytes(a.try_into().unwrap_or_default()), u64::from_le_bytes(b.try_into().unwrap_or_default()))
+        }
+    };
+    Some([lo, hi | (len as u64) << 56])
 }
 
 /// Whether a gap between two words holds white space (a byte check for the
@@ -555,6 +591,19 @@ mod tests {
         let spans = split(text, Lang::English);
         let doc = a.analyze(text, &spans, Lang::English, &mut Scratch::default());
         assert_eq!(doc.word_counts.iter().sum::<usize>(), text.split_whitespace().count());
+    }
+
+    #[test]
+    fn short_keys_do_not_depend_on_what_follows() {
+        let padded = "said the minister of state in a long sentence";
+        for (start, end) in [(0, 4), (5, 8), (9, 17), (0, 15), (30, 31), (9, 9)] {
+            let word = &padded.as_bytes()[start..end];
+            let alone = short_key(word, 0, word.len());
+            assert_eq!(short_key(padded.as_bytes(), start, end), alone);
+            let packed = crate::wordtable::pack(word).map(|k| [k as u64, (k >> 64) as u64]);
+            assert_eq!(alone, packed);
+        }
+        assert_eq!(short_key(padded.as_bytes(), 0, 16), None);
     }
 
     #[test]
