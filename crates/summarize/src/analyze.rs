@@ -320,7 +320,13 @@ impl Scratch {
     /// split words, as elision in French and Italian wants: `l'économie`).
     /// Pushes their tokens and returns how many words a reader counts (runs
     /// of non-space text holding a letter or digit). ASCII goes byte by byte.
-    fn alphabetic_sentence(&mut self, text: &str, span: &SentenceSpan, model: &LangModel, tokens: &mut Vec<Token>) -> usize {
+    fn alphabetic_sentence(
+        &mut self,
+        text: &str,
+        span: &SentenceSpan,
+        model: &LangModel,
+        tokens: &mut Vec<Token>,
+    ) -> usize {
         let (sentence, base) = (&text[span.start..span.end], span.start);
         let text = text.as_bytes();
         let bytes = sentence.as_bytes();

@@ -34,7 +34,7 @@
 //! same in every language.
 
 use crate::lang::{Lang, is_cjk_char};
-use crate::wordtable::{WordTable, pack_lower};
+use crate::wordtable::{WordTable, capacity_for, pack_lower};
 
 /// A sentence found in the text: its byte range and paragraph number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,7 +184,7 @@ const NUMBER_SIGNS: &[&str] = &["no", "nos", "nr", "núm", "p", "pp"];
 /// Every word of the tables, with its flags (a hash table built at compile time).
 static WORDS: WordTable<
     {
-        WordTable::<0>::capacity_for(
+        capacity_for(
             TITLES.len()
                 + NEVER_FINAL.len()
                 + MAYBE_FINAL.len()

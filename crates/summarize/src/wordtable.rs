@@ -66,19 +66,19 @@ pub(crate) fn pack_lower(word: &str) -> Option<u128> {
 
 /// A set of words, each with a byte of flags: an open-addressing hash table
 /// of packed keys, built at compile time. `CAP` is its number of slots, a
-/// power of two at least twice the number of words ([`WordTable::capacity_for`]).
+/// power of two at least twice the number of words ([`capacity_for`]).
 pub(crate) struct WordTable<const CAP: usize> {
     /// Packed keys; 0 (the empty word, never stored) marks a free slot.
     keys: [u128; CAP],
     flags: [u8; CAP],
 }
 
-impl<const CAP: usize> WordTable<CAP> {
-    /// The number of slots for a table of `words` words.
-    pub(crate) const fn capacity_for(words: usize) -> usize {
-        (words * 2).next_power_of_two()
-    }
+/// The number of slots for a [`WordTable`] of `words` words.
+pub(crate) const fn capacity_for(words: usize) -> usize {
+    (words * 2).next_power_of_two()
+}
 
+impl<const CAP: usize> WordTable<CAP> {
     const fn slot(key: u128) -> usize {
         let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
         (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (CAP - 1)
