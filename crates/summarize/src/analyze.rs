@@ -14,6 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::formcache::{FormCache, ShortKey};
 use crate::lang::Lang;
 use crate::split::SentenceSpan;
 use crate::stopwords;
@@ -271,7 +272,7 @@ pub struct Scratch {
     lang: Option<Lang>,
     /// Word as written, up to 15 bytes packed in an integer → (global stem
     /// id, flags): the fast path, with no string comparison.
-    short: rustc_hash::FxHashMap<ShortKey, (u32, u8)>,
+    short: FormCache,
     /// Longer words as written → (global stem id, flags).
     raw: StrMap<(u32, u8)>,
     /// Normalized word form → (global stem id, flags).
@@ -413,7 +414,7 @@ impl Scratch {
     fn global_at(&mut self, bytes: &[u8], start: usize, end: usize, model: &LangModel) -> (u32, u8) {
         let word = &bytes[start..end];
         if let Some(key) = short_key(bytes, start, end) {
-            if let Some(&hit) = self.short.get(&key) {
+            if let Some(hit) = self.short.get(&key) {
                 return hit;
             }
             let found = self.normalized(std::str::from_utf8(word).unwrap_or_default(), model);
@@ -459,10 +460,6 @@ impl Scratch {
         (id, flags)
     }
 }
-
-/// A word of up to 15 bytes packed in two integers: its bytes, little-endian,
-/// and its length in the top byte (the same bits as `wordtable::pack`).
-type ShortKey = [u64; 2];
 
 /// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
 /// longer than 15 bytes. Read as two 8-byte loads and masked when the input

@@ -41,6 +41,7 @@
 #![warn(missing_docs)]
 
 mod analyze;
+mod formcache;
 mod keywords;
 mod lang;
 mod rank;
