@@ -528,7 +528,7 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
     // long articles stay linear.
     let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
     let limit = match budget {
-        Budget::Sentences(k) => (4 * k + 16).min(256),
+        Budget::Sentences(k) => (2 * k + 8).min(256),
         Budget::Words(_) => 64,
     }
     .min(order.len());
