@@ -138,9 +138,12 @@ impl Analyzer {
     pub(crate) fn analyze(&self, text: &str, spans: &[SentenceSpan], lang: Lang, scratch: &mut Scratch) -> Doc {
         let model = self.model(lang);
         scratch.begin(lang);
-        let mut tokens = Vec::with_capacity(text.len() / 5);
-        let mut sentences = Vec::with_capacity(spans.len());
-        let mut word_counts = Vec::with_capacity(spans.len());
+        // Buffers of an earlier article, if it gave them back.
+        let Doc { mut tokens, mut sentences, mut word_counts, .. } = std::mem::take(&mut scratch.spare);
+        tokens.clear();
+        sentences.clear();
+        word_counts.clear();
+        tokens.reserve(text.len() / 5);
         // Alphabetic scripts take the fast path; it finds the same words as
         // `for_each_word`.
         let alphabetic = !matches!(lang, Lang::Chinese | Lang::Other);
@@ -243,7 +246,7 @@ const fn is_ascii_space(b: u8) -> bool {
 }
 
 /// The analysed article.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Doc {
     pub tokens: Vec<Token>,
     /// For each sentence, its range of `tokens`.
@@ -283,6 +286,10 @@ pub struct Scratch {
     local: Vec<u32>,
     /// Global ids numbered in the current article, to reset `local`.
     touched: Vec<u32>,
+    /// The buffers of the last article's analysis, to reuse.
+    pub(crate) spare: Doc,
+    /// The last article's sentence spans, to reuse.
+    pub(crate) spare_spans: Vec<SentenceSpan>,
     buf: String,
 }
 

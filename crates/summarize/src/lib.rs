@@ -208,6 +208,9 @@ impl Summarizer {
         let keywords = keywords::keywords(text, &analysis.doc, options.keywords);
         let mut summary = self.select(text, &analysis, options.length, self.weights(analysis.lang));
         summary.keywords = keywords;
+        // Give the buffers back for the next article.
+        scratch.spare = analysis.doc;
+        scratch.spare_spans = analysis.spans;
         summary
     }
 
@@ -219,7 +222,8 @@ impl Summarizer {
     /// [`Summarizer::analyze`] reusing `scratch`.
     pub fn analyze_with(&self, scratch: &mut Scratch, text: &str, title: Option<&str>, lang: Option<Lang>) -> Analysis {
         let lang = lang.unwrap_or_else(|| detect(text));
-        let spans = split::split(text, lang);
+        let mut spans = std::mem::take(&mut scratch.spare_spans);
+        split::split_into(text, lang, &mut spans);
         let doc = self.analyzer.analyze(text, &spans, lang, scratch);
         let title_stems = match title {
             Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(t, lang, scratch),

@@ -277,10 +277,16 @@ fn is_inline_space(c: char) -> bool {
 /// (German ordinals); any language works for any text.
 pub fn split(text: &str, lang: Lang) -> Vec<SentenceSpan> {
     let mut out = Vec::with_capacity(text.len() / 100 + 1);
-    for (paragraph, (ps, pe)) in paragraphs(text).enumerate() {
-        Paragraph { text, ps, pe, paragraph, lang }.split(&mut out);
-    }
+    split_into(text, lang, &mut out);
     out
+}
+
+/// [`split`] into `out` (cleared first), reusing its memory.
+pub(crate) fn split_into(text: &str, lang: Lang, out: &mut Vec<SentenceSpan>) {
+    out.clear();
+    for (paragraph, (ps, pe)) in paragraphs(text).enumerate() {
+        Paragraph { text, ps, pe, paragraph, lang }.split(out);
+    }
 }
 
 /// Byte ranges of paragraphs: runs of text separated by blank lines.
