@@ -282,6 +282,10 @@ pub struct Scratch {
     forms: StrMap<(u32, u8)>,
     /// Stem text → global stem id.
     stems: StrMap<u32>,
+    /// Normalized forms of up to 15 bytes, packed → (global stem id, flags).
+    short_forms: FormCache,
+    /// Stems of up to 15 bytes, packed → (global stem id, unused).
+    short_stems: FormCache,
     /// Global stem id → the current article's stem id, or `u32::MAX`.
     local: Vec<u32>,
     /// Global ids numbered in the current article, to reset `local`.
@@ -295,7 +299,10 @@ pub struct Scratch {
 
 impl std::fmt::Debug for Scratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scratch").field("lang", &self.lang).field("forms", &self.forms.len()).finish_non_exhaustive()
+        f.debug_struct("Scratch")
+            .field("lang", &self.lang)
+            .field("forms", &(self.forms.len() + self.short_forms.len()))
+            .finish_non_exhaustive()
     }
 }
 
@@ -309,11 +316,14 @@ impl Scratch {
             self.local[g as usize] = u32::MAX;
         }
         self.touched.clear();
-        if self.lang != Some(lang) || self.forms.len() + self.raw.len() + self.short.len() > Self::MAX_FORMS {
+        let forms = self.forms.len() + self.short_forms.len() + self.raw.len() + self.short.len();
+        if self.lang != Some(lang) || forms > Self::MAX_FORMS {
             self.short.clear();
             self.raw.clear();
             self.forms.clear();
             self.stems.clear();
+            self.short_forms.clear();
+            self.short_stems.clear();
             self.local.clear();
             self.lang = Some(lang);
         }
@@ -445,7 +455,14 @@ impl Scratch {
 
     fn normalized(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
         normalize_into(word, &mut self.buf);
-        if let Some(&hit) = self.forms.get(self.buf.as_str()) {
+        // Short forms and stems are keyed by packed integers (no allocation),
+        // longer ones by strings.
+        let form_key = short_key(self.buf.as_bytes(), 0, self.buf.len());
+        let hit = match form_key {
+            Some(key) => self.short_forms.get(&key),
+            None => self.forms.get(self.buf.as_str()).copied(),
+        };
+        if let Some(hit) = hit {
             return hit;
         }
         let stop = model.is_stop(&self.buf) || is_trivial(&self.buf);
@@ -457,19 +474,30 @@ impl Scratch {
         } else {
             stem_of(model, &self.buf)
         };
-        let next = self.stems.len() as u32;
-        let id = match self.stems.get(stem.as_ref()) {
-            Some(&id) => id,
-            None => {
-                self.stems.insert(stem.into(), next);
-                self.local.push(u32::MAX);
-                next
-            }
+        // Global stem ids are numbered in order; `local` has one slot each.
+        let next = self.local.len() as u32;
+        let id = match short_key(stem.as_bytes(), 0, stem.len()) {
+            Some(key) => match self.short_stems.get(&key) {
+                Some((id, _)) => id,
+                None => {
+                    self.short_stems.insert(key, (next, 0));
+                    next
+                }
+            },
+            None => *self.stems.entry(stem.into()).or_insert(next),
         };
+        if id == next {
+            self.local.push(u32::MAX);
+        }
         let flags = if stop { STOP } else { 0 }
             | if number { NUMBER } else { 0 }
             | if model.is_opener(&self.buf) { OPENER } else { 0 };
-        self.forms.insert(self.buf.as_str().into(), (id, flags));
+        match form_key {
+            Some(key) => self.short_forms.insert(key, (id, flags)),
+            None => {
+                self.forms.insert(self.buf.as_str().into(), (id, flags));
+            }
+        }
         (id, flags)
     }
 }
