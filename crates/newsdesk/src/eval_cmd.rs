@@ -46,6 +46,9 @@ pub struct Args {
     /// Skip the timing with a fresh working memory for every article.
     #[arg(long)]
     skip_cold: bool,
+    /// Key phrases computed per article (as `summarize --jsonl` does; 0 skips them).
+    #[arg(long, default_value_t = 8)]
+    keywords: usize,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +101,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     let text: Vec<&str> = spans.iter().take(args.sentences).map(|s| s.text(&row.article)).collect();
                     (text.join(" "), false)
                 } else {
-                    let options = Options { length, title, lang: args.lang, keywords: 8 };
+                    let options = Options { length, title, lang: args.lang, keywords: args.keywords };
                     let s = summarizer.summarize_with(&mut scratch, &row.article, &options);
                     (s.text(), s.starts_dependent)
                 }
@@ -145,11 +148,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!("ROUGE-2 F1  {:6.2}", 100.0 * r2 / n);
     println!("ROUGE-L F1  {:6.2}", 100.0 * rl / n);
     println!(
-        "speed       {:.0} articles per CPU-second on one core ({:.1} MB/s, mean article {:.1} KB, {} passes; {per_sec_wall:.0}/s wall-clock)",
+        "speed       {:.0} articles per CPU-second on one core ({:.1} MB/s, mean article {:.1} KB, {} passes, {} key phrases each; {per_sec_wall:.0}/s wall-clock)",
         per_sec,
         per_sec * bytes as f64 / n / 1e6,
         bytes as f64 / n / 1e3,
-        args.repeat
+        args.repeat,
+        args.keywords
     );
     println!("            {per_sec_cold:.0} articles per CPU-second with a fresh working memory for every article");
     if !args.lead {
