@@ -304,7 +304,7 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let start = pos;
         let mut end = bytes.len();
         let mut i = pos;
-        while let Some(off) = bytes[i..].iter().position(|&b| b == b'\n') {
+        while let Some(off) = memchr::memchr(b'\n', &bytes[i..]) {
             let nl = i + off;
             // Is the next line blank?
             let mut j = nl + 1;
