@@ -1,6 +1,7 @@
 //! Provenance on every article of every development set: each summary
 //! sentence is exactly `article[start..end]`, indexes increase, and the split
-//! covers the sentences' text. Reads `../shared/data/` and says it is skipping
+//! covers the sentences' text; and a reused working memory gives the same
+//! summaries as a fresh one. Reads `../shared/data/` and says it is skipping
 //! when the folder is absent (a user's clone).
 
 use std::path::PathBuf;
@@ -33,6 +34,10 @@ fn every_summary_sentence_is_an_exact_slice_of_its_article() {
                 // A word budget may be smaller than every sentence; then nothing fits.
                 if matches!(length, Length::Sentences(_)) {
                     assert!(!s.sentences.is_empty(), "{file}:{}: empty summary", line_no + 1);
+                }
+                if length == Length::Sentences(n) {
+                    // The working memory reused across 2,000 articles changes nothing.
+                    assert_eq!(s, summarizer.summarize(article, &options), "{file}:{}", line_no + 1);
                 }
                 let spans = summarizer.sentences(article, Some(s.lang));
                 let mut last = None;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use summarize::split::split;
-use summarize::{Lang, Length, Options, Summarizer, detect};
+use summarize::{Lang, Length, Options, Scratch, Summarizer, detect};
 
 static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
 
@@ -222,6 +222,23 @@ proptest! {
     #[test]
     fn mixed_scripts(text in mixed_strategy(), lang in lang_strategy(), budget in 0usize..120, ratio in ratio_strategy()) {
         check_all(&text, lang, budget, ratio);
+    }
+
+    /// The working memory a batch reuses (its caches and buffers) never
+    /// changes a result: a sequence of articles, in any mix of languages,
+    /// gets the summaries each would get alone.
+    #[test]
+    fn reused_working_memory_changes_nothing(
+        texts in proptest::collection::vec(prop_oneof![mixed_strategy(), "\\PC{0,300}", "[A-Za-z]{1,20}( [A-Za-z]{1,20}){0,30}[.] [A-Z][a-z]{0,20}( [a-z]{1,20}){0,20}[.]"], 1..8),
+        lang in lang_strategy(),
+        title in proptest::option::of("[A-Za-z ]{0,40}"),
+    ) {
+        let mut scratch = Scratch::default();
+        for text in &texts {
+            let options = Options { lang, title: title.as_deref(), ..Options::default() };
+            let reused = SUMMARIZER.summarize_with(&mut scratch, text, &options);
+            prop_assert_eq!(reused, SUMMARIZER.summarize(text, &options));
+        }
     }
 
     #[test]
