@@ -1,16 +1,19 @@
 //! Fuzzes the public API of `summarize` on arbitrary UTF-8: splitting,
 //! summarizing with each kind of length, and key phrases must never panic,
-//! and every sentence returned must be an exact, non-empty, ordered slice of
-//! the input.
+//! every sentence returned must be an exact, non-empty, ordered slice of
+//! the input, and a working memory reused across inputs must change nothing.
 
 #![no_main]
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use libfuzzer_sys::fuzz_target;
-use summarize::{Lang, Length, Options, Summarizer, detect, split::split};
+use summarize::{Lang, Length, Options, Scratch, Summarizer, detect, split::split};
 
 static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
+/// One working memory for the whole run, as a batch keeps one per thread:
+/// every input is also summarized with it, after all the inputs before.
+static SCRATCH: LazyLock<Mutex<Scratch>> = LazyLock::new(|| Mutex::new(Scratch::default()));
 
 fn word_count(s: &str) -> usize {
     s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
@@ -57,6 +60,8 @@ fuzz_target!(|data: &[u8]| {
     let title = if ctl % 3 == 0 { text.get(..text.len().min(40)) } else { None };
     let options = Options { length, title, lang: lang_opt, keywords: (ctl % 9) as usize };
     let summary = s.summarize(text, &options);
+    let reused = s.summarize_with(&mut SCRATCH.lock().unwrap_or_else(|e| e.into_inner()), text, &options);
+    assert_eq!(summary, reused, "a reused working memory changed the summary");
     let mut prev: Option<usize> = None;
     let mut words = 0;
     for e in &summary.sentences {
