@@ -229,6 +229,9 @@ const STOP: u8 = 1;
 const NUMBER: u8 = 2;
 const OPENER: u8 = 4;
 
+/// A look-up that found nothing (no stem has this id).
+const NOT_FOUND: (u32, u8) = (u32::MAX, 0);
+
 /// Letters and digits, the bytes of an ASCII word.
 const ALNUM: [bool; 256] = {
     let mut t = [false; 256];
@@ -294,6 +297,8 @@ pub struct Scratch {
     pub(crate) spare: Doc,
     /// The last article's sentence spans, to reuse.
     pub(crate) spare_spans: Vec<SentenceSpan>,
+    /// Cache look-ups of one sentence's words.
+    found: Vec<(u32, u8)>,
     buf: String,
 }
 
@@ -394,12 +399,20 @@ impl Scratch {
             spaced = false;
             tokens.push(Token::new(0, 0, base + start, base + i));
         }
-        // The words' look-ups, after the scan and back to back: they are
-        // independent, so the processor overlaps their cache misses.
-        for t in &mut tokens[first..] {
-            let (global, flags) = self.global_at(text, t.start as usize, t.end as usize, model);
+        // The words' cache look-ups, after the scan and back to back in a
+        // tight loop: they are independent, so the processor overlaps their
+        // cache misses. Then the words not in the cache, and local ids.
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        found.extend(tokens[first..].iter().map(|t| {
+            short_key(text, t.start as usize, t.end as usize).and_then(|key| self.short.get(&key)).unwrap_or(NOT_FOUND)
+        }));
+        for (t, &hit) in tokens[first..].iter_mut().zip(&found) {
+            let (global, flags) =
+                if hit == NOT_FOUND { self.global_at(text, t.start as usize, t.end as usize, model) } else { hit };
             *t = Token::new(self.local_id(global), flags, t.start as usize, t.end as usize);
         }
+        self.found = found;
         words
     }
 
