@@ -92,44 +92,13 @@ impl Analyzer {
                     f(base + start..base + start + piece.word.len());
                 }
             }
-        } else if s.is_ascii() {
-            let bytes = s.as_bytes();
-            let mut i = 0usize;
-            while i < bytes.len() {
-                while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                let start = i;
-                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                if i > start {
-                    f(base + start..base + i);
-                }
-            }
-        } else if lang == Lang::Other {
+        } else if lang == Lang::Other && !s.is_ascii() {
             // Scripts we have no rules for: Unicode word boundaries (UAX #29).
             for (start, word) in s.unicode_word_indices() {
                 f(base + start..base + start + word.len());
             }
         } else {
-            // Runs of letters, digits and combining marks. Apostrophes split
-            // words, as elision in French and Italian wants (`l'économie`).
-            let mut start = None;
-            for (i, c) in s.char_indices() {
-                let word_char = c.is_alphanumeric() || is_mark(c);
-                match (word_char, start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(st)) => {
-                        f(base + st..base + i);
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(st) = start {
-                f(base + st..base + s.len());
-            }
+            alphabetic_words(s, |start, end, _| f(base + start..base + end));
         }
     }
 
@@ -338,11 +307,9 @@ impl Scratch {
         self.touched.len()
     }
 
-    /// The words of a sentence of an alphabetic script starting at byte
-    /// `base`: runs of letters, digits and combining marks (so apostrophes
-    /// split words, as elision in French and Italian wants: `l'économie`).
-    /// Pushes their tokens and returns how many words a reader counts (runs
-    /// of non-space text holding a letter or digit). ASCII goes byte by byte.
+    /// The words of a sentence of an alphabetic script ([`alphabetic_words`]):
+    /// pushes their tokens and returns how many words a reader counts (runs
+    /// of non-space text holding a letter or digit).
     fn alphabetic_sentence(
         &mut self,
         text: &str,
@@ -352,53 +319,12 @@ impl Scratch {
     ) -> usize {
         let (sentence, base) = (&text[span.start..span.end], span.start);
         let text = text.as_bytes();
-        let bytes = sentence.as_bytes();
-        let n = bytes.len();
         let first = tokens.len();
-        let char_at = |i: usize| sentence[i..].chars().next().unwrap_or(' ');
-        let (mut i, mut words, mut spaced) = (0usize, 0usize, true);
-        while i < n {
-            // Skip to the next word, noting white space on the way.
-            while i < n {
-                let b = bytes[i];
-                if b < 0x80 {
-                    if ALNUM[b as usize] {
-                        break;
-                    }
-                    spaced |= is_ascii_space(b);
-                    i += 1;
-                } else {
-                    let c = char_at(i);
-                    if c.is_alphanumeric() || is_mark(c) {
-                        break;
-                    }
-                    spaced |= c.is_whitespace();
-                    i += c.len_utf8();
-                }
-            }
-            if i == n {
-                break;
-            }
-            let start = i;
-            while i < n {
-                let b = bytes[i];
-                if b < 0x80 {
-                    if !ALNUM[b as usize] {
-                        break;
-                    }
-                    i += 1;
-                } else {
-                    let c = char_at(i);
-                    if !(c.is_alphanumeric() || is_mark(c)) {
-                        break;
-                    }
-                    i += c.len_utf8();
-                }
-            }
+        let mut words = 0usize;
+        alphabetic_words(sentence, |start, end, spaced| {
             words += usize::from(spaced);
-            spaced = false;
-            tokens.push(Token::new(0, 0, base + start, base + i));
-        }
+            tokens.push(Token::new(0, 0, base + start, base + end));
+        });
         // The words' cache look-ups, after the scan and back to back in a
         // tight loop: they are independent, so the processor overlaps their
         // cache misses. Then the words not in the cache, and local ids.
@@ -526,21 +452,72 @@ fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
     }
     // The low `n` bytes of a word (n < 8).
     let low = |w: u64, n: usize| if n == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * n)) };
-    let (lo, hi) = match bytes.get(start..start + 16) {
+    match bytes.get(start..start + 16) {
         Some(chunk) => {
             let (a, b) = chunk.split_at(8);
             let lo = u64::from_le_bytes(a.try_into().unwrap_or_default());
             let hi = u64::from_le_bytes(b.try_into().unwrap_or_default());
-            if len >= 8 { (lo, low(hi, len - 8)) } else { (low(lo, len), 0) }
+            let (lo, hi) = if len >= 8 { (lo, low(hi, len - 8)) } else { (low(lo, len), 0) };
+            Some([lo, hi | (len as u64) << 56])
         }
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(&bytes[start..end]);
-            let (a, b) = buf.split_at(8);
-            (u64::from_le_bytes(a.try_into().unwrap_or_default()), u64::from_le_bytes(b.try_into().unwrap_or_default()))
+        // Near the end of the input: the same key, built in a buffer.
+        None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64]),
+    }
+}
+
+/// Calls `f(start, end, spaced)` for each word of `s`: runs of letters,
+/// digits and combining marks (so apostrophes split words, as elision in
+/// French and Italian wants: `l'économie`). `spaced` tells whether white
+/// space stands between the word and the one before (always for the first):
+/// a reader counts a new word only then. ASCII is read byte by byte; other
+/// characters are decoded.
+#[inline]
+fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = s.as_bytes();
+    let n = bytes.len();
+    let char_at = |i: usize| s[i..].chars().next().unwrap_or(' ');
+    let (mut i, mut spaced) = (0usize, true);
+    while i < n {
+        // Skip to the next word, noting white space on the way.
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if ALNUM[b as usize] {
+                    break;
+                }
+                spaced |= is_ascii_space(b);
+                i += 1;
+            } else {
+                let c = char_at(i);
+                if c.is_alphanumeric() || is_mark(c) {
+                    break;
+                }
+                spaced |= c.is_whitespace();
+                i += c.len_utf8();
+            }
         }
-    };
-    Some([lo, hi | (len as u64) << 56])
+        if i == n {
+            break;
+        }
+        let start = i;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !ALNUM[b as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = char_at(i);
+                if !(c.is_alphanumeric() || is_mark(c)) {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+        }
+        f(start, i, spaced);
+        spaced = false;
+    }
 }
 
 /// Whether a gap between two words holds white space (a byte check for the
