@@ -472,7 +472,7 @@ fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
 /// a reader counts a new word only then. ASCII is read byte by byte; other
 /// characters are decoded.
 #[inline]
-fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
+pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     let bytes = s.as_bytes();
     let n = bytes.len();
     let char_at = |i: usize| s[i..].chars().next().unwrap_or(' ');

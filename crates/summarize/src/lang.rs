@@ -267,7 +267,9 @@ pub fn detect(text: &str) -> Lang {
     while !sample.is_char_boundary(words_end) {
         words_end -= 1;
     }
-    for_each_word(&sample[..words_end], |word| {
+    let sample = &sample[..words_end];
+    crate::analyze::alphabetic_words(sample, |start, end, _| {
+        let word = &sample[start..end];
         words += 1;
         if word.len() > 12 {
             return;
@@ -288,39 +290,6 @@ pub fn detect(text: &str) -> Lang {
         return if words < 8 { Lang::English } else { Lang::Other };
     }
     LATIN[best]
-}
-
-/// Calls `f` with each run of letters and digits of `s`; ASCII is read
-/// byte by byte, other characters are decoded.
-fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
-    let bytes = s.as_bytes();
-    let is_word = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let (word, len) = is_word(i);
-        if !word {
-            i += len;
-            continue;
-        }
-        let start = i;
-        i += len;
-        while i < bytes.len() {
-            let (word, len) = is_word(i);
-            if !word {
-                break;
-            }
-            i += len;
-        }
-        f(&s[start..i]);
-    }
 }
 
 #[cfg(test)]
