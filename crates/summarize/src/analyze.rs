@@ -379,7 +379,16 @@ impl Scratch {
             if let Some(hit) = self.short.get(&key) {
                 return hit;
             }
-            let found = self.normalized(std::str::from_utf8(word).unwrap_or_default(), model);
+            let found = if is_ascii_key(&key) {
+                // The key is the normalized form already (lower-cased ASCII):
+                // no second table to consult.
+                self.buf.clear();
+                self.buf.push_str(std::str::from_utf8(word).unwrap_or_default());
+                self.buf.make_ascii_lowercase();
+                self.analyse_form(model)
+            } else {
+                self.normalized(std::str::from_utf8(word).unwrap_or_default(), model)
+            };
             self.short.insert(key, found);
             return found;
         }
@@ -392,10 +401,12 @@ impl Scratch {
         found
     }
 
+    /// The stem id and flags of a word as written, through the cache of
+    /// normalized forms.
     fn normalized(&mut self, word: &str, model: &LangModel) -> (u32, u8) {
         normalize_into(word, &mut self.buf);
-        // Short forms and stems are keyed by packed integers (no allocation),
-        // longer ones by strings.
+        // Short forms are keyed by packed integers (no allocation), longer
+        // ones by strings.
         let form_key = short_key(self.buf.as_bytes(), 0, self.buf.len());
         let hit = match form_key {
             Some(key) => self.short_forms.get(&key),
@@ -404,6 +415,19 @@ impl Scratch {
         if let Some(hit) = hit {
             return hit;
         }
+        let found = self.analyse_form(model);
+        match form_key {
+            Some(key) => self.short_forms.insert(key, found),
+            None => {
+                self.forms.insert(self.buf.as_str().into(), found);
+            }
+        }
+        found
+    }
+
+    /// The stem id and flags of the normalized form in `self.buf`, not yet
+    /// cached: its stem is computed and numbered if new.
+    fn analyse_form(&mut self, model: &LangModel) -> (u32, u8) {
         let stop = model.is_stop(&self.buf) || is_trivial(&self.buf);
         let number = self.buf.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
         // Stop words and numbers are kept as they are: stemming them changes
@@ -431,19 +455,15 @@ impl Scratch {
         let flags = if stop { STOP } else { 0 }
             | if number { NUMBER } else { 0 }
             | if model.is_opener(&self.buf) { OPENER } else { 0 };
-        match form_key {
-            Some(key) => self.short_forms.insert(key, (id, flags)),
-            None => {
-                self.forms.insert(self.buf.as_str().into(), (id, flags));
-            }
-        }
         (id, flags)
     }
 }
 
 /// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
-/// longer than 15 bytes. Read as two 8-byte loads and masked when the input
-/// has 16 bytes from `start`, so no buffer is written and read back.
+/// longer than 15 bytes. An ASCII word's key is lower-cased ([`fold_ascii`]),
+/// so `The` and `the` share one; other words are keyed as written. Read as
+/// two 8-byte loads and masked when the input has 16 bytes from `start`, so
+/// no buffer is written and read back.
 #[inline]
 fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
     let len = end - start;
@@ -452,17 +472,44 @@ fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
     }
     // The low `n` bytes of a word (n < 8).
     let low = |w: u64, n: usize| if n == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * n)) };
-    match bytes.get(start..start + 16) {
+    let key = match bytes.get(start..start + 16) {
         Some(chunk) => {
             let (a, b) = chunk.split_at(8);
             let lo = u64::from_le_bytes(a.try_into().unwrap_or_default());
             let hi = u64::from_le_bytes(b.try_into().unwrap_or_default());
             let (lo, hi) = if len >= 8 { (lo, low(hi, len - 8)) } else { (low(lo, len), 0) };
-            Some([lo, hi | (len as u64) << 56])
+            [lo, hi | (len as u64) << 56]
         }
         // Near the end of the input: the same key, built in a buffer.
-        None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64]),
+        None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64])?,
+    };
+    Some(fold_ascii(key))
+}
+
+/// The high bit of every byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether a key's word is ASCII (its length byte is below 16).
+#[inline]
+fn is_ascii_key(key: &ShortKey) -> bool {
+    (key[0] | key[1]) & HIGH_BITS == 0
+}
+
+/// A key with its ASCII capitals lower-cased, eight bytes at a time; keys of
+/// words with other characters are returned as they are.
+#[inline]
+fn fold_ascii(key: ShortKey) -> ShortKey {
+    if !is_ascii_key(&key) {
+        return key;
     }
+    // On ASCII bytes, adding 0x3F sets the high bit from `A` up and adding
+    // 0x25 from just past `Z` (no carry crosses a byte): their difference
+    // marks the capitals, each of which gains 0x20.
+    let fold = |x: u64| {
+        let capitals = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & !x.wrapping_add(0x2525_2525_2525_2525) & HIGH_BITS;
+        x | capitals >> 2
+    };
+    [fold(key[0]), fold(key[1])]
 }
 
 /// Calls `f(start, end, spaced)` for each word of `s`: runs of letters,
@@ -638,6 +685,22 @@ mod tests {
             assert_eq!(alone, packed);
         }
         assert_eq!(short_key(padded.as_bytes(), 0, 16), None);
+    }
+
+    #[test]
+    fn ascii_keys_ignore_case_and_others_do_not() {
+        let key = |w: &str| short_key(w.as_bytes(), 0, w.len());
+        assert_eq!(key("The"), key("the"));
+        assert_eq!(key("MINISTER-OF"), key("minister-of"));
+        assert_eq!(key("AZaz@[`{09"), key("azaz@[`{09"));
+        assert_ne!(key("Été"), key("été"));
+        // Every ASCII byte folds as `to_ascii_lowercase` does.
+        for b in 0..128u8 {
+            let w = [b, b'Q', b];
+            let lower = w.to_ascii_lowercase();
+            assert_eq!(short_key(&w, 0, 3), short_key(&lower, 0, 3).map(fold_ascii), "{b}");
+            assert_eq!(short_key(&w, 0, 3), crate::wordtable::pack_fast(&lower).map(|k| [k as u64, (k >> 64) as u64]));
+        }
     }
 
     #[test]
