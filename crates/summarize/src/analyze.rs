@@ -516,8 +516,8 @@ fn fold_ascii(key: ShortKey) -> ShortKey {
 /// digits and combining marks (so apostrophes split words, as elision in
 /// French and Italian wants: `l'économie`). `spaced` tells whether white
 /// space stands between the word and the one before (always for the first):
-/// a reader counts a new word only then. ASCII is read byte by byte; other
-/// characters are decoded.
+/// a reader counts a new word only then. ASCII is read eight bytes at a time
+/// ([`ascii_chunk`]); other characters are decoded one by one.
 #[inline]
 pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     let bytes = s.as_bytes();
@@ -527,6 +527,18 @@ pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     while i < n {
         // Skip to the next word, noting white space on the way.
         while i < n {
+            if let Some(chunk) = ascii_chunk(bytes, i) {
+                let word = alnum_bytes(chunk);
+                // The gap's bytes in this chunk: all eight, or those before the word.
+                let gap = if word == 0 { u64::MAX } else { (1u64 << word.trailing_zeros()) - 1 };
+                spaced |= space_bytes(chunk) & gap != 0;
+                if word == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += word.trailing_zeros() as usize / 8;
+                break;
+            }
             let b = bytes[i];
             if b < 0x80 {
                 if ALNUM[b as usize] {
@@ -548,6 +560,15 @@ pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
         }
         let start = i;
         while i < n {
+            if let Some(chunk) = ascii_chunk(bytes, i) {
+                let other = !alnum_bytes(chunk) & HIGH_BITS;
+                if other == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += other.trailing_zeros() as usize / 8;
+                break;
+            }
             let b = bytes[i];
             if b < 0x80 {
                 if !ALNUM[b as usize] {
@@ -565,6 +586,40 @@ pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
         f(start, i, spaced);
         spaced = false;
     }
+}
+
+/// The eight bytes of `bytes` from `i` as an integer (little-endian), if
+/// there are eight and all are ASCII.
+#[inline]
+fn ascii_chunk(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?);
+    (chunk & HIGH_BITS == 0).then_some(chunk)
+}
+
+/// The byte `b` in each of eight bytes.
+const fn splat(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// The high bit of each byte of `x` (all ASCII) that lies in `lo..=hi`:
+/// adding `0x80 - lo` sets a byte's high bit from `lo` up, adding
+/// `0x7F - hi` from just past `hi`, and no carry crosses a byte.
+#[inline]
+const fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    x.wrapping_add(splat(0x80 - lo)) & !x.wrapping_add(splat(0x7F - hi)) & HIGH_BITS
+}
+
+/// The high bit of each letter or digit of an ASCII chunk (as [`ALNUM`]).
+#[inline]
+const fn alnum_bytes(x: u64) -> u64 {
+    // `| 0x20` folds capitals onto small letters, and maps no other byte there.
+    in_range(x, b'0', b'9') | in_range(x | splat(0x20), b'a', b'z')
+}
+
+/// The high bit of each white-space byte of an ASCII chunk (as [`is_ascii_space`]).
+#[inline]
+const fn space_bytes(x: u64) -> u64 {
+    in_range(x, b'\t', b'\r') | in_range(x, b' ', b' ')
 }
 
 /// Whether a gap between two words holds white space (a byte check for the
@@ -685,6 +740,50 @@ mod tests {
             assert_eq!(alone, packed);
         }
         assert_eq!(short_key(padded.as_bytes(), 0, 16), None);
+    }
+
+    #[test]
+    fn chunk_classes_match_the_byte_tables() {
+        for b in 0..128u8 {
+            let chunk = u64::from_le_bytes([b'x', b, b' ', b, b'-', b'Q', b, b'\n']);
+            let expect = |f: &dyn Fn(u8) -> bool| {
+                chunk.to_le_bytes().iter().enumerate().map(|(k, &c)| if f(c) { 0x80u64 << (8 * k) } else { 0 }).sum()
+            };
+            assert_eq!(alnum_bytes(chunk), expect(&|c| ALNUM[c as usize]), "{b}");
+            assert_eq!(space_bytes(chunk), expect(&|c| is_ascii_space(c)), "{b}");
+        }
+    }
+
+    #[test]
+    fn words_are_the_same_read_in_chunks_or_bytes() {
+        let text = "The U.S.-based firm's CEO, J. K. Rowling — said: «l'économie» \u{b}grew 3.5% in 2024!!\n\
+                    Naïve café-owners\t\tdisagreed; Київ столиця.  Sehr   gut…   abcdefghijklmnopqrstuvwxyz0123456789";
+        for start in 0..text.len() {
+            if !text.is_char_boundary(start) {
+                continue;
+            }
+            let s = &text[start..];
+            let mut chunked = Vec::new();
+            alphabetic_words(s, |a, b, spaced| chunked.push((a, b, spaced)));
+            // One character at a time, as the definition says.
+            let mut expected = Vec::new();
+            let (mut word, mut spaced) = (None, true);
+            for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+                let in_word = i < s.len() && (c.is_alphanumeric() || is_mark(c));
+                match (word, in_word) {
+                    (None, true) => word = Some(i),
+                    (Some(a), false) => {
+                        expected.push((a, i, spaced));
+                        (word, spaced) = (None, false);
+                    }
+                    _ => {}
+                }
+                if !in_word && c.is_whitespace() && i < s.len() {
+                    spaced = true;
+                }
+            }
+            assert_eq!(chunked, expected, "{s:?}");
+        }
     }
 
     #[test]
