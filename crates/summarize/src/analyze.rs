@@ -120,7 +120,7 @@ impl Analyzer {
             let first = tokens.len();
             let sentence = &text[span.start..span.end];
             let words = if alphabetic {
-                scratch.alphabetic_sentence(text, span, model, &mut tokens)
+                alphabetic_sentence(text, span, &mut tokens)
             } else {
                 let mut words = 0usize;
                 let mut prev_end = span.start;
@@ -142,6 +142,9 @@ impl Analyzer {
             };
             sentences.push(first..tokens.len());
             word_counts.push(words);
+        }
+        if alphabetic {
+            scratch.resolve(text.as_bytes(), &mut tokens, model);
         }
         Doc { tokens, sentences, stems: scratch.local_count(), word_counts }
     }
@@ -307,39 +310,23 @@ impl Scratch {
         self.touched.len()
     }
 
-    /// The words of a sentence of an alphabetic script ([`alphabetic_words`]):
-    /// pushes their tokens and returns how many words a reader counts (runs
-    /// of non-space text holding a letter or digit).
-    fn alphabetic_sentence(
-        &mut self,
-        text: &str,
-        span: &SentenceSpan,
-        model: &LangModel,
-        tokens: &mut Vec<Token>,
-    ) -> usize {
-        let (sentence, base) = (&text[span.start..span.end], span.start);
-        let text = text.as_bytes();
-        let first = tokens.len();
-        let mut words = 0usize;
-        alphabetic_words(sentence, |start, end, spaced| {
-            words += usize::from(spaced);
-            tokens.push(Token::new(0, 0, base + start, base + end));
-        });
-        // The words' cache look-ups, after the scan and back to back in a
-        // tight loop: they are independent, so the processor overlaps their
-        // cache misses. Then the words not in the cache, and local ids.
+    /// Gives the words found by [`alphabetic_sentence`] their stem ids and
+    /// flags. The cache look-ups of the whole article come first, back to
+    /// back in a tight loop: they are independent, so the processor overlaps
+    /// their cache misses (the table is larger than the fast caches). Then
+    /// the words not in the cache, and local ids, in article order.
+    fn resolve(&mut self, text: &[u8], tokens: &mut [Token], model: &LangModel) {
         let mut found = std::mem::take(&mut self.found);
         found.clear();
-        found.extend(tokens[first..].iter().map(|t| {
+        found.extend(tokens.iter().map(|t| {
             short_key(text, t.start as usize, t.end as usize).and_then(|key| self.short.get(&key)).unwrap_or(NOT_FOUND)
         }));
-        for (t, &hit) in tokens[first..].iter_mut().zip(&found) {
+        for (t, &hit) in tokens.iter_mut().zip(&found) {
             let (global, flags) =
                 if hit == NOT_FOUND { self.global_at(text, t.start as usize, t.end as usize, model) } else { hit };
             *t = Token::new(self.local_id(global), flags, t.start as usize, t.end as usize);
         }
         self.found = found;
-        words
     }
 
     /// The article-local id of a global stem id, numbering it if new.
@@ -510,6 +497,19 @@ fn fold_ascii(key: ShortKey) -> ShortKey {
         x | capitals >> 2
     };
     [fold(key[0]), fold(key[1])]
+}
+
+/// The words of a sentence of an alphabetic script ([`alphabetic_words`]):
+/// pushes their tokens, not yet resolved (see [`Scratch::resolve`]), and
+/// returns how many words a reader counts (runs of non-space text holding a
+/// letter or digit).
+fn alphabetic_sentence(text: &str, span: &SentenceSpan, tokens: &mut Vec<Token>) -> usize {
+    let mut words = 0usize;
+    alphabetic_words(&text[span.start..span.end], |start, end, spaced| {
+        words += usize::from(spaced);
+        tokens.push(Token::new(0, 0, span.start + start, span.start + end));
+    });
+    words
 }
 
 /// Calls `f(start, end, spaced)` for each word of `s`: runs of letters,
