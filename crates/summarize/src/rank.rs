@@ -372,17 +372,18 @@ const FURNITURE_INITIALS: [char; 13] = ['s', 'c', 'r', 'f', 'p', 'i', 'v', 'w', 
 /// Computes the features of every sentence.
 pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u32]) -> Vec<Features> {
     let n = spans.len();
-    // Term frequencies of content stems over the whole article.
-    let mut doc_tf = vec![0f64; doc.stems];
+    // Per stem: its count in the whole article and in the current sentence
+    // (content words only), side by side. Counts are integers, so the sums
+    // below are exact and the same as in floating point.
+    let mut tf = vec![[0u32; 2]; doc.stems];
     for t in &doc.tokens {
         if !t.stop {
-            doc_tf[t.stem as usize] += 1.0;
+            tf[t.stem as usize][0] += 1;
         }
     }
-    let doc_norm2: f64 = doc_tf.iter().map(|x| x * x).sum();
+    let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
     let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
-    // Counts of the current sentence's stems, dense, and which are set.
-    let mut sent_tf = vec![0f64; doc.stems];
+    // The stems whose sentence count is set.
     let mut present: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(n);
     let mut lower = String::new();
@@ -391,30 +392,30 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
         let s = &text[span.start..span.end];
         // Centrality: cosine of the sentence with the article minus the sentence.
         for &stem in &present {
-            sent_tf[stem as usize] = 0.0;
+            tf[stem as usize][1] = 0;
         }
         present.clear();
         for t in toks.iter().filter(|t| !t.stop) {
-            let slot = &mut sent_tf[t.stem as usize];
-            if *slot == 0.0 {
+            let slot = &mut tf[t.stem as usize][1];
+            if *slot == 0 {
                 present.push(t.stem);
             }
-            *slot += 1.0;
+            *slot += 1;
         }
-        let (mut dot, mut s2, mut cross) = (0.0, 0.0, 0.0);
+        let (mut dot, mut s2, mut cross) = (0u64, 0u64, 0u64);
         for &stem in &present {
-            let c = sent_tf[stem as usize];
-            let d = doc_tf[stem as usize];
+            let [d, c] = tf[stem as usize].map(u64::from);
             dot += c * (d - c);
             s2 += c * c;
             cross += c * d;
         }
-        let rest2 = (doc_norm2 - 2.0 * cross + s2).max(0.0);
+        let (dot, s2) = (dot as f64, s2 as f64);
+        let rest2 = (doc_norm2 as f64 - 2.0 * cross as f64 + s2).max(0.0);
         let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
         let title_share = if title.is_empty() {
             0.0
         } else {
-            title.iter().filter(|&&t| sent_tf[t as usize] > 0.0).count() as f64 / title.len() as f64
+            title.iter().filter(|&&t| tf[t as usize][1] > 0).count() as f64 / title.len() as f64
         };
         let words = toks.len().max(1) as f64;
         let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
