@@ -716,11 +716,16 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> 
 /// The word just before byte `i` and its start, without opening quotes or brackets.
 fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     let head = &text[ps..i];
-    let start = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || is_opener(c) || c == '/')
-        .map_or(0, |(j, c)| j + c.len_utf8());
+    let breaks = |c: char| c.is_whitespace() || is_opener(c) || c == '/';
+    // Back over ASCII a byte at a time; decode only from a non-ASCII byte on.
+    let bytes = head.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 && bytes[start - 1].is_ascii() && !breaks(char::from(bytes[start - 1])) {
+        start -= 1;
+    }
+    if start > 0 && !bytes[start - 1].is_ascii() {
+        start = head[..start].char_indices().rev().find(|&(_, c)| breaks(c)).map_or(0, |(j, c)| j + c.len_utf8());
+    }
     (&head[start..], ps + start)
 }
 
@@ -728,12 +733,16 @@ fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
 /// quotes or brackets, and what follows it.
 fn first_word(rest: &str) -> (&str, &str) {
     let rest = trim_openers(rest);
-    let mut end = 0;
-    for (j, c) in rest.char_indices().take(16) {
-        if !c.is_alphanumeric() {
-            break;
+    // ASCII letters and digits a byte (a character) at a time; the rest decoded.
+    let mut end = rest.bytes().take(16).take_while(u8::is_ascii_alphanumeric).count();
+    if end < 16 && rest.as_bytes().get(end).is_some_and(|&b| !b.is_ascii()) {
+        let ascii = end;
+        for (j, c) in rest[ascii..].char_indices().take(16 - ascii) {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = ascii + j + c.len_utf8();
         }
-        end = j + c.len_utf8();
     }
     rest.split_at(end)
 }
@@ -758,7 +767,12 @@ fn is_list_item(line: &str) -> bool {
 /// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0. The
 /// text after it must start like a sentence (`US — and its allies` is no dateline).
 pub(crate) fn dateline_len(s: &str) -> usize {
-    let head_end = s.char_indices().nth(80).map_or(s.len(), |(j, _)| j);
+    // The first 80 characters: 80 bytes when they are ASCII.
+    let head_end = if s.len() >= 80 && s.as_bytes()[..80].is_ascii() {
+        80
+    } else {
+        s.char_indices().nth(80).map_or(s.len(), |(j, _)| j)
+    };
     let head = &s[..head_end];
     let starts_sentence = |at: usize| {
         s[at..].trim_start_matches(is_opener).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -782,8 +796,10 @@ pub(crate) fn dateline_len(s: &str) -> usize {
             }
         }
     }
-    // `PLACE — ` with an upper-case place.
-    for dash in [" -- ", " — ", " – ", " - "] {
+    // `PLACE — ` with an upper-case place. Each dash has a `-` or a 0xE2
+    // byte (`—–`): without them, the searches need not be set up.
+    let dashes = if head.bytes().any(|b| b == b'-' || b == 0xE2) { 4 } else { 0 };
+    for dash in [" -- ", " — ", " – ", " - "].into_iter().take(dashes) {
         if let Some(pos) = head.find(dash) {
             let place = &head[..pos];
             if is_caps_place(place) && pos + dash.len() < s.len() && starts_sentence(pos + dash.len()) {
