@@ -452,7 +452,7 @@ impl Scratch {
 /// two 8-byte loads and masked when the input has 16 bytes from `start`, so
 /// no buffer is written and read back.
 #[inline]
-fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
+pub(crate) fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
     let len = end - start;
     if len > 15 {
         return None;
@@ -478,7 +478,7 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Whether a key's word is ASCII (its length byte is below 16).
 #[inline]
-fn is_ascii_key(key: &ShortKey) -> bool {
+pub(crate) fn is_ascii_key(key: &ShortKey) -> bool {
     (key[0] | key[1]) & HIGH_BITS == 0
 }
 

@@ -139,7 +139,10 @@ const LATIN: [Lang; 7] =
 /// The thirty or so most frequent function words of each Latin-script
 /// language, with a bit per language in [`LATIN`] order (a word may belong to
 /// several). Looked up lower-cased and packed, by binary search.
-static MARKERS: WordTable<512> = WordTable::new(&[
+static MARKERS: WordTable<512> = WordTable::new(MARKER_WORDS);
+
+/// The words of [`MARKERS`], in groups with their language bits.
+const MARKER_WORDS: &[(&[&str], u8)] = &[
     (
         &[
             "and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on",
@@ -208,7 +211,68 @@ static MARKERS: WordTable<512> = WordTable::new(&[
     (&["de", "à", "en", "a", "ne", "se", "l", "d", "qu", "n"], 0x02),
     (&["a", "l", "si", "ne"], 0x10),
     (&["a"], 0x08),
-]);
+];
+
+/// The longest word of [`MARKERS`], in bytes: a longer ASCII word (whose
+/// length lower-casing does not change) is none of them.
+const LONGEST_MARKER: usize = {
+    let mut longest = 0;
+    let mut g = 0;
+    while g < MARKER_WORDS.len() {
+        let mut w = 0;
+        while w < MARKER_WORDS[g].0.len() {
+            if MARKER_WORDS[g].0[w].len() > longest {
+                longest = MARKER_WORDS[g].0[w].len();
+            }
+            w += 1;
+        }
+        g += 1;
+    }
+    longest
+};
+
+/// For each set of language bits of a marker word (seven bits), the bits
+/// spread out one to a byte, so that adding it to a tally counts the word
+/// for each of its languages at once.
+const SPREAD: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut m = 0;
+    while m < 128 {
+        let mut bit = 0;
+        while bit < LATIN.len() {
+            t[m] |= ((m as u64 >> bit) & 1) << (8 * bit);
+            bit += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
+/// The high bit of every byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The positions in `bytes` of the first bytes of multi-byte characters
+/// (0xC0 and up), found eight bytes at a time: plain ASCII text has none.
+fn lead_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    let whole = chunks.enumerate().flat_map(|(n, chunk)| {
+        let w = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        // A byte's top two bits are both set: shifting left by one moves each
+        // byte's 0x40 bit onto its 0x80 bit.
+        let mut leads = w & (w << 1) & HIGH_BITS;
+        std::iter::from_fn(move || {
+            if leads == 0 {
+                return None;
+            }
+            let at = n * 8 + leads.trailing_zeros() as usize / 8;
+            leads &= leads - 1;
+            Some(at)
+        })
+    });
+    let start = bytes.len() - tail.len();
+    whole.chain((start..bytes.len()).filter(move |&i| bytes[i] >= 0xC0))
+}
 
 /// Letters only Ukrainian uses among Cyrillic languages.
 const UKRAINIAN_LETTERS: [char; 8] = ['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ'];
@@ -224,13 +288,13 @@ pub fn detect(text: &str) -> Lang {
         end -= 1;
     }
     let sample = &text[..end];
-    let (mut latin, mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize, 0usize);
+    let (mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize);
     let (mut uk, mut ru) = (0usize, 0usize);
-    // ASCII letters are counted byte-wise; only other characters are decoded.
-    latin += sample.bytes().filter(u8::is_ascii_alphabetic).count();
+    // ASCII letters are counted byte-wise (a loop without branches, which
+    // the compiler vectorizes); only other characters are decoded.
     let bytes = sample.as_bytes();
-    let non_ascii = (0..bytes.len()).filter(|&i| bytes[i] >= 0xC0).filter_map(|i| sample[i..].chars().next());
-    for c in non_ascii {
+    let mut latin = bytes.iter().map(|&b| usize::from(b.is_ascii_alphabetic())).sum::<usize>();
+    for c in lead_bytes(bytes).filter_map(|i| sample[i..].chars().next()) {
         if is_cjk_char(c) {
             han += 1;
         } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
@@ -260,7 +324,9 @@ pub fn detect(text: &str) -> Lang {
     if other > latin {
         return Lang::Other;
     }
-    let mut counts = [0usize; LATIN.len()];
+    // The marker words found for each language, a byte each ([`SPREAD`]): a
+    // byte cannot overflow, as 400 bytes hold at most 200 words.
+    let mut tally = 0u64;
     let mut words = 0usize;
     // Function words are frequent: the first 400 bytes (some 70 words) are plenty.
     let mut words_end = sample.len().min(400);
@@ -269,20 +335,28 @@ pub fn detect(text: &str) -> Lang {
     }
     let sample = &sample[..words_end];
     crate::analyze::alphabetic_words(sample, |start, end, _| {
-        let word = &sample[start..end];
         words += 1;
-        if word.len() > 12 {
+        if end - start > 12 {
             return;
         }
-        let mask = pack_lower(word).map_or(0, |key| MARKERS.flags(key));
-        if mask != 0 {
-            for (bit, count) in counts.iter_mut().enumerate() {
-                if mask & (1 << bit) != 0 {
-                    *count += 1;
-                }
+        // The word's key, read from the whole text (the same key, only
+        // without a copy). An ASCII word's key is already lower-cased, and
+        // one longer than every marker is none.
+        let Some(key) = crate::analyze::short_key(text.as_bytes(), start, end) else { return };
+        let key = if crate::analyze::is_ascii_key(&key) {
+            if end - start > LONGEST_MARKER {
+                return;
             }
-        }
+            u128::from(key[0]) | u128::from(key[1]) << 64
+        } else {
+            match pack_lower(&sample[start..end]) {
+                Some(key) => key,
+                None => return,
+            }
+        };
+        tally += SPREAD[usize::from(MARKERS.flags(key) & 0x7F)];
     });
+    let counts: [usize; LATIN.len()] = std::array::from_fn(|bit| (tally >> (8 * bit)) as usize & 0xFF);
     let (best, &hits) =
         counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("LATIN is not empty");
     if hits == 0 || hits * 20 < words {

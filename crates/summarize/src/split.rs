@@ -223,45 +223,49 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
-/// Bytes the scan must stop at: a line break, an ASCII terminator, or the
-/// first byte of a multi-byte terminator (`…‼⁇⁈⁉` start with 0xE2, `。` with
-/// 0xE3, `！？` with 0xEF). Everything else is skipped a byte at a time.
-const STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'\n' as usize] = true;
-    t[b'.' as usize] = true;
-    t[b'!' as usize] = true;
-    t[b'?' as usize] = true;
-    t[0xE2] = true;
-    t[0xE3] = true;
-    t[0xEF] = true;
-    t
-};
+/// Bytes the scan must stop at, besides a line break: the ASCII terminators,
+/// and the first bytes of the multi-byte terminators (`…‼⁇⁈⁉` start with
+/// 0xE2, `。` with 0xE3, `！？` with 0xEF). Everything else is skipped.
+const TERMINATOR_BYTES: [u8; 3] = [b'.', b'!', b'?'];
+const LEAD_BYTES: [u8; 3] = [0xE2, 0xE3, 0xEF];
 
-/// The first position from `i` (before `end`) holding a [`STOP`] byte, or
-/// `end`. Eight bytes at a time while they are plain ASCII without a stop.
-fn skip_to_stop(bytes: &[u8], mut i: usize, end: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether some byte of `w` is zero (the classic bit trick: exact, since
-    // it is only asked of words whose bytes are all ASCII).
-    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
-    while let Some(chunk) = bytes.get(i..i + 8).filter(|_| i + 8 <= end) {
-        let w = u64::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        if w & HIGHS != 0
-            || has_zero(w ^ (ONES * u64::from(b'.')))
-            || has_zero(w ^ (ONES * u64::from(b'!')))
-            || has_zero(w ^ (ONES * u64::from(b'?')))
-            || has_zero(w ^ (ONES * u64::from(b'\n')))
-        {
-            break;
+/// Finds the next byte the scan must stop at, with one `memchr` search for
+/// each kind (terminators, line breaks, lead bytes) that is remembered until
+/// the scan passes it: the searches run at SIMD speed, and each covers the
+/// text about once, however often the scan stops.
+struct Stops {
+    /// The next position of each kind (at or after where the scan stood
+    /// when it was searched for, before `end`), or `end` if there is none.
+    next: [usize; 3],
+    end: usize,
+}
+
+impl Stops {
+    fn new(bytes: &[u8], start: usize, end: usize) -> Stops {
+        Stops { next: std::array::from_fn(|kind| Self::find(bytes, start, end, kind)), end }
+    }
+
+    /// The first position from `i` (before `end`) of a stop byte of `kind`.
+    fn find(bytes: &[u8], i: usize, end: usize, kind: usize) -> usize {
+        let (hay, [t1, t2, t3], [l1, l2, l3]) = (&bytes[i..end], TERMINATOR_BYTES, LEAD_BYTES);
+        let found = match kind {
+            0 => memchr::memchr3(t1, t2, t3, hay),
+            1 => memchr::memchr(b'\n', hay),
+            _ => memchr::memchr3(l1, l2, l3, hay),
+        };
+        found.map_or(end, |off| i + off)
+    }
+
+    /// The first position from `i` (before the end) holding a byte to stop
+    /// at, or the end: a kind is searched for again only once `i` passed it.
+    fn next(&mut self, bytes: &[u8], i: usize) -> usize {
+        for kind in 0..3 {
+            if self.next[kind] < i {
+                self.next[kind] = Self::find(bytes, i, self.end, kind);
+            }
         }
-        i += 8;
+        self.next[0].min(self.next[1]).min(self.next[2])
     }
-    while i < end && !STOP[bytes[i] as usize] {
-        i += 1;
-    }
-    i
 }
 
 fn is_cjk_terminal(c: char) -> bool {
@@ -271,6 +275,39 @@ fn is_cjk_terminal(c: char) -> bool {
 /// White space inside a line (French puts a narrow no-break space before `»`).
 fn is_inline_space(c: char) -> bool {
     c != '\n' && c.is_whitespace()
+}
+
+/// ASCII white space, as [`char::is_whitespace`] has it (with the vertical tab).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `s.trim_start()`: the usual ASCII white space is skipped a byte at a
+/// time, and only a non-ASCII character (a no-break space?) is decoded.
+fn trim_start(s: &str) -> &str {
+    let rest = &s[s.bytes().take_while(|&b| is_ascii_space(b)).count()..];
+    if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) { rest.trim_start() } else { rest }
+}
+
+/// `s.trim_end()`, the same way as [`trim_start`].
+fn trim_end(s: &str) -> &str {
+    let rest = &s[..s.len() - s.bytes().rev().take_while(|&b| is_ascii_space(b)).count()];
+    if rest.as_bytes().last().is_some_and(|&b| b >= 0x80) { rest.trim_end() } else { rest }
+}
+
+/// `s.trim_start_matches(is_inline_space)`, the same way as [`trim_start`].
+fn trim_inline_space(s: &str) -> &str {
+    let rest = &s[s.bytes().take_while(|&b| b != b'\n' && is_ascii_space(b)).count()..];
+    if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) { rest.trim_start_matches(is_inline_space) } else { rest }
+}
+
+/// `s.trim_start_matches(is_opener)`, without decoding a first character
+/// that is ASCII and no opener (the usual case).
+fn trim_openers(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(&b) if b < 0x80 && !is_opener(char::from(b)) => s,
+        _ => s.trim_start_matches(is_opener),
+    }
 }
 
 /// Splits `text` into sentences. `lang` switches on language-specific rules
@@ -354,10 +391,11 @@ impl Paragraph<'_> {
         let mut blank_to = start;
         let mut line_start = self.ps;
         let mut i = self.ps;
+        let mut stops = Stops::new(bytes, i, pe);
         while i < pe {
             // Skip to the next byte that can matter (always a char boundary:
             // the stop bytes are ASCII or UTF-8 lead bytes).
-            i = skip_to_stop(bytes, i, pe);
+            i = stops.next(bytes, i);
             if i >= pe {
                 break;
             }
@@ -433,7 +471,7 @@ impl Paragraph<'_> {
             } else if is_closer(d) {
                 run.closers = true;
             } else if is_inline_space(d) {
-                let after = text[k..pe].trim_start_matches(is_inline_space);
+                let after = trim_inline_space(&text[k..pe]);
                 match after.chars().next() {
                     Some(g @ ('»' | '›')) => {
                         run.closers = true;
@@ -477,7 +515,7 @@ impl Paragraph<'_> {
             Some(_) => return false,
         };
         // The next word, after white space.
-        let rest = text[k..pe].trim_start();
+        let rest = trim_start(&text[k..pe]);
         let Some(first) = rest.chars().next() else {
             return true;
         };
@@ -492,7 +530,7 @@ impl Paragraph<'_> {
         // new line of dialogue (`ella.\n—No —respondió él`).
         // Whether a line break follows the terminator: a hint that an ambiguous
         // abbreviation ends the sentence (`at 8 p.m.\nDoors open`).
-        let line_break = text[k..pe - rest.len()].contains('\n');
+        let line_break = text.as_bytes()[k..pe - rest.len()].contains(&b'\n');
         let dash = matches!(first, '-' | '–' | '—') && !line_break;
         if starts_lower(rest) || dash || matches!(first, ',' | ';' | ':' | '%') {
             return false;
@@ -615,13 +653,14 @@ impl Paragraph<'_> {
     fn push(&self, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
         let text = self.text;
         let raw = &text[start..end];
-        let trimmed_start = raw.len() - raw.trim_start().len();
+        let trimmed_start = raw.len() - trim_start(raw).len();
         let s = start + trimmed_start;
-        let e = start + raw.trim_end().len();
+        let e = start + trim_end(raw).len();
         if s >= e {
             return;
         }
-        let line_initial = start == self.ps || raw[..trimmed_start].contains('\n');
+        // A byte search: `str::contains` would set up a `char` searcher.
+        let line_initial = start == self.ps || raw.as_bytes()[..trimmed_start].contains(&b'\n');
         let s = if line_initial { s + dateline_len(&text[s..e]) } else { s };
         if s < e {
             out.push(SentenceSpan { start: s, end: e, paragraph: self.paragraph });
@@ -632,6 +671,13 @@ impl Paragraph<'_> {
 /// Whether `text` starts with a lower-case word, not counting words in mixed
 /// case such as `eBay` or `iPhone`, which may start a sentence.
 fn starts_lower(text: &str) -> bool {
+    // ASCII first: `char`'s case tests agree with the ASCII ones there.
+    match text.as_bytes() {
+        [a, ..] if a.is_ascii() && !a.is_ascii_lowercase() => return false,
+        [a] if a.is_ascii() => return true,
+        [a, b, ..] if a.is_ascii() && b.is_ascii() => return !b.is_ascii_uppercase(),
+        _ => {}
+    }
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some(a), Some(b)) => a.is_lowercase() && !b.is_uppercase(),
@@ -670,24 +716,33 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> 
 /// The word just before byte `i` and its start, without opening quotes or brackets.
 fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     let head = &text[ps..i];
-    let start = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || is_opener(c) || c == '/')
-        .map_or(0, |(j, c)| j + c.len_utf8());
+    let breaks = |c: char| c.is_whitespace() || is_opener(c) || c == '/';
+    // Back over ASCII a byte at a time; decode only from a non-ASCII byte on.
+    let bytes = head.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 && bytes[start - 1].is_ascii() && !breaks(char::from(bytes[start - 1])) {
+        start -= 1;
+    }
+    if start > 0 && !bytes[start - 1].is_ascii() {
+        start = head[..start].char_indices().rev().find(|&(_, c)| breaks(c)).map_or(0, |(j, c)| j + c.len_utf8());
+    }
     (&head[start..], ps + start)
 }
 
 /// The first word of `rest` (at most 16 characters of it), without opening
 /// quotes or brackets, and what follows it.
 fn first_word(rest: &str) -> (&str, &str) {
-    let rest = rest.trim_start_matches(is_opener);
-    let mut end = 0;
-    for (j, c) in rest.char_indices().take(16) {
-        if !c.is_alphanumeric() {
-            break;
+    let rest = trim_openers(rest);
+    // ASCII letters and digits a byte (a character) at a time; the rest decoded.
+    let mut end = rest.bytes().take(16).take_while(u8::is_ascii_alphanumeric).count();
+    if end < 16 && rest.as_bytes().get(end).is_some_and(|&b| !b.is_ascii()) {
+        let ascii = end;
+        for (j, c) in rest[ascii..].char_indices().take(16 - ascii) {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = ascii + j + c.len_utf8();
         }
-        end = j + c.len_utf8();
     }
     rest.split_at(end)
 }
@@ -712,7 +767,12 @@ fn is_list_item(line: &str) -> bool {
 /// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0. The
 /// text after it must start like a sentence (`US — and its allies` is no dateline).
 pub(crate) fn dateline_len(s: &str) -> usize {
-    let head_end = s.char_indices().nth(80).map_or(s.len(), |(j, _)| j);
+    // The first 80 characters: 80 bytes when they are ASCII.
+    let head_end = if s.len() >= 80 && s.as_bytes()[..80].is_ascii() {
+        80
+    } else {
+        s.char_indices().nth(80).map_or(s.len(), |(j, _)| j)
+    };
     let head = &s[..head_end];
     let starts_sentence = |at: usize| {
         s[at..].trim_start_matches(is_opener).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -736,8 +796,10 @@ pub(crate) fn dateline_len(s: &str) -> usize {
             }
         }
     }
-    // `PLACE — ` with an upper-case place.
-    for dash in [" -- ", " — ", " – ", " - "] {
+    // `PLACE — ` with an upper-case place. Each dash has a `-` or a 0xE2
+    // byte (`—–`): without them, the searches need not be set up.
+    let dashes = if head.bytes().any(|b| b == b'-' || b == 0xE2) { 4 } else { 0 };
+    for dash in [" -- ", " — ", " – ", " - "].into_iter().take(dashes) {
         if let Some(pos) = head.find(dash) {
             let place = &head[..pos];
             if is_caps_place(place) && pos + dash.len() < s.len() && starts_sentence(pos + dash.len()) {
@@ -826,10 +888,11 @@ mod tests {
 
     #[test]
     fn stop_bytes_start_every_terminator() {
-        for c in ['.', '!', '?', '…', '。', '！', '？', '‼', '⁇', '⁈', '⁉', '\n'] {
+        for c in ['.', '!', '?', '…', '。', '！', '？', '‼', '⁇', '⁈', '⁉'] {
+            assert!(is_terminal(c));
             let mut buf = [0u8; 4];
             let first = c.encode_utf8(&mut buf).as_bytes()[0];
-            assert!(STOP[first as usize], "{c:?}");
+            assert!(TERMINATOR_BYTES.contains(&first) || LEAD_BYTES.contains(&first), "{c:?}");
         }
     }
 
