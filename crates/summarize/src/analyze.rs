@@ -269,6 +269,8 @@ pub struct Scratch {
     /// Cache look-ups of one sentence's words.
     found: Vec<(u32, u8)>,
     buf: String,
+    /// Working memory of the key phrases.
+    pub(crate) keywords: crate::keywords::Buffers,
 }
 
 impl std::fmt::Debug for Scratch {

@@ -205,7 +205,7 @@ impl Summarizer {
     /// Keep one `Scratch` per thread.
     pub fn summarize_with(&self, scratch: &mut Scratch, text: &str, options: &Options<'_>) -> Summary {
         let analysis = self.analyze_with(scratch, text, options.title, options.lang);
-        let keywords = keywords::keywords(text, &analysis.doc, options.keywords);
+        let keywords = keywords::keywords(text, &analysis.doc, options.keywords, &mut scratch.keywords);
         let mut summary = self.select(text, &analysis, options.length, self.weights(analysis.lang));
         summary.keywords = keywords;
         // Give the buffers back for the next article.
@@ -266,7 +266,7 @@ impl Summarizer {
     /// The top `k` key phrases of `text`.
     pub fn keywords(&self, text: &str, lang: Option<Lang>, k: usize) -> Vec<String> {
         let analysis = self.analyze(text, None, lang);
-        keywords::keywords(text, &analysis.doc, k)
+        keywords::keywords(text, &analysis.doc, k, &mut keywords::Buffers::default())
     }
 
     /// The sentences of `text`, as byte ranges (the language is detected when `None`).
