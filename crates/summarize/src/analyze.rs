@@ -271,6 +271,8 @@ pub struct Scratch {
     buf: String,
     /// Working memory of the key phrases.
     pub(crate) keywords: crate::keywords::Buffers,
+    /// Working memory of the choice of sentences.
+    pub(crate) select: crate::rank::SelectBuffers,
 }
 
 impl std::fmt::Debug for Scratch {
