@@ -272,6 +272,10 @@ pub struct Scratch {
     /// Cache look-ups of one sentence's words.
     found: Vec<(u32, u8)>,
     buf: String,
+    /// Working memory of the key phrases.
+    pub(crate) keywords: crate::keywords::Buffers,
+    /// Working memory of the choice of sentences.
+    pub(crate) select: crate::rank::SelectBuffers,
 }
 
 impl std::fmt::Debug for Scratch {

@@ -205,8 +205,9 @@ impl Summarizer {
     /// Keep one `Scratch` per thread.
     pub fn summarize_with(&self, scratch: &mut Scratch, text: &str, options: &Options<'_>) -> Summary {
         let analysis = self.analyze_with(scratch, text, options.title, options.lang);
-        let keywords = keywords::keywords(text, &analysis.doc, options.keywords);
-        let mut summary = self.select(text, &analysis, options.length, self.weights(analysis.lang));
+        let keywords = keywords::keywords(text, &analysis.doc, options.keywords, &mut scratch.keywords);
+        let weights = self.weights(analysis.lang);
+        let mut summary = self.select_with(&mut scratch.select, text, &analysis, options.length, weights);
         summary.keywords = keywords;
         // Give the buffers back for the next article.
         scratch.spare = analysis.doc;
@@ -242,6 +243,18 @@ impl Summarizer {
 
     /// Chooses the summary sentences of an analysed article with `weights`.
     pub fn select(&self, text: &str, analysis: &Analysis, length: Length, weights: &Weights) -> Summary {
+        self.select_with(&mut rank::SelectBuffers::default(), text, analysis, length, weights)
+    }
+
+    /// [`Summarizer::select`] reusing `buffers`.
+    fn select_with(
+        &self,
+        buffers: &mut rank::SelectBuffers,
+        text: &str,
+        analysis: &Analysis,
+        length: Length,
+        weights: &Weights,
+    ) -> Summary {
         let n = analysis.spans.len();
         let budget = match length {
             Length::Sentences(k) => rank::Budget::Sentences(k),
@@ -251,7 +264,7 @@ impl Summarizer {
                 rank::Budget::Sentences(((n as f64 * r).ceil() as usize).max(1))
             }
         };
-        let chosen = rank::select(&analysis.doc, &analysis.features, weights, budget);
+        let chosen = rank::select(&analysis.doc, &analysis.features, weights, budget, buffers);
         let starts_dependent = chosen.first().is_some_and(|&i| analysis.features[i].dependent > 0.0);
         let sentences = chosen
             .into_iter()
@@ -266,7 +279,7 @@ impl Summarizer {
     /// The top `k` key phrases of `text`.
     pub fn keywords(&self, text: &str, lang: Option<Lang>, k: usize) -> Vec<String> {
         let analysis = self.analyze(text, None, lang);
-        keywords::keywords(text, &analysis.doc, k)
+        keywords::keywords(text, &analysis.doc, k, &mut keywords::Buffers::default())
     }
 
     /// The sentences of `text`, as byte ranges (the language is detected when `None`).

@@ -509,14 +509,40 @@ pub(crate) enum Budget {
     Words(usize),
 }
 
+/// Working memory of [`select`], kept in the [`Scratch`](crate::Scratch)
+/// between articles.
+#[derive(Default)]
+pub(crate) struct SelectBuffers {
+    base: Vec<f64>,
+    order: Vec<usize>,
+    /// The candidates' content stems, one after the other.
+    flat: Vec<u32>,
+    bounds: Vec<(usize, usize)>,
+    taken: Vec<bool>,
+    /// The candidates taken, in the order they were.
+    picks: Vec<usize>,
+    /// Each candidate's greatest similarity to the first `folded` picks.
+    max_sim: Vec<f64>,
+    folded: Vec<usize>,
+    /// By stem: the last candidate whose stems were gathered, plus one.
+    mark: Vec<u32>,
+}
+
 /// Chooses sentences greedily by score, with penalties for redundancy and for
 /// dependent sentences whose antecedent is not chosen. Returns indices in
 /// article order.
-pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget) -> Vec<usize> {
+pub(crate) fn select(
+    doc: &Doc,
+    feats: &[Features],
+    w: &Weights,
+    budget: Budget,
+    buffers: &mut SelectBuffers,
+) -> Vec<usize> {
+    let SelectBuffers { base, order, flat, bounds, taken, picks, max_sim, folded, mark } = buffers;
     let word_counts = &doc.word_counts;
     let n = feats.len();
-    let base: Vec<f64> =
-        feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }).collect();
+    base.clear();
+    base.extend(feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }));
     let mut chosen: Vec<usize> = Vec::new();
     let (max_sentences, max_words) = match budget {
         Budget::Sentences(k) => (k, usize::MAX),
@@ -527,7 +553,8 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
     }
     // Candidates: scan only the best few hundred by base score, so that very
     // long articles stay linear.
-    let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
+    order.clear();
+    order.extend((0..n).filter(|&i| base[i].is_finite()));
     let limit = match budget {
         Budget::Sentences(k) => (2 * k + 8).min(256),
         Budget::Words(_) => 64,
@@ -537,27 +564,40 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
         order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
         order.truncate(limit);
     }
-    // Each candidate's content stems, sorted and deduplicated, in one buffer.
-    let mut flat: Vec<u32> = Vec::new();
-    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(order.len());
-    for &i in &order {
+    // Each candidate's content stems, sorted and deduplicated, in one buffer:
+    // a stem already marked with the candidate's tag is a repeat, so only
+    // distinct stems are sorted. (Tags are at most 256: no overflow.)
+    flat.clear();
+    bounds.clear();
+    mark.clear();
+    mark.resize(doc.stems, 0);
+    for (k, &i) in order.iter().enumerate() {
+        let tag = k as u32 + 1;
         let from = flat.len();
-        flat.extend(doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem));
-        flat[from..].sort_unstable();
-        let mut end = from;
-        for j in from..flat.len() {
-            if j == from || flat[j] != flat[end - 1] {
-                flat[end] = flat[j];
-                end += 1;
+        for t in doc.sentence_tokens(i).iter().filter(|t| !t.stop) {
+            let slot = &mut mark[t.stem as usize];
+            if *slot != tag {
+                *slot = tag;
+                flat.push(t.stem);
             }
         }
-        flat.truncate(end);
-        bounds.push((from, end));
+        flat[from..].sort_unstable();
+        bounds.push((from, flat.len()));
     }
     let stems = |k: usize| &flat[bounds[k].0..bounds[k].1];
     let words = |i: usize| word_counts[i];
     let mut used_words = 0usize;
-    let mut taken = vec![false; order.len()];
+    taken.clear();
+    taken.resize(order.len(), false);
+    picks.clear();
+    // A candidate's similarity to the sentences taken does not change when
+    // more are taken, except through the new ones: each pair is computed
+    // once, when the candidate is next looked at. (The maximum of the same
+    // similarities in another order is the same number.)
+    max_sim.clear();
+    max_sim.resize(order.len(), 0.0);
+    folded.clear();
+    folded.resize(order.len(), 0);
     while chosen.len() < max_sentences {
         let mut best: Option<(usize, f64)> = None;
         for (k, &i) in order.iter().enumerate() {
@@ -568,15 +608,12 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
             if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
                 score += w.dependent;
             }
-            let mut max_sim: f64 = 0.0;
-            for (k2, &j) in order.iter().enumerate() {
-                if taken[k2] {
-                    max_sim = max_sim.max(similarity(stems(k), stems(k2)));
-                    let _ = j;
-                }
+            for &k2 in &picks[folded[k]..] {
+                max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2)));
             }
-            score -= w.redundancy * max_sim;
-            if max_sim > 0.8 {
+            folded[k] = picks.len();
+            score -= w.redundancy * max_sim[k];
+            if max_sim[k] > 0.8 {
                 continue;
             }
             if best.is_none_or(|(_, b)| score > b) {
@@ -585,6 +622,7 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget)
         }
         let Some((k, _)) = best else { break };
         taken[k] = true;
+        picks.push(k);
         used_words += words(order[k]);
         chosen.push(order[k]);
     }
