@@ -9,7 +9,6 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use frostem::{Algorithm, Stemmer};
-use rustc_hash::FxHashSet;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
@@ -22,8 +21,12 @@ use crate::stopwords;
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
     stemmer: Option<Stemmer>,
-    stop: FxHashSet<&'static str>,
-    openers: FxHashSet<&'static str>,
+    /// Stop words and dependent openers of up to 15 bytes, packed, with
+    /// their [`STOP`] and [`OPENER`] flags: one integer-keyed look-up per
+    /// new word form, with no string hashing.
+    short_words: FormCache,
+    /// The longer ones, with the same flags.
+    long_words: StrMap<u8>,
 }
 
 impl LangModel {
@@ -40,20 +43,33 @@ impl LangModel {
             Lang::Ukrainian => Some(Algorithm::Ukrainian),
             Lang::Chinese | Lang::Other => None,
         };
-        LangModel {
-            stemmer: algorithm.map(Stemmer::new),
-            stop: stopwords::words(lang).into_iter().collect(),
-            openers: crate::rank::dependent_openers(lang).iter().copied().collect(),
+        let mut flags: StrMap<u8> = StrMap::default();
+        for word in stopwords::words(lang) {
+            *flags.entry(word.into()).or_default() |= STOP;
         }
+        for &word in crate::rank::dependent_openers(lang) {
+            *flags.entry(word.into()).or_default() |= OPENER;
+        }
+        let (mut short_words, mut long_words) = (FormCache::default(), StrMap::default());
+        for (word, flag) in flags {
+            match short_key(word.as_bytes(), 0, word.len()) {
+                Some(key) => short_words.insert(key, (0, flag)),
+                None => {
+                    long_words.insert(word, flag);
+                }
+            }
+        }
+        LangModel { stemmer: algorithm.map(Stemmer::new), short_words, long_words }
     }
 
-    pub(crate) fn is_stop(&self, lower: &str) -> bool {
-        self.stop.contains(lower)
-    }
-
-    /// Whether a sentence opening with `lower` leans on the sentence before.
-    pub(crate) fn is_opener(&self, lower: &str) -> bool {
-        self.openers.contains(lower)
+    /// The [`STOP`] and [`OPENER`] flags of a lower-cased word: whether it is
+    /// a stop word, and whether a sentence opening with it leans on the
+    /// sentence before.
+    fn word_flags(&self, lower: &str) -> u8 {
+        match short_key(lower.as_bytes(), 0, lower.len()) {
+            Some(key) => self.short_words.get(&key).map_or(0, |(_, flags)| flags),
+            None => self.long_words.get(lower).copied().unwrap_or(0),
+        }
     }
 }
 
@@ -419,7 +435,8 @@ impl Scratch {
     /// The stem id and flags of the normalized form in `self.buf`, not yet
     /// cached: its stem is computed and numbered if new.
     fn analyse_form(&mut self, model: &LangModel) -> (u32, u8) {
-        let stop = model.is_stop(&self.buf) || is_trivial(&self.buf);
+        let listed = model.word_flags(&self.buf);
+        let stop = listed & STOP != 0 || is_trivial(&self.buf);
         let number = self.buf.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
         // Stop words and numbers are kept as they are: stemming them changes
         // nothing that ranking uses, and it is the costliest step.
@@ -443,9 +460,7 @@ impl Scratch {
         if id == next {
             self.local.push(u32::MAX);
         }
-        let flags = if stop { STOP } else { 0 }
-            | if number { NUMBER } else { 0 }
-            | if model.is_opener(&self.buf) { OPENER } else { 0 };
+        let flags = if stop { STOP } else { 0 } | if number { NUMBER } else { 0 } | listed & OPENER;
         (id, flags)
     }
 }
