@@ -285,7 +285,7 @@ pub struct Scratch {
     pub(crate) spare: Doc,
     /// The last article's sentence spans, to reuse.
     pub(crate) spare_spans: Vec<SentenceSpan>,
-    /// Cache look-ups of one sentence's words.
+    /// Cache look-ups of the article's words.
     found: Vec<(u32, u8)>,
     buf: String,
     /// Working memory of the key phrases.
