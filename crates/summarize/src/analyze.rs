@@ -232,7 +232,7 @@ const ALNUM: [bool; 256] = {
 };
 
 /// ASCII white space as `char::is_whitespace` has it (with the vertical tab).
-const fn is_ascii_space(b: u8) -> bool {
+pub(crate) const fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
@@ -493,7 +493,7 @@ pub(crate) fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortK
 }
 
 /// The high bit of every byte of a word.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Whether a key's word is ASCII (its length byte is below 16).
 #[inline]

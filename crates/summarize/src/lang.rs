@@ -8,6 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::analyze::HIGH_BITS;
 use crate::wordtable::{WordTable, pack_lower};
 
 /// A language of the text being summarized.
@@ -247,9 +248,6 @@ const SPREAD: [u64; 128] = {
     }
     t
 };
-
-/// The high bit of every byte of a word.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The positions in `bytes` of the first bytes of multi-byte characters
 /// (0xC0 and up), found eight bytes at a time: plain ASCII text has none.

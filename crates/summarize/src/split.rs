@@ -33,6 +33,7 @@
 //! `lang` only switches on the German ordinal rule; everything else works the
 //! same in every language.
 
+use crate::analyze::is_ascii_space;
 use crate::lang::{Lang, is_cjk_char};
 use crate::wordtable::{WordTable, capacity_for, pack_lower};
 
@@ -275,11 +276,6 @@ fn is_cjk_terminal(c: char) -> bool {
 /// White space inside a line (French puts a narrow no-break space before `»`).
 fn is_inline_space(c: char) -> bool {
     c != '\n' && c.is_whitespace()
-}
-
-/// ASCII white space, as [`char::is_whitespace`] has it (with the vertical tab).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// `s.trim_start()`: the usual ASCII white space is skipped a byte at a
