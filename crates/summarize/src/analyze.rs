@@ -524,9 +524,9 @@ fn fold_ascii(key: ShortKey) -> ShortKey {
 /// letter or digit).
 fn alphabetic_sentence(text: &str, span: &SentenceSpan, tokens: &mut Vec<Token>) -> usize {
     let mut words = 0usize;
-    alphabetic_words(&text[span.start..span.end], |start, end, spaced| {
+    words_in(text, span.start, span.end, |start, end, spaced| {
         words += usize::from(spaced);
-        tokens.push(Token::new(0, 0, span.start + start, span.start + end));
+        tokens.push(Token::new(0, 0, start, end));
     });
     words
 }
@@ -535,84 +535,133 @@ fn alphabetic_sentence(text: &str, span: &SentenceSpan, tokens: &mut Vec<Token>)
 /// digits and combining marks (so apostrophes split words, as elision in
 /// French and Italian wants: `l'économie`). `spaced` tells whether white
 /// space stands between the word and the one before (always for the first):
-/// a reader counts a new word only then. ASCII is read eight bytes at a time
-/// ([`ascii_chunk`]); other characters are decoded one by one.
+/// a reader counts a new word only then.
+///
+/// The text is read in blocks of up to 64 bytes, each turned into a bit
+/// mask of its word bytes ([`word_mask`]); words are then found with a
+/// trailing-zero count per edge, not a test per byte. A gap between words
+/// is looked at only to tell whether it holds white space, and the usual
+/// gap, one space, costs one comparison.
 #[inline]
-pub(crate) fn alphabetic_words(s: &str, mut f: impl FnMut(usize, usize, bool)) {
-    let bytes = s.as_bytes();
-    let n = bytes.len();
-    let char_at = |i: usize| s[i..].chars().next().unwrap_or(' ');
-    let (mut i, mut spaced) = (0usize, true);
-    while i < n {
-        // Skip to the next word, noting white space on the way.
-        while i < n {
-            if let Some(chunk) = ascii_chunk(bytes, i) {
-                let word = alnum_bytes(chunk);
-                // The gap's bytes in this chunk: all eight, or those before the word.
-                let gap = if word == 0 { u64::MAX } else { (1u64 << word.trailing_zeros()) - 1 };
-                spaced |= space_bytes(chunk) & gap != 0;
-                if word == 0 {
-                    i += 8;
-                    continue;
-                }
-                i += word.trailing_zeros() as usize / 8;
-                break;
-            }
-            let b = bytes[i];
-            if b < 0x80 {
-                if ALNUM[b as usize] {
+pub(crate) fn alphabetic_words(s: &str, f: impl FnMut(usize, usize, bool)) {
+    words_in(s, 0, s.len(), f);
+}
+
+/// [`alphabetic_words`] of `text[start..end]` (a range on character
+/// boundaries), with byte offsets in `text`. Blocks are read from `text`, past
+/// `end` where it goes on (the bits past `end` are dropped), so that the end
+/// of a sentence needs no copy.
+#[inline]
+fn words_in(text: &str, start: usize, end: usize, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = text.as_bytes();
+    // The open word's start, if one is open; where the gap since the last
+    // word started (`None` before the first word).
+    let (mut word_start, mut in_word, mut spaced) = (0usize, false, true);
+    let mut gap_start: Option<usize> = None;
+    let mut pos = start;
+    while pos < end {
+        let (len, mask) = word_mask(text, pos, end);
+        // Bits from `i` up to the block's end.
+        let from = |i: usize| (u64::MAX << i) & (u64::MAX >> (64 - len));
+        let mut i = 0usize;
+        while i < len {
+            if in_word {
+                // The word ends at the first byte from `i` that is in none.
+                let rest = !mask & from(i);
+                if rest == 0 {
                     break;
                 }
-                spaced |= is_ascii_space(b);
-                i += 1;
+                let e = pos + rest.trailing_zeros() as usize;
+                f(word_start, e, spaced);
+                in_word = false;
+                gap_start = Some(e);
+                i = e - pos;
             } else {
-                let c = char_at(i);
-                if c.is_alphanumeric() || is_mark(c) {
+                let rest = mask & from(i);
+                if rest == 0 {
                     break;
                 }
-                spaced |= c.is_whitespace();
-                i += c.len_utf8();
+                word_start = pos + rest.trailing_zeros() as usize;
+                spaced = match gap_start {
+                    None => true,
+                    // A one-byte gap is an ASCII character.
+                    Some(g) if word_start == g + 1 => is_ascii_space(bytes[g]),
+                    Some(g) => has_space(&text[g..word_start]),
+                };
+                in_word = true;
+                i = word_start - pos;
             }
         }
-        if i == n {
-            break;
-        }
-        let start = i;
-        while i < n {
-            if let Some(chunk) = ascii_chunk(bytes, i) {
-                let other = !alnum_bytes(chunk) & HIGH_BITS;
-                if other == 0 {
-                    i += 8;
-                    continue;
-                }
-                i += other.trailing_zeros() as usize / 8;
-                break;
-            }
-            let b = bytes[i];
-            if b < 0x80 {
-                if !ALNUM[b as usize] {
-                    break;
-                }
-                i += 1;
-            } else {
-                let c = char_at(i);
-                if !(c.is_alphanumeric() || is_mark(c)) {
-                    break;
-                }
-                i += c.len_utf8();
-            }
-        }
-        f(start, i, spaced);
-        spaced = false;
+        pos += len;
+    }
+    if in_word {
+        f(word_start, end, spaced);
     }
 }
 
-/// The eight bytes of `bytes` from `i` as an integer (little-endian), if
-/// there are eight and all are ASCII.
+/// The bit mask of the word bytes (letters, digits, combining marks) of the
+/// block of `text[..end]` from `pos` (bit `k` for byte `pos + k`), and the
+/// block's length: 64 bytes, or fewer at `end` or to end on a character
+/// boundary. Eight bytes are classified at a time, read from `text` even past
+/// `end`; only the eight-byte chunks that hold other than ASCII are then
+/// redone byte by byte, decoding each character where it starts.
 #[inline]
-fn ascii_chunk(bytes: &[u8], i: usize) -> Option<u64> {
-    let chunk = u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?);
-    (chunk & HIGH_BITS == 0).then_some(chunk)
+fn word_mask(text: &str, pos: usize, end: usize) -> (usize, u64) {
+    let bytes = text.as_bytes();
+    let mut len = (end - pos).min(64);
+    let mut copy = [0u8; 64];
+    let block = match bytes.get(pos..pos + 64) {
+        Some(block) => block,
+        None => {
+            // Near the end of the text: the same, from a copy.
+            copy[..len].copy_from_slice(&bytes[pos..pos + len]);
+            &copy
+        }
+    };
+    // The word bytes, right for every chunk that is all ASCII, and the
+    // chunks that are not (bit `k` for chunk `k`).
+    let (mut mask, mut other) = (0u64, 0u32);
+    for k in 0..8 {
+        let x = u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().unwrap_or_default());
+        other |= u32::from(x & HIGH_BITS != 0) << k;
+        mask |= compress(alnum_bytes(x)) << (8 * k);
+    }
+    // Chunks from `len` on do not matter.
+    other &= (1u32 << len.div_ceil(8)) - 1;
+    if other != 0 {
+        while !text.is_char_boundary(pos + len) {
+            len -= 1;
+        }
+        // Whether the current character is a word character; a chunk that
+        // opens with a continuation byte follows one whose character began
+        // there, and which was redone too.
+        let mut word = false;
+        while other != 0 {
+            let k = other.trailing_zeros() as usize;
+            other &= other - 1;
+            let mut bits = 0u64;
+            for i in 8 * k..(8 * k + 8).min(len) {
+                let b = bytes[pos + i];
+                if b < 0x80 {
+                    word = ALNUM[b as usize];
+                } else if b >= 0xC0 {
+                    let c = text[pos + i..].chars().next().unwrap_or(' ');
+                    word = c.is_alphanumeric() || is_mark(c);
+                }
+                bits |= u64::from(word) << (i - 8 * k);
+            }
+            mask = mask & !(0xFF << (8 * k)) | bits << (8 * k);
+        }
+    }
+    (len, mask & (u64::MAX >> (64 - len)))
+}
+
+/// The high bit of each of the eight bytes of `x`, gathered into the low
+/// eight bits (bit `k` for byte `k`): a multiplication moves each to its
+/// place in the top byte, and no two products overlap or carry.
+#[inline]
+const fn compress(x: u64) -> u64 {
+    ((x & HIGH_BITS) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// The byte `b` in each of eight bytes.
@@ -633,12 +682,6 @@ const fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
 const fn alnum_bytes(x: u64) -> u64 {
     // `| 0x20` folds capitals onto small letters, and maps no other byte there.
     in_range(x, b'0', b'9') | in_range(x | splat(0x20), b'a', b'z')
-}
-
-/// The high bit of each white-space byte of an ASCII chunk (as [`is_ascii_space`]).
-#[inline]
-const fn space_bytes(x: u64) -> u64 {
-    in_range(x, b'\t', b'\r') | in_range(x, b' ', b' ')
 }
 
 /// Whether a gap between two words holds white space (a byte check for the
@@ -769,14 +812,18 @@ mod tests {
                 chunk.to_le_bytes().iter().enumerate().map(|(k, &c)| if f(c) { 0x80u64 << (8 * k) } else { 0 }).sum()
             };
             assert_eq!(alnum_bytes(chunk), expect(&|c| ALNUM[c as usize]), "{b}");
-            assert_eq!(space_bytes(chunk), expect(&|c| is_ascii_space(c)), "{b}");
+            let bits: u64 =
+                chunk.to_le_bytes().iter().enumerate().map(|(k, &c)| u64::from(ALNUM[c as usize]) << k).sum();
+            assert_eq!(compress(alnum_bytes(chunk)), bits, "{b}");
         }
     }
 
     #[test]
     fn words_are_the_same_read_in_chunks_or_bytes() {
         let text = "The U.S.-based firm's CEO, J. K. Rowling — said: «l'économie» \u{b}grew 3.5% in 2024!!\n\
-                    Naïve café-owners\t\tdisagreed; Київ столиця.  Sehr   gut…   abcdefghijklmnopqrstuvwxyz0123456789";
+                    Naïve café-owners\t\tdisagreed; Київ столиця.  Sehr   gut…   abcdefghijklmnopqrstuvwxyz0123456789 \
+                    Supercalifragilisticexpialidocious-and-then-some-more-letters-to-span-a-block-of-64 \
+                    ÀÉÎÕÜàéîõüÀÉÎÕÜàéîõüÀÉÎÕÜàéîõüÀÉÎÕÜ x\u{301}y — z\u{a0}w.";
         for start in 0..text.len() {
             if !text.is_char_boundary(start) {
                 continue;
@@ -802,6 +849,15 @@ mod tests {
                 }
             }
             assert_eq!(chunked, expected, "{s:?}");
+            // A range of a longer text (a sentence): blocks are read past its
+            // end, and only its own words come back, at their offsets in the text.
+            for end in (start..=text.len()).step_by(7).filter(|&e| text.is_char_boundary(e)) {
+                let mut ranged = Vec::new();
+                words_in(text, start, end, |a, b, spaced| ranged.push((a - start, b - start, spaced)));
+                let mut alone = Vec::new();
+                alphabetic_words(&text[start..end], |a, b, spaced| alone.push((a, b, spaced)));
+                assert_eq!(ranged, alone, "{:?}", &text[start..end]);
+            }
         }
     }
 
