@@ -15,12 +15,16 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::formcache::{FormCache, ShortKey};
 use crate::lang::Lang;
+use crate::lexicon::Lexicon;
 use crate::split::SentenceSpan;
 use crate::stopwords;
 
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
     stemmer: Option<Stemmer>,
+    /// Precomputed stems of common words, built at first use, if the
+    /// language has a table.
+    lexicon: Option<OnceLock<Lexicon>>,
     /// Stop words and dependent openers of up to 15 bytes, packed, with
     /// their [`STOP`] and [`OPENER`] flags: one integer-keyed look-up per
     /// new word form, with no string hashing.
@@ -59,7 +63,8 @@ impl LangModel {
                 }
             }
         }
-        LangModel { stemmer: algorithm.map(Stemmer::new), short_words, long_words }
+        let lexicon = (lang == Lang::English).then(OnceLock::new);
+        LangModel { stemmer: algorithm.map(Stemmer::new), lexicon, short_words, long_words }
     }
 
     /// The [`STOP`] and [`OPENER`] flags of a lower-cased word: whether it is
@@ -701,9 +706,17 @@ fn is_trivial(lower: &str) -> bool {
     }
 }
 
-fn stem_of<'a>(model: &LangModel, lower: &'a str) -> std::borrow::Cow<'a, str> {
+/// The stem of a lower-cased word: from the language's table of common
+/// words when it is there, else from the stemmer (the same stem either way).
+fn stem_of<'a>(model: &'a LangModel, lower: &'a str) -> std::borrow::Cow<'a, str> {
     match &model.stemmer {
-        Some(stemmer) if lower.len() > 3 => stemmer.stem(lower),
+        Some(stemmer) if lower.len() > 3 => {
+            let english = || Lexicon::english();
+            match model.lexicon.as_ref().and_then(|l| l.get_or_init(english).stem(lower)) {
+                Some(stem) => std::borrow::Cow::Borrowed(stem),
+                None => stemmer.stem(lower),
+            }
+        }
         _ => std::borrow::Cow::Borrowed(lower),
     }
 }

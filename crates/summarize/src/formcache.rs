@@ -30,6 +30,12 @@ impl FormCache {
     /// Number of slots of a new table.
     const INITIAL: usize = 1024;
 
+    /// A table that holds `n` keys without growing.
+    pub(crate) fn with_capacity(n: usize) -> FormCache {
+        let size = (n * 8 / 7 + 1).next_power_of_two().max(Self::INITIAL);
+        FormCache { slots: vec![Slot::default(); size], len: 0 }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }

@@ -44,6 +44,7 @@ mod analyze;
 mod formcache;
 mod keywords;
 mod lang;
+mod lexicon;
 mod rank;
 pub mod rouge;
 pub mod split;
