@@ -273,6 +273,24 @@ fn is_cjk_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？')
 }
 
+/// Verbs of saying that end a Chinese attribution (`他说。`, `记者问道。`).
+const SAYING: [&str; 12] = ["说", "道", "问", "称", "答", "表示", "指出", "强调", "介绍", "坦言", "透露", "回应"];
+
+/// Whether `rest`, the text after a closed quotation, opens with a short
+/// attribution: at most 12 Han characters, the last a verb of saying, then a
+/// full-width terminator (`民警说。`, `格力电器市场部梅泽亮说。`).
+fn is_cjk_attribution(rest: &str) -> bool {
+    for (n, (j, c)) in rest.char_indices().enumerate() {
+        if is_cjk_terminal(c) {
+            return n > 0 && SAYING.iter().any(|verb| rest[..j].ends_with(verb));
+        }
+        if n >= 12 || !is_cjk_char(c) {
+            return false;
+        }
+    }
+    false
+}
+
 /// White space inside a line (French puts a narrow no-break space before `»`).
 fn is_inline_space(c: char) -> bool {
     c != '\n' && c.is_whitespace()
@@ -488,7 +506,9 @@ impl Paragraph<'_> {
     fn ends_here(&self, i: usize, k: usize, run: &Run, line_start: usize) -> bool {
         let (text, pe) = (self.text, self.pe);
         if run.cjk {
-            return true;
+            // `“你来了吗？”他问道。`: a quotation closed after its terminator
+            // and followed by its attribution is one sentence with it.
+            return !(run.closers && is_cjk_attribution(&text[k..pe]));
         }
         let ellipsis = run.stops == 0 && (run.ellipses > 0 || run.dots > 1);
         let cjk_next = match text[k..pe].chars().next() {
