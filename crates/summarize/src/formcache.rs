@@ -32,7 +32,7 @@ impl FormCache {
 
     /// A table that holds `n` keys without growing.
     pub(crate) fn with_capacity(n: usize) -> FormCache {
-        let size = (n * 8 / 7 + 1).next_power_of_two().max(Self::INITIAL);
+        let size = (n * 2 + 1).next_power_of_two().max(Self::INITIAL);
         FormCache { slots: vec![Slot::default(); size], len: 0 }
     }
 
@@ -72,10 +72,12 @@ impl FormCache {
     /// Inserts a key that is not in the table (`key` is not the empty word).
     pub(crate) fn insert(&mut self, key: ShortKey, (global, flags): (u32, u8)) {
         debug_assert!(key != [0, 0]);
-        // Up to 7/8 full: look-ups are of words mostly present, which linear
-        // probing finds in a slot or two even then, and a denser table
-        // misses the cache less.
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
+        // At most half full: a look-up then mostly finds its word in its
+        // home slot. Measured against 7/8 on the English development set
+        // (cachegrind): 12,000 fewer instructions an article, 5% fewer
+        // first-level cache misses and fewer mispredicted branches, for
+        // twice the table (at most 12 MB at `Scratch::MAX_FORMS`).
+        if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let mask = self.slots.len() - 1;
