@@ -844,23 +844,7 @@ mod tests {
             let s = &text[start..];
             let mut chunked = Vec::new();
             alphabetic_words(s, |a, b, spaced| chunked.push((a, b, spaced)));
-            // One character at a time, as the definition says.
-            let mut expected = Vec::new();
-            let (mut word, mut spaced) = (None, true);
-            for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
-                let in_word = i < s.len() && (c.is_alphanumeric() || is_mark(c));
-                match (word, in_word) {
-                    (None, true) => word = Some(i),
-                    (Some(a), false) => {
-                        expected.push((a, i, spaced));
-                        (word, spaced) = (None, false);
-                    }
-                    _ => {}
-                }
-                if !in_word && c.is_whitespace() && i < s.len() {
-                    spaced = true;
-                }
-            }
+            let expected = words_by_chars(s);
             assert_eq!(chunked, expected, "{s:?}");
             // A range of a longer text (a sentence): blocks are read past its
             // end, and only its own words come back, at their offsets in the text.
@@ -871,6 +855,55 @@ mod tests {
                 alphabetic_words(&text[start..end], |a, b, spaced| alone.push((a, b, spaced)));
                 assert_eq!(ranged, alone, "{:?}", &text[start..end]);
             }
+        }
+    }
+
+    /// The words of `s` one character at a time, as the definition says.
+    fn words_by_chars(s: &str) -> Vec<(usize, usize, bool)> {
+        let mut expected = Vec::new();
+        let (mut word, mut spaced) = (None, true);
+        for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+            let in_word = i < s.len() && (c.is_alphanumeric() || is_mark(c));
+            match (word, in_word) {
+                (None, true) => word = Some(i),
+                (Some(a), false) => {
+                    expected.push((a, i, spaced));
+                    (word, spaced) = (None, false);
+                }
+                _ => {}
+            }
+            if !in_word && c.is_whitespace() && i < s.len() {
+                spaced = true;
+            }
+        }
+        expected
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        /// Any text, and any range of it (a sentence in a longer text):
+        /// the block scanner finds the words the definition does.
+        #[test]
+        fn block_scanner_follows_the_definition(
+            text in "(\\PC|[a-z ]{1,70}|[\u{300}-\u{36F}\u{a0}\u{b}éЖ中’]){0,40}",
+            cut in 0usize..400,
+            from in 0usize..400,
+        ) {
+            let mut found = Vec::new();
+            alphabetic_words(&text, |a, b, spaced| found.push((a, b, spaced)));
+            proptest::prop_assert_eq!(&found, &words_by_chars(&text));
+            let mut end = cut.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut start = from.min(end);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut ranged = Vec::new();
+            words_in(&text, start, end, |a, b, spaced| ranged.push((a - start, b - start, spaced)));
+            proptest::prop_assert_eq!(ranged, words_by_chars(&text[start..end]));
         }
     }
 
