@@ -481,15 +481,12 @@ pub(crate) fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortK
     if len > 15 {
         return None;
     }
-    // The low `n` bytes of a word (n < 8).
-    let low = |w: u64, n: usize| if n == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * n)) };
     let key = match bytes.get(start..start + 16) {
         Some(chunk) => {
-            let (a, b) = chunk.split_at(8);
-            let lo = u64::from_le_bytes(a.try_into().unwrap_or_default());
-            let hi = u64::from_le_bytes(b.try_into().unwrap_or_default());
-            let (lo, hi) = if len >= 8 { (lo, low(hi, len - 8)) } else { (low(lo, len), 0) };
-            [lo, hi | (len as u64) << 56]
+            // The word's bytes, the rest masked off with no branch on the
+            // length (a shift by at most 120 bits), and the length on top.
+            let word = u128::from_le_bytes(chunk.try_into().unwrap_or_default()) & ((1u128 << (8 * len)) - 1);
+            [word as u64, (word >> 64) as u64 | (len as u64) << 56]
         }
         // Near the end of the input: the same key, built in a buffer.
         None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64])?,
