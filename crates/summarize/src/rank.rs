@@ -374,49 +374,50 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
     let n = spans.len();
     // Per stem: its count in the whole article and in the current sentence
     // (content words only), side by side. Counts are integers, so the sums
-    // below are exact and the same as in floating point.
+    // below are exact and the same as in floating point. A stop word adds
+    // zero rather than being skipped: no branch on a flag that is set about
+    // every other word.
     let mut tf = vec![[0u32; 2]; doc.stems];
     for t in &doc.tokens {
-        if !t.stop {
-            tf[t.stem as usize][0] += 1;
-        }
+        tf[t.stem as usize][0] += u32::from(!t.stop);
     }
     let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
     let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
-    // The stems whose sentence count is set.
-    let mut present: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(n);
     let mut lower = String::new();
     for (i, span) in spans.iter().enumerate() {
         let toks = doc.sentence_tokens(i);
         let s = &text[span.start..span.end];
-        // Centrality: cosine of the sentence with the article minus the sentence.
-        for &stem in &present {
-            tf[stem as usize][1] = 0;
+        // Centrality: cosine of the sentence with the article minus the
+        // sentence. With `c` a stem's count in the sentence and `d` in the
+        // article, the sums over stems are gathered word by word, in one
+        // pass and without a list of the stems seen: `Σ c·d` adds `d` per
+        // word, and `Σ c·(c+1)/2` adds the stem's count so far, so
+        // `Σ c² = 2·Σ c·(c+1)/2 − Σ c`. Then `Σ c·(d − c) = Σ c·d − Σ c²`.
+        let (mut cross, mut triangle, mut content) = (0u64, 0u64, 0u64);
+        for t in toks {
+            let is_content = u32::from(!t.stop);
+            let [d, c] = &mut tf[t.stem as usize];
+            *c += is_content;
+            cross += u64::from(is_content * *d);
+            triangle += u64::from(is_content * *c);
+            content += u64::from(is_content);
         }
-        present.clear();
-        for t in toks.iter().filter(|t| !t.stop) {
-            let slot = &mut tf[t.stem as usize][1];
-            if *slot == 0 {
-                present.push(t.stem);
-            }
-            *slot += 1;
-        }
-        let (mut dot, mut s2, mut cross) = (0u64, 0u64, 0u64);
-        for &stem in &present {
-            let [d, c] = tf[stem as usize].map(u64::from);
-            dot += c * (d - c);
-            s2 += c * c;
-            cross += c * d;
-        }
+        let s2 = 2 * triangle - content;
+        let dot = cross - s2;
         let (dot, s2) = (dot as f64, s2 as f64);
         let rest2 = (doc_norm2 as f64 - 2.0 * cross as f64 + s2).max(0.0);
         let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
         let title_share = if title.is_empty() {
             0.0
         } else {
-            title.iter().filter(|&&t| tf[t as usize][1] > 0).count() as f64 / title.len() as f64
+            let shared: usize = title.iter().map(|&t| usize::from(tf[t as usize][1] > 0)).sum();
+            shared as f64 / title.len() as f64
         };
+        // The sentence's counts back to zero for the next one.
+        for t in toks {
+            tf[t.stem as usize][1] = 0;
+        }
         let words = toks.len().max(1) as f64;
         let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
         out.push(Features {
