@@ -341,33 +341,49 @@ pub(crate) fn dependent_openers(lang: Lang) -> &'static [&'static str] {
     }
 }
 
-/// Phrases of page furniture that are never part of a summary.
-const FURNITURE: &[&str] = &[
-    "scroll down for video",
-    "scroll down for more",
-    "click here",
-    "read more",
-    "sign up",
-    "follow us",
-    "share this",
-    "related:",
-    "photo:",
-    "image:",
-    "video:",
-    "watch:",
-    "advertisement",
-    "all rights reserved",
-    "subscribe",
-    "published:",
-    "updated:",
-    "lire aussi",
-    "à lire aussi",
-    "читайте также",
-    "читайте також",
+/// Phrases of page furniture that are never part of a summary, by their
+/// first letter.
+const FURNITURE: &[(char, &[&str])] = &[
+    ('s', &["scroll down for video", "scroll down for more", "sign up", "share this", "subscribe"]),
+    ('c', &["click here"]),
+    ('r', &["read more", "related:"]),
+    ('f', &["follow us"]),
+    ('p', &["photo:", "published:"]),
+    ('i', &["image:"]),
+    ('v', &["video:"]),
+    ('w', &["watch:"]),
+    ('a', &["advertisement", "all rights reserved"]),
+    ('u', &["updated:"]),
+    ('l', &["lire aussi"]),
+    ('à', &["à lire aussi"]),
+    ('ч', &["читайте также", "читайте також"]),
 ];
 
-/// The first letters of the phrases of [`FURNITURE`].
-const FURNITURE_INITIALS: [char; 13] = ['s', 'c', 'r', 'f', 'p', 'i', 'v', 'w', 'a', 'u', 'l', 'à', 'ч'];
+/// For each ASCII byte, one more than the index in [`FURNITURE`] of the
+/// phrases that start with it in either case (0 for none): one look-up rules
+/// out most sentences.
+const FURNITURE_ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut g = 0;
+    while g < FURNITURE.len() {
+        let c = FURNITURE[g].0;
+        if c.is_ascii() {
+            t[c as usize] = g as u8 + 1;
+            t[c.to_ascii_uppercase() as usize] = g as u8 + 1;
+        }
+        g += 1;
+    }
+    t
+};
+
+/// The phrases of [`FURNITURE`] that start with the ASCII byte `b`, in
+/// either case.
+fn furniture_from(b: u8) -> &'static [&'static str] {
+    match FURNITURE_ASCII.get(usize::from(b)) {
+        Some(&g) if g > 0 => FURNITURE[usize::from(g) - 1].1,
+        _ => &[],
+    }
+}
 
 /// Computes the features of every sentence.
 pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u32]) -> Vec<Features> {
@@ -434,7 +450,7 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
             long: ((words - 45.0) / 45.0).max(0.0),
             dependent: f64::from(u8::from(is_dependent(s, toks))),
             quote: f64::from(u8::from(is_quote(s))),
-            question: f64::from(u8::from(s.ends_with('?') || s.ends_with('!') || s.ends_with('？'))),
+            question: f64::from(u8::from(is_question(s))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
         });
     }
@@ -443,43 +459,109 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
 
 /// Whether the sentence opens with a word that refers back, or in lower case.
 fn is_dependent(s: &str, toks: &[Token]) -> bool {
-    let first_char = s.chars().find(|c| c.is_alphanumeric());
-    if first_char.is_some_and(char::is_lowercase) {
-        return true;
+    opens_in_lower_case(s) || toks.first().is_some_and(|t| t.opener)
+}
+
+/// Whether the first letter or digit of `s` is a lower-case letter. Read a
+/// byte at a time while the text is ASCII (most sentences open with a capital
+/// letter, some with a quote mark first); characters are decoded only from
+/// the first non-ASCII byte on.
+fn opens_in_lower_case(s: &str) -> bool {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            return b.is_ascii_lowercase();
+        }
+        if !b.is_ascii() {
+            return s[i..].chars().find(|c| c.is_alphanumeric()).is_some_and(char::is_lowercase);
+        }
     }
-    toks.first().is_some_and(|t| t.opener)
+    false
 }
 
 /// Whether the sentence is mostly a quotation: it opens with a quote mark.
 fn is_quote(s: &str) -> bool {
-    s.starts_with(['"', '“', '«', '„', '\'', '‘', '「', '『'])
+    match s.as_bytes().first() {
+        Some(b'"' | b'\'') => true,
+        Some(b) if b.is_ascii() => false,
+        _ => s.starts_with(['“', '«', '„', '‘', '「', '『']),
+    }
 }
 
+/// Whether the sentence is a question or an exclamation: it ends with `?`,
+/// `!` or `？` (whose last UTF-8 byte is 0x9F).
+fn is_question(s: &str) -> bool {
+    match s.as_bytes().last() {
+        Some(b'?' | b'!') => true,
+        Some(0x9F) => s.ends_with('？'),
+        _ => false,
+    }
+}
+
+/// Whether the sentence is page furniture: a line of one or two words, or
+/// one that opens with a phrase of [`FURNITURE`] (or, fewer than 8 words,
+/// holds one near its start).
 fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     if words < 3.0 {
         return true;
     }
-    // Every phrase below starts with one of these letters: most sentences
-    // are ruled out by their first character.
-    let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
-    if words >= 8.0 && !FURNITURE_INITIALS.contains(&first) {
-        return false;
-    }
     // Furniture opens its sentence ("Scroll down for video", "Photo: …"), or is
-    // a short line of its own ("Advertisement"): only the head is looked at.
+    // a short line of its own ("Advertisement"): only the head, the first 32
+    // characters in lower case, is looked at. Most sentences open with an
+    // ASCII letter and go on in ASCII: those are decided on their bytes in
+    // place (ASCII lower case is all of lower case there), and only against
+    // the phrases that start with the letter at hand.
+    let bytes = s.as_bytes();
+    let head = &bytes[..bytes.len().min(32)];
+    match bytes.first() {
+        Some(&b) if words >= 8.0 && b.is_ascii() => furniture_from(b).iter().any(|p| {
+            let k = p.len().min(bytes.len());
+            if bytes[..k].is_ascii() {
+                bytes[..k].eq_ignore_ascii_case(p.as_bytes())
+            } else {
+                lower_head(s, lower).starts_with(p)
+            }
+        }),
+        _ if words < 8.0 && head.is_ascii() => (0..head.len()).any(|j| {
+            let rest = &head[j..];
+            furniture_from(rest[0])
+                .iter()
+                .any(|p| rest.get(..p.len()).is_some_and(|r| r.eq_ignore_ascii_case(p.as_bytes())))
+        }),
+        _ => {
+            // Only a phrase that starts with the first letter can open the sentence.
+            let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+            let opening = FURNITURE.iter().find(|&&(c, _)| c == first).map_or(&[][..], |&(_, phrases)| phrases);
+            if words >= 8.0 {
+                !opening.is_empty() && {
+                    let lower = lower_head(s, lower);
+                    opening.iter().any(|p| lower.starts_with(p))
+                }
+            } else {
+                // A phrase anywhere in the head: where a character starts one.
+                let lower = lower_head(s, lower);
+                lower.char_indices().any(|(j, c)| {
+                    FURNITURE
+                        .iter()
+                        .any(|&(first, phrases)| first == c && phrases.iter().any(|p| lower[j..].starts_with(p)))
+                })
+            }
+        }
+    }
+}
+
+/// The head of `s`, its first 32 characters, in lower case, written in
+/// `lower`.
+fn lower_head<'a>(s: &str, lower: &'a mut String) -> &'a str {
     lower.clear();
     let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
-    if head.is_ascii() {
-        lower.push_str(head);
-        lower.make_ascii_lowercase();
-    } else {
-        lower.extend(head.chars().flat_map(char::to_lowercase));
+    for c in head.chars() {
+        if c.is_ascii() {
+            lower.push(c.to_ascii_lowercase());
+        } else {
+            lower.extend(c.to_lowercase());
+        }
     }
-    if words < 8.0 {
-        FURNITURE.iter().any(|p| lower.contains(p))
-    } else {
-        FURNITURE.iter().any(|p| lower.starts_with(p))
-    }
+    lower
 }
 
 /// Binary cosine similarity of two sentences' content stems.
@@ -636,10 +718,114 @@ mod tests {
     use super::*;
 
     #[test]
-    fn furniture_initials_cover_every_phrase() {
-        for phrase in FURNITURE {
-            let first = phrase.chars().next().unwrap();
-            assert!(FURNITURE_INITIALS.contains(&first), "{phrase}");
+    fn furniture_phrases_are_filed_under_their_first_letter() {
+        for &(first, phrases) in FURNITURE {
+            for phrase in phrases {
+                assert_eq!(phrase.chars().next(), Some(first), "{phrase}");
+            }
+            assert_eq!(FURNITURE.iter().filter(|&&(c, _)| c == first).count(), 1, "{first}");
+        }
+        for b in 0..=255u8 {
+            let expected: Vec<&str> = FURNITURE
+                .iter()
+                .filter(|&&(c, _)| c == char::from(b.to_ascii_lowercase()) && b.is_ascii())
+                .flat_map(|&(_, p)| p.iter().copied())
+                .collect();
+            assert_eq!(furniture_from(b), expected.as_slice(), "{b}");
+        }
+    }
+
+    /// The furniture test as it was before the byte-wise paths, to compare with.
+    fn is_furniture_by_chars(s: &str, words: f64) -> bool {
+        if words < 3.0 {
+            return true;
+        }
+        let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+        if words >= 8.0 && !FURNITURE.iter().any(|&(c, _)| c == first) {
+            return false;
+        }
+        let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
+        let lower: String = head.chars().flat_map(char::to_lowercase).collect();
+        let mut phrases = FURNITURE.iter().flat_map(|&(_, p)| p.iter());
+        if words < 8.0 { phrases.any(|p| lower.contains(p)) } else { phrases.any(|p| lower.starts_with(p)) }
+    }
+
+    #[test]
+    fn byte_wise_tests_agree_with_the_character_ones() {
+        let heads = [
+            "",
+            "Scroll down for video",
+            "SCROLL DOWN FOR MORE pictures",
+            "Scroll down f\u{e9}r video",
+            "Scroll\u{2019}s down for video",
+            "Scroll",
+            "Sign up",
+            "Sign u\u{2019}",
+            "Clic\u{212a} here for the rest of the story",
+            "\u{130}mage: Reuters and others",
+            "Image: Reuters",
+            "Cameron\u{2019}s photo: Reuters",
+            "The photo: Reuters",
+            "A very long opening of more than thirty-two bytes, then read more",
+            "A short one, then advertisement",
+            "An opening that is long enough (\u{2019}) to read more",
+            "Advertisement",
+            "All rights reserved \u{a9} 2015",
+            "\u{c0} lire aussi: le d\u{e9}bat",
+            "\u{e0} lire aussi",
+            "Lire aussi : le d\u{e9}bat",
+            "Voir aussi \u{e0} lire aussi",
+            "\u{427}\u{418}\u{422}\u{410}\u{419}\u{422}\u{415} \u{422}\u{410}\u{41a}\u{416}\u{415}",
+            "\u{447}\u{438}\u{442}\u{430}\u{439}\u{442}\u{435} \u{442}\u{430}\u{43a}\u{436}\u{435} \u{43d}\u{43e}\u{432}\u{43e}\u{441}\u{442}\u{438}",
+            "\u{201c}Scroll down for video\u{201d}",
+            "\u{4ed6}\u{8bf4}\u{ff0c}\u{70b9}\u{51fb} click here",
+            "subscribe",
+            "Photo",
+            "Updated: 12:00 GMT",
+            "Watch: the video",
+            "Follow us on Twitter",
+            "Share this article",
+            "Related: the other story",
+            "Published: 10:00",
+            "Video: the match",
+            "Read More",
+            "'s hidden read more",
+        ];
+        let mut lower = String::new();
+        for s in heads {
+            for words in [1.0, 3.0, 5.0, 7.0, 8.0, 12.0, 50.0] {
+                assert_eq!(is_furniture(s, words, &mut lower), is_furniture_by_chars(s, words), "{s:?} {words}");
+            }
+            let first = s.chars().find(|c| c.is_alphanumeric());
+            assert_eq!(opens_in_lower_case(s), first.is_some_and(char::is_lowercase), "{s:?}");
+            assert_eq!(
+                is_quote(s),
+                s.starts_with(['"', '\u{201c}', '\u{ab}', '\u{201e}', '\'', '\u{2018}', '\u{300c}', '\u{300e}']),
+                "{s:?}"
+            );
+            for end in ["", "?", "!", "\u{ff1f}", "\u{ff01}", ".", "\u{201d}"] {
+                let t = format!("{s}{end}");
+                assert_eq!(is_question(&t), t.ends_with('?') || t.ends_with('!') || t.ends_with('\u{ff1f}'), "{t:?}");
+            }
+        }
+        for s in [
+            "he said",
+            "\"he said",
+            "\u{201c}he said",
+            "\u{201c}He said",
+            "\u{c9}t\u{e9}",
+            "\u{e9}t\u{e9}",
+            "42 men",
+            "...",
+            "\u{2018}\u{201c}\u{e9}",
+        ] {
+            let first = s.chars().find(|c| c.is_alphanumeric());
+            assert_eq!(opens_in_lower_case(s), first.is_some_and(char::is_lowercase), "{s:?}");
+            assert_eq!(
+                is_quote(s),
+                s.starts_with(['"', '\u{201c}', '\u{ab}', '\u{201e}', '\'', '\u{2018}', '\u{300c}', '\u{300e}']),
+                "{s:?}"
+            );
         }
     }
 
