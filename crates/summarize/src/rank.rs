@@ -513,20 +513,11 @@ fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     let bytes = s.as_bytes();
     let head = &bytes[..bytes.len().min(32)];
     match bytes.first() {
-        Some(&b) if words >= 8.0 && b.is_ascii() => furniture_from(b).iter().any(|p| {
-            let k = p.len().min(bytes.len());
-            if bytes[..k].is_ascii() {
-                bytes[..k].eq_ignore_ascii_case(p.as_bytes())
-            } else {
-                lower_head(s, lower).starts_with(p)
-            }
-        }),
-        _ if words < 8.0 && head.is_ascii() => (0..head.len()).any(|j| {
-            let rest = &head[j..];
-            furniture_from(rest[0])
-                .iter()
-                .any(|p| rest.get(..p.len()).is_some_and(|r| r.eq_ignore_ascii_case(p.as_bytes())))
-        }),
+        Some(&b) if words >= 8.0 && b.is_ascii() => furniture_from(b)
+            .iter()
+            .any(|p| opens_with_ascii(bytes, p).unwrap_or_else(|| lower_head(s, lower).starts_with(p))),
+        _ if words < 8.0 && head.is_ascii() => (0..head.len())
+            .any(|j| furniture_from(head[j]).iter().any(|p| opens_with_ascii(&head[j..], p) == Some(true))),
         _ => {
             // Only a phrase that starts with the first letter can open the sentence.
             let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
@@ -549,12 +540,27 @@ fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     }
 }
 
+/// Whether `bytes` in lower case open with the ASCII `phrase`, decided on
+/// the bytes while they are ASCII (their own lower case); `None` when they
+/// match up to a byte that is not (whose character may lower-case to ASCII,
+/// as the Kelvin sign does to `k`).
+fn opens_with_ascii(bytes: &[u8], phrase: &str) -> Option<bool> {
+    for (j, &c) in phrase.as_bytes().iter().enumerate() {
+        match bytes.get(j) {
+            None => return Some(false),
+            Some(b) if !b.is_ascii() => return None,
+            Some(b) if b.to_ascii_lowercase() != c => return Some(false),
+            Some(_) => {}
+        }
+    }
+    Some(true)
+}
+
 /// The head of `s`, its first 32 characters, in lower case, written in
 /// `lower`.
 fn lower_head<'a>(s: &str, lower: &'a mut String) -> &'a str {
     lower.clear();
-    let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
-    for c in head.chars() {
+    for c in s.chars().take(32) {
         if c.is_ascii() {
             lower.push(c.to_ascii_lowercase());
         } else {
