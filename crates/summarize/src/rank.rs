@@ -570,24 +570,13 @@ fn lower_head<'a>(s: &str, lower: &'a mut String) -> &'a str {
     lower
 }
 
-/// Binary cosine similarity of two sentences' content stems.
-fn similarity(a: &[u32], b: &[u32]) -> f64 {
+/// Binary cosine similarity of two sentences' content stems, each set
+/// without repeats: `b`'s stems are those whose `mark` is `tag`.
+fn similarity(a: &[u32], b: &[u32], mark: &[u32], tag: u32) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    // Both sorted and deduplicated.
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let common: usize = a.iter().map(|&stem| usize::from(mark[stem as usize] == tag)).sum();
     common as f64 / ((a.len() * b.len()) as f64).sqrt()
 }
 
@@ -608,12 +597,10 @@ pub(crate) struct SelectBuffers {
     flat: Vec<u32>,
     bounds: Vec<(usize, usize)>,
     taken: Vec<bool>,
-    /// The candidates taken, in the order they were.
-    picks: Vec<usize>,
-    /// Each candidate's greatest similarity to the first `folded` picks.
+    /// Each candidate's greatest similarity to the sentences taken.
     max_sim: Vec<f64>,
-    folded: Vec<usize>,
-    /// By stem: the last candidate whose stems were gathered, plus one.
+    /// By stem: the last candidate whose stems were gathered, plus one; then
+    /// the tag of the last sentence taken, for the stems it has.
     mark: Vec<u32>,
 }
 
@@ -627,7 +614,7 @@ pub(crate) fn select(
     budget: Budget,
     buffers: &mut SelectBuffers,
 ) -> Vec<usize> {
-    let SelectBuffers { base, order, flat, bounds, taken, picks, max_sim, folded, mark } = buffers;
+    let SelectBuffers { base, order, flat, bounds, taken, max_sim, mark } = buffers;
     let word_counts = &doc.word_counts;
     let n = feats.len();
     base.clear();
@@ -653,40 +640,49 @@ pub(crate) fn select(
         order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
         order.truncate(limit);
     }
-    // Each candidate's content stems, sorted and deduplicated, in one buffer:
-    // a stem already marked with the candidate's tag is a repeat, so only
-    // distinct stems are sorted. (Tags are at most 256: no overflow.)
+    // Each candidate's content stems, deduplicated, in one buffer: a stem
+    // already marked with the candidate's tag is a repeat. Every word's stem
+    // is written at the end of those kept, and kept by moving on only for a
+    // new content word: no branch on the stop flag, set about every other
+    // word. (Tags are at most 256: no overflow.)
+    let room: usize = order.iter().map(|&i| doc.sentences[i].len()).sum();
     flat.clear();
+    flat.resize(room, 0);
     bounds.clear();
     mark.clear();
     mark.resize(doc.stems, 0);
+    // (Slices held in locals: their lengths and addresses stay in registers
+    // while the stores go on.)
+    let (flat_at, mark_at) = (&mut flat[..], &mut mark[..]);
+    let mut end = 0;
     for (k, &i) in order.iter().enumerate() {
         let tag = k as u32 + 1;
-        let from = flat.len();
-        for t in doc.sentence_tokens(i).iter().filter(|t| !t.stop) {
-            let slot = &mut mark[t.stem as usize];
-            if *slot != tag {
-                *slot = tag;
-                flat.push(t.stem);
-            }
+        let from = end;
+        for t in doc.sentence_tokens(i) {
+            let slot = &mut mark_at[t.stem as usize];
+            let new = !t.stop && *slot != tag;
+            *slot = if t.stop { *slot } else { tag };
+            flat_at[end] = t.stem;
+            end += usize::from(new);
         }
-        flat[from..].sort_unstable();
-        bounds.push((from, flat.len()));
+        bounds.push((from, end));
     }
     let stems = |k: usize| &flat[bounds[k].0..bounds[k].1];
     let words = |i: usize| word_counts[i];
     let mut used_words = 0usize;
     taken.clear();
     taken.resize(order.len(), false);
-    picks.clear();
     // A candidate's similarity to the sentences taken does not change when
-    // more are taken, except through the new ones: each pair is computed
-    // once, when the candidate is next looked at. (The maximum of the same
-    // similarities in another order is the same number.)
+    // more are taken, except through the new ones. A candidate looked at in
+    // one round was looked at in the round before (taking a sentence only
+    // adds words), so only its similarity to the sentence taken last is new
+    // in each round. (The maximum of the same similarities in another order
+    // is the same number.) That sentence's stems are marked with a tag that
+    // no candidate has: a candidate's stems in common with it are counted
+    // with one look-up each, without sorting either.
     max_sim.clear();
     max_sim.resize(order.len(), 0.0);
-    folded.clear();
-    folded.resize(order.len(), 0);
+    let mut last: Option<(usize, u32)> = None;
     while chosen.len() < max_sentences {
         let mut best: Option<(usize, f64)> = None;
         for (k, &i) in order.iter().enumerate() {
@@ -697,10 +693,9 @@ pub(crate) fn select(
             if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
                 score += w.dependent;
             }
-            for &k2 in &picks[folded[k]..] {
-                max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2)));
+            if let Some((k2, tag)) = last {
+                max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2), mark, tag));
             }
-            folded[k] = picks.len();
             score -= w.redundancy * max_sim[k];
             if max_sim[k] > 0.8 {
                 continue;
@@ -711,9 +706,14 @@ pub(crate) fn select(
         }
         let Some((k, _)) = best else { break };
         taken[k] = true;
-        picks.push(k);
         used_words += words(order[k]);
         chosen.push(order[k]);
+        // Tags above the candidates' (at most 256), one per sentence taken.
+        let tag = (order.len() + chosen.len()) as u32;
+        for &stem in stems(k) {
+            mark[stem as usize] = tag;
+        }
+        last = Some((k, tag));
     }
     chosen.sort_unstable();
     chosen
@@ -738,6 +738,191 @@ mod tests {
                 .flat_map(|&(_, p)| p.iter().copied())
                 .collect();
             assert_eq!(furniture_from(b), expected.as_slice(), "{b}");
+        }
+    }
+
+    /// Made-up English articles: words drawn from a small vocabulary (stop
+    /// words, repeats, a stem with a stop form), some sentences repeated
+    /// whole, paragraphs.
+    fn made_up_articles() -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "the", "and", "of", "he", "she", "it", "said", "says", "saying", "council", "councils", "vote", "voted",
+            "voting", "river", "rivers", "bridge", "police", "mayor", "budget", "school", "schools", "water", "city",
+            "cities", "will", "Will", "being", "be", "plan", "plans", "planned", "storm", "flood", "floods", "road",
+            "people", "year", "years", "new", "old", "report", "reports", "minister", "court", "judge", "trial",
+        ];
+        let mut seed = 0x9E37_79B9_u64;
+        let mut next = |m: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % m
+        };
+        let mut articles = Vec::new();
+        for _ in 0..40 {
+            let mut text = String::new();
+            let mut sentences: Vec<String> = Vec::new();
+            for _ in 0..1 + next(60) {
+                let sentence = if !sentences.is_empty() && next(6) == 0 {
+                    sentences[next(sentences.len())].clone()
+                } else {
+                    let mut s = String::from(["The", "He", "But", "Police", "A", "Scroll down for video and"][next(6)]);
+                    for _ in 0..next(40) {
+                        s.push(' ');
+                        s.push_str(WORDS[next(WORDS.len())]);
+                    }
+                    s.push(['.', '?', '!'][next(3)]);
+                    s
+                };
+                text.push_str(&sentence);
+                text.push_str(if next(5) == 0 { "\n\n" } else { " " });
+                sentences.push(sentence);
+            }
+            articles.push(text);
+        }
+        articles
+    }
+
+    /// Centrality and title share as they were computed before the
+    /// word-by-word sums, to compare with.
+    fn centrality_and_title_by_stems(doc: &Doc, title: &[u32]) -> Vec<(f64, f64)> {
+        let mut tf = vec![[0u32; 2]; doc.stems];
+        for t in doc.tokens.iter().filter(|t| !t.stop) {
+            tf[t.stem as usize][0] += 1;
+        }
+        let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
+        let mut out = Vec::new();
+        for i in 0..doc.sentences.len() {
+            for t in doc.sentence_tokens(i).iter().filter(|t| !t.stop) {
+                tf[t.stem as usize][1] += 1;
+            }
+            let (mut dot, mut s2, mut cross) = (0u64, 0u64, 0u64);
+            for &[d, c] in &tf {
+                let [d, c] = [u64::from(d), u64::from(c)];
+                dot += c * (d - c);
+                s2 += c * c;
+                cross += c * d;
+            }
+            let (dot, s2) = (dot as f64, s2 as f64);
+            let rest2 = (doc_norm2 as f64 - 2.0 * cross as f64 + s2).max(0.0);
+            let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
+            let share = if title.is_empty() {
+                0.0
+            } else {
+                title.iter().filter(|&&t| tf[t as usize][1] > 0).count() as f64 / title.len() as f64
+            };
+            out.push((centrality, share));
+            tf.iter_mut().for_each(|e| e[1] = 0);
+        }
+        out
+    }
+
+    #[test]
+    fn word_by_word_sums_give_the_same_bits() {
+        let summarizer = crate::Summarizer::new();
+        for text in made_up_articles() {
+            let analysis = summarizer.analyze(&text, None, Some(Lang::English));
+            let doc = &analysis.doc;
+            for title in [vec![], (0..doc.stems as u32).step_by(3).collect::<Vec<_>>()] {
+                let got = features(&text, &analysis.spans, doc, &title);
+                let expected = centrality_and_title_by_stems(doc, &title);
+                assert_eq!(got.len(), expected.len());
+                for (f, (centrality, share)) in got.iter().zip(expected) {
+                    assert_eq!(f.centrality.to_bits(), centrality.to_bits());
+                    assert_eq!(f.title.to_bits(), share.to_bits());
+                }
+            }
+        }
+    }
+
+    /// The choice as it was made before the marked stems: sorted stems,
+    /// merged, against every sentence taken in every round.
+    fn select_by_merging(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget) -> Vec<usize> {
+        fn merged(a: &[u32], b: &[u32]) -> f64 {
+            if a.is_empty() || b.is_empty() {
+                return 0.0;
+            }
+            let common = a.iter().filter(|s| b.binary_search(s).is_ok()).count();
+            common as f64 / ((a.len() * b.len()) as f64).sqrt()
+        }
+        let n = feats.len();
+        let base: Vec<f64> =
+            feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }).collect();
+        let (max_sentences, max_words) = match budget {
+            Budget::Sentences(k) => (k, usize::MAX),
+            Budget::Words(wd) => (usize::MAX, wd),
+        };
+        let mut chosen: Vec<usize> = Vec::new();
+        if max_sentences == 0 || max_words == 0 || n == 0 {
+            return chosen;
+        }
+        let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
+        let limit = match budget {
+            Budget::Sentences(k) => (2 * k + 8).min(256),
+            Budget::Words(_) => 64,
+        }
+        .min(order.len());
+        if order.len() > limit {
+            order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
+            order.truncate(limit);
+        }
+        let stems: Vec<Vec<u32>> = order
+            .iter()
+            .map(|&i| {
+                let mut v: Vec<u32> = doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        let mut taken = vec![false; order.len()];
+        let mut picks: Vec<usize> = Vec::new();
+        let mut used_words = 0;
+        while chosen.len() < max_sentences {
+            let mut best: Option<(usize, f64)> = None;
+            for (k, &i) in order.iter().enumerate() {
+                if taken[k] || used_words + doc.word_counts[i] > max_words {
+                    continue;
+                }
+                let mut score = base[i];
+                if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
+                    score += w.dependent;
+                }
+                let sim = picks.iter().map(|&k2| merged(&stems[k], &stems[k2])).fold(0.0, f64::max);
+                score -= w.redundancy * sim;
+                if sim > 0.8 {
+                    continue;
+                }
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((k, score));
+                }
+            }
+            let Some((k, _)) = best else { break };
+            taken[k] = true;
+            picks.push(k);
+            used_words += doc.word_counts[order[k]];
+            chosen.push(order[k]);
+        }
+        chosen.sort_unstable();
+        chosen
+    }
+
+    #[test]
+    fn marked_stems_choose_the_same_sentences() {
+        let summarizer = crate::Summarizer::new();
+        let mut buffers = SelectBuffers::default();
+        let weights = *summarizer.weights(Lang::English);
+        let heavy = Weights { redundancy: 3.0, dependent: -2.0, ..weights };
+        for text in made_up_articles() {
+            let analysis = summarizer.analyze(&text, None, Some(Lang::English));
+            for w in [&weights, &heavy] {
+                for budget in [0, 1, 2, 3, 5, 8, 40, 300]
+                    .map(Budget::Sentences)
+                    .into_iter()
+                    .chain([0, 10, 30, 60, 150, 5000].map(Budget::Words))
+                {
+                    let got = select(&analysis.doc, &analysis.features, w, budget, &mut buffers);
+                    assert_eq!(got, select_by_merging(&analysis.doc, &analysis.features, w, budget), "{budget:?}");
+                }
+            }
         }
     }
 
