@@ -741,9 +741,10 @@ mod tests {
         }
     }
 
-    /// Made-up English articles: words drawn from a small vocabulary (stop
-    /// words, repeats, a stem with a stop form), some sentences repeated
-    /// whole, paragraphs.
+    /// Made-up English articles: words drawn from a small vocabulary of stop
+    /// and content words (so stems repeat within sentences), some sentences
+    /// repeated whole (redundant), openers that lean back, furniture,
+    /// paragraphs.
     fn made_up_articles() -> Vec<String> {
         const WORDS: &[&str] = &[
             "the", "and", "of", "he", "she", "it", "said", "says", "saying", "council", "councils", "vote", "voted",
