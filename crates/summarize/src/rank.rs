@@ -341,82 +341,99 @@ pub(crate) fn dependent_openers(lang: Lang) -> &'static [&'static str] {
     }
 }
 
-/// Phrases of page furniture that are never part of a summary.
-const FURNITURE: &[&str] = &[
-    "scroll down for video",
-    "scroll down for more",
-    "click here",
-    "read more",
-    "sign up",
-    "follow us",
-    "share this",
-    "related:",
-    "photo:",
-    "image:",
-    "video:",
-    "watch:",
-    "advertisement",
-    "all rights reserved",
-    "subscribe",
-    "published:",
-    "updated:",
-    "lire aussi",
-    "à lire aussi",
-    "читайте также",
-    "читайте також",
+/// Phrases of page furniture that are never part of a summary, by their
+/// first letter.
+const FURNITURE: &[(char, &[&str])] = &[
+    ('s', &["scroll down for video", "scroll down for more", "sign up", "share this", "subscribe"]),
+    ('c', &["click here"]),
+    ('r', &["read more", "related:"]),
+    ('f', &["follow us"]),
+    ('p', &["photo:", "published:"]),
+    ('i', &["image:"]),
+    ('v', &["video:"]),
+    ('w', &["watch:"]),
+    ('a', &["advertisement", "all rights reserved"]),
+    ('u', &["updated:"]),
+    ('l', &["lire aussi"]),
+    ('à', &["à lire aussi"]),
+    ('ч', &["читайте также", "читайте також"]),
 ];
 
-/// The first letters of the phrases of [`FURNITURE`].
-const FURNITURE_INITIALS: [char; 13] = ['s', 'c', 'r', 'f', 'p', 'i', 'v', 'w', 'a', 'u', 'l', 'à', 'ч'];
+/// For each ASCII byte, one more than the index in [`FURNITURE`] of the
+/// phrases that start with it in either case (0 for none): one look-up rules
+/// out most sentences.
+const FURNITURE_ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut g = 0;
+    while g < FURNITURE.len() {
+        let c = FURNITURE[g].0;
+        if c.is_ascii() {
+            t[c as usize] = g as u8 + 1;
+            t[c.to_ascii_uppercase() as usize] = g as u8 + 1;
+        }
+        g += 1;
+    }
+    t
+};
+
+/// The phrases of [`FURNITURE`] that start with the ASCII byte `b`, in
+/// either case.
+fn furniture_from(b: u8) -> &'static [&'static str] {
+    match FURNITURE_ASCII.get(usize::from(b)) {
+        Some(&g) if g > 0 => FURNITURE[usize::from(g) - 1].1,
+        _ => &[],
+    }
+}
 
 /// Computes the features of every sentence.
 pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u32]) -> Vec<Features> {
     let n = spans.len();
     // Per stem: its count in the whole article and in the current sentence
     // (content words only), side by side. Counts are integers, so the sums
-    // below are exact and the same as in floating point.
+    // below are exact and the same as in floating point. A stop word adds
+    // zero rather than being skipped: no branch on a flag that is set about
+    // every other word.
     let mut tf = vec![[0u32; 2]; doc.stems];
     for t in &doc.tokens {
-        if !t.stop {
-            tf[t.stem as usize][0] += 1;
-        }
+        tf[t.stem as usize][0] += u32::from(!t.stop);
     }
     let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
     let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
-    // The stems whose sentence count is set.
-    let mut present: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(n);
     let mut lower = String::new();
     for (i, span) in spans.iter().enumerate() {
         let toks = doc.sentence_tokens(i);
         let s = &text[span.start..span.end];
-        // Centrality: cosine of the sentence with the article minus the sentence.
-        for &stem in &present {
-            tf[stem as usize][1] = 0;
+        // Centrality: cosine of the sentence with the article minus the
+        // sentence. With `c` a stem's count in the sentence and `d` in the
+        // article, the sums over stems are gathered word by word, in one
+        // pass and without a list of the stems seen: `Σ c·d` adds `d` per
+        // word, and `Σ c·(c+1)/2` adds the stem's count so far, so
+        // `Σ c² = 2·Σ c·(c+1)/2 − Σ c`. Then `Σ c·(d − c) = Σ c·d − Σ c²`.
+        let (mut cross, mut triangle, mut content) = (0u64, 0u64, 0u64);
+        for t in toks {
+            let is_content = u32::from(!t.stop);
+            let [d, c] = &mut tf[t.stem as usize];
+            *c += is_content;
+            cross += u64::from(is_content * *d);
+            triangle += u64::from(is_content * *c);
+            content += u64::from(is_content);
         }
-        present.clear();
-        for t in toks.iter().filter(|t| !t.stop) {
-            let slot = &mut tf[t.stem as usize][1];
-            if *slot == 0 {
-                present.push(t.stem);
-            }
-            *slot += 1;
-        }
-        let (mut dot, mut s2, mut cross) = (0u64, 0u64, 0u64);
-        for &stem in &present {
-            let [d, c] = tf[stem as usize].map(u64::from);
-            dot += c * (d - c);
-            s2 += c * c;
-            cross += c * d;
-        }
+        let s2 = 2 * triangle - content;
+        let dot = cross - s2;
         let (dot, s2) = (dot as f64, s2 as f64);
         let rest2 = (doc_norm2 as f64 - 2.0 * cross as f64 + s2).max(0.0);
         let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
         let title_share = if title.is_empty() {
             0.0
         } else {
-            title.iter().filter(|&&t| tf[t as usize][1] > 0).count() as f64 / title.len() as f64
+            let shared: usize = title.iter().map(|&t| usize::from(tf[t as usize][1] > 0)).sum();
+            shared as f64 / title.len() as f64
         };
+        // The sentence's counts back to zero for the next one.
+        for t in toks {
+            tf[t.stem as usize][1] = 0;
+        }
         let words = toks.len().max(1) as f64;
         let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
         out.push(Features {
@@ -433,7 +450,7 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
             long: ((words - 45.0) / 45.0).max(0.0),
             dependent: f64::from(u8::from(is_dependent(s, toks))),
             quote: f64::from(u8::from(is_quote(s))),
-            question: f64::from(u8::from(s.ends_with('?') || s.ends_with('!') || s.ends_with('？'))),
+            question: f64::from(u8::from(is_question(s))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
         });
     }
@@ -442,63 +459,124 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
 
 /// Whether the sentence opens with a word that refers back, or in lower case.
 fn is_dependent(s: &str, toks: &[Token]) -> bool {
-    let first_char = s.chars().find(|c| c.is_alphanumeric());
-    if first_char.is_some_and(char::is_lowercase) {
-        return true;
+    opens_in_lower_case(s) || toks.first().is_some_and(|t| t.opener)
+}
+
+/// Whether the first letter or digit of `s` is a lower-case letter. Read a
+/// byte at a time while the text is ASCII (most sentences open with a capital
+/// letter, some with a quote mark first); characters are decoded only from
+/// the first non-ASCII byte on.
+fn opens_in_lower_case(s: &str) -> bool {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            return b.is_ascii_lowercase();
+        }
+        if !b.is_ascii() {
+            return s[i..].chars().find(|c| c.is_alphanumeric()).is_some_and(char::is_lowercase);
+        }
     }
-    toks.first().is_some_and(|t| t.opener)
+    false
 }
 
 /// Whether the sentence is mostly a quotation: it opens with a quote mark.
 fn is_quote(s: &str) -> bool {
-    s.starts_with(['"', '“', '«', '„', '\'', '‘', '「', '『'])
+    match s.as_bytes().first() {
+        Some(b'"' | b'\'') => true,
+        Some(b) if b.is_ascii() => false,
+        _ => s.starts_with(['“', '«', '„', '‘', '「', '『']),
+    }
 }
 
+/// Whether the sentence is a question or an exclamation: it ends with `?`,
+/// `!` or `？` (whose last UTF-8 byte is 0x9F).
+fn is_question(s: &str) -> bool {
+    match s.as_bytes().last() {
+        Some(b'?' | b'!') => true,
+        Some(0x9F) => s.ends_with('？'),
+        _ => false,
+    }
+}
+
+/// Whether the sentence is page furniture: a line of one or two words, or
+/// one that opens with a phrase of [`FURNITURE`] (or, fewer than 8 words,
+/// holds one near its start).
 fn is_furniture(s: &str, words: f64, lower: &mut String) -> bool {
     if words < 3.0 {
         return true;
     }
-    // Every phrase below starts with one of these letters: most sentences
-    // are ruled out by their first character.
-    let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
-    if words >= 8.0 && !FURNITURE_INITIALS.contains(&first) {
-        return false;
-    }
     // Furniture opens its sentence ("Scroll down for video", "Photo: …"), or is
-    // a short line of its own ("Advertisement"): only the head is looked at.
-    lower.clear();
-    let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
-    if head.is_ascii() {
-        lower.push_str(head);
-        lower.make_ascii_lowercase();
-    } else {
-        lower.extend(head.chars().flat_map(char::to_lowercase));
-    }
-    if words < 8.0 {
-        FURNITURE.iter().any(|p| lower.contains(p))
-    } else {
-        FURNITURE.iter().any(|p| lower.starts_with(p))
-    }
-}
-
-/// Binary cosine similarity of two sentences' content stems.
-fn similarity(a: &[u32], b: &[u32]) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    // Both sorted and deduplicated.
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
+    // a short line of its own ("Advertisement"): only the head, the first 32
+    // characters in lower case, is looked at. Most sentences open with an
+    // ASCII letter and go on in ASCII: those are decided on their bytes in
+    // place (ASCII lower case is all of lower case there), and only against
+    // the phrases that start with the letter at hand.
+    let bytes = s.as_bytes();
+    let head = &bytes[..bytes.len().min(32)];
+    match bytes.first() {
+        Some(&b) if words >= 8.0 && b.is_ascii() => furniture_from(b)
+            .iter()
+            .any(|p| opens_with_ascii(bytes, p).unwrap_or_else(|| lower_head(s, lower).starts_with(p))),
+        _ if words < 8.0 && head.is_ascii() => (0..head.len())
+            .any(|j| furniture_from(head[j]).iter().any(|p| opens_with_ascii(&head[j..], p) == Some(true))),
+        _ => {
+            // Only a phrase that starts with the first letter can open the sentence.
+            let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+            let opening = FURNITURE.iter().find(|&&(c, _)| c == first).map_or(&[][..], |&(_, phrases)| phrases);
+            if words >= 8.0 {
+                !opening.is_empty() && {
+                    let lower = lower_head(s, lower);
+                    opening.iter().any(|p| lower.starts_with(p))
+                }
+            } else {
+                // A phrase anywhere in the head: where a character starts one.
+                let lower = lower_head(s, lower);
+                lower.char_indices().any(|(j, c)| {
+                    FURNITURE
+                        .iter()
+                        .any(|&(first, phrases)| first == c && phrases.iter().any(|p| lower[j..].starts_with(p)))
+                })
             }
         }
     }
+}
+
+/// Whether `bytes` in lower case open with the ASCII `phrase`, decided on
+/// the bytes while they are ASCII (their own lower case); `None` when they
+/// match up to a byte that is not (whose character may lower-case to ASCII,
+/// as the Kelvin sign does to `k`).
+fn opens_with_ascii(bytes: &[u8], phrase: &str) -> Option<bool> {
+    for (j, &c) in phrase.as_bytes().iter().enumerate() {
+        match bytes.get(j) {
+            None => return Some(false),
+            Some(b) if !b.is_ascii() => return None,
+            Some(b) if b.to_ascii_lowercase() != c => return Some(false),
+            Some(_) => {}
+        }
+    }
+    Some(true)
+}
+
+/// The head of `s`, its first 32 characters, in lower case, written in
+/// `lower`.
+fn lower_head<'a>(s: &str, lower: &'a mut String) -> &'a str {
+    lower.clear();
+    for c in s.chars().take(32) {
+        if c.is_ascii() {
+            lower.push(c.to_ascii_lowercase());
+        } else {
+            lower.extend(c.to_lowercase());
+        }
+    }
+    lower
+}
+
+/// Binary cosine similarity of two sentences' content stems, each set
+/// without repeats: `b`'s stems are those whose `mark` is `tag`.
+fn similarity(a: &[u32], b: &[u32], mark: &[u32], tag: u32) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let common: usize = a.iter().map(|&stem| usize::from(mark[stem as usize] == tag)).sum();
     common as f64 / ((a.len() * b.len()) as f64).sqrt()
 }
 
@@ -519,12 +597,10 @@ pub(crate) struct SelectBuffers {
     flat: Vec<u32>,
     bounds: Vec<(usize, usize)>,
     taken: Vec<bool>,
-    /// The candidates taken, in the order they were.
-    picks: Vec<usize>,
-    /// Each candidate's greatest similarity to the first `folded` picks.
+    /// Each candidate's greatest similarity to the sentences taken.
     max_sim: Vec<f64>,
-    folded: Vec<usize>,
-    /// By stem: the last candidate whose stems were gathered, plus one.
+    /// By stem: the last candidate whose stems were gathered, plus one; then
+    /// the tag of the last sentence taken, for the stems it has.
     mark: Vec<u32>,
 }
 
@@ -538,7 +614,7 @@ pub(crate) fn select(
     budget: Budget,
     buffers: &mut SelectBuffers,
 ) -> Vec<usize> {
-    let SelectBuffers { base, order, flat, bounds, taken, picks, max_sim, folded, mark } = buffers;
+    let SelectBuffers { base, order, flat, bounds, taken, max_sim, mark } = buffers;
     let word_counts = &doc.word_counts;
     let n = feats.len();
     base.clear();
@@ -564,40 +640,49 @@ pub(crate) fn select(
         order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
         order.truncate(limit);
     }
-    // Each candidate's content stems, sorted and deduplicated, in one buffer:
-    // a stem already marked with the candidate's tag is a repeat, so only
-    // distinct stems are sorted. (Tags are at most 256: no overflow.)
+    // Each candidate's content stems, deduplicated, in one buffer: a stem
+    // already marked with the candidate's tag is a repeat. Every word's stem
+    // is written at the end of those kept, and kept by moving on only for a
+    // new content word: no branch on the stop flag, set about every other
+    // word. (Tags are at most 256: no overflow.)
+    let room: usize = order.iter().map(|&i| doc.sentences[i].len()).sum();
     flat.clear();
+    flat.resize(room, 0);
     bounds.clear();
     mark.clear();
     mark.resize(doc.stems, 0);
+    // (Slices held in locals: their lengths and addresses stay in registers
+    // while the stores go on.)
+    let (flat_at, mark_at) = (&mut flat[..], &mut mark[..]);
+    let mut end = 0;
     for (k, &i) in order.iter().enumerate() {
         let tag = k as u32 + 1;
-        let from = flat.len();
-        for t in doc.sentence_tokens(i).iter().filter(|t| !t.stop) {
-            let slot = &mut mark[t.stem as usize];
-            if *slot != tag {
-                *slot = tag;
-                flat.push(t.stem);
-            }
+        let from = end;
+        for t in doc.sentence_tokens(i) {
+            let slot = &mut mark_at[t.stem as usize];
+            let new = !t.stop && *slot != tag;
+            *slot = if t.stop { *slot } else { tag };
+            flat_at[end] = t.stem;
+            end += usize::from(new);
         }
-        flat[from..].sort_unstable();
-        bounds.push((from, flat.len()));
+        bounds.push((from, end));
     }
     let stems = |k: usize| &flat[bounds[k].0..bounds[k].1];
     let words = |i: usize| word_counts[i];
     let mut used_words = 0usize;
     taken.clear();
     taken.resize(order.len(), false);
-    picks.clear();
     // A candidate's similarity to the sentences taken does not change when
-    // more are taken, except through the new ones: each pair is computed
-    // once, when the candidate is next looked at. (The maximum of the same
-    // similarities in another order is the same number.)
+    // more are taken, except through the new ones. A candidate looked at in
+    // one round was looked at in the round before (taking a sentence only
+    // adds words), so only its similarity to the sentence taken last is new
+    // in each round. (The maximum of the same similarities in another order
+    // is the same number.) That sentence's stems are marked with a tag that
+    // no candidate has: a candidate's stems in common with it are counted
+    // with one look-up each, without sorting either.
     max_sim.clear();
     max_sim.resize(order.len(), 0.0);
-    folded.clear();
-    folded.resize(order.len(), 0);
+    let mut last: Option<(usize, u32)> = None;
     while chosen.len() < max_sentences {
         let mut best: Option<(usize, f64)> = None;
         for (k, &i) in order.iter().enumerate() {
@@ -608,10 +693,9 @@ pub(crate) fn select(
             if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
                 score += w.dependent;
             }
-            for &k2 in &picks[folded[k]..] {
-                max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2)));
+            if let Some((k2, tag)) = last {
+                max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2), mark, tag));
             }
-            folded[k] = picks.len();
             score -= w.redundancy * max_sim[k];
             if max_sim[k] > 0.8 {
                 continue;
@@ -622,9 +706,14 @@ pub(crate) fn select(
         }
         let Some((k, _)) = best else { break };
         taken[k] = true;
-        picks.push(k);
         used_words += words(order[k]);
         chosen.push(order[k]);
+        // Tags above the candidates' (at most 256), one per sentence taken.
+        let tag = (order.len() + chosen.len()) as u32;
+        for &stem in stems(k) {
+            mark[stem as usize] = tag;
+        }
+        last = Some((k, tag));
     }
     chosen.sort_unstable();
     chosen
@@ -635,10 +724,300 @@ mod tests {
     use super::*;
 
     #[test]
-    fn furniture_initials_cover_every_phrase() {
-        for phrase in FURNITURE {
-            let first = phrase.chars().next().unwrap();
-            assert!(FURNITURE_INITIALS.contains(&first), "{phrase}");
+    fn furniture_phrases_are_filed_under_their_first_letter() {
+        for &(first, phrases) in FURNITURE {
+            for phrase in phrases {
+                assert_eq!(phrase.chars().next(), Some(first), "{phrase}");
+            }
+            assert_eq!(FURNITURE.iter().filter(|&&(c, _)| c == first).count(), 1, "{first}");
+        }
+        for b in 0..=255u8 {
+            let expected: Vec<&str> = FURNITURE
+                .iter()
+                .filter(|&&(c, _)| c == char::from(b.to_ascii_lowercase()) && b.is_ascii())
+                .flat_map(|&(_, p)| p.iter().copied())
+                .collect();
+            assert_eq!(furniture_from(b), expected.as_slice(), "{b}");
+        }
+    }
+
+    /// Made-up English articles: words drawn from a small vocabulary of stop
+    /// and content words (so stems repeat within sentences), some sentences
+    /// repeated whole (redundant), openers that lean back, furniture,
+    /// paragraphs.
+    fn made_up_articles() -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "the", "and", "of", "he", "she", "it", "said", "says", "saying", "council", "councils", "vote", "voted",
+            "voting", "river", "rivers", "bridge", "police", "mayor", "budget", "school", "schools", "water", "city",
+            "cities", "will", "Will", "being", "be", "plan", "plans", "planned", "storm", "flood", "floods", "road",
+            "people", "year", "years", "new", "old", "report", "reports", "minister", "court", "judge", "trial",
+        ];
+        let mut seed = 0x9E37_79B9_u64;
+        let mut next = |m: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % m
+        };
+        let mut articles = Vec::new();
+        for _ in 0..40 {
+            let mut text = String::new();
+            let mut sentences: Vec<String> = Vec::new();
+            for _ in 0..1 + next(60) {
+                let sentence = if !sentences.is_empty() && next(6) == 0 {
+                    sentences[next(sentences.len())].clone()
+                } else {
+                    let mut s = String::from(["The", "He", "But", "Police", "A", "Scroll down for video and"][next(6)]);
+                    for _ in 0..next(40) {
+                        s.push(' ');
+                        s.push_str(WORDS[next(WORDS.len())]);
+                    }
+                    s.push(['.', '?', '!'][next(3)]);
+                    s
+                };
+                text.push_str(&sentence);
+                text.push_str(if next(5) == 0 { "\n\n" } else { " " });
+                sentences.push(sentence);
+            }
+            articles.push(text);
+        }
+        articles
+    }
+
+    /// Centrality and title share as they were computed before the
+    /// word-by-word sums, to compare with.
+    fn centrality_and_title_by_stems(doc: &Doc, title: &[u32]) -> Vec<(f64, f64)> {
+        let mut tf = vec![[0u32; 2]; doc.stems];
+        for t in doc.tokens.iter().filter(|t| !t.stop) {
+            tf[t.stem as usize][0] += 1;
+        }
+        let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
+        let mut out = Vec::new();
+        for i in 0..doc.sentences.len() {
+            for t in doc.sentence_tokens(i).iter().filter(|t| !t.stop) {
+                tf[t.stem as usize][1] += 1;
+            }
+            let (mut dot, mut s2, mut cross) = (0u64, 0u64, 0u64);
+            for &[d, c] in &tf {
+                let [d, c] = [u64::from(d), u64::from(c)];
+                dot += c * (d - c);
+                s2 += c * c;
+                cross += c * d;
+            }
+            let (dot, s2) = (dot as f64, s2 as f64);
+            let rest2 = (doc_norm2 as f64 - 2.0 * cross as f64 + s2).max(0.0);
+            let centrality = if s2 > 0.0 && rest2 > 0.0 { dot / (s2.sqrt() * rest2.sqrt()) } else { 0.0 };
+            let share = if title.is_empty() {
+                0.0
+            } else {
+                title.iter().filter(|&&t| tf[t as usize][1] > 0).count() as f64 / title.len() as f64
+            };
+            out.push((centrality, share));
+            tf.iter_mut().for_each(|e| e[1] = 0);
+        }
+        out
+    }
+
+    #[test]
+    fn word_by_word_sums_give_the_same_bits() {
+        let summarizer = crate::Summarizer::new();
+        for text in made_up_articles() {
+            let analysis = summarizer.analyze(&text, None, Some(Lang::English));
+            let doc = &analysis.doc;
+            for title in [vec![], (0..doc.stems as u32).step_by(3).collect::<Vec<_>>()] {
+                let got = features(&text, &analysis.spans, doc, &title);
+                let expected = centrality_and_title_by_stems(doc, &title);
+                assert_eq!(got.len(), expected.len());
+                for (f, (centrality, share)) in got.iter().zip(expected) {
+                    assert_eq!(f.centrality.to_bits(), centrality.to_bits());
+                    assert_eq!(f.title.to_bits(), share.to_bits());
+                }
+            }
+        }
+    }
+
+    /// The choice as it was made before the marked stems: sorted stems,
+    /// merged, against every sentence taken in every round.
+    fn select_by_merging(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget) -> Vec<usize> {
+        fn merged(a: &[u32], b: &[u32]) -> f64 {
+            if a.is_empty() || b.is_empty() {
+                return 0.0;
+            }
+            let common = a.iter().filter(|s| b.binary_search(s).is_ok()).count();
+            common as f64 / ((a.len() * b.len()) as f64).sqrt()
+        }
+        let n = feats.len();
+        let base: Vec<f64> =
+            feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }).collect();
+        let (max_sentences, max_words) = match budget {
+            Budget::Sentences(k) => (k, usize::MAX),
+            Budget::Words(wd) => (usize::MAX, wd),
+        };
+        let mut chosen: Vec<usize> = Vec::new();
+        if max_sentences == 0 || max_words == 0 || n == 0 {
+            return chosen;
+        }
+        let mut order: Vec<usize> = (0..n).filter(|&i| base[i].is_finite()).collect();
+        let limit = match budget {
+            Budget::Sentences(k) => (2 * k + 8).min(256),
+            Budget::Words(_) => 64,
+        }
+        .min(order.len());
+        if order.len() > limit {
+            order.select_nth_unstable_by(limit - 1, |&a, &b| base[b].total_cmp(&base[a]));
+            order.truncate(limit);
+        }
+        let stems: Vec<Vec<u32>> = order
+            .iter()
+            .map(|&i| {
+                let mut v: Vec<u32> = doc.sentence_tokens(i).iter().filter(|t| !t.stop).map(|t| t.stem).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        let mut taken = vec![false; order.len()];
+        let mut picks: Vec<usize> = Vec::new();
+        let mut used_words = 0;
+        while chosen.len() < max_sentences {
+            let mut best: Option<(usize, f64)> = None;
+            for (k, &i) in order.iter().enumerate() {
+                if taken[k] || used_words + doc.word_counts[i] > max_words {
+                    continue;
+                }
+                let mut score = base[i];
+                if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
+                    score += w.dependent;
+                }
+                let sim = picks.iter().map(|&k2| merged(&stems[k], &stems[k2])).fold(0.0, f64::max);
+                score -= w.redundancy * sim;
+                if sim > 0.8 {
+                    continue;
+                }
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((k, score));
+                }
+            }
+            let Some((k, _)) = best else { break };
+            taken[k] = true;
+            picks.push(k);
+            used_words += doc.word_counts[order[k]];
+            chosen.push(order[k]);
+        }
+        chosen.sort_unstable();
+        chosen
+    }
+
+    #[test]
+    fn marked_stems_choose_the_same_sentences() {
+        let summarizer = crate::Summarizer::new();
+        let mut buffers = SelectBuffers::default();
+        let weights = *summarizer.weights(Lang::English);
+        let heavy = Weights { redundancy: 3.0, dependent: -2.0, ..weights };
+        for text in made_up_articles() {
+            let analysis = summarizer.analyze(&text, None, Some(Lang::English));
+            for w in [&weights, &heavy] {
+                for budget in [0, 1, 2, 3, 5, 8, 40, 300]
+                    .map(Budget::Sentences)
+                    .into_iter()
+                    .chain([0, 10, 30, 60, 150, 5000].map(Budget::Words))
+                {
+                    let got = select(&analysis.doc, &analysis.features, w, budget, &mut buffers);
+                    assert_eq!(got, select_by_merging(&analysis.doc, &analysis.features, w, budget), "{budget:?}");
+                }
+            }
+        }
+    }
+
+    /// The furniture test as it was before the byte-wise paths, to compare with.
+    fn is_furniture_by_chars(s: &str, words: f64) -> bool {
+        if words < 3.0 {
+            return true;
+        }
+        let first = s.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+        if words >= 8.0 && !FURNITURE.iter().any(|&(c, _)| c == first) {
+            return false;
+        }
+        let head = &s[..s.char_indices().nth(32).map_or(s.len(), |(i, _)| i)];
+        let lower: String = head.chars().flat_map(char::to_lowercase).collect();
+        let mut phrases = FURNITURE.iter().flat_map(|&(_, p)| p.iter());
+        if words < 8.0 { phrases.any(|p| lower.contains(p)) } else { phrases.any(|p| lower.starts_with(p)) }
+    }
+
+    #[test]
+    fn byte_wise_tests_agree_with_the_character_ones() {
+        let heads = [
+            "",
+            "Scroll down for video",
+            "SCROLL DOWN FOR MORE pictures",
+            "Scroll down f\u{e9}r video",
+            "Scroll\u{2019}s down for video",
+            "Scroll",
+            "Sign up",
+            "Sign u\u{2019}",
+            "Clic\u{212a} here for the rest of the story",
+            "\u{130}mage: Reuters and others",
+            "Image: Reuters",
+            "Cameron\u{2019}s photo: Reuters",
+            "The photo: Reuters",
+            "A very long opening of more than thirty-two bytes, then read more",
+            "A short one, then advertisement",
+            "An opening that is long enough (\u{2019}) to read more",
+            "Advertisement",
+            "All rights reserved \u{a9} 2015",
+            "\u{c0} lire aussi: le d\u{e9}bat",
+            "\u{e0} lire aussi",
+            "Lire aussi : le d\u{e9}bat",
+            "Voir aussi \u{e0} lire aussi",
+            "\u{427}\u{418}\u{422}\u{410}\u{419}\u{422}\u{415} \u{422}\u{410}\u{41a}\u{416}\u{415}",
+            "\u{447}\u{438}\u{442}\u{430}\u{439}\u{442}\u{435} \u{442}\u{430}\u{43a}\u{436}\u{435} \u{43d}\u{43e}\u{432}\u{43e}\u{441}\u{442}\u{438}",
+            "\u{201c}Scroll down for video\u{201d}",
+            "\u{4ed6}\u{8bf4}\u{ff0c}\u{70b9}\u{51fb} click here",
+            "subscribe",
+            "Photo",
+            "Updated: 12:00 GMT",
+            "Watch: the video",
+            "Follow us on Twitter",
+            "Share this article",
+            "Related: the other story",
+            "Published: 10:00",
+            "Video: the match",
+            "Read More",
+            "'s hidden read more",
+        ];
+        let mut lower = String::new();
+        for s in heads {
+            for words in [1.0, 3.0, 5.0, 7.0, 8.0, 12.0, 50.0] {
+                assert_eq!(is_furniture(s, words, &mut lower), is_furniture_by_chars(s, words), "{s:?} {words}");
+            }
+            let first = s.chars().find(|c| c.is_alphanumeric());
+            assert_eq!(opens_in_lower_case(s), first.is_some_and(char::is_lowercase), "{s:?}");
+            assert_eq!(
+                is_quote(s),
+                s.starts_with(['"', '\u{201c}', '\u{ab}', '\u{201e}', '\'', '\u{2018}', '\u{300c}', '\u{300e}']),
+                "{s:?}"
+            );
+            for end in ["", "?", "!", "\u{ff1f}", "\u{ff01}", ".", "\u{201d}"] {
+                let t = format!("{s}{end}");
+                assert_eq!(is_question(&t), t.ends_with('?') || t.ends_with('!') || t.ends_with('\u{ff1f}'), "{t:?}");
+            }
+        }
+        for s in [
+            "he said",
+            "\"he said",
+            "\u{201c}he said",
+            "\u{201c}He said",
+            "\u{c9}t\u{e9}",
+            "\u{e9}t\u{e9}",
+            "42 men",
+            "...",
+            "\u{2018}\u{201c}\u{e9}",
+        ] {
+            let first = s.chars().find(|c| c.is_alphanumeric());
+            assert_eq!(opens_in_lower_case(s), first.is_some_and(char::is_lowercase), "{s:?}");
+            assert_eq!(
+                is_quote(s),
+                s.starts_with(['"', '\u{201c}', '\u{ab}', '\u{201e}', '\'', '\u{2018}', '\u{300c}', '\u{300e}']),
+                "{s:?}"
+            );
         }
     }
 
