@@ -71,6 +71,11 @@ pub(crate) struct Buffers {
     /// first so many are this article's (a long article's size is kept, so
     /// that the list is written without a check per word).
     words: Vec<Place>,
+    /// Pass 1: the stem of each of `words`; used as `words` is.
+    word_stems: Vec<u32>,
+    /// Pass 1: the stems that stand as single words, in order of first
+    /// appearance: the single-word candidates. Used as `words` is.
+    singles: Vec<u32>,
     /// Pass 2: the indices in `words` of the words linked to the one before
     /// them; used as `words` is.
     links: Vec<u32>,
@@ -115,80 +120,27 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
     if k == 0 || doc.tokens.is_empty() {
         return Vec::new();
     }
-    let Buffers { stems, words, links, phrases, table, recurring, ranked, best, chosen } = buffers;
+    let Buffers { stems, words, word_stems, singles, links, phrases, table, recurring, ranked, best, chosen } = buffers;
     let bytes = text.as_bytes();
     let tokens = &doc.tokens;
     stems.clear();
     stems.resize(doc.stems, Stem::NONE);
     if words.len() < tokens.len() {
         words.resize(tokens.len(), 0);
+        word_stems.resize(tokens.len(), 0);
+        singles.resize(tokens.len(), 0);
     }
-    let n_words = count(doc, bytes, stems, words);
-    let words = &words[..n_words];
+    let (n_words, n_singles) = count(doc, bytes, stems, words, word_stems, singles);
+    let (words, word_stems) = (&words[..n_words], &word_stems[..n_words]);
     if links.len() < n_words {
         links.resize(n_words, 0);
     }
-    let n_links = link(doc, bytes, stems, words, links);
-    // Each phrase's occurrences counted in a small hash table: there are
-    // few, and a table sized for them is cheap to clear.
-    phrases.clear();
-    let size = (4 * n_links).next_power_of_two().max(16);
-    table.clear();
-    table.resize(size, 0);
-    let stem_at = |j: u32| tokens[words[j as usize] as u32 as usize].stem;
-    let mut add = |key: u128, j: u32| {
-        let at_start = at_start(doc, words[j as usize]);
-        let mut slot = hash(key, size);
-        let at = loop {
-            match table[slot] {
-                0 => {
-                    phrases.push(Phrase { key, count: 0, first: j, inner: u32::MAX });
-                    table[slot] = phrases.len() as u32;
-                    break phrases.len() - 1;
-                }
-                at if phrases[at as usize - 1].key == key => break at as usize - 1,
-                _ => slot = (slot + 1) & (size - 1),
-            }
-        };
-        let phrase = &mut phrases[at];
-        phrase.count += 1;
-        phrase.inner = phrase.inner.min(if at_start { u32::MAX } else { j });
-    };
-    let mut last = u32::MAX;
-    for &j in &links[..n_links] {
-        let (a, b) = (stem_at(j - 1), stem_at(j));
-        add(pack([a, b, u32::MAX]), j - 1);
-        if last.wrapping_add(1) == j {
-            add(pack([stem_at(j - 2), a, b]), j - 2);
-        }
-        last = j;
-    }
+    let n_links = link(doc, bytes, stems, words, word_stems, links);
+    gather(doc, words, word_stems, &links[..n_links], phrases, table);
     recurring.clear();
     recurring.extend(phrases.iter().enumerate().filter(|(_, p)| p.count >= 2).map(|(i, p)| p.key << 32 | i as u128));
     recurring.sort_unstable();
-    let score = |key: &[u32], count: u32, first_sentence: u32| {
-        let mean: f64 = key.iter().map(|&s| f64::from(stems[s as usize].weight)).sum::<f64>() / key.len() as f64;
-        let position = 1.0 + 1.0 / (1.0 + f64::from(first_sentence));
-        let length = (key.len() as f64).sqrt();
-        mean * f64::from(count).sqrt() * position * length
-    };
-    // Every candidate, listed without a branch: a third of the stems are none.
-    if ranked.len() < stems.len() {
-        ranked.resize(stems.len(), 0);
-    }
-    let mut n_ranked = 0;
-    for (s, stem) in stems.iter().enumerate() {
-        let score = score(&[s as u32], stem.singles, (stem.first[0] >> 32) as u32);
-        ranked[n_ranked] = rank(score, s as u32, u32::MAX);
-        n_ranked += usize::from(stem.singles > 0);
-    }
-    ranked.truncate(n_ranked);
-    for (i, &r) in recurring.iter().enumerate() {
-        let phrase = &phrases[r as u32 as usize];
-        let key = unpack(phrase.key);
-        let first_sentence = (words[phrase.first as usize] >> 32) as u32;
-        ranked.push(rank(score(stems_of(&key), phrase.count, first_sentence), key[0], i as u32));
-    }
+    candidates(stems, &singles[..n_singles], words, phrases, recurring, ranked);
     // Only the best few are looked at, in order: the best `batch` are kept
     // in order in one pass (few of the rest beat the worst of them), and
     // the rest are sorted only if those do not do.
@@ -241,11 +193,19 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
 /// branch (half the words are stop words: a coin toss to the branch
 /// predictor); then each one's stem: its occurrences, its weight
 /// (occurrences, doubled in the opening fifth), and where it first stands
-/// as a single word, kept with selects rather than branches (whether an
-/// occurrence is a stem's first is another coin toss). The number of
-/// content words.
+/// as a single word, written to a slot chosen by an index rather than a
+/// branch (whether an occurrence is a stem's first is another coin toss),
+/// and listed in `singles` then, likewise. The numbers of content words and
+/// of single-word stems.
 #[inline(never)]
-fn count(doc: &Doc, bytes: &[u8], stems: &mut [Stem], words: &mut [Place]) -> usize {
+fn count(
+    doc: &Doc,
+    bytes: &[u8],
+    stems: &mut [Stem],
+    words: &mut [Place],
+    word_stems: &mut [u32],
+    singles: &mut [u32],
+) -> (usize, usize) {
     let tokens = &doc.tokens[..];
     let mut n_words = 0;
     for (si, range) in doc.sentences.iter().enumerate() {
@@ -257,16 +217,21 @@ fn count(doc: &Doc, bytes: &[u8], stems: &mut [Stem], words: &mut [Place]) -> us
     }
     // A sentence is early if `si * 5 < n_sent || si < 3`: below this.
     let early = doc.sentences.len().div_ceil(5).max(3) as u64;
-    for &place in &words[..n_words] {
+    let mut n_singles = 0;
+    for (&place, word_stem) in words[..n_words].iter().zip(&mut word_stems[..n_words]) {
         let t = &tokens[place as u32 as usize];
+        *word_stem = t.stem;
         let single = is_single(bytes, t);
         let stem = &mut stems[t.stem as usize];
+        let new = single & (stem.singles == 0);
+        singles[n_singles] = t.stem;
+        n_singles += usize::from(new);
         stem.count += 1;
         stem.weight += 1 + u32::from(place >> 32 < early);
-        stem.first[usize::from(!single | (stem.singles > 0))] = place;
+        stem.first[usize::from(!new)] = place;
         stem.singles += u32::from(single);
     }
-    n_words
+    (n_words, n_singles)
 }
 
 /// Pass 2: links between neighbouring content words that both recur, with
@@ -275,12 +240,12 @@ fn count(doc: &Doc, bytes: &[u8], stems: &mut [Stem], words: &mut [Place]) -> us
 /// neighbours are listed without a branch, then those of them with such a
 /// gap (the index in `words` of the second word). The number of links.
 #[inline(never)]
-fn link(doc: &Doc, bytes: &[u8], stems: &[Stem], words: &[Place], links: &mut [u32]) -> usize {
+fn link(doc: &Doc, bytes: &[u8], stems: &[Stem], words: &[Place], word_stems: &[u32], links: &mut [u32]) -> usize {
     let tokens = &doc.tokens[..];
     let mut n_pairs = 0;
     let (mut before, mut recurred) = (u64::MAX, false);
-    for (j, &place) in words.iter().enumerate() {
-        let recurs = stems[tokens[place as u32 as usize].stem as usize].count >= 2;
+    for (j, (&place, &stem)) in words.iter().zip(word_stems).enumerate() {
+        let recurs = stems[stem as usize].count >= 2;
         links[n_pairs] = j as u32;
         n_pairs += usize::from((place == before.wrapping_add(1)) & recurred & recurs);
         (before, recurred) = (place, recurs);
@@ -299,6 +264,88 @@ fn link(doc: &Doc, bytes: &[u8], stems: &[Stem], words: &[Place], links: &mut [u
         n_links += usize::from(linked);
     }
     n_links
+}
+
+/// Each phrase's occurrences, from the links, counted in a small hash
+/// table: there are few, and a table sized for them is cheap to clear.
+#[inline(never)]
+fn gather(
+    doc: &Doc,
+    words: &[Place],
+    word_stems: &[u32],
+    links: &[u32],
+    phrases: &mut Vec<Phrase>,
+    table: &mut Vec<u32>,
+) {
+    phrases.clear();
+    let size = (4 * links.len()).next_power_of_two().max(16);
+    table.clear();
+    table.resize(size, 0);
+    let stem_at = |j: u32| word_stems[j as usize];
+    let mut add = |key: u128, j: u32| {
+        let at_start = at_start(doc, words[j as usize]);
+        let mut slot = hash(key, size);
+        let at = loop {
+            match table[slot] {
+                0 => {
+                    phrases.push(Phrase { key, count: 0, first: j, inner: u32::MAX });
+                    table[slot] = phrases.len() as u32;
+                    break phrases.len() - 1;
+                }
+                at if phrases[at as usize - 1].key == key => break at as usize - 1,
+                _ => slot = (slot + 1) & (size - 1),
+            }
+        };
+        let phrase = &mut phrases[at];
+        phrase.count += 1;
+        phrase.inner = phrase.inner.min(if at_start { u32::MAX } else { j });
+    };
+    let mut last = u32::MAX;
+    for &j in links {
+        let (a, b) = (stem_at(j - 1), stem_at(j));
+        add(pack([a, b, u32::MAX]), j - 1);
+        if last.wrapping_add(1) == j {
+            add(pack([stem_at(j - 2), a, b]), j - 2);
+        }
+        last = j;
+    }
+}
+
+/// Every candidate, [`rank`]ed into `ranked`: the single words, then the
+/// phrases that recur.
+#[inline(never)]
+fn candidates(
+    stems: &[Stem],
+    singles: &[u32],
+    words: &[Place],
+    phrases: &[Phrase],
+    recurring: &[u128],
+    ranked: &mut Vec<u128>,
+) {
+    ranked.clear();
+    ranked.extend(singles.iter().map(|&s| {
+        let stem = &stems[s as usize];
+        // `score` of one word, whose mean is its weight and length factor 1
+        // (dividing by 1 and multiplying by 1 change no bit).
+        let first_sentence = f64::from((stem.first[0] >> 32) as u32);
+        let score = f64::from(stem.weight) * f64::from(stem.singles).sqrt() * (1.0 + 1.0 / (1.0 + first_sentence));
+        rank(score, s, u32::MAX)
+    }));
+    for (i, &r) in recurring.iter().enumerate() {
+        let phrase = &phrases[r as u32 as usize];
+        let key = unpack(phrase.key);
+        let first_sentence = (words[phrase.first as usize] >> 32) as u32;
+        ranked.push(rank(score(stems, stems_of(&key), phrase.count, first_sentence), key[0], i as u32));
+    }
+}
+
+/// A candidate's score: the mean weight of its stems, times the root of
+/// its occurrences, more the earlier it first appears, more for more words.
+fn score(stems: &[Stem], key: &[u32], count: u32, first_sentence: u32) -> f64 {
+    let mean: f64 = key.iter().map(|&s| f64::from(stems[s as usize].weight)).sum::<f64>() / key.len() as f64;
+    let position = 1.0 + 1.0 / (1.0 + f64::from(first_sentence));
+    let length = (key.len() as f64).sqrt();
+    mean * f64::from(count).sqrt() * position * length
 }
 
 /// A one-character word is no key phrase on its own: the word is longer
