@@ -139,8 +139,15 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
     }
     let n_links = link(doc, bytes, stems, words, word_stems, links);
     gather(doc, words, word_stems, &links[..n_links], phrases, table);
+    // The phrases that recur, listed without a branch (about half do).
     recurring.clear();
-    recurring.extend(phrases.iter().enumerate().filter(|(_, p)| p.count >= 2).map(|(i, p)| p.key << 32 | i as u128));
+    recurring.resize(phrases.len(), 0);
+    let mut n_recurring = 0;
+    for (i, phrase) in (0..).zip(phrases.iter()) {
+        recurring[n_recurring] = phrase.key << 32 | i;
+        n_recurring += usize::from(phrase.count >= 2);
+    }
+    recurring.truncate(n_recurring);
     recurring.sort_unstable();
     candidates(stems, &singles[..n_singles], words, phrases, recurring, ranked);
     // Only the best few are looked at, in order: the best `batch` are kept
