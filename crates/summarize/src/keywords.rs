@@ -411,6 +411,7 @@ fn pack(key: Key) -> u128 {
     u128::from(key[0]) << 64 | u128::from(key[1]) << 32 | u128::from(key[2])
 }
 
+/// The stems of a packed key.
 fn unpack(key: u128) -> Key {
     [(key >> 64) as u32, (key >> 32) as u32, key as u32]
 }
@@ -436,9 +437,9 @@ fn spelling(spelling: &str) -> String {
     out
 }
 
-/// The length of the UTF-8 sequence that `first` opens.
-/// (`0xC0..0xE0` → 2, `0xE0..0xF0` → 3, above → 4, below → 1): a look-up
-/// by the top four bits, without a branch.
+/// The length of the UTF-8 sequence that `first` opens (`0xC0..0xE0` → 2,
+/// `0xE0..0xF0` → 3, above → 4, below → 1): a look-up by its top four bits,
+/// without a branch.
 fn utf8_len(first: u8) -> usize {
     const LEN: [u8; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
     usize::from(LEN[usize::from(first >> 4)])
@@ -468,6 +469,16 @@ mod tests {
         assert!(kw.contains(&"budget".to_string()), "{kw:?}");
         // `council` alone is covered by the phrase.
         assert!(!kw.contains(&"council".to_string()), "{kw:?}");
+    }
+
+    #[test]
+    fn spellings_come_from_inside_sentences() {
+        // Both the phrase and the single word first open a sentence.
+        let text = "Budget talks stalled. Lawmakers said the budget talks would resume. \
+                    Deficit fears grew. The deficit grew, and the budget talks went on.";
+        let kw = Summarizer::new().keywords(text, Some(Lang::English), 3);
+        assert!(kw.contains(&"budget talks".to_string()), "{kw:?}");
+        assert!(kw.contains(&"deficit".to_string()), "{kw:?}");
     }
 
     #[test]
