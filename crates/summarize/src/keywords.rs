@@ -220,7 +220,8 @@ fn count(
     for (si, range) in doc.sentences.iter().enumerate() {
         for (place, t) in (((si as u64) << 32 | range.start as u64)..).zip(&tokens[range.clone()]) {
             words[n_words] = place;
-            n_words += usize::from(!t.stop & !t.number);
+            // The two flags side by side: one load, one test.
+            n_words += usize::from(u16::from_ne_bytes([u8::from(t.stop), u8::from(t.number)]) == 0);
         }
     }
     // A sentence is early if `si * 5 < n_sent || si < 3`: below this.
