@@ -153,7 +153,8 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
     // Only the best few are looked at, in order: the best `batch` are kept
     // in order in one pass (few of the rest beat the worst of them), and
     // the rest are sorted only if those do not do. Three per phrase wanted
-    // rarely fall short (two did for one article in ten, a costly sort).
+    // rarely fall short (two did for about one article in forty, each time
+    // a costly sort).
     let keep = (k * 8).max(32);
     let batch = (k * 3).max(24);
     best_of(ranked, batch, best);
