@@ -1,16 +1,14 @@
 //! Key phrases: runs of one to three adjacent content words, scored by how
 //! often their words occur and how early, with a spelling from the text.
 //!
-//! Two passes over the article's tokens: the first counts and weighs each
-//! stem and notes where single words first appear (dense arrays indexed by
-//! stem); the second gathers phrases of two or three words, only where every
-//! word recurs (a phrase can recur only then), in a small hash map. Only the
-//! candidates are ranked in a heap, from which only the best few are taken.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-use rustc_hash::FxHashMap;
+//! Two passes over the article's tokens, without branches where the text
+//! decides at random (stop words, first occurrences): the first counts and
+//! weighs each stem and notes where single words first appear (dense arrays
+//! indexed by stem), and lists the content words; the second links
+//! neighbours in that list into phrases of two or three words, only where
+//! every word recurs (a phrase can recur only then), counted in a small
+//! hash table. The candidates, packed into integers, are ranked lazily: one
+//! pass keeps the best few in order, the rest are sorted only if needed.
 
 use crate::analyze::{Doc, Token};
 
@@ -20,33 +18,9 @@ const MAX_WORDS: usize = 3;
 /// A candidate phrase: up to three stems, unused slots `u32::MAX`.
 type Key = [u32; MAX_WORDS];
 
-/// Where a candidate was seen, and how often.
-#[derive(Clone, Copy)]
-struct Seen {
-    count: u32,
-    first_sentence: u32,
-    /// Byte range of a spelling of it in the input: the first one not at
-    /// the start of a sentence (whose capital may be only that), else the first.
-    start: u32,
-    end: u32,
-    at_start: bool,
-}
-
-impl Seen {
-    const NONE: Seen = Seen { count: 0, first_sentence: 0, start: 0, end: 0, at_start: false };
-
-    fn add(&mut self, sentence: usize, start: u32, end: u32, at_start: bool) {
-        if self.count == 0 {
-            *self = Seen { count: 0, first_sentence: sentence as u32, start, end, at_start };
-        } else if self.at_start && !at_start {
-            // Prefer a spelling from inside a sentence: `Budget` → `budget`.
-            (self.start, self.end, self.at_start) = (start, end, false);
-        }
-        self.count += 1;
-    }
-}
-
-/// What pass 1 learns of a stem.
+/// What pass 1 learns of a stem, updated for each of its content words
+/// without a branch that depends on earlier occurrences (whether a word is
+/// new is a coin toss to the branch predictor).
 #[derive(Clone, Copy)]
 struct Stem {
     /// Occurrences as a content word.
@@ -54,28 +28,37 @@ struct Stem {
     /// Occurrences, those in the opening fifth counted twice (an integer, so
     /// summing it as `f64` or as `u32` gives the same number).
     weight: u32,
-    /// Where it stands as a single word of more than one character.
-    single: Seen,
+    /// Occurrences as a single word of more than one character: a candidate
+    /// if any.
+    singles: u32,
+    /// The first of those, as a [`Place`] (`u64::MAX` if none), then a
+    /// slot where the later ones are written: the choice of slot is an
+    /// index, not a branch (the compiler would turn a select back into one).
+    first: [Place; 2],
 }
 
-/// A scored candidate, its fields in ranking order: higher scores first,
-/// then smaller keys, so that ties break the same way on every run. Keys are
-/// distinct, so `at` never decides. Integers only, for cheap comparisons.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Rank {
-    /// The score, as a key that sorts larger scores first ([`descending`]).
-    score: i64,
-    key: Key,
-    /// Where its [`Seen`] is: the stem of a single word, else the index in
-    /// [`Buffers::phrases`].
-    at: u32,
+impl Stem {
+    const NONE: Stem = Stem { count: 0, weight: 0, singles: 0, first: [u64::MAX; 2] };
 }
 
-/// A key that sorts as `f64::total_cmp` does, reversed.
-fn descending(score: f64) -> i64 {
-    let bits = score.to_bits() as i64;
-    // As `total_cmp`: flip the magnitude bits of negative numbers.
-    !(bits ^ (((bits >> 63) as u64) >> 1) as i64)
+/// A token's place: its sentence in the high half, its index in
+/// `doc.tokens` in the low half. Two words are neighbours in one sentence
+/// exactly when their places differ by one.
+type Place = u64;
+
+/// A phrase of two or three words, where only spaces and hyphens stand
+/// between them.
+#[derive(Clone, Copy)]
+struct Phrase {
+    /// Its stems, packed: the first in the top 32 of 96 bits ([`pack`]), so
+    /// that packed keys sort as keys do.
+    key: u128,
+    count: u32,
+    /// Its first occurrence, as an index in [`Buffers::words`].
+    first: u32,
+    /// Its first occurrence not at the start of a sentence, likewise;
+    /// `u32::MAX` if none.
+    inner: u32,
 }
 
 /// Working memory of [`keywords`], kept in the [`Scratch`](crate::Scratch)
@@ -84,126 +67,366 @@ fn descending(score: f64) -> i64 {
 pub(crate) struct Buffers {
     /// Pass 1, by stem id.
     stems: Vec<Stem>,
-    /// Pass 2: each phrase's place in `phrases`.
-    index: FxHashMap<Key, u32>,
+    /// Pass 1: the [`Place`]s of the content words, in order; only the
+    /// first so many are this article's (a long article's size is kept, so
+    /// that the list is written without a check per word).
+    words: Vec<Place>,
+    /// Pass 1: the stem of each of `words`; used as `words` is.
+    word_stems: Vec<u32>,
+    /// Pass 1: the stems that stand as single words, in order of first
+    /// appearance: the single-word candidates. Used as `words` is.
+    singles: Vec<u32>,
+    /// Pass 2: the indices in `words` of the words linked to the one before
+    /// them; used as `words` is.
+    links: Vec<u32>,
     /// Pass 2: the phrases, in order of first appearance.
-    phrases: Vec<(Key, Seen)>,
-    /// Every candidate, ranked lazily: a heap with the best on top.
-    ranked: Vec<Reverse<Rank>>,
+    phrases: Vec<Phrase>,
+    /// Pass 2: an open-addressing table of the phrases by key: one more
+    /// than the index in `phrases`, 0 if free. A power of two at least
+    /// twice the phrase occurrences long, cleared for each article.
+    table: Vec<u32>,
+    /// The phrases that recur, packed as keys above their index in
+    /// `phrases`, sorted: in key order.
+    recurring: Vec<u128>,
+    /// Every candidate, as [`rank`] packs it.
+    ranked: Vec<u128>,
+    /// The best candidates, in order.
+    best: Vec<u128>,
     /// The chosen phrases' stems.
     chosen: Vec<Key>,
 }
 
-impl Buffers {
-    /// A phrase table larger than this is dropped after use rather than kept:
-    /// clearing a table costs time in proportion to its capacity.
-    const MAX_KEPT_PHRASES: usize = 1 << 12;
+/// A candidate packed into one integer that sorts in ranking order: higher
+/// scores first ([`descending`]), then smaller keys, so that ties break the
+/// same way on every run. Below the score: the key's first stem, then the
+/// phrase's index in [`Buffers::recurring`], `u32::MAX` for a single word (a
+/// key with more stems after the same first one sorts before it); those
+/// are in key order, so this orders keys as the keys themselves.
+/// Keys are distinct, so no two candidates are equal.
+fn rank(score: f64, first: u32, phrase: u32) -> u128 {
+    u128::from(descending(score)) << 64 | u128::from(first) << 32 | u128::from(phrase)
 }
 
-/// The top `k` key phrases of the article, best first.
+/// A key that sorts as `f64::total_cmp` does, reversed.
+fn descending(score: f64) -> u64 {
+    let bits = score.to_bits() as i64;
+    // As `total_cmp`: flip the magnitude bits of negative numbers; then the
+    // sign bit, for an unsigned order, and all of them, to reverse it.
+    !((bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64 ^ 1 << 63)
+}
+
+/// The top `k` key phrases of the article, best first. Its steps are
+/// functions kept out of line: inlined into one, their loops compile with
+/// more registers spilled (some 4,000 more instructions an article).
 pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -> Vec<String> {
     if k == 0 || doc.tokens.is_empty() {
         return Vec::new();
     }
-    let Buffers { stems, index, phrases, ranked, chosen } = buffers;
+    let Buffers { stems, words, word_stems, singles, links, phrases, table, recurring, ranked, best, chosen } = buffers;
     let bytes = text.as_bytes();
-    let n_sent = doc.sentences.len().max(1);
-    let content = |t: &Token| !t.stop && !t.number;
-    // Pass 1: each stem's occurrences, its weight (occurrences, doubled in
-    // the opening fifth), and where it first stands as a single word.
+    let tokens = &doc.tokens;
     stems.clear();
-    stems.resize(doc.stems, Stem { count: 0, weight: 0, single: Seen::NONE });
-    for (si, range) in doc.sentences.iter().enumerate() {
-        let early = si * 5 < n_sent || si < 3;
-        for (a, t) in doc.tokens[range.clone()].iter().enumerate() {
-            if !content(t) {
-                continue;
-            }
-            let stem = &mut stems[t.stem as usize];
-            stem.count += 1;
-            stem.weight += if early { 2 } else { 1 };
-            // A one-character word is no key phrase on its own: the word is
-            // longer than the UTF-8 sequence its first byte opens.
-            if (t.end - t.start) as usize > utf8_len(bytes[t.start as usize]) {
-                stem.single.add(si, t.start, t.end, a == 0);
-            }
-        }
+    stems.resize(doc.stems, Stem::NONE);
+    if words.len() < tokens.len() {
+        words.resize(tokens.len(), 0);
+        word_stems.resize(tokens.len(), 0);
+        singles.resize(tokens.len(), 0);
     }
-    // Pass 2: phrases of adjacent content words that all recur.
-    if index.capacity() > Buffers::MAX_KEPT_PHRASES {
-        *index = FxHashMap::default();
+    let (n_words, n_singles) = count(doc, bytes, stems, words, word_stems, singles);
+    let (words, word_stems) = (&words[..n_words], &word_stems[..n_words]);
+    if links.len() < n_words {
+        links.resize(n_words, 0);
     }
-    index.clear();
-    phrases.clear();
-    let recurs = |t: &Token| stems[t.stem as usize].count >= 2;
-    for (si, range) in doc.sentences.iter().enumerate() {
-        let toks = &doc.tokens[range.clone()];
-        for a in 0..toks.len() {
-            if !content(&toks[a]) || !recurs(&toks[a]) {
-                continue;
-            }
-            let mut key = [toks[a].stem, u32::MAX, u32::MAX];
-            for b in a + 1..(a + MAX_WORDS).min(toks.len()) {
-                let (prev, t) = (&toks[b - 1], &toks[b]);
-                if !content(t) || !recurs(t) || !adjacent(bytes, prev.end as usize, t.start as usize) {
-                    break;
-                }
-                key[b - a] = t.stem;
-                let at = *index.entry(key).or_insert_with(|| {
-                    phrases.push((key, Seen::NONE));
-                    (phrases.len() - 1) as u32
-                });
-                phrases[at as usize].1.add(si, toks[a].start, t.end, a == 0);
-            }
-        }
+    let n_links = link(doc, bytes, stems, words, word_stems, links);
+    gather(doc, words, word_stems, &links[..n_links], phrases, table);
+    // The phrases that recur, listed without a branch (about half do).
+    recurring.clear();
+    recurring.resize(phrases.len(), 0);
+    let mut n_recurring = 0;
+    for (i, phrase) in (0..).zip(phrases.iter()) {
+        recurring[n_recurring] = phrase.key << 32 | i;
+        n_recurring += usize::from(phrase.count >= 2);
     }
-    let score = |key: &[u32], seen: &Seen| {
-        let mean: f64 = key.iter().map(|&s| f64::from(stems[s as usize].weight)).sum::<f64>() / key.len() as f64;
-        let position = 1.0 + 1.0 / (1.0 + f64::from(seen.first_sentence));
-        let length = (key.len() as f64).sqrt();
-        mean * f64::from(seen.count).sqrt() * position * length
-    };
-    ranked.clear();
-    for (s, stem) in stems.iter().enumerate().filter(|(_, stem)| stem.single.count > 0) {
-        let key = [s as u32, u32::MAX, u32::MAX];
-        ranked.push(Reverse(Rank { score: descending(score(&key[..1], &stem.single)), key, at: s as u32 }));
-    }
-    for (at, (key, seen)) in phrases.iter().enumerate().filter(|(_, (_, seen))| seen.count >= 2) {
-        ranked.push(Reverse(Rank { score: descending(score(stems_of(key), seen)), key: *key, at: at as u32 }));
-    }
-    // Only the best few are looked at: a heap (built in linear time) gives
-    // them in order without sorting the rest.
+    recurring.truncate(n_recurring);
+    recurring.sort_unstable();
+    candidates(stems, &singles[..n_singles], words, phrases, recurring, ranked);
+    // Only the best few are looked at, in order: the best `batch` are kept
+    // in order in one pass (few of the rest beat the worst of them), and
+    // the rest are sorted only if those do not do. Three per phrase wanted
+    // rarely fall short (two did for about one article in forty, each time
+    // a costly sort).
     let keep = (k * 8).max(32);
-    let mut heap = BinaryHeap::from(std::mem::take(ranked));
+    let batch = (k * 3).max(24);
+    best_of(ranked, batch, best);
     chosen.clear();
     let mut out = Vec::with_capacity(k);
-    for _ in 0..keep {
-        let Some(Reverse(candidate)) = heap.pop() else { break };
+    for looked in 0..keep.min(ranked.len()) {
+        if looked == best.len() {
+            // Rarely: the rest, in order.
+            let worst = best[best.len() - 1];
+            best.extend(ranked.iter().filter(|&&r| r > worst));
+            best[looked..].sort_unstable();
+        }
+        let candidate = best[looked];
+        let phrase = candidate as u32;
+        let key = if phrase == u32::MAX {
+            [(candidate >> 32) as u32, u32::MAX, u32::MAX]
+        } else {
+            unpack(phrases[recurring[phrase as usize] as u32 as usize].key)
+        };
         // Skip phrases whose words a chosen phrase already covers, and
         // single words of a chosen longer phrase.
-        let stems_here = stems_of(&candidate.key);
+        let stems_here = stems_of(&key);
         let covered = chosen.iter().any(|d| {
             let d = stems_of(d);
             stems_here.iter().all(|s| d.contains(s)) || d.iter().all(|s| stems_here.contains(s))
         });
         if !covered {
-            chosen.push(candidate.key);
-            let at = candidate.at as usize;
-            let seen = if stems_here.len() == 1 { &stems[at].single } else { &phrases[at].1 };
-            out.push(spelling(text, seen));
+            chosen.push(key);
+            let at = if phrase == u32::MAX {
+                single_spelling(doc, bytes, words, key[0], stems[key[0] as usize].first[0])
+            } else {
+                let phrase = &phrases[recurring[phrase as usize] as u32 as usize];
+                let j = if phrase.inner != u32::MAX { phrase.inner } else { phrase.first };
+                words[j as usize] as u32 as usize
+            };
+            let (start, end) = (tokens[at].start, tokens[at + stems_here.len() - 1].end);
+            out.push(spelling(&text[start as usize..end as usize]));
             if chosen.len() >= k {
                 break;
             }
         }
     }
-    // The memory back, for the next article.
-    *ranked = heap.into_vec();
     out
 }
 
+/// Pass 1: the content words of each sentence, listed in `words` without a
+/// branch (half the words are stop words: a coin toss to the branch
+/// predictor); then each one's stem: its occurrences, its weight
+/// (occurrences, doubled in the opening fifth), and where it first stands
+/// as a single word, written to a slot chosen by an index rather than a
+/// branch (whether an occurrence is a stem's first is another coin toss),
+/// and listed in `singles` then, likewise. The numbers of content words and
+/// of single-word stems.
+#[inline(never)]
+fn count(
+    doc: &Doc,
+    bytes: &[u8],
+    stems: &mut [Stem],
+    words: &mut [Place],
+    word_stems: &mut [u32],
+    singles: &mut [u32],
+) -> (usize, usize) {
+    let tokens = &doc.tokens[..];
+    let mut n_words = 0;
+    for (si, range) in doc.sentences.iter().enumerate() {
+        for (place, t) in (((si as u64) << 32 | range.start as u64)..).zip(&tokens[range.clone()]) {
+            words[n_words] = place;
+            // The two flags side by side: one load, one test.
+            n_words += usize::from(u16::from_ne_bytes([u8::from(t.stop), u8::from(t.number)]) == 0);
+        }
+    }
+    // A sentence is early if `si * 5 < n_sent || si < 3`: below this.
+    let early = doc.sentences.len().div_ceil(5).max(3) as u64;
+    let mut n_singles = 0;
+    for (&place, word_stem) in words[..n_words].iter().zip(&mut word_stems[..n_words]) {
+        let t = &tokens[place as u32 as usize];
+        *word_stem = t.stem;
+        let single = is_single(bytes, t);
+        let stem = &mut stems[t.stem as usize];
+        let new = single & (stem.singles == 0);
+        singles[n_singles] = t.stem;
+        n_singles += usize::from(new);
+        stem.count += 1;
+        stem.weight += 1 + u32::from(place >> 32 < early);
+        stem.first[usize::from(!new)] = place;
+        stem.singles += u32::from(single);
+    }
+    (n_words, n_singles)
+}
+
+/// Pass 2: links between neighbouring content words that both recur, with
+/// only spaces and hyphens between them; two links in a row make a phrase
+/// of three words. Most pairs fail, at random: the pairs of recurring
+/// neighbours are listed without a branch, then those of them with such a
+/// gap (the index in `words` of the second word). The number of links.
+#[inline(never)]
+fn link(doc: &Doc, bytes: &[u8], stems: &[Stem], words: &[Place], word_stems: &[u32], links: &mut [u32]) -> usize {
+    let tokens = &doc.tokens[..];
+    let mut n_pairs = 0;
+    let (mut before, mut recurred) = (u64::MAX, false);
+    for (j, (&place, &stem)) in words.iter().zip(word_stems).enumerate() {
+        let recurs = stems[stem as usize].count >= 2;
+        links[n_pairs] = j as u32;
+        n_pairs += usize::from((place == before.wrapping_add(1)) & recurred & recurs);
+        (before, recurred) = (place, recurs);
+    }
+    let mut n_links = 0;
+    for i in 0..n_pairs {
+        let j = links[i] as usize;
+        let (end, start) = (tokens[words[j - 1] as u32 as usize].end, tokens[words[j] as u32 as usize].start);
+        let gap = start.wrapping_sub(end);
+        let between = bytes.get(end as usize).copied().unwrap_or(0);
+        let mut linked = (gap == 0) | ((gap == 1) & ((between == b' ') | (between == b'-')));
+        if gap > 1 {
+            linked = adjacent(bytes, end as usize, start as usize);
+        }
+        links[n_links] = j as u32;
+        n_links += usize::from(linked);
+    }
+    n_links
+}
+
+/// Each phrase's occurrences, from the links, counted in a small hash
+/// table: there are few, and a table sized for them is cheap to clear.
+#[inline(never)]
+fn gather(
+    doc: &Doc,
+    words: &[Place],
+    word_stems: &[u32],
+    links: &[u32],
+    phrases: &mut Vec<Phrase>,
+    table: &mut Vec<u32>,
+) {
+    phrases.clear();
+    let size = (4 * links.len()).next_power_of_two().max(16);
+    table.clear();
+    table.resize(size, 0);
+    let stem_at = |j: u32| word_stems[j as usize];
+    let mut add = |key: u128, j: u32| {
+        let at_start = at_start(doc, words[j as usize]);
+        let mut slot = hash(key, size);
+        let at = loop {
+            match table[slot] {
+                0 => {
+                    phrases.push(Phrase { key, count: 0, first: j, inner: u32::MAX });
+                    table[slot] = phrases.len() as u32;
+                    break phrases.len() - 1;
+                }
+                at if phrases[at as usize - 1].key == key => break at as usize - 1,
+                _ => slot = (slot + 1) & (size - 1),
+            }
+        };
+        let phrase = &mut phrases[at];
+        phrase.count += 1;
+        phrase.inner = phrase.inner.min(if at_start { u32::MAX } else { j });
+    };
+    let mut last = u32::MAX;
+    for &j in links {
+        let (a, b) = (stem_at(j - 1), stem_at(j));
+        add(pack([a, b, u32::MAX]), j - 1);
+        if last.wrapping_add(1) == j {
+            add(pack([stem_at(j - 2), a, b]), j - 2);
+        }
+        last = j;
+    }
+}
+
+/// Every candidate, [`rank`]ed into `ranked`: the single words, then the
+/// phrases that recur.
+#[inline(never)]
+fn candidates(
+    stems: &[Stem],
+    singles: &[u32],
+    words: &[Place],
+    phrases: &[Phrase],
+    recurring: &[u128],
+    ranked: &mut Vec<u128>,
+) {
+    ranked.clear();
+    ranked.extend(singles.iter().map(|&s| {
+        let stem = &stems[s as usize];
+        // `score` of one word, whose mean is its weight and length factor 1
+        // (dividing by 1 and multiplying by 1 change no bit).
+        let first_sentence = f64::from((stem.first[0] >> 32) as u32);
+        let score = f64::from(stem.weight) * f64::from(stem.singles).sqrt() * (1.0 + 1.0 / (1.0 + first_sentence));
+        rank(score, s, u32::MAX)
+    }));
+    for (i, &r) in recurring.iter().enumerate() {
+        let phrase = &phrases[r as u32 as usize];
+        let key = unpack(phrase.key);
+        let first_sentence = (words[phrase.first as usize] >> 32) as u32;
+        ranked.push(rank(score(stems, stems_of(&key), phrase.count, first_sentence), key[0], i as u32));
+    }
+}
+
+/// A candidate's score: the mean weight of its stems, times the root of
+/// its occurrences, more the earlier it first appears, more for more words.
+fn score(stems: &[Stem], key: &[u32], count: u32, first_sentence: u32) -> f64 {
+    let mean: f64 = key.iter().map(|&s| f64::from(stems[s as usize].weight)).sum::<f64>() / key.len() as f64;
+    let position = 1.0 + 1.0 / (1.0 + f64::from(first_sentence));
+    let length = (key.len() as f64).sqrt();
+    mean * f64::from(count).sqrt() * position * length
+}
+
+/// A one-character word is no key phrase on its own: the word is longer
+/// than the UTF-8 sequence its first byte opens.
+fn is_single(bytes: &[u8], t: &Token) -> bool {
+    (t.end - t.start) as usize > utf8_len(bytes[t.start as usize])
+}
+
+/// Whether the word at `place` opens its sentence (where its capital may be
+/// only that).
+fn at_start(doc: &Doc, place: Place) -> bool {
+    place as u32 as usize == doc.sentences[(place >> 32) as usize].start
+}
+
+/// The token whose spelling stands for `stem` as a single word, `first` its
+/// first: the first not at the start of a sentence (`Budget` → `budget`),
+/// else the first. Looked for only for the few chosen, and only past the
+/// first if that opens its sentence.
+fn single_spelling(doc: &Doc, bytes: &[u8], words: &[Place], stem: u32, first: Place) -> usize {
+    let from = words.partition_point(|&p| p < first);
+    let inner = words[from..].iter().find(|&&p| {
+        let t = &doc.tokens[p as u32 as usize];
+        t.stem == stem && is_single(bytes, t) && !at_start(doc, p)
+    });
+    inner.map_or(first, |&p| p) as u32 as usize
+}
+
+/// The best `n` of `all` (distinct) into `best`, in order, in one pass:
+/// each one is compared with the worst kept, and only a better one is
+/// inserted. All of them if they are few.
+#[inline(never)]
+fn best_of(all: &[u128], n: usize, best: &mut Vec<u128>) {
+    best.clear();
+    if all.len() <= 2 * n {
+        best.extend_from_slice(all);
+        best.sort_unstable();
+        return;
+    }
+    best.extend_from_slice(&all[..n]);
+    best.sort_unstable();
+    for &r in &all[n..] {
+        if r < best[n - 1] {
+            let mut i = n - 1;
+            while i > 0 && best[i - 1] > r {
+                best[i] = best[i - 1];
+                i -= 1;
+            }
+            best[i] = r;
+        }
+    }
+}
+
+/// A phrase's stems, packed into 96 bits (see [`Phrase::key`]).
+fn pack(key: Key) -> u128 {
+    u128::from(key[0]) << 64 | u128::from(key[1]) << 32 | u128::from(key[2])
+}
+
+/// The stems of a packed key.
+fn unpack(key: u128) -> Key {
+    [(key >> 64) as u32, (key >> 32) as u32, key as u32]
+}
+
+/// The slot of a packed key in a table of `size`, a power of two.
+fn hash(key: u128, size: usize) -> usize {
+    let h = ((key >> 64) as u64 ^ (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xF135_7AEA_2E62_A9C5);
+    (h >> (64 - size.trailing_zeros())) as usize
+}
+
 /// The spelling of a candidate in the text, its white space made single spaces.
-fn spelling(text: &str, seen: &Seen) -> String {
-    let spelling = &text[seen.start as usize..seen.end as usize];
+fn spelling(spelling: &str) -> String {
     if !spelling.contains(char::is_whitespace) {
         return spelling.to_string();
     }
@@ -217,14 +440,12 @@ fn spelling(text: &str, seen: &Seen) -> String {
     out
 }
 
-/// The length of the UTF-8 sequence that `first` opens.
+/// The length of the UTF-8 sequence that `first` opens (`0xC0..0xE0` → 2,
+/// `0xE0..0xF0` → 3, above → 4, below → 1): a look-up by its top four bits,
+/// without a branch.
 fn utf8_len(first: u8) -> usize {
-    match first {
-        0..0xC0 => 1,
-        0xC0..0xE0 => 2,
-        0xE0..0xF0 => 3,
-        _ => 4,
-    }
+    const LEN: [u8; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
+    usize::from(LEN[usize::from(first >> 4)])
 }
 
 fn stems_of(key: &Key) -> &[u32] {
@@ -251,6 +472,16 @@ mod tests {
         assert!(kw.contains(&"budget".to_string()), "{kw:?}");
         // `council` alone is covered by the phrase.
         assert!(!kw.contains(&"council".to_string()), "{kw:?}");
+    }
+
+    #[test]
+    fn spellings_come_from_inside_sentences() {
+        // Both the phrase and the single word first open a sentence.
+        let text = "Budget talks stalled. Lawmakers said the budget talks would resume. \
+                    Deficit fears grew. The deficit grew, and the budget talks went on.";
+        let kw = Summarizer::new().keywords(text, Some(Lang::English), 3);
+        assert!(kw.contains(&"budget talks".to_string()), "{kw:?}");
+        assert!(kw.contains(&"deficit".to_string()), "{kw:?}");
     }
 
     #[test]
