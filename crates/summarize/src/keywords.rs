@@ -159,7 +159,7 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
     let batch = (k * 3).max(24);
     best_of(ranked, batch, best);
     chosen.clear();
-    let mut out = Vec::with_capacity(k);
+    let mut out: Vec<String> = Vec::with_capacity(k);
     for looked in 0..keep.min(ranked.len()) {
         if looked == best.len() {
             // Rarely: the rest, in order.
@@ -191,13 +191,47 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
                 words[j as usize] as u32 as usize
             };
             let (start, end) = (tokens[at].start, tokens[at + stems_here.len() - 1].end);
-            out.push(spelling(&text[start as usize..end as usize]));
-            if chosen.len() >= k {
+            let spelled = spelling(&text[start as usize..end as usize]);
+            // A country and its people (`Ukraine`, `Ukrainian`) have
+            // different stems but make one tag: the place name is kept. The
+            // other stays chosen, so phrases with it are covered too.
+            if let Some(same) = out.iter_mut().find(|o| same_place(o.as_str(), &spelled)) {
+                if spelled.len() < same.len() {
+                    *same = spelled;
+                }
+                continue;
+            }
+            out.push(spelled);
+            if out.len() >= k {
                 break;
             }
         }
     }
     out
+}
+
+/// Whether two key phrases are one place and the adjective or people of it
+/// (`Ukraine` and `Ukrainian`, `China` and `Chinese`, `Iraq` and `Iraqi`):
+/// single capitalized words that share at least four letters, after which
+/// the shorter has at most an `a`, `e` or `y` and the longer a demonym
+/// ending. Words such as `police` and `policy` are not capitalized pairs of
+/// that shape.
+fn same_place(a: &str, b: &str) -> bool {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    if a.contains(' ') || b.contains(' ') || !capital(a) || !capital(b) {
+        return false;
+    }
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // The shared beginning, in bytes, on a character boundary of both.
+    let (mut common, mut letters) = (0, 0);
+    for (x, _) in short.chars().zip(long.chars()).take_while(|(x, y)| x == y) {
+        (common, letters) = (common + x.len_utf8(), letters + 1);
+    }
+    let (short_rest, long_rest) = (&short[common..], &long[common..]);
+    letters >= 4
+        && matches!(short_rest, "" | "a" | "e" | "y")
+        && matches!(long_rest, "n" | "ns" | "an" | "ans" | "ian" | "ians" | "ese" | "i" | "is")
 }
 
 /// Pass 1: the content words of each sentence, listed in `words` without a
@@ -472,6 +506,29 @@ mod tests {
         assert!(kw.contains(&"budget".to_string()), "{kw:?}");
         // `council` alone is covered by the phrase.
         assert!(!kw.contains(&"council".to_string()), "{kw:?}");
+    }
+
+    #[test]
+    fn a_place_and_its_people_are_one_key_phrase() {
+        for (a, b) in [
+            ("Ukraine", "Ukrainian"),
+            ("Russian", "Russia"),
+            ("China", "Chinese"),
+            ("Japan", "Japanese"),
+            ("Iraq", "Iraqi"),
+            ("Syria", "Syrians"),
+            ("Italy", "Italian"),
+            ("Canada", "Canadian"),
+        ] {
+            assert!(super::same_place(a, b), "{a} {b}");
+        }
+        for (a, b) in [("Police", "Policy"), ("police", "policing"), ("Minister", "Ministry"), ("Iran", "Iran Deal")] {
+            assert!(!super::same_place(a, b), "{a} {b}");
+        }
+        let text = "Ukraine asked for help. Ukrainian officials met in Kyiv. Ukrainian troops held the line. \
+                    Ukraine thanked its allies. Kyiv was calm. Ukrainian ministers spoke in Kyiv.";
+        let kw = Summarizer::new().keywords(text, Some(Lang::English), 3);
+        assert!(kw.contains(&"Ukraine".to_string()) && !kw.contains(&"Ukrainian".to_string()), "{kw:?}");
     }
 
     #[test]
