@@ -217,8 +217,9 @@ pub(crate) fn keywords(text: &str, doc: &Doc, k: usize, buffers: &mut Buffers) -
 /// ending. Words such as `police` and `policy` are not capitalized pairs of
 /// that shape.
 fn same_place(a: &str, b: &str) -> bool {
-    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-    if a.contains(' ') || b.contains(' ') || !capital(a) || !capital(b) {
+    // Most pairs differ in their first letter: no lower-casing for them.
+    let first = a.chars().next();
+    if first != b.chars().next() || !first.is_some_and(char::is_uppercase) || a.contains(' ') || b.contains(' ') {
         return false;
     }
     let (a, b) = (a.to_lowercase(), b.to_lowercase());
