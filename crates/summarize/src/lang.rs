@@ -400,17 +400,47 @@ const KEY_BYTES: [u64; 10] = {
     t
 };
 
-/// The key of the ASCII word `bytes[start..start + len]` for
-/// [`MarkerTable::bits`]: packed and lower-cased, or 0 if it is longer
-/// than any marker.
+/// The key for [`MarkerTable::bits`] of an ASCII word of `len` bytes that
+/// starts the eight bytes `x` ([`load8`]): packed and lower-cased, or 0 if
+/// it is longer than any marker.
 #[inline]
-fn ascii_key(bytes: &[u8], start: usize, len: usize) -> u64 {
-    let x = load8(bytes, start) & KEY_BYTES[len.min(9)];
+fn ascii_key(x: u64, len: usize) -> u64 {
+    let x = x & KEY_BYTES[len.min(9)];
     // Adding 0x3F sets the high bit from `A` up and adding 0x25 from just
     // past `Z` (no carry crosses a byte): their difference marks the
     // capitals, each of which gains 0x20.
     let capitals = x.wrapping_add(splat(0x3F)) & !x.wrapping_add(splat(0x25)) & HIGH_BITS;
     x | capitals >> 2
+}
+
+/// The key for [`MarkerTable::bits`] of the word `sample[start..start +
+/// len]`, which may hold other than ASCII: lower-cased and packed, or 0 if
+/// it cannot be a marker. Words of over 12 bytes are not looked up.
+#[inline]
+fn word_key(sample: &str, start: usize, len: usize) -> u64 {
+    if len > 12 {
+        return 0;
+    }
+    let bytes = sample.as_bytes();
+    let x = load8(bytes, start);
+    if (x & KEY_BYTES[len.min(8)] | load8(bytes, start + 8) & KEY_BYTES[len.saturating_sub(8)]) & HIGH_BITS == 0 {
+        return ascii_key(x, len);
+    }
+    // Lower-casing may change the length.
+    match pack_lower(&sample[start..start + len]) {
+        Some(key) if key >> 120 <= 8 => key as u64,
+        _ => 0,
+    }
+}
+
+/// Whether the character `c` is a word character (a letter, digit or
+/// combining mark, as `alphabetic_words` has them), for those whose class is
+/// known here: the characters below the combining marks (U+0300), and the
+/// general punctuation and currency symbols (U+2000 to U+20CF) that English
+/// and French text is full of. `None` for others.
+#[inline]
+fn is_word_char(c: char) -> Option<bool> {
+    (c < '\u{0300}' || ('\u{2000}'..'\u{20D0}').contains(&c)).then(|| c.is_alphanumeric())
 }
 
 /// The positions of the set bits of a bit set (bit `i` of word `i / 64`),
@@ -474,6 +504,9 @@ const RUSSIAN_LETTERS: [char; 8] = ['ы', 'э', 'ъ', 'ё', 'Ы', 'Э', 'Ъ', '�
 /// words are frequent, and 400 bytes hold some 70 words, plenty.
 const WORD_BYTES: usize = 400;
 
+// `detect` gives each eight-byte chunk of the opening a bit of a `u64`.
+const _: () = assert!(WORD_BYTES <= 8 * 64);
+
 /// Detects the language of `text`. Returns [`Lang::Other`] for text whose
 /// script or function words match none of the known languages, and for text
 /// too short to tell (English is then assumed for Latin script).
@@ -486,19 +519,20 @@ pub fn detect(text: &str) -> Lang {
     let bytes = sample.as_bytes();
     // ASCII letters are counted eight bytes at a time, each chunk's letters
     // adding one to a byte of `lanes`, with no branch. The bytes marker words
-    // are looked for in also get a bit each in `word_bytes` if a letter or
-    // digit, and whether any of them is not ASCII.
+    // are looked for in also get a bit each in `word_bytes` if an ASCII
+    // letter or digit, and their chunks that hold other than ASCII a bit
+    // each in `head_chunks`.
     let head = &bytes[..bytes.len().min(WORD_BYTES)];
     let mut word_bytes = [0u64; WORD_BYTES.div_ceil(64)];
-    let (mut lanes, mut head_high) = (0u64, 0u64);
+    let (mut lanes, mut high, mut head_chunks) = (0u64, 0u64, 0u64);
     for k in 0..head.len().div_ceil(8) {
         let x = load8(head, 8 * k);
         let letters = ascii_letters(x);
         lanes += letters >> 7;
-        head_high |= x;
+        high |= x;
+        head_chunks |= u64::from(x & HIGH_BITS != 0) << k;
         word_bytes[k / 8] |= compress(letters | ascii_digits(x)) << (8 * (k % 8));
     }
-    let mut high = head_high;
     for k in head.len().div_ceil(8)..bytes.len().div_ceil(8) {
         let x = load8(bytes, 8 * k);
         lanes += ascii_letters(x) >> 7;
@@ -545,9 +579,43 @@ pub fn detect(text: &str) -> Lang {
     // byte cannot overflow, as 400 bytes hold at most 200 words.
     let mut tally = 0u64;
     let mut words = 0usize;
-    if head_high & HIGH_BITS == 0 {
-        // All ASCII: the words are the runs of letters and digits (as
-        // `alphabetic_words` has them), from their first byte to their last.
+    // The opening's words are the runs of word characters (as
+    // `alphabetic_words` has them): letters and digits in chunks of ASCII,
+    // and where the other characters are all ones whose class is known here
+    // ([`is_word_char`]), each byte gets its character's class; else
+    // `alphabetic_words` finds them.
+    let mut words_end = head.len();
+    while !sample.is_char_boundary(words_end) {
+        words_end -= 1;
+    }
+    let mut known = true;
+    let mut chunks = head_chunks;
+    while chunks != 0 && known {
+        let k = chunks.trailing_zeros() as usize;
+        chunks &= chunks - 1;
+        // A continuation byte opening the chunk takes the class of the
+        // byte before, already right.
+        let mut word = k > 0 && word_bytes[(8 * k - 1) / 64] >> ((8 * k - 1) % 64) & 1 != 0;
+        let mut bits = 0u64;
+        for i in 8 * k..(8 * k + 8).min(head.len()) {
+            let b = head[i];
+            if i >= words_end {
+                // Part of a character the opening does not hold whole.
+                word = false;
+            } else if b < 0x80 {
+                word = b.is_ascii_alphanumeric();
+            } else if b >= 0xC0 {
+                match sample[i..].chars().next().and_then(is_word_char) {
+                    Some(w) => word = w,
+                    None => known = false,
+                }
+            }
+            bits |= u64::from(word) << (i - 8 * k);
+        }
+        word_bytes[k / 8] = word_bytes[k / 8] & !(0xFF << (8 * (k % 8))) | bits << (8 * (k % 8));
+    }
+    if known {
+        // Each word from its first byte to its last.
         let mut firsts = [0u64; WORD_BYTES.div_ceil(64)];
         let mut lasts = [0u64; WORD_BYTES.div_ceil(64)];
         for (n, &w) in word_bytes.iter().enumerate() {
@@ -558,32 +626,17 @@ pub fn detect(text: &str) -> Lang {
         }
         for (first, last) in Ones::new(&firsts).zip(Ones::new(&lasts)) {
             words += 1;
-            tally += spread(MARKERS.bits(ascii_key(head, first, last + 1 - first)));
-        }
-    } else {
-        let mut words_end = head.len();
-        while !sample.is_char_boundary(words_end) {
-            words_end -= 1;
-        }
-        let sample = &sample[..words_end];
-        crate::analyze::alphabetic_words(sample, |start, end, _| {
-            words += 1;
-            let len = end - start;
-            // A word longer than every marker, even lower-cased, is none.
-            if len > 12 {
-                return;
-            }
-            let word = &sample[start..end];
-            let key = if word.is_ascii() {
-                ascii_key(sample.as_bytes(), start, len)
+            let key = if head_chunks == 0 {
+                ascii_key(load8(head, first), last + 1 - first)
             } else {
-                // Lower-casing may change the length.
-                match pack_lower(word) {
-                    Some(key) if key >> 120 <= 8 => key as u64,
-                    _ => return,
-                }
+                word_key(sample, first, last + 1 - first)
             };
             tally += spread(MARKERS.bits(key));
+        }
+    } else {
+        crate::analyze::alphabetic_words(&sample[..words_end], |start, end, _| {
+            words += 1;
+            tally += spread(MARKERS.bits(word_key(sample, start, end - start)));
         });
     }
     let counts: [usize; LATIN.len()] = std::array::from_fn(|bit| (tally >> (8 * bit)) as usize & 0xFF);
@@ -619,6 +672,16 @@ mod tests {
         ];
         for (text, lang) in cases {
             assert_eq!(detect(text), lang, "{text}");
+        }
+    }
+
+    #[test]
+    fn word_characters_known_here_are_as_alphabetic_words_has_them() {
+        for c in ('\u{80}'..'\u{3000}').filter(|&c| is_word_char(c).is_some()) {
+            let text = format!("a{c}b");
+            let mut words = 0;
+            crate::analyze::alphabetic_words(&text, |_, _, _| words += 1);
+            assert_eq!(is_word_char(c), Some(words == 1), "{c:?}");
         }
     }
 
