@@ -520,18 +520,23 @@ pub fn detect(text: &str) -> Lang {
     // ASCII letters are counted eight bytes at a time, each chunk's letters
     // adding one to a byte of `lanes`, with no branch. The bytes marker words
     // are looked for in also get a bit each in `word_bytes` if an ASCII
-    // letter or digit, and their chunks that hold other than ASCII a bit
-    // each in `head_chunks`.
+    // letter or digit.
     let head = &bytes[..bytes.len().min(WORD_BYTES)];
     let mut word_bytes = [0u64; WORD_BYTES.div_ceil(64)];
-    let (mut lanes, mut high, mut head_chunks) = (0u64, 0u64, 0u64);
+    let (mut lanes, mut high) = (0u64, 0u64);
     for k in 0..head.len().div_ceil(8) {
         let x = load8(head, 8 * k);
         let letters = ascii_letters(x);
         lanes += letters >> 7;
         high |= x;
-        head_chunks |= u64::from(x & HIGH_BITS != 0) << k;
         word_bytes[k / 8] |= compress(letters | ascii_digits(x)) << (8 * (k % 8));
+    }
+    // The opening's chunks that hold other than ASCII, a bit each.
+    let mut head_chunks = 0u64;
+    if high & HIGH_BITS != 0 {
+        for k in 0..head.len().div_ceil(8) {
+            head_chunks |= u64::from(load8(head, 8 * k) & HIGH_BITS != 0) << k;
+        }
     }
     for k in head.len().div_ceil(8)..bytes.len().div_ceil(8) {
         let x = load8(bytes, 8 * k);
