@@ -388,6 +388,16 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
+/// The bytes of `bytes`, eight at a time ([`load8`]).
+#[inline]
+fn chunks8(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let whole = bytes.chunks_exact(8);
+    let rest = whole.remainder();
+    whole
+        .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+        .chain((!rest.is_empty()).then(|| load8(rest, 0)))
+}
+
 /// The mask of the first `n` bytes of a `u64`, for `n` up to eight; none
 /// for longer (index 9), as no marker is longer.
 const KEY_BYTES: [u64; 10] = {
@@ -524,13 +534,12 @@ pub fn detect(text: &str) -> Lang {
     let head = &bytes[..bytes.len().min(WORD_BYTES)];
     let mut word_bytes = [0u64; WORD_BYTES.div_ceil(64)];
     let (mut lanes, mut high) = (0u64, 0u64);
-    for k in 0..head.len().div_ceil(8) {
-        let x = load8(head, 8 * k);
+    chunks8(head).enumerate().for_each(|(k, x)| {
         let letters = ascii_letters(x);
         lanes += letters >> 7;
         high |= x;
         word_bytes[k / 8] |= compress(letters | ascii_digits(x)) << (8 * (k % 8));
-    }
+    });
     // The opening's chunks that hold other than ASCII, a bit each.
     let mut head_chunks = 0u64;
     if high & HIGH_BITS != 0 {
@@ -538,11 +547,10 @@ pub fn detect(text: &str) -> Lang {
             head_chunks |= u64::from(load8(head, 8 * k) & HIGH_BITS != 0) << k;
         }
     }
-    for k in head.len().div_ceil(8)..bytes.len().div_ceil(8) {
-        let x = load8(bytes, 8 * k);
+    chunks8(&bytes[head.len()..]).for_each(|x| {
         lanes += ascii_letters(x) >> 7;
         high |= x;
-    }
+    });
     // No byte gets more than one from each of the 75 chunks.
     let mut latin = sum_bytes(lanes);
     let (mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize);
