@@ -453,35 +453,6 @@ fn is_word_char(c: char) -> Option<bool> {
     (c < '\u{0300}' || ('\u{2000}'..'\u{20D0}').contains(&c)).then(|| c.is_alphanumeric())
 }
 
-/// The positions of the set bits of a bit set (bit `i` of word `i / 64`),
-/// in order.
-struct Ones<'a> {
-    words: &'a [u64],
-    at: usize,
-    rest: u64,
-}
-
-impl<'a> Ones<'a> {
-    fn new(words: &'a [u64]) -> Self {
-        Ones { words, at: 0, rest: words.first().copied().unwrap_or(0) }
-    }
-}
-
-impl Iterator for Ones<'_> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        while self.rest == 0 {
-            self.at += 1;
-            self.rest = *self.words.get(self.at)?;
-        }
-        let i = self.at * 64 + self.rest.trailing_zeros() as usize;
-        self.rest &= self.rest - 1;
-        Some(i)
-    }
-}
-
 /// The positions in `bytes` of the first bytes of multi-byte characters
 /// (0xC0 and up), found eight bytes at a time: plain ASCII text has none.
 fn lead_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -628,23 +599,26 @@ pub fn detect(text: &str) -> Lang {
         word_bytes[k / 8] = word_bytes[k / 8] & !(0xFF << (8 * (k % 8))) | bits << (8 * (k % 8));
     }
     if known {
-        // Each word from its first byte to its last.
-        let mut firsts = [0u64; WORD_BYTES.div_ceil(64)];
-        let mut lasts = [0u64; WORD_BYTES.div_ceil(64)];
+        // Each word from its first byte, with its length: the run of bits
+        // from there, which goes on into the next block if it reaches the
+        // block's end. (A word that runs on past that is longer than any
+        // looked up, so its length, then short, does not matter.)
         for (n, &w) in word_bytes.iter().enumerate() {
             let before = if n == 0 { 0 } else { word_bytes[n - 1] >> 63 };
-            let after = word_bytes.get(n + 1).map_or(0, |&next| next << 63);
-            firsts[n] = w & !(w << 1 | before);
-            lasts[n] = w & !(w >> 1 | after);
-        }
-        for (first, last) in Ones::new(&firsts).zip(Ones::new(&lasts)) {
-            words += 1;
-            let key = if head_chunks == 0 {
-                ascii_key(load8(head, first), last + 1 - first)
-            } else {
-                word_key(sample, first, last + 1 - first)
-            };
-            tally += spread(MARKERS.bits(key));
+            let mut firsts = w & !(w << 1 | before);
+            while firsts != 0 {
+                let at = firsts.trailing_zeros() as usize;
+                firsts &= firsts - 1;
+                let mut len = (!(w >> at)).trailing_zeros() as usize;
+                if at + len == 64 {
+                    len += word_bytes.get(n + 1).map_or(0, |next| next.trailing_ones() as usize);
+                }
+                let first = 64 * n + at;
+                words += 1;
+                let key =
+                    if head_chunks == 0 { ascii_key(load8(head, first), len) } else { word_key(sample, first, len) };
+                tally += spread(MARKERS.bits(key));
+            }
         }
     } else {
         crate::analyze::alphabetic_words(&sample[..words_end], |start, end, _| {
