@@ -445,9 +445,10 @@ fn word_key(sample: &str, start: usize, len: usize) -> u64 {
 
 /// Whether the character `c` is a word character (a letter, digit or
 /// combining mark, as `alphabetic_words` has them), for those whose class is
-/// known here: the characters below the combining marks (U+0300), and the
-/// general punctuation and currency symbols (U+2000 to U+20CF) that English
-/// and French text is full of. `None` for others.
+/// known here, which hold no combining marks: the characters below them
+/// (U+0300), and the punctuation, super- and subscripts and currency symbols
+/// from U+2000 to U+20CF that English and French text is full of. `None`
+/// for others.
 #[inline]
 fn is_word_char(c: char) -> Option<bool> {
     (c < '\u{0300}' || ('\u{2000}'..'\u{20D0}').contains(&c)).then(|| c.is_alphanumeric())
@@ -601,8 +602,9 @@ pub fn detect(text: &str) -> Lang {
     if known {
         // Each word from its first byte, with its length: the run of bits
         // from there, which goes on into the next block if it reaches the
-        // block's end. (A word that runs on past that is longer than any
-        // looked up, so its length, then short, does not matter.)
+        // block's end. (A word that runs on past the next block too is
+        // longer than any looked up, so its length, then too short, does
+        // not matter.)
         for (n, &w) in word_bytes.iter().enumerate() {
             let before = if n == 0 { 0 } else { word_bytes[n - 1] >> 63 };
             let mut firsts = w & !(w << 1 | before);
