@@ -5,7 +5,7 @@
 //! carries its index in the article and the exact byte range of its text in
 //! the input. Nothing is generated, so nothing is invented.
 //!
-//! The pipeline: [split](split) the text into sentences, analyse their words
+//! The pipeline: [split] the text into sentences, analyse their words
 //! (Unicode word boundaries, NFKC, case folding, Snowball stemming, stop words,
 //! Chinese segmentation), score each sentence on position, centrality, title
 //! overlap, length and form, then pick the best greedily while avoiding
