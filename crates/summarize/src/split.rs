@@ -213,7 +213,7 @@ fn is_closer(c: char) -> bool {
         || matches!(c, ')' | ']' | '}' | '」' | '』' | '）' | '】' | '〕' | '〉' | '》')
 }
 
-fn is_opener(c: char) -> bool {
+const fn is_opener(c: char) -> bool {
     matches!(
         c,
         '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '「' | '『' | '（' | '【' | '〔' | '„' | '¿' | '¡'
@@ -560,20 +560,23 @@ impl Paragraph<'_> {
         if word.is_empty() {
             return true;
         }
-        let (next_word, after_next) = first_word(rest);
-        // Looked up only when a rule needs it: most full stops end plain words.
-        let starter = || is_starter(next_word);
+        // The next word is found and looked up only when a rule needs it:
+        // most full stops end plain words.
+        let starter = || is_starter(first_word(rest).0);
         let digit_next = first.is_ascii_digit();
         // An initial after an abbreviation: `им. В. И. Ленина`, `U.S. A. Smith`.
-        let initial_next = next_word.chars().count() == 1 && after_next.starts_with('.');
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        let initial_next = || {
+            let (next_word, after_next) = first_word(rest);
+            next_word.chars().count() == 1 && after_next.starts_with('.')
+        };
+        let shape = Shape::of(word);
+        let (letters, capital) = (shape.letters, shape.capital);
         // One letter before another: `z. B.`, `т. е.`, `J. K. Rowling`.
-        if letters == 1 && word.chars().count() == 1 && initial_next {
+        if letters == 1 && shape.chars == 1 && initial_next() {
             return false;
         }
         // No abbreviation in the tables is longer than this; longer words skip them.
-        if word.chars().nth(MAX_ABBREVIATION_CHARS).is_none() {
+        if shape.chars <= MAX_ABBREVIATION_CHARS {
             // Looked up lower-cased; a one-letter word after another (`z. B`) as `z.b`.
             let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, word) } else { None };
             let flags = spaced.map_or_else(|| WORDS.flags_of_lower(word), |key| WORDS.flags(key));
@@ -591,11 +594,10 @@ impl Paragraph<'_> {
                 return true;
             }
             if flags & MAYBE != 0 || capital && flags & CAPITAL_MAYBE != 0 {
-                return !digit_next && !initial_next && (starter() || line_break);
+                return !digit_next && !initial_next() && (starter() || line_break);
             }
         }
-        let digits = word.bytes().all(|b| b.is_ascii_digit());
-        if digits && word.len() <= 3 {
+        if shape.digits && word.len() <= 3 {
             // A list number opening a line: `1. First point`.
             if at_line_start(text, line_start, word_start) {
                 return false;
@@ -609,7 +611,7 @@ impl Paragraph<'_> {
         if letters == 1 && capital {
             return starter();
         }
-        if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
+        if shape.dotted && letters <= 5 {
             return starter() || line_break;
         }
         true
@@ -729,6 +731,67 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> 
     pack_lower(std::str::from_utf8(&buf[..joined + word.len()]).ok()?)
 }
 
+/// What the rules of [`Paragraph::ends_here`] ask of the word before a full
+/// stop, found in one pass over its bytes when it is ASCII (the usual case).
+struct Shape {
+    /// Alphabetic characters.
+    letters: usize,
+    /// Characters.
+    chars: usize,
+    /// Whether the first character is upper-case.
+    capital: bool,
+    /// Whether every byte is an ASCII digit.
+    digits: bool,
+    /// Whether the word holds a `.` and nothing but letters and dots (`U.S`).
+    dotted: bool,
+}
+
+impl Shape {
+    fn of(word: &str) -> Shape {
+        if !word.is_ascii() {
+            return Shape {
+                letters: word.chars().filter(|c| c.is_alphabetic()).count(),
+                chars: word.chars().count(),
+                capital: word.chars().next().is_some_and(char::is_uppercase),
+                digits: false,
+                dotted: word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'),
+            };
+        }
+        // Without branches on the bytes: `char`'s tests agree with the
+        // ASCII ones there.
+        let (mut letters, mut digits, mut dot, mut letters_and_dots) = (0, true, false, true);
+        for &b in word.as_bytes() {
+            let letter = b.is_ascii_alphabetic();
+            letters += usize::from(letter);
+            digits &= b.is_ascii_digit();
+            dot |= b == b'.';
+            letters_and_dots &= letter | (b == b'.');
+        }
+        Shape {
+            letters,
+            chars: word.len(),
+            capital: word.as_bytes().first().is_some_and(u8::is_ascii_uppercase),
+            digits,
+            dotted: dot && letters_and_dots,
+        }
+    }
+}
+
+/// ASCII bytes that end a word looking back from a full stop: white space
+/// (as `char::is_whitespace` has it), opening quotes and brackets, and `/`.
+const WORD_BREAKS: u128 = {
+    let mut mask = 0u128;
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        if matches!(c, '\t' | '\n' | '\x0B' | '\x0C' | '\r' | ' ' | '/') || is_opener(c) {
+            mask |= 1 << b;
+        }
+        b += 1;
+    }
+    mask
+};
+
 /// The word just before byte `i` and its start, without opening quotes or brackets.
 fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     let head = &text[ps..i];
@@ -736,7 +799,7 @@ fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     // Back over ASCII a byte at a time; decode only from a non-ASCII byte on.
     let bytes = head.as_bytes();
     let mut start = bytes.len();
-    while start > 0 && bytes[start - 1].is_ascii() && !breaks(char::from(bytes[start - 1])) {
+    while start > 0 && bytes[start - 1].is_ascii() && WORD_BREAKS >> bytes[start - 1] & 1 == 0 {
         start -= 1;
     }
     if start > 0 && !bytes[start - 1].is_ascii() {
@@ -909,6 +972,15 @@ mod tests {
             let mut buf = [0u8; 4];
             let first = c.encode_utf8(&mut buf).as_bytes()[0];
             assert!(TERMINATOR_BYTES.contains(&first) || LEAD_BYTES.contains(&first), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn word_breaks_agree_with_the_char_tests() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let breaks = c.is_whitespace() || is_opener(c) || c == '/';
+            assert_eq!(WORD_BREAKS >> b & 1 == 1, breaks, "{c:?}");
         }
     }
 
