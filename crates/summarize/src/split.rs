@@ -757,49 +757,68 @@ impl Shape {
                 dotted: word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'),
             };
         }
-        // Without branches on the bytes: `char`'s tests agree with the
-        // ASCII ones there.
-        let (mut letters, mut digits, mut dot, mut letters_and_dots) = (0, true, false, true);
+        // One table look-up a byte, without branches on them: `char`'s
+        // tests agree with the ASCII ones there.
+        let (mut letters, mut all, mut any) = (0, u8::MAX, 0);
         for &b in word.as_bytes() {
-            let letter = b.is_ascii_alphabetic();
-            letters += usize::from(letter);
-            digits &= b.is_ascii_digit();
-            dot |= b == b'.';
-            letters_and_dots &= letter | (b == b'.');
+            let class = BYTE_CLASS[usize::from(b)];
+            letters += usize::from(class & LETTER);
+            all &= class;
+            any |= class;
         }
         Shape {
             letters,
             chars: word.len(),
             capital: word.as_bytes().first().is_some_and(u8::is_ascii_uppercase),
-            digits,
-            dotted: dot && letters_and_dots,
+            digits: all & DIGIT != 0,
+            dotted: any & DOT != 0 && all & LETTER_OR_DOT != 0,
         }
     }
 }
 
+/// Classes of bytes for [`Shape`] and [`word_before`], in [`BYTE_CLASS`].
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const DOT: u8 = 4;
+const LETTER_OR_DOT: u8 = 8;
 /// ASCII bytes that end a word looking back from a full stop: white space
 /// (as `char::is_whitespace` has it), opening quotes and brackets, and `/`.
-const WORD_BREAKS: u128 = {
-    let mut mask = 0u128;
+const WORD_BREAK: u8 = 16;
+const NON_ASCII: u8 = 32;
+
+/// The class bits of every byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
-    while b < 128 {
-        let c = b as u8 as char;
-        if matches!(c, '\t' | '\n' | '\x0B' | '\x0C' | '\r' | ' ' | '/') || is_opener(c) {
-            mask |= 1 << b;
-        }
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            NON_ASCII
+        } else if byte.is_ascii_alphabetic() {
+            LETTER | LETTER_OR_DOT
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else if byte == b'.' {
+            DOT | LETTER_OR_DOT
+        } else if matches!(byte, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'/') || is_opener(byte as char) {
+            WORD_BREAK
+        } else {
+            0
+        };
         b += 1;
     }
-    mask
+    table
 };
 
 /// The word just before byte `i` and its start, without opening quotes or brackets.
 fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
     let head = &text[ps..i];
     let breaks = |c: char| c.is_whitespace() || is_opener(c) || c == '/';
-    // Back over ASCII a byte at a time; decode only from a non-ASCII byte on.
+    // Back over ASCII a byte (a table look-up) at a time; decode only from a
+    // non-ASCII byte on.
     let bytes = head.as_bytes();
     let mut start = bytes.len();
-    while start > 0 && bytes[start - 1].is_ascii() && WORD_BREAKS >> bytes[start - 1] & 1 == 0 {
+    while start > 0 && BYTE_CLASS[usize::from(bytes[start - 1])] & (WORD_BREAK | NON_ASCII) == 0 {
         start -= 1;
     }
     if start > 0 && !bytes[start - 1].is_ascii() {
@@ -980,7 +999,22 @@ mod tests {
         for b in 0..128u8 {
             let c = char::from(b);
             let breaks = c.is_whitespace() || is_opener(c) || c == '/';
-            assert_eq!(WORD_BREAKS >> b & 1 == 1, breaks, "{c:?}");
+            assert_eq!(BYTE_CLASS[usize::from(b)] & WORD_BREAK != 0, breaks, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shapes_agree_with_the_char_tests() {
+        for word in
+            ["U.S", "e.g", "Mr", "a", "J", "123", "1", "3.5", "x-ray", "A1", "...", "Co", "ph.d", "I.B.M", "1st"]
+        {
+            let shape = Shape::of(word);
+            assert_eq!(shape.letters, word.chars().filter(|c| c.is_alphabetic()).count(), "{word}");
+            assert_eq!(shape.chars, word.chars().count(), "{word}");
+            assert_eq!(shape.capital, word.chars().next().is_some_and(char::is_uppercase), "{word}");
+            assert_eq!(shape.digits, word.bytes().all(|b| b.is_ascii_digit()), "{word}");
+            let dotted = word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.');
+            assert_eq!(shape.dotted, dotted, "{word}");
         }
     }
 
