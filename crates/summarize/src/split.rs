@@ -432,6 +432,24 @@ impl Paragraph<'_> {
                 line_start = i;
                 continue;
             }
+            // The usual end of a sentence, `word. Next` or `word. 2`: the
+            // run is the full stop alone, and only the words decide (as
+            // `ends_here` would, after `run`).
+            if b == b'.'
+                && i + 2 < pe
+                && bytes[i + 1] == b' '
+                && bytes[i + 2].is_ascii_alphanumeric()
+                && !bytes[i + 2].is_ascii_lowercase()
+            {
+                let k = i + 1;
+                if self.full_stop_ends(i, &text[i + 2..pe], false, line_start) {
+                    self.push(start, k, out);
+                    start = k;
+                    blank_to = k;
+                }
+                i = k;
+                continue;
+            }
             let c = if b < 0x80 {
                 if !matches!(b, b'.' | b'!' | b'?') {
                     i += 1;
@@ -556,6 +574,16 @@ impl Paragraph<'_> {
             return true;
         }
         // A single full stop: look at the word it ends.
+        self.full_stop_ends(i, rest, line_break, line_start)
+    }
+
+    /// Decides whether the full stop at `i`, alone in its run, ends a
+    /// sentence, by the word it ends: `rest` is the text from the next word
+    /// on (not starting in lower case, nor with white space, a terminator, a
+    /// dash, `,;:%` or `¿¡`), `line_break` whether a line break stands
+    /// between them.
+    fn full_stop_ends(&self, i: usize, rest: &str, line_break: bool, line_start: usize) -> bool {
+        let text = self.text;
         let (word, word_start) = word_before(text, self.ps, i);
         if word.is_empty() {
             return true;
@@ -563,7 +591,7 @@ impl Paragraph<'_> {
         // The next word is found and looked up only when a rule needs it:
         // most full stops end plain words.
         let starter = || is_starter(first_word(rest).0);
-        let digit_next = first.is_ascii_digit();
+        let digit_next = rest.as_bytes()[0].is_ascii_digit();
         // An initial after an abbreviation: `им. В. И. Ленина`, `U.S. A. Smith`.
         let initial_next = || {
             let (next_word, after_next) = first_word(rest);
