@@ -584,7 +584,7 @@ impl Paragraph<'_> {
     /// between them.
     fn full_stop_ends(&self, i: usize, rest: &str, line_break: bool, line_start: usize) -> bool {
         let text = self.text;
-        let (word, word_start) = word_before(text, self.ps, i);
+        let (word, word_start, shape) = word_before(text, self.ps, i);
         if word.is_empty() {
             return true;
         }
@@ -597,7 +597,6 @@ impl Paragraph<'_> {
             let (next_word, after_next) = first_word(rest);
             next_word.chars().count() == 1 && after_next.starts_with('.')
         };
-        let shape = Shape::of(word);
         let (letters, capital) = (shape.letters, shape.capital);
         // One letter before another: `z. B.`, `т. е.`, `J. K. Rowling`.
         if letters == 1 && shape.chars == 1 && initial_next() {
@@ -759,8 +758,9 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> 
     pack_lower(std::str::from_utf8(&buf[..joined + word.len()]).ok()?)
 }
 
-/// What the rules of [`Paragraph::ends_here`] ask of the word before a full
-/// stop, found in one pass over its bytes when it is ASCII (the usual case).
+/// What the rules of [`Paragraph::full_stop_ends`] ask of the word before a
+/// full stop, found while [`word_before`] looks for its start when it is
+/// ASCII (the usual case).
 struct Shape {
     /// Alphabetic characters.
     letters: usize,
@@ -775,31 +775,14 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(word: &str) -> Shape {
-        if !word.is_ascii() {
-            return Shape {
-                letters: word.chars().filter(|c| c.is_alphabetic()).count(),
-                chars: word.chars().count(),
-                capital: word.chars().next().is_some_and(char::is_uppercase),
-                digits: false,
-                dotted: word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'),
-            };
-        }
-        // One table look-up a byte, without branches on them: `char`'s
-        // tests agree with the ASCII ones there.
-        let (mut letters, mut all, mut any) = (0, u8::MAX, 0);
-        for &b in word.as_bytes() {
-            let class = BYTE_CLASS[usize::from(b)];
-            letters += usize::from(class & LETTER);
-            all &= class;
-            any |= class;
-        }
+    /// The shape by `char`'s tests, for a word that is not ASCII.
+    fn of_chars(word: &str) -> Shape {
         Shape {
-            letters,
-            chars: word.len(),
-            capital: word.as_bytes().first().is_some_and(u8::is_ascii_uppercase),
-            digits: all & DIGIT != 0,
-            dotted: any & DOT != 0 && all & LETTER_OR_DOT != 0,
+            letters: word.chars().filter(|c| c.is_alphabetic()).count(),
+            chars: word.chars().count(),
+            capital: word.chars().next().is_some_and(char::is_uppercase),
+            digits: word.bytes().all(|b| b.is_ascii_digit()),
+            dotted: word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'),
         }
     }
 }
@@ -838,21 +821,41 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// The word just before byte `i` and its start, without opening quotes or brackets.
-fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
+/// The word just before byte `i`, its start and its [`Shape`], without
+/// opening quotes or brackets.
+fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize, Shape) {
     let head = &text[ps..i];
     let breaks = |c: char| c.is_whitespace() || is_opener(c) || c == '/';
-    // Back over ASCII a byte (a table look-up) at a time; decode only from a
-    // non-ASCII byte on.
+    // Back over ASCII a byte (a table look-up) at a time, gathering its
+    // classes without branches on them (`char`'s tests agree with the ASCII
+    // ones there); decode only from a non-ASCII byte on.
     let bytes = head.as_bytes();
     let mut start = bytes.len();
-    while start > 0 && BYTE_CLASS[usize::from(bytes[start - 1])] & (WORD_BREAK | NON_ASCII) == 0 {
+    let (mut letters, mut all, mut any) = (0, u8::MAX, 0);
+    while start > 0 {
+        let class = BYTE_CLASS[usize::from(bytes[start - 1])];
+        if class & (WORD_BREAK | NON_ASCII) != 0 {
+            break;
+        }
+        letters += usize::from(class & LETTER);
+        all &= class;
+        any |= class;
         start -= 1;
     }
     if start > 0 && !bytes[start - 1].is_ascii() {
         start = head[..start].char_indices().rev().find(|&(_, c)| breaks(c)).map_or(0, |(j, c)| j + c.len_utf8());
+        let word = &head[start..];
+        return (word, ps + start, Shape::of_chars(word));
     }
-    (&head[start..], ps + start)
+    let word = &head[start..];
+    let shape = Shape {
+        letters,
+        chars: word.len(),
+        capital: word.as_bytes().first().is_some_and(u8::is_ascii_uppercase),
+        digits: all & DIGIT != 0,
+        dotted: any & DOT != 0 && all & LETTER_OR_DOT != 0,
+    };
+    (word, ps + start, shape)
 }
 
 /// The first word of `rest` (at most 16 characters of it), without opening
@@ -1036,7 +1039,7 @@ mod tests {
         for word in
             ["U.S", "e.g", "Mr", "a", "J", "123", "1", "3.5", "x-ray", "A1", "...", "Co", "ph.d", "I.B.M", "1st"]
         {
-            let shape = Shape::of(word);
+            let (_, _, shape) = word_before(word, 0, word.len());
             assert_eq!(shape.letters, word.chars().filter(|c| c.is_alphabetic()).count(), "{word}");
             assert_eq!(shape.chars, word.chars().count(), "{word}");
             assert_eq!(shape.capital, word.chars().next().is_some_and(char::is_uppercase), "{word}");
