@@ -303,12 +303,6 @@ fn trim_start(s: &str) -> &str {
     if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) { rest.trim_start() } else { rest }
 }
 
-/// `s.trim_end()`, the same way as [`trim_start`].
-fn trim_end(s: &str) -> &str {
-    let rest = &s[..s.len() - s.bytes().rev().take_while(|&b| is_ascii_space(b)).count()];
-    if rest.as_bytes().last().is_some_and(|&b| b >= 0x80) { rest.trim_end() } else { rest }
-}
-
 /// `s.trim_start_matches(is_inline_space)`, the same way as [`trim_start`].
 fn trim_inline_space(s: &str) -> &str {
     let rest = &s[s.bytes().take_while(|&b| b != b'\n' && is_ascii_space(b)).count()..];
@@ -696,16 +690,31 @@ impl Paragraph<'_> {
     /// Pushes `text[start..end]` trimmed of white space and, when it stands at
     /// the start of the paragraph or of a line, of a leading dateline.
     fn push(&self, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
-        let text = self.text;
-        let raw = &text[start..end];
-        let trimmed_start = raw.len() - trim_start(raw).len();
-        let s = start + trimmed_start;
-        let e = start + trim_end(raw).len();
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        // ASCII white space a byte (a table look-up) at a time, as in
+        // [`trim_start`]: only a non-ASCII character (a no-break space?) after
+        // it is decoded.
+        // Whether it holds a line break is noted on the way.
+        let (mut s, mut line_break) = (start, false);
+        while s < end && BYTE_CLASS[usize::from(bytes[s])] & SPACE != 0 {
+            line_break |= bytes[s] == b'\n';
+            s += 1;
+        }
+        if s < end && bytes[s] >= 0x80 {
+            s = end - text[s..end].trim_start().len();
+            line_break = bytes[start..s].contains(&b'\n');
+        }
+        let mut e = end;
+        while e > s && BYTE_CLASS[usize::from(bytes[e - 1])] & SPACE != 0 {
+            e -= 1;
+        }
+        if e > s && bytes[e - 1] >= 0x80 {
+            e = s + text[s..e].trim_end().len();
+        }
         if s >= e {
             return;
         }
-        // A byte search: `str::contains` would set up a `char` searcher.
-        let line_initial = start == self.ps || raw.as_bytes()[..trimmed_start].contains(&b'\n');
+        let line_initial = start == self.ps || line_break;
         let s = if line_initial { s + dateline_len(&text[s..e]) } else { s };
         if s < e {
             out.push(SentenceSpan { start: s, end: e, paragraph: self.paragraph });
@@ -796,6 +805,8 @@ const LETTER_OR_DOT: u8 = 8;
 /// (as `char::is_whitespace` has it), opening quotes and brackets, and `/`.
 const WORD_BREAK: u8 = 16;
 const NON_ASCII: u8 = 32;
+/// ASCII white space, as [`is_ascii_space`] has it.
+const SPACE: u8 = 64;
 
 /// The class bits of every byte.
 const BYTE_CLASS: [u8; 256] = {
@@ -811,7 +822,9 @@ const BYTE_CLASS: [u8; 256] = {
             DIGIT
         } else if byte == b'.' {
             DOT | LETTER_OR_DOT
-        } else if matches!(byte, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'/') || is_opener(byte as char) {
+        } else if is_ascii_space(byte) {
+            WORD_BREAK | SPACE
+        } else if byte == b'/' || is_opener(byte as char) {
             WORD_BREAK
         } else {
             0
@@ -1031,6 +1044,7 @@ mod tests {
             let c = char::from(b);
             let breaks = c.is_whitespace() || is_opener(c) || c == '/';
             assert_eq!(BYTE_CLASS[usize::from(b)] & WORD_BREAK != 0, breaks, "{c:?}");
+            assert_eq!(BYTE_CLASS[usize::from(b)] & SPACE != 0, is_ascii_space(b), "{c:?}");
         }
     }
 
