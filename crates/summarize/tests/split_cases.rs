@@ -335,6 +335,28 @@ const CASES: &[Case] = &[
     (English, "1. Taxes will rise\n2. Spending will fall", &["1. Taxes will rise", "2. Spending will fall"]),
     (English, "• Taxes rise\n• Spending falls", &["• Taxes rise", "• Spending falls"]),
     (English, "Mr.\u{a0}Smith arrived. He sat down.", &["Mr.\u{a0}Smith arrived.", "He sat down."]),
+    // White space around sentences that is not ASCII, and words before a
+    // full stop that are not ASCII or stand after a bracket.
+    (
+        English,
+        "It rained.\u{a0}The match went on.\u{2009} Fans stayed.\u{3000}",
+        &["It rained.", "The match went on.", "Fans stayed."],
+    ),
+    (
+        English,
+        "They met at a café. Then they left for Zürich. 2020 was a good year.",
+        &["They met at a café.", "Then they left for Zürich.", "2020 was a good year."],
+    ),
+    (
+        English,
+        "The ruling (see art. 5) was upheld (No. 12). The court adjourned.",
+        &["The ruling (see art. 5) was upheld (No. 12).", "The court adjourned."],
+    ),
+    (
+        English,
+        "The firm is \u{201c}Acme Inc. The best\u{201d} said the ad. Nobody agreed.",
+        &["The firm is \u{201c}Acme Inc.", "The best\u{201d} said the ad.", "Nobody agreed."],
+    ),
     // ---------------------------------------------------------------- French
     (
         French,
