@@ -242,8 +242,11 @@ struct Stops {
 }
 
 impl Stops {
-    fn new(bytes: &[u8], start: usize, end: usize) -> Stops {
-        Stops { next: std::array::from_fn(|kind| Self::find(bytes, start, end, kind)), end }
+    /// The stops from `start`, given the first line break there (or `end`),
+    /// which [`paragraphs`] found already.
+    fn new(bytes: &[u8], start: usize, end: usize, line_break: usize) -> Stops {
+        let next = [Self::find(bytes, start, end, 0), line_break, Self::find(bytes, start, end, 2)];
+        Stops { next, end }
     }
 
     /// The first position from `i` (before `end`) of a stop byte of `kind`.
@@ -329,13 +332,15 @@ pub fn split(text: &str, lang: Lang) -> Vec<SentenceSpan> {
 /// [`split`] into `out` (cleared first), reusing its memory.
 pub(crate) fn split_into(text: &str, lang: Lang, out: &mut Vec<SentenceSpan>) {
     out.clear();
-    for (paragraph, (ps, pe)) in paragraphs(text).enumerate() {
-        Paragraph { text, ps, pe, paragraph, lang }.split(out);
+    for (paragraph, (ps, pe, line_break)) in paragraphs(text).enumerate() {
+        Paragraph { text, ps, pe, paragraph, lang }.split(line_break, out);
     }
 }
 
-/// Byte ranges of paragraphs: runs of text separated by blank lines.
-fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// Byte ranges of paragraphs: runs of text separated by blank lines, each
+/// with the position of its first line break (or its end), so that the
+/// splitter need not search the paragraph for it again.
+fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     std::iter::from_fn(move || {
@@ -348,9 +353,11 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         let start = pos;
         let mut end = bytes.len();
+        let mut line_break = None;
         let mut i = pos;
         while let Some(off) = memchr::memchr(b'\n', &bytes[i..]) {
             let nl = i + off;
+            line_break = line_break.or(Some(nl));
             // Is the next line blank?
             let mut j = nl + 1;
             while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r') {
@@ -363,7 +370,8 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             i = nl + 1;
         }
         pos = end;
-        Some((start, end))
+        // The break that ends the paragraph is not in it.
+        Some((start, end, line_break.map_or(end, |nl| nl.min(end))))
     })
 }
 
@@ -390,7 +398,9 @@ struct Paragraph<'a> {
 }
 
 impl Paragraph<'_> {
-    fn split(&self, out: &mut Vec<SentenceSpan>) {
+    /// Splits the paragraph into `out`; `line_break` is the position of its
+    /// first line break, or its end.
+    fn split(&self, line_break: usize, out: &mut Vec<SentenceSpan>) {
         let (text, pe) = (self.text, self.pe);
         let bytes = text.as_bytes();
         let mut start = self.ps;
@@ -399,7 +409,7 @@ impl Paragraph<'_> {
         let mut blank_to = start;
         let mut line_start = self.ps;
         let mut i = self.ps;
-        let mut stops = Stops::new(bytes, i, pe);
+        let mut stops = Stops::new(bytes, i, pe, line_break);
         while i < pe {
             // Skip to the next byte that can matter (always a char boundary:
             // the stop bytes are ASCII or UTF-8 lead bytes).
@@ -908,6 +918,9 @@ fn is_list_item(line: &str) -> bool {
 /// Length in bytes of a dateline or byline that opens `s`, such as
 /// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0. The
 /// text after it must start like a sentence (`US — and its allies` is no dateline).
+// Out of line: it runs for the first sentence of a paragraph or line only,
+// and inlined it would weigh on every other `push` (a larger stack frame).
+#[inline(never)]
 pub(crate) fn dateline_len(s: &str) -> usize {
     // The first 80 characters: 80 bytes when they are ASCII.
     let head_end = if s.len() >= 80 && s.as_bytes()[..80].is_ascii() {
