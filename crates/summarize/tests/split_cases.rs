@@ -335,6 +335,24 @@ const CASES: &[Case] = &[
     (English, "1. Taxes will rise\n2. Spending will fall", &["1. Taxes will rise", "2. Spending will fall"]),
     (English, "• Taxes rise\n• Spending falls", &["• Taxes rise", "• Spending falls"]),
     (English, "Mr.\u{a0}Smith arrived. He sat down.", &["Mr.\u{a0}Smith arrived.", "He sat down."]),
+    // Each kind of dash after a dateline; the first dash of one kind that
+    // follows no place does not hide another kind after the place.
+    (English, "ROME -- The Pope spoke at noon. Crowds cheered.", &["The Pope spoke at noon.", "Crowds cheered."]),
+    (
+        English,
+        "KYIV – Ukrainian forces advanced. The front moved.",
+        &["Ukrainian forces advanced.", "The front moved."],
+    ),
+    (
+        English,
+        "ZÜRICH - Der Franken stieg — sagte die Bank. Mehr folgt.",
+        &["Der Franken stieg — sagte die Bank.", "Mehr folgt."],
+    ),
+    (
+        English,
+        "Ça commence — très bien, à São Paulo et à Zürich, où la fête dure. ROME - Non.",
+        &["Ça commence — très bien, à São Paulo et à Zürich, où la fête dure.", "ROME - Non."],
+    ),
     // White space around sentences that is not ASCII, and words before a
     // full stop that are not ASCII or stand after a bracket.
     (
