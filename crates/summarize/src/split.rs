@@ -701,10 +701,9 @@ impl Paragraph<'_> {
     /// the start of the paragraph or of a line, of a leading dateline.
     fn push(&self, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        // ASCII white space a byte (a table look-up) at a time, as in
-        // [`trim_start`]: only a non-ASCII character (a no-break space?) after
-        // it is decoded.
-        // Whether it holds a line break is noted on the way.
+        // ASCII white space is trimmed a byte (a table look-up) at a time,
+        // noting on the way whether it holds a line break; as in `trim_start`,
+        // only a non-ASCII character next to it (a no-break space?) is decoded.
         let (mut s, mut line_break) = (start, false);
         while s < end && BYTE_CLASS[usize::from(bytes[s])] & SPACE != 0 {
             line_break |= bytes[s] == b'\n';
