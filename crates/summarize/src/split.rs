@@ -436,21 +436,31 @@ impl Paragraph<'_> {
                 line_start = i;
                 continue;
             }
-            // The usual end of a sentence, `word. Next` or `word. 2`: the
-            // run is the full stop alone, and only the words decide (as
-            // `ends_here` would, after `run`).
-            if b == b'.'
-                && i + 2 < pe
-                && bytes[i + 1] == b' '
-                && bytes[i + 2].is_ascii_alphanumeric()
-                && !bytes[i + 2].is_ascii_lowercase()
-            {
+            // The usual end of a sentence, `word. Next`, `word. 2` or
+            // `word. 'Next`: the run is the full stop alone, and only the
+            // words decide (as `ends_here` would, after `run`).
+            if b == b'.' && i + 2 < pe && bytes[i + 1] == b' ' && plain_start(bytes[i + 2]) {
                 let k = i + 1;
                 if self.full_stop_ends(i, &text[i + 2..pe], false, line_start) {
                     self.push(start, k, out);
                     start = k;
                     blank_to = k;
                 }
+                i = k;
+                continue;
+            }
+            // A quotation or bracket closed after a full stop, `word.' Next`:
+            // it ends the sentence, whatever the word (as in `ends_here`).
+            if b == b'.'
+                && i + 3 < pe
+                && matches!(bytes[i + 1], b'"' | b'\'' | b')' | b']' | b'}')
+                && bytes[i + 2] == b' '
+                && plain_start(bytes[i + 3])
+            {
+                let k = i + 2;
+                self.push(start, k, out);
+                start = k;
+                blank_to = k;
                 i = k;
                 continue;
             }
@@ -729,6 +739,17 @@ impl Paragraph<'_> {
             out.push(SentenceSpan { start: s, end: e, paragraph: self.paragraph });
         }
     }
+}
+
+/// Whether `b`, the first byte of the text after a full stop (and closers)
+/// and a space, leaves the decision to the words or the closers: it is
+/// ASCII, not lower-case, and no white space, terminator, dash or `,;:%`,
+/// which [`Paragraph::ends_here`] would weigh first.
+fn plain_start(b: u8) -> bool {
+    b.is_ascii()
+        && !b.is_ascii_lowercase()
+        && !is_ascii_space(b)
+        && !matches!(b, b'.' | b'!' | b'?' | b'-' | b',' | b';' | b':' | b'%')
 }
 
 /// Whether `text` starts with a lower-case word, not counting words in mixed
