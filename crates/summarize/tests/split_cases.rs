@@ -335,6 +335,22 @@ const CASES: &[Case] = &[
     (English, "1. Taxes will rise\n2. Spending will fall", &["1. Taxes will rise", "2. Spending will fall"]),
     (English, "• Taxes rise\n• Spending falls", &["• Taxes rise", "• Spending falls"]),
     (English, "Mr.\u{a0}Smith arrived. He sat down.", &["Mr.\u{a0}Smith arrived.", "He sat down."]),
+    // A quotation or bracket closed after a full stop, and a next word that
+    // opens with a quote, a bracket or a sign.
+    (English, "He said: 'Go now.' Then he left.", &["He said: 'Go now.'", "Then he left."]),
+    (English, "'It is over.' he said. Nobody moved.", &["'It is over.' he said.", "Nobody moved."]),
+    (English, "Prices rose (see chart.) The index fell.", &["Prices rose (see chart.)", "The index fell."]),
+    (
+        English,
+        "It cost $5. $10 was the price. Mr. 'Big' Jones came.",
+        &["It cost $5.", "$10 was the price.", "Mr. 'Big' Jones came."],
+    ),
+    (English, "She wrote \"Inc.\" The firm agreed.", &["She wrote \"Inc.\"", "The firm agreed."]),
+    (
+        English,
+        "They met at 5 p.m. (local time). Talks went on.",
+        &["They met at 5 p.m. (local time).", "Talks went on."],
+    ),
     // Each kind of dash after a dateline; the first dash of one kind that
     // follows no place does not hide another kind after the place.
     (English, "ROME -- The Pope spoke at noon. Crowds cheered.", &["The Pope spoke at noon.", "Crowds cheered."]),
