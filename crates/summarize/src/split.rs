@@ -437,9 +437,13 @@ impl Paragraph<'_> {
                 continue;
             }
             // The usual end of a sentence, `word. Next`, `word. 2` or
-            // `word. 'Next`: the run is the full stop alone, and only the
+            // `word. ‘Next`: the run is the full stop alone, and only the
             // words decide (as `ends_here` would, after `run`).
-            if b == b'.' && i + 2 < pe && bytes[i + 1] == b' ' && plain_start(bytes[i + 2]) {
+            if b == b'.'
+                && i + 2 < pe
+                && bytes[i + 1] == b' '
+                && (plain_start(bytes[i + 2]) || curly_quote(&bytes[i + 2..pe], [0x98, 0x9C]))
+            {
                 let k = i + 1;
                 if self.full_stop_ends(i, &text[i + 2..pe], false, line_start) {
                     self.push(start, k, out);
@@ -449,15 +453,18 @@ impl Paragraph<'_> {
                 i = k;
                 continue;
             }
-            // A quotation or bracket closed after a full stop, `word.' Next`:
-            // it ends the sentence, whatever the word (as in `ends_here`).
-            if b == b'.'
-                && i + 3 < pe
-                && matches!(bytes[i + 1], b'"' | b'\'' | b')' | b']' | b'}')
-                && bytes[i + 2] == b' '
-                && plain_start(bytes[i + 3])
+            // A quotation or bracket closed after a full stop, `word.' Next`
+            // or `word.” Next`: it ends the sentence, whatever the word (as
+            // in `ends_here`).
+            let closer = match bytes.get(i + 1) {
+                _ if b != b'.' => 0,
+                Some(b'"' | b'\'' | b')' | b']' | b'}') => 1,
+                _ if curly_quote(&bytes[i + 1..pe], [0x99, 0x9D]) => 3,
+                _ => 0,
+            };
+            if closer > 0 && i + closer + 2 < pe && bytes[i + closer + 1] == b' ' && plain_start(bytes[i + closer + 2])
             {
-                let k = i + 2;
+                let k = i + closer + 1;
                 self.push(start, k, out);
                 start = k;
                 blank_to = k;
@@ -750,6 +757,13 @@ fn plain_start(b: u8) -> bool {
         && !b.is_ascii_lowercase()
         && !is_ascii_space(b)
         && !matches!(b, b'.' | b'!' | b'?' | b'-' | b',' | b';' | b':' | b'%')
+}
+
+/// Whether `bytes` starts with one of the curly quotes `‘“’”` (`E2 80 xx`)
+/// whose last bytes are given: `[0x98, 0x9C]` the opening ones, `[0x99,
+/// 0x9D]` the closing ones.
+fn curly_quote(bytes: &[u8], last: [u8; 2]) -> bool {
+    matches!(bytes, [0xE2, 0x80, b, ..] if last.contains(b))
 }
 
 /// Whether `text` starts with a lower-case word, not counting words in mixed
