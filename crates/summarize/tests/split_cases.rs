@@ -351,6 +351,21 @@ const CASES: &[Case] = &[
         "They met at 5 p.m. (local time). Talks went on.",
         &["They met at 5 p.m. (local time).", "Talks went on."],
     ),
+    (
+        English,
+        "He said: \u{2018}Go now.\u{2019} Then he left. \u{201c}Why?\u{201d} she asked. \u{2018}mind\u{2019} was all.",
+        &[
+            "He said: \u{2018}Go now.\u{2019}",
+            "Then he left.",
+            "\u{201c}Why?\u{201d} she asked.",
+            "\u{2018}mind\u{2019} was all.",
+        ],
+    ),
+    (
+        English,
+        "Mr. \u{201c}Big\u{201d} Jones came.\u{201d} \u{2018}He left,\u{2019} they said.",
+        &["Mr. \u{201c}Big\u{201d} Jones came.\u{201d}", "\u{2018}He left,\u{2019} they said."],
+    ),
     // Each kind of dash after a dateline; the first dash of one kind that
     // follows no place does not hide another kind after the place.
     (English, "ROME -- The Pope spoke at noon. Crowds cheered.", &["The Pope spoke at noon.", "Crowds cheered."]),
