@@ -454,8 +454,8 @@ impl Paragraph<'_> {
                 continue;
             }
             // A quotation or bracket closed after a full stop, `word.' Next`
-            // or `word.” Next`: it ends the sentence, whatever the word (as
-            // in `ends_here`).
+            // or `word.” Next`: it ends the sentence, whatever the word, as
+            // `ends_here` decides for closers before a word that may start one.
             let closer = match bytes.get(i + 1) {
                 _ if b != b'.' => 0,
                 Some(b'"' | b'\'' | b')' | b']' | b'}') => 1,
