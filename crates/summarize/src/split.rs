@@ -213,7 +213,7 @@ fn is_closer(c: char) -> bool {
         || matches!(c, ')' | ']' | '}' | '」' | '』' | '）' | '】' | '〕' | '〉' | '》')
 }
 
-fn is_opener(c: char) -> bool {
+const fn is_opener(c: char) -> bool {
     matches!(
         c,
         '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '「' | '『' | '（' | '【' | '〔' | '„' | '¿' | '¡'
@@ -242,8 +242,11 @@ struct Stops {
 }
 
 impl Stops {
-    fn new(bytes: &[u8], start: usize, end: usize) -> Stops {
-        Stops { next: std::array::from_fn(|kind| Self::find(bytes, start, end, kind)), end }
+    /// The stops from `start`, given the first line break there (or `end`),
+    /// which [`paragraphs`] found already.
+    fn new(bytes: &[u8], start: usize, end: usize, line_break: usize) -> Stops {
+        let next = [Self::find(bytes, start, end, 0), line_break, Self::find(bytes, start, end, 2)];
+        Stops { next, end }
     }
 
     /// The first position from `i` (before `end`) of a stop byte of `kind`.
@@ -303,12 +306,6 @@ fn trim_start(s: &str) -> &str {
     if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) { rest.trim_start() } else { rest }
 }
 
-/// `s.trim_end()`, the same way as [`trim_start`].
-fn trim_end(s: &str) -> &str {
-    let rest = &s[..s.len() - s.bytes().rev().take_while(|&b| is_ascii_space(b)).count()];
-    if rest.as_bytes().last().is_some_and(|&b| b >= 0x80) { rest.trim_end() } else { rest }
-}
-
 /// `s.trim_start_matches(is_inline_space)`, the same way as [`trim_start`].
 fn trim_inline_space(s: &str) -> &str {
     let rest = &s[s.bytes().take_while(|&b| b != b'\n' && is_ascii_space(b)).count()..];
@@ -335,13 +332,15 @@ pub fn split(text: &str, lang: Lang) -> Vec<SentenceSpan> {
 /// [`split`] into `out` (cleared first), reusing its memory.
 pub(crate) fn split_into(text: &str, lang: Lang, out: &mut Vec<SentenceSpan>) {
     out.clear();
-    for (paragraph, (ps, pe)) in paragraphs(text).enumerate() {
-        Paragraph { text, ps, pe, paragraph, lang }.split(out);
+    for (paragraph, (ps, pe, line_break)) in paragraphs(text).enumerate() {
+        Paragraph { text, ps, pe, paragraph, lang }.split(line_break, out);
     }
 }
 
-/// Byte ranges of paragraphs: runs of text separated by blank lines.
-fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// Byte ranges of paragraphs: runs of text separated by blank lines, each
+/// with the position of its first line break (or its end), so that the
+/// splitter need not search the paragraph for it again.
+fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     std::iter::from_fn(move || {
@@ -354,9 +353,11 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         let start = pos;
         let mut end = bytes.len();
+        let mut line_break = None;
         let mut i = pos;
         while let Some(off) = memchr::memchr(b'\n', &bytes[i..]) {
             let nl = i + off;
+            line_break = line_break.or(Some(nl));
             // Is the next line blank?
             let mut j = nl + 1;
             while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r') {
@@ -369,7 +370,8 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             i = nl + 1;
         }
         pos = end;
-        Some((start, end))
+        // The break that ends the paragraph is not in it.
+        Some((start, end, line_break.map_or(end, |nl| nl.min(end))))
     })
 }
 
@@ -396,7 +398,9 @@ struct Paragraph<'a> {
 }
 
 impl Paragraph<'_> {
-    fn split(&self, out: &mut Vec<SentenceSpan>) {
+    /// Splits the paragraph into `out`; `line_break` is the position of its
+    /// first line break, or its end.
+    fn split(&self, line_break: usize, out: &mut Vec<SentenceSpan>) {
         let (text, pe) = (self.text, self.pe);
         let bytes = text.as_bytes();
         let mut start = self.ps;
@@ -405,7 +409,7 @@ impl Paragraph<'_> {
         let mut blank_to = start;
         let mut line_start = self.ps;
         let mut i = self.ps;
-        let mut stops = Stops::new(bytes, i, pe);
+        let mut stops = Stops::new(bytes, i, pe, line_break);
         while i < pe {
             // Skip to the next byte that can matter (always a char boundary:
             // the stop bytes are ASCII or UTF-8 lead bytes).
@@ -430,6 +434,41 @@ impl Paragraph<'_> {
                 }
                 i += 1;
                 line_start = i;
+                continue;
+            }
+            // The usual end of a sentence, `word. Next`, `word. 2` or
+            // `word. ‘Next`: the run is the full stop alone, and only the
+            // words decide (as `ends_here` would, after `run`).
+            if b == b'.'
+                && i + 2 < pe
+                && bytes[i + 1] == b' '
+                && (plain_start(bytes[i + 2]) || curly_quote(&bytes[i + 2..pe], [0x98, 0x9C]))
+            {
+                let k = i + 1;
+                if self.full_stop_ends(i, &text[i + 2..pe], false, line_start) {
+                    self.push(start, k, out);
+                    start = k;
+                    blank_to = k;
+                }
+                i = k;
+                continue;
+            }
+            // A quotation or bracket closed after a full stop, `word.' Next`
+            // or `word.” Next`: it ends the sentence, whatever the word, as
+            // `ends_here` decides for closers before a word that may start one.
+            let closer = match bytes.get(i + 1) {
+                _ if b != b'.' => 0,
+                Some(b'"' | b'\'' | b')' | b']' | b'}') => 1,
+                _ if curly_quote(&bytes[i + 1..pe], [0x99, 0x9D]) => 3,
+                _ => 0,
+            };
+            if closer > 0 && i + closer + 2 < pe && bytes[i + closer + 1] == b' ' && plain_start(bytes[i + closer + 2])
+            {
+                let k = i + closer + 1;
+                self.push(start, k, out);
+                start = k;
+                blank_to = k;
+                i = k;
                 continue;
             }
             let c = if b < 0x80 {
@@ -556,24 +595,36 @@ impl Paragraph<'_> {
             return true;
         }
         // A single full stop: look at the word it ends.
-        let (word, word_start) = word_before(text, self.ps, i);
+        self.full_stop_ends(i, rest, line_break, line_start)
+    }
+
+    /// Decides whether the full stop at `i`, alone in its run, ends a
+    /// sentence, by the word it ends: `rest` is the text from the next word
+    /// on (not starting in lower case, nor with white space, a terminator, a
+    /// dash, `,;:%` or `¿¡`), `line_break` whether a line break stands
+    /// between them.
+    fn full_stop_ends(&self, i: usize, rest: &str, line_break: bool, line_start: usize) -> bool {
+        let text = self.text;
+        let (word, word_start, shape) = word_before(text, self.ps, i);
         if word.is_empty() {
             return true;
         }
-        let (next_word, after_next) = first_word(rest);
-        // Looked up only when a rule needs it: most full stops end plain words.
-        let starter = || is_starter(next_word);
-        let digit_next = first.is_ascii_digit();
+        // The next word is found and looked up only when a rule needs it:
+        // most full stops end plain words.
+        let starter = || is_starter(first_word(rest).0);
+        let digit_next = rest.as_bytes()[0].is_ascii_digit();
         // An initial after an abbreviation: `им. В. И. Ленина`, `U.S. A. Smith`.
-        let initial_next = next_word.chars().count() == 1 && after_next.starts_with('.');
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        let initial_next = || {
+            let (next_word, after_next) = first_word(rest);
+            next_word.chars().count() == 1 && after_next.starts_with('.')
+        };
+        let (letters, capital) = (shape.letters, shape.capital);
         // One letter before another: `z. B.`, `т. е.`, `J. K. Rowling`.
-        if letters == 1 && word.chars().count() == 1 && initial_next {
+        if letters == 1 && shape.chars == 1 && initial_next() {
             return false;
         }
         // No abbreviation in the tables is longer than this; longer words skip them.
-        if word.chars().nth(MAX_ABBREVIATION_CHARS).is_none() {
+        if shape.chars <= MAX_ABBREVIATION_CHARS {
             // Looked up lower-cased; a one-letter word after another (`z. B`) as `z.b`.
             let spaced = if letters == 1 { spaced_abbreviation(text, self.ps, word_start, word) } else { None };
             let flags = spaced.map_or_else(|| WORDS.flags_of_lower(word), |key| WORDS.flags(key));
@@ -591,11 +642,10 @@ impl Paragraph<'_> {
                 return true;
             }
             if flags & MAYBE != 0 || capital && flags & CAPITAL_MAYBE != 0 {
-                return !digit_next && !initial_next && (starter() || line_break);
+                return !digit_next && !initial_next() && (starter() || line_break);
             }
         }
-        let digits = word.bytes().all(|b| b.is_ascii_digit());
-        if digits && word.len() <= 3 {
+        if shape.digits && word.len() <= 3 {
             // A list number opening a line: `1. First point`.
             if at_line_start(text, line_start, word_start) {
                 return false;
@@ -609,7 +659,7 @@ impl Paragraph<'_> {
         if letters == 1 && capital {
             return starter();
         }
-        if word.contains('.') && letters <= 5 && word.chars().all(|c| c.is_alphabetic() || c == '.') {
+        if shape.dotted && letters <= 5 {
             return starter() || line_break;
         }
         true
@@ -667,21 +717,53 @@ impl Paragraph<'_> {
     /// Pushes `text[start..end]` trimmed of white space and, when it stands at
     /// the start of the paragraph or of a line, of a leading dateline.
     fn push(&self, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
-        let text = self.text;
-        let raw = &text[start..end];
-        let trimmed_start = raw.len() - trim_start(raw).len();
-        let s = start + trimmed_start;
-        let e = start + trim_end(raw).len();
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        // ASCII white space is trimmed a byte (a table look-up) at a time,
+        // noting on the way whether it holds a line break; as in `trim_start`,
+        // only a non-ASCII character next to it (a no-break space?) is decoded.
+        let (mut s, mut line_break) = (start, false);
+        while s < end && BYTE_CLASS[usize::from(bytes[s])] & SPACE != 0 {
+            line_break |= bytes[s] == b'\n';
+            s += 1;
+        }
+        if s < end && bytes[s] >= 0x80 {
+            s = end - text[s..end].trim_start().len();
+            line_break = bytes[start..s].contains(&b'\n');
+        }
+        let mut e = end;
+        while e > s && BYTE_CLASS[usize::from(bytes[e - 1])] & SPACE != 0 {
+            e -= 1;
+        }
+        if e > s && bytes[e - 1] >= 0x80 {
+            e = s + text[s..e].trim_end().len();
+        }
         if s >= e {
             return;
         }
-        // A byte search: `str::contains` would set up a `char` searcher.
-        let line_initial = start == self.ps || raw.as_bytes()[..trimmed_start].contains(&b'\n');
+        let line_initial = start == self.ps || line_break;
         let s = if line_initial { s + dateline_len(&text[s..e]) } else { s };
         if s < e {
             out.push(SentenceSpan { start: s, end: e, paragraph: self.paragraph });
         }
     }
+}
+
+/// Whether `b`, the first byte of the text after a full stop (and closers)
+/// and a space, leaves the decision to the words or the closers: it is
+/// ASCII, not lower-case, and no white space, terminator, dash or `,;:%`,
+/// which [`Paragraph::ends_here`] would weigh first.
+fn plain_start(b: u8) -> bool {
+    b.is_ascii()
+        && !b.is_ascii_lowercase()
+        && !is_ascii_space(b)
+        && !matches!(b, b'.' | b'!' | b'?' | b'-' | b',' | b';' | b':' | b'%')
+}
+
+/// Whether `bytes` starts with one of the curly quotes `‘“’”` (`E2 80 xx`)
+/// whose last bytes are given: `[0x98, 0x9C]` the opening ones, `[0x99,
+/// 0x9D]` the closing ones.
+fn curly_quote(bytes: &[u8], last: [u8; 2]) -> bool {
+    matches!(bytes, [0xE2, 0x80, b, ..] if last.contains(b))
 }
 
 /// Whether `text` starts with a lower-case word, not counting words in mixed
@@ -729,20 +811,108 @@ fn spaced_abbreviation(text: &str, ps: usize, word_start: usize, word: &str) -> 
     pack_lower(std::str::from_utf8(&buf[..joined + word.len()]).ok()?)
 }
 
-/// The word just before byte `i` and its start, without opening quotes or brackets.
-fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize) {
+/// What the rules of [`Paragraph::full_stop_ends`] ask of the word before a
+/// full stop, found while [`word_before`] looks for its start when it is
+/// ASCII (the usual case).
+struct Shape {
+    /// Alphabetic characters.
+    letters: usize,
+    /// Characters.
+    chars: usize,
+    /// Whether the first character is upper-case.
+    capital: bool,
+    /// Whether every byte is an ASCII digit.
+    digits: bool,
+    /// Whether the word holds a `.` and nothing but letters and dots (`U.S`).
+    dotted: bool,
+}
+
+impl Shape {
+    /// The shape by `char`'s tests, for a word that is not ASCII.
+    fn of_chars(word: &str) -> Shape {
+        Shape {
+            letters: word.chars().filter(|c| c.is_alphabetic()).count(),
+            chars: word.chars().count(),
+            capital: word.chars().next().is_some_and(char::is_uppercase),
+            digits: word.bytes().all(|b| b.is_ascii_digit()),
+            dotted: word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'),
+        }
+    }
+}
+
+/// Classes of bytes for [`Shape`] and [`word_before`], in [`BYTE_CLASS`].
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const DOT: u8 = 4;
+const LETTER_OR_DOT: u8 = 8;
+/// ASCII bytes that end a word looking back from a full stop: white space
+/// (as `char::is_whitespace` has it), opening quotes and brackets, and `/`.
+const WORD_BREAK: u8 = 16;
+const NON_ASCII: u8 = 32;
+/// ASCII white space, as [`is_ascii_space`] has it.
+const SPACE: u8 = 64;
+
+/// The class bits of every byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            NON_ASCII
+        } else if byte.is_ascii_alphabetic() {
+            LETTER | LETTER_OR_DOT
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else if byte == b'.' {
+            DOT | LETTER_OR_DOT
+        } else if is_ascii_space(byte) {
+            WORD_BREAK | SPACE
+        } else if byte == b'/' || is_opener(byte as char) {
+            WORD_BREAK
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The word just before byte `i`, its start and its [`Shape`], without
+/// opening quotes or brackets.
+fn word_before(text: &str, ps: usize, i: usize) -> (&str, usize, Shape) {
     let head = &text[ps..i];
     let breaks = |c: char| c.is_whitespace() || is_opener(c) || c == '/';
-    // Back over ASCII a byte at a time; decode only from a non-ASCII byte on.
+    // Back over ASCII a byte (a table look-up) at a time, gathering its
+    // classes without branches on them (`char`'s tests agree with the ASCII
+    // ones there); decode only from a non-ASCII byte on.
     let bytes = head.as_bytes();
     let mut start = bytes.len();
-    while start > 0 && bytes[start - 1].is_ascii() && !breaks(char::from(bytes[start - 1])) {
+    let (mut letters, mut all, mut any) = (0, u8::MAX, 0);
+    while start > 0 {
+        let class = BYTE_CLASS[usize::from(bytes[start - 1])];
+        if class & (WORD_BREAK | NON_ASCII) != 0 {
+            break;
+        }
+        letters += usize::from(class & LETTER);
+        all &= class;
+        any |= class;
         start -= 1;
     }
     if start > 0 && !bytes[start - 1].is_ascii() {
         start = head[..start].char_indices().rev().find(|&(_, c)| breaks(c)).map_or(0, |(j, c)| j + c.len_utf8());
+        let word = &head[start..];
+        return (word, ps + start, Shape::of_chars(word));
     }
-    (&head[start..], ps + start)
+    let word = &head[start..];
+    let shape = Shape {
+        letters,
+        chars: word.len(),
+        capital: word.as_bytes().first().is_some_and(u8::is_ascii_uppercase),
+        digits: all & DIGIT != 0,
+        dotted: any & DOT != 0 && all & LETTER_OR_DOT != 0,
+    };
+    (word, ps + start, shape)
 }
 
 /// The first word of `rest` (at most 16 characters of it), without opening
@@ -782,13 +952,12 @@ fn is_list_item(line: &str) -> bool {
 /// Length in bytes of a dateline or byline that opens `s`, such as
 /// `LONDON (Reuters) - `, `(CNN) -- `, `(CNN)`, `WASHINGTON — `, or 0. The
 /// text after it must start like a sentence (`US — and its allies` is no dateline).
+// Out of line: it runs for the first sentence of a paragraph or line only,
+// and inlined it would weigh on every other `push` (a larger stack frame).
+#[inline(never)]
 pub(crate) fn dateline_len(s: &str) -> usize {
     // The first 80 characters: 80 bytes when they are ASCII.
-    let head_end = if s.len() >= 80 && s.as_bytes()[..80].is_ascii() {
-        80
-    } else {
-        s.char_indices().nth(80).map_or(s.len(), |(j, _)| j)
-    };
+    let head_end = if s.len() >= 80 && s.as_bytes()[..80].is_ascii() { 80 } else { char_start(s, 80) };
     let head = &s[..head_end];
     let starts_sentence = |at: usize| {
         s[at..].trim_start_matches(is_opener).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -812,11 +981,23 @@ pub(crate) fn dateline_len(s: &str) -> usize {
             }
         }
     }
-    // `PLACE — ` with an upper-case place. Each dash has a `-` or a 0xE2
-    // byte (`—–`): without them, the searches need not be set up.
-    let dashes = if head.bytes().any(|b| b == b'-' || b == 0xE2) { 4 } else { 0 };
-    for dash in [" -- ", " — ", " – ", " - "].into_iter().take(dashes) {
-        if let Some(pos) = head.find(dash) {
+    // `PLACE — ` with an upper-case place. Each dash is a space, then a `-`
+    // or a 0xE2 byte (`—–`): where each first stands is found in one pass
+    // over those bytes, not in four substring searches.
+    const DASHES: [&str; 4] = [" -- ", " — ", " – ", " - "];
+    let mut first = [None; 4];
+    for after_space in memchr::memchr2_iter(b'-', 0xE2, head.as_bytes()) {
+        if after_space > 0 && head.as_bytes()[after_space - 1] == b' ' {
+            let pos = after_space - 1;
+            for (first, dash) in first.iter_mut().zip(DASHES) {
+                if first.is_none() && head[pos..].starts_with(dash) {
+                    *first = Some(pos);
+                }
+            }
+        }
+    }
+    for (dash, first) in DASHES.into_iter().zip(first) {
+        if let Some(pos) = first {
             let place = &head[..pos];
             if is_caps_place(place) && pos + dash.len() < s.len() && starts_sentence(pos + dash.len()) {
                 return pos + dash.len();
@@ -824,6 +1005,28 @@ pub(crate) fn dateline_len(s: &str) -> usize {
         }
     }
     0
+}
+
+/// Where the character `n` (from 0) of `s` starts, or `s.len()`: as
+/// `s.char_indices().nth(n)`, counting the bytes that start a character
+/// rather than decoding them.
+fn char_start(s: &str, n: usize) -> usize {
+    // Character `n` starts at byte `n` or later (each takes a byte at
+    // least): the characters starting in the first `n` bytes are counted all
+    // at once (a vectorised count), and only the rest one by one.
+    let bytes = s.as_bytes();
+    let lead = n.min(bytes.len());
+    let mut left = n - bytes[..lead].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    for (j, &b) in bytes.iter().enumerate().skip(lead) {
+        // Not a continuation byte (`0b10xx_xxxx`).
+        if b & 0xC0 != 0x80 {
+            if left == 0 {
+                return j;
+            }
+            left -= 1;
+        }
+    }
+    s.len()
 }
 
 /// News agencies whose name alone, in brackets, opens a story: `(CNN)The …`.
@@ -909,6 +1112,40 @@ mod tests {
             let mut buf = [0u8; 4];
             let first = c.encode_utf8(&mut buf).as_bytes()[0];
             assert!(TERMINATOR_BYTES.contains(&first) || LEAD_BYTES.contains(&first), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn word_breaks_agree_with_the_char_tests() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let breaks = c.is_whitespace() || is_opener(c) || c == '/';
+            assert_eq!(BYTE_CLASS[usize::from(b)] & WORD_BREAK != 0, breaks, "{c:?}");
+            assert_eq!(BYTE_CLASS[usize::from(b)] & SPACE != 0, is_ascii_space(b), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shapes_agree_with_the_char_tests() {
+        for word in
+            ["U.S", "e.g", "Mr", "a", "J", "123", "1", "3.5", "x-ray", "A1", "...", "Co", "ph.d", "I.B.M", "1st"]
+        {
+            let (_, _, shape) = word_before(word, 0, word.len());
+            assert_eq!(shape.letters, word.chars().filter(|c| c.is_alphabetic()).count(), "{word}");
+            assert_eq!(shape.chars, word.chars().count(), "{word}");
+            assert_eq!(shape.capital, word.chars().next().is_some_and(char::is_uppercase), "{word}");
+            assert_eq!(shape.digits, word.bytes().all(|b| b.is_ascii_digit()), "{word}");
+            let dotted = word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.');
+            assert_eq!(shape.dotted, dotted, "{word}");
+        }
+    }
+
+    #[test]
+    fn char_start_agrees_with_char_indices() {
+        for s in ["", "abc", "Zürich — 東京, «Ça va»", "été"] {
+            for n in 0..40 {
+                assert_eq!(char_start(s, n), s.char_indices().nth(n).map_or(s.len(), |(j, _)| j), "{s} {n}");
+            }
         }
     }
 

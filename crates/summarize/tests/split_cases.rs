@@ -335,6 +335,77 @@ const CASES: &[Case] = &[
     (English, "1. Taxes will rise\n2. Spending will fall", &["1. Taxes will rise", "2. Spending will fall"]),
     (English, "• Taxes rise\n• Spending falls", &["• Taxes rise", "• Spending falls"]),
     (English, "Mr.\u{a0}Smith arrived. He sat down.", &["Mr.\u{a0}Smith arrived.", "He sat down."]),
+    // A quotation or bracket closed after a full stop, and a next word that
+    // opens with a quote, a bracket or a sign.
+    (English, "He said: 'Go now.' Then he left.", &["He said: 'Go now.'", "Then he left."]),
+    (English, "'It is over.' he said. Nobody moved.", &["'It is over.' he said.", "Nobody moved."]),
+    (English, "Prices rose (see chart.) The index fell.", &["Prices rose (see chart.)", "The index fell."]),
+    (
+        English,
+        "It cost $5. $10 was the price. Mr. 'Big' Jones came.",
+        &["It cost $5.", "$10 was the price.", "Mr. 'Big' Jones came."],
+    ),
+    (English, "She wrote \"Inc.\" The firm agreed.", &["She wrote \"Inc.\"", "The firm agreed."]),
+    (
+        English,
+        "They met at 5 p.m. (local time). Talks went on.",
+        &["They met at 5 p.m. (local time).", "Talks went on."],
+    ),
+    (
+        English,
+        "He said: \u{2018}Go now.\u{2019} Then he left. \u{201c}Why?\u{201d} she asked. \u{2018}mind\u{2019} was all.",
+        &[
+            "He said: \u{2018}Go now.\u{2019}",
+            "Then he left.",
+            "\u{201c}Why?\u{201d} she asked.",
+            "\u{2018}mind\u{2019} was all.",
+        ],
+    ),
+    (
+        English,
+        "Mr. \u{201c}Big\u{201d} Jones came.\u{201d} \u{2018}He left,\u{2019} they said.",
+        &["Mr. \u{201c}Big\u{201d} Jones came.\u{201d}", "\u{2018}He left,\u{2019} they said."],
+    ),
+    // Each kind of dash after a dateline; the first dash of one kind that
+    // follows no place does not hide another kind after the place.
+    (English, "ROME -- The Pope spoke at noon. Crowds cheered.", &["The Pope spoke at noon.", "Crowds cheered."]),
+    (
+        English,
+        "KYIV – Ukrainian forces advanced. The front moved.",
+        &["Ukrainian forces advanced.", "The front moved."],
+    ),
+    (
+        English,
+        "ZÜRICH - Der Franken stieg — sagte die Bank. Mehr folgt.",
+        &["Der Franken stieg — sagte die Bank.", "Mehr folgt."],
+    ),
+    (
+        English,
+        "Ça commence — très bien, à São Paulo et à Zürich, où la fête dure. ROME - Non.",
+        &["Ça commence — très bien, à São Paulo et à Zürich, où la fête dure.", "ROME - Non."],
+    ),
+    // White space around sentences that is not ASCII, and words before a
+    // full stop that are not ASCII or stand after a bracket.
+    (
+        English,
+        "It rained.\u{a0}The match went on.\u{2009} Fans stayed.\u{3000}",
+        &["It rained.", "The match went on.", "Fans stayed."],
+    ),
+    (
+        English,
+        "They met at a café. Then they left for Zürich. 2020 was a good year.",
+        &["They met at a café.", "Then they left for Zürich.", "2020 was a good year."],
+    ),
+    (
+        English,
+        "The ruling (see art. 5) was upheld (No. 12). The court adjourned.",
+        &["The ruling (see art. 5) was upheld (No. 12).", "The court adjourned."],
+    ),
+    (
+        English,
+        "The firm is \u{201c}Acme Inc. The best\u{201d} said the ad. Nobody agreed.",
+        &["The firm is \u{201c}Acme Inc.", "The best\u{201d} said the ad.", "Nobody agreed."],
+    ),
     // ---------------------------------------------------------------- French
     (
         French,
