@@ -22,7 +22,9 @@ use crate::stopwords;
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
     stemmer: Option<Stemmer>,
-    /// Precomputed stems of common words, built at first use, if the
+    /// Whether `stemmer` is the English one (see [`english_keeps`]).
+    english: bool,
+    /// Precomputed analysis of common words, built at first use, if the
     /// language has a table.
     lexicon: Option<OnceLock<Lexicon>>,
     /// Stop words and dependent openers of up to 15 bytes, packed, with
@@ -64,7 +66,21 @@ impl LangModel {
             }
         }
         let lexicon = (lang == Lang::English).then(OnceLock::new);
-        LangModel { stemmer: algorithm.map(Stemmer::new), lexicon, short_words, long_words }
+        let english = lang == Lang::English;
+        LangModel { stemmer: algorithm.map(Stemmer::new), english, lexicon, short_words, long_words }
+    }
+
+    /// The language's table of common words, built at first use.
+    #[inline]
+    fn lexicon(&self) -> Option<&Lexicon> {
+        let build = || Lexicon::english(|word| self.word_flags(word) & (STOP | OPENER), STOP);
+        self.lexicon.as_ref().map(|l| l.get_or_init(build))
+    }
+
+    /// The number of stem ids the language's table numbers (its stems'
+    /// global ids are below it).
+    fn lexicon_stems(&self) -> usize {
+        self.lexicon().map_or(0, |l| l.stem_count() as usize)
     }
 
     /// The [`STOP`] and [`OPENER`] flags of a lower-cased word: whether it is
@@ -92,6 +108,15 @@ impl Analyzer {
             other: LangModel::new(Lang::Other),
             jieba: OnceLock::new(),
         }
+    }
+
+    /// The analysis with no table of common words, to test that the tables
+    /// change nothing but speed.
+    #[cfg(test)]
+    fn without_lexicon() -> Self {
+        let mut analyzer = Analyzer::new();
+        analyzer.models.iter_mut().for_each(|(_, m)| m.lexicon = None);
+        analyzer
     }
 
     pub(crate) fn model(&self, lang: Lang) -> &LangModel {
@@ -127,7 +152,7 @@ impl Analyzer {
     /// its cache of stems.
     pub(crate) fn analyze(&self, text: &str, spans: &[SentenceSpan], lang: Lang, scratch: &mut Scratch) -> Doc {
         let model = self.model(lang);
-        scratch.begin(lang);
+        scratch.begin(lang, model);
         // Buffers of an earlier article, if it gave them back.
         let Doc { mut tokens, mut sentences, mut word_counts, .. } = std::mem::take(&mut scratch.spare);
         tokens.clear();
@@ -316,7 +341,7 @@ impl Scratch {
     pub const MAX_FORMS: usize = 200_000;
 
     /// Prepares for a new article in `lang`.
-    fn begin(&mut self, lang: Lang) {
+    fn begin(&mut self, lang: Lang, model: &LangModel) {
         for &g in &self.touched[..self.touched_len] {
             self.local[g as usize] = u32::MAX;
         }
@@ -331,6 +356,11 @@ impl Scratch {
             self.short_stems.clear();
             self.local.clear();
             self.lang = Some(lang);
+        }
+        // The lexicon's stems have the first global ids.
+        let numbered = model.lexicon_stems();
+        if self.local.len() < numbered {
+            self.local.resize(numbered, u32::MAX);
         }
     }
 
@@ -406,7 +436,12 @@ impl Scratch {
             }
             let found = if is_ascii_key(&key) {
                 // The key is the normalized form already (lower-cased ASCII):
-                // no second table to consult.
+                // no second table to consult, and a common word is in the
+                // lexicon under that key.
+                if let Some(hit) = model.lexicon().and_then(|l| l.form(&key)) {
+                    self.short.insert(key, hit);
+                    return hit;
+                }
                 self.buf.clear();
                 self.buf.push_str(std::str::from_utf8(word).unwrap_or_default());
                 self.buf.make_ascii_lowercase();
@@ -437,6 +472,7 @@ impl Scratch {
             Some(key) => self.short_forms.get(&key),
             None => self.forms.get(self.buf.as_str()).copied(),
         };
+        let hit = hit.or_else(|| model.lexicon().and_then(|l| l.form(&form_key?)));
         if let Some(hit) = hit {
             return hit;
         }
@@ -463,17 +499,19 @@ impl Scratch {
         } else {
             stem_of(model, &self.buf)
         };
-        // Global stem ids are numbered in order; `local` has one slot each.
+        // Global stem ids are numbered in order, after the lexicon's;
+        // `local` has one slot each.
         let next = self.local.len() as u32;
-        let id = match short_key(stem.as_bytes(), 0, stem.len()) {
-            Some(key) => match self.short_stems.get(&key) {
+        let id = match (model.lexicon().and_then(|l| l.stem_id(&stem)), short_key(stem.as_bytes(), 0, stem.len())) {
+            (Some(id), _) => id,
+            (None, Some(key)) => match self.short_stems.get(&key) {
                 Some((id, _)) => id,
                 None => {
                     self.short_stems.insert(key, (next, 0));
                     next
                 }
             },
-            None => *self.stems.entry(stem.into()).or_insert(next),
+            (None, None) => *self.stems.entry(stem.into()).or_insert(next),
         };
         if id == next {
             self.local.push(u32::MAX);
@@ -716,18 +754,43 @@ fn is_trivial(lower: &str) -> bool {
     }
 }
 
-/// The stem of a lower-cased word: from the language's table of common
-/// words when it is there, else from the stemmer (the same stem either way).
+/// The stem of a lower-cased word (words of up to three bytes are their
+/// own stems).
 fn stem_of<'a>(model: &'a LangModel, lower: &'a str) -> std::borrow::Cow<'a, str> {
     match &model.stemmer {
-        Some(stemmer) if lower.len() > 3 => {
-            let english = || Lexicon::english();
-            match model.lexicon.as_ref().and_then(|l| l.get_or_init(english).stem(lower)) {
-                Some(stem) => std::borrow::Cow::Borrowed(stem),
-                None => stemmer.stem(lower),
-            }
-        }
+        Some(_) if model.english && english_keeps(lower.as_bytes()) => std::borrow::Cow::Borrowed(lower),
+        Some(stemmer) if lower.len() > 3 => stemmer.stem(lower),
         _ => std::borrow::Cow::Borrowed(lower),
+    }
+}
+
+/// Whether the English Snowball stemmer leaves a lower-case word as it is,
+/// told from its last two letters (`false` when that cannot be told so). Every
+/// step of the algorithm removes or replaces a suffix, and every suffix it
+/// looks for at the end of a word as given (not after an earlier step cut
+/// one) ends in `s`, `d`, `g`, `y`, `e`, `i` after `c`, `l`, `g` or `t`
+/// (`-enci`, `-li`, `-ogi`, `-iti`), `l` after `a`, `u` or `l` (`-al`, `-ful`,
+/// the doubled `l` of step 5), `n` after `o` (`-ion`), `m` after `s`
+/// (`-ism`), `r` after `e` or `o` (`-er`, `-ator`), `t` after `n` or `s`
+/// (`-ment`, `-ant`, `-ogist`) or `c` after `i` (`-ic`); so does every word
+/// the algorithm treats as an exception (`skies`, `news`, `howe`). Words
+/// ending otherwise (`Kyiv`, `Obama`, `Putin`, `Qatar`) are their own stems,
+/// and are some two in five of the words the stemmer would otherwise see
+/// after the lexicon. Checked against the stemmer on every word of the
+/// lexicon and on words made up with every two-letter ending.
+fn english_keeps(word: &[u8]) -> bool {
+    let [.., before, last] = *word else { return true };
+    match last {
+        b's' | b'd' | b'g' | b'y' | b'e' => false,
+        b'i' => !matches!(before, b'c' | b'l' | b'g' | b't'),
+        b'l' => !matches!(before, b'a' | b'u' | b'l'),
+        b'n' => before != b'o',
+        b'm' => before != b's',
+        b'r' => !matches!(before, b'e' | b'o'),
+        b't' => !matches!(before, b'n' | b's'),
+        b'c' => before != b'i',
+        b'a'..=b'z' | b'0'..=b'9' => true,
+        _ => false,
     }
 }
 
@@ -789,6 +852,40 @@ mod tests {
         assert_eq!(content.len(), 4);
         assert!(content[0] == content[1] && content[1] == content[2] && content[2] != content[3]);
         assert_eq!(doc.word_counts, [3, 3]);
+    }
+
+    /// Every word of the English lexicon, as written, capitalized, and with
+    /// endings it may not list (so the stemmer makes stems the lexicon has
+    /// numbered), among stop words and numbers: the same tokens, stems and
+    /// flags with the lexicon as without, in a fresh working memory and a
+    /// used one.
+    #[test]
+    fn the_lexicon_changes_no_analysis() {
+        let list = include_str!("../data/english-stems.txt");
+        let mut text = String::from("The the THE about About however However 3.5 1,000 it's I a. ");
+        for (i, w) in list.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split(' ').next()).enumerate() {
+            let mut capital = w.to_string();
+            capital[..1].make_ascii_uppercase();
+            let variant = [capital, format!("{w}s"), format!("{w}ing"), format!("{w}ed"), format!("{w}ly")];
+            text += &format!("{w} {} ", variant[i % variant.len()]);
+            if i % 12 == 11 {
+                text += "of the. ";
+            }
+        }
+        let spans = split(&text, Lang::English);
+        let tokens = |doc: &Doc| -> Vec<(u32, bool, bool, bool, u32, u32)> {
+            doc.tokens.iter().map(|t| (t.stem, t.stop, t.number, t.opener, t.start, t.end)).collect()
+        };
+        let (with, without) = (Analyzer::new(), Analyzer::without_lexicon());
+        let expected = without.analyze(&text, &spans, Lang::English, &mut Scratch::default());
+        assert!(expected.tokens.len() > 75_000);
+        let mut scratch = Scratch::default();
+        for round in 0..2 {
+            let doc = with.analyze(&text, &spans, Lang::English, &mut scratch);
+            assert_eq!(doc.stems, expected.stems, "round {round}");
+            assert!(tokens(&doc) == tokens(&expected), "round {round}");
+            scratch.spare = doc;
+        }
     }
 
     #[test]
@@ -931,6 +1028,50 @@ mod tests {
             assert_eq!(short_key(&w, 0, 3), short_key(&lower, 0, 3).map(fold_ascii), "{b}");
             assert_eq!(short_key(&w, 0, 3), crate::wordtable::pack_fast(&lower).map(|k| [k as u64, (k >> 64) as u64]));
         }
+    }
+
+    /// Words of the lexicon, and made-up words with every two-letter
+    /// ending: where [`english_keeps`] says so, the stemmer keeps the word.
+    #[test]
+    fn english_keeps_only_what_the_stemmer_keeps() {
+        let stemmer = Stemmer::new(Algorithm::English);
+        let list = include_str!("../data/english-stems.txt");
+        let mut words: Vec<String> = list
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split(' ').next())
+            .map(str::to_string)
+            .collect();
+        // Made-up stems of 2 to 9 letters (a fixed pseudo-random sequence),
+        // each given every ending of two letters or digits.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let endings = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for &a in endings {
+            for &b in endings {
+                for _ in 0..40 {
+                    let len = 2 + next(8) as usize;
+                    let mut w: Vec<u8> =
+                        (0..len).map(|_| b"abcdefghijklmnopqrstuvwxyzaeiou"[next(31) as usize]).collect();
+                    w.extend([a, b]);
+                    words.push(String::from_utf8(w).unwrap_or_default());
+                }
+            }
+        }
+        let mut kept = 0;
+        for w in &words {
+            if english_keeps(w.as_bytes()) {
+                assert_eq!(stemmer.stem(w), w.as_str(), "{w}");
+                kept += 1;
+            }
+        }
+        assert!(kept > 10_000, "{kept}");
+        assert!(!english_keeps(b"ogist") && !english_keeps(b"nation") && !english_keeps(b"skies"));
     }
 
     #[test]

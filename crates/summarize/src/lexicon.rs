@@ -1,69 +1,86 @@
-//! Precomputed Snowball stems of common word forms, so that the analysis
-//! runs the stemmer (some 2,500 instructions a word in English, the costliest
-//! step of analysing a word not seen before) only on the rarer ones.
+//! Precomputed analysis of common word forms, so that the analysis runs
+//! neither the stemmer (some 2,500 instructions a word in English) nor its
+//! look-ups of stop words and stems on them: a word form new to the working
+//! memory costs one look-up here when it is common.
 //!
-//! English only for now: the stems of the 39,534 lower-case words of SCOWL
-//! size 35, a general-purpose English word list (`data/english-stems.txt`,
-//! made by `examples/english_lexicon.rs`; nothing in it comes from the
-//! development sets). The table is exactly what the stemmer gives: a test
-//! checks every entry against it, so a summary is the same with or without
-//! the table, only faster to compute when a word form is new to the working
-//! memory, which is every form of a one-off call.
+//! English only for now: the 39,534 lower-case words of SCOWL size 35, a
+//! general-purpose English word list (`data/english-stems.txt`, made by
+//! `examples/english_lexicon.rs`; nothing in it comes from the development
+//! sets), with their Snowball stems. At first use each word gets its flags
+//! (stop word, dependent opener) and the id of its stem, numbered here:
+//! stem ids below [`Lexicon::stem_count`] are the lexicon's, shared by every
+//! working memory, and a stem the stemmer makes of a rarer word is looked up
+//! here before it is numbered anew. So a word has the same stem id, and an
+//! article the same analysis, with or without the table; tests check every
+//! entry against the stemmer and against the analysis without the table.
 
 use crate::analyze::short_key;
-use crate::formcache::FormCache;
+use crate::formcache::{FormCache, ShortKey};
 
-/// Lower-case word → its stem, for words of 4 to 15 bytes.
+/// Lower-case words of 4 to 15 bytes → their stem ids and flags.
 pub(crate) struct Lexicon {
-    /// Word → (offset of its stem in `stems`, stem length); length 0 when
-    /// the stem is the word itself.
-    table: FormCache,
-    stems: String,
+    /// Word → (stem id, flags).
+    forms: FormCache,
+    /// Stem → (stem id, unused).
+    stems: FormCache,
+    /// Stem ids are `0..stem_count`.
+    stem_count: u32,
 }
 
 impl Lexicon {
-    /// The English table, built from the embedded list (about a millisecond).
-    pub(crate) fn english() -> Lexicon {
-        Lexicon::parse(include_str!("../data/english-stems.txt"))
+    /// The English table, built from the embedded list (a few milliseconds).
+    /// `flags` gives a word's flags; a word flagged `stop` is its own stem,
+    /// as the analysis has it.
+    pub(crate) fn english(flags: impl Fn(&str) -> u8, stop: u8) -> Lexicon {
+        Lexicon::parse(include_str!("../data/english-stems.txt"), flags, stop)
     }
 
     /// Reads `word` or `word stem` lines; `#` lines are comments.
-    fn parse(list: &str) -> Lexicon {
-        let mut table = FormCache::with_capacity(list.lines().count());
-        let mut stems = String::new();
+    fn parse(list: &str, flags: impl Fn(&str) -> u8, stop: u8) -> Lexicon {
+        let words = list.lines().count();
+        let mut lexicon =
+            Lexicon { forms: FormCache::with_capacity(words), stems: FormCache::with_capacity(words), stem_count: 0 };
         for line in list.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split(' ');
             let (Some(word), stem) = (parts.next(), parts.next()) else { continue };
             let Some(key) = short_key(word.as_bytes(), 0, word.len()) else { continue };
-            let value = match stem {
-                Some(stem) if stem.len() <= usize::from(u8::MAX) => {
-                    let at = stems.len() as u32;
-                    stems.push_str(stem);
-                    (at, stem.len() as u8)
+            let flags = flags(word);
+            let stem = if flags & stop != 0 { word } else { stem.unwrap_or(word) };
+            let Some(stem_key) = short_key(stem.as_bytes(), 0, stem.len()) else { continue };
+            let id = match lexicon.stems.get(&stem_key) {
+                Some((id, _)) => id,
+                None => {
+                    let id = lexicon.stem_count;
+                    lexicon.stems.insert(stem_key, (id, 0));
+                    lexicon.stem_count += 1;
+                    id
                 }
-                _ => (0, 0),
             };
-            table.insert(key, value);
+            lexicon.forms.insert(key, (id, flags));
         }
-        Lexicon { table, stems }
+        lexicon
     }
 
-    /// The stem of `lower` (a lower-cased word), if the table has it.
-    pub(crate) fn stem<'a>(&'a self, lower: &'a str) -> Option<&'a str> {
-        if lower.len() < 4 {
+    /// The stem id and flags of a word form, keyed as [`short_key`] keys
+    /// lower-cased ASCII words, if the table has it.
+    #[inline]
+    pub(crate) fn form(&self, key: &ShortKey) -> Option<(u32, u8)> {
+        self.forms.get(key)
+    }
+
+    /// The id of a stem, if it is the stem of a word of the table.
+    pub(crate) fn stem_id(&self, stem: &str) -> Option<u32> {
+        if stem.is_empty() {
+            // The empty word's key marks a free slot.
             return None;
         }
-        let key = short_key(lower.as_bytes(), 0, lower.len())?;
-        let (at, len) = self.table.get(&key)?;
-        if len == 0 {
-            return Some(lower);
-        }
-        self.stems.get(at as usize..at as usize + usize::from(len))
+        let key = short_key(stem.as_bytes(), 0, stem.len())?;
+        self.stems.get(&key).map(|(id, _)| id)
     }
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.table.len()
+    /// The number of stem ids the table uses.
+    pub(crate) fn stem_count(&self) -> u32 {
+        self.stem_count
     }
 }
 
@@ -72,28 +89,62 @@ mod tests {
     use super::*;
     use frostem::{Algorithm, Stemmer};
 
+    const STOP: u8 = 1;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::english(|w| u8::from(w == "about" || w == "which"), STOP)
+    }
+
+    fn key(word: &str) -> ShortKey {
+        short_key(word.as_bytes(), 0, word.len()).unwrap_or_default()
+    }
+
     #[test]
     fn every_entry_is_what_the_stemmer_gives() {
         let list = include_str!("../data/english-stems.txt");
-        let lexicon = Lexicon::english();
         let stemmer = Stemmer::new(Algorithm::English);
         let mut words = 0;
         for line in list.lines().filter(|l| !l.starts_with('#')) {
-            let word = line.split(' ').next().unwrap_or_default();
+            let mut parts = line.split(' ');
+            let word = parts.next().unwrap_or_default();
             assert!((4..=15).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_lowercase()), "{line}");
-            assert_eq!(lexicon.stem(word), Some(stemmer.stem(word).as_ref()), "{line}");
+            assert_eq!(parts.next().unwrap_or(word), stemmer.stem(word).as_ref(), "{line}");
+            assert_eq!(parts.next(), None, "{line}");
             words += 1;
         }
-        assert_eq!(lexicon.len(), words, "no word twice");
         assert!(words > 30_000);
     }
 
     #[test]
+    fn words_share_an_id_exactly_when_they_share_a_stem() {
+        let list = include_str!("../data/english-stems.txt");
+        let lexicon = lexicon();
+        let mut by_id = std::collections::HashMap::new();
+        let mut words = 0;
+        for line in list.lines().filter(|l| !l.starts_with('#')) {
+            let mut parts = line.split(' ');
+            let word = parts.next().unwrap_or_default();
+            let stem = if word == "about" || word == "which" { word } else { parts.next().unwrap_or(word) };
+            let (id, flags) = lexicon.form(&key(word)).unwrap_or((u32::MAX, 0));
+            assert!(id < lexicon.stem_count(), "{line}");
+            assert_eq!(lexicon.stem_id(stem), Some(id), "{line}");
+            assert_eq!(flags, u8::from(word == "about" || word == "which"), "{line}");
+            assert_eq!(*by_id.entry(id).or_insert(stem), stem, "{line}: one id, two stems");
+            words += 1;
+        }
+        assert_eq!(lexicon.forms.len(), words, "no word twice");
+        assert_eq!(by_id.len(), lexicon.stem_count() as usize);
+    }
+
+    #[test]
     fn unknown_and_odd_words_are_not_found() {
-        let lexicon = Lexicon::english();
-        assert_eq!(lexicon.stem("connections"), Some("connect"));
-        assert_eq!(lexicon.stem("zzzzquux"), None);
-        assert_eq!(lexicon.stem("a-much-longer-word-than-fifteen"), None);
-        assert_eq!(lexicon.stem(""), None);
+        let lexicon = lexicon();
+        let connect = lexicon.stem_id("connect");
+        assert!(connect.is_some());
+        assert_eq!(lexicon.form(&key("connections")).map(|(id, _)| id), connect);
+        assert_eq!(lexicon.form(&key("zzzzquux")), None);
+        assert_eq!(lexicon.stem_id("zzzzquux"), None);
+        assert_eq!(lexicon.stem_id("a-much-longer-word-than-fifteen"), None);
+        assert_eq!(lexicon.stem_id(""), None);
     }
 }
