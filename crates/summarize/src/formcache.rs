@@ -69,6 +69,26 @@ impl FormCache {
         }
     }
 
+    /// Reads the home slot of each key, so that the look-ups that follow
+    /// find them in the fast caches: the loop is so short that the processor
+    /// has dozens of these reads under way at once, where a loop of
+    /// look-ups, with its comparisons and probing, had a few. (The table is
+    /// larger than the fast caches, and its words come in no order; this
+    /// is what `_mm_prefetch` would do, with no `unsafe`.)
+    pub(crate) fn touch(&self, keys: &[ShortKey]) {
+        self.touch_some(keys.iter());
+    }
+
+    /// [`FormCache::touch`] for keys that are not in a slice.
+    pub(crate) fn touch_some<'a>(&self, keys: impl Iterator<Item = &'a ShortKey>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let sum = keys.fold(0u64, |sum, key| sum ^ self.slots[Self::index(key, mask)].key[0]);
+        std::hint::black_box(sum);
+    }
+
     /// Inserts a key that is not in the table (`key` is not the empty word).
     pub(crate) fn insert(&mut self, key: ShortKey, (global, flags): (u32, u8)) {
         debug_assert!(key != [0, 0]);

@@ -68,6 +68,12 @@ impl Lexicon {
         self.forms.get(key)
     }
 
+    /// Reads the slots of these words ahead of their look-ups
+    /// ([`FormCache::touch`]).
+    pub(crate) fn touch<'a>(&self, keys: impl Iterator<Item = &'a ShortKey>) {
+        self.forms.touch_some(keys);
+    }
+
     /// The id of a stem, if it is the stem of a word of the table.
     pub(crate) fn stem_id(&self, stem: &str) -> Option<u32> {
         if stem.is_empty() {
