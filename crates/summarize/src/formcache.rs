@@ -24,16 +24,21 @@ struct Slot {
 pub(crate) struct FormCache {
     slots: Vec<Slot>,
     len: usize,
+    /// Whether the table may be filled to 7/8 rather than half: for tables
+    /// built once and then only read, where size matters more than a
+    /// probe or two.
+    dense: bool,
 }
 
 impl FormCache {
     /// Number of slots of a new table.
     const INITIAL: usize = 1024;
 
-    /// A table that holds `n` keys without growing.
-    pub(crate) fn with_capacity(n: usize) -> FormCache {
-        let size = (n * 2 + 1).next_power_of_two().max(Self::INITIAL);
-        FormCache { slots: vec![Slot::default(); size], len: 0 }
+    /// A table for exactly `n` keys, filled to between 7/16 and 7/8: for
+    /// tables that are built once and then only read.
+    pub(crate) fn dense(n: usize) -> FormCache {
+        let size = (n * 8).div_ceil(7).next_power_of_two().max(Self::INITIAL);
+        FormCache { slots: vec![Slot::default(); size], len: 0, dense: true }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -97,7 +102,8 @@ impl FormCache {
         // (cachegrind): 12,000 fewer instructions an article, 5% fewer
         // first-level cache misses and fewer mispredicted branches, for
         // twice the table (at most 12 MB at `Scratch::MAX_FORMS`).
-        if (self.len + 1) * 2 > self.slots.len() {
+        let full = if self.dense { self.slots.len() / 8 * 7 } else { self.slots.len() / 2 };
+        if self.len + 1 > full {
             self.grow();
         }
         let mask = self.slots.len() - 1;
@@ -140,5 +146,19 @@ mod tests {
         cache.clear();
         assert_eq!(cache.get(&[7919, 2 << 56]), None);
         assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn a_dense_table_holds_its_keys_without_growing() {
+        let mut cache = FormCache::dense(1792);
+        assert_eq!(cache.slots.len(), 2048);
+        for i in 1..=1792u64 {
+            cache.insert([i * 7919, (i % 15 + 1) << 56], (i as u32, 0));
+        }
+        assert_eq!(cache.slots.len(), 2048, "7/8 full at most, not grown");
+        assert!((1..=1792u64).all(|i| cache.get(&[i * 7919, (i % 15 + 1) << 56]) == Some((i as u32, 0))));
+        assert_eq!(cache.get(&[1, 1 << 56]), None);
+        cache.insert([1, 1 << 56], (0, 0));
+        assert_eq!(cache.slots.len(), 4096, "grown past 7/8");
     }
 }

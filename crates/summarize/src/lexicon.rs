@@ -36,17 +36,27 @@ impl Lexicon {
     }
 
     /// Reads `word` or `word stem` lines; `#` lines are comments.
+    /// The tables are filled densely ([`FormCache::dense`]): read for every
+    /// word new to a working memory, they are better small.
     fn parse(list: &str, flags: impl Fn(&str) -> u8, stop: u8) -> Lexicon {
-        let words = list.lines().count();
+        // (word key, its flags, its stem's key) of each usable line.
+        let entries: Vec<(ShortKey, u8, ShortKey)> = list
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (word, stem) = (parts.next()?, parts.next());
+                let flags = flags(word);
+                let stem = if flags & stop != 0 { word } else { stem.unwrap_or(word) };
+                Some((short_key(word.as_bytes(), 0, word.len())?, flags, short_key(stem.as_bytes(), 0, stem.len())?))
+            })
+            .collect();
+        let mut stems: Vec<ShortKey> = entries.iter().map(|&(_, _, stem)| stem).collect();
+        stems.sort_unstable();
+        stems.dedup();
         let mut lexicon =
-            Lexicon { forms: FormCache::with_capacity(words), stems: FormCache::with_capacity(words), stem_count: 0 };
-        for line in list.lines().filter(|l| !l.starts_with('#')) {
-            let mut parts = line.split(' ');
-            let (Some(word), stem) = (parts.next(), parts.next()) else { continue };
-            let Some(key) = short_key(word.as_bytes(), 0, word.len()) else { continue };
-            let flags = flags(word);
-            let stem = if flags & stop != 0 { word } else { stem.unwrap_or(word) };
-            let Some(stem_key) = short_key(stem.as_bytes(), 0, stem.len()) else { continue };
+            Lexicon { forms: FormCache::dense(entries.len()), stems: FormCache::dense(stems.len()), stem_count: 0 };
+        for (key, flags, stem_key) in entries {
             let id = match lexicon.stems.get(&stem_key) {
                 Some((id, _)) => id,
                 None => {
