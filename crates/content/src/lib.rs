@@ -262,9 +262,33 @@ pub fn summary_of(
     source_hash: &str,
 ) -> StoredSummary {
     let options = Options { length: Length::Sentences(n as usize), title: Some(title), lang: Some(lang), keywords: 0 };
-    let sum = summarizer.summarize(text, &options);
+    stored(n, summarizer.summarize(text, &options), source_hash)
+}
+
+/// [`summary_of`] for several lengths, from one analysis of the text (the
+/// same summaries, for a fraction of the work).
+pub fn summaries_of(
+    summarizer: &Summarizer,
+    text: &str,
+    title: &str,
+    lang: Lang,
+    lengths: &[u32],
+    source_hash: &str,
+) -> Vec<StoredSummary> {
+    let analysis = summarizer.analyze(text, Some(title), Some(lang));
+    let weights = summarizer.weights(analysis.lang);
+    lengths
+        .iter()
+        .map(|&n| {
+            let sum = summarizer.select(text, &analysis, Length::Sentences(n as usize), weights);
+            stored(n, sum, source_hash)
+        })
+        .collect()
+}
+
+fn stored(length: u32, sum: summarize::Summary, source_hash: &str) -> StoredSummary {
     StoredSummary {
-        length: n,
+        length,
         sentences: sum
             .sentences
             .into_iter()
@@ -285,8 +309,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     });
     let title = input.title.trim().to_owned();
     let hash = source_hash(&title, lang.code(), &rendered.text);
-    let summaries =
-        SUMMARY_LENGTHS.iter().map(|&n| summary_of(summarizer, &rendered.text, &title, lang, n, &hash)).collect();
+    let summaries = summaries_of(summarizer, &rendered.text, &title, lang, &SUMMARY_LENGTHS, &hash);
     let status = input.status.unwrap_or_default();
     let published_at = match (status, input.published) {
         (_, Some(t)) => Some(t.timestamp()),
@@ -433,6 +456,23 @@ mod tests {
             assert!(a.body_html.contains(&format!("id=\"s-{}\"", sent.index)), "{}", a.body_html);
         }
         assert_eq!(short.version, summarize::VERSION);
+    }
+
+    /// One analysis for several lengths gives what one call per length gives.
+    #[test]
+    fn summaries_from_one_analysis_match_one_call_each() {
+        let s = Summarizer::new();
+        let text = "The council approved the budget on Monday. It raises spending on schools by a tenth. \
+                    Critics said taxes would rise. The mayor welcomed the vote. The plan starts in January. \
+                    Schools will hire teachers. Parents groups praised the plan.";
+        let together = summaries_of(&s, text, "Council approves budget", Lang::English, &[1, 3, 5, 50], "h");
+        for (n, got) in [1, 3, 5, 50].into_iter().zip(&together) {
+            let alone = summary_of(&s, text, "Council approves budget", Lang::English, n, "h");
+            assert_eq!(got.length, n);
+            let indexes = |x: &StoredSummary| x.sentences.iter().map(|e| (e.index, e.start, e.end)).collect::<Vec<_>>();
+            assert_eq!(indexes(got), indexes(&alone), "{n} sentences");
+        }
+        assert_eq!(together[2].sentences.len(), 5);
     }
 
     #[test]
