@@ -5,6 +5,7 @@
 //! ranking works on small integers, never on strings. Stemming runs once per
 //! distinct word form of an article.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -73,8 +74,30 @@ impl LangModel {
     /// The language's table of common words, built at first use.
     #[inline]
     fn lexicon(&self) -> Option<&Lexicon> {
-        let build = || Lexicon::english(|word| self.word_flags(word) & (STOP | OPENER), STOP);
-        self.lexicon.as_ref().map(|l| l.get_or_init(build))
+        self.lexicon.as_ref().map(|l| l.get_or_init(|| self.build_lexicon()))
+    }
+
+    /// The English lexicon: the words of the list with their listed stems,
+    /// and the language's stop words and dependent openers (the most common
+    /// words of all, many shorter than the list's), each described as
+    /// [`describe`] would.
+    fn build_lexicon(&self) -> Lexicon {
+        let listed = Lexicon::english_words().map(|(word, stem)| {
+            let flags = self.word_flags(word) & (STOP | OPENER);
+            let stem = if flags & STOP != 0 { word } else { stem };
+            (Cow::Borrowed(word), Cow::Borrowed(stem), flags)
+        });
+        let stop_words = stopwords::words(Lang::English);
+        let lists = stop_words.iter().copied().chain(crate::rank::dependent_openers(Lang::English).iter().copied());
+        let function_words: Vec<(String, String, u8)> = lists
+            .map(|word| {
+                let (stem, flags) = describe(self, word);
+                (word.to_string(), stem.into_owned(), flags)
+            })
+            .collect();
+        let function_words =
+            function_words.iter().map(|(w, s, f)| (Cow::Borrowed(w.as_str()), Cow::Borrowed(s.as_str()), *f));
+        Lexicon::build(listed.chain(function_words))
     }
 
     /// The number of stem ids the language's table numbers (its stems'
@@ -394,7 +417,7 @@ impl Scratch {
         // few dozen, each else a miss of the fast caches in turn) ...
         if let Some(lexicon) = model.lexicon() {
             let new = keys.iter().zip(&found).filter(|&(_, &hit)| hit == NOT_FOUND);
-            lexicon.touch(new.map(|(key, _)| key).filter(|key| is_ascii_key(key)));
+            lexicon.touch_some(new.map(|(key, _)| key).filter(|key| is_ascii_key(key)));
         }
         // ... and the words' slots in the article's numbering.
         let touched = found.iter().fold(0u32, |sum, &(global, _)| sum ^ self.local.get(global as usize).unwrap_or(&0));
@@ -510,16 +533,7 @@ impl Scratch {
     /// The stem id and flags of the normalized form in `self.buf`, not yet
     /// cached: its stem is computed and numbered if new.
     fn analyse_form(&mut self, model: &LangModel) -> (u32, u8) {
-        let listed = model.word_flags(&self.buf);
-        let stop = listed & STOP != 0 || is_trivial(&self.buf);
-        let number = self.buf.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
-        // Stop words and numbers are kept as they are: stemming them changes
-        // nothing that ranking uses, and it is the costliest step.
-        let stem = if stop || self.buf.starts_with(|c: char| c.is_ascii_digit()) {
-            std::borrow::Cow::Borrowed(self.buf.as_str())
-        } else {
-            stem_of(model, &self.buf)
-        };
+        let (stem, flags) = describe(model, &self.buf);
         // Global stem ids are numbered in order, after the lexicon's;
         // `local` has one slot each.
         let next = self.local.len() as u32;
@@ -537,9 +551,23 @@ impl Scratch {
         if id == next {
             self.local.push(u32::MAX);
         }
-        let flags = if stop { STOP } else { 0 } | if number { NUMBER } else { 0 } | listed & OPENER;
         (id, flags)
     }
+}
+
+/// The stem and flags of a normalized (lower-cased) word form.
+fn describe<'a>(model: &'a LangModel, lower: &'a str) -> (Cow<'a, str>, u8) {
+    let listed = model.word_flags(lower);
+    let stop = listed & STOP != 0 || is_trivial(lower);
+    let number = lower.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
+    // Stop words and numbers are kept as they are: stemming them changes
+    // nothing that ranking uses, and it is the costliest step.
+    let stem = if stop || lower.starts_with(|c: char| c.is_ascii_digit()) {
+        Cow::Borrowed(lower)
+    } else {
+        stem_of(model, lower)
+    };
+    (stem, if stop { STOP } else { 0 } | if number { NUMBER } else { 0 } | listed & OPENER)
 }
 
 /// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
@@ -777,11 +805,11 @@ fn is_trivial(lower: &str) -> bool {
 
 /// The stem of a lower-cased word (words of up to three bytes are their
 /// own stems).
-fn stem_of<'a>(model: &'a LangModel, lower: &'a str) -> std::borrow::Cow<'a, str> {
+fn stem_of<'a>(model: &'a LangModel, lower: &'a str) -> Cow<'a, str> {
     match &model.stemmer {
-        Some(_) if model.english && english_keeps(lower.as_bytes()) => std::borrow::Cow::Borrowed(lower),
+        Some(_) if model.english && english_keeps(lower.as_bytes()) => Cow::Borrowed(lower),
         Some(stemmer) if lower.len() > 3 => stemmer.stem(lower),
-        _ => std::borrow::Cow::Borrowed(lower),
+        _ => Cow::Borrowed(lower),
     }
 }
 
@@ -877,13 +905,22 @@ mod tests {
 
     /// Every word of the English lexicon, as written, capitalized, and with
     /// endings it may not list (so the stemmer makes stems the lexicon has
-    /// numbered), among stop words and numbers: the same tokens, stems and
+    /// numbered), every stop word and dependent opener, and numbers: the same tokens, stems and
     /// flags with the lexicon as without, in a fresh working memory and a
     /// used one.
     #[test]
     fn the_lexicon_changes_no_analysis() {
         let list = include_str!("../data/english-stems.txt");
         let mut text = String::from("The the THE about About however However 3.5 1,000 it's I a. ");
+        // Every stop word and dependent opener, as written and capitalized.
+        for w in stopwords::words(Lang::English)
+            .into_iter()
+            .chain(crate::rank::dependent_openers(Lang::English).iter().copied())
+        {
+            text +=
+                &format!("{w} {}{} ", w.get(..1).unwrap_or_default().to_uppercase(), w.get(1..).unwrap_or_default());
+        }
+        text += ". ";
         for (i, w) in list.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split(' ').next()).enumerate() {
             let mut capital = w.to_string();
             capital[..1].make_ascii_uppercase();

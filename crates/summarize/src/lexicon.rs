@@ -6,13 +6,17 @@
 //! English only for now: the 39,534 lower-case words of SCOWL size 35, a
 //! general-purpose English word list (`data/english-stems.txt`, made by
 //! `examples/english_lexicon.rs`; nothing in it comes from the development
-//! sets), with their Snowball stems. At first use each word gets its flags
+//! sets), with their Snowball stems, and the stop words and dependent
+//! openers of the analysis (`the`, `of`, `however`: the commonest words of
+//! all, many too short for the list). At first use each word gets its flags
 //! (stop word, dependent opener) and the id of its stem, numbered here:
 //! stem ids below [`Lexicon::stem_count`] are the lexicon's, shared by every
 //! working memory, and a stem the stemmer makes of a rarer word is looked up
 //! here before it is numbered anew. So a word has the same stem id, and an
 //! article the same analysis, with or without the table; tests check every
 //! entry against the stemmer and against the analysis without the table.
+
+use std::borrow::Cow;
 
 use crate::analyze::short_key;
 use crate::formcache::{FormCache, ShortKey};
@@ -28,28 +32,25 @@ pub(crate) struct Lexicon {
 }
 
 impl Lexicon {
-    /// The English table, built from the embedded list (a few milliseconds).
-    /// `flags` gives a word's flags; a word flagged `stop` is its own stem,
-    /// as the analysis has it.
-    pub(crate) fn english(flags: impl Fn(&str) -> u8, stop: u8) -> Lexicon {
-        Lexicon::parse(include_str!("../data/english-stems.txt"), flags, stop)
+    /// The (word, stem) pairs of the embedded English list.
+    pub(crate) fn english_words() -> impl Iterator<Item = (&'static str, &'static str)> {
+        include_str!("../data/english-stems.txt").lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
+            let mut parts = line.split(' ');
+            let word = parts.next()?;
+            Some((word, parts.next().unwrap_or(word)))
+        })
     }
 
-    /// Reads `word` or `word stem` lines; `#` lines are comments.
-    /// The tables are filled densely ([`FormCache::dense`]): read for every
-    /// word new to a working memory, they are better small.
-    fn parse(list: &str, flags: impl Fn(&str) -> u8, stop: u8) -> Lexicon {
-        // (word key, its flags, its stem's key) of each usable line.
-        let entries: Vec<(ShortKey, u8, ShortKey)> = list
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|line| {
-                let mut parts = line.split(' ');
-                let (word, stem) = (parts.next()?, parts.next());
-                let flags = flags(word);
-                let stem = if flags & stop != 0 { word } else { stem.unwrap_or(word) };
+    /// A table of (lower-case word, its stem, its flags): the first entry
+    /// of a word counts, and words or stems longer than 15 bytes are left
+    /// out. The tables are filled densely ([`FormCache::dense`]): read for
+    /// every word, they are better small.
+    pub(crate) fn build<'a>(entries: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>, u8)>) -> Lexicon {
+        let entries: Vec<(ShortKey, u8, ShortKey)> = entries
+            .filter_map(|(word, stem, flags)| {
                 Some((short_key(word.as_bytes(), 0, word.len())?, flags, short_key(stem.as_bytes(), 0, stem.len())?))
             })
+            .filter(|(word, _, stem)| *word != [0, 0] && *stem != [0, 0])
             .collect();
         let mut stems: Vec<ShortKey> = entries.iter().map(|&(_, _, stem)| stem).collect();
         stems.sort_unstable();
@@ -57,6 +58,9 @@ impl Lexicon {
         let mut lexicon =
             Lexicon { forms: FormCache::dense(entries.len()), stems: FormCache::dense(stems.len()), stem_count: 0 };
         for (key, flags, stem_key) in entries {
+            if lexicon.forms.get(&key).is_some() {
+                continue;
+            }
             let id = match lexicon.stems.get(&stem_key) {
                 Some((id, _)) => id,
                 None => {
@@ -80,7 +84,7 @@ impl Lexicon {
 
     /// Reads the slots of these words ahead of their look-ups
     /// ([`FormCache::touch`]).
-    pub(crate) fn touch<'a>(&self, keys: impl Iterator<Item = &'a ShortKey>) {
+    pub(crate) fn touch_some<'a>(&self, keys: impl Iterator<Item = &'a ShortKey>) {
         self.forms.touch_some(keys);
     }
 
@@ -108,7 +112,10 @@ mod tests {
     const STOP: u8 = 1;
 
     fn lexicon() -> Lexicon {
-        Lexicon::english(|w| u8::from(w == "about" || w == "which"), STOP)
+        Lexicon::build(Lexicon::english_words().map(|(word, stem)| {
+            let flags = u8::from(word == "about" || word == "which") * STOP;
+            (Cow::Borrowed(word), Cow::Borrowed(if flags != 0 { word } else { stem }), flags)
+        }))
     }
 
     fn key(word: &str) -> ShortKey {
