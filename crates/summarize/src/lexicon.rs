@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use crate::analyze::short_key;
 use crate::formcache::{FormCache, ShortKey};
 
-/// Lower-case words of 4 to 15 bytes → their stem ids and flags.
+/// Lower-case words of up to 15 bytes → their stem ids and flags.
 pub(crate) struct Lexicon {
     /// Word → (stem id, flags).
     forms: FormCache,
