@@ -89,14 +89,10 @@ impl LangModel {
         });
         let stop_words = stopwords::words(Lang::English);
         let lists = stop_words.iter().copied().chain(crate::rank::dependent_openers(Lang::English).iter().copied());
-        let function_words: Vec<(String, String, u8)> = lists
-            .map(|word| {
-                let (stem, flags) = describe(self, word);
-                (word.to_string(), stem.into_owned(), flags)
-            })
-            .collect();
-        let function_words =
-            function_words.iter().map(|(w, s, f)| (Cow::Borrowed(w.as_str()), Cow::Borrowed(s.as_str()), *f));
+        let function_words = lists.map(|word| {
+            let (stem, flags) = describe(self, word);
+            (Cow::Borrowed(word), Cow::Owned(stem.into_owned()), flags)
+        });
         Lexicon::build(listed.chain(function_words))
     }
 
