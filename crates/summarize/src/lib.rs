@@ -61,7 +61,7 @@ use analyze::Analyzer;
 
 /// The summarizer's version: stored beside cached summaries, so that they are
 /// recomputed when the algorithm or its weights change.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "3");
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "4");
 
 /// How long a summary should be.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -455,7 +455,7 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
             log_len: words.ln(),
             short: f64::from(u8::from(words < 8.0)),
             long: ((words - 45.0) / 45.0).max(0.0),
-            dependent: f64::from(u8::from(is_dependent(s, toks))),
+            dependent: f64::from(u8::from(is_dependent(text, s, toks))),
             quote: f64::from(u8::from(is_quote(s))),
             question: f64::from(u8::from(is_question(s))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
@@ -465,8 +465,80 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
 }
 
 /// Whether the sentence opens with a word that refers back, or in lower case.
-fn is_dependent(s: &str, toks: &[Token]) -> bool {
-    opens_in_lower_case(s) || toks.first().is_some_and(|t| t.opener)
+/// An opener followed by a word that makes a fixed phrase referring to
+/// nothing before it ([`NOT_DEPENDENT`]: "There are", "This year", "Il y a",
+/// "Alors que") does not count. An article's first sentence is judged the
+/// same way: "This is the moment…" leans on a picture, "He joined the show…"
+/// on the title.
+fn is_dependent(text: &str, s: &str, toks: &[Token]) -> bool {
+    if opens_in_lower_case(s) {
+        return true;
+    }
+    match toks {
+        [first, second, ..] if first.opener => !is_fixed_phrase(text, first, second),
+        [first, ..] => first.opener,
+        [] => false,
+    }
+}
+
+/// Openers that, with the word after them, make a phrase that does not
+/// refer back: existential "there is", time phrases ("this year", "ces
+/// derniers jours"), impersonal French "il y a" and "il faut", and French
+/// "alors que" ("while"). Each entry: the opener, then the words that may
+/// follow it, all in lower case.
+const NOT_DEPENDENT: &[(&str, &[&str])] = &[
+    (
+        "there",
+        &[
+            "is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "may", "might", "must",
+            "should", "seems", "seem", "appears", "remain", "remains",
+        ],
+    ),
+    (
+        "this",
+        &[
+            "year",
+            "week",
+            "month",
+            "morning",
+            "afternoon",
+            "evening",
+            "weekend",
+            "summer",
+            "winter",
+            "spring",
+            "autumn",
+            "season",
+        ],
+    ),
+    ("these", &["days"]),
+    ("so", &["far"]),
+    ("il", &["y", "faut"]),
+    ("alors", &["que", "qu"]),
+    ("ces", &["derniers", "dernières"]),
+    ("cette", &["année", "semaine", "saison", "nuit"]),
+    ("ce", &["matin", "soir", "week", "mois", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]),
+    ("es", &["gibt"]),
+];
+
+/// Whether the first two words of a sentence, with nothing but spaces
+/// between them, make a phrase of [`NOT_DEPENDENT`].
+fn is_fixed_phrase(text: &str, first: &Token, second: &Token) -> bool {
+    let word = |t: &Token| text.get(t.start as usize..t.end as usize).unwrap_or("");
+    let gap = text.get(first.end as usize..second.start as usize).unwrap_or(",");
+    if !gap.chars().all(char::is_whitespace) {
+        return false;
+    }
+    let (a, b) = (word(first), word(second));
+    // `b` is the listed word, or it with an elided word after it (`qu'il`).
+    let is = |n: &str| {
+        b.get(..n.len()).is_some_and(|head| head.eq_ignore_ascii_case(n))
+            && matches!(b[n.len()..].chars().next(), None | Some('\'' | '’'))
+    };
+    NOT_DEPENDENT
+        .iter()
+        .find(|(opener, _)| a.eq_ignore_ascii_case(opener))
+        .is_some_and(|(_, next)| next.iter().any(|n| is(n)))
 }
 
 /// Whether the first letter or digit of `s` is a lower-case letter. Read a
@@ -745,6 +817,49 @@ mod tests {
                 .flat_map(|&(_, p)| p.iter().copied())
                 .collect();
             assert_eq!(furniture_from(b), expected.as_slice(), "{b}");
+        }
+    }
+
+    #[test]
+    fn openers_lean_back_unless_they_start_a_fixed_phrase() {
+        let cases: &[(Lang, &str, bool)] = &[
+            (Lang::English, "He said the talks would go on.", true),
+            (Lang::English, "There, the two sides met again.", true),
+            (Lang::English, "There the two sides met again.", true),
+            (Lang::English, "There are more than 16,300 nuclear weapons in the world.", false),
+            (Lang::English, "There were no injuries.", false),
+            (Lang::English, "This is the moment the bridge fell.", true),
+            (Lang::English, "This year, the festival moves to May.", false),
+            (Lang::English, "This week the council votes on the budget.", false),
+            (Lang::English, "So far 20 people have died.", false),
+            (Lang::English, "So the council voted against it.", true),
+            (Lang::English, "But the mayor disagreed.", true),
+            (Lang::English, "the mayor disagreed.", true),
+            (Lang::English, "The mayor disagreed.", false),
+            (Lang::French, "Il y a eu une forte hausse des prix.", false),
+            (Lang::French, "Il faut agir vite, selon le ministre.", false),
+            (Lang::French, "Il a quitté Matignon en juillet.", true),
+            (Lang::French, "Alors que la mobilisation bat son plein, le ministre parle.", false),
+            (Lang::French, "Alors qu'il parlait, la salle s'est vidée.", false),
+            (Lang::French, "Alors qu’il parlait, la salle s’est vidée.", false),
+            (Lang::French, "Alors, le ministre a parlé.", true),
+            (Lang::French, "Ces dernières semaines, le mouvement semblait s'essouffler.", false),
+            (Lang::French, "Ces mesures ont été annoncées mardi.", true),
+            (Lang::French, "Cette année, le festival change de date.", false),
+            (Lang::French, "Cette fois, c'est à Mayenne.", true),
+            (Lang::French, "Ce week-end, la neige est attendue.", false),
+            (Lang::German, "Es gibt keine Verletzten.", false),
+            (Lang::German, "Es war ein langer Tag.", true),
+        ];
+        let summarizer = crate::Summarizer::new();
+        for &(lang, sentence, dependent) in cases {
+            let text = format!("The first sentence stands alone here.\n\n{sentence}");
+            let analysis = summarizer.analyze(&text, None, Some(lang));
+            assert_eq!(analysis.spans.len(), 2, "{sentence}");
+            assert_eq!(analysis.features[1].dependent > 0.0, dependent, "{sentence}");
+            // The same as an article's first sentence.
+            let first = summarizer.analyze(sentence, None, Some(lang));
+            assert_eq!(first.features[0].dependent > 0.0, dependent, "{sentence}");
         }
     }
 
