@@ -97,9 +97,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Binds one listening socket per core (SO_REUSEPORT, on Unix) to `addr`;
 /// the first decides the port when `addr` asks for any port.
+///
+/// SO_REUSEPORT would also let a second server started on the same address
+/// join the group and take half the connections. So the address is first
+/// bound by a plain socket, which fails when anything already listens there:
+/// "address in use" is reported as such.
 async fn bind(addr: &str) -> anyhow::Result<Vec<tokio::net::TcpListener>> {
     let mut resolved = tokio::net::lookup_host(addr).await.with_context(|| format!("resolving {addr}"))?;
     let mut at = resolved.next().with_context(|| format!("{addr} names no address"))?;
+    {
+        let probe = if at.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        probe.set_reuseaddr(true)?;
+        probe.bind(at).with_context(|| format!("cannot listen on {at} (is another server running there?)"))?;
+        at = probe.local_addr()?;
+    }
     let count = if cfg!(unix) { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16) } else { 1 };
     let mut listeners = Vec::with_capacity(count);
     for _ in 0..count {

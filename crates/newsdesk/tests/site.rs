@@ -134,6 +134,31 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
         assert!(child.try_wait().unwrap().is_none(), "the server exited");
         std::thread::sleep(Duration::from_millis(100));
     }
+    // A second server on the same address fails to start, rather than
+    // sharing the port (SO_REUSEPORT) and taking half the requests.
+    let mut second = Command::new(BIN)
+        .args(["serve", "--addr", &addr])
+        .env("NEWSDESK_DB", dir.join("second.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(s) = second.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            second.kill().unwrap();
+            panic!("a second server started on {addr}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    second.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(!exit.success());
+    assert!(err.contains("cannot listen on"), "{err}");
     let (status, home) = http(port, "GET", "/", &[], "");
     assert_eq!(status, 200);
     let demo = demo::files().len();
