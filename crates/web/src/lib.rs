@@ -28,8 +28,10 @@ pub use error::ApiError;
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// The Content-Security-Policy of every response.
-pub const CSP: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
+/// The Content-Security-Policy of every response. Images may come from any
+/// `http:` or `https:` address, as article lead images and body images may
+/// (browsers upgrade `http:` images on an `https:` page themselves).
+pub const CSP: &str = "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; \
                        object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Site settings.
