@@ -13,7 +13,7 @@ use summarize::Summarizer;
 pub struct DbArgs {
     /// The SQLite database: a path or sqlite://path (created on first run).
     /// Falls back to DATABASE_URL, then to ./newsdesk.db.
-    #[arg(long, env = "NEWSDESK_DB", value_name = "PATH or URL")]
+    #[arg(long, env = "NEWSDESK_DB", value_name = "PATH or URL", global = true)]
     pub db: Option<String>,
 }
 

@@ -78,13 +78,15 @@ pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
 impl Args {
     fn length(&self) -> Result<Length> {
         Ok(match (self.sentences, self.words, self.ratio) {
+            (_, Some(0), _) => bail!("--words must be at least 1"),
             (_, Some(w), _) => Length::Words(w),
             (_, _, Some(r)) => {
-                if !(0.0..=1.0).contains(&r) {
-                    bail!("--ratio must be between 0 and 1, got {r}");
+                if !(r > 0.0 && r <= 1.0) {
+                    bail!("--ratio must be more than 0 and at most 1, got {r}");
                 }
                 Length::Ratio(r)
             }
+            (Some(0), _, _) => bail!("--sentences must be at least 1"),
             (Some(n), _, _) => Length::Sentences(n),
             _ => Length::Sentences(3),
         })
@@ -146,6 +148,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(p) if p == Path::new("-") => read_stdin()?,
         Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
     };
+    if text.trim().is_empty() {
+        let from = args.input.as_deref().filter(|p| *p != Path::new("-"));
+        bail!(
+            "{}: no text to summarize",
+            from.map_or_else(|| "standard input".to_owned(), |p| p.display().to_string())
+        );
+    }
     let options = Options { length, title: args.title.as_deref(), lang: args.lang, keywords: args.keywords };
     let summary = summarizer.summarize(&text, &options);
     let mut out = io::stdout().lock();

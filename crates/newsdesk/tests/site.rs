@@ -84,6 +84,17 @@ fn tokens_are_created_listed_and_revoked() {
     assert!(newsdesk(&db, &["token", "revoke", "ci"]).status.success());
     assert!(text(&newsdesk(&db, &["token", "list"]).stdout).contains("revoked"));
     assert!(!newsdesk(&db, &["token", "revoke", "ci"]).status.success());
+    // `--db` may come after the subcommand too.
+    let other = dir.join("other.db");
+    let late = Command::new(BIN)
+        .args(["token", "create", "late", "--db", other.to_str().unwrap()])
+        .env_remove("NEWSDESK_DB")
+        .env_remove("DATABASE_URL")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(late.status.success(), "{}", text(&late.stderr));
+    assert!(other.exists() && !dir.join("newsdesk.db").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -103,6 +103,19 @@ fn bad_arguments_get_clear_errors() {
     let (code, _, err) = run(&["summarize", "/no/such/file.txt"], "");
     assert_ne!(code, 0);
     assert!(err.contains("/no/such/file.txt"), "{err}");
+    for (args, message) in [
+        (&["summarize", "--sentences", "0"][..], "--sentences must be at least 1"),
+        (&["summarize", "--words", "0"], "--words must be at least 1"),
+        (&["summarize", "--ratio", "0"], "--ratio must be more than 0"),
+        (&["summarize", "--ratio", "1.5"], "--ratio must be more than 0"),
+    ] {
+        let (code, out, err) = run(args, ARTICLE);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(out.is_empty() && err.contains(message), "{args:?}: {err}");
+    }
+    let (code, out, err) = run(&["summarize"], " \n\n ");
+    assert_ne!(code, 0);
+    assert!(out.is_empty() && err.contains("standard input: no text to summarize"), "{err}");
 }
 
 #[test]
