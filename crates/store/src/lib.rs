@@ -172,7 +172,10 @@ pub struct NewArticle {
     pub lang: String,
     /// Status.
     pub status: Status,
-    /// Publication time.
+    /// Publication time. `None` when writing means "as it is": an existing
+    /// article keeps its stored time (correcting an article does not re-date
+    /// it); a new published or scheduled article, or one that never had a
+    /// time, gets `updated_at`; a draft may stay without one.
     pub published_at: Option<i64>,
     /// Last update time.
     pub updated_at: i64,
@@ -330,7 +333,9 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces the article at `slug` (the new record may carry a new slug);
     /// `NotFound` when absent, `Conflict` when the new slug is taken.
     async fn update_article(&self, slug: &str, article: &NewArticle) -> Result<Article>;
-    /// Inserts or replaces by slug, all at once.
+    /// Inserts or replaces by slug, all at once. `Unchanged` (and nothing
+    /// written) when the stored article differs only in its update time, or
+    /// in its publication time where `article` has none.
     async fn upsert_article(&self, article: &NewArticle) -> Result<Upserted>;
     /// Deletes an article with its summaries; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;

@@ -138,10 +138,38 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-/// Writes the article's fields to the row `id` (or a new row when `None`),
+/// The publication time an article is written with: the one it carries;
+/// without one, the time already stored (an edit does not re-date an
+/// article); failing that, `now` for a published or scheduled article (a
+/// draft may have none).
+fn publication_time(a: &NewArticle, stored: Option<i64>, now: i64) -> Option<i64> {
+    a.published_at.or(stored).or(if a.status == Status::Draft { None } else { Some(now) })
+}
+
+/// Opens a write transaction with `BEGIN IMMEDIATE`: it takes the write lock
+/// at once, waiting up to the busy timeout while another writer holds it. A
+/// deferred `BEGIN` would read first and then fail at once with "database is
+/// locked" (SQLITE_BUSY, no waiting) when it tries to upgrade to a write lock
+/// another connection holds or has just used. Every write of more than one
+/// statement goes through here; single statements (deleting an article, the
+/// token writes) take the write lock as they start, and wait on the busy
+/// timeout by themselves.
+async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// Writes the article's fields to the existing row `id` (whose stored
+/// publication time is `stored_published`), or to a new row when `None`,
 /// with its tags, authors and summaries, inside the caller's transaction.
-async fn write_article(tx: &mut sqlx::SqliteConnection, id: Option<i64>, a: &NewArticle, now: i64) -> Result<i64> {
+async fn write_article(
+    tx: &mut sqlx::SqliteConnection,
+    existing: Option<(i64, Option<i64>)>,
+    a: &NewArticle,
+    now: i64,
+) -> Result<i64> {
     let minutes = a.reading_minutes as i64;
+    let published_at = publication_time(a, existing.and_then(|(_, p)| p), now);
+    let id = existing.map(|(id, _)| id);
     let id = match id {
         Some(id) => {
             sqlx::query(
@@ -162,7 +190,7 @@ async fn write_article(tx: &mut sqlx::SqliteConnection, id: Option<i64>, a: &New
             .bind(to_json(&a.tags))
             .bind(&a.lang)
             .bind(a.status.as_str())
-            .bind(a.published_at)
+            .bind(published_at)
             .bind(a.updated_at)
             .bind(&a.sources)
             .bind(&a.canonical_url)
@@ -211,7 +239,7 @@ async fn write_article(tx: &mut sqlx::SqliteConnection, id: Option<i64>, a: &New
             .bind(to_json(&a.tags))
             .bind(&a.lang)
             .bind(a.status.as_str())
-            .bind(a.published_at)
+            .bind(published_at)
             .bind(a.updated_at)
             .bind(now)
             .bind(&a.sources)
@@ -265,39 +293,46 @@ async fn write_article(tx: &mut sqlx::SqliteConnection, id: Option<i64>, a: &New
     Ok(id)
 }
 
-impl SqliteStore {
-    async fn summaries(&self, id: i64) -> Result<Vec<StoredSummary>> {
-        let rows = sqlx::query(
-            "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 ORDER BY length",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let length: i64 = r.try_get("length")?;
-                Ok(StoredSummary {
-                    length: length.clamp(0, u32::MAX as i64) as u32,
-                    sentences: json::<Vec<SummarySentence>>(r, "sentences")?,
-                    source_hash: r.try_get("source_hash")?,
-                    version: r.try_get("version")?,
-                })
+/// The stored summaries of article `id`.
+async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<StoredSummary>> {
+    let rows = sqlx::query(
+        "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 ORDER BY length",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let length: i64 = r.try_get("length")?;
+            Ok(StoredSummary {
+                length: length.clamp(0, u32::MAX as i64) as u32,
+                sentences: json::<Vec<SummarySentence>>(r, "sentences")?,
+                source_hash: r.try_get("source_hash")?,
+                version: r.try_get("version")?,
             })
-            .collect()
-    }
+        })
+        .collect()
+}
 
-    async fn load(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let (now, all) = vis(visibility);
-        let sql = const_format_article_by_slug();
-        let row = sqlx::query(sql).bind(now).bind(all).bind(slug).fetch_optional(&self.pool).await?;
-        match row {
-            None => Ok(None),
-            Some(row) => {
-                let id: i64 = row.try_get("id")?;
-                let summaries = self.summaries(id).await?;
-                Ok(Some(article_from_row(&row, summaries)?))
-            }
+/// One article with its summaries, read on `conn` (inside a transaction, or not).
+async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+    let (now, all) = vis(visibility);
+    let sql = const_format_article_by_slug();
+    let row = sqlx::query(sql).bind(now).bind(all).bind(slug).fetch_optional(&mut *conn).await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let id: i64 = row.try_get("id")?;
+            let summaries = summaries_in(conn, id).await?;
+            Ok(Some(article_from_row(&row, summaries)?))
         }
+    }
+}
+
+impl SqliteStore {
+    async fn load(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        let mut conn = self.pool.acquire().await?;
+        load_in(&mut conn, slug, visibility).await
     }
 
     async fn name_of(&self, sql: &'static str, slug: &str, now: i64) -> Result<Option<String>> {
@@ -320,45 +355,58 @@ fn const_format_article_by_slug() -> &'static str {
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         write_article(&mut tx, None, article, article.updated_at).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
-        self.load(&article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
+        Ok(stored)
     }
 
     async fn update_article(&self, slug: &str, article: &NewArticle) -> Result<Article> {
-        let mut tx = self.pool.begin().await?;
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?1").bind(slug).fetch_optional(&mut *tx).await?;
-        let id = id.ok_or(StoreError::NotFound)?;
-        write_article(&mut tx, Some(id), article, article.updated_at).await?;
+        let mut tx = begin_write(&self.pool).await?;
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, published_at FROM articles WHERE slug = ?1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let existing = row.ok_or(StoreError::NotFound)?;
+        write_article(&mut tx, Some(existing), article, article.updated_at).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
-        self.load(&article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
+        Ok(stored)
     }
 
     async fn upsert_article(&self, article: &NewArticle) -> Result<Upserted> {
-        let existing = self.load(&article.slug, Visibility::All).await?;
+        // Compared and written in one transaction, so a concurrent write
+        // cannot slip in between.
+        let mut tx = begin_write(&self.pool).await?;
+        let existing = load_in(&mut tx, &article.slug, Visibility::All).await?;
         if let Some(old) = &existing {
+            // Unchanged when it differs only in its update time, and in its
+            // publication time where it has none (it would keep the stored one).
             let mut same = old.data.clone();
             same.updated_at = article.updated_at;
-            if &same == article {
-                return Ok(Upserted::Unchanged);
+            if publication_time(article, old.published_at, article.updated_at) == old.published_at {
+                same.published_at = article.published_at;
+                if &same == article {
+                    tx.rollback().await?;
+                    return Ok(Upserted::Unchanged);
+                }
             }
         }
-        let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?1")
-            .bind(&article.slug)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let outcome = if id.is_some() { Upserted::Updated } else { Upserted::Created };
-        write_article(&mut tx, id, article, article.updated_at).await?;
+        let outcome = if existing.is_some() { Upserted::Updated } else { Upserted::Created };
+        write_article(&mut tx, existing.map(|a| (a.id, a.published_at)), article, article.updated_at).await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM articles WHERE slug = ?1").bind(slug).execute(&self.pool).await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        let mut tx = begin_write(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM articles WHERE slug = ?1").bind(slug).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
@@ -654,6 +702,131 @@ mod tests {
         assert!(matches!(s.delete_article("a").await, Err(StoreError::NotFound)));
         assert_eq!(s.stale_summaries("v2").await.unwrap().len(), 3);
         assert_eq!(s.next_publication_after(now).await.unwrap(), Some(100));
+    }
+
+    /// A database file of its own in the temporary folder, removed on drop.
+    struct TempDb(std::path::PathBuf);
+
+    impl TempDb {
+        fn new(name: &str) -> TempDb {
+            let dir = std::env::temp_dir().join(format!("newsdesk-store-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDb(dir)
+        }
+        fn path(&self) -> String {
+            self.0.join("site.db").to_string_lossy().into_owned()
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Many writers at once on a file database (several connections): every
+    /// write waits its turn instead of failing with "database is locked", and
+    /// each article ends as one of the versions written to it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+    async fn concurrent_writes_queue_instead_of_failing() {
+        let db = TempDb::new("concurrent");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        for slug in ["one", "two", "three", "four"] {
+            s.create_article(&sample(slug, Status::Published, Some(10))).await.unwrap();
+        }
+        let mut tasks = Vec::new();
+        for i in 0..48u32 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                // Half the writers on one article, the rest spread over the others.
+                let slug = if i % 2 == 0 { "one" } else { ["two", "three", "four"][(i as usize / 2) % 3] };
+                let mut a = sample(slug, Status::Published, Some(10));
+                a.title = format!("Version {i}");
+                a.updated_at = 100 + i as i64;
+                a.tags = vec![named(&format!("t{i}"))];
+                let res: Result<()> = async {
+                    match i % 3 {
+                        0 => s.update_article(slug, &a).await.map(|_| ()),
+                        1 => s.upsert_article(&a).await.map(|_| ()),
+                        _ => {
+                            // Creating and deleting articles of their own in between.
+                            let own = sample(&format!("own-{i}"), Status::Draft, None);
+                            s.create_article(&own).await?;
+                            s.update_article(slug, &a).await?;
+                            s.delete_article(&own.slug).await
+                        }
+                    }
+                }
+                .await;
+                res.map_err(|e| format!("writer {i} on {slug}: {e}"))
+            }));
+        }
+        let mut failures = Vec::new();
+        for t in tasks {
+            if let Err(e) = t.await.unwrap() {
+                failures.push(e);
+            }
+        }
+        assert!(failures.is_empty(), "{} of 48 writes failed: {failures:?}", failures.len());
+        for slug in ["one", "two", "three", "four"] {
+            let a = s.article(slug, Visibility::All).await.unwrap().unwrap();
+            let i: u32 = a.title.strip_prefix("Version ").and_then(|n| n.parse().ok()).expect("a written version");
+            // The whole record is that writer's: its time and its tag with it.
+            assert_eq!(a.updated_at, 100 + i as i64, "{slug}");
+            assert_eq!(a.tags, vec![named(&format!("t{i}"))], "{slug}");
+            assert_eq!(a.summaries.len(), 1, "{slug}");
+        }
+        assert_eq!(s.count_articles().await.unwrap(), 4);
+        s.close().await;
+    }
+
+    /// An article written without a publication time keeps the stored one;
+    /// a new published article without one gets its update time; a draft
+    /// without one has none.
+    #[tokio::test]
+    async fn a_missing_publication_time_keeps_the_stored_one() {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        s.create_article(&sample("a", Status::Published, Some(10))).await.unwrap();
+        // update_article: corrected title, no publication time given.
+        let mut fix = sample("a", Status::Published, None);
+        fix.title = "Corrected".into();
+        fix.updated_at = 50;
+        let got = s.update_article("a", &fix).await.unwrap();
+        assert_eq!((got.published_at, got.updated_at, got.title.as_str()), (Some(10), 50, "Corrected"));
+        // upsert_article: the same again, later, without a time: unchanged.
+        fix.updated_at = 60;
+        assert_eq!(s.upsert_article(&fix).await.unwrap(), Upserted::Unchanged);
+        let got = s.article("a", Visibility::All).await.unwrap().unwrap();
+        assert_eq!((got.published_at, got.updated_at), (Some(10), 50));
+        // A real change without a time: updated, the date kept.
+        fix.title = "Corrected again".into();
+        assert_eq!(s.upsert_article(&fix).await.unwrap(), Upserted::Updated);
+        let got = s.article("a", Visibility::All).await.unwrap().unwrap();
+        assert_eq!((got.published_at, got.updated_at), (Some(10), 60));
+        // A time given is used.
+        let mut moved = fix.clone();
+        moved.published_at = Some(5);
+        assert_eq!(s.upsert_article(&moved).await.unwrap(), Upserted::Updated);
+        assert_eq!(s.update_article("a", &fix).await.unwrap().published_at, Some(5));
+        // Unpublished and published again without a time: still the same date.
+        let mut draft = fix.clone();
+        draft.status = Status::Draft;
+        assert_eq!(s.update_article("a", &draft).await.unwrap().published_at, Some(5));
+        assert_eq!(s.update_article("a", &fix).await.unwrap().published_at, Some(5));
+        // New articles without a time.
+        let mut new = sample("b", Status::Published, None);
+        new.updated_at = 70;
+        assert_eq!(s.create_article(&new).await.unwrap().published_at, Some(70));
+        let mut new = sample("c", Status::Published, None);
+        new.updated_at = 80;
+        assert_eq!(s.upsert_article(&new).await.unwrap(), Upserted::Created);
+        assert_eq!(s.article("c", Visibility::All).await.unwrap().unwrap().published_at, Some(80));
+        assert_eq!(s.create_article(&sample("d", Status::Draft, None)).await.unwrap().published_at, None);
+        // A draft that never had a time gets one when it is published.
+        let mut out = sample("d", Status::Published, None);
+        out.updated_at = 90;
+        assert_eq!(s.update_article("d", &out).await.unwrap().published_at, Some(90));
     }
 
     #[tokio::test]
