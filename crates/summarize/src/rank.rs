@@ -683,6 +683,40 @@ pub(crate) struct SelectBuffers {
     mark: Vec<u32>,
 }
 
+/// When an article has fewer sentences worth choosing than `k`, adds its
+/// sentences of one or two words that are not page furniture ("It rained.",
+/// "Hello world."), in article order, up to `k` in all: a short text gets
+/// back what it has rather than less than asked, or nothing. A sentence
+/// with the same text as one already chosen is not added twice.
+pub(crate) fn fill_with_short(
+    text: &str,
+    spans: &[SentenceSpan],
+    word_counts: &[usize],
+    feats: &[Features],
+    k: usize,
+    chosen: &mut Vec<usize>,
+) {
+    if chosen.len() >= k {
+        return;
+    }
+    let mut lower = String::new();
+    for (i, span) in spans.iter().enumerate() {
+        if chosen.len() >= k {
+            break;
+        }
+        let s = &text[span.start..span.end];
+        let short = (1..3).contains(&word_counts[i]) && feats[i].furniture > 0.0;
+        // Asked as if it had three words: only the furniture phrases count.
+        if short
+            && !is_furniture(s, 3.0, &mut lower)
+            && !chosen.iter().any(|&j| j == i || &text[spans[j].start..spans[j].end] == s)
+        {
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+}
+
 /// Chooses sentences greedily by score, with penalties for redundancy and for
 /// dependent sentences whose antecedent is not chosen. Returns indices in
 /// article order.
@@ -818,6 +852,26 @@ mod tests {
                 .collect();
             assert_eq!(furniture_from(b), expected.as_slice(), "{b}");
         }
+    }
+
+    #[test]
+    fn a_short_text_gives_back_its_short_sentences() {
+        let summarizer = crate::Summarizer::new();
+        let picks = |text: &str, k: usize| -> Vec<String> {
+            let options = crate::Options { length: crate::Length::Sentences(k), ..Default::default() };
+            summarizer.summarize(text, &options).sentences.into_iter().map(|e| e.text).collect()
+        };
+        assert_eq!(picks("Hello world.", 3), ["Hello world."]);
+        assert_eq!(picks("The cat sat. The dog ran. It rained.", 3), ["The cat sat.", "The dog ran.", "It rained."]);
+        assert_eq!(picks("The cat sat. The dog ran. It rained.", 2).len(), 2);
+        assert_eq!(picks("It rained. It rained.", 3), ["It rained."]);
+        // Page furniture stays out, however short the text.
+        assert_eq!(picks("Advertisement. The cat sat on the mat.", 3), ["The cat sat on the mat."]);
+        // A long enough article is not padded with fragments.
+        let article = "The council approved the budget for next year on Monday evening. \
+                       Yes. The mayor said the plan would cut waiting times at clinics. \
+                       Residents had asked for more buses on the river route.";
+        assert!(!picks(article, 3).contains(&"Yes.".to_owned()));
     }
 
     #[test]
