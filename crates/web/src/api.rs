@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use content::ArticleInput;
@@ -29,6 +30,12 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/{slug}/summary", get(article_summary))
         .route("/summarize", post(summarize_text))
         .route("/openapi.json", get(openapi))
+        // A method a route does not have: 405 with our JSON error (axum adds `Allow`).
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
 }
 
 /// The OpenAPI document of the API.
@@ -64,12 +71,19 @@ async fn openapi() -> Response {
     }
 }
 
-/// A JSON request body, with our error shape for every way it can be wrong.
+/// A JSON object as request body, with our error shape for every way it can
+/// be wrong: not sent as JSON (415), too large (413), not JSON (400), not an
+/// object or not the right fields (422, in plain words naming the field).
 pub struct JsonBody<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned> JsonBody<T> {
-    fn parse(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
-        let bytes = body.map_err(|e| {
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<JsonBody<T>, ApiError> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::unsupported_media_type());
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large()
             } else {
@@ -79,10 +93,128 @@ impl<T: serde::de::DeserializeOwned> JsonBody<T> {
         if bytes.len() > crate::BODY_LIMIT {
             return Err(ApiError::too_large());
         }
-        serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
-            _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
-        })
+        decode_object(&bytes).map(JsonBody)
+    }
+}
+
+/// `application/json`, with any parameters, or a `+json` type.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some(("application", sub)) => sub == "json" || sub.ends_with("+json"),
+        _ => false,
+    }
+}
+
+/// Decodes a JSON object: syntax errors are 400; anything else but an object,
+/// or fields of the wrong kind, are 422.
+fn decode_object<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Check the syntax on its own first: decoding into `T` straight away
+    // reports a wrong first value (`[[[[`) before the broken syntax.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(ApiError::bad_request(if bytes.trim_ascii().is_empty() {
+            "the body is empty: send a JSON object".to_owned()
+        } else {
+            format!("the body is not valid JSON ({e})")
+        }));
+    }
+    if !bytes.trim_ascii_start().starts_with(b"{") {
+        return Err(ApiError::invalid("the body must be a JSON object"));
+    }
+    // axum's decoder tracks where in the document a value went wrong. The
+    // syntax is known to be good here, so whatever it reports is about the
+    // values (serde_json calls a number where an enum's name should be "expected
+    // value", a syntax error).
+    let tracked = match Json::<T>::from_bytes(bytes) {
+        Ok(Json(value)) => return Ok(value),
+        Err(JsonRejection::JsonDataError(e)) => std::error::Error::source(&e).map(|s| s.to_string()),
+        Err(JsonRejection::JsonSyntaxError(e)) => std::error::Error::source(&e).map(|s| s.to_string()),
+        Err(e) => return Err(ApiError::invalid(e.body_text())),
+    };
+    // `tracked` reads "path: message" (no path at the top level); the message
+    // alone is serde_json's own.
+    let tracked = tracked.unwrap_or_default();
+    let raw = serde_json::from_slice::<T>(bytes).err().map(|e| e.to_string()).unwrap_or_default();
+    let path = tracked.strip_suffix(raw.as_str()).and_then(|p| p.strip_suffix(": "));
+    Err(ApiError::invalid(plain_data_error(path, &raw)))
+}
+
+/// A serde_json data error in plain words, naming the field (`tags[1]`).
+fn plain_data_error(path: Option<&str>, raw: &str) -> String {
+    // serde_json ends its messages with " at line L column C".
+    let msg = match raw.rfind(" at line ") {
+        Some(i) if raw[i..].contains(" column ") => &raw[..i],
+        _ => raw,
+    };
+    let field = path.filter(|p| !p.is_empty() && *p != ".");
+    let subject = field.unwrap_or("the body");
+    let unquote = |s: &str| s.replace('`', "");
+    if let Some(name) = msg.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return match field {
+            Some(f) => format!("{f}.{name} is required"),
+            None => format!("{name} is required"),
+        };
+    }
+    if let Some(name) = msg.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')) {
+        return format!("{name} is given twice");
+    }
+    if let Some((_, expected)) = msg.strip_prefix("unknown variant ").and_then(|rest| rest.split_once(", expected ")) {
+        let choices = unquote(expected.strip_prefix("one of ").unwrap_or(expected));
+        return format!("{subject} must be one of {}", choices.replace(" or ", ", "));
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some((_, expected)) = msg.strip_prefix(prefix).and_then(|rest| rest.rsplit_once(", expected ")) {
+            return format!("{subject} must be {}", plain_expected(expected));
+        }
+    }
+    if msg == "expected value" {
+        return format!("{subject} has the wrong kind of value");
+    }
+    // Other messages are the type's own (a date that does not parse, say),
+    // which may name the field already.
+    match field {
+        Some(f) if msg.starts_with(&format!("{f}: ")) => msg.to_owned(),
+        Some(f @ ("published" | "updated")) => {
+            format!("{f} must be a date and time such as 2026-09-04T08:30:00Z (RFC 3339): {msg}")
+        }
+        _ => format!("{subject} is not valid: {msg}"),
+    }
+}
+
+/// What serde says it expected, in plain words.
+fn plain_expected(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a borrowed string" | "a string" | "a character" => "a string".to_owned(),
+        "a map" => "a JSON object".to_owned(),
+        e if e.starts_with("struct ") => "a JSON object".to_owned(),
+        e if e.starts_with("a sequence") => "a list".to_owned(),
+        e if e.contains("RFC 3339") => "a date and time such as 2026-09-04T08:30:00Z (RFC 3339)".to_owned(),
+        e => e.replace('`', ""),
+    }
+}
+
+/// The `{slug}` of an API address. One that does not decode to UTF-8 names no
+/// article: a JSON 404 rather than axum's plain-text 400.
+pub struct SlugPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SlugPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<SlugPath, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(slug)) => Ok(SlugPath(slug)),
+            Err(PathRejection::FailedToDeserializePathParams(e))
+                if matches!(e.kind(), ErrorKind::InvalidUtf8InPathParam { .. }) =>
+            {
+                Err(ApiError::not_found("no such article: the slug in the address is not valid UTF-8"))
+            }
+            Err(e) => Err(ApiError::not_found(format!("no such article: {}", e.body_text()))),
+        }
     }
 }
 
@@ -97,15 +229,28 @@ pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn check_token(state: &AppState, parts: &Parts) -> Result<Option<Editor>, ApiError> {
-    let Some(value) = parts.headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let token = value
+/// What the Authorization header shows.
+enum Shown {
+    /// No Authorization header.
+    Nothing,
+    /// A token in force.
+    Editor(Editor),
+    /// Something else: why it does not count.
+    Invalid(&'static str),
+}
+
+/// Reads the Authorization header; an error only when the store fails.
+async fn check_token(state: &AppState, parts: &Parts) -> Result<Shown, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else { return Ok(Shown::Nothing) };
+    let Some(token) = value
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))?;
+    else {
+        return Ok(Shown::Invalid("the Authorization header must be `Bearer <token>`"));
+    };
     let presented = token_hash(token);
     let mut found = None;
     for (name, hash) in state.store().active_token_hashes().await? {
@@ -114,28 +259,39 @@ async fn check_token(state: &AppState, parts: &Parts) -> Result<Option<Editor>, 
             found = Some(name);
         }
     }
-    match found {
-        Some(name) => Ok(Some(Editor { name })),
-        None => Err(ApiError::unauthorized("unknown or revoked API token")),
-    }
+    Ok(match found {
+        Some(name) => Shown::Editor(Editor { name }),
+        None => Shown::Invalid("unknown or revoked API token"),
+    })
 }
 
 impl FromRequestParts<AppState> for Editor {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Editor, ApiError> {
-        check_token(state, parts)
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("this needs an API token (Authorization: Bearer <token>)"))
+        match check_token(state, parts).await? {
+            Shown::Editor(editor) => Ok(editor),
+            Shown::Invalid(why) => Err(ApiError::unauthorized(why)),
+            Shown::Nothing => Err(ApiError::unauthorized("this needs an API token (Authorization: Bearer <token>)")),
+        }
     }
 }
 
-/// An editor when a token is shown, nobody otherwise (a wrong token is still 401).
+/// On the public reads (one article, its summary): an editor when a valid
+/// token is shown, who may then also read drafts and scheduled articles;
+/// anybody otherwise. A wrong, stale or revoked token counts as no token, not
+/// as an error: these reads need no token, so a client that holds an old one
+/// still gets what any reader gets (as the list of articles, which never
+/// looks at the header, always did), and a draft stays a 404 to it. Writes
+/// still answer 401 to such a token ([`Editor`]).
 pub struct MaybeEditor(pub Option<Editor>);
 
 impl FromRequestParts<AppState> for MaybeEditor {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<MaybeEditor, ApiError> {
-        Ok(MaybeEditor(check_token(state, parts).await?))
+        Ok(MaybeEditor(match check_token(state, parts).await? {
+            Shown::Editor(editor) => Some(editor),
+            Shown::Nothing | Shown::Invalid(_) => None,
+        }))
     }
 }
 
@@ -356,11 +512,11 @@ async fn load(state: &AppState, slug: &str, editor: &MaybeEditor) -> Result<Arti
 /// One article (drafts and scheduled articles only with a token).
 #[utoipa::path(get, path = "/api/articles/{slug}", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug")),
-    responses((status = 200, body = ArticleJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ArticleJson), (status = 404, body = ErrorBody)))]
 async fn get_article(
     State(state): State<AppState>,
     editor: MaybeEditor,
-    Path(slug): Path<String>,
+    SlugPath(slug): SlugPath,
 ) -> Result<Json<ArticleJson>, ApiError> {
     Ok(Json(article_json(&load(&state, &slug, &editor).await?)))
 }
@@ -378,7 +534,7 @@ async fn get_article(
 async fn article_summary(
     State(state): State<AppState>,
     editor: MaybeEditor,
-    Path(slug): Path<String>,
+    SlugPath(slug): SlugPath,
     q: Params,
 ) -> Result<Json<SummaryJson>, ApiError> {
     let p = params(q)?;
@@ -463,13 +619,13 @@ async fn save(state: &AppState, input: ArticleInput) -> Result<store::NewArticle
 #[utoipa::path(post, path = "/api/articles", tag = "articles", request_body = ArticleInput,
     security(("bearer" = [])),
     responses((status = 201, body = ArticleJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn create_article(
     State(state): State<AppState>,
     editor: Editor,
-    body: Result<Bytes, BytesRejection>,
+    JsonBody(input): JsonBody<ArticleInput>,
 ) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
-    let input: ArticleInput = JsonBody::parse(body)?;
     let prepared = save(&state, input).await?;
     let a = state.store().create_article(&prepared).await?;
     state.invalidate();
@@ -483,25 +639,37 @@ async fn create_article(
     params(("slug" = String, Path, description = "The article's slug")),
     responses((status = 200, body = ArticleJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_article(
     State(state): State<AppState>,
     editor: Editor,
-    Path(slug): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    SlugPath(slug): SlugPath,
+    JsonBody(mut fields): JsonBody<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Json<ArticleJson>, ApiError> {
-    let mut value: serde_json::Value = JsonBody::parse(body)?;
-    let Some(obj) = value.as_object_mut() else { return Err(ApiError::invalid("the body must be a JSON object")) };
-    obj.entry("slug").or_insert_with(|| serde_json::Value::String(slug.clone()));
-    let mut input: ArticleInput =
-        serde_json::from_value(value).map_err(|e| ApiError::invalid(format!("invalid field: {e}")))?;
-    if input.updated.is_none() {
+    fields.entry("slug").or_insert_with(|| serde_json::Value::String(slug.clone()));
+    let bytes = serde_json::to_vec(&fields).map_err(ApiError::internal)?;
+    let mut input: ArticleInput = decode_object(&bytes)?;
+    let Some(stored) = state.store().article(&slug, Visibility::All).await? else {
+        return Err(ApiError::not_found(format!("no article {slug}")));
+    };
+    // The update time is now, unless the request gives another one than the
+    // stored one (a client that GETs an article and PUTs it back echoes it).
+    if input.updated.is_none() || input.updated.map(|t| t.timestamp()) == Some(stored.updated_at) {
         input.updated = Some(chrono::Utc::now());
     }
-    if state.store().article(&slug, Visibility::All).await?.is_none() {
-        return Err(ApiError::not_found(format!("no article {slug}")));
+    // Correcting an article does not re-date it: without `published` it
+    // keeps its publication time. The stored time stands in for validation
+    // (a scheduled article needs one); the record then goes to the store
+    // without one, and the store keeps the time it holds in the same
+    // transaction as the write.
+    let keep_published = input.published.is_none();
+    if keep_published {
+        input.published = stored.published_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
     }
-    let prepared = save(&state, input).await?;
+    let mut prepared = save(&state, input).await?;
+    if keep_published {
+        prepared.published_at = None;
+    }
     let a = state.store().update_article(&slug, &prepared).await?;
     state.invalidate();
     tracing::info!(slug = %a.slug, by = %editor.name, "article updated");
@@ -515,7 +683,7 @@ async fn update_article(
 async fn delete_article(
     State(state): State<AppState>,
     editor: Editor,
-    Path(slug): Path<String>,
+    SlugPath(slug): SlugPath,
 ) -> Result<StatusCode, ApiError> {
     state.store().delete_article(&slug).await?;
     state.invalidate();
@@ -526,12 +694,11 @@ async fn delete_article(
 /// Summarizes any text (at most 1 MiB of JSON).
 #[utoipa::path(post, path = "/api/summarize", tag = "summarizer", request_body = SummarizeRequest,
     responses((status = 200, body = SummarizeResponse), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn summarize_text(
     State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
+    JsonBody(req): JsonBody<SummarizeRequest>,
 ) -> Result<Json<SummarizeResponse>, ApiError> {
-    let req: SummarizeRequest = JsonBody::parse(body)?;
     let n = req.sentences.unwrap_or(3);
     if !(1..=50).contains(&n) {
         return Err(ApiError::invalid("sentences must be from 1 to 50"));

@@ -26,7 +26,8 @@ pub struct ErrorBody {
 /// The error itself.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: bad_request, unauthorized, not_found, conflict, payload_too_large, invalid, internal.
+    /// Stable code: bad_request, unauthorized, not_found, method_not_allowed, conflict, payload_too_large,
+    /// unsupported_media_type, invalid, internal.
     pub code: String,
     /// What went wrong.
     pub message: String,
@@ -49,6 +50,10 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
+    /// 405 (the router adds the `Allow` header).
+    pub fn method_not_allowed() -> ApiError {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not take that method")
+    }
     /// 409.
     pub fn conflict(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", message)
@@ -56,6 +61,14 @@ impl ApiError {
     /// 413.
     pub fn too_large() -> ApiError {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 1 MiB")
+    }
+    /// 415.
+    pub fn unsupported_media_type() -> ApiError {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON, sent with Content-Type: application/json",
+        )
     }
     /// 422.
     pub fn invalid(message: impl Into<String>) -> ApiError {

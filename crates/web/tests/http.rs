@@ -708,3 +708,239 @@ async fn xss_payloads_in_every_field_are_neutralised() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {value}");
     }
 }
+
+#[tokio::test]
+async fn correcting_an_article_keeps_its_publication_time() {
+    let s = seeded().await;
+    // GET, change the title, PUT it back without `published` (and without `updated`).
+    let mut got = s.get("/api/articles/first").await.json();
+    assert_eq!(got["published"], "2026-01-01T10:00:00Z");
+    let before_updated = got["updated"].clone();
+    let obj = got.as_object_mut().unwrap();
+    obj.remove("published");
+    obj.remove("updated");
+    obj.insert("title".into(), "The First Story, Corrected".into());
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), got.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let put = r.json();
+    assert_eq!(put["published"], "2026-01-01T10:00:00Z", "the publication time is kept");
+    assert_ne!(put["updated"], before_updated, "the update time is now");
+    assert!(put["updated"].as_str().unwrap() > "2026-01-02", "{}", put["updated"]);
+    assert_eq!(s.get("/api/articles/first").await.json()["published"], "2026-01-01T10:00:00Z");
+    // It stays in its place on the home page.
+    let list = s.get("/api/articles").await.json();
+    let slugs: Vec<&str> = list["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["third", "second", "first"]);
+    // The whole GET document sent back, `updated` included: the update time
+    // echoed is not taken as given.
+    let mut again = s.get("/api/articles/second").await.json();
+    let old_updated = again["updated"].clone();
+    again.as_object_mut().unwrap().remove("published");
+    again["title"] = "The Second Story, Corrected".into();
+    let r = s.json("PUT", "/api/articles/second", Some(TOKEN), again.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let put = r.json();
+    assert_eq!(
+        (put["published"].as_str(), put["title"].as_str()),
+        (Some("2026-01-02T10:00:00Z"), Some("The Second Story, Corrected"))
+    );
+    assert!(put["updated"].as_str().unwrap() > old_updated.as_str().unwrap(), "{}", put["updated"]);
+    // A time given is used.
+    let mut moved = article("first", "The First Story", "World", "2026-01-04T10:00:00Z");
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), moved.to_string()).await;
+    assert_eq!(r.json()["published"], "2026-01-04T10:00:00Z");
+    // A scheduled article keeps its time too (no "needs a publication time").
+    let mut later = article("future-news", "Future News, Corrected", "World", "2999-01-01T00:00:00Z");
+    later["status"] = "scheduled".into();
+    later.as_object_mut().unwrap().remove("published");
+    let r = s.json("PUT", "/api/articles/future-news", Some(TOKEN), later.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["published"], "2999-01-01T00:00:00Z");
+    // A draft that never had a time is dated when it is published.
+    moved["slug"] = "never-dated".into();
+    moved["status"] = "draft".into();
+    moved.as_object_mut().unwrap().remove("published");
+    assert_eq!(s.create(moved.clone()).await.json()["published"], serde_json::Value::Null);
+    moved["status"] = "published".into();
+    let r = s.json("PUT", "/api/articles/never-dated", Some(TOKEN), moved.to_string()).await;
+    assert!(r.json()["published"].as_str().unwrap() > "2026-01-05", "{}", r.body);
+}
+
+/// Concurrent PUTs on a file database (a pool of connections, as `serve`
+/// runs): none fails with "database is locked", and each article ends as one
+/// of the versions sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn concurrent_updates_all_succeed() {
+    let dir = std::env::temp_dir().join(format!("newsdesk-web-concurrent-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = SqliteStore::open(dir.join("site.db").to_str().unwrap()).await.unwrap();
+    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
+    let s = Arc::new(Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), SiteConfig::default()) });
+    for slug in ["same", "other-a", "other-b"] {
+        assert_eq!(s.create(article(slug, "Start", "World", "2026-01-01T10:00:00Z")).await.status, StatusCode::CREATED);
+    }
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let slug = if i % 2 == 0 {
+                "same"
+            } else if i % 4 == 1 {
+                "other-a"
+            } else {
+                "other-b"
+            };
+            let body = article(slug, &format!("Version {i}"), "World", "2026-01-01T10:00:00Z");
+            let r = s.json("PUT", &format!("/api/articles/{slug}"), Some(TOKEN), body.to_string()).await;
+            (i, r.status, r.body)
+        }));
+    }
+    let mut failed = Vec::new();
+    for t in tasks {
+        let (i, status, body) = t.await.unwrap();
+        if status != StatusCode::OK {
+            failed.push(format!("PUT {i}: {status} {body}"));
+        }
+    }
+    assert!(failed.is_empty(), "{} of 30 failed: {failed:?}", failed.len());
+    for slug in ["same", "other-a", "other-b"] {
+        let title = s.get(&format!("/api/articles/{slug}")).await.json()["title"].as_str().unwrap().to_owned();
+        assert!(title.starts_with("Version "), "{slug}: {title}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn every_api_error_is_json() {
+    let s = seeded().await;
+    // A method the route does not have: 405, JSON, with Allow.
+    let r = s.json("PATCH", "/api/articles/first", Some(TOKEN), "{}").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    let allow = r.headers[header::ALLOW].to_str().unwrap().to_owned();
+    for m in ["GET", "PUT", "DELETE"] {
+        assert!(allow.contains(m), "{allow}");
+    }
+    let r = s.json("DELETE", "/api/articles", Some(TOKEN), "").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    // A slug that is not UTF-8 names no article.
+    for (method, uri) in [
+        ("GET", "/api/articles/%ff"),
+        ("GET", "/api/articles/%ff/summary"),
+        ("PUT", "/api/articles/%ff"),
+        ("DELETE", "/api/articles/%ff"),
+    ] {
+        let body = article("x", "X", "World", "2026-01-01T00:00:00Z").to_string();
+        let r = s.json(method, uri, Some(TOKEN), body).await;
+        assert_eq!((r.status, r.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"), "{method} {uri}");
+    }
+}
+
+#[tokio::test]
+async fn json_errors_are_400_for_syntax_and_422_in_plain_words_for_data() {
+    let s = seeded().await;
+    for (uri, method) in [("/api/articles", "POST"), ("/api/articles/first", "PUT"), ("/api/summarize", "POST")] {
+        for bad in ["[[[[", "{not json", "", "{\"text\": \"x\"} trailing"] {
+            let r = s.json(method, uri, Some(TOKEN), bad).await;
+            assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{uri} {bad}");
+        }
+        for bad in ["null", "[1]", "\"text\"", "3"] {
+            let r = s.json(method, uri, Some(TOKEN), bad).await;
+            assert_eq!((r.status, r.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"), "{bad}");
+            assert_eq!(r.json()["error"]["message"], "the body must be a JSON object", "{uri} {bad}");
+        }
+    }
+    let message = |r: &Res| r.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+    let r = s.json("POST", "/api/summarize", None, r#"{"text": "A text.", "sentences": -1}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(message(&r), "sentences must be a whole number, 0 or more");
+    let r = s.json("POST", "/api/summarize", None, r#"{"text": 5}"#).await;
+    assert_eq!(message(&r), "text must be a string");
+    let r = s.json("POST", "/api/articles", Some(TOKEN), r#"{"slug": "x", "section": "World"}"#).await;
+    assert_eq!((r.status, message(&r).as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "title is required"));
+    let mut a = article("typed", "T", "World", "2026-01-01T00:00:00Z");
+    for (field, value, expected) in [
+        ("tags", serde_json::json!("one"), "tags must be a list"),
+        ("tags", serde_json::json!(["ok", 2]), "tags[1] must be a string"),
+        ("status", serde_json::json!("pending"), "status must be one of draft, scheduled, published"),
+        ("status", serde_json::json!(5), "status has the wrong kind of value"),
+        ("authors", serde_json::json!([["Ann"]]), "authors[0] must be a string"),
+        ("summary_mode", serde_json::json!("x"), "summary_mode must be one of auto, custom, off"),
+        ("standfirst", serde_json::json!({"a": 1}), "standfirst must be a string"),
+    ] {
+        let saved = a[field].clone();
+        a[field] = value;
+        let r = s.create(a.clone()).await;
+        assert_eq!((r.status, message(&r).as_str()), (StatusCode::UNPROCESSABLE_ENTITY, expected), "{field}");
+        a[field] = saved;
+    }
+    a["published"] = "yesterday".into();
+    let r = s.create(a.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let m = message(&r);
+    assert!(m.starts_with("published") && m.contains("RFC 3339") && !m.contains("line 1"), "{m}");
+    // No Rust or serde words in any of them.
+    for bad in [r#"{"text": "x", "sentences": -1}"#, "null", r#"{"text": null}"#, r#"{"text": "x", "lang": 1}"#] {
+        let m = message(&s.json("POST", "/api/summarize", None, bad).await);
+        for word in ["usize", "struct", "SummarizeRequest", "Option", "line 1", "sequence", "map"] {
+            assert!(!m.contains(word), "{bad}: {m}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn public_reads_ignore_a_bad_token() {
+    let s = seeded().await;
+    s.state.store().create_token("old", &web::api::token_hash("old-token"), 0).await.unwrap();
+    s.state.store().revoke_token("old", 1).await.unwrap();
+    let get = |uri: &'static str, auth: &'static str| {
+        s.send(Request::get(uri).header(header::AUTHORIZATION, auth).body(Body::empty()).unwrap())
+    };
+    for auth in ["Bearer wrong", "Bearer old-token", "Basic abc", "Bearer "] {
+        for uri in ["/api/articles", "/api/articles/first", "/api/articles/first/summary"] {
+            assert_eq!(get(uri, auth).await.status, StatusCode::OK, "{uri} with {auth}");
+        }
+        // ... and show what anybody sees: no drafts.
+        assert_eq!(get("/api/articles/secret-draft", auth).await.status, StatusCode::NOT_FOUND, "{auth}");
+    }
+    let editor = format!("Bearer {TOKEN}");
+    let r = s
+        .send(
+            Request::get("/api/articles/secret-draft")
+                .header(header::AUTHORIZATION, editor)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "a valid token still shows drafts");
+}
+
+#[tokio::test]
+async fn bodies_must_be_sent_as_json() {
+    let s = seeded().await;
+    let body = article("typed-body", "Typed", "World", "2026-01-05T00:00:00Z").to_string();
+    for (method, uri) in [("POST", "/api/articles"), ("PUT", "/api/articles/first"), ("POST", "/api/summarize")] {
+        for content_type in [Some("text/plain"), None, Some("application/x-www-form-urlencoded"), Some("json")] {
+            let mut b =
+                Request::builder().method(method).uri(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+            if let Some(t) = content_type {
+                b = b.header(header::CONTENT_TYPE, t);
+            }
+            let r = s.send(b.body(Body::from(body.clone())).unwrap()).await;
+            assert_eq!(
+                (r.status, r.error_code().as_str()),
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+                "{method} {uri} {content_type:?}"
+            );
+        }
+    }
+    assert_eq!(s.get("/api/articles/typed-body").await.status, StatusCode::NOT_FOUND);
+    for content_type in ["application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"] {
+        let b = Request::post("/api/summarize").header(header::CONTENT_TYPE, content_type);
+        let r = s.send(b.body(Body::from(r#"{"text": "One sentence. Two sentences."}"#)).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{content_type}: {}", r.body);
+    }
+    // Without a token it is still 401 first.
+    let r = s.send(Request::post("/api/articles").body(Body::from(body)).unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
