@@ -146,11 +146,13 @@ static MARKERS: MarkerTable = MarkerTable::new(MARKER_WORDS);
 const MARKER_WORDS: &[(&[&str], u8)] = &[
     (
         &[
-            "and", "are", "been", "by", "for", "from", "has", "have", "he", "her", "his", "in", "it", "of", "on",
-            "said", "she", "that", "the", "they", "this", "to", "was", "were", "which", "will", "with", "would",
+            "and", "are", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he", "her", "his",
+            "in", "it", "its", "not", "of", "on", "said", "she", "that", "the", "their", "there", "they", "this", "to",
+            "was", "were", "which", "who", "will", "with", "would",
         ],
         0x01,
     ),
+    (&["an"], 0x05),
     (
         &[
             "au", "aux", "avec", "ce", "cette", "dans", "du", "elle", "est", "et", "les", "leur", "ont", "par", "pas",
@@ -212,6 +214,9 @@ const MARKER_WORDS: &[(&[&str], u8)] = &[
     (&["de", "à", "en", "a", "ne", "se", "l", "d", "qu", "n"], 0x02),
     (&["a", "l", "si", "ne"], 0x10),
     (&["a"], 0x08),
+    // English "a", the commonest English word after "the": with it, a short
+    // English text ("A good sentence here.") is not taken for French.
+    (&["a"], 0x01),
 ];
 
 /// Language bits (seven, in [`LATIN`] order) spread out one to a byte, so
@@ -527,6 +532,8 @@ pub fn detect(text: &str) -> Lang {
     let mut latin = sum_bytes(lanes);
     let (mut cyrillic, mut han, mut other) = (0usize, 0usize, 0usize);
     let (mut uk, mut ru) = (0usize, 0usize);
+    // Latin letters with accents (é, à, ü): rare in English.
+    let mut accented = 0usize;
     // Other characters are decoded, if there are any.
     if high & HIGH_BITS != 0 {
         for c in lead_bytes(bytes).filter_map(|i| sample[i..].chars().next()) {
@@ -541,6 +548,7 @@ pub fn detect(text: &str) -> Lang {
                 }
             } else if ('\u{00C0}'..='\u{024F}').contains(&c) {
                 latin += 1;
+                accented += 1;
             } else if c.is_alphabetic() {
                 other += 1;
             }
@@ -629,8 +637,14 @@ pub fn detect(text: &str) -> Lang {
         });
     }
     let counts: [usize; LATIN.len()] = std::array::from_fn(|bit| (tally >> (8 * bit)) as usize & 0xFF);
-    let (best, &hits) =
-        counts.iter().enumerate().max_by_key(|&(i, c)| (*c, usize::MAX - i)).expect("LATIN is not empty");
+    // Ties go to the language listed first, English, unless the text has
+    // accented letters: "Nicolas Sarkozy a refusé" has one marker word,
+    // "a", that is English and French.
+    let (best, &hits) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, c)| (*c, !(i == 0 && accented > 0), usize::MAX - i))
+        .expect("LATIN is not empty");
     if hits == 0 || hits * 20 < words {
         // Latin script, but no known function words: likely another language.
         return if words < 8 { Lang::English } else { Lang::Other };
@@ -658,6 +672,12 @@ mod tests {
             // Few of the function words that only French has: `de`, `à` and elision decide.
             ("L'incendie de la cathédrale n'a pas dispersé de plomb dans l'air, a dit la préfecture.", Lang::French),
             ("A moins de 70 jours de l'élection, Donald Trump a clôturé la convention républicaine.", Lang::French),
+            // Short texts: English "a", "at", "not"; a tie with French goes to
+            // French when the text has accented letters.
+            ("A good body sentence here. Another good sentence there.", Lang::English),
+            ("No punctuation at all just words", Lang::English),
+            ("It is not a problem at all.", Lang::English),
+            ("Nicolas Sarkozy a refusé, lundi 14", Lang::French),
         ];
         for (text, lang) in cases {
             assert_eq!(detect(text), lang, "{text}");
