@@ -376,16 +376,25 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
     .await
 }
 
-async fn section(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
-    filtered(state, Kind::Section, slug, q, inm).await
+async fn section(State(state): State<AppState>, slug: PageSlug, q: Params, inm: IfNoneMatch) -> Response {
+    match slug {
+        Ok(Path(slug)) => filtered(state, Kind::Section, slug, q, inm).await,
+        Err(_) => not_found(&state, "There is nothing at this address.").await,
+    }
 }
 
-async fn tag(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
-    filtered(state, Kind::Tag, slug, q, inm).await
+async fn tag(State(state): State<AppState>, slug: PageSlug, q: Params, inm: IfNoneMatch) -> Response {
+    match slug {
+        Ok(Path(slug)) => filtered(state, Kind::Tag, slug, q, inm).await,
+        Err(_) => not_found(&state, "There is nothing at this address.").await,
+    }
 }
 
-async fn author(State(state): State<AppState>, Path(slug): Path<String>, q: Params, inm: IfNoneMatch) -> Response {
-    filtered(state, Kind::Author, slug, q, inm).await
+async fn author(State(state): State<AppState>, slug: PageSlug, q: Params, inm: IfNoneMatch) -> Response {
+    match slug {
+        Ok(Path(slug)) => filtered(state, Kind::Author, slug, q, inm).await,
+        Err(_) => not_found(&state, "There is nothing at this address.").await,
+    }
 }
 
 /// The summary variants of an article, with the chosen one active.
@@ -420,12 +429,20 @@ fn sentences(s: &StoredSummary) -> Vec<(usize, String)> {
     s.sentences.iter().map(|x| (x.index, x.text.clone())).collect()
 }
 
+/// The `{slug}` of a page's address, or why it could not be read (it does
+/// not decode to UTF-8): such an address gets the 404 page, not axum's
+/// plain-text 400.
+type PageSlug = Result<Path<String>, axum::extract::rejection::PathRejection>;
+
 async fn article(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    slug: PageSlug,
     RawQuery(query): RawQuery,
     inm: IfNoneMatch,
 ) -> Response {
+    let Ok(Path(slug)) = slug else {
+        return not_found(&state, "There is no article at this address.").await;
+    };
     if !content::is_valid_slug(&slug) {
         return not_found(&state, "There is no article at this address.").await;
     }

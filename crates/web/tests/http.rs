@@ -273,7 +273,16 @@ async fn section_tag_and_author_pages_paginate() {
 #[tokio::test]
 async fn unknown_pages_get_a_real_404_page() {
     let s = seeded().await;
-    for uri in ["/articles/no-such-article", "/articles/Bad%20Slug", "/no/such/page", "/static/nope.css"] {
+    for uri in [
+        "/articles/no-such-article",
+        "/articles/Bad%20Slug",
+        "/articles/%ff",
+        "/sections/%ff",
+        "/tags/%ff",
+        "/authors/%ff",
+        "/no/such/page",
+        "/static/nope.css",
+    ] {
         let r = s.get(uri).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert!(r.body.to_lowercase().contains("<h1>page not found</h1>"), "{uri}");
