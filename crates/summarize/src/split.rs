@@ -344,6 +344,10 @@ fn paragraphs(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     std::iter::from_fn(move || {
+        // A byte-order mark opening the text is no part of its first sentence.
+        if pos == 0 && bytes.starts_with("\u{FEFF}".as_bytes()) {
+            pos = "\u{FEFF}".len();
+        }
         // Skip leading white space (including blank lines).
         while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
             pos += 1;

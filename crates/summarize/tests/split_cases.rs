@@ -24,6 +24,9 @@ const CASES: &[Case] = &[
         "Dr. Jane Doe and Mrs. Brown met Prof. Lee at noon. They talked for an hour.",
         &["Dr. Jane Doe and Mrs. Brown met Prof. Lee at noon.", "They talked for an hour."],
     ),
+    // A byte-order mark opening the text (files saved by some editors).
+    (English, "\u{FEFF}Mr. Smith went to Washington. He arrived.", &["Mr. Smith went to Washington.", "He arrived."]),
+    (English, "\u{FEFF}\n\nThe first line.", &["The first line."]),
     (
         English,
         "Gov. Newsom signed the bill. Sen. Warren objected.",
