@@ -1,7 +1,10 @@
 //! Import formats: Markdown with front matter (TOML between `+++` lines or
 //! YAML between `---` lines), JSON (one article or an array) and JSONL (one
 //! article per line). Field names are those of [`ArticleInput`], with the
-//! Markdown body after the front matter (or in `body`).
+//! Markdown body after the front matter (or in `body`); times are RFC 3339
+//! or a date alone, quoted or (TOML, YAML) written bare. Errors in front
+//! matter give the line of the file; a slug used twice is refused the second
+//! time, naming the first place.
 
 use std::path::Path;
 
@@ -10,7 +13,8 @@ use crate::ArticleInput;
 /// One article read from a file, or why it could not be read.
 #[derive(Debug)]
 pub struct Parsed {
-    /// Where it came from: the path, with `:line` for JSONL.
+    /// Where it came from: the path, with `:line` for JSONL and `: item N`
+    /// (counted from 1) for a JSON array.
     pub origin: String,
     /// The article, or the reason it was refused.
     pub result: Result<ArticleInput, String>,
@@ -40,8 +44,44 @@ impl Format {
     }
 }
 
-/// Reads every article of a file's text.
+/// Reads every article of a file's text. A slug used twice in the file is
+/// refused the second time (see [`Slugs`]).
 pub fn parse(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
+    let mut parsed = parse_all(origin, format, text);
+    let mut slugs = Slugs::default();
+    for p in &mut parsed {
+        slugs.check(p);
+    }
+    parsed
+}
+
+/// The slugs seen so far in one import, and where: an article whose slug was
+/// already seen would silently replace the earlier one, so it is refused.
+#[derive(Debug, Default)]
+pub struct Slugs {
+    seen: std::collections::HashMap<String, String>,
+}
+
+impl Slugs {
+    /// Notes the slug of a parsed article, or turns it into an error naming
+    /// both places if an article seen before has the same slug.
+    pub fn check(&mut self, parsed: &mut Parsed) {
+        let Ok(input) = &parsed.result else { return };
+        match self.seen.get(&input.slug) {
+            Some(first) => {
+                parsed.result = Err(format!(
+                    "slug {:?} is already used by {first} in this import; this article was not imported",
+                    input.slug
+                ));
+            }
+            None => {
+                self.seen.insert(input.slug.clone(), parsed.origin.clone());
+            }
+        }
+    }
+}
+
+fn parse_all(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format {
         Format::Markdown => vec![Parsed { origin: origin.to_owned(), result: parse_markdown(text) }],
@@ -50,7 +90,7 @@ pub fn parse(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
             Ok(serde_json::Value::Array(items)) => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Parsed { origin: format!("{origin}[{i}]"), result: from_value(v) })
+                .map(|(i, v)| Parsed { origin: format!("{origin}: item {}", i + 1), result: from_value(v) })
                 .collect(),
             Ok(v) => vec![Parsed { origin: origin.to_owned(), result: from_value(v) }],
         },
@@ -103,11 +143,23 @@ pub fn parse_markdown(text: &str) -> Result<ArticleInput, String> {
     };
     let front = &text[after_open..fm_end];
     let body = text[body_start..].trim_start_matches(['\n', '\r']).trim_end();
+    // Error positions are given in lines of the file, not of the front matter.
+    let lines_before = text[..after_open].matches('\n').count();
     let mut value: serde_json::Value = if kind == "TOML" {
-        let table: toml::Table = toml::from_str(front).map_err(|e| format!("invalid TOML front matter: {e}"))?;
+        let table: toml::Table = toml::from_str(front).map_err(|e| {
+            let message = e.message().trim().replace('\n', "; ");
+            match e.span() {
+                Some(span) => {
+                    let (line, column) = line_column(front, span.start);
+                    format!("invalid TOML front matter at line {}, column {column}: {message}", line + lines_before)
+                }
+                None => format!("invalid TOML front matter: {message}"),
+            }
+        })?;
         toml_to_json(toml::Value::Table(table))
     } else {
-        serde_yaml::from_str(front).map_err(|e| format!("invalid YAML front matter: {e}"))?
+        serde_yaml::from_str(front)
+            .map_err(|e| format!("invalid YAML front matter: {}", shift_lines(&e.to_string(), lines_before)))?
     };
     let Some(obj) = value.as_object_mut() else {
         return Err(format!("the {kind} front matter must be a table of fields"));
@@ -116,6 +168,35 @@ pub fn parse_markdown(text: &str) -> Result<ArticleInput, String> {
         obj.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
     }
     from_value(value)
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `text`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// Adds `by` to every "line N" of an error message.
+fn shift_lines(message: &str, by: usize) -> String {
+    let mut out = String::with_capacity(message.len() + 4);
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn toml_to_json(v: toml::Value) -> serde_json::Value {
@@ -167,7 +248,8 @@ mod tests {
     #[test]
     fn json_and_jsonl() {
         let one = r#"{"slug":"a","title":"A","section":"S","body":"x"}"#;
-        let got = parse("f.json", Format::Json, &format!("[{one},{one}]"));
+        let two = one.replace("\"a\"", "\"b\"");
+        let got = parse("f.json", Format::Json, &format!("[{one},{two}]"));
         assert_eq!(got.len(), 2);
         assert!(got.iter().all(|p| p.result.is_ok()));
         let got = parse("f.jsonl", Format::JsonLines, &format!("{one}\n\nnot json\n[1]\n"));
@@ -176,5 +258,111 @@ mod tests {
         assert_eq!(got[1].origin, "f.jsonl:3");
         assert!(got[1].result.is_err() && got[2].result.is_err());
         assert_eq!(Format::of(Path::new("a/b.MD")), Some(Format::Markdown));
+    }
+
+    /// Items of a JSON array are counted from 1, as JSONL lines are.
+    #[test]
+    fn json_array_items_count_from_one() {
+        let ok = r#"{"slug":"a","title":"A","section":"S","body":"x"}"#;
+        let got = parse("arr.json", Format::Json, &format!("[{ok}, 5, {{\"slug\":\"c\"}}]"));
+        let origins: Vec<&str> = got.iter().map(|p| p.origin.as_str()).collect();
+        assert_eq!(origins, ["arr.json: item 1", "arr.json: item 2", "arr.json: item 3"]);
+        assert!(got[0].result.is_ok() && got[1].result.is_err() && got[2].result.is_err());
+    }
+
+    /// The same slug twice in a file: the second is refused, naming the first.
+    #[test]
+    fn duplicate_slugs_are_refused() {
+        let a = r#"{"slug":"a","title":"A","section":"S","body":"x"}"#;
+        let b = r#"{"slug":"b","title":"B","section":"S","body":"y"}"#;
+        let got = parse("f.jsonl", Format::JsonLines, &format!("{a}\n{b}\n{a}\n"));
+        assert!(got[0].result.is_ok() && got[1].result.is_ok());
+        let err = got[2].result.as_ref().unwrap_err();
+        assert_eq!(got[2].origin, "f.jsonl:3");
+        assert!(err.contains("\"a\"") && err.contains("f.jsonl:1"), "{err}");
+        let got = parse("arr.json", Format::Json, &format!("[{a},{a}]"));
+        assert!(got[1].result.as_ref().unwrap_err().contains("arr.json: item 1"));
+        // Across files, through one Slugs.
+        let mut slugs = Slugs::default();
+        let mut first =
+            parse("one.md", Format::Markdown, "+++\nslug = \"a\"\ntitle = \"A\"\nsection = \"S\"\n+++\nBody.");
+        let mut second = parse("two.json", Format::Json, a);
+        slugs.check(&mut first[0]);
+        slugs.check(&mut second[0]);
+        assert!(first[0].result.is_ok());
+        assert!(second[0].result.as_ref().unwrap_err().contains("one.md"));
+    }
+
+    /// Front matter errors give the line of the file, not of the front matter.
+    #[test]
+    fn front_matter_errors_give_file_lines() {
+        let toml = parse_markdown("+++\nslug = \"x\"\ntitle = \n+++\nBody.").unwrap_err();
+        assert!(toml.starts_with("invalid TOML front matter at line 3, column 9: "), "{toml}");
+        let yaml = parse_markdown("---\nslug: x\ntitle: [unclosed\nsection: S\n---\nBody.").unwrap_err();
+        assert!(yaml.starts_with("invalid YAML front matter: "), "{yaml}");
+        assert!(yaml.contains("line 3 column"), "{yaml}");
+        assert!(!yaml.contains("line 2 "), "{yaml}");
+        let yaml = parse_markdown("---\nslug: x\ntitle: T\n  bad: indent\n---\nBody.").unwrap_err();
+        assert!(yaml.contains("at line 4 column"), "{yaml}");
+        assert_eq!(
+            shift_lines("a at line 2 column 3, b at line 10 column 1", 1),
+            "a at line 3 column 3, b at line 11 column 1"
+        );
+        assert_eq!(line_column("ab\ncé\nd", 6), (2, 3));
+    }
+
+    /// Dates: RFC 3339, or a date alone as midnight UTC, quoted or native, in
+    /// every format; a bad one names the field and the expected form.
+    #[test]
+    fn dates_in_every_format() {
+        let want = |s: &str| s.to_owned();
+        let md = |fm: &str| parse_markdown(fm).map(|a| a.published.map(|t| t.to_rfc3339()));
+        let cases = [
+            (
+                "+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\npublished = 2026-01-01T09:00:00Z\n+++\nB.",
+                "2026-01-01T09:00:00+00:00",
+            ),
+            (
+                "+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\npublished = 2026-01-01T09:00:00+02:00\n+++\nB.",
+                "2026-01-01T07:00:00+00:00",
+            ),
+            (
+                "+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\npublished = 2026-01-01\n+++\nB.",
+                "2026-01-01T00:00:00+00:00",
+            ),
+            (
+                "+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\npublished = \"2026-01-01\"\n+++\nB.",
+                "2026-01-01T00:00:00+00:00",
+            ),
+            ("---\nslug: x\ntitle: T\nsection: S\npublished: 2026-01-01\n---\nB.", "2026-01-01T00:00:00+00:00"),
+            (
+                "---\nslug: x\ntitle: T\nsection: S\npublished: 2026-01-01T09:00:00Z\n---\nB.",
+                "2026-01-01T09:00:00+00:00",
+            ),
+            (
+                "---\nslug: x\ntitle: T\nsection: S\npublished: '2026-01-01T09:00:00.5-01:00'\n---\nB.",
+                "2026-01-01T10:00:00.500+00:00",
+            ),
+        ];
+        for (text, t) in cases {
+            assert_eq!(md(text), Ok(Some(want(t))), "{text}");
+        }
+        let a =
+            parse_markdown("---\nslug: x\ntitle: T\nsection: S\nupdated: 2026-02-03\npublished: ~\n---\nB.").unwrap();
+        assert_eq!((a.published, a.updated.map(|t| t.to_rfc3339())), (None, Some(want("2026-02-03T00:00:00+00:00"))));
+        for (text, field) in [
+            ("+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\npublished = \"yesterday\"\n+++\nB.", "published"),
+            ("+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\nupdated = 2026-01-01T09:00:00\n+++\nB.", "updated"),
+            ("---\nslug: x\ntitle: T\nsection: S\npublished: 2026-13-01\n---\nB.", "published"),
+            ("---\nslug: x\ntitle: T\nsection: S\npublished: 20260101\n---\nB.", "published"),
+        ] {
+            let err = parse_markdown(text).unwrap_err();
+            assert!(
+                err.contains(&format!("{field}: "))
+                    && err.contains("2026-01-31T09:00:00Z")
+                    && err.contains("2026-01-31"),
+                "{err}"
+            );
+        }
     }
 }

@@ -50,12 +50,14 @@ pub struct ArticleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "published")]
     pub status: Option<Status>,
-    /// Publication time, RFC 3339. Defaults to now for published articles; required for scheduled ones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Publication time: RFC 3339 (`2026-01-31T09:00:00Z`) or a date
+    /// (`2026-01-31`, midnight UTC). Defaults to now for published articles;
+    /// required for scheduled ones.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "time::published")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub published: Option<DateTime<Utc>>,
-    /// Last update time, RFC 3339 (defaults to now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Last update time, RFC 3339 or a date as for `published` (defaults to now).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "time::updated")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub updated: Option<DateTime<Utc>>,
     /// Sources or references note.
@@ -78,6 +80,49 @@ pub struct ArticleInput {
     /// The editors' own summary; setting it without `summary_mode` means "custom".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+/// Reading the `published` and `updated` times: an RFC 3339 time, or a date
+/// alone (midnight UTC), with errors that name the field and the format.
+mod time {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::de;
+    use serde::{Deserialize, Deserializer};
+
+    /// What a time field accepts, for error messages.
+    pub const EXPECTED: &str = "an RFC 3339 time such as 2026-01-31T09:00:00Z, or a date such as 2026-01-31";
+
+    /// Parses an RFC 3339 time or a date (`YYYY-MM-DD`, as midnight UTC).
+    pub fn parse(s: &str) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(t.with_timezone(&Utc));
+        }
+        let shaped = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if !shaped {
+            return None;
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+    }
+
+    fn time<'de, D: Deserializer<'de>>(field: &'static str, d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => parse(&s)
+                .map(Some)
+                .ok_or_else(|| de::Error::custom(format_args!("{field}: expected {EXPECTED}, got {s:?}"))),
+            Some(other) => Err(de::Error::custom(format_args!("{field}: expected {EXPECTED}, got {other}"))),
+        }
+    }
+
+    pub fn published<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        time("published", d)
+    }
+
+    pub fn updated<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        time("updated", d)
+    }
 }
 
 /// Why an article was refused.
@@ -226,6 +271,9 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
             return Err(invalid("summary", "must be at most 5000 characters"));
         }
     }
+    if input.body.trim().is_empty() {
+        return Err(invalid("body", "must not be empty: the article needs its text"));
+    }
     if input.body.len() > 1_000_000 {
         return Err(invalid("body", "must be at most 1 MB"));
     }
@@ -303,8 +351,10 @@ fn stored(length: u32, sum: summarize::Summary, source_hash: &str) -> StoredSumm
 pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Result<NewArticle, ValidationError> {
     validate(input)?;
     let given_lang = input.lang.as_deref().and_then(Lang::from_code);
-    let lang = given_lang.unwrap_or_else(|| summarize::detect(&render::plain_text(&input.body)));
+    // The language is detected from the plain text the sentences are found in.
+    let mut lang = Lang::English;
     let rendered = render::render(&input.body, |text| {
+        lang = given_lang.unwrap_or_else(|| summarize::detect(text));
         summarizer.sentences(text, Some(lang)).into_iter().map(|s| (s.start, s.end)).collect()
     });
     let title = input.title.trim().to_owned();
@@ -399,13 +449,15 @@ pub async fn save(
 }
 
 /// Recomputes the summaries (and sentence anchors) of every article whose
-/// summaries were made by another summarizer version; returns how many.
+/// summaries were made by another summarizer version; returns how many. An
+/// article that no longer passes validation (saved before a rule was made
+/// stricter, such as an empty body) is left as it is.
 pub async fn refresh_stale(store: &dyn Store, summarizer: &Summarizer, now: i64) -> Result<usize, SaveError> {
     let slugs = store.stale_summaries(summarize::VERSION).await?;
     let mut n = 0;
     for slug in slugs {
         let Some(article) = store.article(&slug, store::Visibility::All).await? else { continue };
-        let fresh = prepare(&input_of(&article), summarizer, now)?;
+        let Ok(fresh) = prepare(&input_of(&article), summarizer, now) else { continue };
         store.update_article(&slug, &fresh).await?;
         n += 1;
     }
@@ -490,5 +542,150 @@ mod tests {
         let mut i = input();
         i.lang = Some("xx".into());
         assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "lang");
+    }
+
+    /// Every summary sentence is word for word in the page as a reader sees
+    /// it, and has its anchor there, whatever raw HTML the body holds.
+    #[test]
+    fn summaries_are_word_for_word_from_the_visible_page() {
+        let s = Summarizer::new();
+        let bodies = [
+            "The council met on Monday night. Second <b>bold</b> one. <script>alert(2)</script> Third sentence about the budget.\n\n\
+             <style>p { color: red } .secret { display: none }</style>\n\n\
+             The mayor welcomed the vote on Tuesday. <style>.x{}</style>Critics said taxes would rise sharply.",
+            "<div>\nThe harbour board approved the tidal barrier plan. Work starts in spring.\n</div>\n\n\
+             <div class=\"note\"><p>Engineers expect the barrier to last a century. It will cost two billion.</p></div>\n\n\
+             Residents asked for more flood defences last year. The board <script>document.write('Hidden words here.')</script>agreed.\n\n\
+             <table><tr><td>Funding comes from the state. The city adds a fifth.</td></tr></table>",
+            "<noscript>Enable scripts now.</noscript> Plain words follow the tag. <iframe src=\"x\">Frame text here.</iframe> \
+             More plain words come next. <textarea>Typed text.</textarea> The end is near now. A last sentence closes it.",
+        ];
+        for body in bodies {
+            let mut i = input();
+            i.body = body.into();
+            let a = prepare(&i, &s, 0).unwrap();
+            let visible = render::tests::visible_text(&a.body_html);
+            for hidden in ["alert", "color", "secret", "Hidden words", "document"] {
+                assert!(!a.body_text.contains(hidden), "{hidden} in {:?}", a.body_text);
+            }
+            for summary in &a.summaries {
+                assert!(!summary.sentences.is_empty());
+                for sent in &summary.sentences {
+                    let words = sent.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert!(visible.contains(&words), "{words:?} not in {visible:?}");
+                    assert_eq!(a.body_html.matches(&format!("id=\"s-{}\"", sent.index)).count(), 1, "{}", a.body_html);
+                }
+            }
+        }
+    }
+
+    /// Sentence anchors written by the author do not survive: no id twice.
+    #[test]
+    fn author_anchors_do_not_repeat_ids() {
+        let s = Summarizer::new();
+        let mut i = input();
+        i.body = "<span class=\"s\" id=\"s-1\">Dup.</span> The council approved the budget. \
+                  <a id=\"s-0\" href=\"#s-0\">It raises spending.</a>\n\n<p id=\"summary-1\" class=\"s\">Critics spoke.</p>"
+            .into();
+        let a = prepare(&i, &s, 0).unwrap();
+        let mut ids: Vec<&str> = a.body_html.split(" id=\"").skip(1).filter_map(|r| r.split('"').next()).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{}", a.body_html);
+        assert!(ids.iter().all(|id| id.starts_with("s-")), "{}", a.body_html);
+    }
+
+    /// JSON times: RFC 3339 or a date; anything else names the field and the
+    /// forms it takes.
+    #[test]
+    fn json_dates() {
+        let parse = |v: &str| {
+            serde_json::from_str::<ArticleInput>(&format!(
+                r#"{{"slug":"a","title":"A","section":"S","body":"x","published":{v}}}"#
+            ))
+        };
+        let at = |v: &str| parse(v).unwrap().published.map(|t| t.to_rfc3339());
+        assert_eq!(at(r#""2026-01-31T09:00:00Z""#).as_deref(), Some("2026-01-31T09:00:00+00:00"));
+        assert_eq!(at(r#""2026-01-01""#).as_deref(), Some("2026-01-01T00:00:00+00:00"));
+        assert_eq!(at("null"), None);
+        for bad in [
+            r#""yesterday""#,
+            r#""2026-1-1""#,
+            r#""02026-1-01""#,
+            r#""2026-02-30""#,
+            r#""2026-01-01T09:00:00""#,
+            "20260101",
+            "{}",
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(
+                err.starts_with("published: ") && err.contains("2026-01-31T09:00:00Z") && err.contains("2026-01-31"),
+                "{bad}: {err}"
+            );
+        }
+        let err = serde_json::from_str::<ArticleInput>(r#"{"slug":"a","title":"A","section":"S","updated":"soon"}"#)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("updated: expected"), "{err}");
+        // What is written reads back the same.
+        let mut i = input();
+        i.published = time::parse("2026-01-31T09:00:00Z");
+        let back: ArticleInput = serde_json::from_str(&serde_json::to_string(&i).unwrap()).unwrap();
+        assert_eq!(back, i);
+    }
+
+    /// A body that is missing or blank is refused, naming `body`.
+    #[test]
+    fn body_is_required() {
+        let s = Summarizer::new();
+        for body in ["", "  \n\n\t "] {
+            let mut i = input();
+            i.body = body.into();
+            let err = prepare(&i, &s, 0).unwrap_err();
+            assert_eq!(err.field, "body");
+            assert!(err.to_string().starts_with("body: must not be empty"), "{err}");
+        }
+        let missing: ArticleInput = serde_json::from_str(r#"{"slug":"a","title":"A","section":"S"}"#).unwrap();
+        assert_eq!(validate(&missing).unwrap_err().field, "body");
+    }
+
+    /// The bundled demo articles all import, and their summaries are word for
+    /// word in their pages.
+    #[test]
+    fn demo_articles_are_word_for_word() {
+        let s = Summarizer::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/articles");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let input = import::parse_markdown(&text).unwrap();
+            let a = prepare(&input, &s, 0).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let visible = render::tests::visible_text(&a.body_html);
+            for sent in a.summaries.iter().flat_map(|x| &x.sentences) {
+                let words = sent.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(visible.contains(&words), "{}: {words:?}", path.display());
+            }
+            n += 1;
+        }
+        assert!(n >= 10, "{n} demo articles");
+    }
+
+    /// Refreshing stale summaries passes over an article saved before a rule
+    /// was made stricter (here: an empty body), instead of failing on it.
+    #[tokio::test]
+    async fn refresh_passes_over_articles_that_no_longer_validate() {
+        let store = store::SqliteStore::open(":memory:").await.unwrap();
+        let s = Summarizer::new();
+        let mut good = prepare(&input(), &s, 0).unwrap();
+        good.summaries.iter_mut().for_each(|x| x.version = "old".into());
+        let mut empty = good.clone();
+        empty.slug = "empty".into();
+        empty.body_md = String::new();
+        store.upsert_article(&good).await.unwrap();
+        store.upsert_article(&empty).await.unwrap();
+        assert_eq!(refresh_stale(&store, &s, 0).await.unwrap(), 1);
+        assert_eq!(store.stale_summaries(summarize::VERSION).await.unwrap(), ["empty"]);
+        store.close().await;
     }
 }

@@ -1,18 +1,26 @@
 //! Markdown to sanitized HTML, with one anchor per sentence.
 //!
-//! The body is rendered in two passes over pulldown-cmark's events. The first
-//! builds the plain text that summaries are made from (each block, heading or
-//! list item a paragraph; paragraphs joined by a blank line) and notes where
-//! each text run of the Markdown lies in it. The sentences are then found in
-//! that plain text with the summarizer's own splitter, so their indexes are
-//! the ones summaries carry. The second pass wraps each sentence's text in
+//! The body is rendered to HTML with pulldown-cmark and sanitized with
+//! ammonia first, so everything after works on what a reader will see: the
+//! contents of `<script>`, `<style>` and the other elements ammonia drops are
+//! gone, and every `id`, `class` and `data-*` attribute the author wrote is
+//! stripped (only the sentence anchors added below carry them).
+//!
+//! The sanitized HTML (html5ever's serialization: tags, and text with `&`,
+//! `<`, `>` and no-break spaces escaped) is then read as tags and text runs.
+//! The plain text that summaries are made from is the text of those runs,
+//! whether they came from Markdown or from raw HTML: each block (paragraph,
+//! heading, list item, table cell, `<div>`, ...) a paragraph, paragraphs joined
+//! by a blank line, white space collapsed as a browser does, the text of
+//! code blocks (`<pre>`) and image descriptions left out. The sentences are
+//! found in that plain text with the summarizer's own splitter, so their
+//! indexes are the ones summaries carry, and each sentence's text is wrapped in
 //! `<span class="s" id="s-{index}">` (pieces after the first, when a sentence
-//! crosses inline markup, get `data-s="{index}"` instead of the id). The HTML
-//! is sanitized last, with only those span attributes allowed through.
+//! crosses inline markup, get `data-s="{index}"` instead of the id).
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Options, Parser};
 
 /// A rendered body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,76 +31,247 @@ pub struct Rendered {
     pub text: String,
 }
 
-fn is_block_start(tag: &Tag<'_>) -> bool {
-    !matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-            | Tag::Superscript
-            | Tag::Subscript
-    )
-}
-
-fn is_block_end(tag: &TagEnd) -> bool {
-    !matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-    )
-}
-
-/// The plain text of a Markdown body, as summaries see it.
-pub fn plain_text(md: &str) -> String {
-    let events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
-    first_pass(&events).0
-}
-
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Builds the plain text and, per event, the range of its text in it.
-fn first_pass(events: &[Event<'_>]) -> (String, Vec<Option<(usize, usize)>>) {
+/// The plain text of a Markdown body, as summaries see it (the text of
+/// [`render`]'s result).
+pub fn plain_text(md: &str) -> String {
+    let html = sanitize(&markdown_html(md));
+    let tokens = tokenize(&html);
+    first_pass(&tokens).0
+}
+
+fn markdown_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
+    html
+}
+
+/// A piece of sanitized HTML.
+#[derive(Debug)]
+enum Token<'a> {
+    /// A start or end tag, as written; `name` lowercase.
+    Tag { raw: &'a str, name: String, end: bool },
+    /// A text run, still escaped.
+    Text(&'a str),
+}
+
+/// Reads html5ever-serialized HTML (what ammonia gives) as tags and text. In
+/// that form text never holds a raw `<` and attribute values never hold `<`
+/// or `>`; anything unexpected is kept as text.
+fn tokenize(html: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            out.push(Token::Text(rest));
+            break;
+        };
+        if lt > 0 {
+            out.push(Token::Text(&rest[..lt]));
+            rest = &rest[lt..];
+            continue;
+        }
+        let Some(gt) = rest.find('>') else {
+            out.push(Token::Text(rest));
+            break;
+        };
+        let raw = &rest[..=gt];
+        let inner = &raw[1..raw.len() - 1];
+        let (end, inner) = match inner.strip_prefix('/') {
+            Some(i) => (true, i),
+            None => (false, inner),
+        };
+        let name: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() {
+            out.push(Token::Text(raw));
+        } else {
+            out.push(Token::Tag { raw, name, end });
+        }
+        rest = &rest[gt + 1..];
+    }
+    out
+}
+
+/// Elements that flow inside a line of text; any other element starts a
+/// new paragraph of the plain text.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "acronym"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "br"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "img"
+            | "ins"
+            | "kbd"
+            | "map"
+            | "mark"
+            | "q"
+            | "rp"
+            | "rt"
+            | "rtc"
+            | "ruby"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// Decodes the character references html5ever writes (and the numeric
+/// ones); anything else is kept as written.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..semi];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => name.strip_prefix('#').and_then(|n| {
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => n.parse::<u32>().ok(),
+                };
+                code.and_then(char::from_u32)
+            }),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A text run as it goes into the plain text: the white space before it
+/// that the plain text leaves out (as written: it starts a block, or follows
+/// white space), then its text (decoded, each stretch of white space
+/// collapsed to one space, as a browser shows it).
+struct Run<'a> {
+    lead: &'a str,
+    text: String,
+}
+
+fn run_of(raw: &str, drop_lead: bool) -> Run<'_> {
+    let rest = if drop_lead { raw.trim_start_matches(is_html_space) } else { raw };
+    let lead = &raw[..raw.len() - rest.len()];
+    let mut text = String::with_capacity(rest.len());
+    let mut space = false;
+    for c in unescape(rest).chars() {
+        if is_html_space(c) {
+            space = true;
+        } else {
+            if space {
+                text.push(' ');
+                space = false;
+            }
+            text.push(c);
+        }
+    }
+    if space {
+        text.push(' ');
+    }
+    Run { lead, text }
+}
+
+/// Builds the plain text and, per token, the text run it put there (with
+/// the run's start in the plain text; a run's last space may have been
+/// dropped from the plain text, at the end of a block).
+fn first_pass<'a>(tokens: &[Token<'a>]) -> (String, Vec<Option<(Run<'a>, usize)>>) {
     let mut plain = String::new();
-    let mut ranges = vec![None; events.len()];
+    let mut runs: Vec<Option<(Run<'a>, usize)>> = Vec::with_capacity(tokens.len());
     let mut need_sep = false;
-    let mut in_code = 0usize;
-    let mut in_image = 0usize;
     let mut in_block_text = false;
-    for (i, ev) in events.iter().enumerate() {
-        match ev {
-            Event::Start(tag) => {
-                match tag {
-                    Tag::CodeBlock(_) => in_code += 1,
-                    Tag::Image { .. } => in_image += 1,
-                    _ => {}
+    let mut in_pre = 0usize;
+    for token in tokens {
+        match token {
+            Token::Tag { name, end, .. } => {
+                if name == "pre" {
+                    in_pre = if *end { in_pre.saturating_sub(1) } else { in_pre + 1 };
                 }
-                if is_block_start(tag) {
+                if name == "br" {
+                    if in_block_text && !need_sep && in_pre == 0 {
+                        if plain.ends_with(' ') {
+                            plain.pop();
+                        }
+                        plain.push('\n');
+                    }
+                } else if !is_inline(name) {
+                    if in_block_text && plain.ends_with(' ') {
+                        plain.pop();
+                    }
                     need_sep = true;
                     in_block_text = false;
                 }
+                runs.push(None);
             }
-            Event::End(tag) => {
-                match tag {
-                    TagEnd::CodeBlock => in_code = in_code.saturating_sub(1),
-                    TagEnd::Image => in_image = in_image.saturating_sub(1),
-                    _ => {}
-                }
-                if is_block_end(tag) {
-                    need_sep = true;
-                    in_block_text = false;
-                }
-            }
-            Event::Text(t) | Event::Code(t) if in_code == 0 && in_image == 0 => {
-                if t.is_empty() {
+            Token::Text(raw) if in_pre == 0 => {
+                let drop_lead = need_sep || !in_block_text || plain.is_empty() || plain.ends_with([' ', '\n']);
+                let run = run_of(raw, drop_lead);
+                if run.text.is_empty() {
+                    runs.push(None);
                     continue;
                 }
                 if need_sep && !plain.is_empty() {
@@ -101,108 +280,91 @@ fn first_pass(events: &[Event<'_>]) -> (String, Vec<Option<(usize, usize)>>) {
                 need_sep = false;
                 in_block_text = true;
                 let start = plain.len();
-                plain.push_str(t);
-                if matches!(ev, Event::Text(_)) {
-                    ranges[i] = Some((start, plain.len()));
-                }
+                plain.push_str(&run.text);
+                runs.push(Some((run, start)));
             }
-            Event::SoftBreak if in_block_text && !need_sep => plain.push(' '),
-            Event::HardBreak if in_block_text && !need_sep => plain.push('\n'),
-            _ => {}
+            Token::Text(_) => runs.push(None),
         }
     }
-    (plain, ranges)
+    if plain.ends_with(' ') {
+        plain.pop();
+    }
+    (plain, runs)
 }
 
 /// Renders `md` to sanitized HTML, wrapping each sentence in an anchor.
 /// `sentences` splits the plain text into sentence byte ranges (the
 /// summarizer's splitter); the index of a range is the sentence's index.
 pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> Rendered {
-    let events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
-    let (plain, ranges) = first_pass(&events);
+    let clean = sanitize(&markdown_html(md));
+    let tokens = tokenize(&clean);
+    let (plain, runs) = first_pass(&tokens);
     let spans = sentences(&plain);
     let mut seen = vec![false; spans.len()];
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() * 2);
-    for (ev, range) in events.into_iter().zip(ranges) {
-        let (Some((ts, te)), Event::Text(t)) = (range, &ev) else {
-            out.push(ev);
+    let mut html = String::with_capacity(clean.len() * 3 / 2);
+    for (token, run) in tokens.iter().zip(runs) {
+        let Some((run, ts)) = run else {
+            match token {
+                Token::Tag { raw, .. } | Token::Text(raw) => html.push_str(raw),
+            }
             continue;
         };
-        let t: &str = t;
-        let first = spans.partition_point(|&(_, end)| end <= ts);
-        let mut cursor = ts;
-        let mut pieces: Vec<Event<'static>> = Vec::new();
-        let mut ok = true;
-        for (k, &(ss, se)) in spans.iter().enumerate().skip(first) {
-            if ss >= te {
-                break;
-            }
-            let a = ss.max(ts);
-            let b = se.min(te);
-            if a >= b {
-                continue;
-            }
-            let (Some(gap), Some(piece)) = (t.get(cursor - ts..a - ts), t.get(a - ts..b - ts)) else {
-                ok = false;
-                break;
-            };
-            if !gap.is_empty() {
-                pieces.push(Event::Text(CowStr::from(gap.to_owned())));
-            }
-            let open = if seen[k] {
-                format!("<span class=\"s\" data-s=\"{k}\">")
-            } else {
-                seen[k] = true;
-                format!("<span class=\"s\" id=\"s-{k}\">")
-            };
-            pieces.push(Event::InlineHtml(CowStr::from(open)));
-            pieces.push(Event::Text(CowStr::from(piece.to_owned())));
-            pieces.push(Event::InlineHtml(CowStr::from("</span>")));
-            cursor = b;
-        }
-        match (ok, t.get(cursor - ts..)) {
-            (true, Some(rest)) => {
-                if !rest.is_empty() {
-                    pieces.push(Event::Text(CowStr::from(rest.to_owned())));
-                }
-                out.extend(pieces);
-            }
-            _ => out.push(ev),
-        }
+        html.push_str(run.lead);
+        wrap_run(&mut html, &run.text, ts, &spans, &mut seen);
     }
-    let mut html = String::with_capacity(md.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html: sanitize(&html), text: plain }
+    Rendered { html, text: plain }
 }
 
-fn is_sentence_id(v: &str) -> bool {
-    v.strip_prefix("s-").is_some_and(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+/// Writes the text `t`, which lies at `ts..` in the plain text, escaped,
+/// with the parts of it that belong to sentences wrapped in anchors.
+fn wrap_run(html: &mut String, t: &str, ts: usize, spans: &[(usize, usize)], seen: &mut [bool]) {
+    let te = ts + t.len();
+    let first = spans.partition_point(|&(_, end)| end <= ts);
+    let mut cursor = ts;
+    for (k, &(ss, se)) in spans.iter().enumerate().skip(first) {
+        if ss >= te {
+            break;
+        }
+        let a = ss.max(ts).max(cursor);
+        let b = se.min(te);
+        if a >= b {
+            continue;
+        }
+        let (Some(gap), Some(piece)) = (t.get(cursor - ts..a - ts), t.get(a - ts..b - ts)) else {
+            // Not on character boundaries: leave the rest unwrapped.
+            break;
+        };
+        escape_into(html, gap);
+        if seen[k] {
+            html.push_str(&format!("<span class=\"s\" data-s=\"{k}\">"));
+        } else {
+            seen[k] = true;
+            html.push_str(&format!("<span class=\"s\" id=\"s-{k}\">"));
+        }
+        escape_into(html, piece);
+        html.push_str("</span>");
+        cursor = b;
+    }
+    escape_into(html, t.get(cursor - ts..).unwrap_or_default());
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["figure", "figcaption"])
-        .add_tag_attributes("span", ["class", "id", "data-s"])
-        .add_tag_attributes("td", ["align"])
-        .add_tag_attributes("th", ["align"])
-        .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("span", "class") => (value == "s").then(|| value.into()),
-            ("span", "id") => is_sentence_id(value).then(|| value.into()),
-            ("span", "data-s") => (!value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| value.into()),
-            _ => Some(value.into()),
-        });
+    // Ammonia's defaults drop `<script>` and `<style>` with their contents,
+    // and allow no `id`, `class` or `data-*` attribute anywhere: the only
+    // ones on the page are the sentence anchors added after sanitizing.
+    b.add_tags(["figure", "figcaption"]).add_tag_attributes("td", ["align"]).add_tag_attributes("th", ["align"]);
     b
 });
 
 /// Sanitizes HTML: no scripts, event handlers, `javascript:` URLs, iframes,
-/// styles or forms; only the sentence-anchor attributes on spans.
+/// styles or forms, and no `id`, `class` or `data-*` attributes.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn split_on_dots(text: &str) -> Vec<(usize, usize)> {
@@ -212,7 +374,7 @@ mod tests {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let end_para = text[i..].starts_with("\n\n");
+            let end_para = bytes[i..].starts_with(b"\n\n");
             if bytes[i] == b'.' || end_para {
                 let end = if end_para { i } else { i + 1 };
                 if end > start {
@@ -236,7 +398,7 @@ mod tests {
     #[test]
     fn plain_text_blocks() {
         let md = "# Head\n\nOne *two* three.\nFour.\n\n- item a\n- item b\n\n```\ncode\n```\n\n![alt](x.png) after.";
-        assert_eq!(plain_text(md), "Head\n\nOne two three. Four.\n\nitem a\n\nitem b\n\n after.");
+        assert_eq!(plain_text(md), "Head\n\nOne two three. Four.\n\nitem a\n\nitem b\n\nafter.");
     }
 
     #[test]
@@ -263,5 +425,114 @@ mod tests {
         assert!(!r.html.contains("script"), "{}", r.html);
         assert!(!r.html.contains("evil") && !r.html.contains("onclick") && !r.html.contains("iframe"), "{}", r.html);
         assert!(!r.html.contains("javascript"), "{}", r.html);
+    }
+
+    /// The text a reader sees in `html`: tags dropped (a block tag is a line
+    /// break), character references decoded, white space collapsed.
+    pub(crate) fn visible_text(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            out.push_str(&rest[..lt]);
+            let gt = rest[lt..].find('>').map_or(rest.len(), |g| lt + g + 1);
+            let tag = &rest[lt..gt];
+            let name: String =
+                tag.trim_start_matches(['<', '/']).chars().take_while(char::is_ascii_alphanumeric).collect();
+            if !is_inline(&name) {
+                out.push('\n');
+            }
+            rest = &rest[gt..];
+        }
+        out.push_str(rest);
+        let decoded = out.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u{a0}").replace("&amp;", "&");
+        decoded.split(is_html_space).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    fn ids(html: &str) -> Vec<&str> {
+        html.match_indices(" id=\"").map(|(i, _)| &html[i + 5..i + 5 + html[i + 5..].find('"').unwrap()]).collect()
+    }
+
+    /// The plain text holds only what a reader sees: not the contents of
+    /// `<script>`, `<style>` or any other element ammonia drops whole.
+    #[test]
+    fn stripped_elements_leave_no_text() {
+        let md = "First one. Second <b>bold</b> one. <script>alert(2)</script> Third sentence.\n\n\
+                  <style>p { color: red }</style>\n\nFourth <style>.x{}</style>here. <SCRIPT>alert(3)</SCRIPT>";
+        let r = render(md, split_on_dots);
+        for hidden in ["alert", "color", ".x{}"] {
+            assert!(!r.text.contains(hidden), "{hidden} in {:?}", r.text);
+            assert!(!r.html.contains(hidden), "{hidden} in {}", r.html);
+        }
+        assert_eq!(r.text, "First one. Second bold one. Third sentence.\n\nFourth here.");
+        assert!(
+            r.html.contains(
+                "<span class=\"s\" id=\"s-1\">Second </span><b><span class=\"s\" data-s=\"1\">bold</span></b>"
+            ),
+            "{}",
+            r.html
+        );
+        let visible = visible_text(&r.html);
+        for (a, b) in split_on_dots(&r.text) {
+            assert!(visible.contains(&r.text[a..b]), "{:?} not in {visible:?}", &r.text[a..b]);
+        }
+    }
+
+    /// Text in raw HTML blocks is shown, so it is in the plain text and its
+    /// sentences get anchors like any other.
+    #[test]
+    fn raw_html_blocks_get_anchors() {
+        let md = "Intro here.\n\n<div class=\"box\">\n  Boxed one.   Boxed\n  two &amp; more.\n</div>\n\n\
+                  <table><tr><td>Cell <em>text</em>.</td></tr></table>\n\nOutro.";
+        let r = render(md, split_on_dots);
+        assert_eq!(r.text, "Intro here.\n\nBoxed one. Boxed two & more.\n\nCell text.\n\nOutro.");
+        for (k, want) in ["Intro here.", "Boxed one.", "Boxed two &amp; more."].iter().enumerate() {
+            assert!(r.html.contains(&format!("<span class=\"s\" id=\"s-{k}\">{want}</span>")), "{k}: {}", r.html);
+        }
+        assert!(r.html.contains("<td><span class=\"s\" id=\"s-3\">Cell </span><em>"), "{}", r.html);
+        assert!(r.html.contains("id=\"s-4\">Outro.</span>"), "{}", r.html);
+    }
+
+    /// Entities stay escaped in the HTML and decoded in the plain text; code
+    /// blocks and image descriptions stay out of it.
+    #[test]
+    fn escapes_code_and_images() {
+        let md = "A &lt;b&gt; &amp; c\u{a0}d. `x<y`.\n\n    code <not> text.\n\n![An image.](i.png)";
+        let r = render(md, split_on_dots);
+        assert_eq!(r.text, "A <b> & c\u{a0}d. x<y.");
+        assert!(r.html.contains("id=\"s-0\">A &lt;b&gt; &amp; c&nbsp;d.</span>"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<code><span class=\"s\" id=\"s-1\">x&lt;y</span></code><span class=\"s\" data-s=\"1\">.</span>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<pre><code>code &lt;not&gt; text.\n</code></pre>"), "{}", r.html);
+        assert!(!r.text.contains("image"));
+    }
+
+    /// Anchors and classes written by the author are stripped: the only ids
+    /// on the page are the sentence anchors, each once.
+    #[test]
+    fn author_ids_and_classes_are_stripped() {
+        let md = "<span class=\"s\" id=\"s-1\">Dup.</span> Real one. <a id=\"s-0\" class=\"s\" data-s=\"3\" href=\"#s-0\">Link.</a>\n\n\
+                  <div id=\"summary-1\" class=\"s\">Block.</div>\n\n<p id=\"s-2\">Para.</p>";
+        let r = render(md, split_on_dots);
+        let found = ids(&r.html);
+        let mut unique = found.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(found.len(), unique.len(), "{}", r.html);
+        assert_eq!(found, ["s-0", "s-1", "s-2", "s-3", "s-4"], "{}", r.html);
+        assert!(!r.html.contains("summary-1") && !r.html.contains("data-s=\"3\""), "{}", r.html);
+        assert_eq!(r.html.matches("class=").count(), r.html.matches("<span class=\"s\"").count(), "{}", r.html);
+    }
+
+    #[test]
+    fn odd_markup_never_panics() {
+        for md in ["<", "&", "&#xffffffff;", "a &#0; b", "é&é;", "<b", "x\u{a0}", "<pre>a</pre>b<br>c", "  \n\n  "] {
+            let r = render(md, |t| vec![(0, t.len())]);
+            assert!(r.html.len() >= r.text.len().min(1) || r.text.is_empty());
+        }
     }
 }

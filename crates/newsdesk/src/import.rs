@@ -16,9 +16,12 @@ use crate::site::{DbArgs, Report, import_one, runtime};
 /// array) and JSONL files (one article per line); folders are searched for
 /// such files. Fields: slug, title, standfirst, body, authors, section, tags,
 /// lang, status, published, updated, sources, canonical_url, lead_image,
-/// lead_image_alt, summary_mode, summary. Articles are keyed by slug:
-/// importing a file again updates its articles in place. A bad file is
-/// reported with its path and reason, and the others are still imported.
+/// lead_image_alt, summary_mode, summary; published and updated are RFC 3339
+/// times (2026-01-31T09:00:00Z) or dates (2026-01-31, midnight UTC). Articles
+/// are keyed by slug: importing a file again updates its articles in place,
+/// and a slug used twice in one import is refused the second time. A bad
+/// file is reported with its path and reason, and the others are still
+/// imported.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Files or folders to import.
@@ -43,6 +46,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String
                 collect(&p, out, errors);
             }
         }
+    } else if let Err(e) = std::fs::metadata(path) {
+        // A path that is not there: say so (not "not an importable file").
+        errors.push((path.display().to_string(), format!("cannot read: {e}")));
     } else {
         out.push(path.to_owned());
     }
@@ -66,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
+        let mut slugs = content::import::Slugs::default();
         for path in &files {
             let origin = path.display().to_string();
             bar.set_message(origin.clone());
@@ -85,7 +92,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     report.failed.push((origin, reason));
                 }
                 (Some(format), Ok(text)) => {
-                    import_one(&store, &summarizer, &origin, format, &text, &mut report, &mut on_error).await;
+                    for mut parsed in content::import::parse(&origin, format, &text) {
+                        // A slug seen earlier in this import is refused, naming both places.
+                        slugs.check(&mut parsed);
+                        match parsed.result {
+                            Err(reason) => {
+                                on_error(&parsed.origin, &reason);
+                                report.failed.push((parsed.origin, reason));
+                            }
+                            // Saved one article at a time (as a JSON object, which reads back
+                            // the same), so that the slug check above sees every article.
+                            Ok(input) => match serde_json::to_string(&input) {
+                                Ok(json) => {
+                                    import_one(
+                                        &store,
+                                        &summarizer,
+                                        &parsed.origin,
+                                        Format::Json,
+                                        &json,
+                                        &mut report,
+                                        &mut on_error,
+                                    )
+                                    .await
+                                }
+                                Err(e) => {
+                                    let reason = format!("internal error: {e}");
+                                    on_error(&parsed.origin, &reason);
+                                    report.failed.push((parsed.origin, reason));
+                                }
+                            },
+                        }
+                    }
                 }
             }
             bar.inc(1);
@@ -95,4 +132,56 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("imported {} files: {report}", files.len());
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path that does not exist is reported as such, whatever its name.
+    #[test]
+    fn missing_paths_are_reported_as_missing() {
+        let dir = std::env::temp_dir().join(format!("newsdesk-import-collect-{}", std::process::id()));
+        let (mut files, mut errors) = (Vec::new(), Vec::new());
+        collect(&dir.join("nope"), &mut files, &mut errors);
+        collect(&dir.join("nope.md"), &mut files, &mut errors);
+        assert!(files.is_empty());
+        assert_eq!(errors.len(), 2);
+        for (origin, reason) in &errors {
+            assert!(origin.contains("nope"), "{origin}");
+            assert!(reason.starts_with("cannot read: ") && !reason.contains("importable"), "{reason}");
+        }
+        let not_found = std::fs::metadata(dir.join("nope")).unwrap_err();
+        assert_eq!(not_found.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(errors[0].1, format!("cannot read: {not_found}"));
+    }
+
+    /// The same slug in two files of one import: the first is kept, the
+    /// second refused (the exit status says so), and the others imported.
+    #[test]
+    fn a_slug_twice_in_one_import_keeps_the_first() {
+        let dir = std::env::temp_dir().join(format!("newsdesk-import-dup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let md = "+++\nslug = \"dup\"\ntitle = \"First\"\nsection = \"World\"\n+++\nThe first one. It stays.\n";
+        std::fs::write(dir.join("a.md"), md).unwrap();
+        let json = r#"[{"slug":"other","title":"Other","section":"World","body":"Fine. Imported."},
+                      {"slug":"dup","title":"Second","section":"World","body":"The second one. Refused."}]"#;
+        std::fs::write(dir.join("b.json"), json).unwrap();
+        let db = dir.join("site.db");
+        let code = run(Args { paths: vec![dir.clone()], db: DbArgs { db: Some(db.display().to_string()) } }).unwrap();
+        assert_eq!(format!("{code:?}"), format!("{:?}", ExitCode::FAILURE));
+        let titles = runtime().unwrap().block_on(async {
+            let store = DbArgs { db: Some(db.display().to_string()) }.open().await.unwrap();
+            let mut titles = Vec::new();
+            for slug in ["dup", "other"] {
+                let a = store::Store::article(&store, slug, store::Visibility::All).await.unwrap();
+                titles.push(a.map(|a| a.title.clone()));
+            }
+            store.close().await;
+            titles
+        });
+        assert_eq!(titles, [Some("First".to_owned()), Some("Other".to_owned())]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
