@@ -579,7 +579,9 @@ impl Store for SqliteStore {
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    StoreError::Conflict(format!("a token named {name} exists"))
+                    StoreError::Conflict(format!(
+                        "an active token named {name} exists (revoke it first to reuse the name)"
+                    ))
                 } else {
                     e.into()
                 }
@@ -838,5 +840,12 @@ mod tests {
         s.revoke_token("ci", 2).await.unwrap();
         assert!(s.active_token_hashes().await.unwrap().is_empty());
         assert!(matches!(s.revoke_token("ci", 3).await, Err(StoreError::NotFound)));
+        // A revoked token's name may be reused: the key is rotated.
+        s.create_token("ci", "ghi", 4).await.unwrap();
+        assert_eq!(s.active_token_hashes().await.unwrap(), vec![("ci".to_owned(), "ghi".to_owned())]);
+        assert!(matches!(s.create_token("ci", "jkl", 5).await, Err(StoreError::Conflict(_))));
+        assert_eq!(s.tokens().await.unwrap().len(), 2, "the revoked one is still listed");
+        s.revoke_token("ci", 6).await.unwrap();
+        assert!(s.active_token_hashes().await.unwrap().is_empty());
     }
 }
