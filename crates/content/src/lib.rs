@@ -361,11 +361,10 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     let hash = source_hash(&title, lang.code(), &rendered.text);
     let summaries = summaries_of(summarizer, &rendered.text, &title, lang, &SUMMARY_LENGTHS, &hash);
     let status = input.status.unwrap_or_default();
-    let published_at = match (status, input.published) {
-        (_, Some(t)) => Some(t.timestamp()),
-        (Status::Published, None) => Some(now),
-        _ => None,
-    };
+    // No time given: the store keeps an existing article's time, and gives a
+    // new published one the time it is saved (re-importing or correcting an
+    // article does not re-date it).
+    let published_at = input.published.map(|t| t.timestamp());
     let words = rendered.text.split_whitespace().count() as u32;
     let summary_custom = non_empty(&input.summary);
     let summary_mode =
@@ -499,7 +498,7 @@ mod tests {
         let a = prepare(&input(), &s, 1000).unwrap();
         assert_eq!(a.section.slug, "world-news");
         assert_eq!(a.tags.len(), 1);
-        assert_eq!(a.published_at, Some(1000));
+        assert_eq!(a.published_at, None, "no time given: the store keeps or sets it");
         assert_eq!(a.summaries.len(), 2);
         let short = &a.summaries[0];
         assert_eq!(short.sentences.len(), 3);

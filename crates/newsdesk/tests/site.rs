@@ -60,6 +60,13 @@ fn import_is_idempotent_and_reports_bad_files() {
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(text(&again.stderr).contains("0 created, 0 updated, 2 unchanged, 0 failed"), "{}", text(&again.stderr));
 
+    // An article with no publication time of its own keeps the one it got
+    // when first imported: unchanged, not re-dated (a second later, so that
+    // "now" differs from the first import's).
+    std::thread::sleep(Duration::from_millis(1100));
+    let undated = newsdesk(&db, &["import", files.join("batch.jsonl").to_str().unwrap()]);
+    assert!(text(&undated.stderr).contains("0 created, 0 updated, 1 unchanged, 1 failed"), "{}", text(&undated.stderr));
+
     std::fs::write(files.join("good.md"), GOOD.replace("River Report", "River Report, Updated")).unwrap();
     let edited = newsdesk(&db, &["import", files.join("good.md").to_str().unwrap()]);
     assert!(text(&edited.stderr).contains("0 created, 1 updated"), "{}", text(&edited.stderr));
