@@ -888,6 +888,19 @@ async fn json_errors_are_400_for_syntax_and_422_in_plain_words_for_data() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let m = message(&r);
     assert!(m.starts_with("published") && m.contains("RFC 3339") && !m.contains("line 1"), "{m}");
+    // A plain date is a time at midnight UTC.
+    a["published"] = "2026-01-31".into();
+    let r = s.create(a.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["published"], "2026-01-31T00:00:00Z");
+    // A body is required.
+    let mut empty = article("no-body", "No body", "World", "2026-01-01T00:00:00Z");
+    for body in [serde_json::Value::Null, "  ".into()] {
+        empty["body"] = body;
+        let r = s.create(empty.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(message(&r).starts_with("body"), "{}", message(&r));
+    }
     // No Rust or serde words in any of them.
     for bad in [r#"{"text": "x", "sentences": -1}"#, "null", r#"{"text": null}"#, r#"{"text": "x", "lang": 1}"#] {
         let m = message(&s.json("POST", "/api/summarize", None, bad).await);
