@@ -31,26 +31,36 @@ pub struct Args {
     pub db: DbArgs,
 }
 
+/// The files to import under `path`: the path itself if it is a file, else
+/// the importable files (by extension) under the folder, in name order.
+/// Symbolic links are followed, but a link back to a folder it is in is
+/// reported once as a loop, not walked again and again.
 fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String)>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                errors.push((path.display().to_string(), format!("cannot read folder: {e}")));
-                return;
-            }
-        };
-        entries.sort();
-        for p in entries {
-            if p.is_dir() || Format::of(&p).is_some() {
-                collect(&p, out, errors);
+    match std::fs::metadata(path) {
+        // A path that is not there: say so (not "not an importable file").
+        Err(e) => errors.push((path.display().to_string(), format!("cannot read: {e}"))),
+        Ok(m) if !m.is_dir() => out.push(path.to_owned()),
+        Ok(_) => {
+            for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+                match entry {
+                    Ok(e) if e.file_type().is_file() && Format::of(e.path()).is_some() => {
+                        out.push(e.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let at = e.path().unwrap_or(path).display().to_string();
+                        let reason = match e.loop_ancestor() {
+                            Some(a) => format!("a link back to {}: skipped (it would loop)", a.display()),
+                            None => format!(
+                                "cannot read: {}",
+                                e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                            ),
+                        };
+                        errors.push((at, reason));
+                    }
+                }
             }
         }
-    } else if let Err(e) = std::fs::metadata(path) {
-        // A path that is not there: say so (not "not an importable file").
-        errors.push((path.display().to_string(), format!("cannot read: {e}")));
-    } else {
-        out.push(path.to_owned());
     }
 }
 
@@ -154,6 +164,28 @@ mod tests {
         let not_found = std::fs::metadata(dir.join("nope")).unwrap_err();
         assert_eq!(not_found.kind(), std::io::ErrorKind::NotFound);
         assert_eq!(errors[0].1, format!("cannot read: {not_found}"));
+    }
+
+    /// A folder's importable files are found under it in name order, once
+    /// each: a symbolic link back up the tree is reported, not walked again
+    /// and again.
+    #[cfg(unix)]
+    #[test]
+    fn folders_are_walked_once_in_name_order() {
+        let dir = std::env::temp_dir().join(format!("newsdesk-import-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for f in ["b.md", "a.json", "notes.txt", "sub/c.jsonl"] {
+            std::fs::write(dir.join(f), "").unwrap();
+        }
+        std::os::unix::fs::symlink(&dir, dir.join("sub").join("up")).unwrap();
+        let (mut files, mut errors) = (Vec::new(), Vec::new());
+        collect(&dir, &mut files, &mut errors);
+        let names: Vec<String> = files.iter().map(|p| p.strip_prefix(&dir).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["a.json", "b.md", "sub/c.jsonl"]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].0.ends_with("up") && errors[0].1.contains("loop"), "{errors:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// The same slug in two files of one import: the first is kept, the
