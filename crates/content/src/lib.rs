@@ -188,6 +188,11 @@ fn single_line(field: &'static str, value: &str, max: usize, required: bool) -> 
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(invalid(field, "must be one line of text"));
     }
+    // Right-to-left and left-to-right overrides make text read other than
+    // it is stored ("spoofing"); plain right-to-left text never needs them.
+    if value.contains(['\u{202D}', '\u{202E}']) {
+        return Err(invalid(field, "must not contain text-direction overrides (U+202D, U+202E)"));
+    }
     Ok(())
 }
 
@@ -242,8 +247,13 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
         }
     }
     if let Some(code) = &input.lang {
-        if Lang::from_code(code).is_none() {
-            return Err(invalid("lang", format!("unknown language code {code:?}")));
+        if Lang::from_code(code).is_none() && !is_language_tag(code) {
+            return Err(invalid("lang", format!("must be a language code such as en, pl or pt-BR, got {code:?}")));
+        }
+    }
+    for (field, time) in [("published", input.published), ("updated", input.updated)] {
+        if time.is_some_and(|t| !(1800..=9999).contains(&chrono::Datelike::year(&t))) {
+            return Err(invalid(field, "must be a time between the years 1800 and 9999"));
         }
     }
     if input.status == Some(Status::Scheduled) && input.published.is_none() {
@@ -278,6 +288,19 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
         return Err(invalid("body", "must be at most 1 MB"));
     }
     Ok(())
+}
+
+/// Whether `code` is a well-formed language tag (BCP 47, simplified): a
+/// primary subtag of two or three letters, then subtags of one to eight
+/// letters or digits, joined by hyphens ("pl", "pt-BR", "zh-Hant"). An
+/// article may be in any language; the summarizer knows some of them, and
+/// treats the others by their word boundaries.
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A hash of what a summary is made from: title, language and plain text.
@@ -350,7 +373,10 @@ fn stored(length: u32, sum: summarize::Summary, source_hash: &str) -> StoredSumm
 /// Validates, renders and summarizes an article. `now` is Unix seconds.
 pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Result<NewArticle, ValidationError> {
     validate(input)?;
-    let given_lang = input.lang.as_deref().and_then(Lang::from_code);
+    // A language the summarizer does not know ("pl") is summarized by word
+    // boundaries, and kept as given for the page's `lang` attribute.
+    let given_lang = input.lang.as_deref().map(|c| Lang::from_code(c).unwrap_or(Lang::Other));
+    let unknown_code = input.lang.as_deref().filter(|c| Lang::from_code(c).is_none()).map(str::trim);
     // The language is detected from the plain text the sentences are found in.
     let mut lang = Lang::English;
     let rendered = render::render(&input.body, |text| {
@@ -358,7 +384,8 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         summarizer.sentences(text, Some(lang)).into_iter().map(|s| (s.start, s.end)).collect()
     });
     let title = input.title.trim().to_owned();
-    let hash = source_hash(&title, lang.code(), &rendered.text);
+    let code = unknown_code.unwrap_or(lang.code()).to_owned();
+    let hash = source_hash(&title, &code, &rendered.text);
     let summaries = summaries_of(summarizer, &rendered.text, &title, lang, &SUMMARY_LENGTHS, &hash);
     let status = input.status.unwrap_or_default();
     // No time given: the store keeps an existing article's time, and gives a
@@ -393,7 +420,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         authors,
         section: named(&input.section),
         tags,
-        lang: lang.code().to_owned(),
+        lang: code,
         status,
         published_at,
         updated_at: input.updated.or(input.published).map(|t| t.timestamp()).unwrap_or(now),
@@ -539,8 +566,35 @@ mod tests {
         i.status = Some(Status::Scheduled);
         assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "published");
         let mut i = input();
-        i.lang = Some("xx".into());
-        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "lang");
+        i.title = "Mayor \u{202E}gnissim\u{202C} found".into();
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "title");
+        let at = |t: &str| Some(chrono::DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&chrono::Utc));
+        // `updated` is the last change, which for a scheduled article comes
+        // before its publication.
+        let mut i = input();
+        (i.published, i.updated) = (at("2026-05-02T09:00:00Z"), at("2026-05-01T09:00:00Z"));
+        assert!(prepare(&i, &s, 0).is_ok());
+        i.published = at("0001-01-01T00:00:00Z");
+        assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "published");
+        i.published = None;
+        i.updated = at("9999-12-31T23:59:59Z");
+        assert!(prepare(&i, &s, 0).is_ok());
+        for bad in ["x", "english!", "pl_PL", "12", "pl--x", "toolongprimary"] {
+            let mut i = input();
+            i.lang = Some(bad.into());
+            assert_eq!(prepare(&i, &s, 0).unwrap_err().field, "lang", "{bad}");
+        }
+        // Any well-formed language tag: known ones are normalized, others
+        // kept as given and summarized by word boundaries.
+        for (code, stored) in
+            [("pl", "pl"), ("pt-BR", "pt"), ("zh-Hant", "zh"), ("ja", "ja"), ("English", "en"), ("en_US", "en")]
+        {
+            let mut i = input();
+            i.lang = Some(code.into());
+            let a = prepare(&i, &s, 0).unwrap();
+            assert_eq!(a.lang, stored, "{code}");
+            assert_eq!(a.summaries[0].sentences.len(), 3, "{code}");
+        }
     }
 
     /// Every summary sentence is word for word in the page as a reader sees

@@ -598,8 +598,9 @@ async fn summarize_stored(state: &AppState, a: &Article, n: u32) -> Result<store
     let summarizer = state.summarizer().clone();
     let (text, title, lang) = (a.body_text.clone(), a.title.clone(), a.lang.clone());
     tokio::task::spawn_blocking(move || {
-        // Articles are stored with a valid code; fall back to detection otherwise.
-        let lang = Lang::from_code(&lang).unwrap_or_else(|| summarize::detect(&text));
+        // A code the summarizer does not know ("pl") was summarized by word
+        // boundaries when the article was saved: the same here.
+        let lang = Lang::from_code(&lang).unwrap_or(Lang::Other);
         content::summary_of(&summarizer, &text, &title, lang, n, "")
     })
     .await
@@ -705,9 +706,16 @@ async fn summarize_text(
     }
     let lang = match req.lang.as_deref() {
         None => None,
-        Some(code) => {
-            Some(Lang::from_code(code).ok_or_else(|| ApiError::invalid(format!("unknown language code {code:?}")))?)
-        }
+        Some(code) => match Lang::from_code(code) {
+            Some(lang) => Some(lang),
+            // Any language: those the summarizer does not know by word boundaries.
+            None if content::is_language_tag(code) => Some(Lang::Other),
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "lang must be a language code such as en, pl or pt-BR, got {code:?}"
+                )));
+            }
+        },
     };
     if req.text.trim().is_empty() {
         return Err(ApiError::invalid("text must not be empty"));

@@ -522,12 +522,18 @@ async fn summarize_any_text() {
     for bad in [
         serde_json::json!({"text": ""}),
         serde_json::json!({"text": "x", "sentences": 0}),
-        serde_json::json!({"text": "x", "lang": "zz"}),
+        serde_json::json!({"text": "x", "lang": "zz!"}),
+        serde_json::json!({"text": "x", "lang": "polish language"}),
         serde_json::json!({"title": "no text"}),
     ] {
         let r = s.json("POST", "/api/summarize", None, bad.to_string()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
+    // A language the summarizer does not know is summarized by word boundaries.
+    let polish = serde_json::json!({"text": "Rada miasta przyjęła budżet. Burmistrz był zadowolony.", "lang": "pl"});
+    let r = s.json("POST", "/api/summarize", None, polish.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["lang"], "und");
     let big = serde_json::json!({"text": "a".repeat(1024 * 1024 + 1)}).to_string();
     let r = s.json("POST", "/api/summarize", None, big).await;
     assert_eq!((r.status, r.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
