@@ -302,9 +302,15 @@ pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> 
     let spans = sentences(&plain);
     let mut seen = vec![false; spans.len()];
     let mut html = String::with_capacity(clean.len() * 3 / 2);
+    // The page's one `<h1>` is the title: a body with level-1 headings has
+    // all its headings moved one level down (h6 stays h6). One that starts
+    // at level 2 already fits under the title and is left as it is, so that
+    // no level is skipped.
+    let shift = tokens.iter().any(|t| matches!(t, Token::Tag { name, .. } if name == "h1"));
     for (token, run) in tokens.iter().zip(runs) {
         let Some((run, ts)) = run else {
             match token {
+                Token::Tag { raw, name, end } if shift => push_tag(&mut html, raw, name, *end),
                 Token::Tag { raw, .. } | Token::Text(raw) => html.push_str(raw),
             }
             continue;
@@ -313,6 +319,25 @@ pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> 
         wrap_run(&mut html, &run.text, ts, &spans, &mut seen);
     }
     Rendered { html, text: plain }
+}
+
+/// Writes a tag, a heading (`h1` to `h5`) one level down.
+fn push_tag(html: &mut String, raw: &str, name: &str, end: bool) {
+    let level = match name.as_bytes() {
+        [b'h', d @ b'1'..=b'5'] => d - b'0',
+        _ => return html.push_str(raw),
+    };
+    // The name follows `<` or `</`; html5ever writes it as `name` is.
+    let at = if end { 2 } else { 1 };
+    match raw.get(at + 2..) {
+        Some(rest) => {
+            html.push_str(&raw[..at]);
+            html.push('h');
+            html.push(char::from(b'1' + level));
+            html.push_str(rest);
+        }
+        None => html.push_str(raw),
+    }
 }
 
 /// Writes the text `t`, which lies at `ts..` in the plain text, escaped,
@@ -414,6 +439,33 @@ pub(crate) mod tests {
         );
         assert!(r.html.contains("<h2><span class=\"s\" id=\"s-2\">Next</span></h2>"), "{}", r.html);
         assert!(r.html.contains("id=\"s-3\">Third.</span>"), "{}", r.html);
+    }
+
+    /// The title is the page's only `<h1>`: a body with level-1 headings,
+    /// Markdown or raw HTML, has every heading moved one level down; one
+    /// that starts at level 2 keeps its levels. The text is the same.
+    #[test]
+    fn body_headings_go_below_the_title() {
+        let md = "# One\n\nText here.\n\n## Two\n\n<h1 title=\"t\">Raw one</h1>\n\n<H3>Raw three</H3>\n\n\
+                  ##### Five\n\n###### Six";
+        let r = render(md, split_on_dots);
+        assert!(!r.html.contains("<h1") && !r.html.contains("</h1>"), "{}", r.html);
+        for want in [
+            "<h2><span class=\"s\" id=\"s-0\">One</span></h2>",
+            "<h3><span class=\"s\" id=\"s-2\">Two</span></h3>",
+            "<h2 title=\"t\"><span class=\"s\" id=\"s-3\">Raw one</span></h2>",
+            "<h4><span class=\"s\" id=\"s-4\">Raw three</span></h4>",
+            "<h6><span class=\"s\" id=\"s-5\">Five</span></h6>",
+            "<h6><span class=\"s\" id=\"s-6\">Six</span></h6>",
+        ] {
+            assert!(r.html.contains(want), "{want} not in {}", r.html);
+        }
+        assert_eq!(r.text, "One\n\nText here.\n\nTwo\n\nRaw one\n\nRaw three\n\nFive\n\nSix");
+        assert_eq!(r.text, render(&md.replace('#', "").replace("h1", "p").replace("H3", "p"), |_| vec![]).text);
+
+        let r = render("Intro.\n\n## Two\n\n### Three", split_on_dots);
+        assert!(r.html.contains("<h2><span class=\"s\" id=\"s-1\">Two</span></h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3><span class=\"s\" id=\"s-2\">Three</span></h3>"), "{}", r.html);
     }
 
     #[test]
