@@ -525,7 +525,9 @@ impl Paragraph<'_> {
                     '…' => run.ellipses += 1,
                     _ => run.stops += 1,
                 }
-            } else if is_closer(d) {
+            } else if is_closer(d) && !(run.cjk && matches!(d, '“' | '‘')) {
+                // (After `。`, `“` opens the next sentence's quotation:
+                // Chinese writes quotes “…”, never German-style „…“.)
                 run.closers = true;
             } else if is_inline_space(d) {
                 let after = trim_inline_space(&text[k..pe]);
