@@ -62,6 +62,7 @@ fn main() {
                     f.quote,
                     f.question,
                     f.furniture,
+                    f.heading,
                 ];
                 serde_json::json!({"start": span.start, "end": span.end, "f": f})
             })

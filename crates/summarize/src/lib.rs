@@ -267,7 +267,7 @@ impl Summarizer {
         };
         let mut chosen = rank::select(&analysis.doc, &analysis.features, weights, budget, buffers);
         if let rank::Budget::Sentences(k) = budget {
-            rank::fill_with_short(text, &analysis.spans, &analysis.doc.word_counts, &analysis.features, k, &mut chosen);
+            rank::fill_up(text, &analysis.spans, &analysis.doc.word_counts, &analysis.features, k, &mut chosen);
         }
         let starts_dependent = chosen.first().is_some_and(|&i| analysis.features[i].dependent > 0.0);
         let sentences = chosen

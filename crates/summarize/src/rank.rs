@@ -44,6 +44,11 @@ pub struct Features {
     pub question: f64,
     /// 1 for page furniture: "Scroll down for video", "Read more", a photo credit.
     pub furniture: f64,
+    /// 1 for a heading: in a text of several paragraphs, a paragraph of one
+    /// sentence that does not end as a sentence does (`.`, `?`, `!`, `…`,
+    /// `。`, perhaps followed by a closing quote or bracket): "What residents
+    /// said", "Next steps", a list item. Never chosen, whatever the weights.
+    pub heading: f64,
 }
 
 /// Feature weights of the sentence score, and the redundancy penalty.
@@ -459,6 +464,12 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
             quote: f64::from(u8::from(is_quote(s))),
             question: f64::from(u8::from(is_question(s))),
             furniture: f64::from(u8::from(is_furniture(s, words, &mut lower))),
+            heading: f64::from(u8::from(
+                has_paragraphs
+                    && (i == 0 || spans[i - 1].paragraph != span.paragraph)
+                    && spans.get(i + 1).is_none_or(|next| next.paragraph != span.paragraph)
+                    && !ends_as_a_sentence(s),
+            )),
         });
     }
     out
@@ -576,6 +587,18 @@ fn is_question(s: &str) -> bool {
     }
 }
 
+/// Whether `s` ends as a sentence does: with `.`, `?`, `!`, `…` or their
+/// full-width forms, perhaps followed by closing quotes and brackets.
+fn ends_as_a_sentence(s: &str) -> bool {
+    let trimmed = s.trim_end().trim_end_matches(|c: char| is_closing_mark(c));
+    trimmed.ends_with(['.', '?', '!', '…', '。', '？', '！', '．'])
+}
+
+/// Quotes and brackets that may follow a sentence's last stop.
+fn is_closing_mark(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '）' | '」' | '』' | '】' | '“')
+}
+
 /// Whether the sentence is page furniture: a line of one or two words, or
 /// one that opens with a phrase of [`FURNITURE`] (or, fewer than 8 words,
 /// holds one near its start).
@@ -683,12 +706,15 @@ pub(crate) struct SelectBuffers {
     mark: Vec<u32>,
 }
 
-/// When an article has fewer sentences worth choosing than `k`, adds its
-/// sentences of one or two words that are not page furniture ("It rained.",
-/// "Hello world."), in article order, up to `k` in all: a short text gets
-/// back what it has rather than less than asked, or nothing. A sentence
-/// with the same text as one already chosen is not added twice.
-pub(crate) fn fill_with_short(
+/// When fewer than `k` sentences were chosen (a short text: the others
+/// were too short to count, or near repeats of those chosen), adds the
+/// article's other sentences, in article order, up to `k` in all: a short
+/// text gets back what it has rather than less than asked, or nothing.
+/// Never added: headings, page furniture ("Advertisement"; a sentence of one
+/// or two words is looked at as if it were longer, so that only the
+/// furniture phrases keep it out), and a sentence with the same text as one
+/// already chosen.
+pub(crate) fn fill_up(
     text: &str,
     spans: &[SentenceSpan],
     word_counts: &[usize],
@@ -705,12 +731,12 @@ pub(crate) fn fill_with_short(
             break;
         }
         let s = &text[span.start..span.end];
-        let short = (1..3).contains(&word_counts[i]) && feats[i].furniture > 0.0;
-        // Asked as if it had three words: only the furniture phrases count.
-        if short
-            && !is_furniture(s, 3.0, &mut lower)
-            && !chosen.iter().any(|&j| j == i || &text[spans[j].start..spans[j].end] == s)
-        {
+        let words = word_counts[i];
+        let eligible = words > 0
+            && feats[i].heading == 0.0
+            && !is_furniture(s, words.max(3) as f64, &mut lower)
+            && !chosen.iter().any(|&j| j == i || &text[spans[j].start..spans[j].end] == s);
+        if eligible {
             chosen.push(i);
         }
     }
@@ -731,7 +757,9 @@ pub(crate) fn select(
     let word_counts = &doc.word_counts;
     let n = feats.len();
     base.clear();
-    base.extend(feats.iter().map(|f| if f.furniture > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }));
+    base.extend(
+        feats.iter().map(|f| if f.furniture > 0.0 || f.heading > 0.0 { f64::NEG_INFINITY } else { w.base_score(f) }),
+    );
     let mut chosen: Vec<usize> = Vec::new();
     let (max_sentences, max_words) = match budget {
         Budget::Sentences(k) => (k, usize::MAX),
@@ -855,6 +883,36 @@ mod tests {
     }
 
     #[test]
+    fn headings_are_never_chosen() {
+        let summarizer = crate::Summarizer::new();
+        let article = "The council approved the new bridge on Monday after a long debate.\n\n\
+                       What residents said\n\n\
+                       Residents welcomed the decision, saying the old crossing was unsafe.\n\n\
+                       Next steps:\n\n\
+                       Construction begins in January and should take two years.\n\n\
+                       \u{201c}A bridge for everyone\u{201d}\n\n\
+                       The mayor said the cost would be shared with the region.";
+        let analysis = summarizer.analyze(article, None, None);
+        let headings: Vec<usize> =
+            (0..analysis.features.len()).filter(|&i| analysis.features[i].heading > 0.0).collect();
+        assert_eq!(headings, [1, 3, 5]);
+        for k in [3, 4, 7] {
+            let options = crate::Options { length: crate::Length::Sentences(k), ..Default::default() };
+            let chosen: Vec<usize> =
+                summarizer.summarize(article, &options).sentences.iter().map(|e| e.index).collect();
+            assert!(chosen.iter().all(|i| !headings.contains(i)), "{k}: {chosen:?}");
+            assert_eq!(chosen.len(), k.min(4), "{k}");
+        }
+        // Without paragraphs, a last sentence without its full stop is no heading.
+        let one = summarizer.analyze("The council met. The vote was close", None, None);
+        assert!(one.features.iter().all(|f| f.heading == 0.0));
+        // Nor is a paragraph of one sentence that ends as sentences do.
+        let quoted =
+            summarizer.analyze("First paragraph here.\n\n\u{201c}We will build it.\u{201d}\n\nThird one.", None, None);
+        assert!(quoted.features.iter().all(|f| f.heading == 0.0));
+    }
+
+    #[test]
     fn a_short_text_gives_back_its_short_sentences() {
         let summarizer = crate::Summarizer::new();
         let picks = |text: &str, k: usize| -> Vec<String> {
@@ -865,6 +923,9 @@ mod tests {
         assert_eq!(picks("The cat sat. The dog ran. It rained.", 3), ["The cat sat.", "The dog ran.", "It rained."]);
         assert_eq!(picks("The cat sat. The dog ran. It rained.", 2).len(), 2);
         assert_eq!(picks("It rained. It rained.", 3), ["It rained."]);
+        // Near repeats are kept out while there is better, not in place of nothing.
+        let twins = "A good body sentence here. Another good sentence there.";
+        assert_eq!(picks(twins, 2), ["A good body sentence here.", "Another good sentence there."]);
         // Page furniture stays out, however short the text.
         assert_eq!(picks("Advertisement. The cat sat on the mat.", 3), ["The cat sat on the mat."]);
         // A long enough article is not padded with fragments.
