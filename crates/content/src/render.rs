@@ -587,4 +587,23 @@ pub(crate) mod tests {
             assert!(r.html.len() >= r.text.len().min(1) || r.text.is_empty());
         }
     }
+
+    /// The tag reader relies on the sanitizer escaping `<` and `>` inside
+    /// attribute values: a `>` left raw there would end the tag early and
+    /// spill the rest of the attribute into the page as text.
+    #[test]
+    fn attribute_values_stay_inside_their_tags() {
+        for md in [
+            "![x>y<z](https://e.com/i.png) Hello there.",
+            "[a](https://e.com \"t>i<t\") Hello there.",
+            "<img alt=\"a > b\" src=\"https://e.com/x.png\"> Hello there.",
+        ] {
+            let r = render(md, |t| vec![(0, t.len())]);
+            assert_eq!(r.text.trim_start_matches("a ").trim(), "Hello there.", "{md}");
+            for tag in r.html.split('<').skip(1) {
+                let inner = tag.split_once('>').map_or(tag, |(t, _)| t);
+                assert_eq!(inner.matches('"').count() % 2, 0, "{md}: {}", r.html);
+            }
+        }
+    }
 }
