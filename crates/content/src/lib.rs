@@ -303,6 +303,24 @@ pub fn is_language_tag(code: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Whether text in the language `tag` is written right to left: a script
+/// subtag says so when there is one ("az-Arab", "ur-Latn"), else the
+/// primary language does (Arabic, Hebrew, Persian, Urdu, Pashto, Sindhi,
+/// Uyghur, Yiddish, Dhivehi, Syriac, N'Ko, Sorani Kurdish, ...).
+pub fn is_rtl(tag: &str) -> bool {
+    const RTL_SCRIPTS: [&str; 9] = ["arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"];
+    const RTL_LANGUAGES: [&str; 22] = [
+        "ar", "arc", "azb", "bal", "ckb", "dv", "fa", "he", "iw", "ji", "khw", "ks", "mzn", "nqo", "pnb", "prs", "ps",
+        "sd", "syr", "ug", "ur", "yi",
+    ];
+    let mut parts = tag.trim().split(['-', '_']);
+    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+    match parts.find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
+        Some(script) => RTL_SCRIPTS.contains(&script.to_ascii_lowercase().as_str()),
+        None => RTL_LANGUAGES.contains(&primary.as_str()),
+    }
+}
+
 /// A hash of what a summary is made from: title, language and plain text.
 pub fn source_hash(title: &str, lang: &str, text: &str) -> String {
     let mut h = Sha256::new();
@@ -756,6 +774,16 @@ mod tests {
         i.lang = Some("zh".into());
         i.body = chinese;
         assert_eq!(prepare(&i, &s, 0).unwrap().reading_minutes, 14);
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        for rtl in ["ar", "he", "fa", "ur", "ps", "yi", "ar-EG", "AR", "az-Arab", "pa-Arab-PK"] {
+            assert!(is_rtl(rtl), "{rtl}");
+        }
+        for ltr in ["en", "fr", "pl", "zh-Hant", "ja", "uk", "az", "az-Latn", "ur-Latn", "", "arab", "a"] {
+            assert!(!is_rtl(ltr), "{ltr}");
+        }
     }
 
     /// A body that is missing or blank is refused, naming `body`.

@@ -242,6 +242,8 @@ pub struct ArticleCard {
     pub lead_image: Option<String>,
     /// Lead image alt text.
     pub lead_image_alt: Option<String>,
+    /// Language code ("en"), for the title's `lang` attribute.
+    pub lang: String,
 }
 
 /// A link to a neighbouring article.
@@ -251,6 +253,8 @@ pub struct ArticleLink {
     pub slug: String,
     /// Title.
     pub title: String,
+    /// Language code ("en"), for the title's `lang` attribute.
+    pub lang: String,
 }
 
 /// Who may see what.

@@ -131,6 +131,7 @@ fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
         reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
         lead_image: row.try_get("lead_image")?,
         lead_image_alt: row.try_get("lead_image_alt")?,
+        lang: row.try_get("lang")?,
     })
 }
 
@@ -434,7 +435,7 @@ impl Store for SqliteStore {
         .await?;
         let rows = sqlx::query(
             "SELECT slug, title, standfirst, section, section_slug, authors, tags, status, published_at, updated_at, \
-             reading_minutes, lead_image, lead_image_alt FROM articles WHERE \
+             reading_minutes, lead_image, lead_image_alt, lang FROM articles WHERE \
              (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
              AND (?3 IS NULL OR section_slug = ?3) \
              AND (?4 IS NULL OR id IN (SELECT article_id FROM article_tags WHERE tag_slug = ?4)) \
@@ -462,12 +463,14 @@ impl Store for SqliteStore {
         let Some(Some(at)) = at else { return Ok((None, None)) };
         let link = |row: Option<SqliteRow>| -> Result<Option<ArticleLink>> {
             Ok(match row {
-                Some(r) => Some(ArticleLink { slug: r.try_get("slug")?, title: r.try_get("title")? }),
+                Some(r) => {
+                    Some(ArticleLink { slug: r.try_get("slug")?, title: r.try_get("title")?, lang: r.try_get("lang")? })
+                }
                 None => None,
             })
         };
         let prev = sqlx::query(
-            "SELECT slug, title FROM articles WHERE \
+            "SELECT slug, title, lang FROM articles WHERE \
              (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
              AND (published_at < ?3 OR (published_at = ?3 AND slug < ?4)) \
              ORDER BY published_at DESC, slug DESC LIMIT 1",
@@ -479,7 +482,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let next = sqlx::query(
-            "SELECT slug, title FROM articles WHERE \
+            "SELECT slug, title, lang FROM articles WHERE \
              (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
              AND (published_at > ?3 OR (published_at = ?3 AND slug > ?4)) \
              ORDER BY published_at ASC, slug ASC LIMIT 1",
@@ -671,7 +674,9 @@ mod tests {
     async fn crud_visibility_and_neighbours() {
         let s = SqliteStore::open(":memory:").await.unwrap();
         s.create_article(&sample("a", Status::Published, Some(10))).await.unwrap();
-        s.create_article(&sample("b", Status::Published, Some(20))).await.unwrap();
+        let mut b = sample("b", Status::Published, Some(20));
+        b.lang = "ar".into();
+        s.create_article(&b).await.unwrap();
         s.create_article(&sample("c", Status::Draft, Some(15))).await.unwrap();
         s.create_article(&sample("d", Status::Scheduled, Some(100))).await.unwrap();
         assert!(matches!(s.create_article(&sample("a", Status::Draft, None)).await, Err(StoreError::Conflict(_))));
@@ -682,9 +687,9 @@ mod tests {
         let got = s.article("a", Visibility::PublicAt(now)).await.unwrap().unwrap();
         assert_eq!(got.summaries.len(), 1);
         let (p, n) = s.neighbours("a", now).await.unwrap();
-        assert_eq!((p, n.map(|l| l.slug)), (None, Some("b".to_owned())));
+        assert_eq!((p, n.map(|l| (l.slug, l.lang))), (None, Some(("b".to_owned(), "ar".to_owned()))));
         let (p, n) = s.neighbours("b", now).await.unwrap();
-        assert_eq!((p.map(|l| l.slug), n), (Some("a".to_owned()), None));
+        assert_eq!((p.map(|l| (l.slug, l.lang)), n), (Some(("a".to_owned(), "en".to_owned())), None));
         let q = ListQuery {
             visibility: Visibility::PublicAt(now),
             section: Some("world".into()),
@@ -694,7 +699,10 @@ mod tests {
             per_page: 10,
         };
         let page = s.list_articles(&q).await.unwrap();
-        assert_eq!(page.items.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(
+            page.items.iter().map(|c| (c.slug.as_str(), c.lang.as_str())).collect::<Vec<_>>(),
+            [("b", "ar"), ("a", "en")]
+        );
         assert_eq!(page.total, 2);
         assert_eq!(s.upsert_article(&sample("a", Status::Published, Some(10))).await.unwrap(), Upserted::Unchanged);
         let mut changed = sample("a", Status::Published, Some(10));

@@ -21,6 +21,31 @@ const SCRIPT: &str = include_str!("../static/site.js");
 const PER_PAGE: u32 = 10;
 const HOME_COUNT: u32 = 20;
 
+/// The language of the site's own words (labels, navigation, messages): the
+/// `<html lang>` of every page. An article in another language carries its
+/// own `lang` (and `dir`) on its `<article>` element and on its title
+/// wherever it is listed.
+const UI_LANG: &str = "en";
+
+/// The `lang` of an article's title where it is listed among others: `None`
+/// when it is in the site's language ("en", "en-GB"), which the page says.
+fn other_lang(lang: &str) -> Option<String> {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    (!primary.eq_ignore_ascii_case(UI_LANG) && !lang.trim().is_empty()).then(|| lang.to_owned())
+}
+
+/// A link to a neighbouring article, its title in its own language.
+pub struct LinkView {
+    pub slug: String,
+    pub title: String,
+    pub lang: Option<String>,
+    pub rtl: bool,
+}
+
+fn link_view(l: ArticleLink) -> LinkView {
+    LinkView { rtl: content::is_rtl(&l.lang), lang: other_lang(&l.lang), slug: l.slug, title: l.title }
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -55,6 +80,9 @@ pub struct CardView {
     pub section_slug: String,
     pub datetime: String,
     pub date: String,
+    /// The article's language, when not the site's; `rtl` when written right to left.
+    pub lang: Option<String>,
+    pub rtl: bool,
 }
 
 #[derive(Template)]
@@ -102,13 +130,21 @@ struct ArticlePage<'a> {
     nav: Vec<Named>,
     current_section: String,
     a: &'a Article,
+    /// The article's language and direction, on its `<article>` element.
+    article_lang: String,
+    rtl: bool,
+    /// Attributes that keep the site's own words inside the article (byline,
+    /// summary control) in the site's language and direction: empty when the
+    /// article is in that language; otherwise the summary sentences inside
+    /// the control get the article's language back.
+    ui_attrs: &'static str,
     datetime: String,
     date: String,
     updated: Option<(String, String)>,
     summary: SummaryView,
     open: bool,
-    prev: Option<ArticleLink>,
-    next: Option<ArticleLink>,
+    prev: Option<LinkView>,
+    next: Option<LinkView>,
 }
 
 fn iso(t: i64) -> String {
@@ -129,6 +165,8 @@ fn card(c: ArticleCard) -> CardView {
         section_slug: c.section.slug,
         datetime: iso(t),
         date: human(t),
+        rtl: content::is_rtl(&c.lang),
+        lang: other_lang(&c.lang),
     }
 }
 
@@ -203,7 +241,7 @@ where
 
 pub async fn not_found(state: &AppState, message: &str) -> Response {
     let page = NotFoundPage {
-        lang: "en".into(),
+        lang: UI_LANG.into(),
         site: state.site_view(),
         nav: state.nav(now()).await,
         current_section: String::new(),
@@ -289,7 +327,7 @@ async fn list_page(
     let pages = page.pages();
     let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
     let view = ListPage {
-        lang: "en".into(),
+        lang: UI_LANG.into(),
         site: state.site_view(),
         nav: state.nav(now).await,
         current_section: listing.current_section,
@@ -465,8 +503,17 @@ async fn article(
         };
         let (prev, next) = st.store().neighbours(&slug, now).await.map_err(internal)?;
         let published = a.published_at.unwrap_or(a.updated_at);
+        let rtl = content::is_rtl(&a.lang);
+        let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
+            (false, _) => "",
+            (true, false) => " lang=\"en\"",
+            (true, true) => " lang=\"en\" dir=\"ltr\"",
+        };
         let page = ArticlePage {
-            lang: a.lang.clone(),
+            lang: UI_LANG.into(),
+            article_lang: a.lang.clone(),
+            rtl,
+            ui_attrs,
             site: st.site_view(),
             nav: st.nav(now).await,
             current_section: a.section.slug.clone(),
@@ -475,8 +522,8 @@ async fn article(
             updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
             summary: summary_view(&a, length, format),
             open,
-            prev,
-            next,
+            prev: prev.map(link_view),
+            next: next.map(link_view),
             a: &a,
         };
         page.render().map(Some).map_err(internal)

@@ -972,3 +972,48 @@ async fn bodies_must_be_sent_as_json() {
     let r = s.send(Request::post("/api/articles").body(Body::from(body)).unwrap()).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The page's own words are English, so `<html lang="en">` on every page;
+/// an article in another language says so on its `<article>` element (with
+/// `dir="rtl"` for a right-to-left one) and on its title where it is listed.
+#[tokio::test]
+async fn article_language_is_on_the_article_not_the_page() {
+    let s = seeded().await;
+    let mut fr = article("librairie", "La librairie sauvée", "World", "2026-01-04T10:00:00Z");
+    fr["lang"] = "fr".into();
+    fr["body"] = "La librairie du quartier a été sauvée par ses lecteurs. Ils ont réuni la somme en un mois.".into();
+    assert_eq!(s.create(fr).await.status, StatusCode::CREATED);
+    let mut ar = article("arabic", "عنوان المقال", "World", "2026-01-05T10:00:00Z");
+    ar["lang"] = "ar".into();
+    ar["body"] = "وافق مجلس المدينة على الميزانية يوم الاثنين. وقال رئيس البلدية إن الخطة ستبدأ في يناير.".into();
+    assert_eq!(s.create(ar).await.status, StatusCode::CREATED);
+
+    let page = s.get("/articles/librairie").await.body;
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+    assert!(page.contains("<article lang=\"fr\">"), "{page}");
+    assert!(page.contains("<p class=\"meta\" lang=\"en\">By "), "the byline is the site's words: {page}");
+    // Previous: the Arabic article is newer, so it is Next; the English one is Previous.
+    assert!(page.contains("<span class=\"title\" lang=\"ar\" dir=\"rtl\">عنوان المقال</span>"), "{page}");
+    assert!(page.contains("<span class=\"title\">The Third Story</span>"), "{page}");
+
+    let page = s.get("/articles/arabic").await.body;
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+    assert!(page.contains("<article lang=\"ar\" dir=\"rtl\">"), "{page}");
+    assert!(page.contains("<p class=\"meta\" lang=\"en\" dir=\"ltr\">By "), "{page}");
+    assert!(
+        page.contains("data-summary-control=\"top\" data-length=\"3\" data-format=\"text\" lang=\"en\" dir=\"ltr\">"),
+        "{page}"
+    );
+    assert!(page.contains("data-format=\"text\" lang=\"ar\" dir=\"rtl\">"), "summary sentences: {page}");
+
+    let page = s.get("/articles/third").await.body;
+    assert!(page.contains("<html lang=\"en\">") && page.contains("<article lang=\"en\">"), "{page}");
+    assert!(!page.contains(" dir="), "{page}");
+
+    let home = s.get("/").await.body;
+    assert!(home.contains("<html lang=\"en\">"), "{home}");
+    assert!(home.contains("<h2 lang=\"ar\" dir=\"rtl\"><a data-article-link href=\"/articles/arabic\">"), "{home}");
+    assert!(home.contains("<h2 lang=\"fr\"><a data-article-link href=\"/articles/librairie\">"), "{home}");
+    assert!(home.contains("<p lang=\"fr\">Standfirst of La librairie sauvée.</p>"), "{home}");
+    assert!(home.contains("<h2><a data-article-link href=\"/articles/third\">"), "{home}");
+}
