@@ -655,7 +655,8 @@ async fn update_article(
     };
     // The update time is now, unless the request gives another one than the
     // stored one (a client that GETs an article and PUTs it back echoes it).
-    if input.updated.is_none() || input.updated.map(|t| t.timestamp()) == Some(stored.updated_at) {
+    let updated_given = input.updated.is_some_and(|t| t.timestamp() != stored.updated_at);
+    if !updated_given {
         input.updated = Some(chrono::Utc::now());
     }
     // Correcting an article does not re-date it: without `published` it
@@ -671,10 +672,24 @@ async fn update_article(
     if keep_published {
         prepared.published_at = None;
     }
+    // Nothing changed (the article as it was GET, sent back): nothing is
+    // written, and the article is not marked as updated.
+    if !updated_given && same_content(&prepared, &stored) {
+        return Ok(Json(article_json(&stored)));
+    }
     let a = state.store().update_article(&slug, &prepared).await?;
     state.invalidate();
     tracing::info!(slug = %a.slug, by = %editor.name, "article updated");
     Ok(Json(article_json(&a)))
+}
+
+/// Whether writing `new` over `stored` would change nothing but the update
+/// time (a publication time of `None` keeps the stored one).
+fn same_content(new: &store::NewArticle, stored: &store::Article) -> bool {
+    let mut same = new.clone();
+    same.updated_at = stored.updated_at;
+    same.published_at = same.published_at.or(stored.published_at);
+    same == stored.data
 }
 
 /// Deletes an article. Needs a token.

@@ -1017,3 +1017,30 @@ async fn article_language_is_on_the_article_not_the_page() {
     assert!(home.contains("<p lang=\"fr\">Standfirst of La librairie sauvée.</p>"), "{home}");
     assert!(home.contains("<h2><a data-article-link href=\"/articles/third\">"), "{home}");
 }
+
+/// A GET→PUT round trip of the same JSON changes nothing, so the article is
+/// not marked as updated; an edit is.
+#[tokio::test]
+async fn putting_back_an_unchanged_article_does_not_mark_it_updated() {
+    let s = seeded().await;
+    let got = s.get("/api/articles/first").await.json();
+    assert_eq!(got["updated"], "2026-01-01T10:00:00Z");
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), got.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["updated"], "2026-01-01T10:00:00Z", "{}", r.body);
+    assert_eq!(s.get("/api/articles/first").await.json(), got);
+    let page = s.get("/articles/first").await.body;
+    assert!(!page.contains("Updated"), "{page}");
+    // Without `updated` and `published`, the same: nothing to change.
+    let mut bare = got.clone();
+    bare.as_object_mut().unwrap().retain(|k, _| !matches!(k.as_str(), "updated" | "published" | "body_html"));
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), bare.to_string()).await;
+    assert_eq!(r.json()["updated"], "2026-01-01T10:00:00Z", "{}", r.body);
+
+    let mut edited = got.clone();
+    edited["title"] = "The First Story, Edited".into();
+    let r = s.json("PUT", "/api/articles/first", Some(TOKEN), edited.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["updated"].as_str().unwrap() > "2026-01-02", "{}", r.body);
+    assert!(s.get("/articles/first").await.body.contains("Updated <time"));
+}
