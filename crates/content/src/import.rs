@@ -57,16 +57,24 @@ pub fn parse(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
 
 /// The slugs seen so far in one import, and where: an article whose slug was
 /// already seen would silently replace the earlier one, so it is refused.
+/// Only valid articles take their slug: one that is refused anyway does not
+/// keep a later, valid one with the same slug out.
 #[derive(Debug, Default)]
 pub struct Slugs {
     seen: std::collections::HashMap<String, String>,
 }
 
 impl Slugs {
-    /// Notes the slug of a parsed article, or turns it into an error naming
-    /// both places if an article seen before has the same slug.
+    /// Validates a parsed article (turning it into an error, in the words
+    /// [`crate::prepare`] would use, if it is not valid), then notes its slug,
+    /// or turns it into an error naming both places if a valid article seen
+    /// before has the same slug.
     pub fn check(&mut self, parsed: &mut Parsed) {
         let Ok(input) = &parsed.result else { return };
+        if let Err(invalid) = crate::validate(input) {
+            parsed.result = Err(format!("invalid article: {invalid}"));
+            return;
+        }
         match self.seen.get(&input.slug) {
             Some(first) => {
                 parsed.result = Err(format!(
@@ -109,10 +117,38 @@ fn parse_all(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
 }
 
 fn from_value(v: serde_json::Value) -> Result<ArticleInput, String> {
+    decode(v).map_err(|(_, message)| message)
+}
+
+/// Reads an article from its fields; an error names the field at fault in
+/// plain words, as the API does ("slug is required", "tags must be a
+/// list"), with the top-level field when there is one.
+fn decode(v: serde_json::Value) -> Result<ArticleInput, (Option<String>, String)> {
     if !v.is_object() {
-        return Err("expected an object with the article's fields".to_owned());
+        return Err((None, "expected an object with the article's fields".to_owned()));
     }
-    serde_json::from_value(v).map_err(|e| format!("invalid article: {e}"))
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let message = crate::plain_data_error(Some(&path), &e.inner().to_string());
+        // The field a reader can find in the file: `tags` of `tags[1]`.
+        let field = path.split(['[', '.']).next().filter(|f| !f.is_empty()).map(str::to_owned);
+        let field =
+            field.or_else(|| message.strip_suffix(" is required").filter(|f| !f.contains(' ')).map(str::to_owned));
+        (field, format!("invalid article: {message}"))
+    })
+}
+
+/// The 1-based line of `front` (front matter, TOML or YAML) where the
+/// top-level field `field` is written, if it is found.
+fn field_line(front: &str, field: &str, toml: bool) -> Option<usize> {
+    front
+        .lines()
+        .position(|line| {
+            let Some(rest) = line.strip_prefix(field) else { return false };
+            let rest = rest.trim_start_matches([' ', '\t']);
+            if toml { rest.starts_with('=') } else { rest.starts_with(':') }
+        })
+        .map(|i| i + 1)
 }
 
 /// Splits `+++ toml +++ body` or `--- yaml --- body` and reads the article.
@@ -167,7 +203,10 @@ pub fn parse_markdown(text: &str) -> Result<ArticleInput, String> {
     if !body.is_empty() || !obj.contains_key("body") {
         obj.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
     }
-    from_value(value)
+    decode(value).map_err(|(field, message)| match field.and_then(|f| field_line(front, &f, kind == "TOML")) {
+        Some(line) => format!("{message} (line {})", line + lines_before),
+        None => message,
+    })
 }
 
 /// The 1-based line and column (in characters) of byte `at` of `text`.
@@ -242,7 +281,7 @@ mod tests {
         assert!(parse_markdown("no front").unwrap_err().contains("no front matter"));
         assert!(parse_markdown("+++\ntitle = \"x\"\n").unwrap_err().contains("not closed"));
         assert!(parse_markdown("+++\ntitle = \n+++\n").unwrap_err().contains("invalid TOML"));
-        assert!(parse_markdown("+++\ntitle = \"x\"\n+++\nbody").unwrap_err().contains("missing field"));
+        assert_eq!(parse_markdown("+++\ntitle = \"x\"\n+++\nbody").unwrap_err(), "invalid article: slug is required");
     }
 
     #[test]
@@ -291,6 +330,36 @@ mod tests {
         slugs.check(&mut second[0]);
         assert!(first[0].result.is_ok());
         assert!(second[0].result.as_ref().unwrap_err().contains("one.md"));
+    }
+
+    /// A field of the wrong kind, or missing, is named in plain words, as the
+    /// API names it, with the line of the file for front matter.
+    #[test]
+    fn field_errors_name_the_field() {
+        let toml = "+++\nslug = \"x\"\ntitle = \"T\"\nsection = \"S\"\ntags = \"a\"\n+++\nBody.";
+        assert_eq!(parse_markdown(toml).unwrap_err(), "invalid article: tags must be a list (line 5)");
+        let yaml = "---\nslug: x\ntitle: T\nsection: S\nauthors:\n  - [1]\n---\nBody.";
+        assert_eq!(parse_markdown(yaml).unwrap_err(), "invalid article: authors[0] must be a string (line 5)");
+        let yaml = "---\ntitle: T\nsection: S\n---\nBody.";
+        assert_eq!(parse_markdown(yaml).unwrap_err(), "invalid article: slug is required");
+        let got = parse("a.jsonl", Format::JsonLines, "{\"slug\":\"a\",\"title\":\"A\",\"body\":\"x\"}\n{\"slug\":1}");
+        assert_eq!(got[0].result.as_ref().unwrap_err(), "invalid article: section is required");
+        assert_eq!(got[1].result.as_ref().unwrap_err(), "invalid article: slug must be a string");
+        let got = parse("a.json", Format::Json, r#"{"slug":"a","title":"A","section":"S","status":"gone"}"#);
+        let err = got[0].result.as_ref().unwrap_err();
+        assert!(err.starts_with("invalid article: status must be one of draft, scheduled, published"), "{err}");
+    }
+
+    /// An article that is not valid does not take its slug: a later valid
+    /// one with the same slug is imported.
+    #[test]
+    fn invalid_articles_do_not_take_their_slug() {
+        let bad = r#"{"slug":"a","title":"","section":"S","body":"x"}"#;
+        let good = r#"{"slug":"a","title":"A","section":"S","body":"x"}"#;
+        let got = parse("arr.json", Format::Json, &format!("[{bad},{good},{good}]"));
+        assert_eq!(got[0].result.as_ref().unwrap_err(), "invalid article: title: must not be empty");
+        assert!(got[1].result.is_ok(), "{:?}", got[1].result);
+        assert!(got[2].result.as_ref().unwrap_err().contains("already used by arr.json: item 2"), "{:?}", got[2]);
     }
 
     /// Front matter errors give the line of the file, not of the front matter.

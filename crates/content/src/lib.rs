@@ -290,6 +290,68 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A serde data error in plain words, naming the field: `path` is where in
+/// the document it is (`tags[1]`, as serde_path_to_error writes it; `None`
+/// or `.` for the whole document), `raw` serde_json's message. The API and
+/// the importer word their errors with it ("slug is required", "tags must be
+/// a list").
+pub fn plain_data_error(path: Option<&str>, raw: &str) -> String {
+    // serde_json ends its messages with " at line L column C".
+    let msg = match raw.rfind(" at line ") {
+        Some(i) if raw[i..].contains(" column ") => &raw[..i],
+        _ => raw,
+    };
+    let field = path.filter(|p| !p.is_empty() && *p != ".");
+    let subject = field.unwrap_or("the body");
+    let unquote = |s: &str| s.replace('`', "");
+    if let Some(name) = msg.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return match field {
+            Some(f) => format!("{f}.{name} is required"),
+            None => format!("{name} is required"),
+        };
+    }
+    if let Some(name) = msg.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')) {
+        return format!("{name} is given twice");
+    }
+    if let Some((_, expected)) = msg.strip_prefix("unknown variant ").and_then(|rest| rest.split_once(", expected ")) {
+        let choices = unquote(expected.strip_prefix("one of ").unwrap_or(expected));
+        return format!("{subject} must be one of {}", choices.replace(" or ", ", "));
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some((_, expected)) = msg.strip_prefix(prefix).and_then(|rest| rest.rsplit_once(", expected ")) {
+            return format!("{subject} must be {}", plain_expected(expected));
+        }
+    }
+    if msg == "expected value" {
+        return format!("{subject} has the wrong kind of value");
+    }
+    // Other messages are the type's own (a date that does not parse, say),
+    // which may name the field already.
+    match field {
+        Some(f) if msg.starts_with(&format!("{f}: ")) => msg.to_owned(),
+        Some(f @ ("published" | "updated")) => {
+            format!("{f} must be a date and time such as 2026-09-04T08:30:00Z (RFC 3339): {msg}")
+        }
+        _ => format!("{subject} is not valid: {msg}"),
+    }
+}
+
+/// What serde says it expected, in plain words.
+fn plain_expected(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a borrowed string" | "a string" | "a character" => "a string".to_owned(),
+        "a map" => "a JSON object".to_owned(),
+        e if e.starts_with("struct ") => "a JSON object".to_owned(),
+        e if e.starts_with("a sequence") => "a list".to_owned(),
+        e if e.contains("RFC 3339") => "a date and time such as 2026-09-04T08:30:00Z (RFC 3339)".to_owned(),
+        e => e.replace('`', ""),
+    }
+}
+
 /// Whether `code` is a well-formed language tag (BCP 47, simplified): a
 /// primary subtag of two or three letters, then subtags of one to eight
 /// letters or digits, joined by hyphens ("pl", "pt-BR", "zh-Hant"). An

@@ -70,6 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for p in &args.paths {
         collect(p, &mut files, &mut report.failed);
     }
+    report.unread = report.failed.len();
     for (origin, reason) in &report.failed {
         eprintln!("error: {origin}: {reason}");
     }
@@ -95,13 +96,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     let reason = "not an importable file (use .md, .markdown, .json, .jsonl or .ndjson)".to_owned();
                     on_error(&origin, &reason);
                     report.failed.push((origin, reason));
+                    report.unread += 1;
                 }
                 (_, Err(e)) => {
                     let reason = format!("cannot read: {e}");
                     on_error(&origin, &reason);
                     report.failed.push((origin, reason));
+                    report.unread += 1;
                 }
                 (Some(format), Ok(text)) => {
+                    report.files += 1;
                     for mut parsed in content::import::parse(&origin, format, &text) {
                         // A slug seen earlier in this import is refused, naming both places.
                         slugs.check(&mut parsed);
@@ -139,7 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         bar.finish_and_clear();
         store.close().await;
-        eprintln!("imported {} files: {report}", files.len());
+        eprintln!("{report}");
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }

@@ -43,23 +43,42 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Files read (whatever became of their articles).
+    pub files: usize,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// (origin, reason) of every article that was refused.
+    /// (origin, reason) of every article that was refused, and of every
+    /// path that could not be read.
     pub failed: Vec<(String, String)>,
+    /// How many of `failed` are paths that could not be read, not articles.
+    pub unread: usize,
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl std::fmt::Display for Report {
+    /// "2 files read, 5 articles: 3 created, 0 updated, 0 unchanged, 2 failed",
+    /// then "; 1 path could not be read" when one could not.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let failed = self.failed.len().saturating_sub(self.unread);
+        let articles = self.created + self.updated + self.unchanged + failed;
         write!(
             f,
-            "{} created, {} updated, {} unchanged, {} failed",
+            "{} read, {}: {} created, {} updated, {} unchanged, {} failed",
+            count(self.files, "file", "files"),
+            count(articles, "article", "articles"),
             self.created,
             self.updated,
             self.unchanged,
-            self.failed.len()
-        )
+            failed
+        )?;
+        if self.unread > 0 {
+            write!(f, "; {} could not be read", count(self.unread, "path", "paths"))?;
+        }
+        Ok(())
     }
 }
 
@@ -107,6 +126,7 @@ pub async fn import_demo(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> R
     let mut report = Report::default();
     for (name, text) in demo::files() {
         let origin = format!("demo/articles/{name}");
+        report.files += 1;
         import_one(store, summarizer, &origin, Format::Markdown, text, &mut report, &mut |o, r| {
             tracing::warn!(origin = o, reason = r, "demo article refused");
         })

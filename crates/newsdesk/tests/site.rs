@@ -53,12 +53,16 @@ fn import_is_idempotent_and_reports_bad_files() {
     assert!(!first.status.success(), "bad files make the exit status fail");
     assert!(err.contains("broken.md") && err.contains("not closed"), "{err}");
     assert!(err.contains("batch.jsonl:2") && err.contains("slug"), "{err}");
-    assert!(err.contains("3 created, 0 updated, 0 unchanged, 2 failed"), "{err}");
+    assert!(err.contains("\n4 files read, 5 articles: 3 created, 0 updated, 0 unchanged, 2 failed\n"), "{err}");
 
     let again =
         newsdesk(&db, &["import", files.join("good.md").to_str().unwrap(), files.join("yaml.md").to_str().unwrap()]);
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stderr).contains("0 created, 0 updated, 2 unchanged, 0 failed"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("2 files read, 2 articles: 0 created, 0 updated, 2 unchanged, 0 failed"),
+        "{}",
+        text(&again.stderr)
+    );
 
     // An article with no publication time of its own keeps the one it got
     // when first imported: unchanged, not re-dated (a second later, so that
@@ -74,6 +78,42 @@ fn import_is_idempotent_and_reports_bad_files() {
     let missing = newsdesk(&db, &["import", dir.join("nope.md").to_str().unwrap()]);
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("nope.md"));
+    assert!(
+        text(&missing.stderr).contains(
+            "0 files read, 0 articles: 0 created, 0 updated, 0 unchanged, 0 failed; 1 path could not be read"
+        ),
+        "{}",
+        text(&missing.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A refused item does not keep a later valid one with its slug out; errors
+/// name the field in plain words (and the line, in front matter); the last
+/// line counts files and articles as they are.
+#[test]
+fn import_errors_name_fields_and_refused_items_keep_no_slug() {
+    let dir = temp_dir("import-errors");
+    let db = dir.join("site.db");
+    let arr = dir.join("arr.json");
+    std::fs::write(
+        &arr,
+        r#"[{"slug":"same","title":"","section":"World","body":"Refused: no title."},
+            {"slug":"same","title":"Same","section":"World","body":"Imported. Second item."},
+            {"title":"No slug","section":"World","body":"Refused."}]"#,
+    )
+    .unwrap();
+    let md = dir.join("tags.md");
+    std::fs::write(&md, "+++\nslug = \"tagged\"\ntitle = \"T\"\nsection = \"World\"\ntags = \"a\"\n+++\nBody.\n")
+        .unwrap();
+    let out = newsdesk(&db, &["import", arr.to_str().unwrap(), md.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("arr.json: item 1: invalid article: title: must not be empty"), "{err}");
+    assert!(!err.contains("already used"), "{err}");
+    assert!(err.contains("arr.json: item 3: invalid article: slug is required"), "{err}");
+    assert!(err.contains("tags.md: invalid article: tags must be a list (line 5)"), "{err}");
+    assert!(err.contains("2 files read, 4 articles: 1 created, 0 updated, 0 unchanged, 3 failed"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

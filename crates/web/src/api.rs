@@ -137,65 +137,7 @@ fn decode_object<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiE
     let tracked = tracked.unwrap_or_default();
     let raw = serde_json::from_slice::<T>(bytes).err().map(|e| e.to_string()).unwrap_or_default();
     let path = tracked.strip_suffix(raw.as_str()).and_then(|p| p.strip_suffix(": "));
-    Err(ApiError::invalid(plain_data_error(path, &raw)))
-}
-
-/// A serde_json data error in plain words, naming the field (`tags[1]`).
-fn plain_data_error(path: Option<&str>, raw: &str) -> String {
-    // serde_json ends its messages with " at line L column C".
-    let msg = match raw.rfind(" at line ") {
-        Some(i) if raw[i..].contains(" column ") => &raw[..i],
-        _ => raw,
-    };
-    let field = path.filter(|p| !p.is_empty() && *p != ".");
-    let subject = field.unwrap_or("the body");
-    let unquote = |s: &str| s.replace('`', "");
-    if let Some(name) = msg.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
-        return match field {
-            Some(f) => format!("{f}.{name} is required"),
-            None => format!("{name} is required"),
-        };
-    }
-    if let Some(name) = msg.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')) {
-        return format!("{name} is given twice");
-    }
-    if let Some((_, expected)) = msg.strip_prefix("unknown variant ").and_then(|rest| rest.split_once(", expected ")) {
-        let choices = unquote(expected.strip_prefix("one of ").unwrap_or(expected));
-        return format!("{subject} must be one of {}", choices.replace(" or ", ", "));
-    }
-    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
-        if let Some((_, expected)) = msg.strip_prefix(prefix).and_then(|rest| rest.rsplit_once(", expected ")) {
-            return format!("{subject} must be {}", plain_expected(expected));
-        }
-    }
-    if msg == "expected value" {
-        return format!("{subject} has the wrong kind of value");
-    }
-    // Other messages are the type's own (a date that does not parse, say),
-    // which may name the field already.
-    match field {
-        Some(f) if msg.starts_with(&format!("{f}: ")) => msg.to_owned(),
-        Some(f @ ("published" | "updated")) => {
-            format!("{f} must be a date and time such as 2026-09-04T08:30:00Z (RFC 3339): {msg}")
-        }
-        _ => format!("{subject} is not valid: {msg}"),
-    }
-}
-
-/// What serde says it expected, in plain words.
-fn plain_expected(expected: &str) -> String {
-    match expected {
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more".to_owned(),
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".to_owned(),
-        "f32" | "f64" => "a number".to_owned(),
-        "a boolean" => "true or false".to_owned(),
-        "a borrowed string" | "a string" | "a character" => "a string".to_owned(),
-        "a map" => "a JSON object".to_owned(),
-        e if e.starts_with("struct ") => "a JSON object".to_owned(),
-        e if e.starts_with("a sequence") => "a list".to_owned(),
-        e if e.contains("RFC 3339") => "a date and time such as 2026-09-04T08:30:00Z (RFC 3339)".to_owned(),
-        e => e.replace('`', ""),
-    }
+    Err(ApiError::invalid(content::plain_data_error(path, &raw)))
 }
 
 /// The `{slug}` of an API address. One that does not decode to UTF-8 names no
