@@ -331,7 +331,8 @@ async fn list_page(
         site: state.site_view(),
         nav: state.nav(now).await,
         current_section: listing.current_section,
-        heading: listing.heading,
+        // Each page of a listing has a title of its own.
+        heading: if page.page > 1 { format!("{} — page {}", listing.heading, page.page) } else { listing.heading },
         intro: listing.intro,
         prev_page: (page.page > 1).then(|| link(page.page - 1)),
         next_page: (page.page < pages).then(|| link(page.page + 1)),

@@ -265,6 +265,22 @@ async fn section_tag_and_author_pages_paginate() {
         assert_eq!(s.get(&format!("{base}?page=zero")).await.status, StatusCode::NOT_FOUND);
     }
     assert!(s.get("/sections/science").await.body.contains("<h1>Science</h1>"));
+    // Pages after the first say which they are, in the title and the heading.
+    let p2 = s.get("/sections/science?page=2").await.body;
+    assert!(p2.contains("<title>Science — page 2 · ") && p2.contains("<h1>Science — page 2</h1>"), "{p2}");
+    let p2 = s.get("/tags/budget?page=2").await.body;
+    assert!(p2.contains("<h1>Tagged “Budget” — page 2</h1>"), "{p2}");
+    assert!(s.get("/authors/bo-chen?page=2").await.body.contains("<h1>Bo Chen — page 2</h1>"));
+    for i in 12..22 {
+        let at = format!("2026-03-{:02}T08:00:00Z", i + 1);
+        s.create(article(&format!("story-{i:02}"), &format!("Story {i:02}"), "Science", &at)).await;
+    }
+    let home2 = s.get("/?page=2").await.body;
+    assert!(
+        home2.contains("<title>Latest news — page 2 · ") && home2.contains("<h1>Latest news — page 2</h1>"),
+        "{home2}"
+    );
+    assert!(s.get("/").await.body.contains("<h1>Latest news</h1>"));
     for uri in ["/sections/nope", "/tags/nope", "/authors/nobody"] {
         assert_eq!(s.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
     }
