@@ -66,7 +66,7 @@ pub(crate) fn load(path: &Path) -> Result<Vec<Row>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut rows = Vec::new();
     for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line?;
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -83,6 +83,9 @@ pub(crate) fn is_english(row: &Row) -> bool {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let rows = load(&args.data)?;
+    if rows.is_empty() {
+        anyhow::bail!("no articles in {}", args.data.display());
+    }
     let summarizer = Summarizer::new();
     let length = Length::Sentences(args.sentences);
     // Summarizes `rows` with the working memory `scratch`, or with a fresh

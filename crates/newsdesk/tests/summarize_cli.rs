@@ -132,3 +132,21 @@ fn eval_prints_rouge_and_speed() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A set with no articles is an error, not a report of zeros; a path that
+/// cannot be read is named in the error.
+#[test]
+fn eval_refuses_an_empty_set_and_names_an_unreadable_path() {
+    let dir = std::env::temp_dir().join(format!("newsdesk-eval-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let (code, out, err) = run(&["eval", empty.to_str().unwrap(), "--repeat", "1"], "");
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains(&format!("no articles in {}", empty.display())), "{err}");
+    assert!(!out.contains("ROUGE"), "{out}");
+    let (code, _, err) = run(&["eval", dir.to_str().unwrap()], "");
+    assert_ne!(code, 0);
+    assert!(err.contains(&dir.display().to_string()), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
