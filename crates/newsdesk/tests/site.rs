@@ -117,6 +117,27 @@ fn import_errors_name_fields_and_refused_items_keep_no_slug() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--db` in a folder that does not exist, or naming a folder: one error
+/// line that names the path and says why.
+#[test]
+fn unusable_database_paths_are_explained_once() {
+    let dir = temp_dir("bad-db");
+    let missing = dir.join("nope").join("site.db");
+    for (db, why) in [
+        (missing.clone(), format!("the folder {} does not exist", dir.join("nope").display())),
+        (dir.clone(), format!("{} is a folder", dir.display())),
+    ] {
+        let out = newsdesk(&db, &["token", "list"]);
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(&format!("opening the database {}: {why}", db.display())), "{err}");
+        assert!(!err.contains("unable to open database file"), "{err}");
+    }
+    assert!(!dir.join("nope").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn tokens_are_created_listed_and_revoked() {
     let dir = temp_dir("token");

@@ -36,6 +36,10 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The database file cannot be opened or created there; the reason,
+    /// in plain words ("the folder /x does not exist").
+    #[error("{0}")]
+    CannotOpen(String),
     /// The location names a backend this build does not have.
     #[error("unsupported database: {0}")]
     Unsupported(String),

@@ -38,6 +38,9 @@ impl SqliteStore {
             SqliteConnectOptions::new().filename(location).create_if_missing(true)
         };
         let memory = location.contains(":memory:");
+        if !memory {
+            check_file_location(location)?;
+        }
         let options = options
             .foreign_keys(true)
             .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
@@ -50,7 +53,12 @@ impl SqliteStore {
             .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
             .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| match &e {
+                // SQLite's own words, once (not again as each error's source).
+                sqlx::Error::Database(db) => StoreError::CannotOpen(db.message().to_owned()),
+                _ => e.into(),
+            })?;
         MIGRATOR.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -145,6 +153,33 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// draft may have none).
 fn publication_time(a: &NewArticle, stored: Option<i64>, now: i64) -> Option<i64> {
     a.published_at.or(stored).or(if a.status == Status::Draft { None } else { Some(now) })
+}
+
+/// Why a database file cannot be at `location` (a path, or a `sqlite:` URL),
+/// in plain words, before SQLite says "unable to open database file": its
+/// folder is missing, or it is a folder itself.
+fn check_file_location(location: &str) -> Result<()> {
+    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+    let path = std::path::Path::new(path.split('?').next().unwrap_or(path));
+    if path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(StoreError::CannotOpen(format!(
+            "{} is a folder: give the path of a database file (such as {})",
+            path.display(),
+            path.join("newsdesk.db").display()
+        )));
+    }
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) if !folder.exists() => {
+            Err(StoreError::CannotOpen(format!("the folder {} does not exist (create it first)", folder.display())))
+        }
+        Some(folder) if !folder.is_dir() => {
+            Err(StoreError::CannotOpen(format!("{} is not a folder", folder.display())))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Opens a write transaction with `BEGIN IMMEDIATE`: it takes the write lock
@@ -712,6 +747,22 @@ mod tests {
         assert!(matches!(s.delete_article("a").await, Err(StoreError::NotFound)));
         assert_eq!(s.stale_summaries("v2").await.unwrap().len(), 3);
         assert_eq!(s.next_publication_after(now).await.unwrap(), Some(100));
+    }
+
+    /// A database in a missing folder, or at a folder, is refused in plain
+    /// words, once.
+    #[tokio::test]
+    async fn unusable_locations_say_why() {
+        let dir = TempDb::new("unusable");
+        let missing = dir.0.join("nope").join("site.db");
+        for location in [missing.display().to_string(), format!("sqlite://{}?mode=rwc", missing.display())] {
+            let err = SqliteStore::open(&location).await.err().map(|e| e.to_string()).unwrap_or_default();
+            assert_eq!(err, format!("the folder {} does not exist (create it first)", dir.0.join("nope").display()));
+        }
+        let err =
+            SqliteStore::open(&dir.0.display().to_string()).await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with(&format!("{} is a folder", dir.0.display())), "{err}");
+        assert!(SqliteStore::open(&dir.path()).await.is_ok());
     }
 
     /// A database file of its own in the temporary folder, removed on drop.
