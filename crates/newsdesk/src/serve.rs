@@ -20,8 +20,10 @@ pub struct Args {
     pub addr: String,
     #[command(flatten)]
     pub db: DbArgs,
-    /// Fill an empty database with the bundled demo articles first.
-    #[arg(long, env = "NEWSDESK_DEMO")]
+    /// Fill an empty database with the bundled demo articles first
+    /// (NEWSDESK_DEMO: 1/0, true/false, yes/no, on/off).
+    #[arg(long, env = "NEWSDESK_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
     /// The site's name, shown on every page.
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
