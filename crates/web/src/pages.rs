@@ -133,6 +133,9 @@ struct ArticlePage<'a> {
     /// The article's language and direction, on its `<article>` element.
     article_lang: String,
     rtl: bool,
+    /// What joins summary sentences in a paragraph: nothing in Chinese and
+    /// Japanese, which put no space after a full stop, else a space.
+    joiner: &'static str,
     /// Attributes that keep the site's own words inside the article (byline,
     /// summary control) in the site's language and direction: empty when the
     /// article is in that language; otherwise the summary sentences inside
@@ -514,6 +517,13 @@ async fn article(
             lang: UI_LANG.into(),
             article_lang: a.lang.clone(),
             rtl,
+            joiner: if summarize::Lang::from_code(&a.lang).is_some_and(summarize::Lang::is_cjk)
+                || a.lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("ja"))
+            {
+                ""
+            } else {
+                " "
+            },
             ui_attrs,
             site: st.site_view(),
             nav: st.nav(now).await,

@@ -1034,6 +1034,22 @@ async fn article_language_is_on_the_article_not_the_page() {
     assert!(home.contains("<h2><a data-article-link href=\"/articles/third\">"), "{home}");
 }
 
+#[tokio::test]
+async fn chinese_summary_sentences_are_joined_without_spaces() {
+    let s = seeded().await;
+    let mut zh = article("zh-bridge", "大桥获批", "World", "2026-01-04T10:00:00Z");
+    zh["lang"] = "zh".into();
+    zh["body"] =
+        "市议会周一批准了新大桥的建设计划。居民普遍表示欢迎。工程将于明年一月开工。市长说费用将由地区分担。".into();
+    assert_eq!(s.create(zh).await.status, StatusCode::CREATED);
+    let page = s.get("/articles/zh-bridge").await.body;
+    assert!(page.contains("。</a><a data-summary-sentence"), "{page}");
+    assert!(!page.contains("。</a> <a data-summary-sentence"), "{page}");
+    // Other languages keep the space.
+    let page = s.get("/articles/third").await.body;
+    assert!(page.contains("</a> <a data-summary-sentence"), "{page}");
+}
+
 /// A GET→PUT round trip of the same JSON changes nothing, so the article is
 /// not marked as updated; an edit is.
 #[tokio::test]
