@@ -32,8 +32,10 @@ pub struct ArticleInput {
     /// Optional standfirst: one or two sentences under the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standfirst: Option<String>,
-    /// The body, in Markdown.
+    /// The body, in Markdown (required: validation names it when it is
+    /// missing or blank, rather than the JSON decoder).
     #[serde(default)]
+    #[schema(required = true)]
     pub body: String,
     /// Authors, in byline order.
     #[serde(default)]

@@ -567,6 +567,10 @@ async fn openapi_document_describes_the_api() {
     assert!(j["paths"]["/api/articles"]["post"].is_object());
     assert!(j["components"]["securitySchemes"]["bearer"].is_object());
     assert!(j["components"]["schemas"]["ArticleInput"].is_object());
+    let required = j["components"]["schemas"]["ArticleInput"]["required"].as_array().cloned().unwrap_or_default();
+    for field in ["slug", "title", "section", "body"] {
+        assert!(required.contains(&field.into()), "{field} in {required:?}");
+    }
 }
 
 /// Known XSS payloads (OWASP filter-evasion cheat sheet and the like).
