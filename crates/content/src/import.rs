@@ -18,6 +18,18 @@ pub struct Parsed {
     pub origin: String,
     /// The article, or the reason it was refused.
     pub result: Result<ArticleInput, String>,
+    /// Fields of the article that no article has, and so were not read: most
+    /// likely misspelt (`publishd`), or from another system's front matter.
+    pub ignored: Vec<String>,
+}
+
+impl Parsed {
+    fn new(origin: String, read: Result<(ArticleInput, Vec<String>), String>) -> Parsed {
+        match read {
+            Ok((input, ignored)) => Parsed { origin, result: Ok(input), ignored },
+            Err(reason) => Parsed { origin, result: Err(reason), ignored: Vec::new() },
+        }
+    }
 }
 
 /// The kind of file, by extension.
@@ -92,42 +104,46 @@ impl Slugs {
 fn parse_all(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format {
-        Format::Markdown => vec![Parsed { origin: origin.to_owned(), result: parse_markdown(text) }],
+        Format::Markdown => vec![Parsed::new(origin.to_owned(), read_markdown(text))],
         Format::Json => match serde_json::from_str::<serde_json::Value>(text) {
-            Err(e) => vec![Parsed { origin: origin.to_owned(), result: Err(format!("invalid JSON: {e}")) }],
+            Err(e) => vec![Parsed::new(origin.to_owned(), Err(format!("invalid JSON: {e}")))],
             Ok(serde_json::Value::Array(items)) => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Parsed { origin: format!("{origin}: item {}", i + 1), result: from_value(v) })
+                .map(|(i, v)| Parsed::new(format!("{origin}: item {}", i + 1), from_value(v)))
                 .collect(),
-            Ok(v) => vec![Parsed { origin: origin.to_owned(), result: from_value(v) }],
+            Ok(v) => vec![Parsed::new(origin.to_owned(), from_value(v))],
         },
         Format::JsonLines => text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, line)| Parsed {
-                origin: format!("{origin}:{}", i + 1),
-                result: serde_json::from_str::<serde_json::Value>(line)
+            .map(|(i, line)| {
+                let read = serde_json::from_str::<serde_json::Value>(line)
                     .map_err(|e| format!("invalid JSON: {e}"))
-                    .and_then(from_value),
+                    .and_then(from_value);
+                Parsed::new(format!("{origin}:{}", i + 1), read)
             })
             .collect(),
     }
 }
 
-fn from_value(v: serde_json::Value) -> Result<ArticleInput, String> {
+fn from_value(v: serde_json::Value) -> Result<(ArticleInput, Vec<String>), String> {
     decode(v).map_err(|(_, message)| message)
 }
 
 /// Reads an article from its fields; an error names the field at fault in
 /// plain words, as the API does ("slug is required", "tags must be a
 /// list"), with the top-level field when there is one.
-fn decode(v: serde_json::Value) -> Result<ArticleInput, (Option<String>, String)> {
+/// Fields no article has come back beside it, by name.
+fn decode(v: serde_json::Value) -> Result<(ArticleInput, Vec<String>), (Option<String>, String)> {
     if !v.is_object() {
         return Err((None, "expected an object with the article's fields".to_owned()));
     }
-    serde_path_to_error::deserialize(v).map_err(|e| {
+    let mut ignored = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| ignored.push(path.to_string());
+    let fields = serde_ignored::Deserializer::new(v, &mut note);
+    let input = serde_path_to_error::deserialize(fields).map_err(|e| {
         let path = e.path().to_string();
         let message = crate::plain_data_error(Some(&path), &e.inner().to_string());
         // The field a reader can find in the file: `tags` of `tags[1]`.
@@ -135,7 +151,8 @@ fn decode(v: serde_json::Value) -> Result<ArticleInput, (Option<String>, String)
         let field =
             field.or_else(|| message.strip_suffix(" is required").filter(|f| !f.contains(' ')).map(str::to_owned));
         (field, format!("invalid article: {message}"))
-    })
+    })?;
+    Ok((input, ignored))
 }
 
 /// The 1-based line of `front` (front matter, TOML or YAML) where the
@@ -153,6 +170,11 @@ fn field_line(front: &str, field: &str, toml: bool) -> Option<usize> {
 
 /// Splits `+++ toml +++ body` or `--- yaml --- body` and reads the article.
 pub fn parse_markdown(text: &str) -> Result<ArticleInput, String> {
+    read_markdown(text).map(|(input, _)| input)
+}
+
+/// [`parse_markdown`], with the front matter's fields that no article has.
+fn read_markdown(text: &str) -> Result<(ArticleInput, Vec<String>), String> {
     let (fence, kind) = if text.starts_with("+++") {
         ("+++", "TOML")
     } else if text.starts_with("---") {
@@ -297,6 +319,23 @@ mod tests {
         assert_eq!(got[1].origin, "f.jsonl:3");
         assert!(got[1].result.is_err() && got[2].result.is_err());
         assert_eq!(Format::of(Path::new("a/b.MD")), Some(Format::Markdown));
+    }
+
+    /// Fields no article has are read past, and named, so that the import
+    /// can warn of a misspelt one.
+    #[test]
+    fn unknown_fields_are_named() {
+        let md = "+++\nslug = \"a\"\ntitle = \"A\"\nsection = \"World\"\npublishd = \"2020-01-01\"\n+++\nOne. Two.\n";
+        let got = parse("a.md", Format::Markdown, md);
+        assert!(got[0].result.is_ok(), "{:?}", got[0].result);
+        assert_eq!(got[0].ignored, ["publishd"]);
+        let yaml = "---\nslug: b\ntitle: B\nsection: World\nweight: 3\n---\nOne. Two.\n";
+        assert_eq!(parse("b.md", Format::Markdown, yaml)[0].ignored, ["weight"]);
+        let jsonl = "{\"slug\":\"c\",\"title\":\"C\",\"section\":\"W\",\"body\":\"x.\",\"bogus\":1}\n\
+                     {\"slug\":\"d\",\"title\":\"D\",\"section\":\"W\",\"body\":\"x.\"}";
+        let got = parse("c.jsonl", Format::JsonLines, jsonl);
+        assert_eq!(got[0].ignored, ["bogus"]);
+        assert!(got[1].ignored.is_empty());
     }
 
     /// Items of a JSON array are counted from 1, as JSONL lines are.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use content::import::Format;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::site::{DbArgs, Report, import_one, runtime};
+use crate::site::{DbArgs, Report, runtime, save};
 
 /// Import articles from files and folders.
 ///
@@ -109,33 +109,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     for mut parsed in content::import::parse(&origin, format, &text) {
                         // A slug seen earlier in this import is refused, naming both places.
                         slugs.check(&mut parsed);
-                        match parsed.result {
-                            Err(reason) => {
-                                on_error(&parsed.origin, &reason);
-                                report.failed.push((parsed.origin, reason));
+                        if parsed.result.is_ok() {
+                            for field in &parsed.ignored {
+                                let warning = format!("warning: {}: unknown field {field:?} ignored", parsed.origin);
+                                bar.suspend(|| eprintln!("{warning}"));
                             }
-                            // Saved one article at a time (as a JSON object, which reads back
-                            // the same), so that the slug check above sees every article.
-                            Ok(input) => match serde_json::to_string(&input) {
-                                Ok(json) => {
-                                    import_one(
-                                        &store,
-                                        &summarizer,
-                                        &parsed.origin,
-                                        Format::Json,
-                                        &json,
-                                        &mut report,
-                                        &mut on_error,
-                                    )
-                                    .await
-                                }
-                                Err(e) => {
-                                    let reason = format!("internal error: {e}");
-                                    on_error(&parsed.origin, &reason);
-                                    report.failed.push((parsed.origin, reason));
-                                }
-                            },
                         }
+                        save(&store, &summarizer, parsed, &mut report, &mut on_error).await;
                     }
                 }
             }

@@ -82,41 +82,39 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// Saves the articles of one file; each article is written whole or not at all.
-pub async fn import_one(
+/// Saves one article read from a file, written whole or not at all, and
+/// counts the outcome in `report`; a refused article goes to `on_error` too.
+pub async fn save(
     store: &SqliteStore,
     summarizer: &Arc<Summarizer>,
-    origin: &str,
-    format: Format,
-    text: &str,
+    parsed: Parsed,
     report: &mut Report,
     on_error: &mut dyn FnMut(&str, &str),
 ) {
-    for Parsed { origin, result } in content::import::parse(origin, format, text) {
-        let input = match result {
-            Ok(input) => input,
-            Err(reason) => {
-                on_error(&origin, &reason);
-                report.failed.push((origin, reason));
-                continue;
-            }
-        };
-        let now = web::now();
-        let s = summarizer.clone();
-        let prepared = tokio::task::spawn_blocking(move || content::prepare(&input, &s, now)).await;
-        let outcome = match prepared {
-            Ok(Ok(article)) => store::Store::upsert_article(store, &article).await.map_err(|e| e.to_string()),
-            Ok(Err(invalid)) => Err(format!("invalid article: {invalid}")),
-            Err(e) => Err(format!("internal error: {e}")),
-        };
-        match outcome {
-            Ok(Upserted::Created) => report.created += 1,
-            Ok(Upserted::Updated) => report.updated += 1,
-            Ok(Upserted::Unchanged) => report.unchanged += 1,
-            Err(reason) => {
-                on_error(&origin, &reason);
-                report.failed.push((origin, reason));
-            }
+    let Parsed { origin, result, .. } = parsed;
+    let input = match result {
+        Ok(input) => input,
+        Err(reason) => {
+            on_error(&origin, &reason);
+            report.failed.push((origin, reason));
+            return;
+        }
+    };
+    let now = web::now();
+    let s = summarizer.clone();
+    let prepared = tokio::task::spawn_blocking(move || content::prepare(&input, &s, now)).await;
+    let outcome = match prepared {
+        Ok(Ok(article)) => store::Store::upsert_article(store, &article).await.map_err(|e| e.to_string()),
+        Ok(Err(invalid)) => Err(format!("invalid article: {invalid}")),
+        Err(e) => Err(format!("internal error: {e}")),
+    };
+    match outcome {
+        Ok(Upserted::Created) => report.created += 1,
+        Ok(Upserted::Updated) => report.updated += 1,
+        Ok(Upserted::Unchanged) => report.unchanged += 1,
+        Err(reason) => {
+            on_error(&origin, &reason);
+            report.failed.push((origin, reason));
         }
     }
 }
@@ -127,10 +125,12 @@ pub async fn import_demo(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> R
     for (name, text) in demo::files() {
         let origin = format!("demo/articles/{name}");
         report.files += 1;
-        import_one(store, summarizer, &origin, Format::Markdown, text, &mut report, &mut |o, r| {
-            tracing::warn!(origin = o, reason = r, "demo article refused");
-        })
-        .await;
+        for parsed in content::import::parse(&origin, Format::Markdown, text) {
+            save(store, summarizer, parsed, &mut report, &mut |o, r| {
+                tracing::warn!(origin = o, reason = r, "demo article refused");
+            })
+            .await;
+        }
     }
     report
 }

@@ -75,6 +75,17 @@ fn import_is_idempotent_and_reports_bad_files() {
     let edited = newsdesk(&db, &["import", files.join("good.md").to_str().unwrap()]);
     assert!(text(&edited.stderr).contains("0 created, 1 updated"), "{}", text(&edited.stderr));
 
+    // A field no article has is named in a warning; the article is imported.
+    std::fs::write(
+        files.join("typo.md"),
+        "+++\nslug = \"typo\"\ntitle = \"Typo\"\nsection = \"World\"\npublishd = \"2020-01-01\"\n+++\nOne. Two.\n",
+    )
+    .unwrap();
+    let typo = newsdesk(&db, &["import", files.join("typo.md").to_str().unwrap()]);
+    let err = text(&typo.stderr);
+    assert!(typo.status.success(), "{err}");
+    assert!(err.contains("typo.md: unknown field \"publishd\" ignored") && err.contains("1 created"), "{err}");
+
     let missing = newsdesk(&db, &["import", dir.join("nope.md").to_str().unwrap()]);
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("nope.md"));
