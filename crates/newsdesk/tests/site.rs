@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
@@ -177,6 +177,34 @@ fn tokens_are_created_listed_and_revoked() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `newsdesk serve ARGS` on the database `db`, its standard error to `stderr`.
+fn serve(args: &[&str], db: &Path, stderr: Stdio) -> Child {
+    Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .env("NEWSDESK_DB", db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// How `child` exits, waiting at most `limit`; killed and `failure` past it.
+fn exit_within(child: &mut Child, limit: Duration, failure: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{failure}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -210,14 +238,7 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     let token = text(&newsdesk(&db, &["token", "create", "editor"]).stdout).trim().to_owned();
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--demo", "--addr", &addr])
-        .env("NEWSDESK_DB", &db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = serve(&["--demo", "--addr", &addr], &db, Stdio::null());
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(start.elapsed() < Duration::from_secs(60), "the server did not start");
@@ -226,25 +247,8 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     }
     // A second server on the same address fails to start, rather than
     // sharing the port (SO_REUSEPORT) and taking half the requests.
-    let mut second = Command::new(BIN)
-        .args(["serve", "--addr", &addr])
-        .env("NEWSDESK_DB", dir.join("second.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let exit = loop {
-        if let Some(s) = second.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            second.kill().unwrap();
-            panic!("a second server started on {addr}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut second = serve(&["--addr", &addr], &dir.join("second.db"), Stdio::piped());
+    let exit = exit_within(&mut second, Duration::from_secs(60), &format!("a second server started on {addr}"));
     let mut err = String::new();
     second.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(!exit.success());
@@ -272,14 +276,7 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     {
         let pid = child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "no clean shutdown");
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = exit_within(&mut child, Duration::from_secs(20), "no clean shutdown");
         assert!(status.success(), "{status:?}");
     }
     #[cfg(not(unix))]
