@@ -7,7 +7,7 @@ use std::sync::Arc;
 use content::import::Format;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::site::{DbArgs, Report, runtime, save};
+use crate::site::{DbArgs, Report, articles, runtime, save};
 
 /// Import articles from files and folders.
 ///
@@ -77,6 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = args.db.open().await?;
         let summarizer = Arc::new(summarize::Summarizer::new());
+        let articles = articles(&store, &summarizer);
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
             ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} files {wide_msg}")
@@ -115,7 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                                 bar.suspend(|| eprintln!("{warning}"));
                             }
                         }
-                        save(&store, &summarizer, parsed, &mut report, &mut on_error).await;
+                        save(&articles, parsed, &mut report, &mut on_error).await;
                     }
                 }
             }
@@ -191,7 +192,7 @@ mod tests {
             let store = DbArgs { db: Some(db.display().to_string()) }.open().await.unwrap();
             let mut titles = Vec::new();
             for slug in ["dup", "other"] {
-                let a = store::Store::article(&store, slug, store::Visibility::All).await.unwrap();
+                let a = store::ArticleStore::article(&store, slug, store::Visibility::All).await.unwrap();
                 titles.push(a.map(|a| a.title.clone()));
             }
             store.close().await;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use store::Store as _;
+use store::prelude::*;
 
 use crate::site::{DbArgs, import_demo, runtime};
 
@@ -43,8 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 tracing::info!("the database has articles already: demo import skipped");
             }
         }
-        let refreshed =
-            content::refresh_stale(&store, &summarizer, web::now()).await.context("refreshing summaries")?;
+        let state = web::AppState::new(Arc::new(store.clone()), summarizer, web::SiteConfig { name: args.site_name });
+        let refreshed = state.articles().refresh_stale(web::now()).await.context("refreshing summaries")?;
         if refreshed > 0 {
             tracing::info!(
                 articles = refreshed,
@@ -52,7 +52,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "summaries recomputed for a new summarizer version"
             );
         }
-        let state = web::AppState::new(Arc::new(store.clone()), summarizer, web::SiteConfig { name: args.site_name });
         let app = web::app(state);
         let listeners = bind(&args.addr).await?;
         let local = listeners[0].local_addr()?;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use content::import::{Format, Parsed};
-use store::{SqliteStore, Upserted};
+use content::{Articles, NoChanges, Outcome, Written};
+use store::SqliteStore;
 use summarize::Summarizer;
 
 /// Where the database is.
@@ -82,15 +83,14 @@ impl std::fmt::Display for Report {
     }
 }
 
+/// The write path of a command (no page cache in this process to tell).
+pub fn articles(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> Articles {
+    Articles::new(Arc::new(store.clone()), summarizer.clone(), Arc::new(NoChanges))
+}
+
 /// Saves one article read from a file, written whole or not at all, and
 /// counts the outcome in `report`; a refused article goes to `on_error` too.
-pub async fn save(
-    store: &SqliteStore,
-    summarizer: &Arc<Summarizer>,
-    parsed: Parsed,
-    report: &mut Report,
-    on_error: &mut dyn FnMut(&str, &str),
-) {
+pub async fn save(articles: &Articles, parsed: Parsed, report: &mut Report, on_error: &mut dyn FnMut(&str, &str)) {
     let Parsed { origin, result, .. } = parsed;
     let input = match result {
         Ok(input) => input,
@@ -100,19 +100,12 @@ pub async fn save(
             return;
         }
     };
-    let now = web::now();
-    let s = summarizer.clone();
-    let prepared = tokio::task::spawn_blocking(move || content::prepare(&input, &s, now)).await;
-    let outcome = match prepared {
-        Ok(Ok(article)) => store::Store::upsert_article(store, &article).await.map_err(|e| e.to_string()),
-        Ok(Err(invalid)) => Err(format!("invalid article: {invalid}")),
-        Err(e) => Err(format!("internal error: {e}")),
-    };
-    match outcome {
-        Ok(Upserted::Created) => report.created += 1,
-        Ok(Upserted::Updated) => report.updated += 1,
-        Ok(Upserted::Unchanged) => report.unchanged += 1,
-        Err(reason) => {
+    match articles.upsert(input, "import", web::now()).await {
+        Ok(Written { outcome: Outcome::Created, .. }) => report.created += 1,
+        Ok(Written { outcome: Outcome::Updated, .. }) => report.updated += 1,
+        Ok(Written { outcome: Outcome::Unchanged, .. }) => report.unchanged += 1,
+        Err(e) => {
+            let reason = e.to_string();
             on_error(&origin, &reason);
             report.failed.push((origin, reason));
         }
@@ -121,12 +114,13 @@ pub async fn save(
 
 /// Imports the bundled demo articles.
 pub async fn import_demo(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> Report {
+    let articles = articles(store, summarizer);
     let mut report = Report::default();
     for (name, text) in demo::files() {
         let origin = format!("demo/articles/{name}");
         report.files += 1;
         for parsed in content::import::parse(&origin, Format::Markdown, text) {
-            save(store, summarizer, parsed, &mut report, &mut |o, r| {
+            save(&articles, parsed, &mut report, &mut |o, r| {
                 tracing::warn!(origin = o, reason = r, "demo article refused");
             })
             .await;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use rand::RngCore as _;
-use store::Store as _;
+use store::prelude::*;
 
 use crate::site::{DbArgs, runtime};
 

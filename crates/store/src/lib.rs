@@ -27,6 +27,13 @@ pub enum StoreError {
     /// The slug (or token name) is already taken.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The article changed since it was read: its version is no longer the
+    /// one the write expected (optimistic concurrency).
+    #[error("the article changed since it was read (now at version {current})")]
+    VersionConflict {
+        /// The version stored now.
+        current: i64,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -176,10 +183,9 @@ pub struct NewArticle {
     pub lang: String,
     /// Status.
     pub status: Status,
-    /// Publication time. `None` when writing means "as it is": an existing
-    /// article keeps its stored time (correcting an article does not re-date
-    /// it); a new published or scheduled article, or one that never had a
-    /// time, gets `updated_at`; a draft may stay without one.
+    /// Publication time (a draft may have none). Written as given: the
+    /// rules that decide it (a correction keeps the stored time) are the
+    /// `content` crate's.
     pub published_at: Option<i64>,
     /// Last update time.
     pub updated_at: i64,
@@ -206,6 +212,8 @@ pub struct NewArticle {
 pub struct Article {
     /// Row id.
     pub id: i64,
+    /// Starts at 1; every update adds one (optimistic concurrency).
+    pub version: i64,
     /// Creation time.
     pub created_at: i64,
     /// Everything else.
@@ -307,17 +315,6 @@ impl<T> Page<T> {
     }
 }
 
-/// What an upsert did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Upserted {
-    /// A new article.
-    Created,
-    /// An existing article was changed.
-    Updated,
-    /// The article was already exactly so.
-    Unchanged,
-}
-
 /// An API token as listed (never the token itself).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -333,18 +330,19 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
 }
 
-/// The storage interface of Newsdesk.
+/// Articles: kept, found and listed. The rules for writing them (what a
+/// correction keeps, when an article counts as updated) live in the
+/// `content` crate; a store writes what it is given, whole or not at all.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Inserts a new article; `Conflict` when the slug is taken.
+pub trait ArticleStore: Send + Sync {
+    /// Inserts a new article (its `published_at` and `updated_at` as given);
+    /// `Conflict` when the slug is taken. The stored article has version 1.
     async fn create_article(&self, article: &NewArticle) -> Result<Article>;
-    /// Replaces the article at `slug` (the new record may carry a new slug);
-    /// `NotFound` when absent, `Conflict` when the new slug is taken.
-    async fn update_article(&self, slug: &str, article: &NewArticle) -> Result<Article>;
-    /// Inserts or replaces by slug, all at once. `Unchanged` (and nothing
-    /// written) when the stored article differs only in its update time, or
-    /// in its publication time where `article` has none.
-    async fn upsert_article(&self, article: &NewArticle) -> Result<Upserted>;
+    /// Replaces article `id` (the new record may carry a new slug) if it is
+    /// still at `version`, and moves it to the next version: `NotFound` when
+    /// absent, `VersionConflict` when another write came first, `Conflict`
+    /// when the new slug is taken.
+    async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article>;
     /// Deletes an article with its summaries; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.
@@ -370,7 +368,11 @@ pub trait Store: Send + Sync + 'static {
     /// The earliest publication time after `now` of a scheduled or published
     /// article (when the public site next changes by itself).
     async fn next_publication_after(&self, now: i64) -> Result<Option<i64>>;
+}
 
+/// API tokens, kept as hashes.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
     /// Stores a new token hash under a unique name.
     async fn create_token(&self, name: &str, hash: &str, now: i64) -> Result<TokenInfo>;
     /// All tokens, revoked ones included.
@@ -379,4 +381,16 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_token(&self, name: &str, now: i64) -> Result<()>;
     /// The hashes of the tokens in force, with their names.
     async fn active_token_hashes(&self) -> Result<Vec<(String, String)>>;
+}
+
+/// The storage interface of Newsdesk: every part of it, one backend. Each
+/// part is a trait of its own (in scope with `use store::prelude::*`), so a
+/// new part (users, search, media) is a trait and a module beside the others.
+pub trait Store: ArticleStore + TokenStore + 'static {}
+
+impl<T: ArticleStore + TokenStore + 'static> Store for T {}
+
+/// The store traits, to call their methods on a `dyn Store`.
+pub mod prelude {
+    pub use crate::{ArticleStore, Store, TokenStore};
 }

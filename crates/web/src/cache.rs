@@ -80,6 +80,15 @@ impl PageCache {
     }
 }
 
+/// Every write that readers may see drops the cached pages.
+impl content::Changes for PageCache {
+    fn changed(&self, change: &content::Change) {
+        if change.public || change.everything {
+            self.clear();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: bad_request, unauthorized, not_found, method_not_allowed, conflict, payload_too_large,
-    /// unsupported_media_type, invalid, internal.
+    /// precondition_failed, unsupported_media_type, invalid, internal.
     pub code: String,
     /// What went wrong.
     pub message: String,
@@ -57,6 +57,10 @@ impl ApiError {
     /// 409.
     pub fn conflict(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", message)
+    }
+    /// 412: the article changed since the version the request named.
+    pub fn precondition_failed(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", message)
     }
     /// 413.
     pub fn too_large() -> ApiError {
@@ -91,11 +95,17 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
-impl From<content::SaveError> for ApiError {
-    fn from(e: content::SaveError) -> ApiError {
+impl From<content::WriteError> for ApiError {
+    fn from(e: content::WriteError) -> ApiError {
         match e {
-            content::SaveError::Invalid(v) => ApiError::invalid(v.to_string()),
-            content::SaveError::Store(s) => s.into(),
+            content::WriteError::Invalid(v) => ApiError::invalid(v.to_string()),
+            content::WriteError::NotFound(slug) => ApiError::not_found(format!("no article {slug}")),
+            content::WriteError::Changed { current } => ApiError::precondition_failed(format!(
+                "this article changed since you read it: it is at version {} now",
+                current.version
+            )),
+            content::WriteError::Store(s) => s.into(),
+            content::WriteError::Internal(e) => ApiError::internal(e),
         }
     }
 }

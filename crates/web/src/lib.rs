@@ -19,6 +19,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
+use content::Articles;
 use store::Store;
 use summarize::Summarizer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -54,31 +55,33 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
-    summarizer: Arc<Summarizer>,
+    articles: Articles,
     site: SiteConfig,
-    cache: cache::PageCache,
+    cache: Arc<cache::PageCache>,
 }
 
 impl AppState {
-    /// State around a store and a summarizer.
+    /// State around a store and a summarizer. Every article write goes
+    /// through [`AppState::articles`], which tells the page cache.
     pub fn new(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, site: SiteConfig) -> AppState {
-        AppState { inner: Arc::new(Inner { store, summarizer, site, cache: cache::PageCache::default() }) }
+        let cache = Arc::new(cache::PageCache::default());
+        let articles = Articles::new(store, summarizer, cache.clone());
+        AppState { inner: Arc::new(Inner { articles, site, cache }) }
     }
 
-    /// The store.
+    /// The store (for reads; writes go through [`AppState::articles`]).
     pub fn store(&self) -> &dyn Store {
-        self.inner.store.as_ref()
+        self.inner.articles.store().as_ref()
     }
 
     /// The summarizer.
     pub fn summarizer(&self) -> &Arc<Summarizer> {
-        &self.inner.summarizer
+        self.inner.articles.summarizer()
     }
 
-    /// Drops every cached page (after a write).
-    pub fn invalidate(&self) {
-        self.inner.cache.clear();
+    /// The one write path for articles (the rules are `content`'s).
+    pub fn articles(&self) -> &Articles {
+        &self.inner.articles
     }
 }
 

@@ -6,7 +6,8 @@ use std::sync::{Arc, LazyLock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
-use store::{SqliteStore, Store};
+use store::SqliteStore;
+use store::prelude::*;
 use summarize::Summarizer;
 use tower::ServiceExt;
 use web::{AppState, SiteConfig, app};
@@ -1079,4 +1080,39 @@ async fn putting_back_an_unchanged_article_does_not_mark_it_updated() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.json()["updated"].as_str().unwrap() > "2026-01-02", "{}", r.body);
     assert!(s.get("/articles/first").await.body.contains("Updated <time"));
+}
+
+/// Two clients change the same article: the one that names the version it
+/// read (`If-Match`, the ETag of its GET) is refused with 412 when the other
+/// came first, and nothing is overwritten.
+#[tokio::test]
+async fn if_match_keeps_clients_from_overwriting_each_other() {
+    let s = seeded().await;
+    let got = s.get("/api/articles/first").await;
+    let etag = got.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert_eq!(got.json()["version"], 1);
+    let put = |title: &str, if_match: Option<&str>| {
+        let mut doc = got.json();
+        doc["title"] = title.into();
+        let mut b = Request::put("/api/articles/first")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        if let Some(tag) = if_match {
+            b = b.header(header::IF_MATCH, tag);
+        }
+        b.body(Body::from(doc.to_string())).unwrap()
+    };
+    let first = s.send(put("First client", Some(&etag))).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.json()["version"], 2);
+    assert_ne!(first.headers[header::ETAG], etag.as_str());
+    let second = s.send(put("Second client", Some(&etag))).await;
+    assert_eq!((second.status, second.error_code().as_str()), (StatusCode::PRECONDITION_FAILED, "precondition_failed"));
+    for bogus in ["\"nonsense\"", "\"999-1\"", "W/\"x\""] {
+        assert_eq!(s.send(put("Second client", Some(bogus))).await.status, StatusCode::PRECONDITION_FAILED, "{bogus}");
+    }
+    assert_eq!(s.get("/api/articles/first").await.json()["title"], "First client");
+    // Without If-Match (or with `*`), the last write wins, as before.
+    assert_eq!(s.send(put("Second client", Some("*"))).await.status, StatusCode::OK);
+    assert_eq!(s.get("/api/articles/first").await.json()["title"], "Second client");
 }

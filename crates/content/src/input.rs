@@ -1,0 +1,183 @@
+//! An article as written: the fields an editor sends (API body, import
+//! file, newsroom form), and the times they take.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use store::{Article, Status, SummaryMode};
+
+/// An article as an editor writes it (API request body, import file).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArticleInput {
+    /// Unique URL name: lowercase letters, digits and single hyphens.
+    #[schema(example = "harbour-city-votes-on-tidal-barrier")]
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Optional standfirst: one or two sentences under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standfirst: Option<String>,
+    /// The body, in Markdown (required: validation names it when it is
+    /// missing or blank, rather than the JSON decoder).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub body: String,
+    /// Authors, in byline order.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Section name, such as "World".
+    pub section: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Language code ("en", "fr", ...); detected from the body when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// "draft", "scheduled" or "published" (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "published")]
+    pub status: Option<Status>,
+    /// Publication time: RFC 3339 (`2026-01-31T09:00:00Z`) or a date
+    /// (`2026-01-31`, midnight UTC). Defaults to now for published articles;
+    /// required for scheduled ones.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "time::published")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published: Option<DateTime<Utc>>,
+    /// Last update time, RFC 3339 or a date as for `published` (defaults to now).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "time::updated")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub updated: Option<DateTime<Utc>>,
+    /// Sources or references note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<String>,
+    /// Canonical URL (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
+    /// Lead image URL (http, https, or a path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_image: Option<String>,
+    /// Lead image alternative text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_image_alt: Option<String>,
+    /// "auto" (the default: sentences taken from the article), "custom" (the
+    /// `summary` text below) or "off" (no summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "auto")]
+    pub summary_mode: Option<SummaryMode>,
+    /// The editors' own summary; setting it without `summary_mode` means "custom".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// Reading the `published` and `updated` times: an RFC 3339 time, or a date
+/// alone (midnight UTC), with errors that name the field and the format.
+mod time {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::de;
+    use serde::{Deserialize, Deserializer};
+
+    /// What a time field accepts, for error messages.
+    pub const EXPECTED: &str = "an RFC 3339 time such as 2026-01-31T09:00:00Z, or a date such as 2026-01-31";
+
+    /// Parses an RFC 3339 time or a date (`YYYY-MM-DD`, as midnight UTC).
+    pub fn parse(s: &str) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(t.with_timezone(&Utc));
+        }
+        let shaped = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if !shaped {
+            return None;
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+    }
+
+    fn time<'de, D: Deserializer<'de>>(field: &'static str, d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => parse(&s)
+                .map(Some)
+                .ok_or_else(|| de::Error::custom(format_args!("{field}: expected {EXPECTED}, got {s:?}"))),
+            Some(other) => Err(de::Error::custom(format_args!("{field}: expected {EXPECTED}, got {other}"))),
+        }
+    }
+
+    pub fn published<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        time("published", d)
+    }
+
+    pub fn updated<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        time("updated", d)
+    }
+}
+
+pub(crate) fn to_time(t: Option<i64>) -> Option<DateTime<Utc>> {
+    t.and_then(|t| DateTime::from_timestamp(t, 0))
+}
+
+/// The input that would produce this stored article (to re-render it).
+pub fn input_of(article: &Article) -> ArticleInput {
+    ArticleInput {
+        slug: article.slug.clone(),
+        title: article.title.clone(),
+        standfirst: article.standfirst.clone(),
+        body: article.body_md.clone(),
+        authors: article.authors.iter().map(|n| n.name.clone()).collect(),
+        section: article.section.name.clone(),
+        tags: article.tags.iter().map(|n| n.name.clone()).collect(),
+        lang: Some(article.lang.clone()),
+        status: Some(article.status),
+        published: to_time(article.published_at),
+        updated: to_time(Some(article.updated_at)),
+        sources: article.sources.clone(),
+        canonical_url: article.canonical_url.clone(),
+        lead_image: article.lead_image.clone(),
+        lead_image_alt: article.lead_image_alt.clone(),
+        summary_mode: Some(article.summary_mode),
+        summary: article.summary_custom.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::input;
+
+    /// JSON times: RFC 3339 or a date; anything else names the field and the
+    /// forms it takes.
+    #[test]
+    fn json_dates() {
+        let parse = |v: &str| {
+            serde_json::from_str::<ArticleInput>(&format!(
+                r#"{{"slug":"a","title":"A","section":"S","body":"x","published":{v}}}"#
+            ))
+        };
+        let at = |v: &str| parse(v).unwrap().published.map(|t| t.to_rfc3339());
+        assert_eq!(at(r#""2026-01-31T09:00:00Z""#).as_deref(), Some("2026-01-31T09:00:00+00:00"));
+        assert_eq!(at(r#""2026-01-01""#).as_deref(), Some("2026-01-01T00:00:00+00:00"));
+        assert_eq!(at("null"), None);
+        for bad in [
+            r#""yesterday""#,
+            r#""2026-1-1""#,
+            r#""02026-1-01""#,
+            r#""2026-02-30""#,
+            r#""2026-01-01T09:00:00""#,
+            "20260101",
+            "{}",
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(
+                err.starts_with("published: ") && err.contains("2026-01-31T09:00:00Z") && err.contains("2026-01-31"),
+                "{bad}: {err}"
+            );
+        }
+        let err = serde_json::from_str::<ArticleInput>(r#"{"slug":"a","title":"A","section":"S","updated":"soon"}"#)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("updated: expected"), "{err}");
+        // What is written reads back the same.
+        let mut i = input();
+        i.published = time::parse("2026-01-31T09:00:00Z");
+        let back: ArticleInput = serde_json::from_str(&serde_json::to_string(&i).unwrap()).unwrap();
+        assert_eq!(back, i);
+    }
+}

@@ -1,0 +1,585 @@
+//! The write rules: the one home for creating, changing and deleting
+//! articles. The JSON API, the importer, the newsroom and start-up
+//! recomputation all write through [`Articles`]; a store only keeps what it
+//! is given.
+//!
+//! The rules:
+//! - An article is validated, rendered and summarized by [`prepare`] (on a
+//!   blocking thread: summarizing is CPU work).
+//! - Publication time: as given. Without one, an existing article keeps its
+//!   stored time (a correction does not re-date it); a new published or
+//!   scheduled article gets the time it is saved; a draft may have none.
+//! - Update time: as given, when the writer gives one other than the stored
+//!   one (a client that reads an article and sends it back echoes the stored
+//!   time, which is no news). Otherwise a new article's is its publication
+//!   time (or now), and a changed article's is now.
+//! - Unchanged: a write that would change nothing but the update time writes
+//!   nothing, and the article is not marked as updated.
+//! - Optimistic concurrency: every write names the version it read. A
+//!   writer that asked for a version ([`Articles::update`] with `expected`,
+//!   the newsroom's form, the API's `If-Match`) is told when the article
+//!   changed since ([`WriteError::Changed`]); the others read again and
+//!   re-apply their write, so concurrent writers never fail each other.
+//! - Every write is announced once, after it is stored, to [`Changes`]
+//!   (the page cache; other instances), with what it touched.
+
+use std::sync::Arc;
+
+use store::prelude::*;
+use store::{Article, NewArticle, Status, StoreError, Visibility};
+use summarize::Summarizer;
+
+use crate::{ArticleInput, ValidationError, input_of, prepare, to_time};
+
+/// How many times a write is re-applied when other writes to the same
+/// article keep coming first.
+const ATTEMPTS: usize = 64;
+
+/// Who hears about writes: the page cache, and (with several instances)
+/// the others.
+pub trait Changes: Send + Sync {
+    /// Called once after every stored write.
+    fn changed(&self, change: &Change);
+}
+
+/// Tells nobody: a command-line import has no page cache to keep fresh.
+pub struct NoChanges;
+
+impl Changes for NoChanges {
+    fn changed(&self, _: &Change) {}
+}
+
+/// What a write touched: enough to know which pages show it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The slugs of the articles written (old and new slug when renamed).
+    pub articles: Vec<String>,
+    /// Articles whose Previous/Next links may have changed: the written
+    /// article's neighbours before the write and after it.
+    pub neighbours: Vec<String>,
+    /// Section slugs, before and after.
+    pub sections: Vec<String>,
+    /// Tag slugs, before and after.
+    pub tags: Vec<String>,
+    /// Author slugs, before and after.
+    pub authors: Vec<String>,
+    /// Whether readers see (or will see, when scheduled) the article before
+    /// or after the write; a draft that stays a draft changes no public page.
+    pub public: bool,
+    /// The neighbours could not be found out: treat every page as changed.
+    pub everything: bool,
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_owned());
+    }
+}
+
+impl Change {
+    fn touch(&mut self, a: &Article) {
+        push_unique(&mut self.articles, &a.slug);
+        push_unique(&mut self.sections, &a.section.slug);
+        for t in &a.tags {
+            push_unique(&mut self.tags, &t.slug);
+        }
+        for au in &a.authors {
+            push_unique(&mut self.authors, &au.slug);
+        }
+        self.public |= a.status != Status::Draft;
+    }
+}
+
+/// What a write did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new article.
+    Created,
+    /// An existing article was changed.
+    Updated,
+    /// The article was already so: nothing was written.
+    Unchanged,
+}
+
+/// A write's outcome, with the article as it is stored now.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The article now.
+    pub article: Article,
+}
+
+/// Why a write did not happen. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The article is not valid.
+    #[error("invalid article: {0}")]
+    Invalid(#[from] ValidationError),
+    /// No article has this slug.
+    #[error("no article {0}")]
+    NotFound(String),
+    /// The writer asked for a version, and the article has changed since.
+    #[error("this article changed since it was opened (it is at version {})", .current.version)]
+    Changed {
+        /// The article as it is now.
+        current: Box<Article>,
+    },
+    /// The store failed or refused (a slug taken is `StoreError::Conflict`).
+    #[error(transparent)]
+    Store(StoreError),
+    /// Rendering or summarizing failed unexpectedly.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> WriteError {
+        WriteError::Store(e)
+    }
+}
+
+/// The times a writer gave, Unix seconds.
+#[derive(Clone, Copy, Debug)]
+struct Given {
+    published: Option<i64>,
+    updated: Option<i64>,
+}
+
+impl Given {
+    fn of(input: &ArticleInput) -> Given {
+        Given { published: input.published.map(|t| t.timestamp()), updated: input.updated.map(|t| t.timestamp()) }
+    }
+
+    /// Whether the writer gave an update time other than the stored one.
+    fn updated_news(self, stored: Option<&Article>) -> Option<i64> {
+        self.updated.filter(|&t| stored.is_none_or(|s| s.updated_at != t))
+    }
+}
+
+/// Sets the record's publication and update times by the rules (module doc).
+fn apply_times(record: &mut NewArticle, given: Given, stored: Option<&Article>, now: i64) {
+    record.published_at =
+        given.published.or(stored.and_then(|s| s.published_at)).or((record.status != Status::Draft).then_some(now));
+    record.updated_at = match (given.updated_news(stored), stored) {
+        (Some(t), _) => t,
+        (None, None) => given.published.unwrap_or(now),
+        (None, Some(_)) => now,
+    };
+}
+
+/// Whether writing `record` over `stored` would change nothing but the
+/// update time (and the writer gave no update time of its own).
+fn unchanged(record: &NewArticle, stored: &Article, given: Given) -> bool {
+    if given.updated_news(Some(stored)).is_some() {
+        return false;
+    }
+    let mut same = record.clone();
+    same.updated_at = stored.updated_at;
+    same == stored.data
+}
+
+/// Writing articles by the rules: the one write path (module doc).
+#[derive(Clone)]
+pub struct Articles {
+    store: Arc<dyn Store>,
+    summarizer: Arc<Summarizer>,
+    changes: Arc<dyn Changes>,
+}
+
+impl Articles {
+    /// Writes to `store`, summarizing with `summarizer`, telling `changes`.
+    pub fn new(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, changes: Arc<dyn Changes>) -> Articles {
+        Articles { store, summarizer, changes }
+    }
+
+    /// The store written to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The summarizer.
+    pub fn summarizer(&self) -> &Arc<Summarizer> {
+        &self.summarizer
+    }
+
+    /// [`prepare`] on a blocking thread.
+    pub async fn prepare(&self, input: ArticleInput, now: i64) -> Result<NewArticle, WriteError> {
+        let summarizer = self.summarizer.clone();
+        tokio::task::spawn_blocking(move || prepare(&input, &summarizer, now))
+            .await
+            .map_err(|e| WriteError::Internal(e.to_string()))?
+            .map_err(WriteError::Invalid)
+    }
+
+    async fn load(&self, slug: &str) -> Result<Article, WriteError> {
+        self.store.article(slug, Visibility::All).await?.ok_or_else(|| WriteError::NotFound(slug.to_owned()))
+    }
+
+    /// Creates an article; a slug already taken is `StoreError::Conflict`.
+    /// `by` names the writer in the log.
+    pub async fn create(&self, input: ArticleInput, by: &str, now: i64) -> Result<Article, WriteError> {
+        let given = Given::of(&input);
+        let mut record = self.prepare(input, now).await?;
+        apply_times(&mut record, given, None, now);
+        let article = self.store.create_article(&record).await?;
+        self.announce(None, Some(&article), Ok(Vec::new()), now).await;
+        tracing::info!(slug = %article.slug, by, "article created");
+        Ok(article)
+    }
+
+    /// Changes the article at `slug` to `input` (whose slug may rename it).
+    /// With `expected`, only if the article is still at that version
+    /// ([`WriteError::Changed`] otherwise); without, the write is re-applied
+    /// over any write that comes first.
+    pub async fn update(
+        &self,
+        slug: &str,
+        mut input: ArticleInput,
+        expected: Option<i64>,
+        by: &str,
+        now: i64,
+    ) -> Result<Written, WriteError> {
+        let given = Given::of(&input);
+        let mut stored = self.load(slug).await?;
+        if expected.is_some_and(|v| v != stored.version) {
+            return Err(WriteError::Changed { current: Box::new(stored) });
+        }
+        // The stored time stands in for validation (a scheduled article
+        // needs one); `apply_times` keeps it.
+        if input.published.is_none() {
+            input.published = to_time(stored.published_at);
+        }
+        let prepared = self.prepare(input, now).await?;
+        for _ in 0..ATTEMPTS {
+            let mut record = prepared.clone();
+            apply_times(&mut record, given, Some(&stored), now);
+            if unchanged(&record, &stored, given) {
+                return Ok(Written { outcome: Outcome::Unchanged, article: stored });
+            }
+            let before = self.neighbour_slugs(&stored.slug, now).await;
+            match self.store.update_article(stored.id, stored.version, &record).await {
+                Ok(article) => {
+                    self.announce(Some(&stored), Some(&article), before, now).await;
+                    tracing::info!(slug = %article.slug, version = article.version, by, "article updated");
+                    return Ok(Written { outcome: Outcome::Updated, article });
+                }
+                Err(StoreError::VersionConflict { .. }) => {
+                    stored = self.load(slug).await?;
+                    if expected.is_some() {
+                        return Err(WriteError::Changed { current: Box::new(stored) });
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Conflict(format!("{slug} is being changed by many writers at once: try again")).into())
+    }
+
+    /// Creates the article, or updates the one with its slug (an import:
+    /// importing a file again changes its article in place).
+    pub async fn upsert(&self, input: ArticleInput, by: &str, now: i64) -> Result<Written, WriteError> {
+        for _ in 0..ATTEMPTS {
+            if self.store.article(&input.slug, Visibility::All).await?.is_some() {
+                match self.update(&input.slug.clone(), input.clone(), None, by, now).await {
+                    // Deleted in between: create it.
+                    Err(WriteError::NotFound(_)) => continue,
+                    other => return other,
+                }
+            }
+            match self.create(input.clone(), by, now).await {
+                Ok(article) => return Ok(Written { outcome: Outcome::Created, article }),
+                // Created in between: update it.
+                Err(WriteError::Store(StoreError::Conflict(_))) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict(format!("{} is being changed by many writers at once: try again", input.slug)).into())
+    }
+
+    /// Deletes the article at `slug`.
+    pub async fn delete(&self, slug: &str, by: &str, now: i64) -> Result<(), WriteError> {
+        let stored = self.load(slug).await?;
+        let before = self.neighbour_slugs(slug, now).await;
+        match self.store.delete_article(slug).await {
+            Err(StoreError::NotFound) => return Err(WriteError::NotFound(slug.to_owned())),
+            other => other?,
+        }
+        self.announce(Some(&stored), None, before, now).await;
+        tracing::info!(%slug, by, "article deleted");
+        Ok(())
+    }
+
+    /// Recomputes the summaries (and sentence anchors) of every article whose
+    /// summaries were made by another summarizer version, keeping its times;
+    /// returns how many. An article that no longer passes validation (saved
+    /// before a rule was made stricter, such as an empty body) is left as it
+    /// is, and so is one that another writer changes meanwhile (that write
+    /// made fresh summaries).
+    pub async fn refresh_stale(&self, now: i64) -> Result<usize, WriteError> {
+        let slugs = self.store.stale_summaries(summarize::VERSION).await?;
+        let mut n = 0;
+        for slug in slugs {
+            let Some(stored) = self.store.article(&slug, Visibility::All).await? else { continue };
+            let mut record = match self.prepare(input_of(&stored), now).await {
+                Ok(record) => record,
+                Err(e) => {
+                    tracing::warn!(%slug, error = %e, "summaries not recomputed");
+                    continue;
+                }
+            };
+            record.published_at = stored.published_at;
+            record.updated_at = stored.updated_at;
+            match self.store.update_article(stored.id, stored.version, &record).await {
+                Ok(article) => {
+                    self.announce(Some(&stored), Some(&article), Ok(Vec::new()), now).await;
+                    n += 1;
+                }
+                Err(StoreError::VersionConflict { .. } | StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(n)
+    }
+
+    /// The slugs of the visible articles before and after `slug`.
+    async fn neighbour_slugs(&self, slug: &str, now: i64) -> Result<Vec<String>, StoreError> {
+        let (prev, next) = self.store.neighbours(slug, now).await?;
+        Ok(prev.into_iter().chain(next).map(|l| l.slug).collect())
+    }
+
+    /// Tells [`Changes`] what a stored write touched: `before` is the
+    /// article's neighbours before it.
+    async fn announce(
+        &self,
+        old: Option<&Article>,
+        new: Option<&Article>,
+        before: Result<Vec<String>, StoreError>,
+        now: i64,
+    ) {
+        let mut change = Change::default();
+        for a in old.into_iter().chain(new) {
+            change.touch(a);
+        }
+        let after = match new {
+            Some(a) => self.neighbour_slugs(&a.slug, now).await,
+            None => Ok(Vec::new()),
+        };
+        match (before, after) {
+            (Ok(before), Ok(after)) => {
+                for slug in before.iter().chain(&after) {
+                    push_unique(&mut change.neighbours, slug);
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "finding an article's neighbours: every cached page is dropped");
+                change.everything = true;
+            }
+        }
+        self.changes.changed(&change);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::testing::input;
+
+    /// Remembers every change it hears of.
+    #[derive(Default)]
+    struct Heard(Mutex<Vec<Change>>);
+
+    impl Changes for Heard {
+        fn changed(&self, change: &Change) {
+            self.0.lock().unwrap().push(change.clone());
+        }
+    }
+
+    async fn articles() -> (Articles, Arc<Heard>) {
+        let store = store::SqliteStore::open(":memory:").await.unwrap();
+        let heard = Arc::new(Heard::default());
+        (Articles::new(Arc::new(store), Arc::new(Summarizer::new()), heard.clone()), heard)
+    }
+
+    fn at(t: i64) -> Option<chrono::DateTime<chrono::Utc>> {
+        to_time(Some(t))
+    }
+
+    fn dated(slug: &str, published: Option<i64>) -> ArticleInput {
+        ArticleInput { slug: slug.into(), published: published.and_then(|t| to_time(Some(t))), ..input() }
+    }
+
+    /// A write without a publication time keeps the stored one; a new
+    /// published article without one gets the time it is saved; a draft
+    /// without one has none, until it is published.
+    #[tokio::test]
+    async fn a_missing_publication_time_keeps_the_stored_one() {
+        let (w, _) = articles().await;
+        let a = w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        assert_eq!((a.published_at, a.updated_at), (Some(10), 10), "a new article's update time is its date");
+        // Corrected title, no publication time given.
+        let fix = ArticleInput { title: "Corrected".into(), ..dated("a", None) };
+        let got = w.update("a", fix.clone(), None, "test", 50).await.unwrap();
+        assert_eq!(got.outcome, Outcome::Updated);
+        assert_eq!((got.article.published_at, got.article.updated_at, got.article.version), (Some(10), 50, 2));
+        // The same again, later, without a time: unchanged, nothing written.
+        let again = w.upsert(fix.clone(), "test", 60).await.unwrap();
+        assert_eq!((again.outcome, again.article.updated_at, again.article.version), (Outcome::Unchanged, 50, 2));
+        // A real change without a time: updated, the date kept.
+        let fix2 = ArticleInput { title: "Corrected again".into(), ..fix.clone() };
+        let got = w.upsert(fix2.clone(), "test", 60).await.unwrap();
+        assert_eq!((got.outcome, got.article.published_at, got.article.updated_at), (Outcome::Updated, Some(10), 60));
+        // A time given is used.
+        let moved = ArticleInput { published: at(5), ..fix2.clone() };
+        assert_eq!(w.upsert(moved, "test", 70).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.update("a", fix2.clone(), None, "test", 71).await.unwrap().article.published_at, Some(5));
+        // Unpublished and published again without a time: still the same date.
+        let draft = ArticleInput { status: Some(Status::Draft), ..fix2.clone() };
+        assert_eq!(w.update("a", draft, None, "test", 72).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.update("a", fix2, None, "test", 73).await.unwrap().article.published_at, Some(5));
+        // New articles without a time.
+        assert_eq!(w.create(dated("b", None), "test", 80).await.unwrap().published_at, Some(80));
+        let c = w.upsert(dated("c", None), "test", 90).await.unwrap();
+        assert_eq!((c.outcome, c.article.published_at), (Outcome::Created, Some(90)));
+        let d = ArticleInput { status: Some(Status::Draft), ..dated("d", None) };
+        assert_eq!(w.create(d.clone(), "test", 95).await.unwrap().published_at, None);
+        // A draft that never had a time gets one when it is published.
+        let out = ArticleInput { status: Some(Status::Published), ..d };
+        assert_eq!(w.update("d", out, None, "test", 99).await.unwrap().article.published_at, Some(99));
+    }
+
+    /// The update time: now on a change, as given when the writer gives
+    /// another one, and echoing the stored one is no change.
+    #[tokio::test]
+    async fn update_times_follow_the_writer() {
+        let (w, _) = articles().await;
+        let a = w.create(ArticleInput { updated: at(15), ..dated("a", Some(10)) }, "test", 20).await.unwrap();
+        assert_eq!(a.updated_at, 15);
+        // The stored article sent back as it is, its update time included.
+        let back = input_of(&a);
+        let got = w.update("a", back.clone(), None, "test", 30).await.unwrap();
+        assert_eq!((got.outcome, got.article.updated_at), (Outcome::Unchanged, 15));
+        // Another update time alone is a change.
+        let later = ArticleInput { updated: at(25), ..back.clone() };
+        let got = w.update("a", later, None, "test", 30).await.unwrap();
+        assert_eq!((got.outcome, got.article.updated_at), (Outcome::Updated, 25));
+        // An edit that echoes the stored update time is dated now.
+        let edit = ArticleInput { title: "Edited".into(), updated: at(25), ..back };
+        assert_eq!(w.update("a", edit, None, "test", 40).await.unwrap().article.updated_at, 40);
+    }
+
+    /// A writer that names the version it read is refused when the article
+    /// changed since, and nothing is written; one that does not is applied.
+    #[tokio::test]
+    async fn versions_keep_editors_from_overwriting_each_other() {
+        let (w, _) = articles().await;
+        let a = w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        let first = ArticleInput { title: "First editor".into(), ..input_of(&a) };
+        let second = ArticleInput { title: "Second editor".into(), ..input_of(&a) };
+        let got = w.update("a", first, Some(a.version), "one", 30).await.unwrap();
+        assert_eq!(got.article.version, a.version + 1);
+        match w.update("a", second.clone(), Some(a.version), "two", 31).await {
+            Err(WriteError::Changed { current }) => assert_eq!(current.title, "First editor"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(w.store().article("a", Visibility::All).await.unwrap().unwrap().title, "First editor");
+        let got = w.update("a", second, None, "two", 32).await.unwrap();
+        assert_eq!((got.article.title.as_str(), got.article.version), ("Second editor", a.version + 2));
+        assert!(matches!(w.update("nope", input(), None, "x", 1).await, Err(WriteError::NotFound(_))));
+        assert!(matches!(w.delete("nope", "x", 1).await, Err(WriteError::NotFound(_))));
+        let taken = w.create(dated("a", None), "test", 40).await;
+        assert!(matches!(taken, Err(WriteError::Store(StoreError::Conflict(_)))), "{taken:?}");
+    }
+
+    /// Each write is announced once, with the pages it touches: the
+    /// article, its old and new neighbours, its sections, tags and authors
+    /// before and after. A draft touches nothing public.
+    #[tokio::test]
+    async fn writes_announce_what_they_touch() {
+        let (w, heard) = articles().await;
+        for (slug, t) in [("a", 10), ("b", 20), ("c", 30)] {
+            w.create(dated(slug, Some(t)), "test", 100).await.unwrap();
+        }
+        heard.0.lock().unwrap().clear();
+        // "c" moves between "a" and "b", into another section.
+        let moved = ArticleInput { section: "Sport".into(), tags: vec!["Derby".into()], ..dated("c", Some(15)) };
+        w.update("c", moved, None, "test", 100).await.unwrap();
+        let change = heard.0.lock().unwrap().pop().unwrap();
+        assert_eq!(change.articles, ["c"]);
+        let mut neighbours = change.neighbours.clone();
+        neighbours.sort();
+        assert_eq!(neighbours, ["a", "b"], "before: b; after: a and b");
+        assert_eq!(change.sections, ["world-news", "sport"]);
+        assert_eq!(change.tags, ["budget", "derby"]);
+        assert!(change.public && !change.everything);
+        // A rename touches both slugs.
+        w.update("c", ArticleInput { slug: "c2".into(), ..dated("c", None) }, None, "test", 100).await.unwrap();
+        assert_eq!(heard.0.lock().unwrap().pop().unwrap().articles, ["c", "c2"]);
+        // A draft stays a draft: nothing public.
+        let draft = ArticleInput { status: Some(Status::Draft), ..dated("d", None) };
+        w.create(draft, "test", 100).await.unwrap();
+        assert!(!heard.0.lock().unwrap().pop().unwrap().public);
+        w.delete("a", "test", 100).await.unwrap();
+        let change = heard.0.lock().unwrap().pop().unwrap();
+        assert_eq!(
+            (change.articles.as_slice(), change.neighbours.as_slice()),
+            (&["a".to_owned()][..], &["c2".to_owned()][..])
+        );
+        // Nothing written, nothing announced.
+        let n = heard.0.lock().unwrap().len();
+        w.upsert(dated("b", None), "test", 100).await.unwrap();
+        assert_eq!(heard.0.lock().unwrap().len(), n);
+    }
+
+    /// Many writers of the same article at once, none naming a version:
+    /// every write is applied (re-applied over the ones that came first).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_all_succeed() {
+        let dir = std::env::temp_dir().join(format!("newsdesk-content-concurrent-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = store::SqliteStore::open(&dir.join("site.db").display().to_string()).await.unwrap();
+        let w = Articles::new(Arc::new(store.clone()), Arc::new(Summarizer::new()), Arc::new(NoChanges));
+        w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                let w = w.clone();
+                tokio::spawn(async move {
+                    let edit = ArticleInput { title: format!("Edit {i}"), ..dated("a", None) };
+                    w.update("a", edit, None, "test", 30 + i).await.map(|x| x.outcome)
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), Outcome::Updated);
+        }
+        assert_eq!(w.store().article("a", Visibility::All).await.unwrap().unwrap().version, 17);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Refreshing stale summaries keeps the article's times, and passes
+    /// over an article saved before a rule was made stricter (here: an
+    /// empty body), instead of failing on it.
+    #[tokio::test]
+    async fn refresh_keeps_times_and_passes_over_articles_that_no_longer_validate() {
+        let (w, heard) = articles().await;
+        let s = Summarizer::new();
+        let mut good = prepare(&input(), &s, 0).unwrap();
+        good.summaries.iter_mut().for_each(|x| x.version = "old".into());
+        (good.published_at, good.updated_at) = (Some(10), 11);
+        let mut empty = good.clone();
+        empty.slug = "empty".into();
+        empty.body_md = String::new();
+        w.store().create_article(&good).await.unwrap();
+        w.store().create_article(&empty).await.unwrap();
+        assert_eq!(w.refresh_stale(500).await.unwrap(), 1);
+        assert_eq!(w.store().stale_summaries(summarize::VERSION).await.unwrap(), ["empty"]);
+        let a = w.store().article("a-b", Visibility::All).await.unwrap().unwrap();
+        assert_eq!((a.published_at, a.updated_at), (Some(10), 11));
+        assert_eq!(a.summaries[0].version, summarize::VERSION);
+        assert_eq!(heard.0.lock().unwrap().len(), 1);
+    }
+}

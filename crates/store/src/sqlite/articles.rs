@@ -1,0 +1,618 @@
+//! Articles: one row each (with their tags, authors and summaries in tables
+//! of their own), written whole in one transaction.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{SqliteStore, begin_write, is_unique_violation, vis};
+use crate::{
+    Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, Status, StoreError,
+    StoredSummary, SummaryMode, SummarySentence, Visibility,
+};
+
+fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
+    let s: String = row.try_get(col)?;
+    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    // Serializing plain records to JSON cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn status(row: &SqliteRow) -> Result<Status> {
+    let s: String = row.try_get("status")?;
+    Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
+}
+
+fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Article> {
+    let mode: String = row.try_get("summary_mode")?;
+    let minutes: i64 = row.try_get("reading_minutes")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        data: NewArticle {
+            slug: row.try_get("slug")?,
+            title: row.try_get("title")?,
+            standfirst: row.try_get("standfirst")?,
+            body_md: row.try_get("body_md")?,
+            body_html: row.try_get("body_html")?,
+            body_text: row.try_get("body_text")?,
+            authors: json(row, "authors")?,
+            section: Named { name: row.try_get("section")?, slug: row.try_get("section_slug")? },
+            tags: json(row, "tags")?,
+            lang: row.try_get("lang")?,
+            status: status(row)?,
+            published_at: row.try_get("published_at")?,
+            updated_at: row.try_get("updated_at")?,
+            sources: row.try_get("sources")?,
+            canonical_url: row.try_get("canonical_url")?,
+            lead_image: row.try_get("lead_image")?,
+            lead_image_alt: row.try_get("lead_image_alt")?,
+            reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
+            summary_mode: SummaryMode::parse(&mode)
+                .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
+            summary_custom: row.try_get("summary_custom")?,
+            summaries,
+        },
+    })
+}
+
+fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
+    let minutes: i64 = row.try_get("reading_minutes")?;
+    Ok(ArticleCard {
+        slug: row.try_get("slug")?,
+        title: row.try_get("title")?,
+        standfirst: row.try_get("standfirst")?,
+        section: Named { name: row.try_get("section")?, slug: row.try_get("section_slug")? },
+        authors: json(row, "authors")?,
+        tags: json(row, "tags")?,
+        status: status(row)?,
+        published_at: row.try_get("published_at")?,
+        updated_at: row.try_get("updated_at")?,
+        reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
+        lead_image: row.try_get("lead_image")?,
+        lead_image_alt: row.try_get("lead_image_alt")?,
+        lang: row.try_get("lang")?,
+    })
+}
+/// Inserts an article: its fields in [`bind_article`] order, then its
+/// creation time (`?22`).
+const INSERT: &str = "INSERT INTO articles (slug, title, standfirst, body_md, body_html, body_text, authors, section, \
+     section_slug, tags, lang, status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, \
+     reading_minutes, summary_mode, summary_custom, created_at, version) VALUES \
+     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 1) \
+     RETURNING id";
+
+/// Replaces article `?22` if it is at version `?23`, with its fields in
+/// [`bind_article`] order, and moves it to the next version.
+const UPDATE: &str = "UPDATE articles SET slug = ?1, title = ?2, standfirst = ?3, body_md = ?4, body_html = ?5, \
+     body_text = ?6, authors = ?7, section = ?8, section_slug = ?9, tags = ?10, lang = ?11, status = ?12, \
+     published_at = ?13, updated_at = ?14, sources = ?15, canonical_url = ?16, lead_image = ?17, \
+     lead_image_alt = ?18, reading_minutes = ?19, summary_mode = ?20, summary_custom = ?21, version = version + 1 \
+     WHERE id = ?22 AND version = ?23";
+
+/// Binds the article's fields as `?1` to `?21`, for [`INSERT`] and [`UPDATE`].
+fn bind_article<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    a: &'q NewArticle,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    query
+        .bind(&a.slug)
+        .bind(&a.title)
+        .bind(&a.standfirst)
+        .bind(&a.body_md)
+        .bind(&a.body_html)
+        .bind(&a.body_text)
+        .bind(to_json(&a.authors))
+        .bind(&a.section.name)
+        .bind(&a.section.slug)
+        .bind(to_json(&a.tags))
+        .bind(&a.lang)
+        .bind(a.status.as_str())
+        .bind(a.published_at)
+        .bind(a.updated_at)
+        .bind(&a.sources)
+        .bind(&a.canonical_url)
+        .bind(&a.lead_image)
+        .bind(&a.lead_image_alt)
+        .bind(a.reading_minutes as i64)
+        .bind(a.summary_mode.as_str())
+        .bind(&a.summary_custom)
+}
+
+fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+    move |e| {
+        if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { e.into() }
+    }
+}
+
+/// Writes the tags, authors and summaries of article `id` (whose old ones,
+/// if any, are gone), inside the caller's transaction.
+async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+    for t in &a.tags {
+        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag) VALUES (?1, ?2, ?3)")
+            .bind(id)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for au in &a.authors {
+        sqlx::query("INSERT OR IGNORE INTO article_authors (article_id, author_slug, name) VALUES (?1, ?2, ?3)")
+            .bind(id)
+            .bind(&au.slug)
+            .bind(&au.name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for s in &a.summaries {
+        sqlx::query(
+            "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, version) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(id)
+        .bind(s.length as i64)
+        .bind(to_json(&s.sentences))
+        .bind(&s.source_hash)
+        .bind(&s.version)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The stored summaries of article `id`.
+async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<StoredSummary>> {
+    let rows = sqlx::query(
+        "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 ORDER BY length",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let length: i64 = r.try_get("length")?;
+            Ok(StoredSummary {
+                length: length.clamp(0, u32::MAX as i64) as u32,
+                sentences: json::<Vec<SummarySentence>>(r, "sentences")?,
+                source_hash: r.try_get("source_hash")?,
+                version: r.try_get("version")?,
+            })
+        })
+        .collect()
+}
+
+/// One article with its summaries, read on `conn` (inside a transaction, or not).
+async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+    let (now, all) = vis(visibility);
+    let sql = const_format_article_by_slug();
+    let row = sqlx::query(sql).bind(now).bind(all).bind(slug).fetch_optional(&mut *conn).await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let id: i64 = row.try_get("id")?;
+            let summaries = summaries_in(conn, id).await?;
+            Ok(Some(article_from_row(&row, summaries)?))
+        }
+    }
+}
+
+impl SqliteStore {
+    async fn load(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        let mut conn = self.pool.acquire().await?;
+        load_in(&mut conn, slug, visibility).await
+    }
+
+    async fn name_of(&self, sql: &'static str, slug: &str, now: i64) -> Result<Option<String>> {
+        let row = sqlx::query(sql).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
+    }
+}
+
+// SQL assembled from the constants above, kept as `'static` text.
+fn const_format_article_by_slug() -> &'static str {
+    "SELECT id, version, slug, title, standfirst, body_md, body_html, body_text, authors, section, \
+     section_slug, tags, lang, status, published_at, updated_at, created_at, sources, canonical_url, lead_image, \
+     lead_image_alt, reading_minutes, summary_mode, summary_custom FROM articles \
+     WHERE (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) AND slug = ?3"
+}
+#[async_trait]
+impl ArticleStore for SqliteStore {
+    async fn create_article(&self, article: &NewArticle) -> Result<Article> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id: i64 = bind_article(sqlx::query(INSERT), article)
+            .bind(article.updated_at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(slug_taken(article))?
+            .try_get("id")?;
+        write_parts(&mut tx, id, article).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
+        let mut tx = begin_write(&self.pool).await?;
+        let done = bind_article(sqlx::query(UPDATE), article)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await
+            .map_err(slug_taken(article))?;
+        if done.rows_affected() == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM articles WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match current {
+                Some(current) => StoreError::VersionConflict { current },
+                None => StoreError::NotFound,
+            });
+        }
+        for sql in [
+            "DELETE FROM article_tags WHERE article_id = ?1",
+            "DELETE FROM article_authors WHERE article_id = ?1",
+            "DELETE FROM article_summaries WHERE article_id = ?1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        write_parts(&mut tx, id, article).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn delete_article(&self, slug: &str) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM articles WHERE slug = ?1").bind(slug).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        self.load(slug, visibility).await
+    }
+
+    async fn list_articles(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
+        let (now, all) = vis(q.visibility);
+        let per_page = q.per_page.clamp(1, 100);
+        let page = q.page.max(1);
+        let offset = (page as i64 - 1) * per_page as i64;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND (?3 IS NULL OR section_slug = ?3) \
+             AND (?4 IS NULL OR id IN (SELECT article_id FROM article_tags WHERE tag_slug = ?4)) \
+             AND (?5 IS NULL OR id IN (SELECT article_id FROM article_authors WHERE author_slug = ?5))",
+        )
+        .bind(now)
+        .bind(all)
+        .bind(&q.section)
+        .bind(&q.tag)
+        .bind(&q.author)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT slug, title, standfirst, section, section_slug, authors, tags, status, published_at, updated_at, \
+             reading_minutes, lead_image, lead_image_alt, lang FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND (?3 IS NULL OR section_slug = ?3) \
+             AND (?4 IS NULL OR id IN (SELECT article_id FROM article_tags WHERE tag_slug = ?4)) \
+             AND (?5 IS NULL OR id IN (SELECT article_id FROM article_authors WHERE author_slug = ?5)) \
+             ORDER BY published_at IS NULL, published_at DESC, slug DESC LIMIT ?6 OFFSET ?7",
+        )
+        .bind(now)
+        .bind(all)
+        .bind(&q.section)
+        .bind(&q.tag)
+        .bind(&q.author)
+        .bind(per_page as i64)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(card_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, total: total.max(0) as u64, page, per_page })
+    }
+
+    async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
+        let at: Option<Option<i64>> = sqlx::query_scalar("SELECT published_at FROM articles WHERE slug = ?1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(Some(at)) = at else { return Ok((None, None)) };
+        let link = |row: Option<SqliteRow>| -> Result<Option<ArticleLink>> {
+            Ok(match row {
+                Some(r) => {
+                    Some(ArticleLink { slug: r.try_get("slug")?, title: r.try_get("title")?, lang: r.try_get("lang")? })
+                }
+                None => None,
+            })
+        };
+        let prev = sqlx::query(
+            "SELECT slug, title, lang FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND (published_at < ?3 OR (published_at = ?3 AND slug < ?4)) \
+             ORDER BY published_at DESC, slug DESC LIMIT 1",
+        )
+        .bind(now)
+        .bind(0i64)
+        .bind(at)
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        let next = sqlx::query(
+            "SELECT slug, title, lang FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND (published_at > ?3 OR (published_at = ?3 AND slug > ?4)) \
+             ORDER BY published_at ASC, slug ASC LIMIT 1",
+        )
+        .bind(now)
+        .bind(0i64)
+        .bind(at)
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok((link(prev)?, link(next)?))
+    }
+
+    async fn sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
+        let rows = sqlx::query(
+            "SELECT section_slug, MIN(section) AS section, COUNT(*) AS n FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             GROUP BY section_slug ORDER BY n DESC, section_slug",
+        )
+        .bind(now)
+        .bind(0i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let n: i64 = r.try_get("n")?;
+                Ok((Named { name: r.try_get("section")?, slug: r.try_get("section_slug")? }, n.max(0) as u64))
+            })
+            .collect()
+    }
+
+    async fn section_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        self.name_of(
+            "SELECT section FROM articles WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND section_slug = ?3 LIMIT 1",
+            slug,
+            now,
+        )
+        .await
+    }
+
+    async fn tag_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        self.name_of(
+            "SELECT t.tag FROM article_tags t JOIN articles ON articles.id = t.article_id WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND t.tag_slug = ?3 LIMIT 1",
+            slug,
+            now,
+        )
+        .await
+    }
+
+    async fn author_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        self.name_of(
+            "SELECT t.name FROM article_authors t JOIN articles ON articles.id = t.article_id WHERE \
+             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
+             AND t.author_slug = ?3 LIMIT 1",
+            slug,
+            now,
+        )
+        .await
+    }
+
+    async fn count_articles(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&self.pool).await?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn stale_summaries(&self, version: &str) -> Result<Vec<String>> {
+        let slugs = sqlx::query_scalar(
+            "SELECT slug FROM articles a WHERE \
+             (SELECT COUNT(*) FROM article_summaries s WHERE s.article_id = a.id AND s.version = ?1) < 2 \
+             ORDER BY slug",
+        )
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(slugs)
+    }
+
+    async fn next_publication_after(&self, now: i64) -> Result<Option<i64>> {
+        let t: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(published_at) FROM articles WHERE status <> 'draft' AND published_at > ?1")
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::TempDb;
+    use super::*;
+    use crate::TokenStore as _;
+
+    fn named(s: &str) -> Named {
+        Named { name: s.to_owned(), slug: s.to_lowercase() }
+    }
+
+    fn sample(slug: &str, status: Status, at: Option<i64>) -> NewArticle {
+        NewArticle {
+            slug: slug.to_owned(),
+            title: format!("Title {slug}"),
+            standfirst: None,
+            body_md: "Body.".into(),
+            body_html: "<p>Body.</p>".into(),
+            body_text: "Body.".into(),
+            authors: vec![named("Ann")],
+            section: named("World"),
+            tags: vec![named("x")],
+            lang: "en".into(),
+            status,
+            published_at: at,
+            updated_at: 1,
+            sources: None,
+            canonical_url: None,
+            lead_image: None,
+            lead_image_alt: None,
+            reading_minutes: 1,
+            summary_mode: SummaryMode::Auto,
+            summary_custom: None,
+            summaries: vec![StoredSummary {
+                length: 3,
+                sentences: vec![SummarySentence { index: 0, start: 0, end: 5, text: "Body.".into() }],
+                source_hash: "h".into(),
+                version: "v".into(),
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn crud_visibility_and_neighbours() {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        s.create_article(&sample("a", Status::Published, Some(10))).await.unwrap();
+        let mut b = sample("b", Status::Published, Some(20));
+        b.lang = "ar".into();
+        s.create_article(&b).await.unwrap();
+        s.create_article(&sample("c", Status::Draft, Some(15))).await.unwrap();
+        s.create_article(&sample("d", Status::Scheduled, Some(100))).await.unwrap();
+        assert!(matches!(s.create_article(&sample("a", Status::Draft, None)).await, Err(StoreError::Conflict(_))));
+        let now = 50;
+        assert!(s.article("c", Visibility::PublicAt(now)).await.unwrap().is_none());
+        assert!(s.article("d", Visibility::PublicAt(now)).await.unwrap().is_none());
+        assert!(s.article("d", Visibility::PublicAt(100)).await.unwrap().is_some());
+        let got = s.article("a", Visibility::PublicAt(now)).await.unwrap().unwrap();
+        assert_eq!(got.summaries.len(), 1);
+        assert_eq!(got.version, 1);
+        let (p, n) = s.neighbours("a", now).await.unwrap();
+        assert_eq!((p, n.map(|l| (l.slug, l.lang))), (None, Some(("b".to_owned(), "ar".to_owned()))));
+        let (p, n) = s.neighbours("b", now).await.unwrap();
+        assert_eq!((p.map(|l| (l.slug, l.lang)), n), (Some(("a".to_owned(), "en".to_owned())), None));
+        let q = ListQuery {
+            visibility: Visibility::PublicAt(now),
+            section: Some("world".into()),
+            tag: Some("x".into()),
+            author: Some("ann".into()),
+            page: 1,
+            per_page: 10,
+        };
+        let page = s.list_articles(&q).await.unwrap();
+        assert_eq!(
+            page.items.iter().map(|c| (c.slug.as_str(), c.lang.as_str())).collect::<Vec<_>>(),
+            [("b", "ar"), ("a", "en")]
+        );
+        assert_eq!(page.total, 2);
+        s.delete_article("a").await.unwrap();
+        assert!(matches!(s.delete_article("a").await, Err(StoreError::NotFound)));
+        assert_eq!(s.stale_summaries("v2").await.unwrap().len(), 3);
+        assert_eq!(s.next_publication_after(now).await.unwrap(), Some(100));
+    }
+
+    /// An update names the version it read: it moves the article to the
+    /// next version, and fails without writing when another came first.
+    #[tokio::test]
+    async fn updates_are_versioned() {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        let a = s.create_article(&sample("a", Status::Published, Some(10))).await.unwrap();
+        let mut edit = sample("a", Status::Published, Some(10));
+        edit.title = "First edit".into();
+        edit.tags = vec![named("y"), named("z")];
+        let got = s.update_article(a.id, 1, &edit).await.unwrap();
+        assert_eq!((got.version, got.title.as_str(), got.tags.len()), (2, "First edit", 2));
+        let mut late = edit.clone();
+        late.title = "Late edit".into();
+        assert!(matches!(s.update_article(a.id, 1, &late).await, Err(StoreError::VersionConflict { current: 2 })));
+        assert_eq!(s.article("a", Visibility::All).await.unwrap().unwrap().title, "First edit");
+        // Renaming to a slug that is taken is a conflict, and changes nothing.
+        s.create_article(&sample("b", Status::Draft, None)).await.unwrap();
+        late.slug = "b".into();
+        assert!(matches!(s.update_article(a.id, 2, &late).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(s.update_article(999, 1, &edit).await, Err(StoreError::NotFound)));
+        // Times are written as given.
+        let mut undated = sample("c", Status::Draft, None);
+        undated.updated_at = 7;
+        let c = s.create_article(&undated).await.unwrap();
+        assert_eq!((c.published_at, c.updated_at, c.created_at), (None, 7, 7));
+        assert_eq!(s.tokens().await.unwrap().len(), 0);
+    }
+
+    /// Many writers at once on a file database (several connections): every
+    /// write waits its turn instead of failing with "database is locked";
+    /// a write that lost the race on the same article's version is told so,
+    /// and each article ends as one of the versions written to it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+    async fn concurrent_writes_queue_instead_of_failing() {
+        let db = TempDb::new("concurrent");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        for slug in ["one", "two", "three", "four"] {
+            s.create_article(&sample(slug, Status::Published, Some(10))).await.unwrap();
+        }
+        let mut tasks = Vec::new();
+        for i in 0..48u32 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                // Half the writers on one article, the rest spread over the others.
+                let slug = if i % 2 == 0 { "one" } else { ["two", "three", "four"][(i as usize / 2) % 3] };
+                let mut a = sample(slug, Status::Published, Some(10));
+                a.title = format!("Version {i}");
+                a.updated_at = 100 + i as i64;
+                a.tags = vec![named(&format!("t{i}"))];
+                let res: Result<()> = async {
+                    if i % 3 == 2 {
+                        // Creating and deleting articles of their own in between.
+                        let own = sample(&format!("own-{i}"), Status::Draft, None);
+                        s.create_article(&own).await?;
+                        s.delete_article(&own.slug).await?;
+                    }
+                    // Read, then write what was read's next version; retry when beaten.
+                    loop {
+                        let stored = s.article(slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+                        match s.update_article(stored.id, stored.version, &a).await {
+                            Err(StoreError::VersionConflict { .. }) => continue,
+                            other => return other.map(|_| ()),
+                        }
+                    }
+                }
+                .await;
+                res.map_err(|e| format!("writer {i} on {slug}: {e}"))
+            }));
+        }
+        let mut failures = Vec::new();
+        for t in tasks {
+            if let Err(e) = t.await.unwrap() {
+                failures.push(e);
+            }
+        }
+        assert!(failures.is_empty(), "{} of 48 writes failed: {failures:?}", failures.len());
+        let mut versions = 0;
+        for slug in ["one", "two", "three", "four"] {
+            let a = s.article(slug, Visibility::All).await.unwrap().unwrap();
+            let i: u32 = a.title.strip_prefix("Version ").and_then(|n| n.parse().ok()).expect("a written version");
+            // The whole record is that writer's: its time and its tag with it.
+            assert_eq!(a.updated_at, 100 + i as i64, "{slug}");
+            assert_eq!(a.tags, vec![named(&format!("t{i}"))], "{slug}");
+            assert_eq!(a.summaries.len(), 1, "{slug}");
+            versions += a.version - 1;
+        }
+        assert_eq!(versions, 48, "every write made exactly one version");
+        assert_eq!(s.count_articles().await.unwrap(), 4);
+        s.close().await;
+    }
+}

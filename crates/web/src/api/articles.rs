@@ -1,0 +1,246 @@
+//! The article routes: reads, and writes through [`content::Articles`].
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use content::ArticleInput;
+use store::{Article, ListQuery, SummaryMode, Visibility};
+use summarize::Lang;
+
+use super::auth::{Editor, MaybeEditor};
+use super::dto::{ArticleJson, ArticleList, SummaryJson, SummarySentenceJson, article_etag, article_json, list_item};
+use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params};
+use crate::error::ErrorBody;
+use crate::{ApiError, AppState, now};
+
+/// Lists published articles, newest first.
+#[utoipa::path(get, path = "/api/articles", tag = "articles",
+    params(
+        ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
+        ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
+        ("page" = Option<u32>, Query, description = "Page, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)"),
+    ),
+    responses((status = 200, body = ArticleList), (status = 400, body = ErrorBody)))]
+pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<Json<ArticleList>, ApiError> {
+    let p = params(q)?;
+    let page = number(&p, "page", 1, 1_000_000)?;
+    let per_page = number(&p, "per_page", 20, 100)?;
+    let query = ListQuery {
+        visibility: Visibility::PublicAt(now()),
+        section: p.get("section").map(|s| content::slugify(s)),
+        tag: p.get("tag").map(|s| content::slugify(s)),
+        author: p.get("author").map(|s| content::slugify(s)),
+        page,
+        per_page,
+    };
+    let result = state.store().list_articles(&query).await?;
+    let pages = result.pages();
+    Ok(Json(ArticleList {
+        page: result.page,
+        per_page: result.per_page,
+        total: result.total,
+        pages,
+        items: result.items.into_iter().map(list_item).collect(),
+    }))
+}
+
+pub async fn load(state: &AppState, slug: &str, editor: &MaybeEditor) -> Result<Article, ApiError> {
+    let visibility = if editor.0.is_some() { Visibility::All } else { Visibility::PublicAt(now()) };
+    state.store().article(slug, visibility).await?.ok_or_else(|| ApiError::not_found(format!("no article {slug}")))
+}
+
+/// One article (drafts and scheduled articles only with a token).
+#[utoipa::path(get, path = "/api/articles/{slug}", tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses((status = 200, body = ArticleJson, headers(("ETag" = String, description = "The article's version"))),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_article(
+    State(state): State<AppState>,
+    editor: MaybeEditor,
+    SlugPath(slug): SlugPath,
+) -> Result<Response, ApiError> {
+    Ok(with_etag(&load(&state, &slug, &editor).await?))
+}
+
+/// The article's JSON, with its `ETag`.
+fn with_etag(a: &Article) -> Response {
+    let mut res = Json(article_json(a)).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&article_etag(a)) {
+        res.headers_mut().insert(header::ETAG, tag);
+    }
+    res
+}
+
+/// The version an `If-Match` header asks for: `None` without one (or with
+/// `*`); a tag that is not one of ours names no version of this article, so
+/// the write is refused as for a changed article.
+fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let value = value.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let version = value
+        .split(',')
+        .filter_map(|tag| tag.trim().strip_prefix('"')?.strip_suffix('"')?.split_once('-'))
+        .find(|(tag_id, _)| tag_id.parse() == Ok(id))
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    match version {
+        Some(v) => Ok(Some(v)),
+        None => Err(ApiError::precondition_failed(format!(
+            "If-Match {value} names no version of this article: GET it again for its ETag"
+        ))),
+    }
+}
+
+/// An article's summary: the editors' own, or the automatic one. The stored
+/// summaries (3 and 5 sentences) are served as they are; other lengths (1 to
+/// 20) are computed from the stored article text on request.
+#[utoipa::path(get, path = "/api/articles/{slug}/summary", tag = "articles",
+    params(
+        ("slug" = String, Path, description = "The article's slug"),
+        ("sentences" = Option<u32>, Query, description = "1 to 20 (default 3; 3 and 5 are stored)"),
+        ("format" = Option<String>, Query, description = "text (default) or bullets"),
+    ),
+    responses((status = 200, body = SummaryJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn article_summary(
+    State(state): State<AppState>,
+    editor: MaybeEditor,
+    SlugPath(slug): SlugPath,
+    q: Params,
+) -> Result<Json<SummaryJson>, ApiError> {
+    let p = params(q)?;
+    let n = number(&p, "sentences", 3, 20)?;
+    let format = match p.get("format").map(String::as_str) {
+        None | Some("text") => "text",
+        Some("bullets") => "bullets",
+        Some(_) => return Err(ApiError::bad_request("format must be text or bullets")),
+    };
+    let a = load(&state, &slug, &editor).await?;
+    match a.summary_mode {
+        SummaryMode::Off => Err(ApiError::not_found("the summary of this article is switched off")),
+        SummaryMode::Custom => {
+            let text = a.summary_custom.clone().unwrap_or_default();
+            Ok(Json(SummaryJson {
+                slug,
+                kind: "custom".into(),
+                format: "text".into(),
+                summary: text,
+                sentences: vec![],
+                version: None,
+            }))
+        }
+        SummaryMode::Auto => {
+            let computed;
+            let s = match a.summaries.iter().find(|s| s.length == n) {
+                Some(s) => s,
+                None => {
+                    computed = summarize_stored(&state, &a, n).await?;
+                    &computed
+                }
+            };
+            let summary = if format == "bullets" {
+                s.sentences.iter().map(|x| format!("- {}\n", x.text)).collect()
+            } else {
+                s.sentences.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join(" ")
+            };
+            Ok(Json(SummaryJson {
+                slug: slug.clone(),
+                kind: "extractive".into(),
+                format: format.into(),
+                summary,
+                sentences: s
+                    .sentences
+                    .iter()
+                    .map(|x| SummarySentenceJson {
+                        index: x.index,
+                        text: x.text.clone(),
+                        href: format!("/articles/{slug}#s-{}", x.index),
+                    })
+                    .collect(),
+                version: Some(s.version.clone()),
+            }))
+        }
+    }
+}
+
+/// A summary of `n` sentences of a stored article, computed now from the
+/// same plain text as the stored ones (so the sentence indexes match the page's anchors).
+pub async fn summarize_stored(state: &AppState, a: &Article, n: u32) -> Result<store::StoredSummary, ApiError> {
+    let summarizer = state.summarizer().clone();
+    let (text, title, lang) = (a.body_text.clone(), a.title.clone(), a.lang.clone());
+    tokio::task::spawn_blocking(move || {
+        // A code the summarizer does not know ("pl") was summarized by word
+        // boundaries when the article was saved: the same here.
+        let lang = Lang::from_code(&lang).unwrap_or(Lang::Other);
+        content::summary_of(&summarizer, &text, &title, lang, n, "")
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// Creates an article (its summaries are computed now). Needs a token.
+#[utoipa::path(post, path = "/api/articles", tag = "articles", request_body = ArticleInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = ArticleJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_article(
+    State(state): State<AppState>,
+    editor: Editor,
+    JsonBody(input): JsonBody<ArticleInput>,
+) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
+    let a = state.articles().create(input, &format!("token {}", editor.name), now()).await?;
+    Ok((StatusCode::CREATED, Json(article_json(&a))))
+}
+
+/// Replaces an article (the body's slug may rename it; absent, it keeps its slug). Needs a token.
+/// With `If-Match` (the `ETag` of a GET), only if the article has not changed
+/// since: 412 otherwise, and nothing is written.
+#[utoipa::path(put, path = "/api/articles/{slug}", tag = "articles", request_body = ArticleInput,
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The article's slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version this change was made to"),
+    ),
+    responses((status = 200, body = ArticleJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_article(
+    State(state): State<AppState>,
+    editor: Editor,
+    SlugPath(slug): SlugPath,
+    headers: HeaderMap,
+    JsonBody(mut fields): JsonBody<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Response, ApiError> {
+    fields.entry("slug").or_insert_with(|| serde_json::Value::String(slug.clone()));
+    let bytes = serde_json::to_vec(&fields).map_err(ApiError::internal)?;
+    let input: ArticleInput = decode_object(&bytes)?;
+    let expected = match headers.get(header::IF_MATCH) {
+        None => None,
+        Some(_) => {
+            let Some(stored) = state.store().article(&slug, Visibility::All).await? else {
+                return Err(ApiError::not_found(format!("no article {slug}")));
+            };
+            if_match(&headers, stored.id)?
+        }
+    };
+    let by = format!("token {}", editor.name);
+    let written = state.articles().update(&slug, input, expected, &by, now()).await?;
+    Ok(with_etag(&written.article))
+}
+
+/// Deletes an article. Needs a token.
+#[utoipa::path(delete, path = "/api/articles/{slug}", tag = "articles", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_article(
+    State(state): State<AppState>,
+    editor: Editor,
+    SlugPath(slug): SlugPath,
+) -> Result<StatusCode, ApiError> {
+    state.articles().delete(&slug, &format!("token {}", editor.name), now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,89 @@
+//! The JSON API, and its OpenAPI document (generated from these handlers).
+//!
+//! - [`extract`]: request bodies, paths and query parameters, with our
+//!   error shape for every way they can be wrong;
+//! - [`auth`]: API tokens;
+//! - [`dto`]: what the API sends and takes, as JSON;
+//! - [`articles`]: the article routes (reads, and writes through
+//!   [`content::Articles`], the one write path);
+//! - [`summarize`]: summarizing any text.
+
+pub mod articles;
+pub mod auth;
+pub mod dto;
+pub mod extract;
+pub mod summarize;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use content::ArticleInput;
+use utoipa::OpenApi;
+
+pub use auth::{Editor, MaybeEditor, token_hash};
+pub use extract::{JsonBody, SlugPath};
+
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::{ApiError, AppState};
+use dto::{
+    ArticleJson, ArticleList, ArticleListItem, SummarizeRequest, SummarizeResponse, SummaryJson, SummarySentenceJson,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/articles", get(articles::list_articles).post(articles::create_article))
+        .route(
+            "/articles/{slug}",
+            get(articles::get_article).put(articles::update_article).delete(articles::delete_article),
+        )
+        .route("/articles/{slug}/summary", get(articles::article_summary))
+        .route("/summarize", post(summarize::summarize_text))
+        .route("/openapi.json", get(openapi))
+        // A method a route does not have: 405 with our JSON error (axum adds `Allow`).
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}
+/// The OpenAPI document of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Newsdesk API", description = "Articles, their summaries, and a summarizer for any text."),
+    paths(
+        articles::list_articles,
+        articles::get_article,
+        articles::article_summary,
+        articles::create_article,
+        articles::update_article,
+        articles::delete_article,
+        summarize::summarize_text
+    ),
+    components(schemas(
+        ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
+        SummarizeResponse, ErrorBody, ErrorDetail
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi() -> Response {
+    match ApiDoc::openapi().to_json() {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
