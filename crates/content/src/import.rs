@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::ArticleInput;
+use crate::{ArticleInput, foreign};
 
 /// One article read from a file, or why it could not be read.
 #[derive(Debug)]
@@ -41,6 +41,8 @@ pub enum Format {
     Json,
     /// `.jsonl`, `.ndjson`: one object per line.
     JsonLines,
+    /// `.xml`, `.rss`, `.atom`: a WordPress export or a feed (by content).
+    Xml,
 }
 
 impl Format {
@@ -51,6 +53,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "xml" | "rss" | "atom" => Some(Format::Xml),
             _ => None,
         }
     }
@@ -59,12 +62,48 @@ impl Format {
 /// Reads every article of a file's text. A slug used twice in the file is
 /// refused the second time (see [`Slugs`]).
 pub fn parse(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
-    let mut parsed = parse_all(origin, format, text);
+    read(origin, Some(format), text).articles
+}
+
+/// What one file (or URL) held.
+#[derive(Debug)]
+pub struct Batch {
+    /// Its articles, or why each could not be read.
+    pub articles: Vec<Parsed>,
+    /// The engine whose export or feed it is, if it is one.
+    pub engine: Option<foreign::Kind>,
+    /// What such an export had that did not come across.
+    pub left_out: foreign::LeftOut,
+}
+
+/// Reads a file's text: our formats by `format`, and other engines'
+/// exports and feeds by their content (a `.json` file may be a Ghost
+/// export or a JSON feed; `None`, a download, may be any of them). A slug
+/// used twice is refused the second time (see [`Slugs`]).
+pub fn read(origin: &str, format: Option<Format>, text: &str) -> Batch {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let engine = match format {
+        Some(Format::Markdown | Format::JsonLines) => None,
+        Some(Format::Json | Format::Xml) | None => foreign::sniff(text),
+    };
+    let (mut articles, left_out) = match (engine, format) {
+        (Some(kind), _) => {
+            let export = foreign::parse(origin, kind, text);
+            (export.articles, export.left_out)
+        }
+        (None, Some(format @ (Format::Markdown | Format::Json | Format::JsonLines))) => {
+            (parse_all(origin, format, text), foreign::LeftOut::default())
+        }
+        (None, Some(Format::Xml) | None) => {
+            let reason = "neither a WordPress export nor an RSS, Atom or JSON feed".to_owned();
+            (vec![Parsed { origin: origin.to_owned(), result: Err(reason), ignored: Vec::new() }], Default::default())
+        }
+    };
     let mut slugs = Slugs::default();
-    for p in &mut parsed {
+    for p in &mut articles {
         slugs.check(p);
     }
-    parsed
+    Batch { articles, engine, left_out }
 }
 
 /// The slugs seen so far in one import, and where: an article whose slug was
@@ -114,6 +153,7 @@ fn parse_all(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
                 .collect(),
             Ok(v) => vec![Parsed::new(origin.to_owned(), from_value(v))],
         },
+        Format::Xml => vec![Parsed::new(origin.to_owned(), Err("not an article file".to_owned()))],
         Format::JsonLines => text
             .lines()
             .enumerate()

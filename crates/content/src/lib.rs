@@ -11,9 +11,12 @@
 //! - [`write`]: the write rules, the one path by which articles are created,
 //!   changed and deleted ([`Articles`]).
 //! - [`import`]: Markdown-with-front-matter, JSON and JSONL files.
+//! - [`foreign`]: other engines' archives: WordPress and Ghost exports, RSS,
+//!   Atom and JSON feeds.
 
 #![forbid(unsafe_code)]
 
+pub mod foreign;
 pub mod import;
 pub mod input;
 pub mod lang;

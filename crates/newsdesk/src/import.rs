@@ -24,11 +24,23 @@ use crate::site::{DbArgs, Report, articles, runtime, save};
 /// imported.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files or folders to import.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files, folders or http(s) URLs to import.
+    #[arg(required = true, value_name = "PATH or URL")]
     pub paths: Vec<PathBuf>,
+    /// The largest download accepted from a URL, in megabytes.
+    #[arg(long, env = "NEWSDESK_IMPORT_MAX_DOWNLOAD", default_value_t = 100, value_name = "MB")]
+    pub max_download: u64,
+    /// How long a download may take, in seconds.
+    #[arg(long, env = "NEWSDESK_IMPORT_TIMEOUT", default_value_t = 60, value_name = "SECONDS")]
+    pub timeout: u64,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// Where articles come from: a file, or a URL to download.
+enum Source {
+    File(PathBuf),
+    Url(String),
 }
 
 /// The files to import under `path`: the path itself if it is a file, else
@@ -68,8 +80,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     let mut report = Report::default();
     for p in &args.paths {
-        collect(p, &mut files, &mut report.failed);
+        match p.to_str().filter(|s| crate::fetch::is_url(s)) {
+            Some(url) => files.push(Source::Url(url.to_owned())),
+            None => {
+                let mut found = Vec::new();
+                collect(p, &mut found, &mut report.failed);
+                files.extend(found.into_iter().map(Source::File));
+            }
+        }
     }
+    let max_download = args.max_download.saturating_mul(1_000_000);
+    let timeout = std::time::Duration::from_secs(args.timeout.max(1));
     report.unread = report.failed.len();
     for (origin, reason) in &report.failed {
         eprintln!("error: {origin}: {reason}");
@@ -85,29 +106,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .progress_chars("=> "),
         );
         let mut slugs = content::import::Slugs::default();
-        for path in &files {
-            let origin = path.display().to_string();
+        for source in files {
+            let (origin, format, text) = match source {
+                Source::File(path) => {
+                    let origin = path.display().to_string();
+                    match (Format::of(&path), std::fs::read_to_string(&path)) {
+                        (None, _) => (origin, None, Err("not an importable file (use .md, .markdown, .json, .jsonl, .ndjson, or .xml, .rss, .atom for other engines' exports and feeds)".to_owned())),
+                        (_, Err(e)) => (origin, None, Err(format!("cannot read: {e}"))),
+                        (Some(format), Ok(text)) => (origin, Some(format), Ok(text)),
+                    }
+                }
+                Source::Url(url) => {
+                    bar.set_message(url.clone());
+                    let fetched = {
+                        let url = url.clone();
+                        tokio::task::spawn_blocking(move || crate::fetch::fetch(&url, max_download, timeout)).await
+                    };
+                    let text = fetched.unwrap_or_else(|e| Err(format!("internal error: {e}"))).map_err(|e| format!("cannot import: {e}"));
+                    (url, None, text)
+                }
+            };
             bar.set_message(origin.clone());
             let mut on_error = |o: &str, r: &str| {
                 // A hidden bar (no terminal) prints nothing: say it on stderr then.
                 if bar.is_hidden() { eprintln!("error: {o}: {r}") } else { bar.println(format!("error: {o}: {r}")) }
             };
-            match (Format::of(path), std::fs::read_to_string(path)) {
-                (None, _) => {
-                    let reason = "not an importable file (use .md, .markdown, .json, .jsonl or .ndjson)".to_owned();
+            match text {
+                Err(reason) => {
                     on_error(&origin, &reason);
                     report.failed.push((origin, reason));
                     report.unread += 1;
                 }
-                (_, Err(e)) => {
-                    let reason = format!("cannot read: {e}");
-                    on_error(&origin, &reason);
-                    report.failed.push((origin, reason));
-                    report.unread += 1;
-                }
-                (Some(format), Ok(text)) => {
+                Ok(text) => {
                     report.files += 1;
-                    for mut parsed in content::import::parse(&origin, format, &text) {
+                    let batch = content::import::read(&origin, format, &text);
+                    if let Some(engine) = batch.engine {
+                        let what = if batch.left_out.is_empty() {
+                            "nothing left out".to_owned()
+                        } else {
+                            format!("not imported: {}", batch.left_out)
+                        };
+                        let n = batch.articles.len();
+                        let entries = format!("{n} {}", if n == 1 { "entry" } else { "entries" });
+                        bar.suspend(|| eprintln!("note: {origin}: {}, {entries}; {what}", engine.name()));
+                        report.left_out.merge(&batch.left_out);
+                    }
+                    for mut parsed in batch.articles {
                         // A slug seen earlier in this import is refused, naming both places.
                         slugs.check(&mut parsed);
                         if parsed.result.is_ok() {
@@ -186,7 +230,13 @@ mod tests {
                       {"slug":"dup","title":"Second","section":"World","body":"The second one. Refused."}]"#;
         std::fs::write(dir.join("b.json"), json).unwrap();
         let db = dir.join("site.db");
-        let code = run(Args { paths: vec![dir.clone()], db: DbArgs { db: Some(db.display().to_string()) } }).unwrap();
+        let args = Args {
+            paths: vec![dir.clone()],
+            max_download: 1,
+            timeout: 5,
+            db: DbArgs { db: Some(db.display().to_string()) },
+        };
+        let code = run(args).unwrap();
         assert_eq!(format!("{code:?}"), format!("{:?}", ExitCode::FAILURE));
         let titles = runtime().unwrap().block_on(async {
             let store = DbArgs { db: Some(db.display().to_string()) }.open().await.unwrap();

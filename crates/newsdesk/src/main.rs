@@ -2,6 +2,7 @@
 //! files and terminals, logging; the work is in the library crates.
 
 mod eval_cmd;
+mod fetch;
 mod import;
 mod serve;
 mod site;
@@ -29,7 +30,8 @@ enum Commands {
     Tune(tune_cmd::Args),
     /// Serve the news site and its JSON API (creates the database on first run).
     Serve(serve::Args),
-    /// Import articles from Markdown (front matter), JSON or JSONL files; updates in place by slug.
+    /// Import articles from Markdown (front matter), JSON or JSONL files, WordPress or Ghost exports, or feeds
+    /// (files or URLs); updates in place by slug.
     Import(import::Args),
     /// Create, list or revoke API tokens.
     Token(token::Args),

@@ -54,6 +54,8 @@ pub struct Report {
     pub failed: Vec<(String, String)>,
     /// How many of `failed` are paths that could not be read, not articles.
     pub unread: usize,
+    /// What other engines' exports held that did not come across.
+    pub left_out: content::foreign::LeftOut,
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -62,7 +64,8 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 impl std::fmt::Display for Report {
     /// "2 files read, 5 articles: 3 created, 0 updated, 0 unchanged, 2 failed",
-    /// then "; 1 path could not be read" when one could not.
+    /// then "; 1 path could not be read" when one could not, and a line of
+    /// what other engines' exports held that did not come across.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let failed = self.failed.len().saturating_sub(self.unread);
         let articles = self.created + self.updated + self.unchanged + failed;
@@ -78,6 +81,9 @@ impl std::fmt::Display for Report {
         )?;
         if self.unread > 0 {
             write!(f, "; {} could not be read", count(self.unread, "path", "paths"))?;
+        }
+        if !self.left_out.is_empty() {
+            write!(f, "\nnot imported from other engines' exports: {}", self.left_out)?;
         }
         Ok(())
     }
