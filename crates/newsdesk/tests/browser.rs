@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -334,6 +334,18 @@ impl ChildGuard {
         self.child.try_wait().ok().flatten()
     }
 
+    /// The port written after `marker` in the log, once it is there.
+    fn port_in_log(&self, marker: &str) -> Option<u16> {
+        let text = std::fs::read_to_string(&self.log).ok()?;
+        let (_, rest) = text.split_once(marker)?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        // A number not yet followed by anything may still be being written.
+        if digits == rest.len() {
+            return None;
+        }
+        rest[..digits].parse().ok()
+    }
+
     fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
@@ -347,10 +359,6 @@ impl Drop for ChildGuard {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 struct Suite {
@@ -369,61 +377,70 @@ impl Suite {
         let dir = TempDir::new("suite")?;
 
         let external: Option<u16> = std::env::var("NEWSDESK_BROWSER_PORT").ok().and_then(|p| p.parse().ok());
-        let (port, mut server) = match external {
-            Some(port) => (port, None),
+        // The server and the driver choose their own ports and log them: a
+        // port picked here beforehand could be taken by another test first.
+        let (mut port, mut server) = match external {
+            Some(port) => (Some(port), None),
             None => {
-                let port = free_port()?;
                 let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
                 command
                     .current_dir(workspace_root())
-                    .args(["serve", "--demo", "--addr"])
-                    .arg(format!("127.0.0.1:{port}"))
+                    .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
                     .arg("--db")
                     .arg(dir.0.join("newsdesk.db"))
-                    .env("RUST_LOG", "warn");
-                (port, Some(ChildGuard::spawn("newsdesk", command, dir.0.join("newsdesk.log"))?))
+                    .env("RUST_LOG", "warn,newsdesk::serve=info")
+                    .env("NO_COLOR", "1");
+                (None, Some(ChildGuard::spawn("newsdesk", command, dir.0.join("newsdesk.log"))?))
             }
         };
 
-        let driver_port = free_port()?;
         let mut command = Command::new(&tools.chromedriver);
-        command
-            .arg(format!("--port={driver_port}"))
-            .arg(format!("--log-path={}", dir.0.join("chromedriver-verbose.log").display()));
+        command.arg("--port=0").arg(format!("--log-path={}", dir.0.join("chromedriver-verbose.log").display()));
         let mut chromedriver = ChildGuard::spawn("chromedriver", command, dir.0.join("chromedriver.log"))?;
 
-        // The site: GET / answers 200.
+        // The site: its port in its log, then GET / answers 200.
         let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        let port = loop {
             if let Some(server) = server.as_mut()
                 && let Some(status) = server.exited()
             {
                 bail!("newsdesk exited early ({status})\n{}", server.log_tail());
             }
-            if matches!(http_get(port, "/"), Ok(r) if r.status == 200) {
-                break;
+            if port.is_none() {
+                port = server.as_ref().and_then(|s| s.port_in_log("serving on http://127.0.0.1:"));
+            }
+            if let Some(port) = port
+                && matches!(http_get(port, "/"), Ok(r) if r.status == 200)
+            {
+                break port;
             }
             if Instant::now() > deadline {
                 let log = server.as_ref().map(ChildGuard::log_tail).unwrap_or_default();
                 bail!("newsdesk did not answer GET / with 200 within 60 s\n{log}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        };
 
-        // The driver: GET /status answers.
+        // The driver: its port in its log, then GET /status answers.
         let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
+        let mut driver_port = None;
+        let driver_port = loop {
             if let Some(status) = chromedriver.exited() {
                 bail!("chromedriver exited early ({status})\n{}", chromedriver.log_tail());
             }
-            if matches!(http_get(driver_port, "/status"), Ok(r) if r.status == 200) {
-                break;
+            if driver_port.is_none() {
+                driver_port = chromedriver.port_in_log("started successfully on port ");
+            }
+            if let Some(driver_port) = driver_port
+                && matches!(http_get(driver_port, "/status"), Ok(r) if r.status == 200)
+            {
+                break driver_port;
             }
             if Instant::now() > deadline {
                 bail!("chromedriver did not start within 20 s\n{}", chromedriver.log_tail());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        };
 
         Ok(Suite {
             tools,
@@ -694,6 +711,22 @@ fn first_line(s: &str) -> &str {
 
 async fn goto(suite: &Suite, client: &Client, path: &str) -> Result<()> {
     client.goto(&suite.url(path)).await.with_context(|| format!("open {path} {}", suite.server_status()))
+}
+
+/// Waits until the page's scroll position is the same in three looks 100 ms apart.
+async fn wait_for_scroll_to_settle(client: &Client) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut looks = Vec::new();
+    loop {
+        looks.push(js(client, "return [window.scrollX, window.scrollY];", vec![]).await?);
+        if looks.len() >= 3 && looks[looks.len() - 3..].iter().all(|l| *l == looks[looks.len() - 1]) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("waited 5 s for the page to stop scrolling: {looks:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Polls `check` (a script returning a boolean) until it is true.
@@ -1149,8 +1182,8 @@ async fn summary_sentence_jumps(suite: &Suite, client: &Session, _: Device) -> R
     )
     .await
     .with_context(|| format!("after clicking the summary sentence {target}: {}", before))?;
-    // Smooth scrolling may still be settling; wait for it, then look again.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Scrolling may still be settling: wait until the page stops moving, then look again.
+    wait_for_scroll_to_settle(client).await?;
     let after = js(client, WHERE_JS, vec![json!(id)]).await?;
     ensure!(after["hl"] == json!(true), "{target} lost its highlight: {after}");
     ensure!(

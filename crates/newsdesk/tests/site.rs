@@ -1,8 +1,8 @@
 //! The real binary: `import` (idempotent, bad files reported), `token`, and
 //! `serve` over HTTP on a free port, stopped by SIGTERM.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -205,8 +205,40 @@ fn exit_within(child: &mut Child, limit: Duration, failure: &str) -> ExitStatus 
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// `newsdesk serve ARGS --addr 127.0.0.1:0` on `db`, and the port it chose,
+/// read from its log line "serving on http://…/" (a port picked by the test
+/// beforehand could be taken by another test before the server binds it).
+/// The rest of its standard error is copied to the test's.
+fn serve_on_any_port(args: &[&str], db: &Path) -> (Child, u16) {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("NEWSDESK_DB", db)
+        .env("RUST_LOG", "warn,newsdesk::serve=info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            eprintln!("newsdesk serve: {line}");
+            if let Some((_, rest)) = line.split_once("serving on http://127.0.0.1:") {
+                let _ = tx.send(rest.split('/').next().and_then(|p| p.parse::<u16>().ok()));
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Some(port)) => (child, port),
+        failed => {
+            let exited = child.try_wait().unwrap();
+            let _ = child.kill();
+            panic!("the server did not say where it serves ({failed:?}; exit status {exited:?})");
+        }
+    }
 }
 
 /// A minimal HTTP/1.1 client: (status, body).
@@ -236,15 +268,8 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     let dir = temp_dir("serve");
     let db = dir.join("site.db");
     let token = text(&newsdesk(&db, &["token", "create", "editor"]).stdout).trim().to_owned();
-    let port = free_port();
+    let (mut child, port) = serve_on_any_port(&["--demo"], &db);
     let addr = format!("127.0.0.1:{port}");
-    let mut child = serve(&["--demo", "--addr", &addr], &db, Stdio::null());
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(60), "the server did not start");
-        assert!(child.try_wait().unwrap().is_none(), "the server exited");
-        std::thread::sleep(Duration::from_millis(100));
-    }
     // A second server on the same address fails to start, rather than
     // sharing the port (SO_REUSEPORT) and taking half the requests.
     let mut second = serve(&["--addr", &addr], &dir.join("second.db"), Stdio::piped());
