@@ -256,7 +256,7 @@ fn read_markdown(text: &str) -> Result<(ArticleInput, Vec<String>), String> {
         })?;
         toml_to_json(toml::Value::Table(table))
     } else {
-        serde_yaml::from_str(front)
+        yaml_serde::from_str(front)
             .map_err(|e| format!("invalid YAML front matter: {}", shift_lines(&e.to_string(), lines_before)))?
     };
     let Some(obj) = value.as_object_mut() else {
