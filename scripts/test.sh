@@ -2,6 +2,7 @@
 # The test command (README.md): formatting, lints, and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python3 scripts/check-rust-version.py
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace

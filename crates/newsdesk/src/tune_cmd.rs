@@ -201,11 +201,11 @@ fn rouge_ids(r: &[u32], c: &[u32]) -> (f64, f64, f64) {
     }
     let mut m1 = 0;
     for &t in c {
-        if let Some(v) = uni.get_mut(&t) {
-            if *v > 0 {
-                *v -= 1;
-                m1 += 1;
-            }
+        if let Some(v) = uni.get_mut(&t)
+            && *v > 0
+        {
+            *v -= 1;
+            m1 += 1;
         }
     }
     let mut bi: FxHashMap<(u32, u32), i64> = FxHashMap::default();
@@ -214,11 +214,11 @@ fn rouge_ids(r: &[u32], c: &[u32]) -> (f64, f64, f64) {
     }
     let mut m2 = 0;
     for w in c.windows(2) {
-        if let Some(v) = bi.get_mut(&(w[0], w[1])) {
-            if *v > 0 {
-                *v -= 1;
-                m2 += 1;
-            }
+        if let Some(v) = bi.get_mut(&(w[0], w[1]))
+            && *v > 0
+        {
+            *v -= 1;
+            m2 += 1;
         }
     }
     let lcs = summarize::rouge::lcs_len(r, c);

@@ -74,9 +74,9 @@ fn main() {
             median * 1e6 / (article.len() as f64 / 1000.0)
         );
     }
-    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
-            println!("peak resident memory: {}", line.trim_start_matches("VmHWM:").trim());
-        }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM"))
+    {
+        println!("peak resident memory: {}", line.trim_start_matches("VmHWM:").trim());
     }
 }

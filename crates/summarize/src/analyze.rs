@@ -220,10 +220,11 @@ impl Analyzer {
         let model = self.model(lang);
         let mut out = Vec::new();
         self.for_each_word(text, 0..text.len(), lang, |r| {
-            if let Some((id, flags)) = scratch.peek(&text[r], model) {
-                if flags & STOP == 0 && !out.contains(&id) {
-                    out.push(id);
-                }
+            if let Some((id, flags)) = scratch.peek(&text[r], model)
+                && flags & STOP == 0
+                && !out.contains(&id)
+            {
+                out.push(id);
             }
         });
         out

@@ -972,18 +972,18 @@ pub(crate) fn dateline_len(s: &str) -> usize {
     if let Some(open) = head.find('(') {
         let place = &head[..open];
         let placeless = place.trim().is_empty();
-        if placeless || is_caps_place(place) {
-            if let Some(close_rel) = head[open..].find(')') {
-                let agency = &head[open + 1..open + close_rel];
-                let after = open + close_rel + 1;
-                let dash = dash_len(&s[after..]);
-                let has_dash = s[after..].trim_start().starts_with(['-', '—', '–']);
-                if is_agency(agency)
-                    && (has_dash || KNOWN_AGENCIES.contains(&agency.trim()))
-                    && starts_sentence(after + dash)
-                {
-                    return after + dash;
-                }
+        if (placeless || is_caps_place(place))
+            && let Some(close_rel) = head[open..].find(')')
+        {
+            let agency = &head[open + 1..open + close_rel];
+            let after = open + close_rel + 1;
+            let dash = dash_len(&s[after..]);
+            let has_dash = s[after..].trim_start().starts_with(['-', '—', '–']);
+            if is_agency(agency)
+                && (has_dash || KNOWN_AGENCIES.contains(&agency.trim()))
+                && starts_sentence(after + dash)
+            {
+                return after + dash;
             }
         }
     }
