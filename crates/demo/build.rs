@@ -14,7 +14,9 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The demo articles: (file name, Markdown), by file name.\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for f in &files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let path = f.canonicalize().unwrap_or_else(|_| f.clone());
