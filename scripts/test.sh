@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The test command (README.md): rust-version, formatting, lints, documentation,
-# and every test.
+# the supply-chain check, and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/check-rust-version.py
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
+# Licenses, banned crates and sources (deny.toml); advisories need the RustSec
+# database, which cannot be fetched here.
+if command -v cargo-deny >/dev/null; then
+    cargo deny check --hide-inclusion-graph bans licenses sources
+elif [ -n "${CI:-}" ]; then
+    echo "error: cargo-deny is not installed (.ci/run installs it)" >&2
+    exit 1
+else
+    echo "SKIPPED supply-chain check: cargo-deny is not installed (cargo install --locked cargo-deny@0.20.2)"
+fi
 cargo test --workspace
