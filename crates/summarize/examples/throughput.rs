@@ -8,8 +8,10 @@
 //! `KEYWORDS` is the number of key phrases per article (default 8, 0 skips
 //! them); `ROUNDS` the number of timed rounds (default 5). It prints each
 //! round's figure, then the median and the best. Under
-//! `valgrind --tool=callgrind` use one round: the instruction counts of
-//! `summarize_with` divided by its calls give the cost of one article.
+//! `valgrind --tool=callgrind` use one round, and the `profiling` build
+//! (`--profile profiling`: the release build with symbols, which the release
+//! build strips): the instruction counts of `summarize_with` divided by its
+//! calls give the cost of one article.
 //! This is what `newsdesk eval` times too; this example needs no server
 //! crates, so it builds in a fraction of the time.
 
