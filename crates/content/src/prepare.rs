@@ -40,8 +40,8 @@ const WORDS_PER_MINUTE: u64 = 230;
 const CJK_CHARS_PER_MINUTE: u64 = 300;
 
 /// Minutes to read `text` (at least 1): its Chinese and Japanese characters
-/// at [`CJK_CHARS_PER_MINUTE`], plus its other words (runs between white
-/// space and those characters) at [`WORDS_PER_MINUTE`].
+/// at `CJK_CHARS_PER_MINUTE`, plus its other words (runs between white
+/// space and those characters) at `WORDS_PER_MINUTE`.
 pub fn reading_minutes(text: &str) -> u32 {
     let mut cjk = 0u64;
     let mut words = 0u64;

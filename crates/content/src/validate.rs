@@ -90,10 +90,10 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
         return Err(invalid("slug", "must be 1 to 120 lowercase letters, digits and single hyphens"));
     }
     single_line("title", &input.title, 300, true)?;
-    if let Some(s) = &input.standfirst {
-        if s.chars().count() > 1000 {
-            return Err(invalid("standfirst", "must be at most 1000 characters"));
-        }
+    if let Some(s) = &input.standfirst
+        && s.chars().count() > 1000
+    {
+        return Err(invalid("standfirst", "must be at most 1000 characters"));
     }
     single_line("section", &input.section, 80, true)?;
     if slugify(&input.section).is_empty() {
@@ -117,10 +117,11 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
             return Err(invalid("tags", "each must contain a letter or digit"));
         }
     }
-    if let Some(code) = &input.lang {
-        if Lang::from_code(code).is_none() && !is_language_tag(code) {
-            return Err(invalid("lang", format!("must be a language code such as en, pl or pt-BR, got {code:?}")));
-        }
+    if let Some(code) = &input.lang
+        && Lang::from_code(code).is_none()
+        && !is_language_tag(code)
+    {
+        return Err(invalid("lang", format!("must be a language code such as en, pl or pt-BR, got {code:?}")));
     }
     for (field, time) in [("published", input.published), ("updated", input.updated)] {
         if time.is_some_and(|t| !(1800..=9999).contains(&chrono::Datelike::year(&t))) {
@@ -130,10 +131,10 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
     if input.status == Some(Status::Scheduled) && input.published.is_none() {
         return Err(invalid("published", "a scheduled article needs a publication time"));
     }
-    if let Some(s) = &input.sources {
-        if s.chars().count() > 4000 {
-            return Err(invalid("sources", "must be at most 4000 characters"));
-        }
+    if let Some(s) = &input.sources
+        && s.chars().count() > 4000
+    {
+        return Err(invalid("sources", "must be at most 4000 characters"));
     }
     if let Some(u) = &input.canonical_url {
         url_ok("canonical_url", u, false)?;
@@ -147,10 +148,10 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
     if input.summary_mode == Some(SummaryMode::Custom) && input.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(invalid("summary", "a custom summary needs its text"));
     }
-    if let Some(s) = &input.summary {
-        if s.chars().count() > 5000 {
-            return Err(invalid("summary", "must be at most 5000 characters"));
-        }
+    if let Some(s) = &input.summary
+        && s.chars().count() > 5000
+    {
+        return Err(invalid("summary", "must be at most 5000 characters"));
     }
     if input.body.trim().is_empty() {
         return Err(invalid("body", "must not be empty: the article needs its text"));

@@ -8,6 +8,11 @@
 //!   [`content::Articles`], the one write path);
 //! - [`summarize`]: summarizing any text.
 
+// Doc comments on the API types are their descriptions in the OpenAPI
+// document (utoipa): describing the remaining fields is a change to that
+// document, left to the work on it.
+#![allow(missing_docs, reason = "API types' doc comments are OpenAPI descriptions; not all fields have one yet")]
+
 pub mod articles;
 pub mod auth;
 pub mod dto;
