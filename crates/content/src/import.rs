@@ -117,7 +117,7 @@ pub struct Slugs {
 
 impl Slugs {
     /// Validates a parsed article (turning it into an error, in the words
-    /// [`crate::prepare`] would use, if it is not valid), then notes its slug,
+    /// [`crate::prepare()`] would use, if it is not valid), then notes its slug,
     /// or turns it into an error naming both places if a valid article seen
     /// before has the same slug.
     pub fn check(&mut self, parsed: &mut Parsed) {

@@ -2,13 +2,13 @@
 //!
 //! - [`input`]: [`ArticleInput`], an article as written (API body, import
 //!   file, newsroom form), and the times it takes.
-//! - [`validate`]: the rules it must follow, with errors that name the field.
+//! - [`validate`](mod@validate): the rules it must follow, with errors that name the field.
 //! - [`lang`]: language tags, and which are written right to left.
 //! - [`render`]: Markdown to sanitized HTML with one anchor per sentence,
 //!   and the plain text a reader sees.
 //! - [`summaries`]: the automatic summaries kept with every article.
-//! - [`prepare`]: all of the above, from an input to a [`store::NewArticle`].
-//! - [`write`]: the write rules, the one path by which articles are created,
+//! - [`prepare`](mod@prepare): all of the above, from an input to a [`store::NewArticle`].
+//! - [`write`](mod@write): the write rules, the one path by which articles are created,
 //!   changed and deleted ([`Articles`]).
 //! - [`import`]: Markdown-with-front-matter, JSON and JSONL files.
 //! - [`foreign`]: other engines' archives: WordPress and Ghost exports, RSS,

@@ -4,7 +4,7 @@
 //! is given.
 //!
 //! The rules:
-//! - An article is validated, rendered and summarized by [`prepare`] (on a
+//! - An article is validated, rendered and summarized by [`prepare()`] (on a
 //!   blocking thread: summarizing is CPU work).
 //! - Publication time: as given. Without one, an existing article keeps its
 //!   stored time (a correction does not re-date it); a new published or
@@ -203,7 +203,7 @@ impl Articles {
         &self.summarizer
     }
 
-    /// [`prepare`] on a blocking thread.
+    /// [`prepare()`] on a blocking thread.
     pub async fn prepare(&self, input: ArticleInput, now: i64) -> Result<NewArticle, WriteError> {
         let summarizer = self.summarizer.clone();
         tokio::task::spawn_blocking(move || prepare(&input, &summarizer, now))

@@ -4,7 +4,7 @@
 //! not come across ([`LeftOut`]: comments, custom fields, media that would
 //! need downloading, pages...), so nothing is dropped silently.
 //!
-//! Bodies are sanitized, then kept as Markdown ([`html`]); slugs are made
+//! Bodies are sanitized, then kept as Markdown (`html`); slugs are made
 //! ASCII (`café-crème` → `cafe-creme`).
 
 pub mod feed;

@@ -13,7 +13,7 @@ use crate::{Result, StoreError, Visibility};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// The SQLite implementation of [`Store`].
+/// The SQLite implementation of [`Store`](crate::Store).
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
