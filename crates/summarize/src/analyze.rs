@@ -14,11 +14,12 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::formcache::{FormCache, ShortKey};
+use crate::formcache::{FormCache, ShortKey, is_ascii_key, short_key};
 use crate::lang::Lang;
 use crate::lexicon::Lexicon;
 use crate::split::SentenceSpan;
 use crate::stopwords;
+use crate::text::{alphabetic_words, has_space, words_in};
 
 /// What the analysis knows of one language.
 pub(crate) struct LangModel {
@@ -54,7 +55,7 @@ impl LangModel {
         for word in stopwords::words(lang) {
             *flags.entry(word.into()).or_default() |= STOP;
         }
-        for &word in crate::rank::dependent_openers(lang) {
+        for &word in stopwords::dependent_openers(lang) {
             *flags.entry(word.into()).or_default() |= OPENER;
         }
         let (mut short_words, mut long_words) = (FormCache::default(), StrMap::default());
@@ -88,7 +89,7 @@ impl LangModel {
             (Cow::Borrowed(word), Cow::Borrowed(stem), flags)
         });
         let stop_words = stopwords::words(Lang::English);
-        let lists = stop_words.iter().copied().chain(crate::rank::dependent_openers(Lang::English).iter().copied());
+        let lists = stop_words.iter().copied().chain(stopwords::dependent_openers(Lang::English).iter().copied());
         let function_words = lists.map(|word| {
             let (stem, flags) = describe(self, word);
             (Cow::Borrowed(word), Cow::Owned(stem.into_owned()), flags)
@@ -167,13 +168,19 @@ impl Analyzer {
         }
     }
 
-    /// Analyses the sentences of an article, reusing `scratch`'s buffers and
-    /// its cache of stems.
-    pub(crate) fn analyze(&self, text: &str, spans: &[SentenceSpan], lang: Lang, scratch: &mut Scratch) -> Doc {
+    /// Analyses the sentences of an article, reusing `spare`, the buffers
+    /// of an earlier article's analysis, and `scratch`'s cache of stems.
+    pub(crate) fn analyze(
+        &self,
+        text: &str,
+        spans: &[SentenceSpan],
+        lang: Lang,
+        scratch: &mut Memory,
+        spare: Doc,
+    ) -> Doc {
         let model = self.model(lang);
         scratch.begin(lang, model);
-        // Buffers of an earlier article, if it gave them back.
-        let Doc { mut tokens, mut sentences, mut word_counts, .. } = std::mem::take(&mut scratch.spare);
+        let Doc { mut tokens, mut sentences, mut word_counts, .. } = spare;
         tokens.clear();
         sentences.clear();
         word_counts.clear();
@@ -216,7 +223,7 @@ impl Analyzer {
 
     /// The ids, in `doc`'s numbering, of the content stems of a short text
     /// such as a title (words that are not in the article are dropped).
-    pub(crate) fn content_stems(&self, text: &str, lang: Lang, scratch: &mut Scratch) -> Vec<u32> {
+    pub(crate) fn content_stems(&self, text: &str, lang: Lang, scratch: &mut Memory) -> Vec<u32> {
         let model = self.model(lang);
         let mut out = Vec::new();
         self.for_each_word(text, 0..text.len(), lang, |r| {
@@ -274,22 +281,6 @@ const NO_KEY: ShortKey = [u64::MAX; 2];
 /// A look-up that found nothing (no stem has this id).
 const NOT_FOUND: (u32, u8) = (u32::MAX, 0);
 
-/// Letters and digits, the bytes of an ASCII word.
-const ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
-
-/// ASCII white space as `char::is_whitespace` has it (with the vertical tab).
-pub(crate) const fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
-
 /// The analysed article.
 #[derive(Debug, Default)]
 pub(crate) struct Doc {
@@ -311,12 +302,12 @@ impl Doc {
 /// A map keyed by strings, with a hasher that is fast on short words.
 type StrMap<V> = std::collections::HashMap<Box<str>, V, foldhash::fast::FixedState>;
 
-/// Working memory of the summarizer, reusable across articles: a cache of the
-/// stems of word forms already seen, and the numbering of one article's
-/// stems. Reusing one per thread makes batches much faster; its memory is
-/// bounded ([`Scratch::MAX_FORMS`]).
+/// The analysis's part of the working memory ([`Scratch`](crate::Scratch)),
+/// reusable across articles: a cache of the stems of word forms already
+/// seen, and the numbering of one article's stems. Its memory is bounded
+/// ([`Memory::MAX_FORMS`]).
 #[derive(Default)]
-pub struct Scratch {
+pub(crate) struct Memory {
     lang: Option<Lang>,
     /// Word as written, up to 15 bytes packed in an integer → (global stem
     /// id, flags): the fast path, with no string comparison.
@@ -335,36 +326,28 @@ pub struct Scratch {
     local: Vec<u32>,
     /// Global ids numbered in the current article, to reset `local`.
     /// Its first `touched_len` entries count; the rest is room to write
-    /// into before knowing whether an id is new (see [`Scratch::local_id`]).
+    /// into before knowing whether an id is new (see [`Memory::local_id`]).
     touched: Vec<u32>,
     touched_len: usize,
-    /// The buffers of the last article's analysis, to reuse.
-    pub(crate) spare: Doc,
-    /// The last article's sentence spans, to reuse.
-    pub(crate) spare_spans: Vec<SentenceSpan>,
     /// Cache look-ups of the article's words.
     found: Vec<(u32, u8)>,
     /// The cache keys of the article's words ([`NO_KEY`] for long words).
     keys: Vec<ShortKey>,
     buf: String,
-    /// Working memory of the key phrases.
-    pub(crate) keywords: crate::keywords::Buffers,
-    /// Working memory of the choice of sentences.
-    pub(crate) select: crate::rank::SelectBuffers,
 }
 
-impl std::fmt::Debug for Scratch {
+impl std::fmt::Debug for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scratch")
+        f.debug_struct("Memory")
             .field("lang", &self.lang)
             .field("forms", &(self.forms.len() + self.short_forms.len()))
             .finish_non_exhaustive()
     }
 }
 
-impl Scratch {
+impl Memory {
     /// The cache is emptied when it holds more word forms than this.
-    pub const MAX_FORMS: usize = 200_000;
+    pub(crate) const MAX_FORMS: usize = 200_000;
 
     /// Prepares for a new article in `lang`.
     fn begin(&mut self, lang: Lang, model: &LangModel) {
@@ -466,7 +449,7 @@ impl Scratch {
         self.global_at(word.as_bytes(), 0, word.len(), model)
     }
 
-    /// [`Scratch::global`] of the word `bytes[start..end]` (a whole UTF-8
+    /// [`Memory::global`] of the word `bytes[start..end]` (a whole UTF-8
     /// word): the key is read straight from `bytes` when 16 bytes are there.
     #[inline]
     fn global_at(&mut self, bytes: &[u8], start: usize, end: usize, model: &LangModel) -> (u32, u8) {
@@ -567,58 +550,8 @@ fn describe<'a>(model: &'a LangModel, lower: &'a str) -> (Cow<'a, str>, u8) {
     (stem, if stop { STOP } else { 0 } | if number { NUMBER } else { 0 } | listed & OPENER)
 }
 
-/// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
-/// longer than 15 bytes. An ASCII word's key is lower-cased ([`fold_ascii`]),
-/// so `The` and `the` share one; other words are keyed as written. Read as
-/// two 8-byte loads and masked when the input has 16 bytes from `start`, so
-/// no buffer is written and read back.
-#[inline]
-pub(crate) fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
-    let len = end - start;
-    if len > 15 {
-        return None;
-    }
-    let key = match bytes.get(start..start + 16) {
-        Some(chunk) => {
-            // The word's bytes, the rest masked off with no branch on the
-            // length (a shift by at most 120 bits), and the length on top.
-            let word = u128::from_le_bytes(chunk.try_into().unwrap_or_default()) & ((1u128 << (8 * len)) - 1);
-            [word as u64, (word >> 64) as u64 | (len as u64) << 56]
-        }
-        // Near the end of the input: the same key, built in a buffer.
-        None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64])?,
-    };
-    Some(fold_ascii(key))
-}
-
-/// The high bit of every byte of a word.
-pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether a key's word is ASCII (its length byte is below 16).
-#[inline]
-pub(crate) fn is_ascii_key(key: &ShortKey) -> bool {
-    (key[0] | key[1]) & HIGH_BITS == 0
-}
-
-/// A key with its ASCII capitals lower-cased, eight bytes at a time; keys of
-/// words with other characters are returned as they are.
-#[inline]
-fn fold_ascii(key: ShortKey) -> ShortKey {
-    if !is_ascii_key(&key) {
-        return key;
-    }
-    // On ASCII bytes, adding 0x3F sets the high bit from `A` up and adding
-    // 0x25 from just past `Z` (no carry crosses a byte): their difference
-    // marks the capitals, each of which gains 0x20.
-    let fold = |x: u64| {
-        let capitals = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & !x.wrapping_add(0x2525_2525_2525_2525) & HIGH_BITS;
-        x | capitals >> 2
-    };
-    [fold(key[0]), fold(key[1])]
-}
-
 /// The words of a sentence of an alphabetic script ([`alphabetic_words`]):
-/// pushes their tokens, not yet resolved (see [`Scratch::resolve`]), and
+/// pushes their tokens, not yet resolved (see [`Memory::resolve`]), and
 /// returns how many words a reader counts (runs of non-space text holding a
 /// letter or digit).
 fn alphabetic_sentence(text: &str, span: &SentenceSpan, tokens: &mut Vec<Token>) -> usize {
@@ -628,167 +561,6 @@ fn alphabetic_sentence(text: &str, span: &SentenceSpan, tokens: &mut Vec<Token>)
         tokens.push(Token::new(0, 0, start, end));
     });
     words
-}
-
-/// Calls `f(start, end, spaced)` for each word of `s`: runs of letters,
-/// digits and combining marks (so apostrophes split words, as elision in
-/// French and Italian wants: `l'économie`). `spaced` tells whether white
-/// space stands between the word and the one before (always for the first):
-/// a reader counts a new word only then.
-///
-/// The text is read in blocks of up to 64 bytes, each turned into a bit
-/// mask of its word bytes ([`word_mask`]); words are then found with a
-/// trailing-zero count per edge, not a test per byte. A gap between words
-/// is looked at only to tell whether it holds white space, and the usual
-/// gap, one space, costs one comparison.
-#[inline]
-pub(crate) fn alphabetic_words(s: &str, f: impl FnMut(usize, usize, bool)) {
-    words_in(s, 0, s.len(), f);
-}
-
-/// [`alphabetic_words`] of `text[start..end]` (a range on character
-/// boundaries), with byte offsets in `text`. Blocks are read from `text`, past
-/// `end` where it goes on (the bits past `end` are dropped), so that the end
-/// of a sentence needs no copy.
-#[inline]
-fn words_in(text: &str, start: usize, end: usize, mut f: impl FnMut(usize, usize, bool)) {
-    let bytes = text.as_bytes();
-    // The open word's start, if one is open; where the gap since the last
-    // word started (`None` before the first word).
-    let (mut word_start, mut in_word, mut spaced) = (0usize, false, true);
-    let mut gap_start: Option<usize> = None;
-    let mut pos = start;
-    while pos < end {
-        let (len, mask) = word_mask(text, pos, end);
-        // Bits from `i` up to the block's end.
-        let from = |i: usize| (u64::MAX << i) & (u64::MAX >> (64 - len));
-        let mut i = 0usize;
-        while i < len {
-            if in_word {
-                // The word ends at the first byte from `i` that is in none.
-                let rest = !mask & from(i);
-                if rest == 0 {
-                    break;
-                }
-                let e = pos + rest.trailing_zeros() as usize;
-                f(word_start, e, spaced);
-                in_word = false;
-                gap_start = Some(e);
-                i = e - pos;
-            } else {
-                let rest = mask & from(i);
-                if rest == 0 {
-                    break;
-                }
-                word_start = pos + rest.trailing_zeros() as usize;
-                spaced = match gap_start {
-                    None => true,
-                    // A one-byte gap is an ASCII character.
-                    Some(g) if word_start == g + 1 => is_ascii_space(bytes[g]),
-                    Some(g) => has_space(&text[g..word_start]),
-                };
-                in_word = true;
-                i = word_start - pos;
-            }
-        }
-        pos += len;
-    }
-    if in_word {
-        f(word_start, end, spaced);
-    }
-}
-
-/// The bit mask of the word bytes (letters, digits, combining marks) of the
-/// block of `text[..end]` from `pos` (bit `k` for byte `pos + k`), and the
-/// block's length: 64 bytes, or fewer at `end` or to end on a character
-/// boundary. Eight bytes are classified at a time, read from `text` even past
-/// `end`; only the eight-byte chunks that hold other than ASCII are then
-/// redone byte by byte, decoding each character where it starts.
-#[inline]
-fn word_mask(text: &str, pos: usize, end: usize) -> (usize, u64) {
-    let bytes = text.as_bytes();
-    let mut len = (end - pos).min(64);
-    let mut copy = [0u8; 64];
-    let block = match bytes.get(pos..pos + 64) {
-        Some(block) => block,
-        None => {
-            // Near the end of the text: the same, from a copy.
-            copy[..len].copy_from_slice(&bytes[pos..pos + len]);
-            &copy
-        }
-    };
-    // The word bytes, right for every chunk that is all ASCII, and the
-    // chunks that are not (bit `k` for chunk `k`).
-    let (mut mask, mut other) = (0u64, 0u32);
-    for k in 0..8 {
-        let x = u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().unwrap_or_default());
-        other |= u32::from(x & HIGH_BITS != 0) << k;
-        mask |= compress(alnum_bytes(x)) << (8 * k);
-    }
-    // Chunks from `len` on do not matter.
-    other &= (1u32 << len.div_ceil(8)) - 1;
-    if other != 0 {
-        while !text.is_char_boundary(pos + len) {
-            len -= 1;
-        }
-        // Whether the current character is a word character; a chunk that
-        // opens with a continuation byte follows one whose character began
-        // there, and which was redone too.
-        let mut word = false;
-        while other != 0 {
-            let k = other.trailing_zeros() as usize;
-            other &= other - 1;
-            let mut bits = 0u64;
-            for i in 8 * k..(8 * k + 8).min(len) {
-                let b = bytes[pos + i];
-                if b < 0x80 {
-                    word = ALNUM[b as usize];
-                } else if b >= 0xC0 {
-                    let c = text[pos + i..].chars().next().unwrap_or(' ');
-                    word = c.is_alphanumeric() || is_mark(c);
-                }
-                bits |= u64::from(word) << (i - 8 * k);
-            }
-            mask = mask & !(0xFF << (8 * k)) | bits << (8 * k);
-        }
-    }
-    (len, mask & (u64::MAX >> (64 - len)))
-}
-
-/// The high bit of each of the eight bytes of `x`, gathered into the low
-/// eight bits (bit `k` for byte `k`): a multiplication moves each to its
-/// place in the top byte, and no two products overlap or carry.
-#[inline]
-const fn compress(x: u64) -> u64 {
-    ((x & HIGH_BITS) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-}
-
-/// The byte `b` in each of eight bytes.
-const fn splat(b: u8) -> u64 {
-    u64::from_le_bytes([b; 8])
-}
-
-/// The high bit of each byte of `x` (all ASCII) that lies in `lo..=hi`:
-/// adding `0x80 - lo` sets a byte's high bit from `lo` up, adding
-/// `0x7F - hi` from just past `hi`, and no carry crosses a byte.
-#[inline]
-const fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-    x.wrapping_add(splat(0x80 - lo)) & !x.wrapping_add(splat(0x7F - hi)) & HIGH_BITS
-}
-
-/// The high bit of each letter or digit of an ASCII chunk (as [`ALNUM`]).
-#[inline]
-const fn alnum_bytes(x: u64) -> u64 {
-    // `| 0x20` folds capitals onto small letters, and maps no other byte there.
-    in_range(x, b'0', b'9') | in_range(x | splat(0x20), b'a', b'z')
-}
-
-/// Whether a gap between two words holds white space (a byte check for the
-/// usual ASCII gap).
-fn has_space(gap: &str) -> bool {
-    // `char::is_whitespace` on each byte: unlike `u8::is_ascii_whitespace` it
-    // counts the vertical tab, as `str::split_whitespace` does.
-    if gap.is_ascii() { gap.bytes().any(|b| char::from(b).is_whitespace()) } else { gap.contains(char::is_whitespace) }
 }
 
 /// A word too short or too plain to carry meaning: one Latin letter, an apostrophe suffix.
@@ -840,13 +612,6 @@ fn english_keeps(word: &[u8]) -> bool {
     }
 }
 
-/// Combining marks, which belong to the word they follow.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
-        | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
 /// NFKC-normalizes and lower-cases `word` into `buf`.
 pub(crate) fn normalize_into(word: &str, buf: &mut String) {
     buf.clear();
@@ -892,7 +657,7 @@ mod tests {
         let a = Analyzer::new();
         let text = "Connections were connected. The connection holds.";
         let spans = split(text, Lang::English);
-        let doc = a.analyze(text, &spans, Lang::English, &mut Scratch::default());
+        let doc = a.analyze(text, &spans, Lang::English, &mut Memory::default(), Doc::default());
         let content: Vec<u32> = doc.tokens.iter().filter(|t| !t.stop).map(|t| t.stem).collect();
         // connections, connected, connection share a stem; holds has its own.
         assert_eq!(content.len(), 4);
@@ -912,7 +677,7 @@ mod tests {
         // Every stop word and dependent opener, as written and capitalized.
         for w in stopwords::words(Lang::English)
             .into_iter()
-            .chain(crate::rank::dependent_openers(Lang::English).iter().copied())
+            .chain(stopwords::dependent_openers(Lang::English).iter().copied())
         {
             text +=
                 &format!("{w} {}{} ", w.get(..1).unwrap_or_default().to_uppercase(), w.get(1..).unwrap_or_default());
@@ -932,14 +697,14 @@ mod tests {
             doc.tokens.iter().map(|t| (t.stem, t.stop, t.number, t.opener, t.start, t.end)).collect()
         };
         let (with, without) = (Analyzer::new(), Analyzer::without_lexicon());
-        let expected = without.analyze(&text, &spans, Lang::English, &mut Scratch::default());
+        let expected = without.analyze(&text, &spans, Lang::English, &mut Memory::default(), Doc::default());
         assert!(expected.tokens.len() > 75_000);
-        let mut scratch = Scratch::default();
+        let (mut scratch, mut spare) = (Memory::default(), Doc::default());
         for round in 0..2 {
-            let doc = with.analyze(&text, &spans, Lang::English, &mut scratch);
+            let doc = with.analyze(&text, &spans, Lang::English, &mut scratch, spare);
             assert_eq!(doc.stems, expected.stems, "round {round}");
             assert!(tokens(&doc) == tokens(&expected), "round {round}");
-            scratch.spare = doc;
+            spare = doc;
         }
     }
 
@@ -948,7 +713,7 @@ mod tests {
         let a = Analyzer::new();
         let text = "Міністр заявив, що переговори тривають. Переговорів не буде.";
         let spans = split(text, Lang::Ukrainian);
-        let doc = a.analyze(text, &spans, Lang::Ukrainian, &mut Scratch::default());
+        let doc = a.analyze(text, &spans, Lang::Ukrainian, &mut Memory::default(), Doc::default());
         let content: Vec<&str> =
             doc.tokens.iter().filter(|t| !t.stop).map(|t| &text[t.start as usize..t.end as usize]).collect();
         assert_eq!(content, ["Міністр", "переговори", "тривають", "Переговорів"]);
@@ -962,127 +727,8 @@ mod tests {
         let a = Analyzer::new();
         let text = "one\u{b}two\u{c}three\tfour\u{a0}five six-seven";
         let spans = split(text, Lang::English);
-        let doc = a.analyze(text, &spans, Lang::English, &mut Scratch::default());
+        let doc = a.analyze(text, &spans, Lang::English, &mut Memory::default(), Doc::default());
         assert_eq!(doc.word_counts.iter().sum::<usize>(), text.split_whitespace().count());
-    }
-
-    #[test]
-    fn short_keys_do_not_depend_on_what_follows() {
-        let padded = "said the minister of state in a long sentence";
-        for (start, end) in [(0, 4), (5, 8), (9, 17), (0, 15), (30, 31), (9, 9)] {
-            let word = &padded.as_bytes()[start..end];
-            let alone = short_key(word, 0, word.len());
-            assert_eq!(short_key(padded.as_bytes(), start, end), alone);
-            let packed = crate::wordtable::pack(word).map(|k| [k as u64, (k >> 64) as u64]);
-            assert_eq!(alone, packed);
-        }
-        assert_eq!(short_key(padded.as_bytes(), 0, 16), None);
-    }
-
-    #[test]
-    fn chunk_classes_match_the_byte_tables() {
-        for b in 0..128u8 {
-            let chunk = u64::from_le_bytes([b'x', b, b' ', b, b'-', b'Q', b, b'\n']);
-            let expect = |f: &dyn Fn(u8) -> bool| {
-                chunk.to_le_bytes().iter().enumerate().map(|(k, &c)| if f(c) { 0x80u64 << (8 * k) } else { 0 }).sum()
-            };
-            assert_eq!(alnum_bytes(chunk), expect(&|c| ALNUM[c as usize]), "{b}");
-            let bits: u64 =
-                chunk.to_le_bytes().iter().enumerate().map(|(k, &c)| u64::from(ALNUM[c as usize]) << k).sum();
-            assert_eq!(compress(alnum_bytes(chunk)), bits, "{b}");
-        }
-    }
-
-    #[test]
-    fn words_are_the_same_read_in_chunks_or_bytes() {
-        let text = "The U.S.-based firm's CEO, J. K. Rowling — said: «l'économie» \u{b}grew 3.5% in 2024!!\n\
-                    Naïve café-owners\t\tdisagreed; Київ столиця.  Sehr   gut…   abcdefghijklmnopqrstuvwxyz0123456789 \
-                    Supercalifragilisticexpialidocious-and-then-some-more-letters-to-span-a-block-of-64 \
-                    ÀÉÎÕÜàéîõüÀÉÎÕÜàéîõüÀÉÎÕÜàéîõüÀÉÎÕÜ x\u{301}y — z\u{a0}w.";
-        for start in 0..text.len() {
-            if !text.is_char_boundary(start) {
-                continue;
-            }
-            let s = &text[start..];
-            let mut chunked = Vec::new();
-            alphabetic_words(s, |a, b, spaced| chunked.push((a, b, spaced)));
-            let expected = words_by_chars(s);
-            assert_eq!(chunked, expected, "{s:?}");
-            // A range of a longer text (a sentence): blocks are read past its
-            // end, and only its own words come back, at their offsets in the text.
-            for end in (start..=text.len()).step_by(7).filter(|&e| text.is_char_boundary(e)) {
-                let mut ranged = Vec::new();
-                words_in(text, start, end, |a, b, spaced| ranged.push((a - start, b - start, spaced)));
-                let mut alone = Vec::new();
-                alphabetic_words(&text[start..end], |a, b, spaced| alone.push((a, b, spaced)));
-                assert_eq!(ranged, alone, "{:?}", &text[start..end]);
-            }
-        }
-    }
-
-    /// The words of `s` one character at a time, as the definition says.
-    fn words_by_chars(s: &str) -> Vec<(usize, usize, bool)> {
-        let mut expected = Vec::new();
-        let (mut word, mut spaced) = (None, true);
-        for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
-            let in_word = i < s.len() && (c.is_alphanumeric() || is_mark(c));
-            match (word, in_word) {
-                (None, true) => word = Some(i),
-                (Some(a), false) => {
-                    expected.push((a, i, spaced));
-                    (word, spaced) = (None, false);
-                }
-                _ => {}
-            }
-            if !in_word && c.is_whitespace() && i < s.len() {
-                spaced = true;
-            }
-        }
-        expected
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
-
-        /// Any text, and any range of it (a sentence in a longer text):
-        /// the block scanner finds the words the definition does.
-        #[test]
-        fn block_scanner_follows_the_definition(
-            text in "(\\PC|[a-z ]{1,70}|[\u{300}-\u{36F}\u{a0}\u{b}éЖ中’]){0,40}",
-            cut in 0usize..400,
-            from in 0usize..400,
-        ) {
-            let mut found = Vec::new();
-            alphabetic_words(&text, |a, b, spaced| found.push((a, b, spaced)));
-            proptest::prop_assert_eq!(&found, &words_by_chars(&text));
-            let mut end = cut.min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let mut start = from.min(end);
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut ranged = Vec::new();
-            words_in(&text, start, end, |a, b, spaced| ranged.push((a - start, b - start, spaced)));
-            proptest::prop_assert_eq!(ranged, words_by_chars(&text[start..end]));
-        }
-    }
-
-    #[test]
-    fn ascii_keys_ignore_case_and_others_do_not() {
-        let key = |w: &str| short_key(w.as_bytes(), 0, w.len());
-        assert_eq!(key("The"), key("the"));
-        assert_eq!(key("MINISTER-OF"), key("minister-of"));
-        assert_eq!(key("AZaz@[`{09"), key("azaz@[`{09"));
-        assert_ne!(key("Été"), key("été"));
-        // Every ASCII byte folds as `to_ascii_lowercase` does.
-        for b in 0..128u8 {
-            let w = [b, b'Q', b];
-            let lower = w.to_ascii_lowercase();
-            assert_eq!(short_key(&w, 0, 3), short_key(&lower, 0, 3).map(fold_ascii), "{b}");
-            assert_eq!(short_key(&w, 0, 3), crate::wordtable::pack_fast(&lower).map(|k| [k as u64, (k >> 64) as u64]));
-        }
     }
 
     /// Words of the lexicon, and made-up words with every two-letter

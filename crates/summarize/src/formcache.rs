@@ -10,6 +10,8 @@
 
 /// A word of up to 15 bytes: its bytes little-endian and its length in the
 /// top byte. `[0, 0]` (the empty word) marks a free slot.
+use crate::text::HIGH_BITS;
+
 pub(crate) type ShortKey = [u64; 2];
 
 #[derive(Clone, Copy, Default)]
@@ -127,9 +129,85 @@ impl FormCache {
     }
 }
 
+/// The [`ShortKey`] of the word `bytes[start..end]`, or `None` if it is
+/// longer than 15 bytes. An ASCII word's key is lower-cased ([`fold_ascii`]),
+/// so `The` and `the` share one; other words are keyed as written. Read as
+/// two 8-byte loads and masked when the input has 16 bytes from `start`, so
+/// no buffer is written and read back.
+#[inline]
+pub(crate) fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<ShortKey> {
+    let len = end - start;
+    if len > 15 {
+        return None;
+    }
+    let key = match bytes.get(start..start + 16) {
+        Some(chunk) => {
+            // The word's bytes, the rest masked off with no branch on the
+            // length (a shift by at most 120 bits), and the length on top.
+            let word = u128::from_le_bytes(chunk.try_into().unwrap_or_default()) & ((1u128 << (8 * len)) - 1);
+            [word as u64, (word >> 64) as u64 | (len as u64) << 56]
+        }
+        // Near the end of the input: the same key, built in a buffer.
+        None => crate::wordtable::pack_fast(&bytes[start..end]).map(|k| [k as u64, (k >> 64) as u64])?,
+    };
+    Some(fold_ascii(key))
+}
+
+/// Whether a key's word is ASCII (its length byte is below 16).
+#[inline]
+pub(crate) fn is_ascii_key(key: &ShortKey) -> bool {
+    (key[0] | key[1]) & HIGH_BITS == 0
+}
+
+/// A key with its ASCII capitals lower-cased, eight bytes at a time; keys of
+/// words with other characters are returned as they are.
+#[inline]
+fn fold_ascii(key: ShortKey) -> ShortKey {
+    if !is_ascii_key(&key) {
+        return key;
+    }
+    // On ASCII bytes, adding 0x3F sets the high bit from `A` up and adding
+    // 0x25 from just past `Z` (no carry crosses a byte): their difference
+    // marks the capitals, each of which gains 0x20.
+    let fold = |x: u64| {
+        let capitals = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & !x.wrapping_add(0x2525_2525_2525_2525) & HIGH_BITS;
+        x | capitals >> 2
+    };
+    [fold(key[0]), fold(key[1])]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_do_not_depend_on_what_follows() {
+        let padded = "said the minister of state in a long sentence";
+        for (start, end) in [(0, 4), (5, 8), (9, 17), (0, 15), (30, 31), (9, 9)] {
+            let word = &padded.as_bytes()[start..end];
+            let alone = short_key(word, 0, word.len());
+            assert_eq!(short_key(padded.as_bytes(), start, end), alone);
+            let packed = crate::wordtable::pack(word).map(|k| [k as u64, (k >> 64) as u64]);
+            assert_eq!(alone, packed);
+        }
+        assert_eq!(short_key(padded.as_bytes(), 0, 16), None);
+    }
+
+    #[test]
+    fn ascii_keys_ignore_case_and_others_do_not() {
+        let key = |w: &str| short_key(w.as_bytes(), 0, w.len());
+        assert_eq!(key("The"), key("the"));
+        assert_eq!(key("MINISTER-OF"), key("minister-of"));
+        assert_eq!(key("AZaz@[`{09"), key("azaz@[`{09"));
+        assert_ne!(key("Été"), key("été"));
+        // Every ASCII byte folds as `to_ascii_lowercase` does.
+        for b in 0..128u8 {
+            let w = [b, b'Q', b];
+            let lower = w.to_ascii_lowercase();
+            assert_eq!(short_key(&w, 0, 3), short_key(&lower, 0, 3).map(fold_ascii), "{b}");
+            assert_eq!(short_key(&w, 0, 3), crate::wordtable::pack_fast(&lower).map(|k| [k as u64, (k >> 64) as u64]));
+        }
+    }
 
     #[test]
     fn finds_what_was_inserted_through_growth() {

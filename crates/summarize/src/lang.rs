@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::analyze::HIGH_BITS;
+use crate::text::{HIGH_BITS, compress, splat};
 use crate::wordtable::pack_lower;
 
 /// A language of the text being summarized.
@@ -341,11 +341,6 @@ impl MarkerTable {
     }
 }
 
-/// The byte `b` in each of eight bytes.
-const fn splat(b: u8) -> u64 {
-    u64::from_le_bytes([b; 8])
-}
-
 /// The high bit of each byte of `x` that is an ASCII letter. Only the low
 /// seven bits of each byte take part, so that no carry crosses a byte:
 /// adding `0x80 - lo` sets a byte's high bit from `lo` up, adding
@@ -362,14 +357,6 @@ const fn ascii_letters(x: u64) -> u64 {
 const fn ascii_digits(x: u64) -> u64 {
     let low = x & !HIGH_BITS;
     low.wrapping_add(splat(0x80 - b'0')) & !low.wrapping_add(splat(0x7F - b'9')) & !x & HIGH_BITS
-}
-
-/// The high bit of each of the eight bytes of `x`, gathered into the low
-/// eight bits (bit `k` for byte `k`): a multiplication moves each to its
-/// place in the top byte, and no two products overlap or carry.
-#[inline]
-const fn compress(x: u64) -> u64 {
-    ((x & HIGH_BITS) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// The sum of the eight bytes of `x`, each at most 127.
@@ -631,7 +618,7 @@ pub fn detect(text: &str) -> Lang {
             }
         }
     } else {
-        crate::analyze::alphabetic_words(&sample[..words_end], |start, end, _| {
+        crate::text::alphabetic_words(&sample[..words_end], |start, end, _| {
             words += 1;
             tally += spread(MARKERS.bits(word_key(sample, start, end - start)));
         });
@@ -689,7 +676,7 @@ mod tests {
         for c in ('\u{80}'..'\u{3000}').filter(|&c| is_word_char(c).is_some()) {
             let text = format!("a{c}b");
             let mut words = 0;
-            crate::analyze::alphabetic_words(&text, |_, _, _| words += 1);
+            crate::text::alphabetic_words(&text, |_, _, _| words += 1);
             assert_eq!(is_word_char(c), Some(words == 1), "{c:?}");
         }
     }

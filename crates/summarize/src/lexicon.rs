@@ -18,8 +18,7 @@
 
 use std::borrow::Cow;
 
-use crate::analyze::short_key;
-use crate::formcache::{FormCache, ShortKey};
+use crate::formcache::{FormCache, ShortKey, short_key};
 
 /// Lower-case words of up to 15 bytes → their stem ids and flags.
 pub(crate) struct Lexicon {

@@ -41,27 +41,58 @@
 #![warn(missing_docs)]
 
 mod analyze;
+mod features;
 mod formcache;
 mod keywords;
 mod lang;
 mod lexicon;
-mod rank;
 pub mod rouge;
+mod select;
 pub mod split;
 mod stopwords;
+mod text;
 mod weights;
 mod wordtable;
 
-pub use analyze::Scratch;
+pub use features::Features;
 pub use lang::{Lang, UnknownLang, detect};
-pub use rank::{Features, Weights};
 pub use split::SentenceSpan;
+pub use weights::Weights;
 
 use analyze::Analyzer;
 
 /// The summarizer's version: stored beside cached summaries, so that they are
 /// recomputed when the algorithm or its weights change.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "4");
+
+/// Working memory of the summarizer, reusable across articles: a cache of the
+/// stems of word forms already seen, and the buffers of the last article's
+/// analysis, key phrases and choice of sentences. Reusing one per thread
+/// makes batches much faster; its memory is bounded ([`Scratch::MAX_FORMS`]).
+#[derive(Default)]
+pub struct Scratch {
+    /// The analysis's cache of word forms and numbering of stems.
+    analysis: analyze::Memory,
+    /// The buffers of the last article's analysis, to reuse.
+    spare: analyze::Doc,
+    /// The last article's sentence spans, to reuse.
+    spare_spans: Vec<SentenceSpan>,
+    /// Working memory of the key phrases.
+    keywords: keywords::Buffers,
+    /// Working memory of the choice of sentences.
+    select: select::Buffers,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch").field("analysis", &self.analysis).finish_non_exhaustive()
+    }
+}
+
+impl Scratch {
+    /// The cache is emptied when it holds more word forms than this.
+    pub const MAX_FORMS: usize = analyze::Memory::MAX_FORMS;
+}
 
 /// How long a summary should be.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -226,12 +257,12 @@ impl Summarizer {
         let lang = lang.unwrap_or_else(|| detect(text));
         let mut spans = std::mem::take(&mut scratch.spare_spans);
         split::split_into(text, lang, &mut spans);
-        let doc = self.analyzer.analyze(text, &spans, lang, scratch);
+        let doc = self.analyzer.analyze(text, &spans, lang, &mut scratch.analysis, std::mem::take(&mut scratch.spare));
         let title_stems = match title {
-            Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(t, lang, scratch),
+            Some(t) if !t.trim().is_empty() => self.analyzer.content_stems(t, lang, &mut scratch.analysis),
             _ => Vec::new(),
         };
-        let features = rank::features(text, &spans, &doc, &title_stems);
+        let features = features::features(text, &spans, &doc, &title_stems);
         Analysis { lang, spans, features, doc }
     }
 
@@ -244,13 +275,13 @@ impl Summarizer {
 
     /// Chooses the summary sentences of an analysed article with `weights`.
     pub fn select(&self, text: &str, analysis: &Analysis, length: Length, weights: &Weights) -> Summary {
-        self.select_with(&mut rank::SelectBuffers::default(), text, analysis, length, weights)
+        self.select_with(&mut select::Buffers::default(), text, analysis, length, weights)
     }
 
     /// [`Summarizer::select`] reusing `buffers`.
     fn select_with(
         &self,
-        buffers: &mut rank::SelectBuffers,
+        buffers: &mut select::Buffers,
         text: &str,
         analysis: &Analysis,
         length: Length,
@@ -258,16 +289,16 @@ impl Summarizer {
     ) -> Summary {
         let n = analysis.spans.len();
         let budget = match length {
-            Length::Sentences(k) => rank::Budget::Sentences(k),
-            Length::Words(w) => rank::Budget::Words(w),
+            Length::Sentences(k) => select::Budget::Sentences(k),
+            Length::Words(w) => select::Budget::Words(w),
             Length::Ratio(r) => {
                 let r = if r.is_finite() { r.clamp(0.0, 1.0) } else { 0.0 };
-                rank::Budget::Sentences(((n as f64 * r).ceil() as usize).max(1))
+                select::Budget::Sentences(((n as f64 * r).ceil() as usize).max(1))
             }
         };
-        let mut chosen = rank::select(&analysis.doc, &analysis.features, weights, budget, buffers);
-        if let rank::Budget::Sentences(k) = budget {
-            rank::fill_up(text, &analysis.spans, &analysis.doc.word_counts, &analysis.features, k, &mut chosen);
+        let mut chosen = select::select(&analysis.doc, &analysis.features, weights, budget, buffers);
+        if let select::Budget::Sentences(k) = budget {
+            select::fill_up(text, &analysis.spans, &analysis.doc.word_counts, &analysis.features, k, &mut chosen);
         }
         let starts_dependent = chosen.first().is_some_and(|&i| analysis.features[i].dependent > 0.0);
         let sentences = chosen

@@ -33,8 +33,8 @@
 //! `lang` only switches on the German ordinal rule; everything else works the
 //! same in every language.
 
-use crate::analyze::is_ascii_space;
 use crate::lang::{Lang, is_cjk_char};
+use crate::text::is_ascii_space;
 use crate::wordtable::{WordTable, capacity_for, pack_lower};
 
 /// A sentence found in the text: its byte range and paragraph number.

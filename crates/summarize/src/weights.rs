@@ -2,7 +2,158 @@
 //!
 //! How they were obtained: see `DEFAULT` below and `newsdesk tune`.
 
-use crate::rank::Weights;
+use crate::features::Features;
+
+/// Feature weights of the sentence score, and the redundancy penalty.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weights {
+    /// Weight of [`Features::first`].
+    pub first: f64,
+    /// Weight of [`Features::second`].
+    pub second: f64,
+    /// Weight of [`Features::third`].
+    pub third: f64,
+    /// Weight of [`Features::near_top`].
+    pub near_top: f64,
+    /// Weight of [`Features::relative`].
+    pub relative: f64,
+    /// Weight of [`Features::para_first`].
+    pub para_first: f64,
+    /// Weight of [`Features::centrality`].
+    pub centrality: f64,
+    /// Weight of [`Features::title`].
+    pub title: f64,
+    /// Weight of [`Features::log_len`].
+    pub log_len: f64,
+    /// Weight of [`Features::short`].
+    pub short: f64,
+    /// Weight of [`Features::long`].
+    pub long: f64,
+    /// Weight of [`Features::dependent`], applied only when the sentence
+    /// before it is not also chosen.
+    pub dependent: f64,
+    /// Weight of [`Features::quote`].
+    pub quote: f64,
+    /// Weight of [`Features::question`].
+    pub question: f64,
+    /// Weight of [`Features::furniture`].
+    pub furniture: f64,
+    /// Penalty per unit of similarity to a sentence already chosen.
+    pub redundancy: f64,
+}
+
+impl Weights {
+    /// The weights as a vector, in field order (for tuning).
+    pub fn to_vec(&self) -> Vec<f64> {
+        vec![
+            self.first,
+            self.second,
+            self.third,
+            self.near_top,
+            self.relative,
+            self.para_first,
+            self.centrality,
+            self.title,
+            self.log_len,
+            self.short,
+            self.long,
+            self.dependent,
+            self.quote,
+            self.question,
+            self.furniture,
+            self.redundancy,
+        ]
+    }
+
+    /// Weights from a vector in field order; `None` if its length is wrong.
+    pub fn from_slice(v: &[f64]) -> Option<Weights> {
+        let &[
+            first,
+            second,
+            third,
+            near_top,
+            relative,
+            para_first,
+            centrality,
+            title,
+            log_len,
+            short,
+            long,
+            dependent,
+            quote,
+            question,
+            furniture,
+            redundancy,
+        ] = v
+        else {
+            return None;
+        };
+        Some(Weights {
+            first,
+            second,
+            third,
+            near_top,
+            relative,
+            para_first,
+            centrality,
+            title,
+            log_len,
+            short,
+            long,
+            dependent,
+            quote,
+            question,
+            furniture,
+            redundancy,
+        })
+    }
+
+    /// The hand-set weights that `newsdesk tune` starts from when it
+    /// measures held-out scores, so that no fold starts from weights tuned
+    /// on its own test articles.
+    pub fn hand_set() -> Weights {
+        HAND_SET
+    }
+
+    /// The names of the weights, in field order.
+    pub const NAMES: [&'static str; 16] = [
+        "first",
+        "second",
+        "third",
+        "near_top",
+        "relative",
+        "para_first",
+        "centrality",
+        "title",
+        "log_len",
+        "short",
+        "long",
+        "dependent",
+        "quote",
+        "question",
+        "furniture",
+        "redundancy",
+    ];
+
+    /// The score of a sentence with features `f`, leaving out the dependency
+    /// penalty (which depends on what else is chosen).
+    pub fn base_score(&self, f: &Features) -> f64 {
+        self.first * f.first
+            + self.second * f.second
+            + self.third * f.third
+            + self.near_top * f.near_top
+            + self.relative * f.relative
+            + self.para_first * f.para_first
+            + self.centrality * f.centrality
+            + self.title * f.title
+            + self.log_len * f.log_len
+            + self.short * f.short
+            + self.long * f.long
+            + self.quote * f.quote
+            + self.question * f.question
+            + self.furniture * f.furniture
+    }
+}
 
 /// The default weights: tuned on the English development set
 /// (`cnndm-gpt4-dev.jsonl`, 3 sentences) by
