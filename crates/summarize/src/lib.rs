@@ -46,6 +46,7 @@ mod formcache;
 mod keywords;
 mod lang;
 mod lexicon;
+pub mod paragraphs;
 pub mod rouge;
 mod select;
 pub mod split;
@@ -210,6 +211,22 @@ pub struct Analysis {
     doc: analyze::Doc,
 }
 
+impl Analysis {
+    /// Where a reader would want paragraph breaks that the text does not
+    /// have: the indexes (into [`Analysis::spans`]) of the sentences that
+    /// should start a new paragraph, in order. Only paragraphs of more than
+    /// [`paragraphs::LONGEST`] sentences (a body with no breaks at all, most
+    /// often) are cut, into paragraphs of [`paragraphs::SHORTEST`] to
+    /// [`paragraphs::LONGEST_NEW`] sentences, where the topic shifts (lexical
+    /// cohesion between neighbouring sentences, as in TextTiling) and never
+    /// before a sentence that leans on the one before it. The text's own
+    /// paragraph starts are not listed; a text whose paragraphs are short
+    /// enough gets none.
+    pub fn paragraph_breaks(&self) -> Vec<usize> {
+        paragraphs::breaks(&self.spans, &self.doc, &self.features)
+    }
+}
+
 impl Summarizer {
     /// A summarizer with the built-in weights (per language).
     pub fn new() -> Self {
@@ -315,6 +332,20 @@ impl Summarizer {
     pub fn keywords(&self, text: &str, lang: Option<Lang>, k: usize) -> Vec<String> {
         let analysis = self.analyze(text, None, lang);
         keywords::keywords(text, &analysis.doc, k, &mut keywords::Buffers::default())
+    }
+
+    /// [`Analysis::paragraph_breaks`] of `text`: the indexes of the sentences
+    /// of `text` (as [`Summarizer::sentences`] gives them) that should start
+    /// a new paragraph besides the text's own (the language is detected when
+    /// `None`).
+    ///
+    /// ```
+    /// let summarizer = summarize::Summarizer::new();
+    /// let text = "One. Two. Three.";
+    /// assert!(summarizer.paragraph_breaks(text, None).is_empty()); // short enough
+    /// ```
+    pub fn paragraph_breaks(&self, text: &str, lang: Option<Lang>) -> Vec<usize> {
+        self.analyze(text, None, lang).paragraph_breaks()
     }
 
     /// The sentences of `text`, as byte ranges (the language is detected when `None`).
