@@ -8,6 +8,7 @@ mod serve;
 mod site;
 mod summarize_cmd;
 mod token;
+mod train_cmd;
 mod tune_cmd;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,8 @@ enum Commands {
     Eval(eval_cmd::Args),
     /// Re-derive the summarizer's ranking weights from a development set.
     Tune(tune_cmd::Args),
+    /// Learn the ranking weights from the training data and print out-of-sample scores.
+    Train(train_cmd::Args),
     /// Serve the news site and its JSON API (creates the database on first run).
     Serve(serve::Args),
     /// Import articles from Markdown (front matter), JSON or JSONL files, WordPress or Ghost exports, or feeds
@@ -44,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Commands::Summarize(args) => summarize_cmd::run(args),
         Commands::Eval(args) => eval_cmd::run(args),
         Commands::Tune(args) => tune_cmd::run(args),
+        Commands::Train(args) => train_cmd::run(args),
         Commands::Serve(args) => serve::run(args),
         Commands::Import(args) => import::run(args),
         Commands::Token(args) => token::run(args),

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -36,20 +37,67 @@ pub struct Args {
     rounds: usize,
 }
 
-struct Item {
-    set: usize,
-    sentences: usize,
-    article: String,
-    analysis: Analysis,
+/// An analysed article of a development or training set, with its
+/// reference and each sentence's scoring tokens.
+pub(crate) struct Item {
+    pub id: serde_json::Value,
+    pub set: usize,
+    pub sentences: usize,
+    pub article: String,
+    pub analysis: Analysis,
     /// Scoring tokens of each sentence, interned per item.
-    sentence_tokens: Vec<Vec<u32>>,
-    reference: Vec<u32>,
+    pub sentence_tokens: Vec<Vec<u32>>,
+    pub reference: Vec<u32>,
+    /// Scores of the summaries already scored, by their sentences: most
+    /// weights tried choose a summary some other weights chose before.
+    memo: Mutex<FxHashMap<Vec<usize>, (f64, f64, f64)>>,
+}
+
+/// Reads and analyses the set at `path` (at most `limit` articles), each to
+/// be summarized in `sentences` sentences and counted as set number `set`.
+pub(crate) fn load_items(
+    summarizer: &Summarizer,
+    path: &str,
+    sentences: usize,
+    set: usize,
+    limit: usize,
+) -> Result<Vec<Item>> {
+    let english = Scorer::new(Tokenization::EnglishStemmed);
+    let unicode = Scorer::new(Tokenization::Unicode);
+    let mut rows = load(&PathBuf::from(path)).with_context(|| format!("loading {path}"))?;
+    rows.truncate(limit);
+    Ok(rows
+        .into_par_iter()
+        .map_init(Scratch::default, |scratch, row| {
+            let scorer = if is_english(&row) { &english } else { &unicode };
+            let analysis = summarizer.analyze_with(scratch, &row.article, row.title.as_deref(), None);
+            let mut interner: FxHashMap<String, u32> = FxHashMap::default();
+            let mut intern = |toks: Vec<String>| -> Vec<u32> {
+                toks.into_iter()
+                    .map(|t| {
+                        let next = interner.len() as u32;
+                        *interner.entry(t).or_insert(next)
+                    })
+                    .collect()
+            };
+            let reference = intern(scorer.tokens(&row.reference));
+            let sentence_tokens = analysis.spans.iter().map(|s| intern(scorer.tokens(s.text(&row.article)))).collect();
+            Item {
+                id: row.id,
+                set,
+                sentences,
+                article: row.article,
+                analysis,
+                sentence_tokens,
+                reference,
+                memo: Mutex::default(),
+            }
+        })
+        .collect())
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let summarizer = Summarizer::new();
-    let english = Scorer::new(Tokenization::EnglishStemmed);
-    let unicode = Scorer::new(Tokenization::Unicode);
     let mut items = Vec::new();
     let mut names = Vec::new();
     for (set, spec) in args.data.iter().enumerate() {
@@ -57,29 +105,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Some((p, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => (p, n.parse::<usize>()?),
             _ => (spec.as_str(), 3),
         };
-        let rows = load(&PathBuf::from(path)).with_context(|| format!("loading {path}"))?;
-        eprintln!("{path}: {} articles, {n} sentences", rows.len());
+        let built = load_items(&summarizer, path, n, set, usize::MAX)?;
+        eprintln!("{path}: {} articles, {n} sentences", built.len());
         names.push(format!("{path}:{n}"));
-        let built: Vec<Item> = rows
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, row| {
-                let scorer = if is_english(&row) { &english } else { &unicode };
-                let analysis = summarizer.analyze_with(scratch, &row.article, row.title.as_deref(), None);
-                let mut interner: FxHashMap<String, u32> = FxHashMap::default();
-                let mut intern = |toks: Vec<String>| -> Vec<u32> {
-                    toks.into_iter()
-                        .map(|t| {
-                            let next = interner.len() as u32;
-                            *interner.entry(t).or_insert(next)
-                        })
-                        .collect()
-                };
-                let reference = intern(scorer.tokens(&row.reference));
-                let sentence_tokens =
-                    analysis.spans.iter().map(|s| intern(scorer.tokens(s.text(&row.article)))).collect();
-                Item { set, sentences: n, article: row.article, analysis, sentence_tokens, reference }
-            })
-            .collect();
         items.extend(built);
     }
     if items.is_empty() {
@@ -129,13 +157,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// Coordinate ascent from `start`.
-fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights, rounds: usize) -> Weights {
+pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights, rounds: usize) -> Weights {
     let mut best = start.to_vec();
     let mut best_score = objective(summarizer, items, sets, &start);
     let steps = [-1.0, -0.4, -0.15, -0.05, 0.05, 0.15, 0.4, 1.0];
     for round in 0..rounds {
         let mut improved = false;
         for k in 0..best.len() {
+            // Furniture and headings are never chosen, whatever their weights.
+            if matches!(Weights::NAMES[k], "furniture" | "heading") {
+                continue;
+            }
             let mut local_best: Option<(f64, f64)> = None;
             for step in steps {
                 let mut cand = best.clone();
@@ -152,7 +184,7 @@ fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights,
                 improved = true;
             }
         }
-        eprintln!("round {}: objective {best_score:.4}", round + 1);
+        tracing::debug!("round {}: objective {best_score:.4}", round + 1);
         if !improved {
             break;
         }
@@ -161,7 +193,7 @@ fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights,
 }
 
 /// Mean over sets of the mean (R1 + R2 + RL) / 3 F1.
-fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> f64 {
+pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> f64 {
     let per: Vec<(usize, f64)> = items
         .par_iter()
         .map(|item| {
@@ -179,10 +211,16 @@ fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights)
     sum.iter().zip(&count).filter(|(_, c)| **c > 0).map(|(s, c)| s / *c as f64).sum::<f64>() / used as f64
 }
 
-fn item_scores(summarizer: &Summarizer, item: &Item, w: &Weights) -> (f64, f64, f64) {
+pub(crate) fn item_scores(summarizer: &Summarizer, item: &Item, w: &Weights) -> (f64, f64, f64) {
     let summary = summarizer.select(&item.article, &item.analysis, Length::Sentences(item.sentences), w);
-    let cand: Vec<u32> = summary.sentences.iter().flat_map(|s| item.sentence_tokens[s.index].iter().copied()).collect();
-    rouge_ids(&item.reference, &cand)
+    let chosen: Vec<usize> = summary.sentences.iter().map(|s| s.index).collect();
+    if let Some(&scores) = item.memo.lock().unwrap_or_else(PoisonError::into_inner).get(&chosen) {
+        return scores;
+    }
+    let cand: Vec<u32> = chosen.iter().flat_map(|&i| item.sentence_tokens[i].iter().copied()).collect();
+    let scores = rouge_ids(&item.reference, &cand);
+    item.memo.lock().unwrap_or_else(PoisonError::into_inner).insert(chosen, scores);
+    scores
 }
 
 fn f1(m: usize, r: usize, c: usize) -> f64 {
@@ -194,7 +232,7 @@ fn f1(m: usize, r: usize, c: usize) -> f64 {
 }
 
 /// ROUGE-1, -2, -L F1 of interned token lists.
-fn rouge_ids(r: &[u32], c: &[u32]) -> (f64, f64, f64) {
+pub(crate) fn rouge_ids(r: &[u32], c: &[u32]) -> (f64, f64, f64) {
     let mut uni: FxHashMap<u32, i64> = FxHashMap::default();
     for &t in r {
         *uni.entry(t).or_insert(0) += 1;

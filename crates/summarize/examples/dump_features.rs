@@ -6,8 +6,7 @@
 //! Run: `cargo run --release -p summarize --example dump_features DATA.jsonl [SENTENCES] > FEATURES.jsonl`
 //!
 //! Each output line: `{"id", "lang", "sents": [{"start", "end", "f": [...]}], "chosen": [...], "keywords": [...]}`,
-//! where `f` lists the features in the order of `summarize::Features`'
-//! fields and `chosen` the indices of the `SENTENCES` (default 3) sentences
+//! where `f` lists the features in the order of `summarize::Features::NAMES` and `chosen` the indices of the `SENTENCES` (default 3) sentences
 //! the summarizer picks with its built-in weights.
 
 use summarize::{Length, Options, Summarizer};
@@ -46,24 +45,7 @@ fn main() {
             .iter()
             .zip(&analysis.features)
             .map(|(span, f)| {
-                let f = [
-                    f.first,
-                    f.second,
-                    f.third,
-                    f.near_top,
-                    f.relative,
-                    f.para_first,
-                    f.centrality,
-                    f.title,
-                    f.log_len,
-                    f.short,
-                    f.long,
-                    f.dependent,
-                    f.quote,
-                    f.question,
-                    f.furniture,
-                    f.heading,
-                ];
+                let f = f.values();
                 serde_json::json!({"start": span.start, "end": span.end, "f": f})
             })
             .collect();

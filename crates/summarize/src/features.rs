@@ -9,45 +9,91 @@
 use crate::analyze::{Doc, Token};
 use crate::split::SentenceSpan;
 
-/// The features of one sentence; each is a plain number the score weighs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Features {
-    /// 1 for the article's first sentence.
-    pub first: f64,
-    /// 1 for the second sentence.
-    pub second: f64,
-    /// 1 for the third sentence.
-    pub third: f64,
-    /// `1 / (1 + index)`: how near the top the sentence stands.
-    pub near_top: f64,
-    /// `index / count`: where in the article the sentence stands, 0 to 1.
-    pub relative: f64,
-    /// 1 for the first sentence of a paragraph (when the text has paragraphs).
-    pub para_first: f64,
-    /// Cosine similarity of the sentence to the rest of the article.
-    pub centrality: f64,
-    /// Share of the title's content words that the sentence contains.
-    pub title: f64,
-    /// `ln(words)`, the sentence's length.
-    pub log_len: f64,
-    /// 1 for a sentence of fewer than 8 words.
-    pub short: f64,
-    /// Words beyond 45, over 45 (0 for shorter sentences).
-    pub long: f64,
-    /// 1 for a sentence that opens with a pronoun or connective.
-    pub dependent: f64,
-    /// 1 for a sentence that is mostly a quotation.
-    pub quote: f64,
-    /// 1 for a question or exclamation.
-    pub question: f64,
-    /// 1 for page furniture: "Scroll down for video", "Read more", a photo credit.
-    pub furniture: f64,
-    /// 1 for a heading: in a text of several paragraphs, a paragraph of one
-    /// sentence that does not end as a sentence does (`.`, `?`, `!`, `…`,
-    /// `。`, perhaps followed by a closing quote or bracket): "What residents
-    /// said", "Next steps", a list item. Never chosen, whatever the weights.
-    pub heading: f64,
+/// The list of sentence features, written once: calls `$m!` with each
+/// feature's documentation and name, in order. [`Features`] and
+/// [`Weights`](crate::Weights) are made from it, with their names and their
+/// conversions to and from vectors, so a feature is added by adding a line
+/// here (and computing it in [`features`]).
+macro_rules! feature_list {
+    ($m:ident) => {
+        $m! {
+            /// 1 for the article's first sentence.
+            first,
+            /// 1 for the second sentence.
+            second,
+            /// 1 for the third sentence.
+            third,
+            /// `1 / (1 + index)`: how near the top the sentence stands.
+            near_top,
+            /// `index / count`: where in the article the sentence stands, 0 to 1.
+            relative,
+            /// 1 for the first sentence of a paragraph (when the text has paragraphs).
+            para_first,
+            /// Cosine similarity of the sentence to the rest of the article.
+            centrality,
+            /// Share of the title's content words that the sentence contains.
+            title,
+            /// `ln(words)`, the sentence's length.
+            log_len,
+            /// 1 for a sentence of fewer than 8 words.
+            short,
+            /// Words beyond 45, over 45 (0 for shorter sentences).
+            long,
+            /// 1 for a sentence that opens with a pronoun or connective (its
+            /// weight counts only when the sentence before it is not chosen).
+            dependent,
+            /// 1 for a sentence that is mostly a quotation.
+            quote,
+            /// 1 for a question or exclamation.
+            question,
+            /// 1 for page furniture: "Scroll down for video", "Read more", a
+            /// photo credit. Never chosen, whatever the weights.
+            furniture,
+            /// 1 for a heading: in a text of several paragraphs, a paragraph of one
+            /// sentence that does not end as a sentence does (`.`, `?`, `!`, `…`,
+            /// `。`, perhaps followed by a closing quote or bracket): "What residents
+            /// said", "Next steps", a list item. Never chosen, whatever the weights.
+            heading,
+            /// Share of the sentence's content words whose stem is in the
+            /// article's first sentence (0 for the first sentence).
+            lead_overlap,
+            /// Share of the sentence's content words that appear here for the
+            /// first time in the article and again later: what it introduces
+            /// that the article goes on about.
+            introduces,
+            /// Share of the sentence's words after the first that open with a
+            /// capital letter (names).
+            capitals,
+            /// Share of the sentence's words that are numbers.
+            numbers,
+        }
+    };
 }
+pub(crate) use feature_list;
+
+/// Defines [`Features`] from the [`feature_list`].
+macro_rules! define_features {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+        /// The features of one sentence; each is a plain number the score weighs.
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub struct Features {
+            $($(#[doc = $doc])* pub $name: f64,)*
+        }
+
+        impl Features {
+            /// The features' names, in field order.
+            pub const NAMES: [&'static str; Self::COUNT] = [$(stringify!($name)),*];
+            /// How many features there are.
+            pub const COUNT: usize = [$(stringify!($name)),*].len();
+
+            /// The features as an array, in field order.
+            pub fn values(&self) -> [f64; Self::COUNT] {
+                [$(self.$name),*]
+            }
+        }
+    };
+}
+feature_list!(define_features);
 
 /// Phrases of page furniture that are never part of a summary, by their
 /// first letter.
@@ -101,11 +147,22 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
     // below are exact and the same as in floating point. A stop word adds
     // zero rather than being skipped: no branch on a flag that is set about
     // every other word.
-    let mut tf = vec![[0u32; 2]; doc.stems];
-    for t in &doc.tokens {
-        tf[t.stem as usize][0] += u32::from(!t.stop);
+    // Per stem, side by side (one cache line): its count in the article
+    // and in the current sentence, and the first and last sentence it is in
+    // (content words only).
+    let mut tf = vec![[0u32, 0, u32::MAX, 0]; doc.stems];
+    for i in 0..n {
+        let i = i as u32;
+        for t in doc.sentence_tokens(i as usize) {
+            let [count, _, first, last] = &mut tf[t.stem as usize];
+            let content = !t.stop;
+            *count += u32::from(content);
+            *first = if content { (*first).min(i) } else { *first };
+            *last = if content { i } else { *last };
+        }
     }
-    let doc_norm2: u64 = tf.iter().map(|&[d, _]| u64::from(d) * u64::from(d)).sum();
+    let doc_norm2: u64 = tf.iter().map(|&[d, ..]| u64::from(d) * u64::from(d)).sum();
+    let bytes = text.as_bytes();
     let has_paragraphs = spans.last().is_some_and(|s| s.paragraph > 0);
     let mut out = Vec::with_capacity(n);
     let mut lower = String::new();
@@ -118,15 +175,26 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
         // pass and without a list of the stems seen: `Σ c·d` adds `d` per
         // word, and `Σ c·(c+1)/2` adds the stem's count so far, so
         // `Σ c² = 2·Σ c·(c+1)/2 − Σ c`. Then `Σ c·(d − c) = Σ c·d − Σ c²`.
+        // The same pass counts the words in the first sentence, those the
+        // sentence introduces (first seen here, seen again later), numbers
+        // and capitals.
         let (mut cross, mut triangle, mut content) = (0u64, 0u64, 0u64);
+        let (mut in_lead, mut introduced, mut capitals, mut numbers) = (0u32, 0u32, 0u32, 0u32);
+        let here = i as u32;
         for t in toks {
             let is_content = u32::from(!t.stop);
-            let [d, c] = &mut tf[t.stem as usize];
+            let [d, c, first, last] = &mut tf[t.stem as usize];
             *c += is_content;
             cross += u64::from(is_content * *d);
             triangle += u64::from(is_content * *c);
             content += u64::from(is_content);
+            in_lead += is_content * u32::from(*first == 0);
+            introduced += is_content * u32::from(*first == here && *last > here);
+            numbers += u32::from(t.number);
+            capitals += u32::from(opens_with_capital(text, bytes, t));
         }
+        // Not the sentence's first word, capital as a rule.
+        capitals -= toks.first().map_or(0, |t| u32::from(opens_with_capital(text, bytes, t)));
         let s2 = 2 * triangle - content;
         let dot = cross - s2;
         let (dot, s2) = (dot as f64, s2 as f64);
@@ -142,6 +210,7 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
         for t in toks {
             tf[t.stem as usize][1] = 0;
         }
+        let share = |count: u32, of: u64| if of > 0 { f64::from(count) / of as f64 } else { 0.0 };
         let words = toks.len().max(1) as f64;
         let para_first = has_paragraphs && (i == 0 || spans[i - 1].paragraph != span.paragraph);
         out.push(Features {
@@ -166,9 +235,25 @@ pub(crate) fn features(text: &str, spans: &[SentenceSpan], doc: &Doc, title: &[u
                     && spans.get(i + 1).is_none_or(|next| next.paragraph != span.paragraph)
                     && !ends_as_a_sentence(s),
             )),
+            lead_overlap: if i == 0 { 0.0 } else { share(in_lead, content) },
+            introduces: share(introduced, content),
+            capitals: share(capitals, toks.len().saturating_sub(1) as u64),
+            numbers: share(numbers, toks.len() as u64),
         });
     }
     out
+}
+
+/// Whether the word `t` opens with a capital letter: told from its first
+/// byte when that is ASCII, as it mostly is.
+#[inline]
+fn opens_with_capital(text: &str, bytes: &[u8], t: &Token) -> bool {
+    let b = bytes[t.start as usize];
+    if b < 0x80 {
+        b.wrapping_sub(b'A') < 26
+    } else {
+        text[t.start as usize..].chars().next().is_some_and(char::is_uppercase)
+    }
 }
 
 /// Whether the sentence opens with a word that refers back, or in lower case.

@@ -153,3 +153,65 @@ fn similarity(doc: &Doc, a: std::ops::Range<usize>, b: std::ops::Range<usize>, c
     }
     if norm_a == 0 || norm_b == 0 { 0.0 } else { dot as f64 / ((norm_a as f64).sqrt() * (norm_b as f64).sqrt()) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+    use crate::features::tests::made_up_articles;
+
+    /// On any text: breaks in order, only inside paragraphs of more than
+    /// [`LONGEST`] sentences, and every paragraph they make of
+    /// [`SHORTEST`] to [`LONGEST_NEW`] sentences.
+    #[test]
+    fn breaks_keep_to_the_lengths_allowed() {
+        let summarizer = crate::Summarizer::new();
+        let mut texts = made_up_articles();
+        texts.extend(made_up_articles().into_iter().map(|t| t.replace("\n\n", " ")));
+        let mut cut = 0;
+        for text in texts {
+            let analysis = summarizer.analyze(&text, None, Some(Lang::English));
+            let spans = &analysis.spans;
+            let found = analysis.paragraph_breaks();
+            assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
+            let mut start = 0;
+            while start < spans.len() {
+                let end = start + spans[start..].iter().take_while(|s| s.paragraph == spans[start].paragraph).count();
+                let inside: Vec<usize> = found.iter().copied().filter(|&b| b > start && b < end).collect();
+                if end - start <= LONGEST {
+                    assert!(inside.is_empty(), "{inside:?} in a paragraph of {}", end - start);
+                } else {
+                    cut += 1;
+                    let mut edges = vec![start];
+                    edges.extend(&inside);
+                    edges.push(end);
+                    for w in edges.windows(2) {
+                        assert!((SHORTEST..=LONGEST_NEW).contains(&(w[1] - w[0])), "{edges:?}");
+                    }
+                }
+                assert!(!found.contains(&start), "a paragraph's own start is not listed");
+                start = end;
+            }
+        }
+        assert!(cut > 10, "long paragraphs were cut: {cut}");
+    }
+
+    /// Two topics, of four and six sentences: a break falls between them
+    /// (evenly spaced breaks would not), and the second is cut once more.
+    #[test]
+    fn the_break_falls_where_the_topic_shifts() {
+        let text = "The council voted on the harbour budget on Monday. The harbour budget pays for new \
+            cranes. Council members said the cranes are old. The harbour cranes will cost the council \
+            millions. \
+            At the school, the orchestra played a concert for parents. The orchestra rehearsed music \
+            for months. Parents filled the school hall for the concert. The orchestra's young violinists \
+            played first. The school plans another concert with the orchestra. Parents praised the music \
+            and the violinists.";
+        let summarizer = crate::Summarizer::new();
+        let found = summarizer.paragraph_breaks(text, Some(Lang::English));
+        assert_eq!(found.first(), Some(&4), "{found:?}");
+        // A body with its own short paragraphs gets none.
+        let short = "One sentence here. Another one.\n\nA second paragraph. It is short.";
+        assert!(summarizer.paragraph_breaks(short, None).is_empty());
+    }
+}

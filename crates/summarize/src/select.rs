@@ -160,8 +160,9 @@ pub(crate) fn select(doc: &Doc, feats: &[Features], w: &Weights, budget: Budget,
                 continue;
             }
             let mut score = base[i];
-            if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
-                score += w.dependent;
+            if feats[i].dependent > 0.0 && i > 0 && chosen.contains(&(i - 1)) {
+                // The sentence it leans on is chosen: no penalty.
+                score -= w.dependent * feats[i].dependent;
             }
             if let Some((k2, tag)) = last {
                 max_sim[k] = max_sim[k].max(similarity(stems(k), stems(k2), mark, tag));
@@ -298,8 +299,8 @@ mod tests {
                     continue;
                 }
                 let mut score = base[i];
-                if feats[i].dependent > 0.0 && !(i > 0 && chosen.contains(&(i - 1))) {
-                    score += w.dependent;
+                if feats[i].dependent > 0.0 && i > 0 && chosen.contains(&(i - 1)) {
+                    score -= w.dependent * feats[i].dependent;
                 }
                 let sim = picks.iter().map(|&k2| merged(&stems[k], &stems[k2])).fold(0.0, f64::max);
                 score -= w.redundancy * sim;

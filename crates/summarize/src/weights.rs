@@ -1,113 +1,50 @@
-//! The built-in ranking weights.
-//!
-//! How they were obtained: see `DEFAULT` below and `newsdesk tune`.
+//! The ranking weights: [`Weights`], one per feature of the
+//! [`feature_list`](crate::features::feature_list), and their values. The
+//! English and French ones are learned (`trained.rs`, made by `newsdesk
+//! train`); the others are kept here, with how they were obtained.
 
 use crate::features::Features;
 
-/// Feature weights of the sentence score, and the redundancy penalty.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Weights {
-    /// Weight of [`Features::first`].
-    pub first: f64,
-    /// Weight of [`Features::second`].
-    pub second: f64,
-    /// Weight of [`Features::third`].
-    pub third: f64,
-    /// Weight of [`Features::near_top`].
-    pub near_top: f64,
-    /// Weight of [`Features::relative`].
-    pub relative: f64,
-    /// Weight of [`Features::para_first`].
-    pub para_first: f64,
-    /// Weight of [`Features::centrality`].
-    pub centrality: f64,
-    /// Weight of [`Features::title`].
-    pub title: f64,
-    /// Weight of [`Features::log_len`].
-    pub log_len: f64,
-    /// Weight of [`Features::short`].
-    pub short: f64,
-    /// Weight of [`Features::long`].
-    pub long: f64,
-    /// Weight of [`Features::dependent`], applied only when the sentence
-    /// before it is not also chosen.
-    pub dependent: f64,
-    /// Weight of [`Features::quote`].
-    pub quote: f64,
-    /// Weight of [`Features::question`].
-    pub question: f64,
-    /// Weight of [`Features::furniture`].
-    pub furniture: f64,
-    /// Penalty per unit of similarity to a sentence already chosen.
-    pub redundancy: f64,
+/// Defines [`Weights`] from the [`feature_list`](crate::features::feature_list).
+macro_rules! define_weights {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+        /// Feature weights of the sentence score (one per feature of
+        /// [`Features`]), and the redundancy penalty.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct Weights {
+            $(#[doc = concat!("Weight of [`Features::", stringify!($name), "`].")] pub $name: f64,)*
+            /// Penalty per unit of similarity to a sentence already chosen.
+            pub redundancy: f64,
+        }
+
+        impl Weights {
+            /// The names of the weights, in field order: the features', then `redundancy`.
+            pub const NAMES: [&'static str; Features::COUNT + 1] = [$(stringify!($name),)* "redundancy"];
+
+            /// The weights as a vector, in field order (for tuning).
+            pub fn to_vec(&self) -> Vec<f64> {
+                vec![$(self.$name,)* self.redundancy]
+            }
+
+            /// Weights from a vector in field order; `None` if its length is wrong.
+            pub fn from_slice(v: &[f64]) -> Option<Weights> {
+                let mut v = v.iter().copied();
+                let w = Weights { $($name: v.next()?,)* redundancy: v.next()? };
+                v.next().is_none().then_some(w)
+            }
+
+            /// The score of a sentence with features `f`, with the
+            /// dependency penalty (which [`select`](crate::select) takes
+            /// back when the sentence before is chosen too).
+            pub fn base_score(&self, f: &Features) -> f64 {
+                0.0 $(+ self.$name * f.$name)*
+            }
+        }
+    };
 }
+crate::features::feature_list!(define_weights);
 
 impl Weights {
-    /// The weights as a vector, in field order (for tuning).
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![
-            self.first,
-            self.second,
-            self.third,
-            self.near_top,
-            self.relative,
-            self.para_first,
-            self.centrality,
-            self.title,
-            self.log_len,
-            self.short,
-            self.long,
-            self.dependent,
-            self.quote,
-            self.question,
-            self.furniture,
-            self.redundancy,
-        ]
-    }
-
-    /// Weights from a vector in field order; `None` if its length is wrong.
-    pub fn from_slice(v: &[f64]) -> Option<Weights> {
-        let &[
-            first,
-            second,
-            third,
-            near_top,
-            relative,
-            para_first,
-            centrality,
-            title,
-            log_len,
-            short,
-            long,
-            dependent,
-            quote,
-            question,
-            furniture,
-            redundancy,
-        ] = v
-        else {
-            return None;
-        };
-        Some(Weights {
-            first,
-            second,
-            third,
-            near_top,
-            relative,
-            para_first,
-            centrality,
-            title,
-            log_len,
-            short,
-            long,
-            dependent,
-            quote,
-            question,
-            furniture,
-            redundancy,
-        })
-    }
-
     /// The hand-set weights that `newsdesk tune` starts from when it
     /// measures held-out scores, so that no fold starts from weights tuned
     /// on its own test articles.
@@ -115,47 +52,19 @@ impl Weights {
         HAND_SET
     }
 
-    /// The names of the weights, in field order.
-    pub const NAMES: [&'static str; 16] = [
-        "first",
-        "second",
-        "third",
-        "near_top",
-        "relative",
-        "para_first",
-        "centrality",
-        "title",
-        "log_len",
-        "short",
-        "long",
-        "dependent",
-        "quote",
-        "question",
-        "furniture",
-        "redundancy",
-    ];
-
-    /// The score of a sentence with features `f`, leaving out the dependency
-    /// penalty (which depends on what else is chosen).
-    pub fn base_score(&self, f: &Features) -> f64 {
-        self.first * f.first
-            + self.second * f.second
-            + self.third * f.third
-            + self.near_top * f.near_top
-            + self.relative * f.relative
-            + self.para_first * f.para_first
-            + self.centrality * f.centrality
-            + self.title * f.title
-            + self.log_len * f.log_len
-            + self.short * f.short
-            + self.long * f.long
-            + self.quote * f.quote
-            + self.question * f.question
-            + self.furniture * f.furniture
+    /// The built-in weights of summarizer version `+w4`, before the learned
+    /// ones: kept so that `newsdesk train` can show what the learned weights
+    /// change.
+    pub fn previous(lang: crate::Lang) -> Weights {
+        match lang {
+            crate::Lang::Chinese => CHINESE,
+            _ => DEFAULT,
+        }
     }
 }
 
-/// The default weights: tuned on the English development set
+/// The default weights of summarizer version `+w4` (now
+/// [`Weights::previous`]): tuned on the English development set
 /// (`cnndm-gpt4-dev.jsonl`, 3 sentences) by
 /// `newsdesk tune ../shared/data/cnndm-gpt4-dev.jsonl:3 --folds 2 --rounds 5`,
 /// starting from hand-set weights (first 1.0, second 0.5, third 0.3, near_top 1.0,
@@ -187,6 +96,11 @@ pub(crate) const DEFAULT: Weights = Weights {
     quote: -1.150,
     question: -0.900,
     furniture: -5.000,
+    heading: 0.0,
+    lead_overlap: 0.0,
+    introduces: 0.0,
+    capitals: 0.0,
+    numbers: 0.0,
     redundancy: 1.000,
 };
 
@@ -213,13 +127,22 @@ pub(crate) const HAND_SET: Weights = Weights {
     quote: -0.3,
     question: -0.5,
     furniture: -5.0,
+    heading: 0.0,
+    lead_overlap: 0.0,
+    introduces: 0.0,
+    capitals: 0.0,
+    numbers: 0.0,
     redundancy: 1.0,
 };
 
-/// The built-in weights for a language.
+/// The built-in weights for a language: learned from the training data
+/// for English and French (`trained.rs`, by `newsdesk train`), hand-set for
+/// Chinese, which has no training data; other languages take the English
+/// ones.
 pub(crate) fn for_lang(lang: crate::Lang) -> &'static Weights {
     match lang {
         crate::Lang::Chinese => &CHINESE,
-        _ => &DEFAULT,
+        crate::Lang::French => &crate::trained::FRENCH,
+        _ => &crate::trained::ENGLISH,
     }
 }

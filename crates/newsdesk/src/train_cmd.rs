@@ -1,0 +1,336 @@
+//! `newsdesk train`: re-derives the summarizer's learned ranking weights
+//! (`crates/summarize/src/trained.rs`) from the training sets, and prints
+//! out-of-sample scores beside the lead baseline and the previous weights.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use summarize::{Lang, Length, Summarizer, Weights};
+
+use crate::tune_cmd::{Item, ascend, item_scores, load_items, rouge_ids};
+
+/// Learn the ranking weights from the training data, and score them out of sample.
+///
+/// The ranker is a linear score over the sentence features
+/// (`summarize::Features::NAMES`), followed by the summarizer's own greedy
+/// choice with its redundancy and dependency penalties. Its weights are
+/// learned by coordinate ascent on the summaries' ROUGE (the mean of ROUGE-1,
+/// -2 and -L F1, each training set counting equally), from the hand-set
+/// weights, so that every figure printed as held-out comes from weights that
+/// never saw the articles scored.
+///
+/// English learns from the CNN/DailyMail development set (GPT-4 references)
+/// and the CNN/DailyMail validation articles (human highlights); French from
+/// the OrangeSum training split. The command prints, for each: k-fold
+/// held-out scores, scores across sources (trained on one, scored on
+/// another), all beside the lead baseline (the first N sentences, the same
+/// length) and the previous summarizer's weights (`+w4`); then writes the
+/// weights learned on everything as Rust constants with `--write`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  newsdesk train --write crates/summarize/src/trained.rs")]
+pub struct Args {
+    /// The data folder: development sets, and the training sets in its `train/`.
+    #[arg(long, value_name = "DIR", default_value = "../shared/data")]
+    data: PathBuf,
+    /// Folds of the k-fold held-out scores.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Coordinate-ascent rounds of each fit.
+    #[arg(long, default_value_t = 4)]
+    rounds: usize,
+    /// How many OrangeSum training articles French learns from (the first ones).
+    #[arg(long, default_value_t = 6000)]
+    french: usize,
+    /// Also learn English from the BBC articles (their references are sentences of the article).
+    #[arg(long)]
+    with_bbc: bool,
+    /// Write the k-fold held-out English summaries here, as JSONL `{"id", "summary"}`
+    /// (one file per set, `SET.jsonl`), to score them with ../shared/bench/rouge.py.
+    #[arg(long, value_name = "DIR")]
+    held_out: Option<PathBuf>,
+    /// Write the weights learned on all training articles to this file, as Rust code.
+    #[arg(long, value_name = "FILE.rs")]
+    write: Option<PathBuf>,
+}
+
+/// One set: its name, its file in the data folder, summary length in sentences.
+struct Set {
+    name: &'static str,
+    file: &'static str,
+    sentences: usize,
+}
+
+const SETS: [Set; 7] = [
+    Set { name: "cnndm-gpt4-dev", file: "cnndm-gpt4-dev.jsonl", sentences: 3 },
+    Set { name: "cnndm-val", file: "train/cnndm-val-en.jsonl", sentences: 3 },
+    Set { name: "bbc", file: "train/bbc-en.jsonl", sentences: 3 },
+    Set { name: "orangesum-train", file: "train/orangesum-fr-train.jsonl", sentences: 2 },
+    Set { name: "orangesum-valid", file: "train/orangesum-fr-valid.jsonl", sentences: 2 },
+    Set { name: "orangesum-dev", file: "orangesum-fr-dev.jsonl", sentences: 2 },
+    Set { name: "lcsts-dev", file: "lcsts-zh-dev.jsonl", sentences: 1 },
+];
+const DEV: usize = 0;
+const CNN_VAL: usize = 1;
+const BBC: usize = 2;
+const FR_TRAIN: usize = 3;
+const FR_VALID: usize = 4;
+const FR_DEV: usize = 5;
+const ZH: usize = 6;
+
+/// ROUGE-1, -2, -L F1 means (×100) of one set.
+type Means = [f64; 3];
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    if !args.data.join("train").is_dir() {
+        bail!("no training data: {} has no train/ folder (see --data)", args.data.display());
+    }
+    let summarizer = Summarizer::new();
+    let mut sets: Vec<Vec<Item>> = Vec::new();
+    for (i, set) in SETS.iter().enumerate() {
+        let limit = if i == FR_TRAIN { args.french } else { usize::MAX };
+        let path = args.data.join(set.file);
+        let items = load_items(&summarizer, &path.to_string_lossy(), set.sentences, i, limit)?;
+        eprintln!("{}: {} articles, {} sentences each", path.display(), items.len(), set.sentences);
+        sets.push(items);
+    }
+    let mut report = String::new();
+    let english_sources: Vec<usize> = if args.with_bbc { vec![DEV, CNN_VAL, BBC] } else { vec![DEV, CNN_VAL] };
+
+    // English: k-fold over the training sources, then across sources.
+    let train_en: Vec<&Item> = english_sources.iter().flat_map(|&s| &sets[s]).collect();
+    writeln!(
+        report,
+        "\nEnglish, {}-fold held-out (trained on the other folds of {}):",
+        args.folds,
+        names(&english_sources)
+    )?;
+    let (held, summaries) = k_fold(&summarizer, &train_en, args.folds, args.rounds);
+    if let Some(dir) = &args.held_out {
+        write_held_out(dir, &summaries)?;
+    }
+    for &s in &english_sources {
+        table_rows(&mut report, &summarizer, &sets[s], Lang::English, &[("trained, held-out", held[s])])?;
+    }
+    writeln!(report, "\nEnglish across sources (trained on one source, scored on another):")?;
+    let crosses: &[(&[usize], &[usize])] =
+        &[(&[DEV], &[CNN_VAL, BBC]), (&[CNN_VAL], &[DEV, BBC]), (&[DEV, CNN_VAL], &[BBC]), (&[BBC], &[DEV, CNN_VAL])];
+    for &(from, to) in crosses {
+        let train: Vec<&Item> = from.iter().flat_map(|&s| &sets[s]).collect();
+        let w = ascend(&summarizer, &train, SETS.len(), Weights::hand_set(), args.rounds);
+        for &s in to {
+            let label = format!("trained on {}", names(from));
+            table_rows(
+                &mut report,
+                &summarizer,
+                &sets[s],
+                Lang::English,
+                &[(&label, means(&summarizer, &sets[s], &w))],
+            )?;
+        }
+    }
+    eprint!("{report}");
+    let english = ascend(&summarizer, &train_en, SETS.len(), Weights::hand_set(), args.rounds);
+
+    // French: trained on the training split, scored on the validation split
+    // and the development set, which it never sees.
+    let train_fr: Vec<&Item> = sets[FR_TRAIN].iter().collect();
+    let french = ascend(&summarizer, &train_fr, SETS.len(), Weights::hand_set(), args.rounds);
+    writeln!(report, "\nFrench (trained on the first {} OrangeSum training articles):", sets[FR_TRAIN].len())?;
+    for s in [FR_VALID, FR_DEV] {
+        let rows = [
+            ("trained", means(&summarizer, &sets[s], &french)),
+            ("English weights", means(&summarizer, &sets[s], &english)),
+        ];
+        table_rows(&mut report, &summarizer, &sets[s], Lang::French, &rows)?;
+    }
+    // Chinese has no training data: the learned weights, never trained on it, beside its own.
+    writeln!(report, "\nChinese (no training data; the Chinese weights stay as they are):")?;
+    let rows = [
+        ("English weights", means(&summarizer, &sets[ZH], &english)),
+        ("French weights", means(&summarizer, &sets[ZH], &french)),
+    ];
+    table_rows(&mut report, &summarizer, &sets[ZH], Lang::Chinese, &rows)?;
+    writeln!(report, "\nEnglish weights learned on all of {}, in sample:", names(&english_sources))?;
+    for &s in &english_sources {
+        table_rows(
+            &mut report,
+            &summarizer,
+            &sets[s],
+            Lang::English,
+            &[("trained, in sample", means(&summarizer, &sets[s], &english))],
+        )?;
+    }
+    println!("{report}");
+    let code = rust_code(&args, &sets, &english_sources, &english, &french, &report);
+    match &args.write {
+        Some(path) => {
+            std::fs::write(path, code).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => println!("{code}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn names(sets: &[usize]) -> String {
+    sets.iter().map(|&s| SETS[s].name).collect::<Vec<_>>().join(" + ")
+}
+
+/// Held-out means per set: each fold's articles scored with weights learned
+/// on the other folds; and each article's held-out summary.
+fn k_fold(
+    summarizer: &Summarizer,
+    items: &[&Item],
+    folds: usize,
+    rounds: usize,
+) -> (Vec<Means>, Vec<(usize, serde_json::Value, String)>) {
+    let mut sums = vec![([0.0; 3], 0usize); SETS.len()];
+    let mut summaries = Vec::new();
+    for fold in 0..folds.max(2) {
+        let (test, train): (Vec<(usize, &Item)>, Vec<(usize, &Item)>) =
+            items.iter().copied().enumerate().partition(|(i, _)| i % folds.max(2) == fold);
+        let train: Vec<&Item> = train.into_iter().map(|(_, x)| x).collect();
+        let w = ascend(summarizer, &train, SETS.len(), Weights::hand_set(), rounds);
+        for (_, item) in test {
+            let summary = summarizer.select(&item.article, &item.analysis, Length::Sentences(item.sentences), &w);
+            summaries.push((item.set, item.id.clone(), summary.text()));
+            let (a, b, c) = item_scores(summarizer, item, &w);
+            let (sum, n) = &mut sums[item.set];
+            sum[0] += a;
+            sum[1] += b;
+            sum[2] += c;
+            *n += 1;
+        }
+        eprintln!("fold {}/{} done", fold + 1, folds.max(2));
+    }
+    (sums.into_iter().map(|(s, n)| s.map(|x| 100.0 * x / n.max(1) as f64)).collect(), summaries)
+}
+
+/// Writes held-out summaries as `DIR/SET.jsonl`.
+fn write_held_out(dir: &Path, summaries: &[(usize, serde_json::Value, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (set, info) in SETS.iter().enumerate() {
+        let lines: Vec<String> = summaries
+            .iter()
+            .filter(|(s, _, _)| *s == set)
+            .map(|(_, id, summary)| serde_json::json!({"id": id, "summary": summary}).to_string())
+            .collect();
+        if !lines.is_empty() {
+            let path = dir.join(format!("{}.jsonl", info.name));
+            std::fs::write(&path, lines.join("\n") + "\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Means of a set summarized with weights `w`.
+fn means(summarizer: &Summarizer, items: &[Item], w: &Weights) -> Means {
+    average(items.par_iter().map(|item| item_scores(summarizer, item, w)).collect())
+}
+
+/// Means of the lead baseline: the first N sentences.
+fn lead(items: &[Item]) -> Means {
+    average(
+        items
+            .iter()
+            .map(|item| {
+                let cand: Vec<u32> = item.sentence_tokens.iter().take(item.sentences).flatten().copied().collect();
+                rouge_ids(&item.reference, &cand)
+            })
+            .collect(),
+    )
+}
+
+fn average(scores: Vec<(f64, f64, f64)>) -> Means {
+    let n = scores.len().max(1) as f64;
+    let sum = scores.iter().fold([0.0; 3], |s, &(a, b, c)| [s[0] + a, s[1] + b, s[2] + c]);
+    sum.map(|x| 100.0 * x / n)
+}
+
+/// Rows for one set: the lead, the previous weights, then `rows`, with
+/// each row's ROUGE-1 difference from the lead.
+fn table_rows(
+    out: &mut String,
+    summarizer: &Summarizer,
+    items: &[Item],
+    lang: Lang,
+    rows: &[(&str, Means)],
+) -> Result<()> {
+    let Some(first) = items.first() else { return Ok(()) };
+    let set = &SETS[first.set];
+    let lead = lead(items);
+    let previous = means(summarizer, items, &Weights::previous(lang));
+    let mut line = |label: &str, m: Means| {
+        writeln!(
+            out,
+            "  {:<16} {:<28} {:6.2} / {:6.2} / {:6.2}   R1 {:+.2}",
+            set.name,
+            label,
+            m[0],
+            m[1],
+            m[2],
+            m[0] - lead[0]
+        )
+    };
+    line(&format!("lead-{}", set.sentences), lead)?;
+    line("+w4 weights", previous)?;
+    for (label, m) in rows {
+        line(label, *m)?;
+    }
+    Ok(())
+}
+
+/// The learned weights as the Rust file `crates/summarize/src/trained.rs`.
+fn rust_code(
+    args: &Args,
+    sets: &[Vec<Item>],
+    english_sources: &[usize],
+    english: &Weights,
+    french: &Weights,
+    report: &str,
+) -> String {
+    let mut code = String::new();
+    let source = |s: usize| format!("`{}` ({} articles)", Path::new(SETS[s].file).display(), sets[s].len());
+    let _ = writeln!(
+        code,
+        "//! Ranking weights learned from the training data (generated by `newsdesk train`; do not edit)."
+    );
+    let _ = writeln!(code, "//!");
+    let _ = writeln!(
+        code,
+        "//! Re-derive with `newsdesk train --data ../shared/data --folds {} --rounds {} --french {}{} --write crates/summarize/src/trained.rs`.",
+        args.folds,
+        args.rounds,
+        args.french,
+        if args.with_bbc { " --with-bbc" } else { "" }
+    );
+    let _ = writeln!(code, "//! A linear score over `Features`, learned by coordinate ascent on the summaries' ROUGE");
+    let _ = writeln!(
+        code,
+        "//! from `Weights::hand_set()`. English learned from {};",
+        english_sources.iter().map(|&s| source(s)).collect::<Vec<_>>().join(" and ")
+    );
+    let _ = writeln!(code, "//! French from {}. What the command printed (ROUGE-1 / -2 / -L F1):", source(FR_TRAIN));
+    let _ = writeln!(code, "//!\n//! ```text");
+    for line in report.lines().filter(|l| !l.is_empty()) {
+        let _ = writeln!(code, "//! {line}");
+    }
+    let _ = writeln!(code, "//! ```\n\nuse crate::Weights;\n");
+    for (name, what, w) in
+        [("ENGLISH", "English (and languages without weights of their own)", english), ("FRENCH", "French", french)]
+    {
+        let _ = writeln!(code, "/// The learned weights for {what}.");
+        let _ = writeln!(code, "pub(crate) const {name}: Weights = Weights {{");
+        for (field, v) in Weights::NAMES.iter().zip(w.to_vec()) {
+            let _ = writeln!(code, "    {field}: {v:?},");
+        }
+        let _ = writeln!(code, "}};\n");
+    }
+    code.truncate(code.trim_end().len());
+    code.push('\n');
+    code
+}
