@@ -21,6 +21,11 @@ pub enum Format {
     Bullets,
     /// JSON with each sentence's index and byte range, and the key phrases.
     Json,
+    /// Not a summary: the whole text, each sentence on a line of its own,
+    /// with a blank line where a paragraph starts, and `[¶ auto]` before
+    /// the paragraph breaks the summarizer proposes for paragraphs longer
+    /// than 8 sentences (`Summarizer::paragraph_breaks`).
+    Paragraphs,
 }
 
 /// Summarize an article, or many.
@@ -161,6 +166,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.format {
         Format::Text => writeln!(out, "{}", summary.text())?,
         Format::Bullets => write!(out, "{}", summary.bullets())?,
+        Format::Paragraphs => {
+            let analysis = summarizer.analyze(&text, args.title.as_deref(), args.lang);
+            let breaks = analysis.paragraph_breaks();
+            for (i, span) in analysis.spans.iter().enumerate() {
+                let new_paragraph = i > 0 && analysis.spans[i - 1].paragraph != span.paragraph;
+                if breaks.contains(&i) {
+                    writeln!(out, "\n[¶ auto]")?;
+                } else if new_paragraph {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{i}: {}", span.text(&text))?;
+            }
+        }
         Format::Json => {
             let json = SingleJson {
                 summary: summary.text(),
