@@ -72,10 +72,10 @@ fn read(path: &Path) -> std::io::Result<Vec<(Vec<String>, Option<Lang>)>> {
 
 fn strip_front_matter(text: &str) -> &str {
     for fence in ["+++", "---"] {
-        if let Some(rest) = text.strip_prefix(fence) {
-            if let Some(end) = rest.find(&format!("\n{fence}")) {
-                return &rest[end + 1 + fence.len()..];
-            }
+        if let Some(rest) = text.strip_prefix(fence)
+            && let Some(end) = rest.find(&format!("\n{fence}"))
+        {
+            return &rest[end + 1 + fence.len()..];
         }
     }
     text
@@ -131,10 +131,11 @@ fn report(summarizer: &Summarizer, source: &str, texts: &[(Vec<String>, Option<L
         let mut offset = 0;
         for p in &paragraphs[..paragraphs.len() - 1] {
             offset += p.len() + 1;
-            if let Some(i) = spans.iter().position(|s| s.start >= offset) {
-                if i > 0 && !reference.contains(&i) {
-                    reference.push(i);
-                }
+            if let Some(i) = spans.iter().position(|s| s.start >= offset)
+                && i > 0
+                && !reference.contains(&i)
+            {
+                reference.push(i);
             }
         }
         if reference.is_empty() {
