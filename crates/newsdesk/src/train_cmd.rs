@@ -190,11 +190,12 @@ fn k_fold(
     let mut sums = vec![([0.0; 3], 0usize); SETS.len()];
     let mut summaries = Vec::new();
     for fold in 0..folds.max(2) {
-        let (test, train): (Vec<(usize, &Item)>, Vec<(usize, &Item)>) =
-            items.iter().copied().enumerate().partition(|(i, _)| i % folds.max(2) == fold);
-        let train: Vec<&Item> = train.into_iter().map(|(_, x)| x).collect();
+        let test: Vec<&Item> =
+            items.iter().enumerate().filter(|(i, _)| i % folds.max(2) == fold).map(|(_, x)| *x).collect();
+        let train: Vec<&Item> =
+            items.iter().enumerate().filter(|(i, _)| i % folds.max(2) != fold).map(|(_, x)| *x).collect();
         let w = ascend(summarizer, &train, SETS.len(), Weights::hand_set(), rounds);
-        for (_, item) in test {
+        for item in test {
             let summary = summarizer.select(&item.article, &item.analysis, Length::Sentences(item.sentences), &w);
             summaries.push((item.set, item.id.clone(), summary.text()));
             let (a, b, c) = item_scores(summarizer, item, &w);
