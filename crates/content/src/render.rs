@@ -296,10 +296,31 @@ fn first_pass<'a>(tokens: &[Token<'a>]) -> (String, Vec<Option<(Run<'a>, usize)>
 /// `sentences` splits the plain text into sentence byte ranges (the
 /// summarizer's splitter); the index of a range is the sentence's index.
 pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> Rendered {
+    render_with_breaks(md, |text| (sentences(text), Vec::new()))
+}
+
+/// The class of a paragraph that Newsdesk started (a break the author did
+/// not write), so that a theme can style it.
+pub const AUTO_BREAK_CLASS: &str = "auto-break";
+
+/// [`render`], where `layout` gives the sentences and also the indexes of
+/// the sentences that should start a paragraph of their own although the
+/// author did not break there (the summarizer's paragraph breaks for a wall
+/// of text). Such a sentence starts a new `<p class="auto-break">` when it
+/// stands at the top level of a `<p>` (not inside a link or emphasis, not in
+/// a list item or a table): the page shows shorter paragraphs, while the
+/// plain text, the sentence indexes and their anchors stay as they are.
+pub fn render_with_breaks(md: &str, layout: impl FnOnce(&str) -> (Vec<(usize, usize)>, Vec<usize>)) -> Rendered {
     let clean = sanitize(&markdown_html(md));
     let tokens = tokenize(&clean);
     let (plain, runs) = first_pass(&tokens);
-    let spans = sentences(&plain);
+    let (spans, breaks) = layout(&plain);
+    let mut starts_para = vec![false; spans.len()];
+    for b in breaks {
+        if let Some(x) = starts_para.get_mut(b) {
+            *x = true;
+        }
+    }
     let mut seen = vec![false; spans.len()];
     let mut html = String::with_capacity(clean.len() * 3 / 2);
     // The page's one `<h1>` is the title: a body with level-1 headings has
@@ -307,8 +328,23 @@ pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> 
     // at level 2 already fits under the title and is left as it is, so that
     // no level is skipped.
     let shift = tokens.iter().any(|t| matches!(t, Token::Tag { name, .. } if name == "h1"));
+    // The elements open where the writing is, and whether the innermost
+    // `<p>` has text yet (a break before its first sentence would leave an
+    // empty paragraph).
+    let mut open: Vec<&str> = Vec::new();
+    let mut p_has_text = false;
     for (token, run) in tokens.iter().zip(runs) {
         let Some((run, ts)) = run else {
+            if let Token::Tag { name, end, .. } = token {
+                if *end {
+                    if let Some(i) = open.iter().rposition(|n| n == name) {
+                        open.truncate(i);
+                    }
+                } else if !is_void(name) {
+                    open.push(name);
+                    p_has_text &= name != "p";
+                }
+            }
             match token {
                 Token::Tag { raw, name, end } if shift => push_tag(&mut html, raw, name, *end),
                 Token::Tag { raw, .. } | Token::Text(raw) => html.push_str(raw),
@@ -316,9 +352,15 @@ pub fn render(md: &str, sentences: impl FnOnce(&str) -> Vec<(usize, usize)>) -> 
             continue;
         };
         html.push_str(run.lead);
-        wrap_run(&mut html, &run.text, ts, &spans, &mut seen);
+        let breaking = if open.last() == Some(&"p") { Some(&starts_para[..]) } else { None };
+        wrap_run(&mut html, &run.text, ts, &spans, &mut seen, breaking, &mut p_has_text);
     }
     Rendered { html, text: plain }
+}
+
+/// Elements with no end tag.
+fn is_void(name: &str) -> bool {
+    matches!(name, "br" | "img" | "wbr" | "hr" | "col" | "area" | "embed" | "source" | "track" | "input")
 }
 
 /// Writes a tag, a heading (`h1` to `h5`) one level down.
@@ -341,8 +383,19 @@ fn push_tag(html: &mut String, raw: &str, name: &str, end: bool) {
 }
 
 /// Writes the text `t`, which lies at `ts..` in the plain text, escaped,
-/// with the parts of it that belong to sentences wrapped in anchors.
-fn wrap_run(html: &mut String, t: &str, ts: usize, spans: &[(usize, usize)], seen: &mut [bool]) {
+/// with the parts of it that belong to sentences wrapped in anchors. With
+/// `breaking` (the run is at the top level of a `<p>`), a sentence marked
+/// there starts a new `<p class="auto-break">`, unless nothing has been
+/// written in the paragraph yet (`p_has_text`).
+fn wrap_run(
+    html: &mut String,
+    t: &str,
+    ts: usize,
+    spans: &[(usize, usize)],
+    seen: &mut [bool],
+    breaking: Option<&[bool]>,
+    p_has_text: &mut bool,
+) {
     let te = ts + t.len();
     let first = spans.partition_point(|&(_, end)| end <= ts);
     let mut cursor = ts;
@@ -364,6 +417,10 @@ fn wrap_run(html: &mut String, t: &str, ts: usize, spans: &[(usize, usize)], see
             html.push_str(&format!("<span class=\"s\" data-s=\"{k}\">"));
         } else {
             seen[k] = true;
+            let starts = a == ss && breaking.is_some_and(|b| b.get(k) == Some(&true));
+            if starts && (*p_has_text || a > ts) {
+                html.push_str(&format!("</p>\n<p class=\"{AUTO_BREAK_CLASS}\">"));
+            }
             html.push_str(&format!("<span class=\"s\" id=\"s-{k}\">"));
         }
         escape_into(html, piece);
@@ -371,6 +428,7 @@ fn wrap_run(html: &mut String, t: &str, ts: usize, spans: &[(usize, usize)], see
         cursor = b;
     }
     escape_into(html, t.get(cursor - ts..).unwrap_or_default());
+    *p_has_text |= !t.trim().is_empty();
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -605,5 +663,50 @@ pub(crate) mod tests {
                 assert_eq!(inner.matches('"').count() % 2, 0, "{md}: {}", r.html);
             }
         }
+    }
+
+    /// Automatic paragraph breaks split a `<p>` before the marked sentences,
+    /// and change nothing else: the plain text, the sentence anchors and the
+    /// visible text are those of the page without them.
+    #[test]
+    fn automatic_breaks_split_paragraphs_and_keep_anchors() {
+        let md = "One a. Two b. Three c. Four d. Five e. Six f.\n\nSeven g. Eight h.";
+        let plain = render(md, split_on_dots);
+        let broken = render_with_breaks(md, |t| (split_on_dots(t), vec![2, 4, 7]));
+        assert_eq!(broken.text, plain.text);
+        assert_eq!(broken.html.matches("<p class=\"auto-break\">").count(), 3, "{}", broken.html);
+        assert!(
+            broken.html.contains("</span> </p>\n<p class=\"auto-break\"><span class=\"s\" id=\"s-2\">"),
+            "{}",
+            broken.html
+        );
+        assert_eq!(ids(&broken.html), ids(&plain.html));
+        assert_eq!(
+            visible_text(&broken.html).split_whitespace().collect::<Vec<_>>(),
+            visible_text(&plain.html).split_whitespace().collect::<Vec<_>>()
+        );
+        assert_eq!(broken.html.matches("<p").count(), broken.html.matches("</p>").count());
+    }
+
+    /// A break is made only at the top level of a paragraph: not before a
+    /// paragraph's first sentence, not inside emphasis or a link, not in a
+    /// list item or a table cell.
+    #[test]
+    fn automatic_breaks_only_at_the_top_of_a_paragraph() {
+        let cases = [
+            ("One a. Two b.\n\nThree c. Four d.", vec![2]),
+            ("One a. *Two b. Three c.* Four d.", vec![2]),
+            ("One a. [Two b. Three c.](https://x.example) Four d.", vec![2]),
+            ("- One a. Two b. Three c.\n- Four d.", vec![1, 2]),
+            ("| x |\n|---|\n| One a. Two b. Three c. |", vec![1]),
+        ];
+        for (md, breaks) in cases {
+            let r = render_with_breaks(md, |t| (split_on_dots(t), breaks.clone()));
+            assert!(!r.html.contains(AUTO_BREAK_CLASS), "{md}: {}", r.html);
+            assert_eq!(r.html, render(md, split_on_dots).html, "{md}");
+        }
+        // Out-of-range indexes are ignored.
+        let r = render_with_breaks("One a. Two b.", |t| (split_on_dots(t), vec![9]));
+        assert!(!r.html.contains(AUTO_BREAK_CLASS));
     }
 }
