@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::{SqliteStore, begin_write, is_unique_violation, vis};
+use super::{SqliteStore, begin_write, is_unique_violation, sql, vis};
 use crate::{
     Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, Status, StoreError,
     StoredSummary, SummaryMode, SummarySentence, Visibility,
@@ -78,23 +78,7 @@ fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
         lang: row.try_get("lang")?,
     })
 }
-/// Inserts an article: its fields in [`bind_article`] order, then its
-/// creation time (`?22`).
-const INSERT: &str = "INSERT INTO articles (slug, title, standfirst, body_md, body_html, body_text, authors, section, \
-     section_slug, tags, lang, status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, \
-     reading_minutes, summary_mode, summary_custom, created_at, version) VALUES \
-     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 1) \
-     RETURNING id";
-
-/// Replaces article `?22` if it is at version `?23`, with its fields in
-/// [`bind_article`] order, and moves it to the next version.
-const UPDATE: &str = "UPDATE articles SET slug = ?1, title = ?2, standfirst = ?3, body_md = ?4, body_html = ?5, \
-     body_text = ?6, authors = ?7, section = ?8, section_slug = ?9, tags = ?10, lang = ?11, status = ?12, \
-     published_at = ?13, updated_at = ?14, sources = ?15, canonical_url = ?16, lead_image = ?17, \
-     lead_image_alt = ?18, reading_minutes = ?19, summary_mode = ?20, summary_custom = ?21, version = version + 1 \
-     WHERE id = ?22 AND version = ?23";
-
-/// Binds the article's fields as `?1` to `?21`, for [`INSERT`] and [`UPDATE`].
+/// Binds the article's fields as `?1` to `?21`, for `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
 fn bind_article<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     a: &'q NewArticle,
@@ -133,45 +117,27 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 /// if any, are gone), inside the caller's transaction.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     for t in &a.tags {
-        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag) VALUES (?1, ?2, ?3)")
-            .bind(id)
-            .bind(&t.slug)
-            .bind(&t.name)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await?;
     }
     for au in &a.authors {
-        sqlx::query("INSERT OR IGNORE INTO article_authors (article_id, author_slug, name) VALUES (?1, ?2, ?3)")
-            .bind(id)
-            .bind(&au.slug)
-            .bind(&au.name)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(sql::INSERT_AUTHOR).bind(id).bind(&au.slug).bind(&au.name).execute(&mut *tx).await?;
     }
     for s in &a.summaries {
-        sqlx::query(
-            "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, version) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .bind(id)
-        .bind(s.length as i64)
-        .bind(to_json(&s.sentences))
-        .bind(&s.source_hash)
-        .bind(&s.version)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sql::INSERT_SUMMARY)
+            .bind(id)
+            .bind(s.length as i64)
+            .bind(to_json(&s.sentences))
+            .bind(&s.source_hash)
+            .bind(&s.version)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
 
 /// The stored summaries of article `id`.
 async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<StoredSummary>> {
-    let rows = sqlx::query(
-        "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 ORDER BY length",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(sql::SUMMARIES_OF).bind(id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             let length: i64 = r.try_get("length")?;
@@ -188,8 +154,7 @@ async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<
 /// One article with its summaries, read on `conn` (inside a transaction, or not).
 async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
     let (now, all) = vis(visibility);
-    let sql = const_format_article_by_slug();
-    let row = sqlx::query(sql).bind(now).bind(all).bind(slug).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(sql::ARTICLE_BY_SLUG).bind(now).bind(all).bind(slug).fetch_optional(&mut *conn).await?;
     match row {
         None => Ok(None),
         Some(row) => {
@@ -205,28 +170,21 @@ impl SqliteStore {
         let mut conn = self.pool.acquire().await?;
         load_in(&mut conn, slug, visibility).await
     }
-
-    async fn name_of(&self, sql: &'static str, slug: &str, now: i64) -> Result<Option<String>> {
-        let row = sqlx::query(sql).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?;
-        Ok(match row {
-            Some(r) => Some(r.try_get(0)?),
-            None => None,
-        })
-    }
 }
 
-// SQL assembled from the constants above, kept as `'static` text.
-fn const_format_article_by_slug() -> &'static str {
-    "SELECT id, version, slug, title, standfirst, body_md, body_html, body_text, authors, section, \
-     section_slug, tags, lang, status, published_at, updated_at, created_at, sources, canonical_url, lead_image, \
-     lead_image_alt, reading_minutes, summary_mode, summary_custom FROM articles \
-     WHERE (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) AND slug = ?3"
+/// The name in the first column of `row`, if any.
+fn name_in(row: Option<SqliteRow>) -> Result<Option<String>> {
+    Ok(match row {
+        Some(r) => Some(r.try_get(0)?),
+        None => None,
+    })
 }
+
 #[async_trait]
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.pool).await?;
-        let id: i64 = bind_article(sqlx::query(INSERT), article)
+        let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
             .bind(article.updated_at)
             .fetch_one(&mut *tx)
             .await
@@ -240,29 +198,22 @@ impl ArticleStore for SqliteStore {
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.pool).await?;
-        let done = bind_article(sqlx::query(UPDATE), article)
+        let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
             .bind(id)
             .bind(version)
             .execute(&mut *tx)
             .await
             .map_err(slug_taken(article))?;
         if done.rows_affected() == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM articles WHERE id = ?1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<i64> = sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await?;
             return Err(match current {
                 Some(current) => StoreError::VersionConflict { current },
                 None => StoreError::NotFound,
             });
         }
-        for sql in [
-            "DELETE FROM article_tags WHERE article_id = ?1",
-            "DELETE FROM article_authors WHERE article_id = ?1",
-            "DELETE FROM article_summaries WHERE article_id = ?1",
-        ] {
-            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
-        }
+        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await?;
         write_parts(&mut tx, id, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -271,7 +222,7 @@ impl ArticleStore for SqliteStore {
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
-        let done = sqlx::query("DELETE FROM articles WHERE slug = ?1").bind(slug).execute(&mut *tx).await?;
+        let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -288,47 +239,31 @@ impl ArticleStore for SqliteStore {
         let per_page = q.per_page.clamp(1, 100);
         let page = q.page.max(1);
         let offset = (page as i64 - 1) * per_page as i64;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND (?3 IS NULL OR section_slug = ?3) \
-             AND (?4 IS NULL OR id IN (SELECT article_id FROM article_tags WHERE tag_slug = ?4)) \
-             AND (?5 IS NULL OR id IN (SELECT article_id FROM article_authors WHERE author_slug = ?5))",
-        )
-        .bind(now)
-        .bind(all)
-        .bind(&q.section)
-        .bind(&q.tag)
-        .bind(&q.author)
-        .fetch_one(&self.pool)
-        .await?;
-        let rows = sqlx::query(
-            "SELECT slug, title, standfirst, section, section_slug, authors, tags, status, published_at, updated_at, \
-             reading_minutes, lead_image, lead_image_alt, lang FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND (?3 IS NULL OR section_slug = ?3) \
-             AND (?4 IS NULL OR id IN (SELECT article_id FROM article_tags WHERE tag_slug = ?4)) \
-             AND (?5 IS NULL OR id IN (SELECT article_id FROM article_authors WHERE author_slug = ?5)) \
-             ORDER BY published_at IS NULL, published_at DESC, slug DESC LIMIT ?6 OFFSET ?7",
-        )
-        .bind(now)
-        .bind(all)
-        .bind(&q.section)
-        .bind(&q.tag)
-        .bind(&q.author)
-        .bind(per_page as i64)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let total: i64 = sqlx::query_scalar(sql::COUNT_LIST)
+            .bind(now)
+            .bind(all)
+            .bind(&q.section)
+            .bind(&q.tag)
+            .bind(&q.author)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query(sql::LIST)
+            .bind(now)
+            .bind(all)
+            .bind(&q.section)
+            .bind(&q.tag)
+            .bind(&q.author)
+            .bind(per_page as i64)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         let items = rows.iter().map(card_from_row).collect::<Result<Vec<_>>>()?;
         Ok(Page { items, total: total.max(0) as u64, page, per_page })
     }
 
     async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
-        let at: Option<Option<i64>> = sqlx::query_scalar("SELECT published_at FROM articles WHERE slug = ?1")
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?;
+        let at: Option<Option<i64>> =
+            sqlx::query_scalar(sql::PUBLISHED_AT_OF).bind(slug).fetch_optional(&self.pool).await?;
         let Some(Some(at)) = at else { return Ok((None, None)) };
         let link = |row: Option<SqliteRow>| -> Result<Option<ArticleLink>> {
             Ok(match row {
@@ -338,43 +273,14 @@ impl ArticleStore for SqliteStore {
                 None => None,
             })
         };
-        let prev = sqlx::query(
-            "SELECT slug, title, lang FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND (published_at < ?3 OR (published_at = ?3 AND slug < ?4)) \
-             ORDER BY published_at DESC, slug DESC LIMIT 1",
-        )
-        .bind(now)
-        .bind(0i64)
-        .bind(at)
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
-        let next = sqlx::query(
-            "SELECT slug, title, lang FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND (published_at > ?3 OR (published_at = ?3 AND slug > ?4)) \
-             ORDER BY published_at ASC, slug ASC LIMIT 1",
-        )
-        .bind(now)
-        .bind(0i64)
-        .bind(at)
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let prev =
+            sqlx::query(sql::PREVIOUS).bind(now).bind(0i64).bind(at).bind(slug).fetch_optional(&self.pool).await?;
+        let next = sqlx::query(sql::NEXT).bind(now).bind(0i64).bind(at).bind(slug).fetch_optional(&self.pool).await?;
         Ok((link(prev)?, link(next)?))
     }
 
     async fn sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
-        let rows = sqlx::query(
-            "SELECT section_slug, MIN(section) AS section, COUNT(*) AS n FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             GROUP BY section_slug ORDER BY n DESC, section_slug",
-        )
-        .bind(now)
-        .bind(0i64)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(sql::SECTIONS).bind(now).bind(0i64).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let n: i64 = r.try_get("n")?;
@@ -384,61 +290,29 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn section_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        self.name_of(
-            "SELECT section FROM articles WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND section_slug = ?3 LIMIT 1",
-            slug,
-            now,
-        )
-        .await
+        name_in(sqlx::query(sql::SECTION_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
     }
 
     async fn tag_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        self.name_of(
-            "SELECT t.tag FROM article_tags t JOIN articles ON articles.id = t.article_id WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND t.tag_slug = ?3 LIMIT 1",
-            slug,
-            now,
-        )
-        .await
+        name_in(sqlx::query(sql::TAG_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
     }
 
     async fn author_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        self.name_of(
-            "SELECT t.name FROM article_authors t JOIN articles ON articles.id = t.article_id WHERE \
-             (?2 = 1 OR (status <> 'draft' AND published_at IS NOT NULL AND published_at <= ?1)) \
-             AND t.author_slug = ?3 LIMIT 1",
-            slug,
-            now,
-        )
-        .await
+        name_in(sqlx::query(sql::AUTHOR_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
     }
 
     async fn count_articles(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar(sql::COUNT_ARTICLES).fetch_one(&self.pool).await?;
         Ok(n.max(0) as u64)
     }
 
     async fn stale_summaries(&self, version: &str) -> Result<Vec<String>> {
-        let slugs = sqlx::query_scalar(
-            "SELECT slug FROM articles a WHERE \
-             (SELECT COUNT(*) FROM article_summaries s WHERE s.article_id = a.id AND s.version = ?1) < 2 \
-             ORDER BY slug",
-        )
-        .bind(version)
-        .fetch_all(&self.pool)
-        .await?;
+        let slugs = sqlx::query_scalar(sql::STALE_SUMMARIES).bind(version).fetch_all(&self.pool).await?;
         Ok(slugs)
     }
 
     async fn next_publication_after(&self, now: i64) -> Result<Option<i64>> {
-        let t: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(published_at) FROM articles WHERE status <> 'draft' AND published_at > ?1")
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await?;
+        let t: Option<i64> = sqlx::query_scalar(sql::NEXT_PUBLICATION).bind(now).fetch_one(&self.pool).await?;
         Ok(t)
     }
 }

@@ -2,6 +2,7 @@
 //! of the [`Store`](crate::Store) is a module: [`articles`], [`tokens`].
 
 mod articles;
+mod sql;
 mod tokens;
 
 use std::str::FromStr;

@@ -3,19 +3,14 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::{SqliteStore, is_unique_violation};
+use super::{SqliteStore, is_unique_violation, sql};
 use crate::{Result, StoreError, TokenInfo, TokenStore};
 
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn create_token(&self, name: &str, hash: &str, now: i64) -> Result<TokenInfo> {
-        let row = sqlx::query("INSERT INTO api_tokens (name, hash, created_at) VALUES (?1, ?2, ?3) RETURNING id")
-            .bind(name)
-            .bind(hash)
-            .bind(now)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| {
+        let row = sqlx::query(sql::INSERT_TOKEN).bind(name).bind(hash).bind(now).fetch_one(&self.pool).await.map_err(
+            |e| {
                 if is_unique_violation(&e) {
                     StoreError::Conflict(format!(
                         "an active token named {name} exists (revoke it first to reuse the name)"
@@ -23,7 +18,8 @@ impl TokenStore for SqliteStore {
                 } else {
                     e.into()
                 }
-            })?;
+            },
+        )?;
         Ok(TokenInfo {
             id: row.try_get("id")?,
             name: name.to_owned(),
@@ -34,9 +30,7 @@ impl TokenStore for SqliteStore {
     }
 
     async fn tokens(&self) -> Result<Vec<TokenInfo>> {
-        let rows = sqlx::query("SELECT id, name, hash, created_at, revoked_at FROM api_tokens ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(sql::TOKENS).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(TokenInfo {
@@ -51,17 +45,12 @@ impl TokenStore for SqliteStore {
     }
 
     async fn revoke_token(&self, name: &str, now: i64) -> Result<()> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL")
-            .bind(name)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(sql::REVOKE_TOKEN).bind(name).bind(now).execute(&self.pool).await?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn active_token_hashes(&self) -> Result<Vec<(String, String)>> {
-        let rows =
-            sqlx::query("SELECT name, hash FROM api_tokens WHERE revoked_at IS NULL").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql::ACTIVE_TOKENS).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("hash")?))).collect()
     }
 }
