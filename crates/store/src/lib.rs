@@ -278,6 +278,25 @@ pub enum Visibility {
     All,
 }
 
+/// A position in a list, which is ordered newest first: by publication
+/// time, then slug, both descending; articles without a time (drafts) come
+/// last, by slug. A page asked for `after` a cursor holds the articles that
+/// come after that position (keyset pagination), however deep it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cursor {
+    /// The publication time of the article at this position.
+    pub published_at: Option<i64>,
+    /// Its slug.
+    pub slug: String,
+}
+
+impl Cursor {
+    /// The position of this card.
+    pub fn of(card: &ArticleCard) -> Cursor {
+        Cursor { published_at: card.published_at, slug: card.slug.clone() }
+    }
+}
+
 /// Which articles to list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListQuery {
@@ -289,10 +308,13 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// Only this author (slug).
     pub author: Option<String>,
-    /// 1-based page.
+    /// 1-based page (ignored when `after` is given).
     pub page: u32,
     /// Items per page.
     pub per_page: u32,
+    /// The articles after this position instead of a page number: the
+    /// previous page's [`Page::next`].
+    pub after: Option<Cursor>,
 }
 
 /// A page of results.
@@ -302,10 +324,13 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// How many match in all.
     pub total: u64,
-    /// This page (1-based).
-    pub page: u32,
+    /// This page (1-based); `None` for a page asked `after` a cursor.
+    pub page: Option<u32>,
     /// Items per page.
     pub per_page: u32,
+    /// Where the next page starts (for [`ListQuery::after`]), when more
+    /// items follow this page.
+    pub next: Option<Cursor>,
 }
 
 impl<T> Page<T> {
@@ -347,7 +372,8 @@ pub trait ArticleStore: Send + Sync {
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
-    /// A page of articles, newest first.
+    /// A page of articles, newest first (see [`Cursor`] for the order), by
+    /// page number or after a cursor; `per_page` is taken between 1 and 100.
     async fn list_articles(&self, query: &ListQuery) -> Result<Page<ArticleCard>>;
     /// The visible articles just before and just after this one, by
     /// publication time then slug, across the site.

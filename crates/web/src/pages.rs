@@ -323,11 +323,11 @@ async fn list_page(
     per_page: u32,
 ) -> Result<Option<String>, Response> {
     let now = now();
+    let number = query.page.max(1);
     let page = state.store().list_articles(&ListQuery { per_page, ..query }).await.map_err(internal)?;
-    if page.items.is_empty() && page.page > 1 {
+    if page.items.is_empty() && number > 1 {
         return Ok(None);
     }
-    let pages = page.pages();
     let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
     let view = ListPage {
         lang: UI_LANG.into(),
@@ -335,10 +335,10 @@ async fn list_page(
         nav: state.nav(now).await,
         current_section: listing.current_section,
         // Each page of a listing has a title of its own.
-        heading: if page.page > 1 { format!("{} — page {}", listing.heading, page.page) } else { listing.heading },
+        heading: if number > 1 { format!("{} — page {}", listing.heading, number) } else { listing.heading },
         intro: listing.intro,
-        prev_page: (page.page > 1).then(|| link(page.page - 1)),
-        next_page: (page.page < pages).then(|| link(page.page + 1)),
+        prev_page: (number > 1).then(|| link(number - 1)),
+        next_page: page.next.is_some().then(|| link(number + 1)),
         cards: page.items.into_iter().map(card).collect(),
     };
     view.render().map(Some).map_err(internal)
@@ -355,6 +355,7 @@ async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Res
             author: None,
             page,
             per_page: HOME_COUNT,
+            after: None,
         };
         let listing =
             Listing { heading: "Latest news".into(), intro: None, current_section: String::new(), base: "/".into() };
@@ -397,6 +398,7 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
             author: None,
             page,
             per_page: PER_PAGE,
+            after: None,
         };
         let (heading, intro, current) = match kind {
             Kind::Section => {

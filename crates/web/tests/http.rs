@@ -556,6 +556,41 @@ async fn summarize_any_text() {
     assert_eq!((r.status, r.error_code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
 }
 
+/// The API pages by cursor: each page's `next` is where the following page
+/// starts (`after`), and reading by cursor gives what reading by page
+/// number gives; `page` and `after` together, or a cursor that is not one,
+/// are refused.
+#[tokio::test]
+async fn api_pages_by_cursor() {
+    let s = seeded().await;
+    let first = s.get("/api/articles?per_page=1").await.json();
+    assert_eq!((first["page"].as_u64(), first["items"][0]["slug"].as_str()), (Some(1), Some("third")));
+    let mut slugs = vec![first["items"][0]["slug"].as_str().unwrap().to_owned()];
+    let mut next = first["next"].as_str().map(str::to_owned);
+    while let Some(cursor) = next {
+        let page = s.get(&format!("/api/articles?per_page=1&after={cursor}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{cursor}");
+        let page = page.json();
+        assert!(page["page"].is_null());
+        assert_eq!(page["total"], 3);
+        slugs.extend(page["items"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap().to_owned()));
+        next = page["next"].as_str().map(str::to_owned);
+        assert!(slugs.len() <= 3, "the cursors go round: {slugs:?}");
+    }
+    assert_eq!(slugs, ["third", "second", "first"]);
+    let by_page = s.get("/api/articles?per_page=1&page=3").await.json();
+    assert!(by_page["next"].is_null());
+    // A filter keeps its cursor's order.
+    let tag = s.get("/api/articles?tag=city-hall&per_page=2").await.json();
+    let cursor = tag["next"].as_str().unwrap().to_owned();
+    let rest = s.get(&format!("/api/articles?tag=city-hall&per_page=2&after={cursor}")).await.json();
+    assert_eq!(rest["items"][0]["slug"], "first");
+    for bad in ["/api/articles?page=2&after=1.x", "/api/articles?after=x", "/api/articles?after=1.Not%20a%20slug"] {
+        let r = s.get(bad).await;
+        assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn openapi_document_describes_the_api() {
     let s = site().await;
@@ -572,6 +607,9 @@ async fn openapi_document_describes_the_api() {
     for field in ["slug", "title", "section", "body"] {
         assert!(required.contains(&field.into()), "{field} in {required:?}");
     }
+    let params = j["paths"]["/api/articles"]["get"]["parameters"].as_array().cloned().unwrap_or_default();
+    assert!(params.iter().any(|p| p["name"] == "after"), "the cursor is documented");
+    assert!(j["components"]["schemas"]["ArticleList"]["properties"]["next"].is_object());
 }
 
 /// Known XSS payloads (OWASP filter-evasion cheat sheet and the like).

@@ -1,17 +1,19 @@
-//! Articles: one row each (with their tags, authors and summaries in tables
-//! of their own), written whole in one transaction.
+//! Articles: a row each (what lists show), with their bodies, tags, authors
+//! and summaries in tables of their own, written whole in one transaction.
+//! Lists, counts and neighbours are in [`super::listing`].
 
 use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::{SqliteStore, begin_write, is_unique_violation, sql, vis};
+use super::listing::Bound;
+use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
     Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, Status, StoreError,
     StoredSummary, SummaryMode, SummarySentence, Visibility,
 };
 
-fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
+pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
     let s: String = row.try_get(col)?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
@@ -21,7 +23,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn status(row: &SqliteRow) -> Result<Status> {
+pub(super) fn status(row: &SqliteRow) -> Result<Status> {
     let s: String = row.try_get("status")?;
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
@@ -60,25 +62,8 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
     })
 }
 
-fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
-    let minutes: i64 = row.try_get("reading_minutes")?;
-    Ok(ArticleCard {
-        slug: row.try_get("slug")?,
-        title: row.try_get("title")?,
-        standfirst: row.try_get("standfirst")?,
-        section: Named { name: row.try_get("section")?, slug: row.try_get("section_slug")? },
-        authors: json(row, "authors")?,
-        tags: json(row, "tags")?,
-        status: status(row)?,
-        published_at: row.try_get("published_at")?,
-        updated_at: row.try_get("updated_at")?,
-        reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
-        lead_image: row.try_get("lead_image")?,
-        lead_image_alt: row.try_get("lead_image_alt")?,
-        lang: row.try_get("lang")?,
-    })
-}
-/// Binds the article's fields as `?1` to `?21`, for `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
+/// Binds the article's fields but its bodies as `?1` to `?18`, for
+/// `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
 fn bind_article<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     a: &'q NewArticle,
@@ -87,9 +72,6 @@ fn bind_article<'q>(
         .bind(&a.slug)
         .bind(&a.title)
         .bind(&a.standfirst)
-        .bind(&a.body_md)
-        .bind(&a.body_html)
-        .bind(&a.body_text)
         .bind(to_json(&a.authors))
         .bind(&a.section.name)
         .bind(&a.section.slug)
@@ -114,7 +96,7 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 }
 
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
-/// if any, are gone), inside the caller's transaction.
+/// if any, are gone), inside the caller's transaction, after its row.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     for t in &a.tags {
         sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await?;
@@ -151,10 +133,21 @@ async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<
         .collect()
 }
 
-/// One article with its summaries, read on `conn` (inside a transaction, or not).
+/// One article with its bodies and summaries, read on `conn` (inside a
+/// transaction, or not).
 async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-    let (now, all) = vis(visibility);
-    let row = sqlx::query(sql::ARTICLE_BY_SLUG).bind(now).bind(all).bind(slug).fetch_optional(&mut *conn).await?;
+    let row = match visibility {
+        Visibility::PublicAt(now) => {
+            let bound = Bound::now(now);
+            sqlx::query(sql::ARTICLE_PUBLIC)
+                .bind(bound.at)
+                .bind(bound.slug)
+                .bind(slug)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Visibility::All => sqlx::query(sql::ARTICLE_ANY).bind(slug).fetch_optional(&mut *conn).await?,
+    };
     match row {
         None => Ok(None),
         Some(row) => {
@@ -163,21 +156,6 @@ async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visi
             Ok(Some(article_from_row(&row, summaries)?))
         }
     }
-}
-
-impl SqliteStore {
-    async fn load(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let mut conn = self.pool.acquire().await?;
-        load_in(&mut conn, slug, visibility).await
-    }
-}
-
-/// The name in the first column of `row`, if any.
-fn name_in(row: Option<SqliteRow>) -> Result<Option<String>> {
-    Ok(match row {
-        Some(r) => Some(r.try_get(0)?),
-        None => None,
-    })
 }
 
 #[async_trait]
@@ -190,6 +168,13 @@ impl ArticleStore for SqliteStore {
             .await
             .map_err(slug_taken(article))?
             .try_get("id")?;
+        sqlx::query(sql::INSERT_BODY)
+            .bind(id)
+            .bind(&article.body_md)
+            .bind(&article.body_html)
+            .bind(&article.body_text)
+            .execute(&mut *tx)
+            .await?;
         write_parts(&mut tx, id, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -198,6 +183,13 @@ impl ArticleStore for SqliteStore {
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.pool).await?;
+        // The old parts go first, so that the new row's slug, status and
+        // time are copied to the new tag and author rows only (and nothing
+        // is written when the version check below fails: the transaction
+        // is dropped, and rolled back).
+        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await?;
         let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
             .bind(id)
             .bind(version)
@@ -211,9 +203,13 @@ impl ArticleStore for SqliteStore {
                 None => StoreError::NotFound,
             });
         }
-        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await?;
-        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await?;
-        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::UPDATE_BODY)
+            .bind(id)
+            .bind(&article.body_md)
+            .bind(&article.body_html)
+            .bind(&article.body_text)
+            .execute(&mut *tx)
+            .await?;
         write_parts(&mut tx, id, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -231,88 +227,53 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        self.load(slug, visibility).await
+        let mut conn = self.pool.acquire().await?;
+        load_in(&mut conn, slug, visibility).await
     }
 
     async fn list_articles(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
-        let (now, all) = vis(q.visibility);
-        let per_page = q.per_page.clamp(1, 100);
-        let page = q.page.max(1);
-        let offset = (page as i64 - 1) * per_page as i64;
-        let total: i64 = sqlx::query_scalar(sql::COUNT_LIST)
-            .bind(now)
-            .bind(all)
-            .bind(&q.section)
-            .bind(&q.tag)
-            .bind(&q.author)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows = sqlx::query(sql::LIST)
-            .bind(now)
-            .bind(all)
-            .bind(&q.section)
-            .bind(&q.tag)
-            .bind(&q.author)
-            .bind(per_page as i64)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        let items = rows.iter().map(card_from_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, total: total.max(0) as u64, page, per_page })
+        self.list(q).await
     }
 
     async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
-        let at: Option<Option<i64>> =
-            sqlx::query_scalar(sql::PUBLISHED_AT_OF).bind(slug).fetch_optional(&self.pool).await?;
-        let Some(Some(at)) = at else { return Ok((None, None)) };
-        let link = |row: Option<SqliteRow>| -> Result<Option<ArticleLink>> {
-            Ok(match row {
-                Some(r) => {
-                    Some(ArticleLink { slug: r.try_get("slug")?, title: r.try_get("title")?, lang: r.try_get("lang")? })
-                }
-                None => None,
-            })
-        };
-        let prev =
-            sqlx::query(sql::PREVIOUS).bind(now).bind(0i64).bind(at).bind(slug).fetch_optional(&self.pool).await?;
-        let next = sqlx::query(sql::NEXT).bind(now).bind(0i64).bind(at).bind(slug).fetch_optional(&self.pool).await?;
-        Ok((link(prev)?, link(next)?))
+        self.neighbours_of(slug, now).await
     }
 
     async fn sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
-        let rows = sqlx::query(sql::SECTIONS).bind(now).bind(0i64).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let n: i64 = r.try_get("n")?;
-                Ok((Named { name: r.try_get("section")?, slug: r.try_get("section_slug")? }, n.max(0) as u64))
-            })
-            .collect()
+        self.visible_sections(now).await
     }
 
     async fn section_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        name_in(sqlx::query(sql::SECTION_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
+        self.name_of(sql::SECTION_NAME, slug, now).await
     }
 
     async fn tag_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        name_in(sqlx::query(sql::TAG_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
+        self.name_of(sql::TAG_NAME, slug, now).await
     }
 
     async fn author_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
-        name_in(sqlx::query(sql::AUTHOR_NAME).bind(now).bind(0i64).bind(slug).fetch_optional(&self.pool).await?)
+        self.name_of(sql::AUTHOR_NAME, slug, now).await
     }
 
     async fn count_articles(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar(sql::COUNT_ARTICLES).fetch_one(&self.pool).await?;
-        Ok(n.max(0) as u64)
+        let n: Option<i64> = sqlx::query_scalar(sql::COUNT_ARTICLES).fetch_optional(&self.pool).await?;
+        Ok(n.unwrap_or(0).max(0) as u64)
     }
 
     async fn stale_summaries(&self, version: &str) -> Result<Vec<String>> {
-        let slugs = sqlx::query_scalar(sql::STALE_SUMMARIES).bind(version).fetch_all(&self.pool).await?;
+        let mut slugs: Vec<String> =
+            sqlx::query_scalar(sql::STALE_SUMMARIES).bind(version).fetch_all(&self.pool).await?;
+        slugs.sort_unstable();
         Ok(slugs)
     }
 
     async fn next_publication_after(&self, now: i64) -> Result<Option<i64>> {
-        let t: Option<i64> = sqlx::query_scalar(sql::NEXT_PUBLICATION).bind(now).fetch_one(&self.pool).await?;
+        let bound = Bound::now(now);
+        let t: Option<i64> = sqlx::query_scalar(sql::NEXT_PUBLICATION)
+            .bind(bound.at)
+            .bind(bound.slug)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(t)
     }
 }
@@ -386,6 +347,7 @@ mod tests {
             author: Some("ann".into()),
             page: 1,
             per_page: 10,
+            after: None,
         };
         let page = s.list_articles(&q).await.unwrap();
         assert_eq!(

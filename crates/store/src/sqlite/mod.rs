@@ -1,7 +1,9 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
-//! of the [`Store`](crate::Store) is a module: [`articles`], [`tokens`].
+//! of the [`Store`](crate::Store) is a module: [`articles`] (with
+//! [`listing`]), [`tokens`]; every SQL statement is in [`sql`].
 
 mod articles;
+mod listing;
 mod sql;
 mod tokens;
 
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Result, StoreError, Visibility};
+use crate::{Result, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -64,14 +66,6 @@ impl SqliteStore {
     /// Closes the pool (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-/// The parameters of the visibility condition: (now, everything?).
-fn vis(v: Visibility) -> (i64, i64) {
-    match v {
-        Visibility::PublicAt(now) => (now, 0),
-        Visibility::All => (0, 1),
     }
 }
 
@@ -136,6 +130,139 @@ mod tests {
             SqliteStore::open(&dir.0.display().to_string()).await.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.starts_with(&format!("{} is a folder", dir.0.display())), "{err}");
         assert!(SqliteStore::open(&dir.path()).await.is_ok());
+    }
+
+    /// A database made before migration 0004 (migrations 0001-0003, rows
+    /// written as the store of that time wrote them: drafts with and without
+    /// a time, scheduled articles, tags, authors, summaries, later versions)
+    /// is upgraded when opened, and keeps every article whole; its lists,
+    /// counts and stale summaries are right at once.
+    #[tokio::test]
+    async fn an_older_database_upgrades_and_keeps_every_article() {
+        use crate::{ArticleStore as _, ListQuery, Visibility};
+        let db = TempDb::new("upgrade");
+        let status = |i: i64| ["published", "draft", "scheduled", "published"][(i % 4) as usize];
+        let time = |i: i64| if i % 8 == 1 { None } else { Some(1_000_000 + i * 3_600) };
+        {
+            let options = SqliteConnectOptions::new().filename(db.path()).create_if_missing(true).foreign_keys(true);
+            let pool = SqlitePool::connect_with(options).await.unwrap();
+            MIGRATOR.run_to(3, &pool).await.unwrap();
+            for i in 0..60i64 {
+                let tags = if i % 3 == 0 { r#"[{"name":"X","slug":"x"},{"name":"Y","slug":"y"}]"# } else { "[]" };
+                let authors = format!(r#"[{{"name":"Author {0}","slug":"author-{0}"}}]"#, i % 2);
+                let id: i64 = sqlx::query_scalar(sql::before_0004::INSERT_ARTICLE)
+                    .bind(format!("old-{i:02}"))
+                    .bind(format!("Old {i}"))
+                    .bind(None::<String>)
+                    .bind(format!("Body {i} in *Markdown*."))
+                    .bind(format!("<p>Body {i} in <em>Markdown</em>.</p>"))
+                    .bind(format!("Body {i} in Markdown."))
+                    .bind(&authors)
+                    .bind(if i % 2 == 0 { "World" } else { "Science" })
+                    .bind(if i % 2 == 0 { "world" } else { "science" })
+                    .bind(tags)
+                    .bind("en")
+                    .bind(status(i))
+                    .bind(time(i))
+                    .bind(2_000_000i64)
+                    .bind(None::<String>)
+                    .bind(None::<String>)
+                    .bind(None::<String>)
+                    .bind(None::<String>)
+                    .bind(2i64)
+                    .bind("auto")
+                    .bind(None::<String>)
+                    .bind(500_000i64)
+                    .bind(1 + i % 3)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                if i % 3 == 0 {
+                    for (slug, name) in [("x", "X"), ("y", "Y")] {
+                        sqlx::query(sql::before_0004::INSERT_TAG)
+                            .bind(id)
+                            .bind(slug)
+                            .bind(name)
+                            .execute(&pool)
+                            .await
+                            .unwrap();
+                    }
+                }
+                sqlx::query(sql::before_0004::INSERT_AUTHOR)
+                    .bind(id)
+                    .bind(format!("author-{}", i % 2))
+                    .bind(format!("Author {}", i % 2))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                // Every fifth article has one summary only (stale).
+                for length in if i % 5 == 0 { vec![3] } else { vec![3, 5] } {
+                    sqlx::query(sql::before_0004::INSERT_SUMMARY)
+                        .bind(id)
+                        .bind(length)
+                        .bind(r#"[{"index":0,"start":0,"end":5,"text":"Body."}]"#)
+                        .bind("hash")
+                        .bind("v1")
+                        .execute(&pool)
+                        .await
+                        .unwrap();
+                }
+            }
+            pool.close().await;
+        }
+        let store = SqliteStore::open(&db.path()).await.unwrap();
+        assert_eq!(store.count_articles().await.unwrap(), 60);
+        for i in 0..60i64 {
+            let a = store.article(&format!("old-{i:02}"), Visibility::All).await.unwrap().expect("kept");
+            assert_eq!(a.title, format!("Old {i}"));
+            assert_eq!(a.body_md, format!("Body {i} in *Markdown*."));
+            assert_eq!(a.body_html, format!("<p>Body {i} in <em>Markdown</em>.</p>"));
+            assert_eq!(a.body_text, format!("Body {i} in Markdown."));
+            assert_eq!(a.status.as_str(), status(i));
+            assert_eq!(a.published_at, time(i));
+            assert_eq!((a.version, a.created_at, a.updated_at), (1 + i % 3, 500_000, 2_000_000));
+            assert_eq!(a.tags.len(), if i % 3 == 0 { 2 } else { 0 });
+            assert_eq!(a.authors[0].slug, format!("author-{}", i % 2));
+            assert_eq!(a.summaries.len(), if i % 5 == 0 { 1 } else { 2 });
+        }
+        // Lists and counts, as readers see them long after every time.
+        let now = 10_000_000;
+        let visible = |i: &i64| status(*i) != "draft" && time(*i).is_some();
+        let list = |section: Option<&str>, tag: Option<&str>, author: Option<&str>| ListQuery {
+            visibility: Visibility::PublicAt(now),
+            section: section.map(str::to_owned),
+            tag: tag.map(str::to_owned),
+            author: author.map(str::to_owned),
+            page: 1,
+            per_page: 100,
+            after: None,
+        };
+        let cases = [
+            (list(None, None, None), (0..60).filter(visible).count()),
+            (list(Some("world"), None, None), (0..60).filter(|i| i % 2 == 0).filter(visible).count()),
+            (list(None, Some("x"), None), (0..60).filter(|i| i % 3 == 0).filter(visible).count()),
+            (list(None, None, Some("author-1")), (0..60).filter(|i| i % 2 == 1).filter(visible).count()),
+        ];
+        for (query, n) in cases {
+            let page = store.list_articles(&query).await.unwrap();
+            assert_eq!((page.total, page.items.len()), (n as u64, n), "{query:?}");
+        }
+        // Most articles first.
+        let sections = store.sections(now).await.unwrap();
+        assert_eq!(
+            sections.iter().map(|(s, n)| (s.slug.as_str(), *n)).collect::<Vec<_>>(),
+            [
+                ("world", (0..60).filter(|i| i % 2 == 0).filter(visible).count() as u64),
+                ("science", (0..60).filter(|i| i % 2 == 1).filter(visible).count() as u64),
+            ]
+        );
+        assert_eq!(store.tag_name("x", now).await.unwrap().as_deref(), Some("X"));
+        let stale: Vec<String> = (0..60).filter(|i| i % 5 == 0).map(|i| format!("old-{i:02}")).collect();
+        assert_eq!(store.stale_summaries("v1").await.unwrap(), stale);
+        // Deleting an upgraded article takes its parts with it.
+        store.delete_article("old-00").await.unwrap();
+        assert_eq!(store.count_articles().await.unwrap(), 59);
+        store.close().await;
     }
 
     /// A database file of its own in the temporary folder, removed on drop.

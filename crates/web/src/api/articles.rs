@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use content::ArticleInput;
-use store::{Article, ListQuery, SummaryMode, Visibility};
+use store::{Article, Cursor, ListQuery, SummaryMode, Visibility};
 use summarize::Lang;
 
 use super::auth::{Editor, MaybeEditor};
@@ -14,17 +14,28 @@ use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState, now};
 
-/// Lists published articles, newest first.
+/// Lists published articles, newest first. Page through them by `page`, or
+/// by `after`: each page's `next` is where the following page starts, and
+/// reading by `after` costs the same however deep the page is.
 #[utoipa::path(get, path = "/api/articles", tag = "articles",
     params(
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, description = "Page, from 1"),
+        ("page" = Option<u32>, Query, description = "Page, from 1 (not with `after`)"),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)"),
+        ("after" = Option<String>, Query, description = "The articles after this position: the `next` of the \
+            previous page (keyset pagination; not with `page`)"),
     ),
     responses((status = 200, body = ArticleList), (status = 400, body = ErrorBody)))]
 pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<Json<ArticleList>, ApiError> {
     let p = params(q)?;
+    let after = match p.get("after") {
+        Some(_) if p.contains_key("page") => {
+            return Err(ApiError::bad_request("give page or after, not both"));
+        }
+        Some(text) => Some(parse_cursor(text)?),
+        None => None,
+    };
     let page = number(&p, "page", 1, 1_000_000)?;
     let per_page = number(&p, "per_page", 20, 100)?;
     let query = ListQuery {
@@ -34,6 +45,7 @@ pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<J
         author: p.get("author").map(|s| content::slugify(s)),
         page,
         per_page,
+        after,
     };
     let result = state.store().list_articles(&query).await?;
     let pages = result.pages();
@@ -42,8 +54,23 @@ pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<J
         per_page: result.per_page,
         total: result.total,
         pages,
+        next: result.next.as_ref().map(cursor_text),
         items: result.items.into_iter().map(list_item).collect(),
     }))
+}
+
+/// A list position as the API writes it: `{published}.{slug}` (publication
+/// time in Unix seconds). Clients pass it back as it is.
+fn cursor_text(c: &Cursor) -> String {
+    format!("{}.{}", c.published_at.map(|t| t.to_string()).unwrap_or_default(), c.slug)
+}
+
+/// Reads an `after` parameter written by [`cursor_text`].
+fn parse_cursor(text: &str) -> Result<Cursor, ApiError> {
+    text.split_once('.')
+        .and_then(|(at, slug)| Some(Cursor { published_at: Some(at.parse().ok()?), slug: slug.to_owned() }))
+        .filter(|c| content::is_valid_slug(&c.slug))
+        .ok_or_else(|| ApiError::bad_request("after must be the next of a previous page (such as 1767225600.a-slug)"))
 }
 
 pub async fn load(state: &AppState, slug: &str, editor: &MaybeEditor) -> Result<Article, ApiError> {

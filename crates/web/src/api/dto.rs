@@ -57,10 +57,13 @@ pub struct ArticleListItem {
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArticleList {
     pub items: Vec<ArticleListItem>,
-    pub page: u32,
+    /// This page's number; null for a page asked `after` a position.
+    pub page: Option<u32>,
     pub per_page: u32,
     pub total: u64,
     pub pages: u32,
+    /// Where the next page starts: pass it as `after`. Null on the last page.
+    pub next: Option<String>,
 }
 
 /// One summary sentence.
