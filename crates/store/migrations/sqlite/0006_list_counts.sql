@@ -14,15 +14,17 @@ CREATE TABLE list_counts (
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 
--- The listed articles of each list by week of publication (weeks counted
--- from 1970-01-01, rounded down): page N of a list starts in the week where
--- the running count passes its first item, so a deep page skips whole weeks
--- instead of reading every article before it.
+-- The articles of each list by week of publication (weeks counted from
+-- 1970-01-01, rounded down): `listed` as above, `dated` every article with a
+-- time (drafts too, for editors' lists). Page N of a list starts in the week
+-- where the running count passes its first item, so a deep page skips whole
+-- weeks instead of reading every article before it.
 CREATE TABLE list_weeks (
     kind   TEXT    NOT NULL,
     key    TEXT    NOT NULL,
     week   INTEGER NOT NULL,
     listed INTEGER NOT NULL,
+    dated  INTEGER NOT NULL,
     PRIMARY KEY (kind, key, week)
 ) WITHOUT ROWID;
 
@@ -44,14 +46,17 @@ BEGIN
             listed = listed + excluded.listed,
             total = total + excluded.total;
     DELETE FROM list_counts WHERE kind = NEW.kind AND key = NEW.key AND total <= 0;
-    INSERT INTO list_weeks (kind, key, week, listed)
+    INSERT INTO list_weeks (kind, key, week, listed, dated)
         SELECT NEW.kind, NEW.key,
                CASE WHEN NEW.published_at >= 0 THEN NEW.published_at / 604800
                     ELSE (NEW.published_at + 1) / 604800 - 1 END,
+               CASE WHEN NEW.status <> 'draft' THEN NEW.delta ELSE 0 END,
                NEW.delta
-        WHERE NEW.status <> 'draft' AND NEW.published_at IS NOT NULL
-        ON CONFLICT (kind, key, week) DO UPDATE SET listed = listed + excluded.listed;
-    DELETE FROM list_weeks WHERE kind = NEW.kind AND key = NEW.key AND listed <= 0
+        WHERE NEW.published_at IS NOT NULL
+        ON CONFLICT (kind, key, week) DO UPDATE SET
+            listed = listed + excluded.listed,
+            dated = dated + excluded.dated;
+    DELETE FROM list_weeks WHERE kind = NEW.kind AND key = NEW.key AND dated <= 0
         AND week = CASE WHEN NEW.published_at >= 0 THEN NEW.published_at / 604800
                         ELSE (NEW.published_at + 1) / 604800 - 1 END;
 END;

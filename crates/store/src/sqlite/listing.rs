@@ -9,8 +9,6 @@
 //! reads little more than page 1. Counts are kept in `list_counts`, less the
 //! articles still to come (a short range).
 
-use std::collections::HashMap;
-
 use sqlx::Row;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 
@@ -41,6 +39,11 @@ pub(super) struct Bound {
 }
 
 impl Bound {
+    /// Below every dated article.
+    const NOTHING_DATED: Bound = Bound { at: i64::MIN, slug: String::new() };
+    /// Above every article.
+    const EVERYTHING: Bound = Bound { at: i64::MAX, slug: String::new() };
+
     /// Readers at `now`: articles published at `now` or before (every slug
     /// sorts after "").
     pub fn now(now: i64) -> Bound {
@@ -118,9 +121,18 @@ fn scheduled_statement(driver: Driver) -> &'static str {
     }
 }
 
-/// Where a page starts: the bound of its range and the rows to skip in it;
-/// `None` when the page is past the end.
-type Start = Option<(Bound, u64)>;
+/// Where a page starts: the bound of its range, the rows to skip in it, and
+/// the bound of the undated articles (editors' lists); `None` when the page
+/// is past the end.
+type Start = Option<(Bound, u64, String)>;
+
+/// Who a seek is for: readers at a time, with how many of the list's
+/// articles are still to come; or editors.
+#[derive(Clone, Copy)]
+enum Reader {
+    Public { now: i64, coming: u64 },
+    Editors,
+}
 
 impl SqliteStore {
     /// A page of articles (the `ArticleStore::list_articles` of this store).
@@ -129,48 +141,47 @@ impl SqliteStore {
         let page = q.after.is_none().then(|| q.page.max(1));
         let skip = (page.unwrap_or(1) as u64 - 1) * per_page as u64;
         let shape = Shape::of(q.section.is_some(), q.tag.is_some(), q.author.is_some());
-        let (statement, total, start, undated) = match q.visibility {
+        let all_slugs = || AFTER_EVERY_SLUG.to_owned();
+        let (statement, total, start) = match q.visibility {
             Visibility::PublicAt(now) => {
-                let (total, later) = self.public_total(shape, q, now).await?;
+                let (total, coming) = self.public_total(shape, q, now).await?;
                 let start = match &q.after {
                     Some(Cursor { published_at: Some(at), slug }) => {
-                        Some((Bound { at: *at, slug: slug.clone() }.min(Bound::now(now)), 0))
+                        Some((Bound { at: *at, slug: slug.clone() }.min(Bound::now(now)), 0, all_slugs()))
                     }
                     // Readers see no undated article, so none comes after one.
                     Some(Cursor { published_at: None, .. }) => None,
                     None if skip >= total => None,
                     None if skip >= SEEK_FROM && shape.combined().is_none() => {
-                        self.seek(shape.driver(), q, &later, now, skip).await?
+                        self.seek(shape.driver(), q, Reader::Public { now, coming }, skip).await?
                     }
-                    None => Some((Bound::now(now), skip)),
+                    None => Some((Bound::now(now), skip, all_slugs())),
                 };
-                (ListStatement::PublicPage(shape), total, start, AFTER_EVERY_SLUG.to_owned())
+                (ListStatement::PublicPage(shape), total, start)
             }
             Visibility::All => {
                 let total = match shape.combined() {
                     Some(c) => self.count(ListStatement::EditorsCount(c), q).await?,
                     None => self.counts(shape.driver(), q).await?.1,
                 };
-                let (start, undated) = match &q.after {
+                let start = match &q.after {
                     Some(Cursor { published_at: Some(at), slug }) => {
-                        (Some((Bound { at: *at, slug: slug.clone() }, 0)), AFTER_EVERY_SLUG.to_owned())
+                        Some((Bound { at: *at, slug: slug.clone() }, 0, all_slugs()))
                     }
                     // After an undated article: no dated one, the undated below it.
-                    Some(Cursor { published_at: None, slug }) => {
-                        (Some((Bound { at: i64::MIN, slug: String::new() }, 0)), slug.clone())
+                    Some(Cursor { published_at: None, slug }) => Some((Bound::NOTHING_DATED, 0, slug.clone())),
+                    None if skip >= total => None,
+                    None if skip >= SEEK_FROM && shape.combined().is_none() => {
+                        self.seek(shape.driver(), q, Reader::Editors, skip).await?
                     }
-                    None if skip >= total => (None, String::new()),
-                    None => {
-                        let everything = Bound { at: i64::MAX, slug: AFTER_EVERY_SLUG.to_owned() };
-                        (Some((everything, skip)), AFTER_EVERY_SLUG.to_owned())
-                    }
+                    None => Some((Bound::EVERYTHING, skip, all_slugs())),
                 };
-                (ListStatement::EditorsPage(shape), total, start, undated)
+                (ListStatement::EditorsPage(shape), total, start)
             }
         };
         let mut items = match start {
             None => Vec::new(),
-            Some((bound, offset)) => {
+            Some((bound, offset, undated)) => {
                 let rows = bind_list(sqlx::query(statement.sql()), &bound, per_page as u64 + 1, offset, q, &undated)
                     .fetch_all(&self.pool)
                     .await?;
@@ -186,30 +197,30 @@ impl SqliteStore {
         Ok(Page { items, total, page, per_page, next })
     }
 
-    /// How many articles of a shape readers see at `now`, and, for a single
-    /// list, the times of its articles still to come.
-    async fn public_total(&self, shape: Shape, q: &ListQuery, now: i64) -> Result<(u64, Vec<i64>)> {
+    /// How many articles of a shape readers see at `now`, and how many of
+    /// the list's articles are still to come (for a single list).
+    async fn public_total(&self, shape: Shape, q: &ListQuery, now: i64) -> Result<(u64, u64)> {
         if let Some(c) = shape.combined() {
-            return Ok((self.count(ListStatement::PublicCount(c), q).await?, Vec::new()));
+            return Ok((self.count(ListStatement::PublicCount(c), q).await?, 0));
         }
         let (listed, _) = self.counts(shape.driver(), q).await?;
-        let rows = bind_list(sqlx::query(scheduled_statement(shape.driver())), &Bound::now(now), 0, 0, q, "")
-            .fetch_all(&self.pool)
-            .await?;
-        let later = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()?;
-        Ok((listed.saturating_sub(later.len() as u64), later))
+        let coming = self.count_by(scheduled_statement(shape.driver()), &Bound::now(now), q).await?;
+        Ok((listed.saturating_sub(coming), coming))
     }
 
     /// A count by a statement of its own (combined shapes).
     async fn count(&self, statement: ListStatement, q: &ListQuery) -> Result<u64> {
         let bound = match q.visibility {
             Visibility::PublicAt(now) => Bound::now(now),
-            Visibility::All => Bound { at: i64::MAX, slug: AFTER_EVERY_SLUG.to_owned() },
+            Visibility::All => Bound::EVERYTHING,
         };
-        let row =
-            bind_list(sqlx::query(statement.sql()), &bound, 0, 0, q, AFTER_EVERY_SLUG).fetch_one(&self.pool).await?;
-        let n: i64 = row.try_get(0)?;
-        Ok(n.max(0) as u64)
+        self.count_by(statement.sql(), &bound, q).await
+    }
+
+    /// The count a list statement gives.
+    async fn count_by(&self, statement: &'static str, bound: &Bound, q: &ListQuery) -> Result<u64> {
+        let row = bind_list(sqlx::query(statement), bound, 0, 0, q, AFTER_EVERY_SLUG).fetch_one(&self.pool).await?;
+        Ok(row.try_get::<i64, _>(0)?.max(0) as u64)
     }
 
     /// The kept counts of a single list: listed articles, and all of them.
@@ -222,26 +233,46 @@ impl SqliteStore {
         })
     }
 
-    /// Where a reader's page that skips `skip` articles of a single list
-    /// starts: the end of the week its first article is in, and how many to
-    /// skip from there. `later` are the times of the list's articles still
-    /// to come, which the weeks count but readers do not see.
-    async fn seek(&self, driver: Driver, q: &ListQuery, later: &[i64], now: i64, skip: u64) -> Result<Start> {
+    /// Where a page of a single list that skips `skip` articles starts: the
+    /// end of the week its first article is in, and how many to skip from
+    /// there (the weeks newest first, counted in `list_weeks`). Readers do
+    /// not see the articles still to come, which are the newest: every one
+    /// in a week after the current one, and the rest of `coming` in the
+    /// current week. Editors' lists end with the undated articles.
+    async fn seek(&self, driver: Driver, q: &ListQuery, reader: Reader, skip: u64) -> Result<Start> {
         let (kind, key) = counted_list(driver, q);
         let rows = sqlx::query(sql::LIST_WEEKS).bind(kind).bind(key).fetch_all(&self.pool).await?;
         let mut passed = 0u64;
+        let mut coming_in_later_weeks = 0u64;
         for row in rows {
             let week: i64 = row.try_get("week")?;
-            let listed: i64 = row.try_get("listed")?;
-            let coming = later.iter().filter(|t| t.div_euclid(WEEK) == week).count() as i64;
-            let seen = (listed - coming).max(0) as u64;
+            let (seen, cap) = match reader {
+                Reader::Public { now, coming } => {
+                    let listed = row.try_get::<i64, _>("listed")?.max(0) as u64;
+                    let this_week = now.div_euclid(WEEK);
+                    let seen = if week > this_week {
+                        coming_in_later_weeks += listed;
+                        0
+                    } else if week == this_week {
+                        listed.saturating_sub(coming.saturating_sub(coming_in_later_weeks))
+                    } else {
+                        listed
+                    };
+                    (seen, Bound::now(now))
+                }
+                Reader::Editors => (row.try_get::<i64, _>("dated")?.max(0) as u64, Bound::EVERYTHING),
+            };
             if passed + seen > skip {
                 let end = Bound { at: week.saturating_add(1).saturating_mul(WEEK), slug: String::new() };
-                return Ok(Some((end.min(Bound::now(now)), skip - passed)));
+                return Ok(Some((end.min(cap), skip - passed, AFTER_EVERY_SLUG.to_owned())));
             }
             passed += seen;
         }
-        Ok(None)
+        Ok(match reader {
+            Reader::Public { .. } => None,
+            // Past every dated article: into the undated ones.
+            Reader::Editors => Some((Bound::NOTHING_DATED, skip - passed, AFTER_EVERY_SLUG.to_owned())),
+        })
     }
 
     /// The visible articles just before and after `slug`.
@@ -268,20 +299,13 @@ impl SqliteStore {
 
     /// The sections readers see articles of, most articles first.
     pub(super) async fn visible_sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
-        let rows = sqlx::query(sql::SECTION_COUNTS).fetch_all(&self.pool).await?;
         let readers = Bound::now(now);
-        let later = sqlx::query(sql::SCHEDULED_SITE).bind(readers.at).bind(readers.slug).fetch_all(&self.pool).await?;
-        let mut coming: HashMap<String, u64> = HashMap::new();
-        for row in later {
-            *coming.entry(row.try_get("section_slug")?).or_default() += 1;
-        }
+        let rows = sqlx::query(sql::SECTION_COUNTS).bind(readers.at).bind(readers.slug).fetch_all(&self.pool).await?;
         let mut sections = Vec::with_capacity(rows.len());
         for row in rows {
-            let slug: String = row.try_get("key")?;
-            let listed = row.try_get::<i64, _>("listed")?.max(0) as u64;
-            let seen = listed.saturating_sub(coming.get(&slug).copied().unwrap_or(0));
+            let seen: i64 = row.try_get("seen")?;
             if seen > 0 {
-                sections.push((Named { name: row.try_get("name")?, slug }, seen));
+                sections.push((Named { name: row.try_get("name")?, slug: row.try_get("key")? }, seen as u64));
             }
         }
         sections.sort_by(|(a, n), (b, m)| m.cmp(n).then_with(|| a.slug.cmp(&b.slug)));
@@ -380,7 +404,7 @@ mod tests {
             let published_at = match r.below(100) {
                 0..4 => None,
                 4..9 => Some(-(r.below(3 * WEEK as u64) as i64)),
-                _ => Some((r.below(45 * 24) as i64) * 3600),
+                _ => Some((r.below(45 * 7 * 24) as i64) * 3600),
             };
             let pick = |r: &mut Lcg, names: &[&str]| -> Vec<String> {
                 names.iter().filter(|_| r.below(2) == 0).map(|s| s.to_string()).collect()
@@ -429,9 +453,9 @@ mod tests {
     }
 
     /// Every list the store can be asked for, read page by page and by
-    /// cursor, matches the model.
-    async fn check_lists(store: &SqliteStore, models: &[Model]) {
-        for visibility in [Visibility::PublicAt(NOW), Visibility::All] {
+    /// cursor by readers at `now` and by editors, matches the model.
+    async fn check_lists(store: &SqliteStore, models: &[Model], now: i64) {
+        for visibility in [Visibility::PublicAt(now), Visibility::All] {
             for bits in 0..8u32 {
                 let pick = |bit: u32, value: &str| (bits & (1 << bit) != 0).then(|| value.to_owned());
                 let query = ListQuery {
@@ -490,23 +514,23 @@ mod tests {
         // The sections, the names, the neighbours, the next publication.
         let mut sections: Vec<(String, u64)> = Vec::new();
         for name in ["arts", "science", "world"] {
-            let n = models.iter().filter(|m| m.section == name && m.visible(NOW)).count() as u64;
+            let n = models.iter().filter(|m| m.section == name && m.visible(now)).count() as u64;
             if n > 0 {
                 sections.push((name.to_owned(), n));
             }
         }
         sections.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
         let got: Vec<(String, u64)> =
-            store.sections(NOW).await.unwrap().into_iter().map(|(n, c)| (n.slug, c)).collect();
+            store.sections(now).await.unwrap().into_iter().map(|(n, c)| (n.slug, c)).collect();
         assert_eq!(got, sections);
-        assert_eq!(store.section_name("world", NOW).await.unwrap().as_deref(), Some("WORLD"));
-        assert_eq!(store.tag_name("x", NOW).await.unwrap().as_deref(), Some("X"));
-        assert_eq!(store.author_name("ann", NOW).await.unwrap().as_deref(), Some("ANN"));
-        assert_eq!(store.tag_name("nope", NOW).await.unwrap(), None);
+        assert_eq!(store.section_name("world", now).await.unwrap().as_deref(), Some("WORLD"));
+        assert_eq!(store.tag_name("x", now).await.unwrap().as_deref(), Some("X"));
+        assert_eq!(store.author_name("ann", now).await.unwrap().as_deref(), Some("ANN"));
+        assert_eq!(store.tag_name("nope", now).await.unwrap(), None);
         let site = expected(
             models,
             &ListQuery {
-                visibility: Visibility::PublicAt(NOW),
+                visibility: Visibility::PublicAt(now),
                 section: None,
                 tag: None,
                 author: None,
@@ -516,7 +540,7 @@ mod tests {
             },
         );
         for m in models.iter().step_by(23) {
-            let (prev, next) = store.neighbours(&m.slug, NOW).await.unwrap();
+            let (prev, next) = store.neighbours(&m.slug, now).await.unwrap();
             let (prev, next) = (prev.map(|l| l.slug), next.map(|l| l.slug));
             let Some(at) = m.published_at else {
                 assert_eq!((prev, next), (None, None));
@@ -535,9 +559,9 @@ mod tests {
             .iter()
             .filter(|m| m.status != Status::Draft)
             .filter_map(|m| m.published_at)
-            .filter(|&t| t > NOW)
+            .filter(|&t| t > now)
             .min();
-        assert_eq!(store.next_publication_after(NOW).await.unwrap(), coming);
+        assert_eq!(store.next_publication_after(now).await.unwrap(), coming);
         assert_eq!(store.count_articles().await.unwrap(), models.len() as u64);
     }
 
@@ -551,7 +575,7 @@ mod tests {
         for m in &models {
             store.create_article(&m.record()).await.unwrap();
         }
-        check_lists(&store, &models).await;
+        check_lists(&store, &models, NOW).await;
 
         // Edits: drafts published, articles moved in time, across sections,
         // tags and authors changed, some deleted.
@@ -560,7 +584,7 @@ mod tests {
             let m = &mut models[i];
             match r.below(5) {
                 0 => m.status = if m.status == Status::Draft { Status::Published } else { Status::Draft },
-                1 => m.published_at = Some((r.below(45 * 24) as i64) * 3600 - 2 * WEEK),
+                1 => m.published_at = Some((r.below(45 * 7 * 24) as i64) * 3600 - 2 * WEEK),
                 2 => m.section = "science".into(),
                 3 => m.tags = vec!["x".into(), "z".into()],
                 _ => m.authors = vec!["cy".into()],
@@ -573,7 +597,8 @@ mod tests {
         }
         let models: Vec<Model> =
             models.into_iter().enumerate().filter(|(i, _)| *i < 3 || (i - 3) % 17 != 0).map(|(_, m)| m).collect();
-        check_lists(&store, &models).await;
+        // Readers in the middle of a week, with articles to come later in it.
+        check_lists(&store, &models, NOW - 2 * WEEK - 3 * 24 * 3600 - 7).await;
     }
 
     /// The articles whose summaries are not all of a version are found

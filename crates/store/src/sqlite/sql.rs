@@ -113,23 +113,22 @@ queries! {
     SUMMARIES_OF = "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 \
         ORDER BY length";
 
-    /// The publication times of a list's articles readers do not see yet
-    /// (bound `?1, ?2` as for readers now; `?5`, `?6`, `?7` the section, tag
-    /// or author): there are few, and a list's count is its listed articles
-    /// less these. The site's also gives each one's section.
-    SCHEDULED_SITE = concat!("SELECT l.published_at, l.section_slug FROM articles l WHERE ", scheduled!("l"));
-    SCHEDULED_SECTION = concat!("SELECT l.published_at FROM articles l WHERE l.section_slug = ?5 AND ",
-        scheduled!("l"));
-    SCHEDULED_TAG = concat!("SELECT l.published_at FROM article_tags l WHERE l.tag_slug = ?6 AND ",
-        scheduled!("l"));
-    SCHEDULED_AUTHOR = concat!("SELECT l.published_at FROM article_authors l WHERE l.author_slug = ?7 AND ",
-        scheduled!("l"));
+    /// How many of a list's articles readers do not see yet (bound `?1, ?2`
+    /// as for readers now; `?5`, `?6`, `?7` the section, tag or author):
+    /// there are few, and a list's count is its listed articles less these.
+    SCHEDULED_SITE = concat!("SELECT COUNT(*) FROM articles l WHERE ", scheduled!("l"));
+    SCHEDULED_SECTION = concat!("SELECT COUNT(*) FROM articles l WHERE l.section_slug = ?5 AND ", scheduled!("l"));
+    SCHEDULED_TAG = concat!("SELECT COUNT(*) FROM article_tags l WHERE l.tag_slug = ?6 AND ", scheduled!("l"));
+    SCHEDULED_AUTHOR =
+        concat!("SELECT COUNT(*) FROM article_authors l WHERE l.author_slug = ?7 AND ", scheduled!("l"));
     /// The counts of list `?1, ?2` (kind, slug).
     LIST_COUNTS = "SELECT listed, total FROM list_counts WHERE kind = ?1 AND key = ?2";
-    /// The listed articles of list `?1, ?2` by week, newest week first.
-    LIST_WEEKS = "SELECT week, listed FROM list_weeks WHERE kind = ?1 AND key = ?2 ORDER BY week DESC";
-    /// Every section with its name and listed articles.
-    SECTION_COUNTS = "SELECT key, name, listed FROM list_counts WHERE kind = 'section'";
+    /// The articles of list `?1, ?2` by week, newest week first.
+    LIST_WEEKS = "SELECT week, listed, dated FROM list_weeks WHERE kind = ?1 AND key = ?2 ORDER BY week DESC";
+    /// Every section with its name and the articles readers see (bound
+    /// `?1, ?2`): listed less those still to come.
+    SECTION_COUNTS = concat!("SELECT c.key, c.name, c.listed - (SELECT COUNT(*) FROM articles l \
+        WHERE l.section_slug = c.key AND ", scheduled!("l"), ") AS seen FROM list_counts c WHERE c.kind = 'section'");
 
     /// The name of a section, tag or author (`?3`), if readers see one of
     /// its articles (bound `?1, ?2`).
