@@ -101,23 +101,17 @@ fn link_from_row(row: Option<SqliteRow>) -> Result<Option<ArticleLink>> {
     })
 }
 
-/// The `list_counts` row of the list a shape reads: kind and key.
-fn counted_list(driver: Driver, q: &ListQuery) -> (&'static str, &str) {
+/// The list of a single-list shape: its `list_counts` kind and key, and the
+/// statement counting its articles still to come. (A shape of two filters
+/// is counted by a statement of its own and never asks.)
+fn counted_list(driver: Driver, q: &ListQuery) -> (&'static str, &str, &'static str) {
     match driver {
-        Driver::Site => ("site", ""),
-        Driver::Section => ("section", q.section.as_deref().unwrap_or_default()),
-        Driver::Tag => ("tag", q.tag.as_deref().unwrap_or_default()),
-        Driver::Author => ("author", q.author.as_deref().unwrap_or_default()),
-    }
-}
-
-/// The statement giving the times of a list's articles still to come.
-fn scheduled_statement(driver: Driver) -> &'static str {
-    match driver {
-        Driver::Site => sql::SCHEDULED_SITE,
-        Driver::Section => sql::SCHEDULED_SECTION,
-        Driver::Tag => sql::SCHEDULED_TAG,
-        Driver::Author => sql::SCHEDULED_AUTHOR,
+        Driver::Site => ("site", "", sql::SCHEDULED_SITE),
+        Driver::Section => ("section", q.section.as_deref().unwrap_or_default(), sql::SCHEDULED_SECTION),
+        Driver::Tag | Driver::TagInSection => ("tag", q.tag.as_deref().unwrap_or_default(), sql::SCHEDULED_TAG),
+        Driver::Author | Driver::AuthorInSection => {
+            ("author", q.author.as_deref().unwrap_or_default(), sql::SCHEDULED_AUTHOR)
+        }
     }
 }
 
@@ -204,7 +198,7 @@ impl SqliteStore {
             return Ok((self.count(ListStatement::PublicCount(c), q).await?, 0));
         }
         let (listed, _) = self.counts(shape.driver(), q).await?;
-        let coming = self.count_by(scheduled_statement(shape.driver()), &Bound::now(now), q).await?;
+        let coming = self.count_by(counted_list(shape.driver(), q).2, &Bound::now(now), q).await?;
         Ok((listed.saturating_sub(coming), coming))
     }
 
@@ -225,7 +219,7 @@ impl SqliteStore {
 
     /// The kept counts of a single list: listed articles, and all of them.
     async fn counts(&self, driver: Driver, q: &ListQuery) -> Result<(u64, u64)> {
-        let (kind, key) = counted_list(driver, q);
+        let (kind, key, _) = counted_list(driver, q);
         let row = sqlx::query(sql::LIST_COUNTS).bind(kind).bind(key).fetch_optional(&self.pool).await?;
         Ok(match row {
             Some(r) => (r.try_get::<i64, _>("listed")?.max(0) as u64, r.try_get::<i64, _>("total")?.max(0) as u64),
@@ -240,7 +234,7 @@ impl SqliteStore {
     /// in a week after the current one, and the rest of `coming` in the
     /// current week. Editors' lists end with the undated articles.
     async fn seek(&self, driver: Driver, q: &ListQuery, reader: Reader, skip: u64) -> Result<Start> {
-        let (kind, key) = counted_list(driver, q);
+        let (kind, key, _) = counted_list(driver, q);
         let rows = sqlx::query(sql::LIST_WEEKS).bind(kind).bind(key).fetch_all(&self.pool).await?;
         let mut passed = 0u64;
         let mut coming_in_later_weeks = 0u64;

@@ -88,12 +88,13 @@ queries! {
     UPDATE_BODY = "UPDATE article_bodies SET body_md = ?2, body_html = ?3, body_text = ?4 WHERE article_id = ?1";
 
     /// Tags and authors of article `?1` (slug `?2`, name `?3`), with the
-    /// copy of the article's slug, status and time their lists are ordered by,
-    /// taken from its row.
-    INSERT_TAG = "INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag, slug, status, published_at) \
-        SELECT id, ?2, ?3, slug, status, published_at FROM articles WHERE id = ?1";
-    INSERT_AUTHOR = "INSERT OR IGNORE INTO article_authors (article_id, author_slug, name, slug, status, published_at) \
-        SELECT id, ?2, ?3, slug, status, published_at FROM articles WHERE id = ?1";
+    /// copy of the article's slug, status, time and section their lists are
+    /// read by, taken from its row.
+    INSERT_TAG = "INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag, slug, status, published_at, \
+        section_slug) SELECT id, ?2, ?3, slug, status, published_at, section_slug FROM articles WHERE id = ?1";
+    INSERT_AUTHOR = "INSERT OR IGNORE INTO article_authors (article_id, author_slug, name, slug, status, \
+        published_at, section_slug) SELECT id, ?2, ?3, slug, status, published_at, section_slug FROM articles \
+        WHERE id = ?1";
     INSERT_SUMMARY = "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, version) \
         VALUES (?1, ?2, ?3, ?4, ?5)";
     DELETE_TAGS = "DELETE FROM article_tags WHERE article_id = ?1";
@@ -163,22 +164,27 @@ queries! {
 }
 
 /// Which list a page is read from: one range of one index. The site and a
-/// section are ranges of the articles' own indexes; a tag or an author, of
-/// `article_tags` or `article_authors` (joined to the articles for what the
-/// cards show).
+/// section are ranges of the articles' own indexes; a tag or an author
+/// (alone, or within a section), of `article_tags` or `article_authors`
+/// (joined to the articles for what the cards show).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Driver {
     Site,
     Section,
     Tag,
     Author,
+    TagInSection,
+    AuthorInSection,
 }
 
 /// A list, as fixed pieces of SQL (its alias is `a` for the articles
 /// themselves, `l` for a tag's or author's rows).
 struct Listing {
     cards: &'static str,
+    /// The tables of a page (the articles joined for the cards).
     from: &'static str,
+    /// The table of a count.
+    counted: &'static str,
     key: Option<&'static str>,
     visible: &'static str,
     dated: &'static str,
@@ -187,15 +193,28 @@ struct Listing {
 }
 
 macro_rules! listing {
-    ($from:literal, $key:expr, $t:literal) => {
+    (articles, $key:expr) => {
         Listing {
-            cards: card_columns!($t),
-            from: $from,
+            cards: card_columns!("a"),
+            from: "articles a",
+            counted: "articles a",
             key: $key,
-            visible: visible!($t),
-            dated: concat!("(", $t, ".published_at, ", $t, ".slug) < (?1, ?2)"),
-            undated: concat!($t, ".published_at IS NULL AND ", $t, ".slug < ?8"),
-            order: newest_first!($t),
+            visible: visible!("a"),
+            dated: "(a.published_at, a.slug) < (?1, ?2)",
+            undated: "a.published_at IS NULL AND a.slug < ?8",
+            order: newest_first!("a"),
+        }
+    };
+    ($table:literal, $key:expr) => {
+        Listing {
+            cards: card_columns!("l"),
+            from: concat!($table, " l CROSS JOIN articles a ON a.id = l.article_id"),
+            counted: concat!($table, " l"),
+            key: Some($key),
+            visible: visible!("l"),
+            dated: "(l.published_at, l.slug) < (?1, ?2)",
+            undated: "l.published_at IS NULL AND l.slug < ?8",
+            order: newest_first!("l"),
         }
     };
 }
@@ -203,34 +222,28 @@ macro_rules! listing {
 impl Driver {
     fn listing(self) -> Listing {
         match self {
-            Driver::Site => listing!("articles a", None, "a"),
-            Driver::Section => listing!("articles a", Some("a.section_slug = ?5"), "a"),
-            Driver::Tag => {
-                listing!("article_tags l CROSS JOIN articles a ON a.id = l.article_id", Some("l.tag_slug = ?6"), "l")
-            }
-            Driver::Author => listing!(
-                "article_authors l CROSS JOIN articles a ON a.id = l.article_id",
-                Some("l.author_slug = ?7"),
-                "l"
-            ),
+            Driver::Site => listing!(articles, None),
+            Driver::Section => listing!(articles, Some("a.section_slug = ?5")),
+            Driver::Tag => listing!("article_tags", "l.tag_slug = ?6"),
+            Driver::Author => listing!("article_authors", "l.author_slug = ?7"),
+            Driver::TagInSection => listing!("article_tags", "l.tag_slug = ?6 AND l.section_slug = ?5"),
+            Driver::AuthorInSection => listing!("article_authors", "l.author_slug = ?7 AND l.section_slug = ?5"),
         }
     }
 }
 
-/// The filters a list query asks for, as a list to read and the tests made
-/// on each of its articles' rows: a tag's list checks the section and the
-/// author, an author's list the section. Only the API combines filters.
+/// The filters a list query asks for, as a list to read (one range) and,
+/// when a tag and an author are both asked, a test of the author on each of
+/// the tag's rows. Only the API combines filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct Shape {
     driver: Driver,
-    /// The section is tested on the article (`?5`).
-    section: bool,
-    /// The author is tested on the article (`?7`).
+    /// The author is tested on each row (`?7`).
     author: bool,
 }
 
-/// A shape that tests articles beyond its list's range (so its count is
-/// not kept in `list_counts`).
+/// A shape whose count is not kept in `list_counts` (a tag or an author
+/// within a section, a tag and an author): it is counted in its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct Combined(Shape);
 
@@ -238,16 +251,14 @@ impl Shape {
     /// The shape of a query with these filters.
     pub fn of(section: bool, tag: bool, author: bool) -> Shape {
         let driver = match (tag, author, section) {
-            (true, _, _) => Driver::Tag,
-            (false, true, _) => Driver::Author,
+            (true, _, false) => Driver::Tag,
+            (true, _, true) => Driver::TagInSection,
+            (false, true, false) => Driver::Author,
+            (false, true, true) => Driver::AuthorInSection,
             (false, false, true) => Driver::Section,
             (false, false, false) => Driver::Site,
         };
-        Shape {
-            driver,
-            section: section && matches!(driver, Driver::Tag | Driver::Author),
-            author: author && driver == Driver::Tag,
-        }
+        Shape { driver, author: author && tag }
     }
 
     /// Every shape there is.
@@ -260,19 +271,17 @@ impl Shape {
         self.driver
     }
 
-    /// This shape, if it tests articles beyond the list's range.
+    /// This shape, if its count is not kept.
     pub fn combined(self) -> Option<Combined> {
-        (self.section || self.author).then_some(Combined(self))
+        let kept = matches!(self.driver, Driver::Site | Driver::Section | Driver::Tag | Driver::Author);
+        (!kept || self.author).then_some(Combined(self))
     }
 
     /// The conditions of this shape, before the visibility test.
     fn conditions(self) -> Vec<&'static str> {
         let mut c: Vec<&'static str> = self.driver.listing().key.into_iter().collect();
-        if self.section {
-            c.push("a.section_slug = ?5");
-        }
         if self.author {
-            c.push("EXISTS (SELECT 1 FROM article_authors w WHERE w.author_slug = ?7 AND w.article_id = a.id)");
+            c.push("EXISTS (SELECT 1 FROM article_authors w WHERE w.author_slug = ?7 AND w.article_id = l.article_id)");
         }
         c
     }
@@ -294,7 +303,7 @@ pub(super) enum ListStatement {
     /// order.
     EditorsPage(Shape),
     /// How many articles readers see in a combined shape (a single list's
-    /// count is kept in `list_counts`).
+    /// count is kept in `list_counts`): the range of its index alone.
     PublicCount(Combined),
     /// How many articles there are in a combined shape.
     EditorsCount(Combined),
@@ -342,11 +351,11 @@ impl ListStatement {
             }
             ListStatement::PublicCount(Combined(shape)) => {
                 let l = shape.driver.listing();
-                format!("SELECT COUNT(*) FROM {} WHERE {}", l.from, where_(shape, l.visible))
+                format!("SELECT COUNT(*) FROM {} WHERE {}", l.counted, where_(shape, l.visible))
             }
             ListStatement::EditorsCount(Combined(shape)) => {
                 let l = shape.driver.listing();
-                format!("SELECT COUNT(*) FROM {} WHERE {}", l.from, shape.conditions().join(" AND "))
+                format!("SELECT COUNT(*) FROM {} WHERE {}", l.counted, shape.conditions().join(" AND "))
             }
         }
     }
