@@ -9,7 +9,11 @@ UPDATE articles SET summaries_version =
      FROM article_summaries s WHERE s.article_id = articles.id);
 CREATE INDEX articles_by_summaries_version ON articles (summaries_version);
 
-CREATE TRIGGER article_summaries_added AFTER INSERT ON article_summaries
+-- Recounts the summaries of one article: inserting its id here (the view
+-- holds nothing) sets the article's summaries_version from its summaries.
+CREATE VIEW summary_changes (article_id) AS SELECT NULL WHERE 0;
+
+CREATE TRIGGER summary_change INSTEAD OF INSERT ON summary_changes
 BEGIN
     UPDATE articles SET summaries_version =
         (SELECT CASE WHEN COUNT(*) >= 2 AND MIN(s.version) = MAX(s.version) THEN MIN(s.version) END
@@ -17,10 +21,12 @@ BEGIN
         WHERE id = NEW.article_id;
 END;
 
+CREATE TRIGGER article_summaries_added AFTER INSERT ON article_summaries
+BEGIN
+    INSERT INTO summary_changes VALUES (NEW.article_id);
+END;
+
 CREATE TRIGGER article_summaries_removed AFTER DELETE ON article_summaries
 BEGIN
-    UPDATE articles SET summaries_version =
-        (SELECT CASE WHEN COUNT(*) >= 2 AND MIN(s.version) = MAX(s.version) THEN MIN(s.version) END
-         FROM article_summaries s WHERE s.article_id = OLD.article_id)
-        WHERE id = OLD.article_id;
+    INSERT INTO summary_changes VALUES (OLD.article_id);
 END;

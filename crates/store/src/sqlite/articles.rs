@@ -95,6 +95,13 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     }
 }
 
+/// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
+/// inside the caller's transaction.
+async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id: i64, a: &NewArticle) -> Result<()> {
+    sqlx::query(statement).bind(id).bind(&a.body_md).bind(&a.body_html).bind(&a.body_text).execute(&mut *tx).await?;
+    Ok(())
+}
+
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
 /// if any, are gone), inside the caller's transaction, after its row.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
@@ -168,13 +175,7 @@ impl ArticleStore for SqliteStore {
             .await
             .map_err(slug_taken(article))?
             .try_get("id")?;
-        sqlx::query(sql::INSERT_BODY)
-            .bind(id)
-            .bind(&article.body_md)
-            .bind(&article.body_html)
-            .bind(&article.body_text)
-            .execute(&mut *tx)
-            .await?;
+        write_body(&mut tx, sql::INSERT_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -203,13 +204,7 @@ impl ArticleStore for SqliteStore {
                 None => StoreError::NotFound,
             });
         }
-        sqlx::query(sql::UPDATE_BODY)
-            .bind(id)
-            .bind(&article.body_md)
-            .bind(&article.body_html)
-            .bind(&article.body_text)
-            .execute(&mut *tx)
-            .await?;
+        write_body(&mut tx, sql::UPDATE_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -279,16 +274,17 @@ impl ArticleStore for SqliteStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::tests::TempDb;
     use super::*;
     use crate::TokenStore as _;
 
-    fn named(s: &str) -> Named {
+    pub(in crate::sqlite) fn named(s: &str) -> Named {
         Named { name: s.to_owned(), slug: s.to_lowercase() }
     }
 
-    fn sample(slug: &str, status: Status, at: Option<i64>) -> NewArticle {
+    /// An article of one sentence, by Ann, in World, tagged x.
+    pub(in crate::sqlite) fn sample(slug: &str, status: Status, at: Option<i64>) -> NewArticle {
         NewArticle {
             slug: slug.to_owned(),
             title: format!("Title {slug}"),

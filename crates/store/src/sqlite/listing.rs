@@ -321,8 +321,9 @@ impl SqliteStore {
 
 #[cfg(test)]
 mod tests {
+    use super::super::articles::tests::sample;
     use super::*;
-    use crate::{ArticleStore as _, NewArticle, Status, StoredSummary, SummaryMode};
+    use crate::{ArticleStore as _, NewArticle, Status, StoredSummary};
 
     /// An article as the test's model knows it.
     #[derive(Clone, Debug)]
@@ -342,31 +343,15 @@ mod tests {
 
         fn record(&self) -> NewArticle {
             let named = |s: &String| Named { name: s.to_uppercase(), slug: s.clone() };
+            let summary =
+                |length| StoredSummary { length, sentences: vec![], source_hash: "h".into(), version: "v1".into() };
             NewArticle {
-                slug: self.slug.clone(),
                 title: format!("Title {}", self.slug),
-                standfirst: None,
-                body_md: "Body.".into(),
-                body_html: "<p>Body.</p>".into(),
-                body_text: "Body.".into(),
                 authors: self.authors.iter().map(named).collect(),
                 section: named(&self.section),
                 tags: self.tags.iter().map(named).collect(),
-                lang: "en".into(),
-                status: self.status,
-                published_at: self.published_at,
-                updated_at: 1,
-                sources: None,
-                canonical_url: None,
-                lead_image: None,
-                lead_image_alt: None,
-                reading_minutes: 1,
-                summary_mode: SummaryMode::Auto,
-                summary_custom: None,
-                summaries: vec![
-                    StoredSummary { length: 3, sentences: vec![], source_hash: "h".into(), version: "v1".into() },
-                    StoredSummary { length: 5, sentences: vec![], source_hash: "h".into(), version: "v1".into() },
-                ],
+                summaries: vec![summary(3), summary(5)],
+                ..sample(&self.slug, self.status, self.published_at)
             }
         }
     }
