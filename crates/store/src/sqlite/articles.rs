@@ -222,8 +222,13 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let mut conn = self.pool.acquire().await?;
-        load_in(&mut conn, slug, visibility).await
+        // One read transaction: the row and the summaries from one snapshot
+        // (read one after the other, a write committed in between would give
+        // the row of one version with the summaries of another).
+        let mut tx = self.pool.begin().await?;
+        let article = load_in(&mut tx, slug, visibility).await?;
+        tx.commit().await?;
+        Ok(article)
     }
 
     async fn list_articles(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
