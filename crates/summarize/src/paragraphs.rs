@@ -5,7 +5,7 @@
 //!
 //! As in TextTiling (Hearst, 1997), the lexical cohesion of each gap between
 //! two sentences is the cosine similarity of the content stems of the
-//! [`WINDOW`] sentences before it and after it; a gap deep in a valley of
+//! `WINDOW` sentences before it and after it; a gap deep in a valley of
 //! cohesion (its *depth*: how far cohesion climbs back on either side) is
 //! where the topic shifts. A break is never wanted before a sentence that
 //! leans on the one before it ("He said…", "However…"). The breaks are then

@@ -34,7 +34,7 @@ macro_rules! define_weights {
             }
 
             /// The score of a sentence with features `f`, with the
-            /// dependency penalty (which [`select`](crate::select) takes
+            /// dependency penalty (which `select` takes
             /// back when the sentence before is chosen too).
             pub fn base_score(&self, f: &Features) -> f64 {
                 0.0 $(+ self.$name * f.$name)*
