@@ -24,6 +24,7 @@ use store::Store;
 use summarize::Summarizer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use cache::{CacheConfig, CacheStats, Dep};
 pub use error::ApiError;
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
@@ -58,15 +59,31 @@ struct Inner {
     articles: Articles,
     site: SiteConfig,
     cache: Arc<cache::PageCache>,
+    nav: pages::NavCache,
+}
+
+/// How the server keeps and limits things (defaults: [`Options::default`]).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The site's settings.
+    pub site: SiteConfig,
+    /// The shared cache of pages and public API reads.
+    pub cache: CacheConfig,
 }
 
 impl AppState {
-    /// State around a store and a summarizer. Every article write goes
-    /// through [`AppState::articles`], which tells the page cache.
+    /// State around a store and a summarizer, with the default options.
+    /// Every article write goes through [`AppState::articles`], which tells
+    /// the page cache.
     pub fn new(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, site: SiteConfig) -> AppState {
-        let cache = Arc::new(cache::PageCache::default());
+        AppState::with_options(store, summarizer, Options { site, ..Options::default() })
+    }
+
+    /// State around a store and a summarizer, with these options.
+    pub fn with_options(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, options: Options) -> AppState {
+        let cache = Arc::new(cache::PageCache::new(options.cache));
         let articles = Articles::new(store, summarizer, cache.clone());
-        AppState { inner: Arc::new(Inner { articles, site, cache }) }
+        AppState { inner: Arc::new(Inner { articles, site: options.site, cache, nav: Default::default() }) }
     }
 
     /// The store (for reads; writes go through [`AppState::articles`]).

@@ -2,18 +2,19 @@
 //! static files. Every page works without JavaScript.
 
 use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock};
 
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::DateTime;
 use store::{Article, ArticleCard, ArticleLink, ListQuery, Named, StoredSummary, SummaryMode, Visibility};
 
-use crate::cache::Page;
+use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
 use crate::{AppState, now};
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -26,6 +27,7 @@ const HOME_COUNT: u32 = 20;
 /// own `lang` (and `dir`) on its `<article>` element and on its title
 /// wherever it is listed.
 const UI_LANG: &str = "en";
+const HTML: &str = "text/html; charset=utf-8";
 
 /// The `lang` of an article's title where it is listed among others: `None`
 /// when it is in the site's language ("en", "en-GB"), which the page says.
@@ -178,39 +180,85 @@ impl AppState {
         SiteView { name: self.inner.site.name.clone(), asset_version: asset_version() }
     }
 
+    /// The section navigation of every page. Computed again after a public
+    /// write (and a scheduled publication, and after the cache's maximum
+    /// age); when it came out different, every cached page is stale (they
+    /// all show it). One request computes it at a time; the others use the
+    /// one before meanwhile.
     async fn nav(&self, now: i64) -> Vec<Named> {
+        let (nav, cache) = (&self.inner.nav, &self.inner.cache);
+        let current = nav.current(cache.version(), now);
+        let old = match current {
+            Ok(sections) => return sections,
+            Err(old) => old,
+        };
+        let _refreshing = match (nav.refreshing.try_lock(), old) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some(old)) => return old,
+            (Err(_), None) => nav.refreshing.lock().await,
+        };
+        let version = cache.version();
+        let old = match nav.current(version, now) {
+            Ok(sections) => return sections,
+            Err(old) => old,
+        };
         match self.store().sections(now).await {
-            Ok(s) => s.into_iter().map(|(n, _)| n).collect(),
+            Ok(s) => {
+                let sections: Vec<Named> = s.into_iter().map(|(n, _)| n).collect();
+                let until = now.saturating_add(cache.config().max_age).min(cache.valid_until());
+                let changed = old.as_ref().is_some_and(|old| *old != sections);
+                nav.set(NavSnapshot { version, until, sections: sections.clone() });
+                if changed {
+                    let n = cache.invalidate(&[Dep::Nav], now);
+                    tracing::debug!(stale = n, "page cache: the section navigation changed");
+                }
+                sections
+            }
             Err(e) => {
                 tracing::error!(error = %e, "listing sections");
-                Vec::new()
+                old.unwrap_or_default()
             }
         }
     }
 }
 
-fn html_response(status: StatusCode, page: &Page, inm: &IfNoneMatch) -> Response {
-    let fresh =
-        status == StatusCode::OK
-            && inm.0.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| {
-                v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == page.etag)
-            });
-    let mut res = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = (status, page.body.clone()).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        r
-    };
-    if status == StatusCode::OK {
-        res.headers_mut().insert(header::ETAG, page.etag.clone());
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+/// The section navigation, as last computed (see `AppState::nav`).
+#[derive(Default)]
+pub(crate) struct NavCache {
+    current: RwLock<Option<NavSnapshot>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+struct NavSnapshot {
+    /// The cache's version it was computed at.
+    version: u64,
+    /// Computed again from then on.
+    until: i64,
+    sections: Vec<Named>,
+}
+
+impl NavCache {
+    /// The navigation if it is up to date; else the last one, if any.
+    fn current(&self, version: u64, now: i64) -> Result<Vec<Named>, Option<Vec<Named>>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        match current.as_ref() {
+            Some(s) if s.version == version && now < s.until => Ok(s.sections.clone()),
+            Some(s) => Err(Some(s.sections.clone())),
+            None => Err(None),
+        }
     }
-    res
+
+    fn set(&self, snapshot: NavSnapshot) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "page failed");
+    error_page()
+}
+
+fn error_page() -> Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -219,26 +267,28 @@ fn internal(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
-/// Renders a page through the cache: `render` runs only on a miss; `None` from it means 404.
-async fn cached<F, Fut>(state: &AppState, key: String, inm: &IfNoneMatch, render: F) -> Response
+/// A page through the shared page cache (`crate::cache`): `render` runs
+/// on a miss, once for all the requests that want the page; `deps` is what
+/// the page shows (every page shows the navigation too). Only for pages
+/// every reader sees alike: never for anything behind a login.
+async fn cached<F, Fut>(state: &AppState, key: String, mut deps: Vec<Dep>, inm: &IfNoneMatch, render: F) -> Response
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<String>, Response>>,
+    Fut: std::future::Future<Output = Result<String, Miss>> + Send + 'static,
 {
-    let now = now();
-    if let Some(page) = state.inner.cache.get(&key, now) {
-        return html_response(StatusCode::OK, &page, inm);
-    }
-    let generation = state.inner.cache.generation();
-    match render().await {
-        Ok(Some(body)) => {
-            let page = Page::new(body);
-            let until = state.store().next_publication_after(now).await.ok().flatten();
-            state.inner.cache.put(key, page.clone(), generation, now, until);
-            html_response(StatusCode::OK, &page, inm)
+    // A write may have changed the navigation that every page shows.
+    state.nav(now()).await;
+    deps.push(Dep::Nav);
+    let rendering = move || {
+        let rendering = render();
+        async move { rendering.await.map(|body| Cached::new(body, HTML)) }
+    };
+    match state.cached(&key, deps, rendering).await {
+        Outcome::Found(page) => page.respond(inm.0.as_ref()),
+        Outcome::NotFound(message) => {
+            not_found(state, message.as_deref().unwrap_or("There is no page at this address.")).await
         }
-        Ok(None) => not_found(state, "There is no page at this address.").await,
-        Err(res) => res,
+        Outcome::Failed => error_page(),
     }
 }
 
@@ -251,7 +301,7 @@ pub async fn not_found(state: &AppState, message: &str) -> Response {
         message: message.to_owned(),
     };
     match page.render() {
-        Ok(body) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
+        Ok(body) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, HTML)], body).into_response(),
         Err(e) => internal(e),
     }
 }
@@ -264,16 +314,6 @@ pub async fn not_found_fallback(State(state): State<AppState>, uri: Uri) -> Resp
 }
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
-
-/// The request's `If-None-Match`, without copying the other headers.
-pub struct IfNoneMatch(Option<HeaderValue>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IfNoneMatch {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(IfNoneMatch(parts.headers.get(header::IF_NONE_MATCH).cloned()))
-    }
-}
 
 /// One query parameter, read straight from the raw query string (values used
 /// here are plain tokens, so no percent-decoding is needed).
@@ -316,17 +356,12 @@ struct Listing {
     base: String,
 }
 
-async fn list_page(
-    state: &AppState,
-    query: ListQuery,
-    listing: Listing,
-    per_page: u32,
-) -> Result<Option<String>, Response> {
+async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_page: u32) -> Result<String, Miss> {
     let now = now();
     let number = query.page.max(1);
-    let page = state.store().list_articles(&ListQuery { per_page, ..query }).await.map_err(internal)?;
+    let page = state.store().list_articles(&ListQuery { per_page, ..query }).await.map_err(failed)?;
     if page.items.is_empty() && number > 1 {
-        return Ok(None);
+        return Err(Miss::NotFound(None));
     }
     let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
     let view = ListPage {
@@ -341,13 +376,13 @@ async fn list_page(
         next_page: page.next.is_some().then(|| link(number + 1)),
         cards: page.items.into_iter().map(card).collect(),
     };
-    view.render().map(Some).map_err(internal)
+    view.render().map_err(failed)
 }
 
 async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Response {
     let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
     let st = state.clone();
-    cached(&state, format!("home:{page}"), &inm, || async move {
+    cached(&state, format!("home:{page}"), vec![Dep::Listing], &inm, || async move {
         let query = ListQuery {
             visibility: Visibility::PublicAt(now()),
             section: None,
@@ -376,21 +411,21 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
     if slug.len() > 200 {
         return not_found(&state, "There is no page at this address.").await;
     }
-    let (prefix, path) = match kind {
-        Kind::Section => ("section", "sections"),
-        Kind::Tag => ("tag", "tags"),
-        Kind::Author => ("author", "authors"),
+    let (prefix, path, dep) = match kind {
+        Kind::Section => ("section", "sections", Dep::Section(slug.clone())),
+        Kind::Tag => ("tag", "tags", Dep::Tag(slug.clone())),
+        Kind::Author => ("author", "authors", Dep::Author(slug.clone())),
     };
     let st = state.clone();
-    cached(&state, format!("{prefix}:{slug}:{page}"), &inm, || async move {
+    cached(&state, format!("{prefix}:{slug}:{page}"), vec![dep], &inm, || async move {
         let now = now();
         let name = match kind {
             Kind::Section => st.store().section_name(&slug, now).await,
             Kind::Tag => st.store().tag_name(&slug, now).await,
             Kind::Author => st.store().author_name(&slug, now).await,
         }
-        .map_err(internal)?;
-        let Some(name) = name else { return Ok(None) };
+        .map_err(failed)?;
+        let Some(name) = name else { return Err(Miss::NotFound(None)) };
         let mut query = ListQuery {
             visibility: Visibility::PublicAt(now),
             section: None,
@@ -502,12 +537,13 @@ async fn article(
     let format = chosen_fmt.unwrap_or("text");
     let key = format!("article:{slug}:{}:{length}:{format}", u8::from(open));
     let st = state.clone();
-    cached(&state, key, &inm, || async move {
+    let deps = vec![Dep::Article(slug.clone()), Dep::Links(slug.clone())];
+    cached(&state, key, deps, &inm, || async move {
         let now = now();
-        let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(internal)? else {
-            return Ok(None);
+        let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(failed)? else {
+            return Err(Miss::NotFound(None));
         };
-        let (prev, next) = st.store().neighbours(&slug, now).await.map_err(internal)?;
+        let (prev, next) = st.store().neighbours(&slug, now).await.map_err(failed)?;
         let published = a.published_at.unwrap_or(a.updated_at);
         let rtl = content::is_rtl(&a.lang);
         let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
@@ -539,7 +575,7 @@ async fn article(
             next: next.map(link_view),
             a: &a,
         };
-        page.render().map(Some).map_err(internal)
+        page.render().map_err(failed)
     })
     .await
 }

@@ -8,15 +8,41 @@ use content::ArticleInput;
 use store::{Article, Cursor, ListQuery, SummaryMode, Visibility};
 use summarize::Lang;
 
+use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
+
 use super::auth::{Editor, MaybeEditor};
 use super::dto::{ArticleJson, ArticleList, SummaryJson, SummarySentenceJson, article_etag, article_json, list_item};
 use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState, now};
 
+const JSON: &str = "application/json";
+
+/// A response from the shared cache, as the API answers.
+fn api_response(outcome: Outcome, inm: &IfNoneMatch) -> Response {
+    match outcome {
+        Outcome::Found(item) => item.respond(inm.0.as_ref()),
+        Outcome::NotFound(message) => {
+            ApiError::not_found(message.as_deref().unwrap_or("not found").to_owned()).into_response()
+        }
+        // Logged where it failed.
+        Outcome::Failed => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error").into_response()
+        }
+    }
+}
+
+/// Marks a response that depends on the `Authorization` header (a token
+/// holder also sees drafts).
+fn vary_on_token(mut res: Response) -> Response {
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("authorization"));
+    res
+}
+
 /// Lists published articles, newest first. Page through them by `page`, or
 /// by `after`: each page's `next` is where the following page starts, and
-/// reading by `after` costs the same however deep the page is.
+/// reading by `after` costs the same however deep the page is. Cached for
+/// everybody alike (the list never shows drafts), with an `ETag`.
 #[utoipa::path(get, path = "/api/articles", tag = "articles",
     params(
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
@@ -26,8 +52,9 @@ use crate::{ApiError, AppState, now};
         ("after" = Option<String>, Query, description = "The articles after this position: the `next` of the \
             previous page (keyset pagination; not with `page`)"),
     ),
-    responses((status = 200, body = ArticleList), (status = 400, body = ErrorBody)))]
-pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<Json<ArticleList>, ApiError> {
+    responses((status = 200, body = ArticleList, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the list is the same"))),
+        (status = 304), (status = 400, body = ErrorBody)))]
+pub async fn list_articles(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Result<Response, ApiError> {
     let p = params(q)?;
     let after = match p.get("after") {
         Some(_) if p.contains_key("page") => {
@@ -38,25 +65,35 @@ pub async fn list_articles(State(state): State<AppState>, q: Params) -> Result<J
     };
     let page = number(&p, "page", 1, 1_000_000)?;
     let per_page = number(&p, "per_page", 20, 100)?;
-    let query = ListQuery {
-        visibility: Visibility::PublicAt(now()),
-        section: p.get("section").map(|s| content::slugify(s)),
-        tag: p.get("tag").map(|s| content::slugify(s)),
-        author: p.get("author").map(|s| content::slugify(s)),
-        page,
-        per_page,
-        after,
-    };
-    let result = state.store().list_articles(&query).await?;
-    let pages = result.pages();
-    Ok(Json(ArticleList {
-        page: result.page,
-        per_page: result.per_page,
-        total: result.total,
-        pages,
-        next: result.next.as_ref().map(cursor_text),
-        items: result.items.into_iter().map(list_item).collect(),
-    }))
+    let section = p.get("section").map(|s| content::slugify(s));
+    let tag = p.get("tag").map(|s| content::slugify(s));
+    let author = p.get("author").map(|s| content::slugify(s));
+    let key = format!("api:list:{section:?}:{tag:?}:{author:?}:{page}:{per_page}:{:?}", p.get("after"));
+    let mut deps: Vec<Dep> = (section.clone().map(Dep::Section).into_iter())
+        .chain(tag.clone().map(Dep::Tag))
+        .chain(author.clone().map(Dep::Author))
+        .collect();
+    if deps.is_empty() {
+        deps.push(Dep::Listing);
+    }
+    let st = state.clone();
+    let outcome = state
+        .cached(&key, deps, move || async move {
+            let query =
+                ListQuery { visibility: Visibility::PublicAt(now()), section, tag, author, page, per_page, after };
+            let result = st.store().list_articles(&query).await.map_err(failed)?;
+            let list = ArticleList {
+                page: result.page,
+                per_page: result.per_page,
+                total: result.total,
+                pages: result.pages(),
+                next: result.next.as_ref().map(cursor_text),
+                items: result.items.into_iter().map(list_item).collect(),
+            };
+            serde_json::to_vec(&list).map(|body| Cached::new(body, JSON)).map_err(failed)
+        })
+        .await;
+    Ok(api_response(outcome, &inm))
 }
 
 /// A list position as the API writes it: `{published}.{slug}` (publication
@@ -78,17 +115,42 @@ pub async fn load(state: &AppState, slug: &str, editor: &MaybeEditor) -> Result<
     state.store().article(slug, visibility).await?.ok_or_else(|| ApiError::not_found(format!("no article {slug}")))
 }
 
-/// One article (drafts and scheduled articles only with a token).
+/// One article (drafts and scheduled articles only with a token). Without
+/// a token, from the shared cache; with one, always read afresh (and never
+/// kept for the others).
 #[utoipa::path(get, path = "/api/articles/{slug}", tag = "articles",
     params(("slug" = String, Path, description = "The article's slug")),
     responses((status = 200, body = ArticleJson, headers(("ETag" = String, description = "The article's version"))),
-        (status = 404, body = ErrorBody)))]
+        (status = 304), (status = 404, body = ErrorBody)))]
 pub async fn get_article(
     State(state): State<AppState>,
     editor: MaybeEditor,
     SlugPath(slug): SlugPath,
+    inm: IfNoneMatch,
 ) -> Result<Response, ApiError> {
-    Ok(with_etag(&load(&state, &slug, &editor).await?))
+    if editor.0.is_some() {
+        let a = load(&state, &slug, &editor).await?;
+        let document = article_document(&a).map_err(ApiError::internal)?;
+        return Ok(vary_on_token(document.respond(inm.0.as_ref())));
+    }
+    let st = state.clone();
+    let key = format!("api:article:{slug}");
+    let outcome = state
+        .cached(&key, vec![Dep::Article(slug.clone())], move || async move {
+            match st.store().article(&slug, Visibility::PublicAt(now())).await.map_err(failed)? {
+                Some(a) => article_document(&a).map_err(failed),
+                None => Err(Miss::NotFound(Some(format!("no article {slug}")))),
+            }
+        })
+        .await;
+    Ok(vary_on_token(api_response(outcome, &inm)))
+}
+
+/// The article's JSON with its `ETag`, "id-version" (what `If-Match` names).
+fn article_document(a: &Article) -> Result<Cached, serde_json::Error> {
+    let body = serde_json::to_vec(&article_json(a))?;
+    let etag = HeaderValue::from_str(&article_etag(a)).unwrap_or(HeaderValue::from_static("\"0\""));
+    Ok(Cached::with_etag(body, JSON, etag))
 }
 
 /// The article's JSON, with its `ETag`.
@@ -124,20 +186,23 @@ fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
 
 /// An article's summary: the editors' own, or the automatic one. The stored
 /// summaries (3 and 5 sentences) are served as they are; other lengths (1 to
-/// 20) are computed from the stored article text on request.
+/// 20) are computed from the stored article text on request. Without a
+/// token, from the shared cache.
 #[utoipa::path(get, path = "/api/articles/{slug}/summary", tag = "articles",
     params(
         ("slug" = String, Path, description = "The article's slug"),
         ("sentences" = Option<u32>, Query, description = "1 to 20 (default 3; 3 and 5 are stored)"),
         ("format" = Option<String>, Query, description = "text (default) or bullets"),
     ),
-    responses((status = 200, body = SummaryJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SummaryJson, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the summary is the same"))),
+        (status = 304), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn article_summary(
     State(state): State<AppState>,
     editor: MaybeEditor,
     SlugPath(slug): SlugPath,
     q: Params,
-) -> Result<Json<SummaryJson>, ApiError> {
+    inm: IfNoneMatch,
+) -> Result<Response, ApiError> {
     let p = params(q)?;
     let n = number(&p, "sentences", 3, 20)?;
     let format = match p.get("format").map(String::as_str) {
@@ -145,26 +210,52 @@ pub async fn article_summary(
         Some("bullets") => "bullets",
         Some(_) => return Err(ApiError::bad_request("format must be text or bullets")),
     };
-    let a = load(&state, &slug, &editor).await?;
+    if editor.0.is_some() {
+        let a = load(&state, &slug, &editor).await?;
+        let json = summary_json(&state, &a, n, format).await?;
+        let body = serde_json::to_vec(&json).map_err(ApiError::internal)?;
+        return Ok(vary_on_token(Cached::new(body, JSON).respond(inm.0.as_ref())));
+    }
+    let st = state.clone();
+    let key = format!("api:summary:{slug}:{n}:{format}");
+    let outcome = state
+        .cached(&key, vec![Dep::Article(slug.clone())], move || async move {
+            let Some(a) = st.store().article(&slug, Visibility::PublicAt(now())).await.map_err(failed)? else {
+                return Err(Miss::NotFound(Some(format!("no article {slug}"))));
+            };
+            match summary_json(&st, &a, n, format).await {
+                Ok(json) => serde_json::to_vec(&json).map(|body| Cached::new(body, JSON)).map_err(failed),
+                Err(e) if e.status == StatusCode::NOT_FOUND => Err(Miss::NotFound(Some(e.message))),
+                // Logged when it was made.
+                Err(_) => Err(Miss::Failed),
+            }
+        })
+        .await;
+    Ok(vary_on_token(api_response(outcome, &inm)))
+}
+
+/// The summary of `a` the API shows: `n` sentences, as `format`.
+async fn summary_json(state: &AppState, a: &Article, n: u32, format: &str) -> Result<SummaryJson, ApiError> {
+    let slug = a.slug.clone();
     match a.summary_mode {
         SummaryMode::Off => Err(ApiError::not_found("the summary of this article is switched off")),
         SummaryMode::Custom => {
             let text = a.summary_custom.clone().unwrap_or_default();
-            Ok(Json(SummaryJson {
+            Ok(SummaryJson {
                 slug,
                 kind: "custom".into(),
                 format: "text".into(),
                 summary: text,
                 sentences: vec![],
                 version: None,
-            }))
+            })
         }
         SummaryMode::Auto => {
             let computed;
             let s = match a.summaries.iter().find(|s| s.length == n) {
                 Some(s) => s,
                 None => {
-                    computed = summarize_stored(&state, &a, n).await?;
+                    computed = summarize_stored(state, a, n).await?;
                     &computed
                 }
             };
@@ -173,7 +264,7 @@ pub async fn article_summary(
             } else {
                 s.sentences.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join(" ")
             };
-            Ok(Json(SummaryJson {
+            Ok(SummaryJson {
                 slug: slug.clone(),
                 kind: "extractive".into(),
                 format: format.into(),
@@ -188,7 +279,7 @@ pub async fn article_summary(
                     })
                     .collect(),
                 version: Some(s.version.clone()),
-            }))
+            })
         }
     }
 }
