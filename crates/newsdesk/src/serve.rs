@@ -1,5 +1,7 @@
 //! `newsdesk serve`: the site and its API.
 
+mod limits;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,6 +15,14 @@ use crate::site::{DbArgs, import_demo, runtime};
 /// Creates the database on first run and migrates it on every start. With
 /// --demo, an empty database is first filled with the bundled demo site.
 /// Stops cleanly on Ctrl-C or SIGTERM. Logs go to stderr (RUST_LOG=debug for more).
+///
+/// Slow and greedy clients are held off at the door: a request's head must
+/// arrive within --header-timeout and its body within --body-timeout, idle
+/// connections close after --keep-alive-timeout, at most --max-connections
+/// are open, a body announced over 1 MiB is refused (413) before it is read,
+/// and POST /api/summarize is rate limited per client. Pages and the API's
+/// public reads are kept in a page cache of --cache-size bytes that a write
+/// refreshes only where it shows.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Address to listen on.
@@ -28,6 +38,8 @@ pub struct Args {
     /// The site's name, shown on every page.
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
     pub site_name: String,
+    #[command(flatten)]
+    pub limits: limits::LimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -43,7 +55,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 tracing::info!("the database has articles already: demo import skipped");
             }
         }
-        let state = web::AppState::new(Arc::new(store.clone()), summarizer, web::SiteConfig { name: args.site_name });
+        let options = web::Options {
+            site: web::SiteConfig { name: args.site_name },
+            cache: args.limits.cache(),
+            limits: args.limits.requests(),
+        };
+        let state = web::AppState::with_options(Arc::new(store.clone()), summarizer, options);
         let refreshed = state.articles().refresh_stale(web::now()).await.context("refreshing summaries")?;
         if refreshed > 0 {
             tracing::info!(
@@ -52,9 +69,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "summaries recomputed for a new summarizer version"
             );
         }
-        let app = web::app(state);
+        let app = web::app(state.clone());
         let listeners = bind(&args.addr).await?;
         let local = listeners[0].local_addr()?;
+        let conns = web::server::Connections::new(args.limits.connections());
+        let (door, cache) = (conns.limits(), args.limits.cache());
+        tracing::info!(
+            header_timeout = ?door.header_timeout,
+            keep_alive = ?door.keep_alive,
+            body_timeout = ?args.limits.body_timeout,
+            max_connections = door.max_connections,
+            cache_bytes = cache.max_bytes,
+            "limits"
+        );
         tracing::info!(workers = listeners.len(), "Newsdesk is serving on http://{local}/");
         // One single-threaded runtime per core, each accepting on its own
         // SO_REUSEPORT socket: no work stealing between threads on the hot path.
@@ -63,17 +90,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for (i, listener) in listeners.into_iter().enumerate() {
             let listener = listener.into_std()?;
             let app = app.clone();
-            let mut stop = stop_rx.clone();
+            let conns = conns.clone();
+            let stop = stop_rx.clone();
             let worker =
                 std::thread::Builder::new().name(format!("http-{i}")).spawn(move || -> anyhow::Result<()> {
                     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                     rt.block_on(async move {
                         let listener = tokio::net::TcpListener::from_std(listener)?;
-                        axum::serve(listener, app)
-                            .with_graceful_shutdown(async move {
-                                let _ = stop.wait_for(|s| *s).await;
-                            })
-                            .await?;
+                        web::server::serve(listener, app, conns, stop).await;
                         Ok(())
                     })
                 })?;
@@ -91,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         store.close().await;
-        tracing::info!("stopped");
+        tracing::info!(cache = ?state.cache_stats(), "stopped");
         Ok(ExitCode::SUCCESS)
     })
 }

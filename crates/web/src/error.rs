@@ -14,6 +14,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
+    /// Seconds to wait before trying again (`Retry-After`), when it helps.
+    pub retry_after: Option<u64>,
 }
 
 /// The error body.
@@ -26,8 +28,9 @@ pub struct ErrorBody {
 /// The error itself.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: bad_request, unauthorized, not_found, method_not_allowed, conflict, payload_too_large,
-    /// precondition_failed, unsupported_media_type, invalid, internal.
+    /// Stable code: bad_request, unauthorized, not_found, method_not_allowed, request_timeout, conflict,
+    /// payload_too_large, precondition_failed, unsupported_media_type, invalid, too_many_requests, internal,
+    /// busy.
     pub code: String,
     /// What went wrong.
     pub message: String,
@@ -36,7 +39,11 @@ pub struct ErrorDetail {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
+    }
+    /// The same, with a `Retry-After` of `seconds`.
+    pub fn retry_after(self, seconds: u64) -> ApiError {
+        ApiError { retry_after: Some(seconds), ..self }
     }
     /// 400.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -53,6 +60,10 @@ impl ApiError {
     /// 405 (the router adds the `Allow` header).
     pub fn method_not_allowed() -> ApiError {
         ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not take that method")
+    }
+    /// 408: the request body did not arrive in time.
+    pub fn request_timeout(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", message)
     }
     /// 409.
     pub fn conflict(message: impl Into<String>) -> ApiError {
@@ -114,6 +125,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
         let mut res = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still come: the connection cannot be reused.
+            res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

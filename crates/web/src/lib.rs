@@ -12,13 +12,16 @@
 pub mod api;
 mod cache;
 mod error;
+pub mod limits;
 mod pages;
+pub mod server;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
 use content::Articles;
 use store::Store;
 use summarize::Summarizer;
@@ -26,6 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use cache::{CacheConfig, CacheStats, Dep};
 pub use error::ApiError;
+pub use limits::Limits;
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -60,6 +64,8 @@ struct Inner {
     site: SiteConfig,
     cache: Arc<cache::PageCache>,
     nav: pages::NavCache,
+    limits: Limits,
+    expensive: limits::Expensive,
 }
 
 /// How the server keeps and limits things (defaults: [`Options::default`]).
@@ -69,6 +75,8 @@ pub struct Options {
     pub site: SiteConfig,
     /// The shared cache of pages and public API reads.
     pub cache: CacheConfig,
+    /// Request limits.
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -83,7 +91,17 @@ impl AppState {
     pub fn with_options(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, options: Options) -> AppState {
         let cache = Arc::new(cache::PageCache::new(options.cache));
         let articles = Articles::new(store, summarizer, cache.clone());
-        AppState { inner: Arc::new(Inner { articles, site: options.site, cache, nav: Default::default() }) }
+        let expensive = limits::Expensive::new(&options.limits);
+        AppState {
+            inner: Arc::new(Inner {
+                articles,
+                site: options.site,
+                cache,
+                nav: Default::default(),
+                limits: options.limits,
+                expensive,
+            }),
+        }
     }
 
     /// The store (for reads; writes go through [`AppState::articles`]).
@@ -100,6 +118,11 @@ impl AppState {
     pub fn articles(&self) -> &Articles {
         &self.inner.articles
     }
+
+    /// The rate limit and slots of the expensive anonymous endpoints.
+    pub fn expensive(&self) -> &limits::Expensive {
+        &self.inner.expensive
+    }
 }
 
 /// The current time, Unix seconds.
@@ -107,13 +130,17 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The whole application: pages, static files, API, security headers, body limit.
+/// The whole application: pages, static files, API, security headers, and
+/// the request limits (`limits`): body size (announced bodies over the
+/// limit are refused before they are read) and body time.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
         .fallback(pages::not_found_fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::body_deadline))
+        .layer(middleware::from_fn(limits::refuse_oversized))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(

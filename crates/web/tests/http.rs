@@ -1154,3 +1154,306 @@ async fn if_match_keeps_clients_from_overwriting_each_other() {
     assert_eq!(s.send(put("Second client", Some("*"))).await.status, StatusCode::OK);
     assert_eq!(s.get("/api/articles/first").await.json()["title"], "Second client");
 }
+
+// The shared cache, and the limits at the door.
+
+impl Site {
+    /// How many renders one GET of `uri` caused (0: served from the cache).
+    async fn renders_of(&self, uri: &str) -> u64 {
+        let before = self.state.cache_stats().renders;
+        let r = self.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        self.state.cache_stats().renders - before
+    }
+    async fn get_with(&self, uri: &str, headers: &[(header::HeaderName, &str)]) -> Res {
+        let mut b = Request::get(uri);
+        for (k, v) in headers {
+            b = b.header(k, *v);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+}
+
+async fn site_with(options: web::Options) -> Site {
+    let store = SqliteStore::open(":memory:").await.unwrap();
+    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
+    Site { state: AppState::with_options(Arc::new(store), SUMMARIZER.clone(), options) }
+}
+
+/// `seeded()`, and two articles later in another section, with other tags
+/// and authors: nothing "first" shows.
+async fn seeded_wider() -> Site {
+    let s = seeded().await;
+    for (slug, at) in [("fourth", "2026-01-04T10:00:00Z"), ("fifth", "2026-01-05T10:00:00Z")] {
+        let mut a = article(slug, &format!("The {slug} story"), "Sport", at);
+        a["tags"] = serde_json::json!(["Derby"]);
+        a["authors"] = serde_json::json!(["Cy Dee"]);
+        assert_eq!(s.create(a).await.status, StatusCode::CREATED);
+    }
+    s
+}
+
+/// An edit renders again what shows the article (its page, its
+/// neighbour's Previous/Next, home, its section, tag and author pages, the
+/// API lists that hold it, its API document) and nothing else, counted by
+/// the cache's own statistics.
+#[tokio::test]
+async fn an_edit_renders_again_only_what_shows_it() {
+    let s = seeded_wider().await;
+    let shows = [
+        "/articles/first",
+        "/articles/second",
+        "/",
+        "/sections/world",
+        "/tags/budget",
+        "/authors/ann-lee",
+        "/api/articles",
+        "/api/articles?section=world",
+        "/api/articles/first",
+        "/api/articles/first/summary",
+    ];
+    let does_not = [
+        "/articles/third",
+        "/articles/fifth",
+        "/sections/sport",
+        "/tags/derby",
+        "/authors/cy-dee",
+        "/api/articles?section=sport",
+        "/api/articles/second",
+        "/api/articles/fifth",
+    ];
+    for uri in shows.iter().chain(&does_not) {
+        assert_eq!(s.renders_of(uri).await, 1, "{uri}: rendered on first sight");
+        assert_eq!(s.renders_of(uri).await, 0, "{uri}: then cached");
+    }
+    let mut edited = article("first", "The First Story, Revised", "World", "2026-01-01T10:00:00Z");
+    edited["tags"] = serde_json::json!(["Budget", "City Hall"]);
+    assert_eq!(s.json("PUT", "/api/articles/first", Some(TOKEN), edited.to_string()).await.status, StatusCode::OK);
+    for uri in shows {
+        assert_eq!(s.renders_of(uri).await, 1, "{uri} shows the edit");
+    }
+    for uri in does_not {
+        assert_eq!(s.renders_of(uri).await, 0, "{uri} does not show the edit");
+    }
+    assert!(s.get("/articles/second").await.body.contains("The First Story, Revised"), "Previous link");
+    assert!(s.get("/tags/budget").await.body.contains("The First Story, Revised"));
+    assert_eq!(s.get("/api/articles/first").await.json()["title"], "The First Story, Revised");
+    let stats = s.state.cache_stats();
+    assert!(stats.entries > 0 && stats.bytes > 0 && stats.bytes <= stats.max_bytes, "{stats:?}");
+}
+
+/// A page that the write does not touch still shows the navigation: a new
+/// section reaches it, and every other cached page, at once.
+#[tokio::test]
+async fn a_new_section_reaches_the_navigation_of_every_cached_page() {
+    let s = seeded_wider().await;
+    assert!(!s.get("/articles/fifth").await.body.contains("href=\"/sections/science\""));
+    assert_eq!(s.renders_of("/articles/fifth").await, 0);
+    assert_eq!(
+        s.create(article("sixth", "A Science Story", "Science", "2025-06-01T10:00:00Z")).await.status,
+        StatusCode::CREATED
+    );
+    assert!(s.get("/articles/fifth").await.body.contains("href=\"/sections/science\""));
+    // An edit that leaves the sections as they were leaves it cached.
+    let mut edited = article("sixth", "A Science Story, Revised", "Science", "2025-06-01T10:00:00Z");
+    edited["standfirst"] = "Another standfirst.".into();
+    assert_eq!(s.json("PUT", "/api/articles/sixth", Some(TOKEN), edited.to_string()).await.status, StatusCode::OK);
+    assert_eq!(s.renders_of("/articles/fifth").await, 0);
+}
+
+/// Many readers arriving at once on a page nobody has opened yet: it is
+/// rendered once, and all of them get it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_for_a_cold_page_render_it_once() {
+    let s = seeded().await;
+    for uri in ["/articles/second", "/api/articles/second", "/api/articles?per_page=7"] {
+        let before = s.state.cache_stats();
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let app = app(s.state.clone());
+                tokio::spawn(async move { app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await })
+            })
+            .collect();
+        for t in tasks {
+            let res = collect(t.await.unwrap().unwrap()).await;
+            assert_eq!(res.status, StatusCode::OK);
+            assert!(res.body.contains("second"), "{uri}");
+        }
+        let after = s.state.cache_stats();
+        assert_eq!(after.renders - before.renders, 1, "{uri}");
+        assert_eq!(
+            (after.hits + after.misses + after.stale_hits) - (before.hits + before.misses + before.stale_hits),
+            64
+        );
+    }
+}
+
+/// The API's reads carry ETags and answer 304; the article keeps its
+/// "id-version" ETag (what If-Match names). A token holder's view (drafts)
+/// never reaches readers, nor a reader's view a token holder.
+#[tokio::test]
+async fn api_reads_answer_304_and_keep_token_holders_apart() {
+    let s = seeded().await;
+    let token = format!("Bearer {TOKEN}");
+    for uri in [
+        "/api/articles",
+        "/api/articles?tag=budget&page=1",
+        "/api/articles/first",
+        "/api/articles/first/summary?sentences=2",
+    ] {
+        let r = s.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let etag = r.headers[header::ETAG].to_str().unwrap().to_owned();
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
+        let again = s.get_with(uri, &[(header::IF_NONE_MATCH, &etag)]).await;
+        assert_eq!((again.status, again.body.as_str()), (StatusCode::NOT_MODIFIED, ""), "{uri}");
+        assert_eq!(again.headers[header::ETAG], etag.as_str());
+        // A token holder revalidates the same way.
+        let theirs = s.get_with(uri, &[(header::IF_NONE_MATCH, &etag), (header::AUTHORIZATION, &token)]).await;
+        assert_eq!(theirs.status, StatusCode::NOT_MODIFIED, "{uri}");
+    }
+    let doc = s.get("/api/articles/first").await;
+    let etag = doc.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(etag.ends_with("-1\""), "{etag}");
+    assert_eq!(doc.headers[header::VARY], "authorization");
+    let list_etag = s.get("/api/articles").await.headers[header::ETAG].to_str().unwrap().to_owned();
+    let mut edited = doc.json();
+    edited["title"] = "Edited".into();
+    let put = s
+        .send(
+            Request::put("/api/articles/first")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, &token)
+                .header(header::IF_MATCH, &etag)
+                .body(Body::from(edited.to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    let after = s.get_with("/api/articles/first", &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert_eq!(after.headers[header::ETAG], put.headers[header::ETAG]);
+    assert!(after.headers[header::ETAG].to_str().unwrap().ends_with("-2\""));
+    assert_eq!(s.get_with("/api/articles", &[(header::IF_NONE_MATCH, &list_etag)]).await.status, StatusCode::OK);
+
+    // The draft: the token holder's alone, before and after readers ask.
+    for _ in 0..2 {
+        assert_eq!(s.get("/api/articles/secret-draft").await.status, StatusCode::NOT_FOUND);
+        let theirs = s.get_with("/api/articles/secret-draft", &[(header::AUTHORIZATION, &token)]).await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert_eq!(theirs.headers[header::VARY], "authorization");
+        let summary = s.get_with("/api/articles/secret-draft/summary", &[(header::AUTHORIZATION, &token)]).await;
+        assert_eq!(summary.status, StatusCode::OK);
+        assert_eq!(s.get("/api/articles/secret-draft/summary").await.status, StatusCode::NOT_FOUND);
+    }
+    // A wrong token reads as anybody.
+    let wrong = s.get_with("/api/articles/secret-draft", &[(header::AUTHORIZATION, "Bearer nope")]).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    // A published article taken back to draft: gone for readers at once,
+    // though they had it cached.
+    for uri in ["/api/articles/third", "/api/articles/third/summary", "/articles/third"] {
+        assert_eq!(s.get(uri).await.status, StatusCode::OK, "{uri}");
+    }
+    let mut draft = s.get("/api/articles/third").await.json();
+    draft["status"] = "draft".into();
+    assert_eq!(s.json("PUT", "/api/articles/third", Some(TOKEN), draft.to_string()).await.status, StatusCode::OK);
+    for uri in ["/api/articles/third", "/api/articles/third/summary", "/articles/third"] {
+        assert_eq!(s.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    assert!(!s.get("/api/articles").await.body.contains("\"third\""));
+    assert_eq!(s.get_with("/api/articles/third", &[(header::AUTHORIZATION, &token)]).await.json()["status"], "draft");
+}
+
+/// A request body that notes whether anybody read it, and never ends.
+struct Unread(Arc<std::sync::atomic::AtomicBool>);
+
+impl http_body::Body for Unread {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Pending
+    }
+}
+
+fn unread_body() -> (Body, Arc<std::sync::atomic::AtomicBool>) {
+    let read = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    (Body::new(Unread(read.clone())), read)
+}
+
+fn summarize_from(ip: [u8; 4], body: Body) -> Request<Body> {
+    Request::post("/api/summarize")
+        .header(header::CONTENT_TYPE, "application/json")
+        .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 4000))))
+        .body(body)
+        .unwrap()
+}
+
+/// A request that announces a body over the limit gets 413 at once, and
+/// its body is never read (the connection is closed after it).
+#[tokio::test]
+async fn a_body_announced_over_the_limit_is_refused_unread() {
+    let s = site().await;
+    for uri in ["/api/summarize", "/api/articles", "/api/articles/x", "/"] {
+        let (body, read) = unread_body();
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, "10000000000")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(body)
+            .unwrap();
+        let r = s.send(req).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        assert_eq!(r.headers[header::CONNECTION], "close", "{uri}");
+        assert!(!read.load(std::sync::atomic::Ordering::SeqCst), "{uri}: the body was read");
+        if uri.starts_with("/api/") {
+            assert_eq!(r.error_code(), "payload_too_large");
+        }
+    }
+}
+
+/// A body that does not arrive in time gets 408.
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_gets_408() {
+    let limits = web::Limits { body_timeout: std::time::Duration::from_millis(200), ..Default::default() };
+    let s = site_with(web::Options { limits, ..Default::default() }).await;
+    let (body, read) = unread_body();
+    let r = s.send(summarize_from([10, 0, 0, 1], body)).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::REQUEST_TIMEOUT, "request_timeout"));
+    assert!(read.load(std::sync::atomic::Ordering::SeqCst));
+}
+
+/// POST /api/summarize: a bucket per client (429 with Retry-After, the body
+/// left unread), none for a token holder, and a few slots for everybody
+/// (503 with Retry-After when all are taken).
+#[tokio::test]
+async fn summarize_is_rate_limited_per_client_and_in_slots() {
+    let limits =
+        web::Limits { expensive_per_minute: 1, expensive_burst: 2, expensive_concurrency: 1, ..Default::default() };
+    let s = site_with(web::Options { limits, ..Default::default() }).await;
+    let text = || Body::from(r#"{"text":"The council met on Monday. It approved the budget. Critics objected."}"#);
+    for _ in 0..2 {
+        assert_eq!(s.send(summarize_from([10, 0, 0, 1], text())).await.status, StatusCode::OK);
+    }
+    let (body, read) = unread_body();
+    let refused = s.send(summarize_from([10, 0, 0, 1], body)).await;
+    assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"));
+    let wait: u64 = refused.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(!read.load(std::sync::atomic::Ordering::SeqCst), "a refused request's body is not read");
+    assert_eq!(s.send(summarize_from([10, 0, 0, 2], text())).await.status, StatusCode::OK, "another client");
+    let mut editor = summarize_from([10, 0, 0, 1], text());
+    editor.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {TOKEN}").parse().unwrap());
+    assert_eq!(s.send(editor).await.status, StatusCode::OK, "a token holder is not rate limited");
+    // Every slot taken: 503, until one is given back.
+    let held = s.state.expensive().slot().unwrap();
+    let busy = s.send(summarize_from([10, 0, 0, 3], text())).await;
+    assert_eq!((busy.status, busy.error_code().as_str()), (StatusCode::SERVICE_UNAVAILABLE, "busy"));
+    assert_eq!(busy.headers[header::RETRY_AFTER], "1");
+    drop(held);
+    assert_eq!(s.send(summarize_from([10, 0, 0, 4], text())).await.status, StatusCode::OK);
+}

@@ -26,7 +26,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
             return Err(ApiError::unsupported_media_type());
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            if let Some(timeout) = crate::limits::BodyTimeout::caused(&e) {
+                ApiError::request_timeout(timeout.to_string())
+            } else if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large()
             } else {
                 ApiError::bad_request(e.body_text())

@@ -7,14 +7,20 @@ use summarize::{Lang, Length, Options};
 use super::dto::{SummarizeRequest, SummarizeResponse, SummarizedSentence};
 use super::extract::JsonBody;
 use crate::error::ErrorBody;
+use crate::limits::ExpensiveAllowed;
 use crate::{ApiError, AppState};
 
-/// Summarizes any text (at most 1 MiB of JSON).
+/// Summarizes any text (at most 1 MiB of JSON). Rate limited per client
+/// (429 with `Retry-After`; a valid API token is not limited), and a few
+/// run at once (503 with `Retry-After` when all are busy).
 #[utoipa::path(post, path = "/api/summarize", tag = "summarizer", request_body = SummarizeRequest,
-    responses((status = 200, body = SummarizeResponse), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SummarizeResponse), (status = 400, body = ErrorBody), (status = 408, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds until the client may try again"))),
+        (status = 503, body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn summarize_text(
     State(state): State<AppState>,
+    _allowed: ExpensiveAllowed,
     JsonBody(req): JsonBody<SummarizeRequest>,
 ) -> Result<Json<SummarizeResponse>, ApiError> {
     let n = req.sentences.unwrap_or(3);
@@ -37,8 +43,10 @@ pub async fn summarize_text(
     if req.text.trim().is_empty() {
         return Err(ApiError::invalid("text must not be empty"));
     }
+    let slot = state.expensive().slot()?;
     let summarizer = state.summarizer().clone();
     let res = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let s = summarizer.summarize(
             &req.text,
             &Options { length: Length::Sentences(n), title: req.title.as_deref(), lang, keywords: 8 },
