@@ -308,3 +308,178 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     child.kill().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `newsdesk serve ARGS --addr 127.0.0.1:0` on `db` with `RUST_LOG=log`:
+/// the server, the port it chose (read from its log), and its log lines
+/// (complete once it has exited).
+fn serve_logged(args: &[&str], db: &Path, log: &str) -> (Child, u16, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("NEWSDESK_DB", db)
+        .env("RUST_LOG", log)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let lines = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some((_, rest)) = line.split_once("serving on http://127.0.0.1:") {
+                let _ = tx.send(rest.split('/').next().and_then(|p| p.parse::<u16>().ok()));
+            }
+            lines.push(line);
+        }
+        lines
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Some(port)) => (child, port, lines),
+        failed => {
+            let _ = child.kill();
+            panic!("the server did not say where it serves ({failed:?}): {:?}", lines.join());
+        }
+    }
+}
+
+/// Stops the server with SIGTERM (killed elsewhere) and returns its log.
+fn stop_server(mut child: Child, log: std::thread::JoinHandle<Vec<String>>) -> Vec<String> {
+    #[cfg(unix)]
+    {
+        assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+        let status = exit_within(&mut child, Duration::from_secs(30), "no clean shutdown");
+        assert!(status.success(), "{status:?}");
+    }
+    #[cfg(not(unix))]
+    child.kill().unwrap();
+    log.join().unwrap()
+}
+
+fn connect(port: u16) -> TcpStream {
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s
+}
+
+/// Reads until the server closes the connection (or resets it).
+fn read_until_closed(s: &mut TcpStream) -> String {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return text(&out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A client that sends a header line now and then never finishes its head:
+/// it is disconnected after the header timeout. A connection that stays
+/// idle after its response is closed after the keep-alive timeout.
+#[test]
+fn slow_heads_and_idle_connections_are_disconnected() {
+    let dir = temp_dir("timeouts");
+    let db = dir.join("site.db");
+    let args = ["--header-timeout", "2s", "--keep-alive-timeout", "1s"];
+    let (child, port, log) = serve_logged(&args, &db, "warn,newsdesk::serve=info,web::server=debug");
+
+    let mut slow = connect(port);
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n").unwrap();
+    let mut writer = slow.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..300 {
+            std::thread::sleep(Duration::from_millis(200));
+            if writer.write_all(b"X-Slow: 1\r\n").is_err() {
+                return;
+            }
+        }
+    });
+    let start = Instant::now();
+    let answer = read_until_closed(&mut slow);
+    let closed_after = start.elapsed();
+    assert!(!answer.contains("200 OK"), "{answer}");
+    assert!(closed_after >= Duration::from_millis(1500), "closed before the timeout: {closed_after:?}");
+    assert!(closed_after < Duration::from_secs(30), "not closed: {closed_after:?}");
+    trickle.join().unwrap();
+
+    let mut idle = connect(port);
+    idle.write_all(b"GET /static/site.js HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let start = Instant::now();
+    let answer = read_until_closed(&mut idle);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(start.elapsed() < Duration::from_secs(30), "the idle connection stayed open");
+    assert_eq!(http(port, "GET", "/", &[], "").0, 200, "others are served meanwhile");
+
+    let log = stop_server(child, log);
+    let has = |what: &str| log.iter().any(|l| l.contains(what));
+    assert!(has("read header from client timeout"), "{log:#?}");
+    assert!(has("idle connection closed (keep-alive timeout)"), "{log:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// At most --max-connections are open. While every one is busy (here,
+/// sending a body), a new client waits; once connections are idle or
+/// still sending their heads, the one idle the longest makes room for a
+/// new client. The log says so once per time the limit is reached, not
+/// once per connection.
+#[test]
+fn the_connection_limit_holds_and_makes_room() {
+    let dir = temp_dir("conn-limit");
+    let db = dir.join("site.db");
+    let args =
+        ["--max-connections", "4", "--header-timeout", "60s", "--keep-alive-timeout", "60s", "--body-timeout", "3s"];
+    let (child, port, log) = serve_logged(&args, &db, "warn,newsdesk::serve=info");
+
+    // Four requests whose bodies never come fill the server.
+    let mut busy: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = connect(port);
+            s.write_all(
+                b"POST /api/summarize HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+                  Content-Length: 100\r\n\r\n{\"text\":",
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1000));
+    let mut fifth = connect(port);
+    fifth.write_all(b"GET /static/site.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    fifth.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let mut first = [0u8; 1];
+    assert!(fifth.read(&mut first).is_err(), "served beyond the limit while every connection was busy");
+    // Their bodies time out (408), and the fifth is served.
+    for s in &mut busy {
+        let answer = read_until_closed(s);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    fifth.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    assert!(read_until_closed(&mut fifth).starts_with("HTTP/1.1 200 OK"), "the fifth was served");
+    drop(busy);
+
+    // Heads that never finish fill it again; new clients get in at once
+    // (long before the header timeout): the longest idle makes room.
+    let slow: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = connect(port);
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..3 {
+        let start = Instant::now();
+        assert_eq!(http(port, "GET", "/", &[], "").0, 200);
+        assert!(start.elapsed() < Duration::from_secs(30), "a client waited for the header timeout");
+    }
+    drop(slow);
+
+    let log = stop_server(child, log);
+    let reached = log.iter().filter(|l| l.contains("connection limit reached")).count();
+    assert_eq!(reached, 2, "once for the busy connections, once for the slow ones: {log:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

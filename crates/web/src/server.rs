@@ -10,10 +10,10 @@
 //!   it opened) is closed. (The header timeout bounds this too.)
 //! - **Open connections.** At most `max_connections` at once, all workers
 //!   together (by default a little under the open-file limit). When the
-//!   limit is reached (one log line, until the count falls well below it
-//!   again), the connection idle the longest (waiting for a request, or
-//!   still sending its head) is closed to make room; when every connection
-//!   is busy, new ones wait in the listen queue.
+//!   limit is reached (one log line, and no other until the count has
+//!   fallen to half the limit), the connection idle the longest (waiting
+//!   for a request, or still sending its head) is closed to make room; while
+//!   every connection is busy, new ones wait in the listen queue.
 //!
 //! The request limits (body size and time, rate limits) are [`crate::limits`]'.
 
@@ -194,13 +194,13 @@ impl Connections {
     fn closed(&self) {
         let open = self.open();
         if self.full.load(Ordering::Acquire)
-            && open <= self.limits.max_connections / 10 * 9
+            && open <= self.limits.max_connections / 2
             && self.full.swap(false, Ordering::AcqRel)
         {
             tracing::info!(
                 open,
                 closed_to_make_room = self.evicted.load(Ordering::Relaxed),
-                "connections well below the limit again"
+                "connections down to half the limit again"
             );
         }
     }
