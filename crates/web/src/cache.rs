@@ -469,7 +469,10 @@ impl PageCache {
             }
             Rendered::NotFound(message) => {
                 // Nothing there any more: its stale copy must not be served.
-                self.map.write().unwrap_or_else(PoisonError::into_inner).remove(key);
+                // (A render a write overtook leaves it to the next one.)
+                if current {
+                    self.map.write().unwrap_or_else(PoisonError::into_inner).remove(key);
+                }
                 Outcome::NotFound(message.map(Into::into))
             }
             Rendered::Failed => Outcome::Failed,
@@ -654,6 +657,27 @@ mod tests {
         Dep::Article(s.into())
     }
 
+    /// A request for `key` whose render waits for `release`: its task, which
+    /// gives the body the request got.
+    fn held(
+        c: &Arc<PageCache>,
+        key: &'static str,
+        now: i64,
+        text: &'static str,
+        release: &Arc<Notify>,
+    ) -> tokio::task::JoinHandle<String> {
+        let (c, release) = (c.clone(), release.clone());
+        tokio::spawn(async move {
+            let out = c
+                .get_or_render(key, vec![art(key)], now, move || async move {
+                    release.notified().await;
+                    found(text)
+                })
+                .await;
+            body(&out)
+        })
+    }
+
     /// Waits (in real time, for the spawned render) until `cond` holds.
     async fn until(cond: impl Fn() -> bool) {
         for _ in 0..2000 {
@@ -739,18 +763,7 @@ mod tests {
         assert_eq!(get(&c, "a", vec![art("a")], 100, "old").await, "old");
         c.invalidate(&[art("a")], 101);
         let release = Arc::new(Notify::new());
-        let leader = {
-            let (c, release) = (c.clone(), release.clone());
-            tokio::spawn(async move {
-                let out = c
-                    .get_or_render("a", vec![art("a")], 101, move || async move {
-                        release.notified().await;
-                        found("new")
-                    })
-                    .await;
-                body(&out)
-            })
-        };
+        let leader = held(&c, "a", 101, "new", &release);
         // The first request was a miss too.
         until(|| c.stats().misses == 2).await;
         assert_eq!(get(&c, "a", vec![art("a")], 102, "never").await, "old");
@@ -773,18 +786,7 @@ mod tests {
     async fn a_render_overtaken_by_a_write_is_not_kept() {
         let c = Arc::new(PageCache::default());
         let release = Arc::new(Notify::new());
-        let first = {
-            let (c, release) = (c.clone(), release.clone());
-            tokio::spawn(async move {
-                let out = c
-                    .get_or_render("a", vec![art("a")], 100, move || async move {
-                        release.notified().await;
-                        found("before the write")
-                    })
-                    .await;
-                body(&out)
-            })
-        };
+        let first = held(&c, "a", 100, "before the write", &release);
         until(|| c.stats().misses == 1).await;
         c.invalidate(&[art("a")], 100);
         // A request after the write does not wait for the overtaken render.

@@ -248,6 +248,12 @@ impl NavCache {
         }
     }
 
+    /// Whether it is up to date (cheaper than `current`: nothing is copied).
+    fn is_current(&self, version: u64, now: i64) -> bool {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current.as_ref().is_some_and(|s| s.version == version && now < s.until)
+    }
+
     fn set(&self, snapshot: NavSnapshot) {
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
     }
@@ -277,7 +283,10 @@ where
     Fut: std::future::Future<Output = Result<String, Miss>> + Send + 'static,
 {
     // A write may have changed the navigation that every page shows.
-    state.nav(now()).await;
+    let now = now();
+    if !state.inner.nav.is_current(state.inner.cache.version(), now) {
+        state.nav(now).await;
+    }
     deps.push(Dep::Nav);
     let rendering = move || {
         let rendering = render();
