@@ -383,8 +383,15 @@ impl PageCache {
     }
 
     /// The response for `key`: kept, or rendered by `render` (once, however
-    /// many requests wait for it). `deps` is what the response shows.
-    pub async fn get_or_render<F, Fut>(self: &Arc<Self>, key: &str, deps: Vec<Dep>, now: i64, render: F) -> Outcome
+    /// many requests wait for it). `deps` gives what the response shows
+    /// (called only when a render starts).
+    pub async fn get_or_render<F, Fut>(
+        self: &Arc<Self>,
+        key: &str,
+        deps: impl FnOnce() -> Vec<Dep>,
+        now: i64,
+        render: F,
+    ) -> Outcome
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Rendered> + Send + 'static,
@@ -414,7 +421,7 @@ impl PageCache {
                     let (tx, rx) = watch::channel(None);
                     let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
                     let key: Arc<str> = key.into();
-                    let deps: Arc<[Dep]> = deps.into();
+                    let deps: Arc<[Dep]> = deps().into();
                     flights.insert(key.clone(), Flight { id, deps: deps.clone(), done: rx.clone() });
                     (rx, Some((tx, id, key, deps)))
                 }
@@ -581,19 +588,20 @@ pub fn failed(e: impl std::fmt::Display) -> Miss {
 impl crate::AppState {
     /// The response for `key` through the shared cache (module doc): kept,
     /// or made by `render` once for all the requests that want it, and kept
-    /// until something in `deps` changes, the next scheduled article comes
+    /// until something in `deps()` changes (`render` and `deps` run only on
+    /// a miss), the next scheduled article comes
     /// out, or it is older than the maximum age. Only for what every reader
     /// sees alike.
-    pub(crate) async fn cached<F, Fut>(&self, key: &str, deps: Vec<Dep>, render: F) -> Outcome
+    pub(crate) async fn cached<F, Fut>(&self, key: &str, deps: impl FnOnce() -> Vec<Dep>, render: F) -> Outcome
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Cached, Miss>> + Send + 'static,
     {
-        let store = self.inner.articles.store().clone();
         let now = crate::now();
         self.inner
             .cache
             .get_or_render(key, deps, now, move || {
+                let store = self.inner.articles.store().clone();
                 let rendering = render();
                 async move {
                     match rendering.await {
@@ -650,7 +658,7 @@ mod tests {
 
     async fn get(c: &Arc<PageCache>, key: &str, deps: Vec<Dep>, now: i64, text: &str) -> String {
         let text = text.to_owned();
-        body(&c.get_or_render(key, deps, now, move || async move { found(&text) }).await)
+        body(&c.get_or_render(key, || deps, now, move || async move { found(&text) }).await)
     }
 
     fn art(s: &str) -> Dep {
@@ -669,10 +677,15 @@ mod tests {
         let (c, release) = (c.clone(), release.clone());
         tokio::spawn(async move {
             let out = c
-                .get_or_render(key, vec![art(key)], now, move || async move {
-                    release.notified().await;
-                    found(text)
-                })
+                .get_or_render(
+                    key,
+                    || vec![art(key)],
+                    now,
+                    move || async move {
+                        release.notified().await;
+                        found(text)
+                    },
+                )
                 .await;
             body(&out)
         })
@@ -709,7 +722,7 @@ mod tests {
     async fn a_scheduled_publication_makes_everything_stale() {
         let c = Arc::new(PageCache::default());
         let r = c
-            .get_or_render("a", vec![], 100, || async {
+            .get_or_render("a", Vec::new, 100, || async {
                 Rendered::Found { item: Cached::new("old", "text/plain"), until: Some(130) }
             })
             .await;
@@ -734,13 +747,18 @@ mod tests {
                 let (c, release, calls) = (c.clone(), release.clone(), calls.clone());
                 tokio::spawn(async move {
                     let out = c
-                        .get_or_render("k", vec![art("k")], 100, move || {
-                            calls.fetch_add(1, Ordering::SeqCst);
-                            async move {
-                                release.notified().await;
-                                found("page")
-                            }
-                        })
+                        .get_or_render(
+                            "k",
+                            || vec![art("k")],
+                            100,
+                            move || {
+                                calls.fetch_add(1, Ordering::SeqCst);
+                                async move {
+                                    release.notified().await;
+                                    found("page")
+                                }
+                            },
+                        )
                         .await;
                     body(&out)
                 })
@@ -801,12 +819,12 @@ mod tests {
         let c = Arc::new(PageCache::default());
         assert_eq!(get(&c, "a", vec![art("a")], 100, "page").await, "page");
         c.invalidate(&[art("a")], 101);
-        let failed = c.get_or_render("a", vec![art("a")], 101, || async { Rendered::Failed }).await;
+        let failed = c.get_or_render("a", || vec![art("a")], 101, || async { Rendered::Failed }).await;
         assert_eq!(body(&failed), "page", "the stale copy, rather than an error");
-        let gone = c.get_or_render("a", vec![art("a")], 101, || async { Rendered::NotFound(None) }).await;
+        let gone = c.get_or_render("a", || vec![art("a")], 101, || async { Rendered::NotFound(None) }).await;
         assert!(matches!(gone, Outcome::NotFound(None)));
         assert_eq!(c.stats().entries, 0);
-        let failed = c.get_or_render("a", vec![art("a")], 101, || async { Rendered::Failed }).await;
+        let failed = c.get_or_render("a", || vec![art("a")], 101, || async { Rendered::Failed }).await;
         assert!(matches!(failed, Outcome::Failed));
     }
 
@@ -814,7 +832,7 @@ mod tests {
     async fn a_panicking_render_does_not_wedge_its_key() {
         let c = Arc::new(PageCache::default());
         let out = c
-            .get_or_render("a", vec![], 100, || async {
+            .get_or_render("a", Vec::new, 100, || async {
                 if true {
                     panic!("render bug (expected in this test)");
                 }

@@ -21,7 +21,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware;
 use content::Articles;
 use store::Store;
 use summarize::Summarizer;
@@ -134,22 +133,28 @@ pub fn now() -> i64 {
 /// the request limits (`limits`): body size (announced bodies over the
 /// limit are refused before they are read) and body time.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let body_timeout = state.inner.limits.body_timeout;
+    let routes = Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
         .fallback(pages::not_found_fallback)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(state.clone(), limits::body_deadline))
-        .layer(middleware::from_fn(limits::refuse_oversized))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+        .with_state(state);
+    // The layers wrap the whole router once. (`Router::layer` wraps every
+    // route, and axum clones a route's whole stack of layers, a box each,
+    // on every request.)
+    let layered = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
-        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(limits::Door { body_timeout })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .service(routes);
+    Router::new().fallback_service(layered)
 }

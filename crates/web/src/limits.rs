@@ -1,12 +1,12 @@
 //! Limits at the door, for requests (the connections' own limits are
 //! [`crate::server`]'s):
 //!
-//! - [`refuse_oversized`]: a request that announces a body larger than
-//!   [`BODY_LIMIT`](crate::BODY_LIMIT) gets 413 before any of it is read,
-//!   and the connection is closed.
-//! - [`body_deadline`]: a request body must arrive whole within the body
-//!   timeout (408 otherwise): a client cannot hold a handler by sending its
-//!   body a byte at a time.
+//! - [`Door`] (a layer on every route): a request that announces a body
+//!   larger than [`BODY_LIMIT`](crate::BODY_LIMIT) gets 413 before any of
+//!   it is read, and the connection is closed; a request body must arrive
+//!   whole within the body timeout (408 otherwise), so a client cannot hold
+//!   a handler by sending its body a byte at a time. A request without a
+//!   body costs it nothing (no allocation: it is on every page view).
 //! - [`Expensive`]: the expensive endpoints anybody may call (`POST
 //!   /api/summarize`; search later) take a token from the client's bucket
 //!   (429 with `Retry-After` when it is empty; a valid API token passes) and,
@@ -14,6 +14,7 @@
 //!   are taken), so that anonymous traffic cannot starve readers.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,10 +22,9 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Body as _, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -63,16 +63,80 @@ impl Default for Limits {
     }
 }
 
-/// 413 for a request that announces a body over the limit, before reading it.
-pub async fn refuse_oversized(req: Request, next: Next) -> Response {
-    let announced = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_none_or(|n| n <= crate::BODY_LIMIT as u64) {
-        return next.run(req).await;
+/// The limits every request meets (module doc), as a layer.
+#[derive(Clone, Copy, Debug)]
+pub struct Door {
+    pub body_timeout: Duration,
+}
+
+impl<S> tower::Layer<S> for Door {
+    type Service = DoorService<S>;
+    fn layer(&self, inner: S) -> DoorService<S> {
+        DoorService { inner, body_timeout: self.body_timeout }
     }
+}
+
+/// [`Door`] around a service.
+#[derive(Clone, Debug)]
+pub struct DoorService<S> {
+    inner: S,
+    body_timeout: Duration,
+}
+
+impl<S> tower::Service<Request> for DoorService<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = DoorFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if announced.is_some_and(|n| n > crate::BODY_LIMIT as u64) {
+            return DoorFuture::Refused { response: Some(too_large(&req)) };
+        }
+        let req = if req.body().is_end_stream() {
+            req
+        } else {
+            let timeout = self.body_timeout;
+            req.map(|body| Body::new(Deadline { inner: body, timeout, sleep: Box::pin(tokio::time::sleep(timeout)) }))
+        };
+        DoorFuture::Inner { future: self.inner.call(req) }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response of [`DoorService`].
+    #[project = DoorFutureProj]
+    pub enum DoorFuture<F> {
+        Refused { response: Option<Response> },
+        Inner { #[pin] future: F },
+    }
+}
+
+impl<F: Future<Output = Result<Response, Infallible>>> Future for DoorFuture<F> {
+    type Output = Result<Response, Infallible>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            DoorFutureProj::Refused { response } => {
+                Poll::Ready(Ok(response.take().unwrap_or_else(|| StatusCode::PAYLOAD_TOO_LARGE.into_response())))
+            }
+            DoorFutureProj::Inner { future } => future.poll(cx),
+        }
+    }
+}
+
+/// 413 for a request that announces a body over the limit, before reading it.
+fn too_large(req: &Request) -> Response {
     let mut res = if req.uri().path().starts_with("/api/") {
         ApiError::too_large().into_response()
     } else {
@@ -86,17 +150,6 @@ pub async fn refuse_oversized(req: Request, next: Next) -> Response {
     // The body is never read: the connection cannot carry another request.
     res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     res
-}
-
-/// Gives the request body a deadline (see [`BodyTimeout`]).
-pub async fn body_deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let req = if req.body().is_end_stream() {
-        req
-    } else {
-        let timeout = state.inner.limits.body_timeout;
-        req.map(|body| Body::new(Deadline { inner: body, timeout, sleep: Box::pin(tokio::time::sleep(timeout)) }))
-    };
-    next.run(req).await
 }
 
 /// The request body did not arrive whole in time.

@@ -274,10 +274,17 @@ fn error_page() -> Response {
 }
 
 /// A page through the shared page cache (`crate::cache`): `render` runs
-/// on a miss, once for all the requests that want the page; `deps` is what
-/// the page shows (every page shows the navigation too). Only for pages
+/// on a miss, once for all the requests that want the page; `deps` gives
+/// what the page shows (every page shows the navigation too). Both run only
+/// on a miss: a hit allocates nothing for them. Only for pages
 /// every reader sees alike: never for anything behind a login.
-async fn cached<F, Fut>(state: &AppState, key: String, mut deps: Vec<Dep>, inm: &IfNoneMatch, render: F) -> Response
+async fn cached<F, Fut>(
+    state: &AppState,
+    key: String,
+    deps: impl FnOnce() -> Vec<Dep>,
+    inm: &IfNoneMatch,
+    render: F,
+) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, Miss>> + Send + 'static,
@@ -287,7 +294,11 @@ where
     if !state.inner.nav.is_current(state.inner.cache.version(), now) {
         state.nav(now).await;
     }
-    deps.push(Dep::Nav);
+    let deps = move || {
+        let mut deps = deps();
+        deps.push(Dep::Nav);
+        deps
+    };
     let rendering = move || {
         let rendering = render();
         async move { rendering.await.map(|body| Cached::new(body, HTML)) }
@@ -390,22 +401,28 @@ async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_pag
 
 async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Response {
     let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
-    let st = state.clone();
-    cached(&state, format!("home:{page}"), vec![Dep::Listing], &inm, || async move {
-        let query = ListQuery {
-            visibility: Visibility::PublicAt(now()),
-            section: None,
-            tag: None,
-            author: None,
-            page,
-            per_page: HOME_COUNT,
-            after: None,
-        };
-        let listing =
-            Listing { heading: "Latest news".into(), intro: None, current_section: String::new(), base: "/".into() };
-        list_page(&st, query, listing, HOME_COUNT).await
-    })
-    .await
+    let render = || {
+        let st = state.clone();
+        async move {
+            let query = ListQuery {
+                visibility: Visibility::PublicAt(now()),
+                section: None,
+                tag: None,
+                author: None,
+                page,
+                per_page: HOME_COUNT,
+                after: None,
+            };
+            let listing = Listing {
+                heading: "Latest news".into(),
+                intro: None,
+                current_section: String::new(),
+                base: "/".into(),
+            };
+            list_page(&st, query, listing, HOME_COUNT).await
+        }
+    };
+    cached(&state, format!("home:{page}"), || vec![Dep::Listing], &inm, render).await
 }
 
 #[derive(Clone, Copy)]
@@ -420,48 +437,61 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
     if slug.len() > 200 {
         return not_found(&state, "There is no page at this address.").await;
     }
-    let (prefix, path, dep) = match kind {
-        Kind::Section => ("section", "sections", Dep::Section(slug.clone())),
-        Kind::Tag => ("tag", "tags", Dep::Tag(slug.clone())),
-        Kind::Author => ("author", "authors", Dep::Author(slug.clone())),
+    let (prefix, path) = match kind {
+        Kind::Section => ("section", "sections"),
+        Kind::Tag => ("tag", "tags"),
+        Kind::Author => ("author", "authors"),
     };
-    let st = state.clone();
-    cached(&state, format!("{prefix}:{slug}:{page}"), vec![dep], &inm, || async move {
-        let now = now();
-        let name = match kind {
-            Kind::Section => st.store().section_name(&slug, now).await,
-            Kind::Tag => st.store().tag_name(&slug, now).await,
-            Kind::Author => st.store().author_name(&slug, now).await,
+    let deps = || {
+        vec![match kind {
+            Kind::Section => Dep::Section(slug.clone()),
+            Kind::Tag => Dep::Tag(slug.clone()),
+            Kind::Author => Dep::Author(slug.clone()),
+        }]
+    };
+    let render = || {
+        let (st, slug) = (state.clone(), slug.clone());
+        async move {
+            let now = now();
+            let name = match kind {
+                Kind::Section => st.store().section_name(&slug, now).await,
+                Kind::Tag => st.store().tag_name(&slug, now).await,
+                Kind::Author => st.store().author_name(&slug, now).await,
+            }
+            .map_err(failed)?;
+            let Some(name) = name else { return Err(Miss::NotFound(None)) };
+            let mut query = ListQuery {
+                visibility: Visibility::PublicAt(now),
+                section: None,
+                tag: None,
+                author: None,
+                page,
+                per_page: PER_PAGE,
+                after: None,
+            };
+            let (heading, intro, current) = match kind {
+                Kind::Section => {
+                    query.section = Some(slug.clone());
+                    (name, None, slug.clone())
+                }
+                Kind::Tag => {
+                    query.tag = Some(slug.clone());
+                    (
+                        format!("Tagged “{name}”"),
+                        Some("Articles with this tag, newest first.".to_owned()),
+                        String::new(),
+                    )
+                }
+                Kind::Author => {
+                    query.author = Some(slug.clone());
+                    (name, Some("Articles by this author, newest first.".to_owned()), String::new())
+                }
+            };
+            let listing = Listing { heading, intro, current_section: current, base: format!("/{path}/{slug}") };
+            list_page(&st, query, listing, PER_PAGE).await
         }
-        .map_err(failed)?;
-        let Some(name) = name else { return Err(Miss::NotFound(None)) };
-        let mut query = ListQuery {
-            visibility: Visibility::PublicAt(now),
-            section: None,
-            tag: None,
-            author: None,
-            page,
-            per_page: PER_PAGE,
-            after: None,
-        };
-        let (heading, intro, current) = match kind {
-            Kind::Section => {
-                query.section = Some(slug.clone());
-                (name, None, slug.clone())
-            }
-            Kind::Tag => {
-                query.tag = Some(slug.clone());
-                (format!("Tagged “{name}”"), Some("Articles with this tag, newest first.".to_owned()), String::new())
-            }
-            Kind::Author => {
-                query.author = Some(slug.clone());
-                (name, Some("Articles by this author, newest first.".to_owned()), String::new())
-            }
-        };
-        let listing = Listing { heading, intro, current_section: current, base: format!("/{path}/{slug}") };
-        list_page(&st, query, listing, PER_PAGE).await
-    })
-    .await
+    };
+    cached(&state, format!("{prefix}:{slug}:{page}"), deps, &inm, render).await
 }
 
 async fn section(State(state): State<AppState>, slug: PageSlug, q: Params, inm: IfNoneMatch) -> Response {
@@ -545,48 +575,50 @@ async fn article(
     let length = chosen_len.unwrap_or(3);
     let format = chosen_fmt.unwrap_or("text");
     let key = format!("article:{slug}:{}:{length}:{format}", u8::from(open));
-    let st = state.clone();
-    let deps = vec![Dep::Article(slug.clone()), Dep::Links(slug.clone())];
-    cached(&state, key, deps, &inm, || async move {
-        let now = now();
-        let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(failed)? else {
-            return Err(Miss::NotFound(None));
-        };
-        let (prev, next) = st.store().neighbours(&slug, now).await.map_err(failed)?;
-        let published = a.published_at.unwrap_or(a.updated_at);
-        let rtl = content::is_rtl(&a.lang);
-        let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
-            (false, _) => "",
-            (true, false) => " lang=\"en\"",
-            (true, true) => " lang=\"en\" dir=\"ltr\"",
-        };
-        let page = ArticlePage {
-            lang: UI_LANG.into(),
-            article_lang: a.lang.clone(),
-            rtl,
-            joiner: if summarize::Lang::from_code(&a.lang).is_some_and(summarize::Lang::is_cjk)
-                || a.lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("ja"))
-            {
-                ""
-            } else {
-                " "
-            },
-            ui_attrs,
-            site: st.site_view(),
-            nav: st.nav(now).await,
-            current_section: a.section.slug.clone(),
-            datetime: iso(published),
-            date: human(published),
-            updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
-            summary: summary_view(&a, length, format),
-            open,
-            prev: prev.map(link_view),
-            next: next.map(link_view),
-            a: &a,
-        };
-        page.render().map_err(failed)
-    })
-    .await
+    let deps = || vec![Dep::Article(slug.clone()), Dep::Links(slug.clone())];
+    let render = || {
+        let (st, slug) = (state.clone(), slug.clone());
+        async move {
+            let now = now();
+            let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(failed)? else {
+                return Err(Miss::NotFound(None));
+            };
+            let (prev, next) = st.store().neighbours(&slug, now).await.map_err(failed)?;
+            let published = a.published_at.unwrap_or(a.updated_at);
+            let rtl = content::is_rtl(&a.lang);
+            let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
+                (false, _) => "",
+                (true, false) => " lang=\"en\"",
+                (true, true) => " lang=\"en\" dir=\"ltr\"",
+            };
+            let page = ArticlePage {
+                lang: UI_LANG.into(),
+                article_lang: a.lang.clone(),
+                rtl,
+                joiner: if summarize::Lang::from_code(&a.lang).is_some_and(summarize::Lang::is_cjk)
+                    || a.lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("ja"))
+                {
+                    ""
+                } else {
+                    " "
+                },
+                ui_attrs,
+                site: st.site_view(),
+                nav: st.nav(now).await,
+                current_section: a.section.slug.clone(),
+                datetime: iso(published),
+                date: human(published),
+                updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+                summary: summary_view(&a, length, format),
+                open,
+                prev: prev.map(link_view),
+                next: next.map(link_view),
+                a: &a,
+            };
+            page.render().map_err(failed)
+        }
+    };
+    cached(&state, key, deps, &inm, render).await
 }
 
 #[cfg(test)]

@@ -69,16 +69,20 @@ pub async fn list_articles(State(state): State<AppState>, q: Params, inm: IfNone
     let tag = p.get("tag").map(|s| content::slugify(s));
     let author = p.get("author").map(|s| content::slugify(s));
     let key = format!("api:list:{section:?}:{tag:?}:{author:?}:{page}:{per_page}:{:?}", p.get("after"));
-    let mut deps: Vec<Dep> = (section.clone().map(Dep::Section).into_iter())
-        .chain(tag.clone().map(Dep::Tag))
-        .chain(author.clone().map(Dep::Author))
-        .collect();
-    if deps.is_empty() {
-        deps.push(Dep::Listing);
-    }
-    let st = state.clone();
-    let outcome = state
-        .cached(&key, deps, move || async move {
+    let deps = || {
+        let mut deps: Vec<Dep> = (section.clone().map(Dep::Section).into_iter())
+            .chain(tag.clone().map(Dep::Tag))
+            .chain(author.clone().map(Dep::Author))
+            .collect();
+        if deps.is_empty() {
+            deps.push(Dep::Listing);
+        }
+        deps
+    };
+    let render = || {
+        let (st, section, tag, author, after) =
+            (state.clone(), section.clone(), tag.clone(), author.clone(), after.clone());
+        async move {
             let query =
                 ListQuery { visibility: Visibility::PublicAt(now()), section, tag, author, page, per_page, after };
             let result = st.store().list_articles(&query).await.map_err(failed)?;
@@ -91,8 +95,9 @@ pub async fn list_articles(State(state): State<AppState>, q: Params, inm: IfNone
                 items: result.items.into_iter().map(list_item).collect(),
             };
             serde_json::to_vec(&list).map(|body| Cached::new(body, JSON)).map_err(failed)
-        })
-        .await;
+        }
+    };
+    let outcome = state.cached(&key, deps, render).await;
     Ok(api_response(outcome, &inm))
 }
 
@@ -133,16 +138,17 @@ pub async fn get_article(
         let document = article_document(&a).map_err(ApiError::internal)?;
         return Ok(vary_on_token(document.respond(inm.0.as_ref())));
     }
-    let st = state.clone();
     let key = format!("api:article:{slug}");
-    let outcome = state
-        .cached(&key, vec![Dep::Article(slug.clone())], move || async move {
+    let render = || {
+        let (st, slug) = (state.clone(), slug.clone());
+        async move {
             match st.store().article(&slug, Visibility::PublicAt(now())).await.map_err(failed)? {
                 Some(a) => article_document(&a).map_err(failed),
                 None => Err(Miss::NotFound(Some(format!("no article {slug}")))),
             }
-        })
-        .await;
+        }
+    };
+    let outcome = state.cached(&key, || vec![Dep::Article(slug.clone())], render).await;
     Ok(vary_on_token(api_response(outcome, &inm)))
 }
 
@@ -216,10 +222,10 @@ pub async fn article_summary(
         let body = serde_json::to_vec(&json).map_err(ApiError::internal)?;
         return Ok(vary_on_token(Cached::new(body, JSON).respond(inm.0.as_ref())));
     }
-    let st = state.clone();
     let key = format!("api:summary:{slug}:{n}:{format}");
-    let outcome = state
-        .cached(&key, vec![Dep::Article(slug.clone())], move || async move {
+    let render = || {
+        let (st, slug) = (state.clone(), slug.clone());
+        async move {
             let Some(a) = st.store().article(&slug, Visibility::PublicAt(now())).await.map_err(failed)? else {
                 return Err(Miss::NotFound(Some(format!("no article {slug}"))));
             };
@@ -229,8 +235,9 @@ pub async fn article_summary(
                 // Logged when it was made.
                 Err(_) => Err(Miss::Failed),
             }
-        })
-        .await;
+        }
+    };
+    let outcome = state.cached(&key, || vec![Dep::Article(slug.clone())], render).await;
     Ok(vary_on_token(api_response(outcome, &inm)))
 }
 
