@@ -210,35 +210,8 @@ fn exit_within(child: &mut Child, limit: Duration, failure: &str) -> ExitStatus 
 /// beforehand could be taken by another test before the server binds it).
 /// The rest of its standard error is copied to the test's.
 fn serve_on_any_port(args: &[&str], db: &Path) -> (Child, u16) {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .args(args)
-        .args(["--addr", "127.0.0.1:0"])
-        .env("NEWSDESK_DB", db)
-        .env("RUST_LOG", "warn,newsdesk::serve=info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            eprintln!("newsdesk serve: {line}");
-            if let Some((_, rest)) = line.split_once("serving on http://127.0.0.1:") {
-                let _ = tx.send(rest.split('/').next().and_then(|p| p.parse::<u16>().ok()));
-            }
-        }
-    });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(Some(port)) => (child, port),
-        failed => {
-            let exited = child.try_wait().unwrap();
-            let _ = child.kill();
-            panic!("the server did not say where it serves ({failed:?}; exit status {exited:?})");
-        }
-    }
+    let (child, port, _log) = serve_logged(args, db, "warn,newsdesk::serve=info");
+    (child, port)
 }
 
 /// A minimal HTTP/1.1 client: (status, body).
@@ -311,9 +284,8 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
 
 /// `newsdesk serve ARGS --addr 127.0.0.1:0` on `db` with `RUST_LOG=log`:
 /// the server, the port it chose (read from its log), and its log lines
-/// (complete once it has exited).
+/// (complete once it has exited), each also copied to the test's standard error.
 fn serve_logged(args: &[&str], db: &Path, log: &str) -> (Child, u16, std::thread::JoinHandle<Vec<String>>) {
-    use std::io::BufRead;
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(args)
@@ -325,11 +297,12 @@ fn serve_logged(args: &[&str], db: &Path, log: &str) -> (Child, u16, std::thread
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let stderr = BufReader::new(child.stderr.take().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
     let lines = std::thread::spawn(move || {
         let mut lines = Vec::new();
         for line in stderr.lines().map_while(Result::ok) {
+            eprintln!("newsdesk serve: {line}");
             if let Some((_, rest)) = line.split_once("serving on http://127.0.0.1:") {
                 let _ = tx.send(rest.split('/').next().and_then(|p| p.parse::<u16>().ok()));
             }
@@ -340,8 +313,9 @@ fn serve_logged(args: &[&str], db: &Path, log: &str) -> (Child, u16, std::thread
     match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(Some(port)) => (child, port, lines),
         failed => {
+            let exited = child.try_wait().unwrap();
             let _ = child.kill();
-            panic!("the server did not say where it serves ({failed:?}): {:?}", lines.join());
+            panic!("the server did not say where it serves ({failed:?}; exit status {exited:?})");
         }
     }
 }

@@ -66,6 +66,7 @@ impl Default for Limits {
 /// The limits every request meets (module doc), as a layer.
 #[derive(Clone, Copy, Debug)]
 pub struct Door {
+    /// The longest a request body may take to arrive, whole.
     pub body_timeout: Duration,
 }
 
@@ -117,8 +118,11 @@ where
 pin_project_lite::pin_project! {
     /// The response of [`DoorService`].
     #[project = DoorFutureProj]
+    #[allow(missing_docs, reason = "the fields say what they are; pin_project_lite takes no field docs")]
     pub enum DoorFuture<F> {
+        /// Refused at the door (413).
         Refused { response: Option<Response> },
+        /// Let in: the service's own response.
         Inner { #[pin] future: F },
     }
 }
@@ -216,6 +220,7 @@ pub struct Expensive {
 }
 
 impl Expensive {
+    /// The buckets and slots `limits` ask for.
     pub fn new(limits: &Limits) -> Expensive {
         Expensive {
             per_second: f64::from(limits.expensive_per_minute) / 60.0,

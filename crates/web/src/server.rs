@@ -122,6 +122,7 @@ pub struct Connections {
 }
 
 impl Connections {
+    /// No connections yet, and these limits for them.
     pub fn new(limits: ConnLimits) -> Arc<Connections> {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
@@ -138,6 +139,7 @@ impl Connections {
         })
     }
 
+    /// The limits.
     pub fn limits(&self) -> &ConnLimits {
         &self.limits
     }
