@@ -51,6 +51,7 @@ pub mod rouge;
 mod select;
 pub mod split;
 mod stopwords;
+pub mod terms;
 mod text;
 mod trained;
 mod weights;

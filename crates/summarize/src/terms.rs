@@ -1,0 +1,380 @@
+//! Search terms: the words of a text as a search index keeps them, by the
+//! summarizer's own analysis, so that a query and an article agree.
+//!
+//! Each word is found as the summarizer finds it (its word scanner; jieba for
+//! Chinese; Unicode word boundaries for other scripts), NFKC-normalized and
+//! lower-cased as it does, and dropped when the summarizer calls it a stop
+//! word (or a single letter). Then, so that accents do not matter, Latin
+//! letters lose their accents (`é` → `e`, `ß` → `ss`, `œ` → `oe`) and
+//! Cyrillic ones their stress marks (and `ё` → `е`; `й` and `ї` stay
+//! letters of their own), before the word is stemmed with the language's
+//! Snowball stemmer (words of up to three bytes, and numbers, are their own
+//! stems). Removing accents before stemming, not after, makes a word typed
+//! without its accents (`economie`, `publiee`) the same term as the word
+//! written with them.
+//!
+//! A Chinese word of three or more characters also gives its two-character
+//! pieces as terms (after the word itself), so a query for `经济` finds a
+//! text that jieba cut as `中国经济`.
+//!
+//! Terms hold letters, digits and combining marks only (no space, no ASCII
+//! punctuation), so an index may keep them as space-separated text.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::Summarizer;
+use crate::analyze::normalize_into;
+use crate::lang::{Lang, is_cjk_char};
+use crate::stopwords;
+
+/// The version of the analysis into terms: an index made by another version
+/// is to be made again. Raise it whenever [`Summarizer::index_terms`] may
+/// give other terms for the same text (a test pins some).
+pub const TERMS_VERSION: u32 = 1;
+
+/// The longest term, in bytes: a longer word is cut (on a character boundary).
+pub const MAX_TERM_BYTES: usize = 60;
+
+/// One word of a text, as a search index keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// The term: lower-case letters and digits, without accents, stemmed.
+    pub text: String,
+    /// Byte range of the word (or piece of a Chinese word) in the text.
+    pub range: Range<usize>,
+}
+
+/// What terms need of each language: its stop words without their accents,
+/// and its stemmer. Built at first use from constant word lists, then only
+/// read (a constant, not state).
+struct Table {
+    stop: HashMap<Lang, std::collections::HashSet<String>>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut stop = HashMap::new();
+    for lang in Lang::ALL.iter().copied().chain([Lang::Other]) {
+        let mut buf = String::new();
+        let set = stopwords::words(lang)
+            .into_iter()
+            .map(|w| {
+                normalize_into(w, &mut buf);
+                fold(&buf).into_owned()
+            })
+            .collect();
+        stop.insert(lang, set);
+    }
+    Table { stop }
+});
+
+fn stemmer(lang: Lang) -> Option<Stemmer> {
+    let algorithm = match lang {
+        Lang::English => Algorithm::English,
+        Lang::French => Algorithm::French,
+        Lang::German => Algorithm::German,
+        Lang::Spanish => Algorithm::Spanish,
+        Lang::Italian => Algorithm::Italian,
+        Lang::Portuguese => Algorithm::Portuguese,
+        Lang::Dutch => Algorithm::Dutch,
+        Lang::Russian => Algorithm::Russian,
+        Lang::Ukrainian => Algorithm::Ukrainian,
+        Lang::Chinese | Lang::Other => return None,
+    };
+    Some(Stemmer::new(algorithm))
+}
+
+/// Whether `c` is Cyrillic.
+fn is_cyrillic(c: char) -> bool {
+    matches!(c as u32, 0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F)
+}
+
+/// Whether `c` is a combining mark of the kinds words hold (as the word
+/// scanner counts them).
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// A lower-cased word without its accents: Latin letters lose every
+/// combining mark (and `ß`, `œ`, `æ`, `ø`, `đ`, `ł`, `ı` become plain
+/// letters); Cyrillic letters lose stress marks, and `ё` becomes `е`, while
+/// `й`, `ї` and `ў` stay as they are (they are letters of their own).
+/// Other scripts keep their marks.
+pub(crate) fn fold(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut base: Option<char> = None;
+    for c in word.nfd() {
+        if is_combining(c) {
+            let keep = match base {
+                Some(b) if is_cyrillic(b) => match c {
+                    '\u{301}' | '\u{300}' => false,
+                    '\u{308}' => !matches!(b, 'е' | 'Е'),
+                    _ => true,
+                },
+                Some(b) if b.is_ascii_alphabetic() || matches!(b as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF) => false,
+                _ => true,
+            };
+            if keep {
+                out.push(c);
+            }
+            continue;
+        }
+        base = Some(c);
+        match c {
+            'ß' => out.push_str("ss"),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ø' => out.push('o'),
+            'đ' => out.push('d'),
+            'ł' => out.push('l'),
+            'ı' => out.push('i'),
+            'þ' => out.push_str("th"),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out.nfc().collect())
+}
+
+/// Cuts `s` to at most `max` bytes, on a character boundary.
+fn cut(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+}
+
+/// The term of one word (`None` for a stop word), given its normalized
+/// (NFKC, lower-case) form.
+fn term_of(normalized: &str, lang: Lang, stop: &std::collections::HashSet<String>) -> Option<String> {
+    let mut folded = fold(normalized);
+    // NFKC may bring in other characters (`¼` is `1⁄4`): a term is letters,
+    // digits and marks only.
+    if !folded.chars().all(is_word_char) {
+        folded = std::borrow::Cow::Owned(folded.chars().filter(|&c| is_word_char(c)).collect());
+    }
+    let mut chars = folded.chars();
+    // A single letter or digit means nothing alone (as the summarizer has it).
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_ascii()
+    {
+        return None;
+    }
+    if stop.contains(folded.as_ref()) {
+        return None;
+    }
+    let mut term = match stemmer(lang) {
+        Some(s) if folded.len() > 3 && !folded.starts_with(|c: char| c.is_ascii_digit()) => {
+            s.stem(&folded).into_owned()
+        }
+        _ => folded.into_owned(),
+    };
+    cut(&mut term, MAX_TERM_BYTES);
+    (!term.is_empty() && term.chars().all(is_word_char)).then_some(term)
+}
+
+impl Summarizer {
+    /// The search terms of `text` in `lang`, in text order: the words a
+    /// search index keeps, each with its byte range (module doc). A query
+    /// analysed in the same language gives the same terms for the same words
+    /// however they are inflected, accented or capitalized.
+    pub fn index_terms(&self, text: &str, lang: Lang) -> Vec<Term> {
+        let mut out = Vec::new();
+        self.for_each_index_term(text, lang, |term, range| out.push(Term { text: term.to_owned(), range }));
+        out
+    }
+
+    /// Calls `f(term, byte range)` for each search term of `text` in `lang`,
+    /// as [`Summarizer::index_terms`] lists them, without a `Term` each.
+    pub fn for_each_index_term(&self, text: &str, lang: Lang, mut f: impl FnMut(&str, Range<usize>)) {
+        let table = &*TABLE;
+        let empty = std::collections::HashSet::new();
+        let stop = table.stop.get(&lang).unwrap_or(&empty);
+        // Each word form is analysed once per call.
+        let mut seen: HashMap<String, Option<String>> = HashMap::new();
+        let mut buf = String::new();
+        self.analyzer.for_each_word(text, 0..text.len(), lang, |word| {
+            // A word by Unicode boundaries may hold an apostrophe or a point
+            // ("can't", "3.5"): its pieces are the terms.
+            let s = &text[word.clone()];
+            let mut piece_start = None;
+            for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+                let inside = i < s.len() && is_word_char(c);
+                match (piece_start, inside) {
+                    (None, true) => piece_start = Some(i),
+                    (Some(a), false) => {
+                        piece_start = None;
+                        let range = word.start + a..word.start + i;
+                        normalize_into(&text[range.clone()], &mut buf);
+                        if !seen.contains_key(buf.as_str()) {
+                            seen.insert(buf.clone(), term_of(&buf, lang, stop));
+                        }
+                        if let Some(Some(term)) = seen.get(buf.as_str()) {
+                            f(term, range.clone());
+                            if lang == Lang::Chinese {
+                                pieces(&text[range.clone()], range.start, &mut f);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+}
+
+/// The two-character pieces of a Chinese word of three or more characters.
+fn pieces(word: &str, at: usize, f: &mut impl FnMut(&str, Range<usize>)) {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    if chars.len() < 3 || !chars.iter().all(|&(_, c)| is_cjk_char(c)) {
+        return;
+    }
+    for pair in chars.windows(2) {
+        let (start, end) = (pair[0].0, pair[1].0 + pair[1].1.len_utf8());
+        f(&word[start..end], at + start..at + end);
+    }
+}
+
+/// Whether `c` is part of a word as the word scanner has it: a letter, a
+/// digit, or a combining mark (the scanner's list).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
+            | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF
+            | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(s: &Summarizer, text: &str, lang: Lang) -> Vec<String> {
+        s.index_terms(text, lang).into_iter().map(|t| t.text).collect()
+    }
+
+    /// A word in a query finds the same word in an article however either
+    /// is inflected, accented or capitalized: the pairs below give the same
+    /// terms, in every language with a stemmer.
+    #[test]
+    fn query_and_body_agree_in_every_language() {
+        let s = Summarizer::new();
+        let cases: &[(Lang, &str, &str)] = &[
+            (Lang::English, "The councils approved new elections", "council APPROVE election"),
+            (Lang::English, "A résumé of the café's rôle", "resume cafe role"),
+            (Lang::French, "L'économie française et les élections publiées", "economie francaise election publiee"),
+            (Lang::French, "Les hôpitaux de la forêt", "hopital foret"),
+            (Lang::German, "Die Häuser der Bürger an der Straße", "Haus burger strasse"),
+            (Lang::Spanish, "Las elecciones políticas de los niños", "eleccion politica nino"),
+            (Lang::Italian, "Le università e le attività della città", "universita attivita citta"),
+            (Lang::Portuguese, "As eleições e as ações do órgão", "eleicoes acoes orgaos"),
+            (Lang::Dutch, "De coöperatie en haar ideeën", "cooperatie ideeen"),
+            (Lang::Russian, "Переговоры о новой ёлке", "переговорах новый елка"),
+            (Lang::Ukrainian, "Переговори у Києві тривають", "переговорів Київ тривали"),
+        ];
+        for &(lang, body, query) in cases {
+            let b = terms(&s, body, lang);
+            let q = terms(&s, query, lang);
+            assert!(!q.is_empty(), "{lang}: {query}");
+            for t in &q {
+                assert!(b.contains(t), "{lang}: query term {t:?} of {query:?} not among {b:?}");
+            }
+        }
+    }
+
+    /// Chinese is cut into words by jieba, as the summarizer does; a longer
+    /// word also gives its two-character pieces.
+    #[test]
+    fn chinese_words_and_pieces() {
+        let s = Summarizer::new();
+        let body = terms(&s, "中国经济发展迅速，政府表示满意。", Lang::Chinese);
+        for q in ["经济", "发展", "政府"] {
+            let q = terms(&s, q, Lang::Chinese);
+            assert_eq!(q.len(), 1, "{q:?}");
+            assert!(body.contains(&q[0]), "{q:?} in {body:?}");
+        }
+        let pieces = terms(&s, "人民币汇率", Lang::Chinese);
+        assert!(pieces.contains(&"人民".to_owned()) || pieces.contains(&"人民币".to_owned()), "{pieces:?}");
+        assert!(terms(&s, "的", Lang::Chinese).is_empty(), "a stop word");
+    }
+
+    /// Stop words, single letters and punctuation give no terms; numbers
+    /// are kept; each term's range is its word in the text.
+    #[test]
+    fn stop_words_and_ranges() {
+        let s = Summarizer::new();
+        assert!(terms(&s, "the of and THE a I - * : \"", Lang::English).is_empty());
+        assert!(terms(&s, "etait été était", Lang::French).is_empty(), "stop words with or without accents");
+        let text = "Growth of 3.5% in 2026, said Ms Okafor.";
+        let got = s.index_terms(text, Lang::English);
+        let words: Vec<&str> = got.iter().map(|t| &text[t.range.clone()]).collect();
+        // "said" and "Ms" are among the summarizer's (news) stop words.
+        assert_eq!(words, ["Growth", "2026", "Okafor"]);
+        assert_eq!(got[0].text, "growth");
+        // Unicode word boundaries (other scripts) keep "can't" whole: its
+        // pieces are the terms, with no punctuation in any.
+        for t in s.index_terms("Ελλάδα can't 3.5 naïve", Lang::Other) {
+            assert!(t.text.chars().all(is_word_char), "{t:?}");
+        }
+    }
+
+    /// The terms of a sample in every language, as this version of the
+    /// analysis makes them. A change here changes every index: raise
+    /// [`TERMS_VERSION`] with it.
+    #[test]
+    fn terms_are_pinned_by_version() {
+        let s = Summarizer::new();
+        let sample: &[(Lang, &str, &str)] = &[
+            (Lang::English, "Councils approved the running costs", "council approv run cost"),
+            (Lang::French, "Les députés ont voté la réforme", "deput vot reform"),
+            (Lang::German, "Die Bürger stimmten gegen die Häuser", "burg stimmt haus"),
+            (Lang::Ukrainian, "Уряд ухвалив нові правила", "уряд ухвал нов прав"),
+            (Lang::Chinese, "政府通过了新的预算", "政府 新 预算"),
+        ];
+        assert_eq!(TERMS_VERSION, 1);
+        for &(lang, text, expected) in sample {
+            assert_eq!(terms(&s, text, lang).join(" "), expected, "{lang}: {text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, in any language: terms are non-empty words of at most
+        /// [`MAX_TERM_BYTES`] (letters, digits, marks), and their ranges are
+        /// words of the text, in order.
+        #[test]
+        fn terms_of_any_text_are_plain_words(text in "\\PC{0,80}", i in 0usize..11) {
+            let s = &*SUMMARIZER;
+            let lang = Lang::ALL.get(i).copied().unwrap_or(Lang::Other);
+            let mut last = 0;
+            for t in s.index_terms(&text, lang) {
+                proptest::prop_assert!(!t.text.is_empty() && t.text.len() <= MAX_TERM_BYTES, "{:?}", t);
+                proptest::prop_assert!(t.text.chars().all(is_word_char), "{:?}", t);
+                proptest::prop_assert!(text.get(t.range.clone()).is_some(), "{:?}", t);
+                proptest::prop_assert!(t.range.start >= last || lang == Lang::Chinese, "{:?}", t);
+                last = t.range.start;
+            }
+        }
+    }
+
+    static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("économie"), "economie");
+        assert_eq!(fold("straße"), "strasse");
+        assert_eq!(fold("cœur"), "coeur");
+        assert_eq!(fold("ёлка"), "елка");
+        assert_eq!(fold("новий"), "новий", "й stays");
+        assert_eq!(fold("їжак"), "їжак", "ї stays");
+        assert_eq!(fold("моло\u{301}ко"), "молоко", "stress marks go");
+        assert_eq!(fold("plain"), "plain");
+    }
+}
