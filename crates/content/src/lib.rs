@@ -10,6 +10,8 @@
 //! - [`prepare`](mod@prepare): all of the above, from an input to a [`store::NewArticle`].
 //! - [`write`](mod@write): the write rules, the one path by which articles are created,
 //!   changed and deleted ([`Articles`]).
+//! - [`search`]: an article's search terms, a reader's query read into the same
+//!   terms, and the snippet of a found article.
 //! - [`import`]: Markdown-with-front-matter, JSON and JSONL files.
 //! - [`foreign`]: other engines' archives: WordPress and Ghost exports, RSS,
 //!   Atom and JSON feeds.
@@ -22,6 +24,7 @@ pub mod input;
 pub mod lang;
 pub mod prepare;
 pub mod render;
+pub mod search;
 pub mod summaries;
 pub mod validate;
 pub mod write;

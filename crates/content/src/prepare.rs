@@ -2,7 +2,7 @@
 //! rendered to sanitized HTML with sentence anchors, reduced to the plain
 //! text a reader sees, summarized, with its reading time.
 
-use store::{Named, NewArticle, SummaryMode};
+use store::{Named, NewArticle, SearchText, SummaryMode};
 use summarize::{Lang, Summarizer};
 
 use crate::{ArticleInput, SUMMARY_LENGTHS, ValidationError, render, slugify, source_hash, summaries_of, validate};
@@ -104,7 +104,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
             authors.push(n);
         }
     }
-    Ok(NewArticle {
+    let mut record = NewArticle {
         slug: input.slug.clone(),
         title,
         standfirst: non_empty(&input.standfirst),
@@ -126,7 +126,10 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         summary_mode,
         summary_custom,
         summaries,
-    })
+        search: SearchText::default(),
+    };
+    record.search = crate::search::search_text(summarizer, &record);
+    Ok(record)
 }
 
 #[cfg(test)]

@@ -176,6 +176,8 @@ fn unchanged(record: &NewArticle, stored: &Article, given: Given) -> bool {
     }
     let mut same = record.clone();
     same.updated_at = stored.updated_at;
+    // The search terms are made from the other fields (and not read back).
+    same.search = stored.search.clone();
     same == stored.data
 }
 

@@ -69,6 +69,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "summaries recomputed for a new summarizer version"
             );
         }
+        let indexed = state.articles().refresh_search().await.context("indexing articles for search")?;
+        if indexed > 0 {
+            tracing::info!(
+                articles = indexed,
+                version = summarize::terms::TERMS_VERSION,
+                "articles indexed for search (new, or made by another version of the analysis)"
+            );
+        }
         let app = web::app(state.clone());
         let listeners = bind(&args.addr).await?;
         let local = listeners[0].local_addr()?;

@@ -174,6 +174,8 @@ fn article(r: &mut Lcg, i: u64, n: u64, names: &Names, h: &[f64; 3]) -> NewArtic
         summary_mode: SummaryMode::Auto,
         summary_custom: None,
         summaries: vec![summary(3), summary(5)],
+        // Search terms are made by `content` (scripts/bench-search.sh measures search).
+        search: store::SearchText::default(),
     }
 }
 

@@ -10,11 +10,13 @@
 
 #![forbid(unsafe_code)]
 
+mod search;
 mod sqlite;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 pub use sqlite::SqliteStore;
 
 /// What can go wrong in a store.
@@ -205,6 +207,9 @@ pub struct NewArticle {
     pub summary_custom: Option<String>,
     /// The automatic summaries (3 and 5 sentences).
     pub summaries: Vec<StoredSummary>,
+    /// The search terms, written to the search index with the article (not
+    /// read back: empty in a stored article).
+    pub search: SearchText,
 }
 
 /// A stored article.
@@ -412,11 +417,11 @@ pub trait TokenStore: Send + Sync {
 /// The storage interface of Newsdesk: every part of it, one backend. Each
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
-pub trait Store: ArticleStore + TokenStore + 'static {}
+pub trait Store: ArticleStore + TokenStore + SearchStore + 'static {}
 
-impl<T: ArticleStore + TokenStore + 'static> Store for T {}
+impl<T: ArticleStore + TokenStore + SearchStore + 'static> Store for T {}
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
-    pub use crate::{ArticleStore, Store, TokenStore};
+    pub use crate::{ArticleStore, SearchStore, Store, TokenStore};
 }

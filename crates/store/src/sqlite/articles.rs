@@ -9,8 +9,8 @@ use sqlx::sqlite::SqliteRow;
 use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, Status, StoreError,
-    StoredSummary, SummaryMode, SummarySentence, Visibility,
+    Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, SearchText, Status,
+    StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
@@ -58,6 +58,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom")?,
             summaries,
+            search: SearchText::default(),
         },
     })
 }
@@ -177,6 +178,7 @@ impl ArticleStore for SqliteStore {
             .try_get("id")?;
         write_body(&mut tx, sql::INSERT_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
+        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(stored)
@@ -206,6 +208,7 @@ impl ArticleStore for SqliteStore {
         }
         write_body(&mut tx, sql::UPDATE_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
+        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(stored)
@@ -317,6 +320,7 @@ pub(super) mod tests {
                 source_hash: "h".into(),
                 version: "v".into(),
             }],
+            search: SearchText::default(),
         }
     }
 

@@ -75,7 +75,7 @@ fn bind_list<'q>(
         .bind(undated.to_owned())
 }
 
-fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
+pub(super) fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
     let minutes: i64 = row.try_get("reading_minutes")?;
     Ok(ArticleCard {
         slug: row.try_get("slug")?,

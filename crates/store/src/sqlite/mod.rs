@@ -4,6 +4,7 @@
 
 mod articles;
 mod listing;
+mod search;
 mod sql;
 mod tokens;
 
