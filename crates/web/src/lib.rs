@@ -15,6 +15,7 @@ mod error;
 pub mod limits;
 mod pages;
 pub mod server;
+mod search;
 
 use std::sync::Arc;
 

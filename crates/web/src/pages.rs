@@ -26,12 +26,12 @@ const HOME_COUNT: u32 = 20;
 /// `<html lang>` of every page. An article in another language carries its
 /// own `lang` (and `dir`) on its `<article>` element and on its title
 /// wherever it is listed.
-const UI_LANG: &str = "en";
+pub(crate) const UI_LANG: &str = "en";
 const HTML: &str = "text/html; charset=utf-8";
 
 /// The `lang` of an article's title where it is listed among others: `None`
 /// when it is in the site's language ("en", "en-GB"), which the page says.
-fn other_lang(lang: &str) -> Option<String> {
+pub(crate) fn other_lang(lang: &str) -> Option<String> {
     let primary = lang.split(['-', '_']).next().unwrap_or("");
     (!primary.eq_ignore_ascii_case(UI_LANG) && !lang.trim().is_empty()).then(|| lang.to_owned())
 }
@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sections/{section}", get(section))
         .route("/tags/{tag}", get(tag))
         .route("/authors/{author}", get(author))
+        .route("/search", get(crate::search::page))
         .route("/static/style.css", get(style))
         .route("/static/site.js", get(script))
 }
@@ -63,6 +64,8 @@ pub fn routes() -> Router<AppState> {
 pub struct SiteView {
     pub name: String,
     pub asset_version: &'static str,
+    /// What the header's search field holds (the query, on the search page).
+    pub query: String,
 }
 
 fn asset_version() -> &'static str {
@@ -152,11 +155,11 @@ struct ArticlePage<'a> {
     next: Option<LinkView>,
 }
 
-fn iso(t: i64) -> String {
+pub(crate) fn iso(t: i64) -> String {
     DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
 }
 
-fn human(t: i64) -> String {
+pub(crate) fn human(t: i64) -> String {
     DateTime::from_timestamp(t, 0).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
 }
 
@@ -176,8 +179,8 @@ fn card(c: ArticleCard) -> CardView {
 }
 
 impl AppState {
-    fn site_view(&self) -> SiteView {
-        SiteView { name: self.inner.site.name.clone(), asset_version: asset_version() }
+    pub(crate) fn site_view(&self) -> SiteView {
+        SiteView { name: self.inner.site.name.clone(), asset_version: asset_version(), query: String::new() }
     }
 
     /// The section navigation of every page. Computed again after a public
@@ -185,7 +188,7 @@ impl AppState {
     /// age); when it came out different, every cached page is stale (they
     /// all show it). One request computes it at a time; the others use the
     /// one before meanwhile.
-    async fn nav(&self, now: i64) -> Vec<Named> {
+    pub(crate) async fn nav(&self, now: i64) -> Vec<Named> {
         let (nav, cache) = (&self.inner.nav, &self.inner.cache);
         let current = nav.current(cache.version(), now);
         let old = match current {
@@ -259,7 +262,7 @@ impl NavCache {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "page failed");
     error_page()
 }
@@ -333,7 +336,7 @@ pub async fn not_found_fallback(State(state): State<AppState>, uri: Uri) -> Resp
     not_found(&state, "There is no page at this address.").await
 }
 
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 /// One query parameter, read straight from the raw query string (values used
 /// here are plain tokens, so no percent-decoding is needed).
@@ -344,12 +347,12 @@ fn raw_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
     })
 }
 
-fn param(q: &Params, name: &str) -> Option<String> {
+pub(crate) fn param(q: &Params, name: &str) -> Option<String> {
     q.as_ref().ok().and_then(|q| q.0.get(name).cloned())
 }
 
 /// The requested page number: 1 when absent; `None` when not a positive number.
-fn page_number(q: &Params) -> Option<u32> {
+pub(crate) fn page_number(q: &Params) -> Option<u32> {
     match param(q, "page") {
         None => Some(1),
         Some(p) => p.parse::<u32>().ok().filter(|&n| (1..=100_000).contains(&n)),

@@ -660,13 +660,18 @@ const PAYLOADS: &[&str] = &[
 /// script URL. Text is escaped, so any raw `<` starts a real tag.
 fn assert_safe(html: &str, context: &str) {
     let ours = "<script src=\"/static/site.js";
-    let owned;
-    let mut rest = html;
-    if let Some(i) = html.find(ours) {
-        let close = html[i..].find("</script>").expect("our script tag is closed") + i + "</script>".len();
-        owned = format!("{}{}", &html[..i], &html[close..]);
-        rest = &owned;
+    let mut owned = html.to_owned();
+    if let Some(i) = owned.find(ours) {
+        let close = owned[i..].find("</script>").expect("our script tag is closed") + i + "</script>".len();
+        owned.replace_range(i..close, "");
     }
+    // The header's search form (ours, on every page).
+    let form = "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">";
+    if let Some(i) = owned.find(form) {
+        let close = owned[i..].find("</form>").expect("our form is closed") + i + "</form>".len();
+        owned.replace_range(i..close, "");
+    }
+    let mut rest = owned.as_str();
     while let Some(i) = rest.find('<') {
         let after = &rest[i..];
         let end = after.find('>').map(|e| e + 1).unwrap_or(after.len());

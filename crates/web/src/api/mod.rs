@@ -6,6 +6,7 @@
 //! - [`dto`]: what the API sends and takes, as JSON;
 //! - [`articles`]: the article routes (reads, and writes through
 //!   [`content::Articles`], the one write path);
+//! - [`search`]: the site's search;
 //! - [`summarize`]: summarizing any text.
 
 // Doc comments on the API types are their descriptions in the OpenAPI
@@ -17,6 +18,7 @@ pub mod articles;
 pub mod auth;
 pub mod dto;
 pub mod extract;
+pub mod search;
 pub mod summarize;
 
 use axum::Router;
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             get(articles::get_article).put(articles::update_article).delete(articles::delete_article),
         )
         .route("/articles/{slug}/summary", get(articles::article_summary))
+        .route("/search", get(search::search))
         .route("/summarize", post(summarize::summarize_text))
         .route("/openapi.json", get(openapi))
         // A method a route does not have: 405 with our JSON error (axum adds `Allow`).
@@ -55,7 +58,7 @@ pub async fn method_not_allowed() -> ApiError {
 /// The OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Newsdesk API", description = "Articles, their summaries, and a summarizer for any text."),
+    info(title = "Newsdesk API", description = "Articles, their summaries, search, and a summarizer for any text."),
     paths(
         articles::list_articles,
         articles::get_article,
@@ -63,11 +66,12 @@ pub async fn method_not_allowed() -> ApiError {
         articles::create_article,
         articles::update_article,
         articles::delete_article,
+        search::search,
         summarize::summarize_text
     ),
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
-        SummarizeResponse, ErrorBody, ErrorDetail
+        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail
     )),
     modifiers(&BearerAuth)
 )]
