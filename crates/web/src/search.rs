@@ -66,6 +66,7 @@ pub(crate) async fn run(state: &AppState, ask: Ask<'_>) -> Result<Results, Store
         problem: Some(problem),
         cut: false,
     };
+    let ask_page = ask.page;
     let langs = query_langs(&state.store().search_languages().await?);
     if langs.is_empty() {
         // No article at all: nothing to read the query for.
@@ -106,7 +107,14 @@ pub(crate) async fn run(state: &AppState, ask: Ask<'_>) -> Result<Results, Store
     })
     .await
     .map_err(|e| StoreError::Corrupt(format!("making snippets: {e}")))?;
-    Ok(Results { items, total: page.total, page: page.page, per_page: page.per_page, problem: None, cut: parsed.cut })
+    Ok(Results {
+        items,
+        total: page.total,
+        page: page.page.unwrap_or(ask_page),
+        per_page: page.per_page,
+        problem: None,
+        cut: parsed.cut,
+    })
 }
 
 /// A result as the page shows it.
