@@ -14,8 +14,8 @@ mod cache;
 mod error;
 pub mod limits;
 mod pages;
-pub mod server;
 mod search;
+pub mod server;
 
 use std::sync::Arc;
 
