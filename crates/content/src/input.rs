@@ -66,6 +66,13 @@ pub struct ArticleInput {
     /// The editors' own summary; setting it without `summary_mode` means "custom".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Whether a paragraph of more than eight sentences (a body with no
+    /// breaks at all, most often) is shown in paragraphs of two to five
+    /// sentences, broken where the topic shifts. On unless set to `false`;
+    /// the stored text is unchanged either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = true)]
+    pub auto_paragraphs: Option<bool>,
 }
 
 /// Reading the `published` and `updated` times: an RFC 3339 time, or a date
@@ -135,6 +142,7 @@ pub fn input_of(article: &Article) -> ArticleInput {
         lead_image_alt: article.lead_image_alt.clone(),
         summary_mode: Some(article.summary_mode),
         summary: article.summary_custom.clone(),
+        auto_paragraphs: Some(article.auto_paragraphs),
     }
 }
 

@@ -64,6 +64,13 @@ pub fn reading_minutes(text: &str) -> u32 {
     u32::try_from(minutes).unwrap_or(u32::MAX).max(1)
 }
 
+/// Whether some paragraph of the text has more sentences than the
+/// summarizer's paragraphing leaves alone (so that only such a body pays for
+/// the analysis that finds where to break it).
+fn has_wall(spans: &[summarize::SentenceSpan]) -> bool {
+    spans.chunk_by(|a, b| a.paragraph == b.paragraph).any(|p| p.len() > summarize::paragraphs::LONGEST)
+}
+
 /// Validates, renders and summarizes an article. `now` is Unix seconds.
 pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Result<NewArticle, ValidationError> {
     validate(input)?;
@@ -73,9 +80,16 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     let unknown_code = input.lang.as_deref().filter(|c| Lang::from_code(c).is_none()).map(str::trim);
     // The language is detected from the plain text the sentences are found in.
     let mut lang = Lang::English;
-    let rendered = render::render(&input.body, |text| {
+    let auto_paragraphs = input.auto_paragraphs.unwrap_or(true);
+    let rendered = render::render_with_breaks(&input.body, |text| {
         lang = given_lang.unwrap_or_else(|| summarize::detect(text));
-        summarizer.sentences(text, Some(lang)).into_iter().map(|s| (s.start, s.end)).collect()
+        let spans = summarizer.sentences(text, Some(lang));
+        let breaks = if auto_paragraphs && has_wall(&spans) {
+            summarizer.paragraph_breaks(text, Some(lang))
+        } else {
+            Vec::new()
+        };
+        (spans.into_iter().map(|s| (s.start, s.end)).collect(), breaks)
     });
     let title = input.title.trim().to_owned();
     let code = unknown_code.unwrap_or(lang.code()).to_owned();
@@ -125,6 +139,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         reading_minutes: minutes,
         summary_mode,
         summary_custom,
+        auto_paragraphs,
         summaries,
         search: SearchText::default(),
     };
@@ -198,6 +213,47 @@ mod tests {
             assert_eq!(a.lang, stored, "{code}");
             assert_eq!(a.summaries[0].sentences.len(), 3, "{code}");
         }
+    }
+
+    /// A wall of text is shown in paragraphs where the topic shifts, marked
+    /// as automatic, with the same text and the same sentence anchors; an
+    /// article that switches it off, or whose paragraphs are short, is shown
+    /// as written.
+    #[test]
+    fn a_wall_of_text_is_shown_in_paragraphs_unless_switched_off() {
+        let s = Summarizer::new();
+        let harbour = "The harbour board approved the tidal barrier on Monday. The barrier will close the harbour \
+            mouth during storm tides. Engineers said the barrier gates weigh four hundred tonnes each. The harbour \
+            board expects the barrier to last a century. ";
+        let school = "Teachers at the city's schools voted to strike over pay. The teachers' union said classes \
+            would stop for two days. Parents were told to keep children at home during the strike. The school \
+            board offered teachers a new pay deal on Friday. ";
+        let trains = "Rail services across the region were cancelled after a signal fault. Passengers waited for \
+            hours at the central station. The rail operator promised refunds for every cancelled train. Engineers \
+            repaired the signal fault by the evening.";
+        let mut i = input();
+        i.body = format!("{harbour}{school}{trains}");
+        let walled = prepare(&i, &s, 0).unwrap();
+        assert!(walled.auto_paragraphs);
+        let auto = format!("<p class=\"{}\">", render::AUTO_BREAK_CLASS);
+        let breaks = walled.body_html.matches(&auto).count();
+        assert!((2..=5).contains(&breaks), "{breaks} breaks: {}", walled.body_html);
+        assert!(walled.body_html.starts_with("<p>"), "the first paragraph is the author's: {}", walled.body_html);
+        i.auto_paragraphs = Some(false);
+        let plain = prepare(&i, &s, 0).unwrap();
+        assert!(!plain.auto_paragraphs);
+        assert!(!plain.body_html.contains(&auto), "{}", plain.body_html);
+        // The text, the sentences and their anchors are the same either way.
+        assert_eq!(walled.body_text, plain.body_text);
+        assert_eq!(walled.summaries, plain.summaries);
+        let anchors = |html: &str| html.matches("id=\"s-").count();
+        assert_eq!(anchors(&walled.body_html), 12);
+        assert_eq!(anchors(&plain.body_html), 12);
+        assert_eq!(render::tests::visible_text(&walled.body_html), render::tests::visible_text(&plain.body_html));
+        // Paragraphs the author wrote short enough are left alone.
+        i.auto_paragraphs = None;
+        i.body = format!("{harbour}\n\n{school}\n\n{trains}");
+        assert!(!prepare(&i, &s, 0).unwrap().body_html.contains(&auto));
     }
 
     /// Every summary sentence is word for word in the page as a reader sees

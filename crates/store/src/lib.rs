@@ -205,6 +205,9 @@ pub struct NewArticle {
     pub summary_mode: SummaryMode,
     /// The editors' summary (mode `Custom`).
     pub summary_custom: Option<String>,
+    /// Whether a wall of text is shown in paragraphs where the topic shifts
+    /// (`body_html` holds them); editors can switch it off per article.
+    pub auto_paragraphs: bool,
     /// The automatic summaries (3 and 5 sentences).
     pub summaries: Vec<StoredSummary>,
     /// The search terms, written to the search index with the article (not

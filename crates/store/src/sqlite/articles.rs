@@ -57,13 +57,14 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             summary_mode: SummaryMode::parse(&mode)
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom")?,
+            auto_paragraphs: row.try_get("auto_paragraphs")?,
             summaries,
             search: SearchText::default(),
         },
     })
 }
 
-/// Binds the article's fields but its bodies as `?1` to `?18`, for
+/// Binds the article's fields but its bodies as `?1` to `?19`, for
 /// `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
 fn bind_article<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
@@ -88,6 +89,7 @@ fn bind_article<'q>(
         .bind(a.reading_minutes as i64)
         .bind(a.summary_mode.as_str())
         .bind(&a.summary_custom)
+        .bind(a.auto_paragraphs)
 }
 
 fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
@@ -314,6 +316,7 @@ pub(super) mod tests {
             reading_minutes: 1,
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
+            auto_paragraphs: true,
             summaries: vec![StoredSummary {
                 length: 3,
                 sentences: vec![SummarySentence { index: 0, start: 0, end: 5, text: "Body.".into() }],

@@ -153,6 +153,7 @@ mod tests {
             reading_minutes: 1,
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
+            auto_paragraphs: true,
             summaries: Vec::new(),
             search: SearchText {
                 title: title.to_lowercase(),

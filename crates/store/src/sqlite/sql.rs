@@ -57,7 +57,7 @@ macro_rules! article_columns {
     () => {
         "a.id, a.version, a.slug, a.title, a.standfirst, a.authors, a.section, a.section_slug, a.tags, a.lang, \
          a.status, a.published_at, a.updated_at, a.created_at, a.sources, a.canonical_url, a.lead_image, \
-         a.lead_image_alt, a.reading_minutes, a.summary_mode, a.summary_custom"
+         a.lead_image_alt, a.reading_minutes, a.summary_mode, a.summary_custom, a.auto_paragraphs"
     };
 }
 
@@ -116,18 +116,18 @@ macro_rules! search_page {
 
 queries! {
     /// Inserts an article: its fields in `bind_article` order, then its
-    /// creation time (`?19`).
+    /// creation time (`?20`).
     INSERT_ARTICLE = "INSERT INTO articles (slug, title, standfirst, authors, section, section_slug, tags, lang, \
         status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, reading_minutes, \
-        summary_mode, summary_custom, created_at, version) VALUES \
-        (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, 1) RETURNING id";
+        summary_mode, summary_custom, auto_paragraphs, created_at, version) VALUES \
+        (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 1) RETURNING id";
 
-    /// Replaces article `?19` if it is at version `?20`, with its fields in
+    /// Replaces article `?20` if it is at version `?21`, with its fields in
     /// `bind_article` order, and moves it to the next version.
     UPDATE_ARTICLE = "UPDATE articles SET slug = ?1, title = ?2, standfirst = ?3, authors = ?4, section = ?5, \
         section_slug = ?6, tags = ?7, lang = ?8, status = ?9, published_at = ?10, updated_at = ?11, sources = ?12, \
         canonical_url = ?13, lead_image = ?14, lead_image_alt = ?15, reading_minutes = ?16, summary_mode = ?17, \
-        summary_custom = ?18, version = version + 1 WHERE id = ?19 AND version = ?20";
+        summary_custom = ?18, auto_paragraphs = ?19, version = version + 1 WHERE id = ?20 AND version = ?21";
 
     /// The bodies of article `?1`: Markdown, HTML, plain text.
     INSERT_BODY = "INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES (?1, ?2, ?3, ?4)";
@@ -443,19 +443,20 @@ impl ListStatement {
     }
 }
 
-/// The statements the store wrote with before migration 0004 (at 0003, as
-/// the store of that time had them), to make an old database for the
-/// upgrade test.
 /// Statements that take a database back to before migration 0020 (search),
 /// an article kept, for the test of that upgrade.
 #[cfg(test)]
 pub(super) const BEFORE_0020: &[&str] = &[
+    "ALTER TABLE articles DROP COLUMN auto_paragraphs",
     "DROP TRIGGER article_search_gone",
     "DROP TABLE article_search_rows",
     "DROP TABLE article_search",
     "DELETE FROM _sqlx_migrations WHERE version >= 20",
 ];
 
+/// The statements the store wrote with before migration 0004 (at 0003, as
+/// the store of that time had them), to make an old database for the
+/// upgrade test.
 #[cfg(test)]
 pub(super) mod before_0004 {
     pub(in crate::sqlite) const INSERT_ARTICLE: &str = "INSERT INTO articles (slug, title, standfirst, body_md, \

@@ -37,6 +37,9 @@ pub struct ArticleJson {
     pub summary_mode: String,
     /// The editors' summary, when the mode is custom.
     pub summary: Option<String>,
+    /// Whether a long paragraph is shown in shorter ones where the topic
+    /// shifts (`body_html` marks those breaks `<p class="auto-break">`).
+    pub auto_paragraphs: bool,
 }
 
 /// An article in a list.
@@ -154,6 +157,7 @@ pub fn article_json(a: &Article) -> ArticleJson {
         reading_minutes: a.reading_minutes,
         summary_mode: a.summary_mode.as_str().to_owned(),
         summary: a.summary_custom.clone(),
+        auto_paragraphs: a.auto_paragraphs,
     }
 }
 
