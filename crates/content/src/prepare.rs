@@ -8,7 +8,7 @@ use summarize::{Lang, Summarizer};
 use crate::{ArticleInput, SUMMARY_LENGTHS, ValidationError, render, slugify, source_hash, summaries_of, validate};
 
 fn named(name: &str) -> Named {
-    Named { name: name.trim().to_owned(), slug: slugify(name) }
+    Named { name: crate::clean_name(name), slug: slugify(name) }
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {

@@ -21,11 +21,34 @@ fn invalid(field: &'static str, message: impl Into<String>) -> ValidationError {
     ValidationError { field, message: message.into() }
 }
 
+/// Characters that show nothing (zero-width spaces and joiners, the soft
+/// hyphen, the byte-order mark, bidirectional marks, embeddings and
+/// isolates): a name keeps none of them, so that `Wor\u{200B}ld` is `World`.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// A section's, tag's or author's name as stored and shown: Unicode NFC
+/// (`café` typed either way is one name), invisible characters removed,
+/// runs of spaces made one, trimmed.
+pub fn clean_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = name.chars().filter(|&c| !is_invisible(c)).nfc().collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Turns a name into a URL slug: lowercase alphanumerics joined by hyphens.
+/// Invisible characters are dropped and compatibility forms folded first
+/// (NFKC: fullwidth `Ａlice` is `alice`, like `Alice`), so lookalike names
+/// share a slug, and the articles that use them one section, tag or author.
 pub fn slugify(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(name.len());
     let mut dash = false;
-    for c in name.chars() {
+    for c in name.chars().filter(|&c| !is_invisible(c)).nfkc() {
         if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -227,6 +250,30 @@ fn plain_expected(expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lookalike names share a slug; the name shown is NFC with nothing
+    /// invisible in it.
+    #[test]
+    fn lookalike_names_are_one_name() {
+        for (a, b) in [
+            ("World", "Wor\u{200B}ld"),
+            ("World", "\u{FEFF}World\u{2060}"),
+            ("caf\u{E9}", "cafe\u{301}"),
+            ("Alice", "\u{FF21}lice"),
+            ("Alice Smith", "Alice\u{00A0}\u{00A0}Smith"),
+            ("North\u{2011}East", "North-East"),
+            ("\u{645}\u{635}\u{631}", "\u{200F}\u{645}\u{635}\u{631}\u{200E}"),
+        ] {
+            assert_eq!(slugify(a), slugify(b), "{a:?} {b:?}");
+        }
+        assert_eq!(clean_name("Wor\u{200B}ld"), "World");
+        assert_eq!(clean_name("cafe\u{301}"), "caf\u{E9}");
+        assert_eq!(clean_name("  Alice \u{2066}Smith\u{2069} "), "Alice Smith");
+        // Compatibility forms are folded for the slug only: the name is kept.
+        assert_eq!(clean_name("\u{FF21}lice"), "\u{FF21}lice");
+        assert_ne!(slugify("World"), slugify("Wor ld"));
+        assert_eq!(slugify("\u{200B}\u{200D}"), "", "nothing visible: refused as having no letter");
+    }
 
     #[test]
     fn slugs() {

@@ -29,16 +29,17 @@ enum Shown {
     Invalid(&'static str),
 }
 
+/// The token of an `Authorization: Bearer <token>` value. The scheme's
+/// name is case-insensitive (RFC 9110, 11.1): `bearer` and `BEARER` too.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once([' ', '\t'])?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// Reads the Authorization header; an error only when the store fails.
 async fn check_token(state: &AppState, parts: &Parts) -> Result<Shown, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else { return Ok(Shown::Nothing) };
-    let Some(token) = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(token) = value.to_str().ok().and_then(bearer_token).filter(|t| !t.is_empty()) else {
         return Ok(Shown::Invalid("the Authorization header must be `Bearer <token>`"));
     };
     let presented = token_hash(token);
@@ -82,5 +83,20 @@ impl FromRequestParts<AppState> for MaybeEditor {
             Shown::Editor(editor) => Some(editor),
             Shown::Nothing | Shown::Invalid(_) => None,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_scheme_is_case_insensitive() {
+        for v in ["Bearer abc", "bearer abc", "BEARER abc", "bEaReR  abc ", "Bearer\tabc"] {
+            assert_eq!(bearer_token(v), Some("abc"), "{v:?}");
+        }
+        for v in ["Basic abc", "Bearerabc", "Bearer", "Token abc"] {
+            assert_ne!(bearer_token(v), Some("abc"), "{v:?}");
+        }
     }
 }
