@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+mod briefing;
 mod cache;
 mod error;
 pub mod limits;

@@ -56,6 +56,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tags/{tag}", get(tag))
         .route("/authors/{author}", get(author))
         .route("/search", get(crate::search::page))
+        .route("/briefing", get(crate::briefing::today))
+        .route("/briefing/{day}", get(crate::briefing::on_day))
         .route("/static/style.css", get(style))
         .route("/static/site.js", get(script))
 }
@@ -281,7 +283,7 @@ fn error_page() -> Response {
 /// what the page shows (every page shows the navigation too). Both run only
 /// on a miss: a hit allocates nothing for them. Only for pages
 /// every reader sees alike: never for anything behind a login.
-async fn cached<F, Fut>(
+pub(crate) async fn cached<F, Fut>(
     state: &AppState,
     key: String,
     deps: impl FnOnce() -> Vec<Dep>,
