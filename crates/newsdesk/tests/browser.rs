@@ -132,7 +132,7 @@ async fn browser() {
     runner
         .run(
             &suite,
-            "axe-core: no serious or critical violations (home, article, section, 404)",
+            "axe-core: no serious or critical violations (home, article, section, 404, briefing)",
             Device::Desktop,
             axe_light,
         )
@@ -1549,6 +1549,15 @@ async fn axe_light(suite: &Suite, client: &Session, _: Device) -> Result<()> {
 
     goto(suite, client, "/articles/no-such-article").await?;
     violations.extend(run_axe(suite, client, "404").await?);
+
+    // The briefing of a demo day (two stories of two articles), and today's
+    // (empty unless the demo is dated today).
+    goto(suite, client, "/briefing/2026-11-27").await?;
+    let stories = js(client, "return document.querySelectorAll('section.story li').length;", vec![]).await?;
+    ensure!(stories.as_u64() >= Some(2), "the demo day's briefing groups no story: {stories}");
+    violations.extend(run_axe(suite, client, "briefing 2026-11-27").await?);
+    goto(suite, client, "/briefing").await?;
+    violations.extend(run_axe(suite, client, "briefing today").await?);
     ensure!(violations.is_empty(), "serious or critical accessibility violations:\n  {}", violations.join("\n  "));
     Ok(())
 }
