@@ -13,6 +13,7 @@ pub mod api;
 mod briefing;
 mod cache;
 mod error;
+mod health;
 pub mod limits;
 mod pages;
 mod search;
@@ -138,6 +139,8 @@ pub fn app(state: AppState) -> Router {
     let body_timeout = state.inner.limits.body_timeout;
     let routes = Router::new()
         .merge(pages::routes())
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
         .nest("/api", api::routes())
         .fallback(pages::not_found_fallback)
         .with_state(state);
