@@ -9,9 +9,10 @@ use store::{Article, Status, SummaryMode};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArticleInput {
     /// Unique URL name: lowercase letters, digits and single hyphens.
-    #[schema(example = "harbour-city-votes-on-tidal-barrier")]
+    #[schema(example = "harbour-city-votes-on-tidal-barrier", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)]
     pub slug: String,
-    /// Title.
+    /// Title: one line of text.
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// Optional standfirst: one or two sentences under the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,12 +20,13 @@ pub struct ArticleInput {
     /// The body, in Markdown (required: validation names it when it is
     /// missing or blank, rather than the JSON decoder).
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub body: String,
     /// Authors, in byline order.
     #[serde(default)]
     pub authors: Vec<String>,
     /// Section name, such as "World".
+    #[schema(min_length = 1, max_length = 80)]
     pub section: String,
     /// Tags.
     #[serde(default)]

@@ -47,8 +47,8 @@ fn vary_on_token(mut res: Response) -> Response {
     params(
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, description = "Page, from 1 (not with `after`)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)"),
+        ("page" = Option<u32>, Query, minimum = 1, description = "Page, from 1 (not with `after`)"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 20)"),
         ("after" = Option<String>, Query, description = "The articles after this position: the `next` of the \
             previous page (keyset pagination; not with `page`)"),
     ),
@@ -197,7 +197,7 @@ fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
 #[utoipa::path(get, path = "/api/articles/{slug}/summary", tag = "articles",
     params(
         ("slug" = String, Path, description = "The article's slug"),
-        ("sentences" = Option<u32>, Query, description = "1 to 20 (default 3; 3 and 5 are stored)"),
+        ("sentences" = Option<u32>, Query, minimum = 1, maximum = 20, description = "1 to 20 (default 3; 3 and 5 are stored)"),
         ("format" = Option<String>, Query, description = "text (default) or bullets"),
     ),
     responses((status = 200, body = SummaryJson, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the summary is the same"))),

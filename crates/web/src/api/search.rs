@@ -89,8 +89,8 @@ fn result(f: Found) -> SearchResult {
         ("q" = String, Query, description = "The words to find: \"a phrase\", -excluded"),
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, description = "Page, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 10)"),
+        ("page" = Option<u32>, Query, minimum = 1, description = "Page, from 1"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 10)"),
     ),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
 pub async fn search(State(state): State<AppState>, q: Params) -> Result<Response, ApiError> {
