@@ -132,6 +132,22 @@ async fn browser() {
     runner
         .run(
             &suite,
+            "search: a word from an article's body typed in the header finds it, marked; the result opens it",
+            Device::Desktop,
+            search_finds_article,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
+            "axe-core: no serious or critical violations (search, results, no results)",
+            Device::Desktop,
+            axe_search,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
             "axe-core: no serious or critical violations (home, article, section, 404, briefing)",
             Device::Desktop,
             axe_light,
@@ -1486,6 +1502,127 @@ async fn not_found_page(suite: &Suite, client: &Session, _: Device) -> Result<()
         let home = js(client, "return !!document.querySelector('a[href=\"/\"]');", vec![]).await?;
         ensure!(home == json!(true), "{path}: the 404 page has no link home");
     }
+    Ok(())
+}
+
+/// A word of an article's body to search for: the longest lower-case word
+/// (8 letters or more) that is not in its title, from the first article
+/// that has one, with the article.
+fn search_word(suite: &Suite) -> Result<(ApiArticle, String)> {
+    for article in suite.articles()? {
+        let response = suite.get(&format!("/api/articles/{}", article.slug))?;
+        ensure!(response.status == 200, "GET /api/articles/{}: status {}", article.slug, response.status);
+        let json: Value = serde_json::from_str(&response.body).context("GET /api/articles/{slug}: not JSON")?;
+        let body = json["body"].as_str().unwrap_or("");
+        let title = article.title.to_lowercase();
+        let word = body
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 8 && w.chars().all(|c| c.is_ascii_lowercase()) && !title.contains(w))
+            .max_by_key(|w| (w.len(), *w));
+        if let Some(word) = word {
+            return Ok((article, word.to_owned()));
+        }
+    }
+    bail!("no demo article has a long lower-case word in its body to search for")
+}
+
+/// The results listed on a search page: (href, title, marked words of its snippet).
+async fn search_results(client: &Client) -> Result<Vec<(String, String, Vec<String>)>> {
+    let found = js(
+        client,
+        "return [...document.querySelectorAll('ol.results > li')].map(li => { \
+           const a = li.querySelector('a[data-article-link]'); \
+           return [a ? a.getAttribute('href') : '', a ? a.textContent : '', \
+             [...li.querySelectorAll('.snippet mark')].map(m => m.textContent)]; });",
+        vec![],
+    )
+    .await?;
+    Ok(found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let marks = r[2].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+            (r[0].as_str().unwrap_or("").to_owned(), norm(r[1].as_str().unwrap_or("")), marks)
+        })
+        .collect())
+}
+
+async fn search_finds_article(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let (article, word) = search_word(suite)?;
+    goto(suite, client, "/").await?;
+    let input = find(client, "header form[role=search] input[name=q]").await?;
+    input.send_keys(&word).await.context("type into the header's search box")?;
+    press(client, Key::Enter).await?;
+    wait_until(
+        client,
+        "the search results page to open",
+        "return location.pathname === '/search' && !!document.querySelector('main h1');",
+        vec![],
+    )
+    .await?;
+    let url = client.current_url().await?;
+    let q = url.query_pairs().find(|(k, _)| k == "q").map(|(_, v)| v.into_owned());
+    ensure!(q.as_deref() == Some(word.as_str()), "the search page's address {url} does not carry q={word}");
+    let h1 = norm(&find(client, "main h1").await?.text().await?);
+    ensure!(h1.contains(&word), "the results page's heading {h1:?} does not repeat the query {word:?}");
+    let results = search_results(client).await?;
+    let href = format!("/articles/{}", article.slug);
+    let Some((_, title, marks)) = results.iter().find(|(h, _, _)| *h == href) else {
+        bail!("searching {word:?} (in the body of {href}) did not list it: {results:?}");
+    };
+    ensure!(
+        *title == norm(&article.title),
+        "result {href} reads {title:?}, the article's title is {:?}",
+        article.title
+    );
+    // The word is marked in the snippet (perhaps another form of it: the
+    // match is by stem).
+    let stem: String = word.chars().take(5).collect();
+    ensure!(
+        marks.iter().any(|m| m.to_lowercase().starts_with(&stem)),
+        "the snippet of {href} marks {marks:?}, not {word:?}"
+    );
+    // The marks are real <mark> elements, highlighted.
+    let style = js(
+        client,
+        "const m = document.querySelector('ol.results .snippet mark'); const s = getComputedStyle(m); \
+         return [s.backgroundColor, getComputedStyle(m.parentElement).backgroundColor];",
+        vec![],
+    )
+    .await?;
+    ensure!(style[0] != style[1], "a marked word looks like the text around it: {style}");
+    // Following the result opens the article.
+    let link = find(client, &format!("ol.results a[data-article-link][href=\"{href}\"]")).await?;
+    scroll_into_view(client, &link).await?;
+    link.click().await?;
+    wait_until(
+        client,
+        "the found article to open",
+        "return location.pathname === arguments[0] && !!document.querySelector('article h1');",
+        vec![json!(href)],
+    )
+    .await?;
+    let h1 = norm(&find(client, "article h1, main h1").await?.text().await?);
+    ensure!(h1 == norm(&article.title), "opened {href}: heading {h1:?}, the article's title is {:?}", article.title);
+    Ok(())
+}
+
+async fn axe_search(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let (_, word) = search_word(suite)?;
+    let mut violations = Vec::new();
+    goto(suite, client, "/search").await?;
+    violations.extend(run_axe(suite, client, "search, no query").await?);
+    goto(suite, client, &format!("/search?q={word}")).await?;
+    ensure!(!search_results(client).await?.is_empty(), "/search?q={word} lists nothing");
+    violations.extend(run_axe(suite, client, "search results").await?);
+    goto(suite, client, "/search?q=qzxwvk").await?;
+    find(client, "#no-results").await?;
+    violations.extend(run_axe(suite, client, "search, no results").await?);
+    goto(suite, client, "/search?q=%22the%22+-").await?;
+    find(client, "main .notice").await?;
+    violations.extend(run_axe(suite, client, "search, only common words").await?);
+    ensure!(violations.is_empty(), "serious or critical accessibility violations:\n  {}", violations.join("\n  "));
     Ok(())
 }
 
