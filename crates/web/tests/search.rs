@@ -307,6 +307,15 @@ async fn any_query_string_is_safe() {
         "%",
         "\\",
         "\"\"",
+        "\"",
+        "-\"",
+        "\"\" -\"\"",
+        "NEAR(barrier tidal, 2)",
+        "barrier OR tidal",
+        "barrier NOT tidal",
+        "\u{200b}\u{feff}\u{2060}",
+        "«barrier» „tidal“",
+        "tidal\tbarrier\r\nestuary",
         long.as_str(),
     ];
     for q in hostile {
@@ -339,6 +348,23 @@ async fn any_query_string_is_safe() {
         let q: String = (0..len).map(|_| alphabet[(xorshift(&mut state) % alphabet.len() as u64) as usize]).collect();
         let r = s.get(&format!("/api/search?q={}", encode(&q))).await;
         assert_eq!(r.status, StatusCode::OK, "{q:?}: {}", r.body);
+        assert!(r.json()["items"].is_array(), "{q:?}");
+        let r = s.get(&format!("/search?q={}", encode(&q))).await;
+        assert_eq!(r.status, StatusCode::OK, "{q:?}: {}", r.body);
+        assert!(!r.body.contains("fts5") && !r.body.contains("syntax error"), "{q:?}: {}", r.body);
+    }
+    // Bytes that are not UTF-8, and broken escapes: refused clearly (400) or
+    // read, never a 500.
+    for raw in ["%FF%FE", "barrier%C3", "%", "%zz", "%00barrier"] {
+        for path in ["/search", "/api/search"] {
+            let r = s.get(&format!("{path}?q={raw}")).await;
+            assert!(
+                r.status == StatusCode::OK || r.status == StatusCode::BAD_REQUEST,
+                "{path}?q={raw}: {} {}",
+                r.status,
+                r.body
+            );
+        }
     }
 }
 
