@@ -271,6 +271,50 @@ mod tests {
         assert_eq!(slugs(&s, &q).await, ["a-new", "a-mid", "a-old"]);
     }
 
+    /// Pages of any size are parts of one ranking: the same as one page
+    /// holding every match, with the recency factor reordering close BM25
+    /// scores and drafts left out, and every page has the same total.
+    #[tokio::test]
+    async fn pages_are_parts_of_one_ranking() {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        let day = 86_400;
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for i in 0..80 {
+            let hits = 1 + next(4);
+            let filler = next(30);
+            let body = format!("{} {}", "word ".repeat(hits as usize), "other ".repeat(filler as usize));
+            let at = 1_000 * day + (next(400) as i64) * day;
+            let status = if i % 10 == 9 { Status::Draft } else { Status::Published };
+            s.create_article(&article(&format!("a{i:02}"), "title", body.trim(), Some(at), status)).await.unwrap();
+        }
+        let mut all = query(&["word"]);
+        all.visibility = Visibility::PublicAt(1_400 * day);
+        all.per_page = 100;
+        let whole = s.search(&all).await.unwrap();
+        assert_eq!((whole.items.len(), whole.total), (72, 72));
+        let scores: Vec<f64> = whole.items.iter().map(|h| h.score).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+        let whole: Vec<String> = whole.items.into_iter().map(|h| h.card.slug).collect();
+        for per_page in [1, 3, 10] {
+            let mut paged = Vec::new();
+            for page in 1.. {
+                let mut q = all.clone();
+                (q.per_page, q.page) = (per_page, page);
+                let p = s.search(&q).await.unwrap();
+                assert_eq!(p.total, 72, "page {page} of {per_page}");
+                if p.items.is_empty() {
+                    break;
+                }
+                paged.extend(p.items.into_iter().map(|h| h.card.slug));
+            }
+            assert_eq!(paged, whole, "pages of {per_page}");
+        }
+    }
+
     /// The index follows every write: an update replaces the terms, a
     /// deletion removes them, in the article's own transaction.
     #[tokio::test]
