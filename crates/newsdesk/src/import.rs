@@ -167,7 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bar.inc(1);
         }
         bar.finish_and_clear();
-        store.close().await;
+        store::Backend::close(&store).await;
         eprintln!("{report}");
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
@@ -245,7 +245,7 @@ mod tests {
                 let a = store::ArticleStore::article(&store, slug, store::Visibility::All).await.unwrap();
                 titles.push(a.map(|a| a.title.clone()));
             }
-            store.close().await;
+            store::Backend::close(&store).await;
             titles
         });
         assert_eq!(titles, [Some("First".to_owned()), Some("Other".to_owned())]);

@@ -1,25 +1,43 @@
 //! Newsdesk persistence.
 //!
-//! The rest of Newsdesk talks to storage only through the [`Store`] trait, so
-//! another backend (PostgreSQL, in a later issue) can be added beside
-//! [`SqliteStore`] without touching the web crate. The types here are plain
-//! records: validation, rendering and summarizing happen before a record gets
-//! here (crate `content`), so a store only keeps and finds things.
+//! The rest of Newsdesk talks to storage only through the [`Store`] trait,
+//! and gets one from [`open`], which chooses the backend from the location:
+//! the embedded SQLite ([`SqliteStore`], Cargo feature `sqlite`) for a path,
+//! `sqlite:` URL or `:memory:`, PostgreSQL ([`PostgresStore`], feature
+//! `postgres`) for a `postgres://` or `postgresql://` URL. Both are built by
+//! default. The types here are plain records: validation, rendering and
+//! summarizing happen before a record gets here (crate `content`), so a
+//! store only keeps and finds things. Every backend passes the same
+//! conformance suite (`store::testing`, feature `testing`).
 //!
-//! Times are Unix seconds, UTC.
+//! Times are Unix seconds, UTC. Text never contains U+0000 (the `content`
+//! crate refuses it; PostgreSQL cannot store it).
 
 #![forbid(unsafe_code)]
 
+mod location;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod search;
+#[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use location::{Kind, redact};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
-/// What can go wrong in a store.
+/// What can go wrong in a store. The backend's own errors are carried as
+/// text, so no database library shows in this interface.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -36,17 +54,17 @@ pub enum StoreError {
         /// The version stored now.
         current: i64,
     },
-    /// The database failed.
+    /// The database failed (the backend's message).
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    /// The database could not be migrated.
+    Database(String),
+    /// The database could not be migrated (the backend's message).
     #[error("migration error: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(String),
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
-    /// The database file cannot be opened or created there; the reason,
-    /// in plain words ("the folder /x does not exist").
+    /// The database cannot be opened or created there; the reason, in plain
+    /// words ("the folder /x does not exist", "connection refused").
     #[error("{0}")]
     CannotOpen(String),
     /// The location names a backend this build does not have.
@@ -54,8 +72,79 @@ pub enum StoreError {
     Unsupported(String),
 }
 
+/// How to open a store, besides its location.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The most connections the pool opens (`None`: the backend's default,
+    /// [`SQLITE_POOL`] or [`POSTGRES_POOL`]).
+    pub max_connections: Option<u32>,
+}
+
+impl Options {
+    /// These options with at most `n` connections (`None`: the default).
+    pub fn max_connections(mut self, n: Option<u32>) -> Options {
+        self.max_connections = n.filter(|n| *n > 0);
+        self
+    }
+}
+
+/// The default pool size of a SQLite database file (one writer at a time,
+/// readers in parallel).
+pub const SQLITE_POOL: u32 = 8;
+/// The default pool size for PostgreSQL: enough for the readers and writers
+/// of one instance, small enough that several instances stay well under the
+/// server's `max_connections` (100 by default).
+pub const POSTGRES_POOL: u32 = 10;
+
+/// Opens the store at `location`, creating and migrating it as needed: a
+/// path, `sqlite:` URL or `:memory:` is SQLite, a `postgres://` or
+/// `postgresql://` URL is PostgreSQL (TLS as its `sslmode` says).
+pub async fn open(location: &str) -> Result<Arc<dyn Store>> {
+    open_with(location, &Options::default()).await
+}
+
+/// [`open`] with options (the pool's size).
+pub async fn open_with(location: &str, options: &Options) -> Result<Arc<dyn Store>> {
+    #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+    let _ = options;
+    match Kind::of(location)? {
+        #[cfg(feature = "sqlite")]
+        Kind::Sqlite => Ok(Arc::new(SqliteStore::open_with(location, options).await?)),
+        #[cfg(feature = "postgres")]
+        Kind::Postgres => Ok(Arc::new(PostgresStore::open_with(location, options).await?)),
+        #[allow(unreachable_patterns, reason = "with both backends built, every kind is matched above")]
+        kind => Err(StoreError::Unsupported(format!(
+            "{}: this build of Newsdesk has no {} support (built without the Cargo feature {:?})",
+            redact(location),
+            kind.name(),
+            kind.feature()
+        ))),
+    }
+}
+
 /// A store result.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A backend's error as a [`StoreError`]: crate-private, so that no database
+/// library shows in the public interface (a `From` impl would).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// `.db()?` turns a backend's result into a store result.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) trait Db<T> {
+    fn db(self) -> Result<T>;
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl<T> Db<T> for std::result::Result<T, sqlx::Error> {
+    fn db(self) -> Result<T> {
+        self.map_err(db_error)
+    }
+}
 
 /// An article's publication status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -286,6 +375,20 @@ pub enum Visibility {
     All,
 }
 
+impl Visibility {
+    /// Whether an article with this status and publication time is shown:
+    /// the rule every backend's queries follow (and the conformance suite
+    /// checks them against). Readers never see a draft; they see a
+    /// scheduled or published article once its time has come (at that
+    /// second, not before), and never one without a time.
+    pub fn shows(self, status: Status, published_at: Option<i64>) -> bool {
+        match self {
+            Visibility::All => true,
+            Visibility::PublicAt(now) => status != Status::Draft && published_at.is_some_and(|t| t <= now),
+        }
+    }
+}
+
 /// A position in a list, which is ordered newest first: by publication
 /// time, then slug, both descending; articles without a time (drafts) come
 /// last, by slug. A page asked for `after` a cursor holds the articles that
@@ -417,14 +520,27 @@ pub trait TokenStore: Send + Sync {
     async fn active_token_hashes(&self) -> Result<Vec<(String, String)>>;
 }
 
+/// The backend itself: which it is, whether it answers, and closing it.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// Which backend this is.
+    fn kind(&self) -> Kind;
+    /// Asks the database a trivial question: `Ok` when it answers.
+    async fn ping(&self) -> Result<()>;
+    /// Closes the pool: waits for the connections in use to come back, then
+    /// closes them all (SQLite checkpoints its write-ahead log). Every call
+    /// after this one fails.
+    async fn close(&self);
+}
+
 /// The storage interface of Newsdesk: every part of it, one backend. Each
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
-pub trait Store: ArticleStore + TokenStore + SearchStore + 'static {}
+pub trait Store: Backend + ArticleStore + TokenStore + SearchStore + 'static {}
 
-impl<T: ArticleStore + TokenStore + SearchStore + 'static> Store for T {}
+impl<T: Backend + ArticleStore + TokenStore + SearchStore + 'static> Store for T {}
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
-    pub use crate::{ArticleStore, SearchStore, Store, TokenStore};
+    pub use crate::{ArticleStore, Backend, SearchStore, Store, TokenStore};
 }

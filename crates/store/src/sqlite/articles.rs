@@ -9,12 +9,12 @@ use sqlx::sqlite::SqliteRow;
 use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, ListQuery, Named, NewArticle, Page, Result, SearchText, Status,
-    StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility,
+    Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, SearchText, Status,
+    StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility, db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
-    let s: String = row.try_get(col)?;
+    let s: String = row.try_get(col).db()?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
@@ -24,40 +24,40 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 }
 
 pub(super) fn status(row: &SqliteRow) -> Result<Status> {
-    let s: String = row.try_get("status")?;
+    let s: String = row.try_get("status").db()?;
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
 
 fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Article> {
-    let mode: String = row.try_get("summary_mode")?;
-    let minutes: i64 = row.try_get("reading_minutes")?;
+    let mode: String = row.try_get("summary_mode").db()?;
+    let minutes: i64 = row.try_get("reading_minutes").db()?;
     Ok(Article {
-        id: row.try_get("id")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
+        id: row.try_get("id").db()?,
+        version: row.try_get("version").db()?,
+        created_at: row.try_get("created_at").db()?,
         data: NewArticle {
-            slug: row.try_get("slug")?,
-            title: row.try_get("title")?,
-            standfirst: row.try_get("standfirst")?,
-            body_md: row.try_get("body_md")?,
-            body_html: row.try_get("body_html")?,
-            body_text: row.try_get("body_text")?,
+            slug: row.try_get("slug").db()?,
+            title: row.try_get("title").db()?,
+            standfirst: row.try_get("standfirst").db()?,
+            body_md: row.try_get("body_md").db()?,
+            body_html: row.try_get("body_html").db()?,
+            body_text: row.try_get("body_text").db()?,
             authors: json(row, "authors")?,
-            section: Named { name: row.try_get("section")?, slug: row.try_get("section_slug")? },
+            section: Named { name: row.try_get("section").db()?, slug: row.try_get("section_slug").db()? },
             tags: json(row, "tags")?,
-            lang: row.try_get("lang")?,
+            lang: row.try_get("lang").db()?,
             status: status(row)?,
-            published_at: row.try_get("published_at")?,
-            updated_at: row.try_get("updated_at")?,
-            sources: row.try_get("sources")?,
-            canonical_url: row.try_get("canonical_url")?,
-            lead_image: row.try_get("lead_image")?,
-            lead_image_alt: row.try_get("lead_image_alt")?,
+            published_at: row.try_get("published_at").db()?,
+            updated_at: row.try_get("updated_at").db()?,
+            sources: row.try_get("sources").db()?,
+            canonical_url: row.try_get("canonical_url").db()?,
+            lead_image: row.try_get("lead_image").db()?,
+            lead_image_alt: row.try_get("lead_image_alt").db()?,
             reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
             summary_mode: SummaryMode::parse(&mode)
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
-            summary_custom: row.try_get("summary_custom")?,
-            auto_paragraphs: row.try_get("auto_paragraphs")?,
+            summary_custom: row.try_get("summary_custom").db()?,
+            auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries,
             search: SearchText::default(),
         },
@@ -94,14 +94,21 @@ fn bind_article<'q>(
 
 fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| {
-        if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { e.into() }
+        if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { db_error(e) }
     }
 }
 
 /// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
 /// inside the caller's transaction.
 async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id: i64, a: &NewArticle) -> Result<()> {
-    sqlx::query(statement).bind(id).bind(&a.body_md).bind(&a.body_html).bind(&a.body_text).execute(&mut *tx).await?;
+    sqlx::query(statement)
+        .bind(id)
+        .bind(&a.body_md)
+        .bind(&a.body_html)
+        .bind(&a.body_text)
+        .execute(&mut *tx)
+        .await
+        .db()?;
     Ok(())
 }
 
@@ -109,10 +116,10 @@ async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id
 /// if any, are gone), inside the caller's transaction, after its row.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     for t in &a.tags {
-        sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await?;
+        sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await.db()?;
     }
     for au in &a.authors {
-        sqlx::query(sql::INSERT_AUTHOR).bind(id).bind(&au.slug).bind(&au.name).execute(&mut *tx).await?;
+        sqlx::query(sql::INSERT_AUTHOR).bind(id).bind(&au.slug).bind(&au.name).execute(&mut *tx).await.db()?;
     }
     for s in &a.summaries {
         sqlx::query(sql::INSERT_SUMMARY)
@@ -122,22 +129,23 @@ async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -
             .bind(&s.source_hash)
             .bind(&s.version)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .db()?;
     }
     Ok(())
 }
 
 /// The stored summaries of article `id`.
 async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<StoredSummary>> {
-    let rows = sqlx::query(sql::SUMMARIES_OF).bind(id).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(sql::SUMMARIES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
     rows.iter()
         .map(|r| {
-            let length: i64 = r.try_get("length")?;
+            let length: i64 = r.try_get("length").db()?;
             Ok(StoredSummary {
                 length: length.clamp(0, u32::MAX as i64) as u32,
                 sentences: json::<Vec<SummarySentence>>(r, "sentences")?,
-                source_hash: r.try_get("source_hash")?,
-                version: r.try_get("version")?,
+                source_hash: r.try_get("source_hash").db()?,
+                version: r.try_get("version").db()?,
             })
         })
         .collect()
@@ -154,14 +162,15 @@ async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visi
                 .bind(bound.slug)
                 .bind(slug)
                 .fetch_optional(&mut *conn)
-                .await?
+                .await
+                .db()?
         }
-        Visibility::All => sqlx::query(sql::ARTICLE_ANY).bind(slug).fetch_optional(&mut *conn).await?,
+        Visibility::All => sqlx::query(sql::ARTICLE_ANY).bind(slug).fetch_optional(&mut *conn).await.db()?,
     };
     match row {
         None => Ok(None),
         Some(row) => {
-            let id: i64 = row.try_get("id")?;
+            let id: i64 = row.try_get("id").db()?;
             let summaries = summaries_in(conn, id).await?;
             Ok(Some(article_from_row(&row, summaries)?))
         }
@@ -177,12 +186,13 @@ impl ArticleStore for SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(slug_taken(article))?
-            .try_get("id")?;
+            .try_get("id")
+            .db()?;
         write_body(&mut tx, sql::INSERT_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
+        tx.commit().await.db()?;
         Ok(stored)
     }
 
@@ -192,9 +202,9 @@ impl ArticleStore for SqliteStore {
         // time are copied to the new tag and author rows only (and nothing
         // is written when the version check below fails: the transaction
         // is dropped, and rolled back).
-        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await?;
-        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await?;
-        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await.db()?;
+        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await.db()?;
+        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await.db()?;
         let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
             .bind(id)
             .bind(version)
@@ -202,7 +212,8 @@ impl ArticleStore for SqliteStore {
             .await
             .map_err(slug_taken(article))?;
         if done.rows_affected() == 0 {
-            let current: Option<i64> = sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await?;
+            let current: Option<i64> =
+                sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await.db()?;
             return Err(match current {
                 Some(current) => StoreError::VersionConflict { current },
                 None => StoreError::NotFound,
@@ -212,17 +223,17 @@ impl ArticleStore for SqliteStore {
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
+        tx.commit().await.db()?;
         Ok(stored)
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
-        let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await?;
+        let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await.db()?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.commit().await?;
+        tx.commit().await.db()?;
         Ok(())
     }
 
@@ -230,9 +241,9 @@ impl ArticleStore for SqliteStore {
         // One read transaction: the row and the summaries from one snapshot
         // (read one after the other, a write committed in between would give
         // the row of one version with the summaries of another).
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.db()?;
         let article = load_in(&mut tx, slug, visibility).await?;
-        tx.commit().await?;
+        tx.commit().await.db()?;
         Ok(article)
     }
 
@@ -261,13 +272,13 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn count_articles(&self) -> Result<u64> {
-        let n: Option<i64> = sqlx::query_scalar(sql::COUNT_ARTICLES).fetch_optional(&self.pool).await?;
+        let n: Option<i64> = sqlx::query_scalar(sql::COUNT_ARTICLES).fetch_optional(&self.pool).await.db()?;
         Ok(n.unwrap_or(0).max(0) as u64)
     }
 
     async fn stale_summaries(&self, version: &str) -> Result<Vec<String>> {
         let mut slugs: Vec<String> =
-            sqlx::query_scalar(sql::STALE_SUMMARIES).bind(version).fetch_all(&self.pool).await?;
+            sqlx::query_scalar(sql::STALE_SUMMARIES).bind(version).fetch_all(&self.pool).await.db()?;
         slugs.sort_unstable();
         Ok(slugs)
     }
@@ -278,7 +289,8 @@ impl ArticleStore for SqliteStore {
             .bind(bound.at)
             .bind(bound.slug)
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .db()?;
         Ok(t)
     }
 }
@@ -287,7 +299,7 @@ impl ArticleStore for SqliteStore {
 pub(super) mod tests {
     use super::super::tests::TempDb;
     use super::*;
-    use crate::TokenStore as _;
+    use crate::{Backend as _, TokenStore as _};
 
     pub(in crate::sqlite) fn named(s: &str) -> Named {
         Named { name: s.to_owned(), slug: s.to_lowercase() }

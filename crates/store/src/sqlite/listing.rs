@@ -15,7 +15,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use super::SqliteStore;
 use super::articles::{json, status};
 use super::sql::{self, Driver, ListStatement, Shape};
-use crate::{ArticleCard, ArticleLink, Cursor, ListQuery, Named, Page, Result, Visibility};
+use crate::{ArticleCard, ArticleLink, Cursor, Db, ListQuery, Named, Page, Result, Visibility};
 
 /// A week in seconds: the unit of `list_weeks` (weeks since 1970-01-01,
 /// rounded down, as the migration computes them).
@@ -76,27 +76,31 @@ fn bind_list<'q>(
 }
 
 pub(super) fn card_from_row(row: &SqliteRow) -> Result<ArticleCard> {
-    let minutes: i64 = row.try_get("reading_minutes")?;
+    let minutes: i64 = row.try_get("reading_minutes").db()?;
     Ok(ArticleCard {
-        slug: row.try_get("slug")?,
-        title: row.try_get("title")?,
-        standfirst: row.try_get("standfirst")?,
-        section: Named { name: row.try_get("section")?, slug: row.try_get("section_slug")? },
+        slug: row.try_get("slug").db()?,
+        title: row.try_get("title").db()?,
+        standfirst: row.try_get("standfirst").db()?,
+        section: Named { name: row.try_get("section").db()?, slug: row.try_get("section_slug").db()? },
         authors: json(row, "authors")?,
         tags: json(row, "tags")?,
         status: status(row)?,
-        published_at: row.try_get("published_at")?,
-        updated_at: row.try_get("updated_at")?,
+        published_at: row.try_get("published_at").db()?,
+        updated_at: row.try_get("updated_at").db()?,
         reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
-        lead_image: row.try_get("lead_image")?,
-        lead_image_alt: row.try_get("lead_image_alt")?,
-        lang: row.try_get("lang")?,
+        lead_image: row.try_get("lead_image").db()?,
+        lead_image_alt: row.try_get("lead_image_alt").db()?,
+        lang: row.try_get("lang").db()?,
     })
 }
 
 fn link_from_row(row: Option<SqliteRow>) -> Result<Option<ArticleLink>> {
     Ok(match row {
-        Some(r) => Some(ArticleLink { slug: r.try_get("slug")?, title: r.try_get("title")?, lang: r.try_get("lang")? }),
+        Some(r) => Some(ArticleLink {
+            slug: r.try_get("slug").db()?,
+            title: r.try_get("title").db()?,
+            lang: r.try_get("lang").db()?,
+        }),
         None => None,
     })
 }
@@ -178,7 +182,8 @@ impl SqliteStore {
             Some((bound, offset, undated)) => {
                 let rows = bind_list(sqlx::query(statement.sql()), &bound, per_page as u64 + 1, offset, q, &undated)
                     .fetch_all(&self.pool)
-                    .await?;
+                    .await
+                    .db()?;
                 rows.iter().map(card_from_row).collect::<Result<Vec<_>>>()?
             }
         };
@@ -213,16 +218,19 @@ impl SqliteStore {
 
     /// The count a list statement gives.
     async fn count_by(&self, statement: &'static str, bound: &Bound, q: &ListQuery) -> Result<u64> {
-        let row = bind_list(sqlx::query(statement), bound, 0, 0, q, AFTER_EVERY_SLUG).fetch_one(&self.pool).await?;
-        Ok(row.try_get::<i64, _>(0)?.max(0) as u64)
+        let row =
+            bind_list(sqlx::query(statement), bound, 0, 0, q, AFTER_EVERY_SLUG).fetch_one(&self.pool).await.db()?;
+        Ok(row.try_get::<i64, _>(0).db()?.max(0) as u64)
     }
 
     /// The kept counts of a single list: listed articles, and all of them.
     async fn counts(&self, driver: Driver, q: &ListQuery) -> Result<(u64, u64)> {
         let (kind, key, _) = counted_list(driver, q);
-        let row = sqlx::query(sql::LIST_COUNTS).bind(kind).bind(key).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sql::LIST_COUNTS).bind(kind).bind(key).fetch_optional(&self.pool).await.db()?;
         Ok(match row {
-            Some(r) => (r.try_get::<i64, _>("listed")?.max(0) as u64, r.try_get::<i64, _>("total")?.max(0) as u64),
+            Some(r) => {
+                (r.try_get::<i64, _>("listed").db()?.max(0) as u64, r.try_get::<i64, _>("total").db()?.max(0) as u64)
+            }
             None => (0, 0),
         })
     }
@@ -235,14 +243,14 @@ impl SqliteStore {
     /// current week. Editors' lists end with the undated articles.
     async fn seek(&self, driver: Driver, q: &ListQuery, reader: Reader, skip: u64) -> Result<Start> {
         let (kind, key, _) = counted_list(driver, q);
-        let rows = sqlx::query(sql::LIST_WEEKS).bind(kind).bind(key).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql::LIST_WEEKS).bind(kind).bind(key).fetch_all(&self.pool).await.db()?;
         let mut passed = 0u64;
         let mut coming_in_later_weeks = 0u64;
         for row in rows {
-            let week: i64 = row.try_get("week")?;
+            let week: i64 = row.try_get("week").db()?;
             let (seen, cap) = match reader {
                 Reader::Public { now, coming } => {
-                    let listed = row.try_get::<i64, _>("listed")?.max(0) as u64;
+                    let listed = row.try_get::<i64, _>("listed").db()?.max(0) as u64;
                     let this_week = now.div_euclid(WEEK);
                     let seen = if week > this_week {
                         coming_in_later_weeks += listed;
@@ -254,7 +262,7 @@ impl SqliteStore {
                     };
                     (seen, Bound::now(now))
                 }
-                Reader::Editors => (row.try_get::<i64, _>("dated")?.max(0) as u64, Bound::EVERYTHING),
+                Reader::Editors => (row.try_get::<i64, _>("dated").db()?.max(0) as u64, Bound::EVERYTHING),
             };
             if passed + seen > skip {
                 let end = Bound { at: week.saturating_add(1).saturating_mul(WEEK), slug: String::new() };
@@ -276,10 +284,11 @@ impl SqliteStore {
         now: i64,
     ) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
         let at: Option<Option<i64>> =
-            sqlx::query_scalar(sql::PUBLISHED_AT_OF).bind(slug).fetch_optional(&self.pool).await?;
+            sqlx::query_scalar(sql::PUBLISHED_AT_OF).bind(slug).fetch_optional(&self.pool).await.db()?;
         let Some(Some(at)) = at else { return Ok((None, None)) };
         let before = Bound { at, slug: slug.to_owned() }.min(Bound::now(now));
-        let prev = sqlx::query(sql::PREVIOUS).bind(before.at).bind(before.slug).fetch_optional(&self.pool).await?;
+        let prev =
+            sqlx::query(sql::PREVIOUS).bind(before.at).bind(before.slug).fetch_optional(&self.pool).await.db()?;
         let readers = Bound::now(now);
         let next = sqlx::query(sql::NEXT)
             .bind(readers.at)
@@ -287,19 +296,21 @@ impl SqliteStore {
             .bind(at)
             .bind(slug)
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .db()?;
         Ok((link_from_row(prev)?, link_from_row(next)?))
     }
 
     /// The sections readers see articles of, most articles first.
     pub(super) async fn visible_sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
         let readers = Bound::now(now);
-        let rows = sqlx::query(sql::SECTION_COUNTS).bind(readers.at).bind(readers.slug).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(sql::SECTION_COUNTS).bind(readers.at).bind(readers.slug).fetch_all(&self.pool).await.db()?;
         let mut sections = Vec::with_capacity(rows.len());
         for row in rows {
-            let seen: i64 = row.try_get("seen")?;
+            let seen: i64 = row.try_get("seen").db()?;
             if seen > 0 {
-                sections.push((Named { name: row.try_get("name")?, slug: row.try_get("key")? }, seen as u64));
+                sections.push((Named { name: row.try_get("name").db()?, slug: row.try_get("key").db()? }, seen as u64));
             }
         }
         sections.sort_by(|(a, n), (b, m)| m.cmp(n).then_with(|| a.slug.cmp(&b.slug)));
@@ -310,10 +321,15 @@ impl SqliteStore {
     /// or `AUTHOR_NAME`), if readers see any of its articles.
     pub(super) async fn name_of(&self, statement: &'static str, slug: &str, now: i64) -> Result<Option<String>> {
         let readers = Bound::now(now);
-        let row =
-            sqlx::query(statement).bind(readers.at).bind(readers.slug).bind(slug).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(statement)
+            .bind(readers.at)
+            .bind(readers.slug)
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .db()?;
         Ok(match row {
-            Some(r) => Some(r.try_get(0)?),
+            Some(r) => Some(r.try_get(0).db()?),
             None => None,
         })
     }

@@ -11,9 +11,10 @@ mod tokens;
 use std::str::FromStr;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Result, StoreError};
+use crate::{Backend, Db, Kind, Options, Result, SQLITE_POOL, StoreError, db_error};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -27,14 +28,20 @@ impl SqliteStore {
     /// Opens (creating when missing) the database at `location`: a path,
     /// `sqlite://path`, `sqlite:path` or `:memory:`; runs the migrations.
     pub async fn open(location: &str) -> Result<SqliteStore> {
+        SqliteStore::open_with(location, &Options::default()).await
+    }
+
+    /// [`SqliteStore::open`] with options: the pool's size (a database in
+    /// memory lives in one connection, whatever they say).
+    pub async fn open_with(location: &str, opts: &Options) -> Result<SqliteStore> {
+        if Kind::of(location)? != Kind::Sqlite {
+            return Err(StoreError::Unsupported(format!("{}: not a SQLite database", crate::redact(location))));
+        }
+        let invalid = |e: sqlx::Error| StoreError::CannotOpen(format!("{location}: {e}"));
         let options = if location == ":memory:" || location == "sqlite::memory:" {
-            SqliteConnectOptions::from_str("sqlite::memory:")?
+            SqliteConnectOptions::from_str("sqlite::memory:").map_err(invalid)?
         } else if location.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location)?.create_if_missing(true)
-        } else if location.contains("://") {
-            return Err(StoreError::Unsupported(format!(
-                "{location}: only SQLite is built in (a path or sqlite://path); PostgreSQL comes later"
-            )));
+            SqliteConnectOptions::from_str(location).map_err(invalid)?.create_if_missing(true)
         } else {
             SqliteConnectOptions::new().filename(location).create_if_missing(true)
         };
@@ -49,7 +56,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         // An in-memory database lives in one connection.
         let pool = SqlitePoolOptions::new()
-            .max_connections(if memory { 1 } else { 8 })
+            .max_connections(if memory { 1 } else { opts.max_connections.unwrap_or(SQLITE_POOL) })
             .min_connections(if memory { 1 } else { 0 })
             .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
             .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
@@ -58,14 +65,26 @@ impl SqliteStore {
             .map_err(|e| match &e {
                 // SQLite's own words, once (not again as each error's source).
                 sqlx::Error::Database(db) => StoreError::CannotOpen(db.message().to_owned()),
-                _ => e.into(),
+                _ => db_error(e),
             })?;
-        MIGRATOR.run(&pool).await?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
         Ok(SqliteStore { pool })
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteStore {
+    fn kind(&self) -> Kind {
+        Kind::Sqlite
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query(sql::PING).execute(&self.pool).await.db()?;
+        Ok(())
     }
 
     /// Closes the pool (checkpointing the WAL).
-    pub async fn close(&self) {
+    async fn close(&self) {
         self.pool.close().await;
     }
 }
@@ -110,7 +129,7 @@ fn check_file_location(location: &str) -> Result<()> {
 /// token writes) take the write lock as they start, and wait on the busy
 /// timeout by themselves.
 async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    pool.begin_with("BEGIN IMMEDIATE").await.db()
 }
 
 #[cfg(test)]
@@ -118,7 +137,7 @@ mod tests {
     use super::*;
 
     /// A database in a missing folder, or at a folder, is refused in plain
-    /// words, once.
+    /// words, once; a URL of another database is not taken for a path.
     #[tokio::test]
     async fn unusable_locations_say_why() {
         let dir = TempDb::new("unusable");
@@ -130,6 +149,10 @@ mod tests {
         let err =
             SqliteStore::open(&dir.0.display().to_string()).await.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.starts_with(&format!("{} is a folder", dir.0.display())), "{err}");
+        for url in ["postgres://ann:pw@db/site", "mysql://ann:pw@db/site"] {
+            let err = SqliteStore::open(url).await.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.starts_with("unsupported database: ") && !err.contains("pw"), "{err}");
+        }
         assert!(SqliteStore::open(&dir.path()).await.is_ok());
     }
 

@@ -233,6 +233,8 @@ queries! {
         ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, lang = excluded.lang";
     /// The language of article `?1` if it is at version `?2`.
     LANG_AT_VERSION = "SELECT lang FROM articles WHERE id = ?1 AND version = ?2";
+    /// Whether the database answers.
+    PING = "SELECT 1";
 }
 
 /// Which list a page is read from: one range of one index. The site and a

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::{SqliteStore, is_unique_violation, sql};
-use crate::{Result, StoreError, TokenInfo, TokenStore};
+use crate::{Db, Result, StoreError, TokenInfo, TokenStore, db_error};
 
 #[async_trait]
 impl TokenStore for SqliteStore {
@@ -16,12 +16,12 @@ impl TokenStore for SqliteStore {
                         "an active token named {name} exists (revoke it first to reuse the name)"
                     ))
                 } else {
-                    e.into()
+                    db_error(e)
                 }
             },
         )?;
         Ok(TokenInfo {
-            id: row.try_get("id")?,
+            id: row.try_get("id").db()?,
             name: name.to_owned(),
             hash: hash.to_owned(),
             created_at: now,
@@ -30,28 +30,28 @@ impl TokenStore for SqliteStore {
     }
 
     async fn tokens(&self) -> Result<Vec<TokenInfo>> {
-        let rows = sqlx::query(sql::TOKENS).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql::TOKENS).fetch_all(&self.pool).await.db()?;
         rows.iter()
             .map(|r| {
                 Ok(TokenInfo {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    hash: r.try_get("hash")?,
-                    created_at: r.try_get("created_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
+                    id: r.try_get("id").db()?,
+                    name: r.try_get("name").db()?,
+                    hash: r.try_get("hash").db()?,
+                    created_at: r.try_get("created_at").db()?,
+                    revoked_at: r.try_get("revoked_at").db()?,
                 })
             })
             .collect()
     }
 
     async fn revoke_token(&self, name: &str, now: i64) -> Result<()> {
-        let done = sqlx::query(sql::REVOKE_TOKEN).bind(name).bind(now).execute(&self.pool).await?;
+        let done = sqlx::query(sql::REVOKE_TOKEN).bind(name).bind(now).execute(&self.pool).await.db()?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn active_token_hashes(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(sql::ACTIVE_TOKENS).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("hash")?))).collect()
+        let rows = sqlx::query(sql::ACTIVE_TOKENS).fetch_all(&self.pool).await.db()?;
+        rows.iter().map(|r| Ok((r.try_get("name").db()?, r.try_get("hash").db()?))).collect()
     }
 }
 

@@ -1,0 +1,448 @@
+//! Articles: a narrow row each (what lists need), the bodies in a table of
+//! their own, tags, authors and summaries in theirs; written whole in one
+//! transaction. Lists and Previous/Next are index scans in the order they
+//! return (see `migrations/postgres/0001_articles.sql`).
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row};
+
+use super::{PostgresStore, is_unique_violation, now_of, visible};
+use crate::{
+    Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, Status,
+    StoreError, StoredSummary, SummaryMode, Visibility, db_error,
+};
+
+fn json<T: serde::de::DeserializeOwned>(row: &PgRow, col: &str) -> Result<T> {
+    let s: String = row.try_get(col).db()?;
+    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    // Serializing plain records to JSON cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn status(row: &PgRow) -> Result<Status> {
+    let s: String = row.try_get("status").db()?;
+    Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
+}
+
+fn minutes(row: &PgRow) -> Result<u32> {
+    let minutes: i64 = row.try_get("reading_minutes").db()?;
+    Ok(minutes.clamp(0, u32::MAX as i64) as u32)
+}
+
+/// The columns a card needs, of `articles a`.
+const CARD_COLUMNS: &str = "a.slug, a.title, a.standfirst, a.section, a.section_slug, a.authors::TEXT AS authors, \
+     a.tags::TEXT AS tags, a.status, a.published_at, a.updated_at, a.reading_minutes, a.lead_image, \
+     a.lead_image_alt, a.lang";
+
+fn card_from_row(row: &PgRow) -> Result<ArticleCard> {
+    Ok(ArticleCard {
+        slug: row.try_get("slug").db()?,
+        title: row.try_get("title").db()?,
+        standfirst: row.try_get("standfirst").db()?,
+        section: Named { name: row.try_get("section").db()?, slug: row.try_get("section_slug").db()? },
+        authors: json(row, "authors")?,
+        tags: json(row, "tags")?,
+        status: status(row)?,
+        published_at: row.try_get("published_at").db()?,
+        updated_at: row.try_get("updated_at").db()?,
+        reading_minutes: minutes(row)?,
+        lead_image: row.try_get("lead_image").db()?,
+        lead_image_alt: row.try_get("lead_image_alt").db()?,
+        lang: row.try_get("lang").db()?,
+    })
+}
+
+fn article_from_row(row: &PgRow) -> Result<Article> {
+    let mode: String = row.try_get("summary_mode").db()?;
+    let card = card_from_row(row)?;
+    Ok(Article {
+        id: row.try_get("id").db()?,
+        version: row.try_get("version").db()?,
+        created_at: row.try_get("created_at").db()?,
+        data: NewArticle {
+            slug: card.slug,
+            title: card.title,
+            standfirst: card.standfirst,
+            body_md: row.try_get("body_md").db()?,
+            body_html: row.try_get("body_html").db()?,
+            body_text: row.try_get("body_text").db()?,
+            authors: card.authors,
+            section: card.section,
+            tags: card.tags,
+            lang: card.lang,
+            status: card.status,
+            published_at: card.published_at,
+            updated_at: card.updated_at,
+            sources: row.try_get("sources").db()?,
+            canonical_url: row.try_get("canonical_url").db()?,
+            lead_image: card.lead_image,
+            lead_image_alt: card.lead_image_alt,
+            reading_minutes: card.reading_minutes,
+            summary_mode: SummaryMode::parse(&mode)
+                .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
+            summary_custom: row.try_get("summary_custom").db()?,
+            summaries: json(row, "summaries")?,
+        },
+    })
+}
+
+/// One whole article by slug (`$2`), if visible: its row, body and
+/// summaries (as one JSON array, by length) in one query.
+fn article_by_slug(v: Visibility) -> String {
+    format!(
+        "SELECT a.id, a.version, a.created_at, {CARD_COLUMNS}, a.sources, a.canonical_url, a.summary_mode, \
+         a.summary_custom, b.body_md, b.body_html, b.body_text, \
+         COALESCE((SELECT json_agg(json_build_object('length', s.length, 'sentences', s.sentences, \
+                   'source_hash', s.source_hash, 'version', s.version) ORDER BY s.length) \
+                   FROM article_summaries s WHERE s.article_id = a.id), '[]')::TEXT AS summaries \
+         FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = $2 AND {}",
+        visible(v, "a")
+    )
+}
+
+/// One article with its summaries, read on `conn` (inside a transaction, or not).
+async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<Option<Article>> {
+    let row = sqlx::query(AssertSqlSafe(article_by_slug(v)))
+        .bind(now_of(v))
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    row.as_ref().map(article_from_row).transpose()
+}
+
+/// Binds the article's list columns as `$1` to `$19`, for [`INSERT`] and [`UPDATE`].
+fn bind_article<'q>(
+    query: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    a: &'q NewArticle,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(&a.slug)
+        .bind(&a.title)
+        .bind(&a.standfirst)
+        .bind(to_json(&a.authors))
+        .bind(&a.section.name)
+        .bind(&a.section.slug)
+        .bind(to_json(&a.tags))
+        .bind(&a.lang)
+        .bind(a.status.as_str())
+        .bind(a.published_at)
+        .bind(a.updated_at)
+        .bind(&a.sources)
+        .bind(&a.canonical_url)
+        .bind(&a.lead_image)
+        .bind(&a.lead_image_alt)
+        .bind(a.reading_minutes as i64)
+        .bind(a.summary_mode.as_str())
+        .bind(&a.summary_custom)
+        .bind(a.updated_at)
+}
+
+/// Inserts an article's row: its fields in [`bind_article`] order (`$19`,
+/// its update time, is its creation time too).
+const INSERT: &str = "INSERT INTO articles (slug, title, standfirst, authors, section, section_slug, tags, lang, \
+     status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, reading_minutes, \
+     summary_mode, summary_custom, created_at, version) VALUES \
+     ($1, $2, $3, $4::JSONB, $5, $6, $7::JSONB, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1) \
+     RETURNING id";
+
+/// Replaces article `$20`'s row if it is at version `$21`, with its fields
+/// in [`bind_article`] order (but `$19`: the creation time stays), and
+/// moves it to the next version.
+const UPDATE: &str = "UPDATE articles SET slug = $1, title = $2, standfirst = $3, authors = $4::JSONB, \
+     section = $5, section_slug = $6, tags = $7::JSONB, lang = $8, status = $9, published_at = $10, \
+     updated_at = $11, sources = $12, canonical_url = $13, lead_image = $14, lead_image_alt = $15, \
+     reading_minutes = $16, summary_mode = $17, summary_custom = $18, version = version + 1 \
+     WHERE id = $20 AND version = $21";
+
+fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+    move |e| {
+        if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { db_error(e) }
+    }
+}
+
+/// Writes the body, tags, authors and summaries of article `id` (whose old
+/// ones, if any, are gone), inside the caller's transaction: one statement
+/// each, whatever their number. A tag or author named twice is kept once;
+/// of two summaries of one length, the last.
+async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+    sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(&a.body_md)
+        .bind(&a.body_html)
+        .bind(&a.body_text)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    for (table, key, name, list) in
+        [("article_tags", "tag_slug", "tag", &a.tags), ("article_authors", "author_slug", "name", &a.authors)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let slugs: Vec<&str> = list.iter().map(|n| n.slug.as_str()).collect();
+        let names: Vec<&str> = list.iter().map(|n| n.name.as_str()).collect();
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (article_id, {key}, {name}, slug, status, published_at) \
+             SELECT $1, t.key, t.name, $4, $5, $6 FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (key, name) \
+             ON CONFLICT DO NOTHING"
+        )))
+        .bind(id)
+        .bind(slugs)
+        .bind(names)
+        .bind(&a.slug)
+        .bind(a.status.as_str())
+        .bind(a.published_at)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    }
+    let mut summaries: Vec<&StoredSummary> = Vec::with_capacity(a.summaries.len());
+    for s in &a.summaries {
+        summaries.retain(|kept| kept.length != s.length);
+        summaries.push(s);
+    }
+    if !summaries.is_empty() {
+        sqlx::query(
+            "INSERT INTO article_summaries (article_id, length, sentences, source_hash, version) \
+             SELECT $1, t.length, t.sentences::JSONB, t.source_hash, t.version \
+             FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS t (length, sentences, source_hash, version)",
+        )
+        .bind(id)
+        .bind(summaries.iter().map(|s| s.length as i64).collect::<Vec<_>>())
+        .bind(summaries.iter().map(|s| to_json(&s.sentences)).collect::<Vec<_>>())
+        .bind(summaries.iter().map(|s| s.source_hash.as_str()).collect::<Vec<_>>())
+        .bind(summaries.iter().map(|s| s.version.as_str()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    }
+    Ok(())
+}
+
+/// The rows a list reads, filtered: `FROM ... WHERE ...`, and the alias of
+/// the table that drives it (in the order it returns): a tag's table for a
+/// tag's list, an author's for an author's, else `articles a` itself.
+/// Parameters: `$1` the time (see [`visible`]), `$2` the tag, `$3` the
+/// author, `$4` the section (each referred to only when the query has it).
+fn list_source(q: &ListQuery) -> (String, &'static str) {
+    let (mut sql, d) = match (&q.tag, &q.author) {
+        (Some(_), _) => {
+            ("FROM article_tags d JOIN articles a ON a.id = d.article_id WHERE d.tag_slug = $2".to_owned(), "d")
+        }
+        (None, Some(_)) => {
+            ("FROM article_authors d JOIN articles a ON a.id = d.article_id WHERE d.author_slug = $3".to_owned(), "d")
+        }
+        (None, None) => ("FROM articles a WHERE TRUE".to_owned(), "a"),
+    };
+    sql.push_str(" AND ");
+    sql.push_str(&visible(q.visibility, d));
+    if q.tag.is_some() && q.author.is_some() {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_slug = $3)");
+    }
+    if q.section.is_some() {
+        sql.push_str(" AND a.section_slug = $4");
+    }
+    (sql, d)
+}
+
+/// A list query ([`list_source`]) with its parameters `$1` to `$4` bound.
+fn bind_list<'q>(sql: String, q: &'q ListQuery) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(now_of(q.visibility))
+        .bind(q.tag.as_deref())
+        .bind(q.author.as_deref())
+        .bind(q.section.as_deref())
+}
+
+impl PostgresStore {
+    async fn name_of(&self, sql: String, slug: &str, now: i64) -> Result<Option<String>> {
+        sqlx::query_scalar(AssertSqlSafe(sql)).bind(now).bind(slug).fetch_optional(&self.pool).await.db()
+    }
+}
+
+#[async_trait]
+impl ArticleStore for PostgresStore {
+    async fn create_article(&self, article: &NewArticle) -> Result<Article> {
+        let mut tx = self.pool.begin().await.db()?;
+        let id: i64 = bind_article(sqlx::query(INSERT), article)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(slug_taken(article))?
+            .try_get("id")
+            .db()?;
+        write_parts(&mut tx, id, article).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await.db()?;
+        Ok(stored)
+    }
+
+    async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
+        let mut tx = self.pool.begin().await.db()?;
+        // A concurrent update of the same article waits here for the first
+        // to commit, then finds the version moved on.
+        let done = bind_article(sqlx::query(UPDATE), article)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await
+            .map_err(slug_taken(article))?;
+        if done.rows_affected() == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .db()?;
+            return Err(match current {
+                Some(current) => StoreError::VersionConflict { current },
+                None => StoreError::NotFound,
+            });
+        }
+        for table in ["article_bodies", "article_tags", "article_authors", "article_summaries"] {
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        write_parts(&mut tx, id, article).await?;
+        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await.db()?;
+        Ok(stored)
+    }
+
+    async fn delete_article(&self, slug: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM articles WHERE slug = $1").bind(slug).execute(&self.pool).await.db()?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        let mut conn = self.pool.acquire().await.db()?;
+        load_in(&mut conn, slug, visibility).await
+    }
+
+    async fn list_articles(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
+        if q.after.is_some() {
+            return Err(StoreError::Unsupported("pages after a cursor on PostgreSQL (not yet)".to_owned()));
+        }
+        let per_page = q.per_page.clamp(1, 100);
+        let page = q.page.max(1);
+        let offset = (page as i64 - 1) * per_page as i64;
+        let (source, d) = list_source(q);
+        let count = format!("SELECT COUNT(*) AS n {source}");
+        let total: i64 = bind_list(count, q).fetch_one(&self.pool).await.db()?.try_get("n").db()?;
+        let list = format!(
+            "SELECT {CARD_COLUMNS} {source} ORDER BY {d}.published_at DESC NULLS LAST, {d}.slug DESC LIMIT $5 OFFSET $6"
+        );
+        let rows = bind_list(list, q).bind(per_page as i64 + 1).bind(offset).fetch_all(&self.pool).await.db()?;
+        let mut items = rows.iter().map(card_from_row).collect::<Result<Vec<_>>>()?;
+        let next = if items.len() > per_page as usize {
+            items.truncate(per_page as usize);
+            items.last().map(crate::Cursor::of)
+        } else {
+            None
+        };
+        Ok(Page { items, total: total.max(0) as u64, page: Some(page), per_page, next })
+    }
+
+    async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
+        // The article's own place, visible or not; then the visible article
+        // just before it and the one just after, each an index scan from there.
+        let v = Visibility::PublicAt(now);
+        let vis = visible(v, "a");
+        let sql = format!(
+            "WITH me AS (SELECT published_at, slug FROM articles WHERE slug = $2 AND published_at IS NOT NULL) \
+             (SELECT 'prev' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
+              AND (a.published_at, a.slug) < (me.published_at, me.slug) \
+              ORDER BY a.published_at DESC NULLS LAST, a.slug DESC LIMIT 1) \
+             UNION ALL \
+             (SELECT 'next' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
+              AND (a.published_at, a.slug) > (me.published_at, me.slug) \
+              ORDER BY a.published_at ASC NULLS FIRST, a.slug ASC LIMIT 1)"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(slug).fetch_all(&self.pool).await.db()?;
+        let (mut prev, mut next) = (None, None);
+        for r in &rows {
+            let side: String = r.try_get("side").db()?;
+            let link = ArticleLink {
+                slug: r.try_get("slug").db()?,
+                title: r.try_get("title").db()?,
+                lang: r.try_get("lang").db()?,
+            };
+            if side == "prev" {
+                prev = Some(link);
+            } else {
+                next = Some(link);
+            }
+        }
+        Ok((prev, next))
+    }
+
+    async fn sections(&self, now: i64) -> Result<Vec<(Named, u64)>> {
+        let sql = format!(
+            "SELECT a.section_slug, MIN(a.section) AS section, COUNT(*) AS n FROM articles a WHERE {} \
+             GROUP BY a.section_slug ORDER BY n DESC, a.section_slug",
+            visible(Visibility::PublicAt(now), "a")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch_all(&self.pool).await.db()?;
+        rows.iter()
+            .map(|r| {
+                let n: i64 = r.try_get("n").db()?;
+                Ok((Named { name: r.try_get("section").db()?, slug: r.try_get("section_slug").db()? }, n.max(0) as u64))
+            })
+            .collect()
+    }
+
+    async fn section_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        let sql = format!(
+            "SELECT a.section FROM articles a WHERE a.section_slug = $2 AND {} LIMIT 1",
+            visible(Visibility::PublicAt(now), "a")
+        );
+        self.name_of(sql, slug, now).await
+    }
+
+    async fn tag_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        let sql = format!(
+            "SELECT d.tag FROM article_tags d WHERE d.tag_slug = $2 AND {} LIMIT 1",
+            visible(Visibility::PublicAt(now), "d")
+        );
+        self.name_of(sql, slug, now).await
+    }
+
+    async fn author_name(&self, slug: &str, now: i64) -> Result<Option<String>> {
+        let sql = format!(
+            "SELECT d.name FROM article_authors d WHERE d.author_slug = $2 AND {} LIMIT 1",
+            visible(Visibility::PublicAt(now), "d")
+        );
+        self.name_of(sql, slug, now).await
+    }
+
+    async fn count_articles(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&self.pool).await.db()?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn stale_summaries(&self, version: &str) -> Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT a.slug FROM articles a WHERE \
+             (SELECT COUNT(*) FROM article_summaries s WHERE s.article_id = a.id AND s.version = $1) < 2 \
+             ORDER BY a.slug",
+        )
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await
+        .db()
+    }
+
+    async fn next_publication_after(&self, now: i64) -> Result<Option<i64>> {
+        sqlx::query_scalar("SELECT MIN(published_at) FROM articles WHERE status <> 'draft' AND published_at > $1")
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .db()
+    }
+}

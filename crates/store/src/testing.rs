@@ -1,0 +1,1059 @@
+//! Testing every backend alike (Cargo feature `testing`): fresh databases for
+//! tests ([`TestDatabase`]), and the conformance suite ([`conformance`]) that
+//! every backend must pass, one test per check with [`conformance_tests!`]:
+//!
+//! ```text
+//! async fn database(name: &str) -> Option<store::testing::TestDatabase> {
+//!     store::testing::TestDatabase::postgres(name).await
+//! }
+//! store::conformance_tests!(database);
+//! ```
+//!
+//! PostgreSQL tests need a server: `NEWSDESK_TEST_PG` is the URL of a
+//! database where the tests may create schemas (each test works in a schema
+//! of its own, dropped at its end), such as the throwaway server
+//! `scripts/with-postgres.sh` starts. Without it they print that they are
+//! skipped and pass, unless the environment variable `CI` is set: then a
+//! missing server is a failure. `NEWSDESK_TEST_BACKEND=postgres` runs the
+//! tests that use [`TestDatabase::chosen`] (the web and CLI tests) on
+//! PostgreSQL instead of SQLite.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::{Kind, NewArticle, Store};
+
+/// The environment variable naming the test server's URL.
+pub const PG_ENV: &str = "NEWSDESK_TEST_PG";
+/// The environment variable choosing the backend of [`TestDatabase::chosen`]
+/// (`sqlite`, the default, or `postgres`).
+pub const BACKEND_ENV: &str = "NEWSDESK_TEST_BACKEND";
+
+/// A SQLite test database in memory or in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqliteIn {
+    /// `:memory:`: one connection, gone with the store.
+    Memory,
+    /// A file in a temporary folder of its own (a pool of connections).
+    File,
+}
+
+/// A fresh, empty database for one test, removed when dropped: a SQLite
+/// file in a temporary folder, a SQLite database in memory, or a schema of
+/// its own on the PostgreSQL test server.
+#[derive(Debug)]
+pub struct TestDatabase {
+    location: String,
+    kind: Kind,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    Nothing,
+    Folder(PathBuf),
+    Schema { admin: String, schema: String },
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A name made of `name`'s letters and digits, unique in this process and
+/// across processes.
+fn unique(name: &str, max: usize) -> String {
+    let clean: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let suffix = format!("_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let keep = max.saturating_sub(suffix.len()).min(clean.len());
+    format!("{}{suffix}", &clean[..keep])
+}
+
+fn ci_is_set() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+impl TestDatabase {
+    /// A SQLite database (in memory, or a file of its own).
+    pub fn sqlite(name: &str, place: SqliteIn) -> TestDatabase {
+        match place {
+            SqliteIn::Memory => {
+                TestDatabase { location: ":memory:".to_owned(), kind: Kind::Sqlite, cleanup: Cleanup::Nothing }
+            }
+            SqliteIn::File => {
+                let dir = std::env::temp_dir().join(format!("newsdesk-test-{}", unique(name, 80)));
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+                TestDatabase {
+                    location: dir.join("site.db").to_string_lossy().into_owned(),
+                    kind: Kind::Sqlite,
+                    cleanup: Cleanup::Folder(dir),
+                }
+            }
+        }
+    }
+
+    /// A schema of its own on the PostgreSQL test server (`NEWSDESK_TEST_PG`),
+    /// or `None` when no server is configured (the test should then pass
+    /// without doing anything; this says it is skipped, once per process).
+    /// Panics when no server is configured and `CI` is set, or when the
+    /// server cannot be reached.
+    pub async fn postgres(name: &str) -> Option<TestDatabase> {
+        let Some(admin) = std::env::var(PG_ENV).ok().filter(|s| !s.is_empty()) else {
+            if ci_is_set() {
+                panic!(
+                    "PostgreSQL tests cannot run: {PG_ENV} is not set (the environment variable CI is set, so a \
+                     missing server is a failure, not a skip); run the tests with scripts/with-postgres.sh"
+                );
+            }
+            static SAID: AtomicBool = AtomicBool::new(false);
+            if !SAID.swap(true, Ordering::Relaxed) {
+                // Straight to stderr, past the test harness's capture, so a plain `cargo test` shows it.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nSKIPPED PostgreSQL tests: {PG_ENV} is not set (run them with: bash scripts/with-postgres.sh \
+                     cargo test)\n"
+                );
+            }
+            return None;
+        };
+        let schema = unique(&format!("nd_{name}"), 63);
+        run_admin(&admin, &format!("CREATE SCHEMA {schema}")).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL tests: cannot create a schema on {} ({PG_ENV}): {e}", crate::redact(&admin))
+        });
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        Some(TestDatabase {
+            location: format!("{admin}{sep}options[search_path]={schema}"),
+            kind: Kind::Postgres,
+            cleanup: Cleanup::Schema { admin, schema },
+        })
+    }
+
+    /// A database for a test that runs on either backend: PostgreSQL when
+    /// `NEWSDESK_TEST_BACKEND=postgres` (a failure if no server is
+    /// configured, since it was asked for), else SQLite `place`.
+    pub async fn chosen(name: &str, place: SqliteIn) -> TestDatabase {
+        match std::env::var(BACKEND_ENV).unwrap_or_default().to_ascii_lowercase().as_str() {
+            "" | "sqlite" => TestDatabase::sqlite(name, place),
+            "postgres" | "postgresql" => match TestDatabase::postgres(name).await {
+                Some(db) => db,
+                None => panic!("{BACKEND_ENV}=postgres needs {PG_ENV}, the URL of a test server"),
+            },
+            other => panic!("{BACKEND_ENV}={other}: give sqlite or postgres"),
+        }
+    }
+
+    /// Where it is: a path, `:memory:` or a `postgres://` URL (for `--db`).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Which backend it is.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Opens it (migrating it), or panics.
+    pub async fn open(&self) -> Arc<dyn Store> {
+        crate::open(&self.location).await.unwrap_or_else(|e| panic!("opening {}: {e}", crate::redact(&self.location)))
+    }
+}
+
+/// Runs one statement on the test server, on a connection of its own.
+async fn run_admin(admin: &str, sql: &str) -> Result<(), String> {
+    #[cfg(feature = "postgres")]
+    {
+        use sqlx::{ConnectOptions, Connection};
+        let options: sqlx::postgres::PgConnectOptions = admin.parse().map_err(|e: sqlx::Error| e.to_string())?;
+        let mut conn = options.connect().await.map_err(|e| e.to_string())?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.map_err(|e| e.to_string())?;
+        let _ = conn.close().await;
+        Ok(())
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = (admin, sql);
+        Err("this build has no PostgreSQL support (the store crate's feature postgres)".to_owned())
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Nothing => {}
+            Cleanup::Folder(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Schema { admin, schema } => {
+                // Dropped on a thread of its own: this may run inside an async runtime.
+                let (admin, sql) = (admin.clone(), format!("SET lock_timeout = '10s'; DROP SCHEMA {schema} CASCADE"));
+                let done = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    rt.block_on(run_admin(&admin, &sql)).err()
+                })
+                .join();
+                if let Ok(Some(e)) = done {
+                    let _ = writeln!(std::io::stderr(), "warning: test schema {schema} was not dropped: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// A plain article for tests: published or not at `at`, in section World,
+/// by Ann, tagged x, with one summary.
+pub fn sample(slug: &str, status: crate::Status, at: Option<i64>) -> NewArticle {
+    conformance::article(slug, status, at, "World", &["x"], &["Ann"])
+}
+
+/// One test per check of [`conformance`], each on a fresh database from
+/// `$database`: an `async fn(&str) -> Option<TestDatabase>` given the
+/// check's name (`None`: skip). Needs `tokio` (macros, multi-threaded
+/// runtime) in the calling crate.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($database:path) => {
+        $crate::conformance_tests!(@each $database;
+            round_trips_every_field,
+            slugs_are_unique,
+            updates_are_versioned,
+            deletes_take_everything_with_them,
+            visibility_follows_the_rule,
+            neighbours_follow_time_then_slug,
+            lists_filter_order_and_paginate,
+            sections_names_and_counts,
+            stale_summaries_and_next_publication,
+            tokens_are_kept_as_hashes,
+            unicode_is_kept_exactly,
+            large_bodies_are_kept_whole,
+            parallel_writes_to_one_article,
+            parallel_writes_to_different_articles,
+            parallel_creates_of_one_slug,
+            ping_and_close,
+        );
+    };
+    (@each $database:path; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                if let Some(db) = $database(stringify!($check)).await {
+                    let store = db.open().await;
+                    $crate::testing::conformance::$check(store.clone()).await;
+                    $crate::Backend::close(&*store).await;
+                }
+            }
+        )*
+    };
+}
+
+pub mod conformance {
+    //! The checks every backend passes, each given a fresh, empty store.
+    //! Where a rule is not obvious, the expected results come from a model
+    //! written in Rust here ([`Visibility::shows`], sorting), not from what
+    //! one backend happens to return.
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Arc;
+
+    use crate::{
+        ArticleCard, ListQuery, Named, NewArticle, Status, Store, StoreError, StoredSummary, SummaryMode,
+        SummarySentence, Visibility,
+    };
+
+    fn named(name: &str) -> Named {
+        Named { name: name.to_owned(), slug: name.to_lowercase().replace(' ', "-") }
+    }
+
+    /// An article with the given place in the site, one summary and small
+    /// bodies; every other field empty.
+    pub fn article(
+        slug: &str,
+        status: Status,
+        at: Option<i64>,
+        section: &str,
+        tags: &[&str],
+        authors: &[&str],
+    ) -> NewArticle {
+        NewArticle {
+            slug: slug.to_owned(),
+            title: format!("Title {slug}"),
+            standfirst: None,
+            body_md: format!("Body of {slug}."),
+            body_html: format!("<p>Body of {slug}.</p>"),
+            body_text: format!("Body of {slug}."),
+            authors: authors.iter().map(|a| named(a)).collect(),
+            section: named(section),
+            tags: tags.iter().map(|t| named(t)).collect(),
+            lang: "en".into(),
+            status,
+            published_at: at,
+            updated_at: at.unwrap_or(1),
+            sources: None,
+            canonical_url: None,
+            lead_image: None,
+            lead_image_alt: None,
+            reading_minutes: 1,
+            summary_mode: SummaryMode::Auto,
+            summary_custom: None,
+            summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
+        }
+    }
+
+    fn summary(length: u32, version: &str, text: &str) -> StoredSummary {
+        StoredSummary {
+            length,
+            sentences: vec![SummarySentence { index: 0, start: 0, end: text.len(), text: text.to_owned() }],
+            source_hash: format!("hash-{length}"),
+            version: version.to_owned(),
+        }
+    }
+
+    /// Every field set, odd values included.
+    fn full(slug: &str) -> NewArticle {
+        NewArticle {
+            slug: slug.to_owned(),
+            title: "A title: with \"quotes\", 'apostrophes' & <angle brackets>".into(),
+            standfirst: Some("One line under the title.\nAnd a second.".into()),
+            body_md: "# Heading\n\nFirst *sentence*. Second one; with a `code` span.\n\n- a\n- b\n".into(),
+            body_html: "<h2>Heading</h2><p><span class=\"s\" id=\"s-0\">First <em>sentence</em>.</span></p>".into(),
+            body_text: "Heading\n\nFirst sentence. Second one; with a code span.\n\na\nb".into(),
+            authors: vec![named("Zoë Writer"), named("Ann"), named("Bob")],
+            section: Named { name: "Science & Tech".into(), slug: "science-tech".into() },
+            tags: vec![named("zebra"), named("apple"), named("mango")],
+            lang: "pt-BR".into(),
+            status: Status::Scheduled,
+            published_at: Some(-86_400),
+            updated_at: 253_402_300_799,
+            sources: Some("Minutes of the meeting.\nA second source.".into()),
+            canonical_url: Some("https://example.org/a?b=c&d=e".into()),
+            lead_image: Some("/media/lead.jpg".into()),
+            lead_image_alt: Some("A harbour at dawn".into()),
+            reading_minutes: 4_000_000_000,
+            summary_mode: SummaryMode::Custom,
+            summary_custom: Some("The editors' own summary.".into()),
+            summaries: vec![summary(5, "v2", "Five."), summary(3, "v2", "Three.")],
+        }
+    }
+
+    /// What the stored article should be: as given, with summaries by length.
+    fn expected(a: &NewArticle) -> NewArticle {
+        let mut a = a.clone();
+        a.summaries.sort_by_key(|s| s.length);
+        a
+    }
+
+    /// Create, read back whole (by `article` and as `create_article` returned
+    /// it), version 1, creation time the given update time, distinct ids.
+    pub async fn round_trips_every_field(s: Arc<dyn Store>) {
+        let a = full("every-field");
+        let created = s.create_article(&a).await.unwrap();
+        assert_eq!(created.data, expected(&a));
+        assert_eq!((created.version, created.created_at), (1, a.updated_at));
+        let read = s.article("every-field", Visibility::All).await.unwrap().expect("stored");
+        assert_eq!(read, created);
+        let mut bare = article("bare", Status::Draft, None, "World", &[], &[]);
+        bare.summaries.clear();
+        let b = s.create_article(&bare).await.unwrap();
+        assert_eq!(b.data, bare);
+        assert_ne!(b.id, created.id);
+        assert_eq!(s.article("bare", Visibility::All).await.unwrap().unwrap(), b);
+        assert!(s.article("missing", Visibility::All).await.unwrap().is_none());
+        assert_eq!(s.count_articles().await.unwrap(), 2);
+        // The card shows the same values.
+        let page = s.list_articles(&query(Visibility::All, None, None, None, 1, 10)).await.unwrap();
+        let card = page.items.iter().find(|c| c.slug == "every-field").expect("listed");
+        let want = ArticleCard {
+            slug: a.slug.clone(),
+            title: a.title.clone(),
+            standfirst: a.standfirst.clone(),
+            section: a.section.clone(),
+            authors: a.authors.clone(),
+            tags: a.tags.clone(),
+            status: a.status,
+            published_at: a.published_at,
+            updated_at: a.updated_at,
+            reading_minutes: a.reading_minutes,
+            lead_image: a.lead_image.clone(),
+            lead_image_alt: a.lead_image_alt.clone(),
+            lang: a.lang.clone(),
+        };
+        assert_eq!(card, &want);
+    }
+
+    /// A slug is one article's: a second create, or a rename onto it, is a
+    /// `Conflict` that changes nothing; a rename to a free slug moves the
+    /// article, its tags and authors with it; a deleted article's slug is free.
+    pub async fn slugs_are_unique(s: Arc<dyn Store>) {
+        let a = s.create_article(&article("a", Status::Published, Some(10), "World", &["t"], &["Ann"])).await.unwrap();
+        let b = s.create_article(&article("b", Status::Published, Some(20), "World", &[], &[])).await.unwrap();
+        let mut again = article("a", Status::Draft, None, "Other", &[], &[]);
+        again.title = "Impostor".into();
+        assert!(matches!(s.create_article(&again).await, Err(StoreError::Conflict(_))));
+        assert_eq!(s.article("a", Visibility::All).await.unwrap().unwrap(), a);
+        assert_eq!(s.count_articles().await.unwrap(), 2);
+        let mut onto = article("a", Status::Published, Some(20), "World", &[], &[]);
+        onto.title = "Renamed onto a".into();
+        assert!(matches!(s.update_article(b.id, 1, &onto).await, Err(StoreError::Conflict(_))));
+        assert_eq!(s.article("b", Visibility::All).await.unwrap().unwrap(), b, "a refused rename changes nothing");
+        // A rename to a free slug.
+        let moved = article("a-moved", Status::Published, Some(10), "World", &["t"], &["Ann"]);
+        let got = s.update_article(a.id, 1, &moved).await.unwrap();
+        assert_eq!((got.id, got.version, got.slug.as_str()), (a.id, 2, "a-moved"));
+        assert!(s.article("a", Visibility::All).await.unwrap().is_none());
+        let by_tag = s.list_articles(&query(Visibility::PublicAt(100), None, Some("t"), None, 1, 10)).await.unwrap();
+        assert_eq!(slugs(&by_tag.items), ["a-moved"]);
+        let by_author =
+            s.list_articles(&query(Visibility::PublicAt(100), None, None, Some("ann"), 1, 10)).await.unwrap();
+        assert_eq!(slugs(&by_author.items), ["a-moved"]);
+        let (prev, _) = s.neighbours("b", 100).await.unwrap();
+        assert_eq!(prev.map(|l| l.slug), Some("a-moved".to_owned()));
+        // The old slug is free again, and so is a deleted one.
+        s.create_article(&article("a", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        s.delete_article("b").await.unwrap();
+        let b2 = s.create_article(&article("b", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        assert_eq!(b2.version, 1);
+        assert_ne!(b2.id, b.id);
+    }
+
+    /// An update names the version it read: it replaces the whole record
+    /// (tags, authors, summaries, bodies) and moves to the next version, and
+    /// fails without writing when another write came first; `NotFound` for
+    /// an article that is not there. The creation time stays.
+    pub async fn updates_are_versioned(s: Arc<dyn Store>) {
+        let a = s.create_article(&full("a")).await.unwrap();
+        let mut edit = article("a", Status::Published, Some(50), "Other", &["y", "z"], &["Bob"]);
+        edit.updated_at = 60;
+        edit.body_md = "New body.".into();
+        let got = s.update_article(a.id, 1, &edit).await.unwrap();
+        assert_eq!(got.data, expected(&edit));
+        assert_eq!((got.id, got.version, got.created_at), (a.id, 2, a.created_at));
+        assert_eq!(s.article("a", Visibility::All).await.unwrap().unwrap(), got);
+        let mut late = edit.clone();
+        late.title = "Late".into();
+        match s.update_article(a.id, 1, &late).await {
+            Err(StoreError::VersionConflict { current }) => assert_eq!(current, 2),
+            other => panic!("a stale version must be refused, got {other:?}"),
+        }
+        assert_eq!(s.article("a", Visibility::All).await.unwrap().unwrap(), got, "nothing written");
+        assert!(matches!(s.update_article(a.id, 3, &late).await, Err(StoreError::VersionConflict { current: 2 })));
+        assert!(matches!(s.update_article(a.id + 1000, 1, &late).await, Err(StoreError::NotFound)));
+        // Old tags and authors are gone from the lists.
+        let now = Visibility::PublicAt(100);
+        for (tag, author, want) in [(Some("zebra"), None, 0), (None, Some("ann"), 0), (Some("y"), Some("bob"), 1)] {
+            let page = s.list_articles(&query(now, None, tag, author, 1, 10)).await.unwrap();
+            assert_eq!(page.total, want, "{tag:?} {author:?}");
+        }
+        let third = s.update_article(a.id, 2, &late).await.unwrap();
+        assert_eq!((third.version, third.title.as_str()), (3, "Late"));
+    }
+
+    /// Deleting removes the article with its body, summaries, tags and
+    /// authors; a second delete is `NotFound`.
+    pub async fn deletes_take_everything_with_them(s: Arc<dyn Store>) {
+        s.create_article(&article("gone", Status::Published, Some(10), "Lost", &["lonely"], &["Solo"])).await.unwrap();
+        s.create_article(&article("kept", Status::Published, Some(20), "World", &["x"], &["Ann"])).await.unwrap();
+        s.delete_article("gone").await.unwrap();
+        assert!(matches!(s.delete_article("gone").await, Err(StoreError::NotFound)));
+        assert!(matches!(s.delete_article("never").await, Err(StoreError::NotFound)));
+        assert!(s.article("gone", Visibility::All).await.unwrap().is_none());
+        assert_eq!(s.count_articles().await.unwrap(), 1);
+        assert_eq!(s.tag_name("lonely", 100).await.unwrap(), None);
+        assert_eq!(s.author_name("solo", 100).await.unwrap(), None);
+        assert_eq!(s.section_name("lost", 100).await.unwrap(), None);
+        assert_eq!(s.stale_summaries("v2").await.unwrap(), ["kept"]);
+        let all = s.list_articles(&query(Visibility::All, None, Some("lonely"), None, 1, 10)).await.unwrap();
+        assert_eq!(all.total, 0);
+        assert_eq!(s.neighbours("kept", 100).await.unwrap(), (None, None));
+    }
+
+    /// Every status at every kind of time, seen by readers at several times
+    /// and by editors, through every method that filters by visibility:
+    /// what each shows is what [`Visibility::shows`] says.
+    pub async fn visibility_follows_the_rule(s: Arc<dyn Store>) {
+        let mut all = Vec::new();
+        for (i, status) in [Status::Draft, Status::Scheduled, Status::Published].into_iter().enumerate() {
+            for (j, at) in [None, Some(100), Some(200), Some(300)].into_iter().enumerate() {
+                let slug = format!("{}-{j}", status.as_str());
+                let tag = format!("tag-{i}{j}");
+                let author = format!("author-{i}{j}");
+                let section = format!("section-{i}{j}");
+                all.push(article(&slug, status, at, &section, &[&tag, "shared"], &[&author, "Everyone"]));
+            }
+        }
+        for a in &all {
+            s.create_article(a).await.unwrap();
+        }
+        check_model(&s, &all, &[99, 100, 199, 200, 201, 300, 1000]).await;
+    }
+
+    /// Previous and Next go by publication time, then slug, across the
+    /// site, skipping what readers cannot see; an article without a time,
+    /// or unknown, has none.
+    pub async fn neighbours_follow_time_then_slug(s: Arc<dyn Store>) {
+        let all = vec![
+            article("m", Status::Published, Some(100), "A", &[], &[]),
+            article("b", Status::Published, Some(100), "B", &[], &[]),
+            article("z", Status::Published, Some(100), "A", &[], &[]),
+            article("early", Status::Published, Some(-50), "A", &[], &[]),
+            article("draft-between", Status::Draft, Some(150), "A", &[], &[]),
+            article("late", Status::Scheduled, Some(200), "A", &[], &[]),
+            article("future", Status::Published, Some(500), "A", &[], &[]),
+            article("undated", Status::Draft, None, "A", &[], &[]),
+            // Byte order, not a language's: "a-b" < "a_b" < "ab" < "b".
+            article("ab", Status::Published, Some(300), "A", &[], &[]),
+            article("a-b", Status::Published, Some(300), "A", &[], &[]),
+            article("a_b", Status::Published, Some(300), "A", &[], &[]),
+        ];
+        for a in &all {
+            s.create_article(a).await.unwrap();
+        }
+        let walk = |prev: Option<&str>, next: Option<&str>| (prev.map(str::to_owned), next.map(str::to_owned));
+        let got =
+            |r: (Option<crate::ArticleLink>, Option<crate::ArticleLink>)| (r.0.map(|l| l.slug), r.1.map(|l| l.slug));
+        assert_eq!(got(s.neighbours("b", 400).await.unwrap()), walk(Some("early"), Some("m")));
+        assert_eq!(got(s.neighbours("m", 400).await.unwrap()), walk(Some("b"), Some("z")));
+        assert_eq!(got(s.neighbours("z", 400).await.unwrap()), walk(Some("m"), Some("late")));
+        assert_eq!(got(s.neighbours("z", 199).await.unwrap()), walk(Some("m"), None));
+        assert_eq!(got(s.neighbours("draft-between", 400).await.unwrap()), walk(Some("z"), Some("late")));
+        assert_eq!(got(s.neighbours("late", 400).await.unwrap()), walk(Some("z"), Some("a-b")));
+        assert_eq!(got(s.neighbours("a-b", 400).await.unwrap()), walk(Some("late"), Some("a_b")));
+        assert_eq!(got(s.neighbours("a_b", 400).await.unwrap()), walk(Some("a-b"), Some("ab")));
+        assert_eq!(got(s.neighbours("ab", 400).await.unwrap()), walk(Some("a_b"), None));
+        assert_eq!(got(s.neighbours("ab", 500).await.unwrap()), walk(Some("a_b"), Some("future")));
+        assert_eq!(got(s.neighbours("undated", 400).await.unwrap()), walk(None, None));
+        assert_eq!(got(s.neighbours("nothing", 400).await.unwrap()), walk(None, None));
+        let (prev, _) = s.neighbours("m", 400).await.unwrap();
+        assert_eq!(prev.map(|l| (l.title, l.lang)), Some(("Title b".to_owned(), "en".to_owned())));
+        check_model(&s, &all, &[0, 100, 199, 200, 300, 400, 500]).await;
+    }
+
+    /// Lists by section, tag and author, alone and together, for readers and
+    /// editors: the right articles, newest first then by slug (undated last
+    /// for editors), the right totals, pages of every size.
+    pub async fn lists_filter_order_and_paginate(s: Arc<dyn Store>) {
+        let mut all = Vec::new();
+        let sections = ["World", "Science", "Sport"];
+        let tags = ["a", "b", "c", "d"];
+        let authors = ["Ann", "Bob", "Cy"];
+        for i in 0..23usize {
+            let status = match i % 7 {
+                0 => Status::Draft,
+                3 => Status::Scheduled,
+                _ => Status::Published,
+            };
+            // Repeated times, so slugs break ties.
+            let at = if i % 11 == 5 { None } else { Some(1000 + (i as i64 % 6) * 10 + (i as i64 % 3)) };
+            let my_tags: Vec<&str> =
+                tags.iter().enumerate().filter(|(k, _)| (i + k) % 3 == 0).map(|(_, t)| *t).collect();
+            let my_authors: Vec<&str> = if i % 4 == 0 { vec![authors[0], authors[2]] } else { vec![authors[i % 3]] };
+            all.push(article(&format!("art-{i:02}"), status, at, sections[i % 3], &my_tags, &my_authors));
+        }
+        // A tag given twice on one article counts once.
+        all[1].tags.push(named("a"));
+        for a in &all {
+            s.create_article(a).await.unwrap();
+        }
+        check_model(&s, &all, &[1000, 1025, 1100]).await;
+        // Pages: out of range is empty, sizes are kept within 1..=100, page 0 is page 1.
+        let q = |page, per_page| query(Visibility::All, None, None, None, page, per_page);
+        let p = s.list_articles(&q(0, 0)).await.unwrap();
+        assert_eq!((p.page, p.per_page, p.items.len(), p.total), (Some(1), 1, 1, 23));
+        let p = s.list_articles(&q(1, 1000)).await.unwrap();
+        assert_eq!((p.per_page, p.items.len(), p.pages()), (100, 23, 1));
+        let p = s.list_articles(&q(99, 5)).await.unwrap();
+        assert_eq!((p.items.len(), p.total, p.pages()), (0, 23, 5));
+    }
+
+    /// Sections with their counts (most used first, then by slug), and the
+    /// names of sections, tags and authors, only for what readers can see.
+    pub async fn sections_names_and_counts(s: Arc<dyn Store>) {
+        let all = vec![
+            article("w1", Status::Published, Some(10), "World", &["Climate"], &["Ann Lee"]),
+            article("w2", Status::Published, Some(20), "World", &["Climate"], &["Ann Lee"]),
+            article("s1", Status::Published, Some(30), "Science", &[], &["Bob"]),
+            article("a1", Status::Published, Some(30), "Arts", &[], &[]),
+            article("d1", Status::Draft, Some(5), "Drafts", &["Secret"], &["Ghost"]),
+            article("f1", Status::Scheduled, Some(100), "Future", &["Soon"], &["Later"]),
+        ];
+        for a in &all {
+            s.create_article(a).await.unwrap();
+        }
+        let sections = s.sections(50).await.unwrap();
+        let got: Vec<(&str, &str, u64)> =
+            sections.iter().map(|(n, c)| (n.slug.as_str(), n.name.as_str(), *c)).collect();
+        assert_eq!(got, [("world", "World", 2), ("arts", "Arts", 1), ("science", "Science", 1)]);
+        assert_eq!(s.section_name("world", 50).await.unwrap().as_deref(), Some("World"));
+        assert_eq!(s.tag_name("climate", 50).await.unwrap().as_deref(), Some("Climate"));
+        assert_eq!(s.author_name("ann-lee", 50).await.unwrap().as_deref(), Some("Ann Lee"));
+        for (slug, now) in [("drafts", 50), ("future", 50), ("nowhere", 50)] {
+            assert_eq!(s.section_name(slug, now).await.unwrap(), None, "{slug}");
+        }
+        assert_eq!(s.tag_name("secret", 50).await.unwrap(), None);
+        assert_eq!(s.author_name("ghost", 50).await.unwrap(), None);
+        assert_eq!(s.tag_name("soon", 50).await.unwrap(), None);
+        assert_eq!(s.tag_name("soon", 100).await.unwrap().as_deref(), Some("Soon"));
+        assert_eq!(s.author_name("later", 100).await.unwrap().as_deref(), Some("Later"));
+        assert_eq!(s.section_name("future", 100).await.unwrap().as_deref(), Some("Future"));
+        check_model(&s, &all, &[0, 50, 100]).await;
+    }
+
+    /// Stale summaries: every article with fewer than two summaries of the
+    /// given version, in slug order; the next publication time after now.
+    pub async fn stale_summaries_and_next_publication(s: Arc<dyn Store>) {
+        let mut fresh = article("fresh", Status::Published, Some(10), "World", &[], &[]);
+        fresh.summaries = vec![summary(3, "v2", "a"), summary(5, "v2", "b")];
+        let mut half = article("half", Status::Draft, None, "World", &[], &[]);
+        half.summaries = vec![summary(3, "v2", "a"), summary(5, "v1", "b")];
+        let mut none = article("b-none", Status::Scheduled, Some(500), "World", &[], &[]);
+        none.summaries.clear();
+        let old = article("a-old", Status::Published, Some(300), "World", &[], &[]);
+        let draft = article("draft", Status::Draft, Some(200), "World", &[], &[]);
+        for a in [&fresh, &half, &none, &old, &draft] {
+            s.create_article(a).await.unwrap();
+        }
+        assert_eq!(s.stale_summaries("v2").await.unwrap(), ["a-old", "b-none", "draft", "half"]);
+        assert_eq!(s.stale_summaries("v1").await.unwrap(), ["a-old", "b-none", "draft", "fresh", "half"]);
+        let mut renewed = old.clone();
+        renewed.summaries = vec![summary(3, "v2", "a"), summary(5, "v2", "b")];
+        let stored = s.article("a-old", Visibility::All).await.unwrap().unwrap();
+        s.update_article(stored.id, stored.version, &renewed).await.unwrap();
+        assert_eq!(s.stale_summaries("v2").await.unwrap(), ["b-none", "draft", "half"]);
+        // Drafts never come out by themselves; published articles dated later do.
+        assert_eq!(s.next_publication_after(0).await.unwrap(), Some(10));
+        assert_eq!(s.next_publication_after(10).await.unwrap(), Some(300));
+        assert_eq!(s.next_publication_after(300).await.unwrap(), Some(500));
+        assert_eq!(s.next_publication_after(500).await.unwrap(), None);
+    }
+
+    /// Tokens: unique names among tokens in force, revoking, rotating a key
+    /// under a revoked name, listing in creation order.
+    pub async fn tokens_are_kept_as_hashes(s: Arc<dyn Store>) {
+        assert!(s.tokens().await.unwrap().is_empty());
+        let ci = s.create_token("ci", "abc", 1).await.unwrap();
+        assert_eq!((ci.name.as_str(), ci.hash.as_str(), ci.created_at, ci.revoked_at), ("ci", "abc", 1, None));
+        assert!(matches!(s.create_token("ci", "def", 1).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(s.create_token("other", "abc", 1).await, Err(StoreError::Conflict(_))), "hashes are unique");
+        s.create_token("éditeur ✍", "e1", 2).await.unwrap();
+        let mut active = s.active_token_hashes().await.unwrap();
+        active.sort();
+        assert_eq!(active, [("ci".to_owned(), "abc".to_owned()), ("éditeur ✍".to_owned(), "e1".to_owned())]);
+        s.revoke_token("ci", 3).await.unwrap();
+        assert!(matches!(s.revoke_token("ci", 4).await, Err(StoreError::NotFound)));
+        assert!(matches!(s.revoke_token("nobody", 4).await, Err(StoreError::NotFound)));
+        assert_eq!(s.active_token_hashes().await.unwrap(), [("éditeur ✍".to_owned(), "e1".to_owned())]);
+        // A revoked name may be used again: the key is rotated.
+        let rotated = s.create_token("ci", "ghi", 5).await.unwrap();
+        assert_ne!(rotated.id, ci.id);
+        assert!(matches!(s.create_token("ci", "jkl", 6).await, Err(StoreError::Conflict(_))));
+        let listed = s.tokens().await.unwrap();
+        let got: Vec<(&str, &str, i64, Option<i64>)> =
+            listed.iter().map(|t| (t.name.as_str(), t.hash.as_str(), t.created_at, t.revoked_at)).collect();
+        assert_eq!(got, [("ci", "abc", 1, Some(3)), ("éditeur ✍", "e1", 2, None), ("ci", "ghi", 5, None)]);
+        assert_eq!(listed[0].id, ci.id);
+    }
+
+    /// Emoji, Chinese, right-to-left text, decomposed (NFD) accents and
+    /// mixed scripts are kept byte for byte, in every field and in slugs of
+    /// sections, tags and authors, and found by them; NFC and NFD spellings
+    /// stay apart.
+    pub async fn unicode_is_kept_exactly(s: Arc<dyn Store>) {
+        let nfd = "Cafe\u{301} de\u{301}ja\u{300}"; // "Café déjà", decomposed
+        let nfc = "Caf\u{e9} d\u{e9}j\u{e0}";
+        let texts = [
+            "Emoji 🎉🇺🇦👩🏽‍💻 and a lone 𝕏",
+            "中文标题：北京欢迎你。这是第二句。",
+            "مرحبا بالعالم. هذه جملة ثانية.",
+            "שלום עולם",
+            nfd,
+            "Mixed: Ελληνικά, русский, ქართული, हिन्दी, 日本語",
+            "Zero\u{200B}width\u{200D}joiners and \u{FEFF}BOM",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let mut a = article(&format!("u{i}"), Status::Published, Some(10 + i as i64), "World", &[], &[]);
+            a.title = text.to_string();
+            a.standfirst = Some(format!("{text}\n{text}"));
+            a.body_md = text.repeat(50);
+            a.body_html = format!("<p>{text}</p>");
+            a.body_text = text.repeat(3);
+            a.section = Named { name: text.to_string(), slug: text.to_lowercase() };
+            a.tags = vec![Named { name: text.to_string(), slug: format!("tag-{}", text.to_lowercase()) }];
+            a.authors = vec![Named { name: text.to_string(), slug: format!("by-{}", text.to_lowercase()) }];
+            a.summary_custom = Some(text.to_string());
+            a.summaries = vec![summary(3, "v", text)];
+            a.lang = "und".into();
+            let created = s.create_article(&a).await.unwrap();
+            assert_eq!(created.data, a, "{text}");
+            assert_eq!(s.article(&a.slug, Visibility::PublicAt(100)).await.unwrap().unwrap().data, a, "{text}");
+            let lower = text.to_lowercase();
+            assert_eq!(s.section_name(&lower, 100).await.unwrap().as_deref(), Some(*text));
+            assert_eq!(s.tag_name(&format!("tag-{lower}"), 100).await.unwrap().as_deref(), Some(*text));
+            assert_eq!(s.author_name(&format!("by-{lower}"), 100).await.unwrap().as_deref(), Some(*text));
+            let by_tag = s
+                .list_articles(&query(Visibility::PublicAt(100), None, Some(&format!("tag-{lower}")), None, 1, 10))
+                .await
+                .unwrap();
+            assert_eq!(slugs(&by_tag.items), [a.slug.as_str()]);
+            assert_eq!(by_tag.items[0].title, *text);
+        }
+        // The precomposed spelling is another name.
+        assert_eq!(s.section_name(&nfc.to_lowercase(), 100).await.unwrap(), None);
+        let mut c = article("nfc", Status::Published, Some(5), "x", &[], &[]);
+        c.section = Named { name: nfc.into(), slug: nfc.to_lowercase() };
+        s.create_article(&c).await.unwrap();
+        assert_eq!(s.section_name(&nfc.to_lowercase(), 100).await.unwrap().as_deref(), Some(nfc));
+        assert_eq!(s.section_name(&nfd.to_lowercase(), 100).await.unwrap().as_deref(), Some(nfd));
+        let sections = s.sections(100).await.unwrap();
+        assert_eq!(sections.len(), texts.len() + 1);
+        assert!(sections.iter().all(|(_, n)| *n == 1));
+    }
+
+    /// A 1 MB body (Markdown, HTML and plain text, multi-byte characters
+    /// included) is kept whole, and updated whole.
+    pub async fn large_bodies_are_kept_whole(s: Arc<dyn Store>) {
+        let sentence = "Ein Satz mit Umlauten: äöü, ein Emoji 📰, und 中文。 ";
+        let body = sentence.repeat(1_000_000 / sentence.len() + 1);
+        assert!(body.len() > 1_000_000);
+        let mut a = article("big", Status::Published, Some(10), "World", &[], &[]);
+        a.body_md = body.clone();
+        a.body_html = format!("<p>{body}</p>");
+        a.body_text = body.clone();
+        a.summaries = vec![StoredSummary {
+            length: 5,
+            sentences: (0..200)
+                .map(|i| SummarySentence {
+                    index: i,
+                    start: i * sentence.len(),
+                    end: (i + 1) * sentence.len(),
+                    text: sentence.trim().to_owned(),
+                })
+                .collect(),
+            source_hash: "h".into(),
+            version: "v".into(),
+        }];
+        let created = s.create_article(&a).await.unwrap();
+        assert!(created.data == a, "the body came back changed");
+        let read = s.article("big", Visibility::PublicAt(10)).await.unwrap().unwrap();
+        assert_eq!(read.body_md.len(), a.body_md.len());
+        assert!(read.data == a, "the body came back changed");
+        let mut edit = a.clone();
+        edit.body_md = body.replace('ä', "ae");
+        let updated = s.update_article(created.id, 1, &edit).await.unwrap();
+        assert!(updated.data == edit, "the updated body came back changed");
+        let page = s.list_articles(&query(Visibility::PublicAt(10), None, None, None, 1, 10)).await.unwrap();
+        assert_eq!(slugs(&page.items), ["big"]);
+    }
+
+    /// Many writers at once on one article, each reading it and writing
+    /// the next version (again when another came first), while readers read
+    /// it: no write fails for another reason, every write makes exactly one
+    /// version, and every read sees one whole write (title, tag, summary and
+    /// body of the same writer), never a mixture.
+    pub async fn parallel_writes_to_one_article(s: Arc<dyn Store>) {
+        s.create_article(&written("one", 0)).await.unwrap();
+        let writers = 24;
+        let mut tasks = Vec::new();
+        for i in 1..=writers {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                let a = written("one", i);
+                loop {
+                    let stored = s.article("one", Visibility::All).await?.ok_or(StoreError::NotFound)?;
+                    match s.update_article(stored.id, stored.version, &a).await {
+                        Err(StoreError::VersionConflict { .. }) => continue,
+                        other => return other.map(|_| ()),
+                    }
+                }
+            }));
+        }
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    for _ in 0..30 {
+                        let a = s.article("one", Visibility::PublicAt(100)).await.unwrap().unwrap();
+                        assert_whole(&a);
+                        let page = s.list_articles(&query(Visibility::PublicAt(100), None, None, None, 1, 10)).await;
+                        assert_eq!(page.unwrap().total, 1);
+                    }
+                })
+            })
+            .collect();
+        let mut failures = Vec::new();
+        for t in tasks {
+            if let Err(e) = t.await.expect("a writer panicked") {
+                failures.push(e.to_string());
+            }
+        }
+        for r in readers {
+            r.await.expect("a reader saw a mixture");
+        }
+        assert!(failures.is_empty(), "{} of {writers} writes failed: {failures:?}", failures.len());
+        let a = s.article("one", Visibility::All).await.unwrap().unwrap();
+        assert_whole(&a);
+        assert_eq!(a.version, writers as i64 + 1, "every write made exactly one version");
+    }
+
+    /// Writers on different articles at once (creating, updating several
+    /// times, deleting some): none waits for another's version, none fails.
+    pub async fn parallel_writes_to_different_articles(s: Arc<dyn Store>) {
+        let writers = 16;
+        let tasks: Vec<_> = (0..writers)
+            .map(|i| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let slug = format!("own-{i}");
+                    let mut stored = s.create_article(&written(&slug, 0)).await?;
+                    for round in 1..=3 {
+                        stored = s.update_article(stored.id, stored.version, &written(&slug, round)).await?;
+                    }
+                    if i % 4 == 0 {
+                        s.delete_article(&slug).await?;
+                    }
+                    Ok::<_, StoreError>(stored)
+                })
+            })
+            .collect();
+        let mut failures = Vec::new();
+        for t in tasks {
+            match t.await.expect("a writer panicked") {
+                Ok(a) => assert_eq!(a.version, 4),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        assert!(failures.is_empty(), "{} of {writers} writers failed: {failures:?}", failures.len());
+        assert_eq!(s.count_articles().await.unwrap(), writers - writers / 4);
+        for i in 0..writers {
+            let a = s.article(&format!("own-{i}"), Visibility::All).await.unwrap();
+            match a {
+                Some(a) => {
+                    assert_whole(&a);
+                    assert_eq!((a.version, a.title.as_str()), (4, "Version 3"));
+                }
+                None => assert_eq!(i % 4, 0, "own-{i} is missing"),
+            }
+        }
+    }
+
+    /// Many writers creating the same slug at once: exactly one succeeds,
+    /// the others get `Conflict`, and the article is the winner's, whole.
+    pub async fn parallel_creates_of_one_slug(s: Arc<dyn Store>) {
+        let writers = 12;
+        let tasks: Vec<_> = (0..writers)
+            .map(|i| {
+                let s = s.clone();
+                tokio::spawn(async move { s.create_article(&written("contested", i)).await })
+            })
+            .collect();
+        let (mut won, mut conflicts, mut other) = (Vec::new(), 0, Vec::new());
+        for t in tasks {
+            match t.await.expect("a writer panicked") {
+                Ok(a) => won.push(a),
+                Err(StoreError::Conflict(_)) => conflicts += 1,
+                Err(e) => other.push(e.to_string()),
+            }
+        }
+        assert!(other.is_empty(), "failures other than Conflict: {other:?}");
+        assert_eq!((won.len(), conflicts), (1, writers - 1));
+        let stored = s.article("contested", Visibility::All).await.unwrap().unwrap();
+        assert_whole(&stored);
+        assert_eq!(stored, won[0]);
+        assert_eq!(s.count_articles().await.unwrap(), 1);
+    }
+
+    /// The backend answers `ping`, and after `close` every call fails (with
+    /// an error, not a panic).
+    pub async fn ping_and_close(s: Arc<dyn Store>) {
+        s.ping().await.unwrap();
+        s.create_article(&article("a", Status::Published, Some(1), "World", &[], &[])).await.unwrap();
+        s.close().await;
+        assert!(s.ping().await.is_err());
+        assert!(s.article("a", Visibility::All).await.is_err());
+        assert!(s.create_article(&article("b", Status::Draft, None, "World", &[], &[])).await.is_err());
+    }
+
+    /// Writer `i`'s whole version of `slug`: every part says `i`.
+    fn written(slug: &str, i: u32) -> NewArticle {
+        let mut a = article(slug, Status::Published, Some(10), "World", &[&format!("t{i}")], &[&format!("Author {i}")]);
+        a.title = format!("Version {i}");
+        a.updated_at = 100 + i as i64;
+        a.body_md = format!("Body {i}. ").repeat(1000);
+        a.body_text = a.body_md.clone();
+        a.summaries = vec![summary(3, &format!("v{i}"), "x"), summary(5, &format!("v{i}"), "y")];
+        a
+    }
+
+    /// Every part of a [`written`] article is the same writer's.
+    fn assert_whole(a: &crate::Article) {
+        let i: u32 = a.title.strip_prefix("Version ").and_then(|n| n.parse().ok()).expect("a written version");
+        assert_eq!(a.data, written(&a.slug, i), "{} is a mixture of writes", a.slug);
+    }
+
+    fn query(
+        visibility: Visibility,
+        section: Option<&str>,
+        tag: Option<&str>,
+        author: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> ListQuery {
+        ListQuery {
+            visibility,
+            section: section.map(str::to_owned),
+            tag: tag.map(str::to_owned),
+            author: author.map(str::to_owned),
+            page,
+            per_page,
+            after: None,
+        }
+    }
+
+    fn slugs(cards: &[ArticleCard]) -> Vec<&str> {
+        cards.iter().map(|c| c.slug.as_str()).collect()
+    }
+
+    /// Checks what the store shows of `all` (every article it holds) against
+    /// the model, for readers at each of `nows` and for editors: single
+    /// articles, lists with every filter (alone and together) and several
+    /// page sizes, neighbours, sections, names, the next publication time.
+    async fn check_model(s: &Arc<dyn Store>, all: &[NewArticle], nows: &[i64]) {
+        let mut visibilities: Vec<Visibility> = nows.iter().map(|n| Visibility::PublicAt(*n)).collect();
+        visibilities.push(Visibility::All);
+        let sections: BTreeSet<&str> = all.iter().map(|a| a.section.slug.as_str()).collect();
+        let tags: BTreeSet<&str> = all.iter().flat_map(|a| a.tags.iter().map(|t| t.slug.as_str())).collect();
+        let authors: BTreeSet<&str> = all.iter().flat_map(|a| a.authors.iter().map(|t| t.slug.as_str())).collect();
+        let pick = |set: &BTreeSet<&str>| -> Vec<Option<String>> {
+            let mut v: Vec<Option<String>> = vec![None, Some("no-such-thing".to_owned())];
+            v.extend(set.iter().map(|x| Some(x.to_string())));
+            v
+        };
+        for v in &visibilities {
+            let v = *v;
+            // Single articles.
+            for a in all {
+                let got = s.article(&a.slug, v).await.unwrap();
+                assert_eq!(got.is_some(), v.shows(a.status, a.published_at), "{} to {v:?}", a.slug);
+            }
+            // Lists: every filter alone, and each pair with the first values.
+            let mut queries = Vec::new();
+            for section in pick(&sections) {
+                queries.push((section, None, None));
+            }
+            for tag in pick(&tags) {
+                queries.push((None, tag.clone(), None));
+                queries.push((
+                    sections.first().map(|x| x.to_string()),
+                    tag.clone(),
+                    authors.first().map(|x| x.to_string()),
+                ));
+            }
+            for author in pick(&authors) {
+                queries.push((None, None, author.clone()));
+                queries.push((None, tags.first().map(|x| x.to_string()), author));
+            }
+            for (section, tag, author) in queries {
+                let want: Vec<&NewArticle> = {
+                    let mut w: Vec<&NewArticle> = all
+                        .iter()
+                        .filter(|a| v.shows(a.status, a.published_at))
+                        .filter(|a| section.as_deref().is_none_or(|x| a.section.slug == x))
+                        .filter(|a| tag.as_deref().is_none_or(|x| a.tags.iter().any(|t| t.slug == x)))
+                        .filter(|a| author.as_deref().is_none_or(|x| a.authors.iter().any(|t| t.slug == x)))
+                        .collect();
+                    // Newest first, then by slug (bytes), undated last.
+                    w.sort_by(|a, b| {
+                        (b.published_at.is_some(), b.published_at, b.slug.as_bytes()).cmp(&(
+                            a.published_at.is_some(),
+                            a.published_at,
+                            a.slug.as_bytes(),
+                        ))
+                    });
+                    w
+                };
+                let want: Vec<&str> = want.iter().map(|a| a.slug.as_str()).collect();
+                for per_page in [2u32, 5, 100] {
+                    let mut seen = Vec::new();
+                    let pages = (want.len() as u32).div_ceil(per_page).max(1);
+                    for page in 1..=pages {
+                        let q = ListQuery {
+                            visibility: v,
+                            section: section.clone(),
+                            tag: tag.clone(),
+                            author: author.clone(),
+                            page,
+                            per_page,
+                            after: None,
+                        };
+                        let got = s.list_articles(&q).await.unwrap();
+                        assert_eq!(got.total, want.len() as u64, "total of {q:?}");
+                        assert_eq!((got.page, got.per_page), (Some(page), per_page));
+                        seen.extend(got.items.iter().map(|c| c.slug.clone()));
+                    }
+                    assert_eq!(
+                        seen, want,
+                        "{v:?} section {section:?} tag {tag:?} author {author:?} per page {per_page}"
+                    );
+                }
+            }
+        }
+        for now in nows {
+            let v = Visibility::PublicAt(*now);
+            let shown: Vec<&NewArticle> = all.iter().filter(|a| v.shows(a.status, a.published_at)).collect();
+            // Sections: counts, most first, then by slug.
+            let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+            for a in &shown {
+                *counts.entry(a.section.slug.as_str()).or_default() += 1;
+            }
+            let mut want: Vec<(&str, u64)> = counts.into_iter().collect();
+            want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_bytes().cmp(b.0.as_bytes())));
+            let got = s.sections(*now).await.unwrap();
+            let got: Vec<(&str, u64)> = got.iter().map(|(n, c)| (n.slug.as_str(), *c)).collect();
+            assert_eq!(got, want, "sections at {now}");
+            // Names: known exactly when something shown has them.
+            for slug in &sections {
+                let want = shown.iter().find(|a| a.section.slug == *slug).map(|a| a.section.name.clone());
+                assert_eq!(s.section_name(slug, *now).await.unwrap(), want, "section {slug} at {now}");
+            }
+            for slug in &tags {
+                let want = shown.iter().flat_map(|a| a.tags.iter()).find(|t| t.slug == *slug).map(|t| t.name.clone());
+                assert_eq!(s.tag_name(slug, *now).await.unwrap(), want, "tag {slug} at {now}");
+            }
+            for slug in &authors {
+                let want =
+                    shown.iter().flat_map(|a| a.authors.iter()).find(|t| t.slug == *slug).map(|t| t.name.clone());
+                assert_eq!(s.author_name(slug, *now).await.unwrap(), want, "author {slug} at {now}");
+            }
+            // Neighbours: the shown articles in time then slug order.
+            let mut order: Vec<(i64, &str)> =
+                shown.iter().filter_map(|a| a.published_at.map(|t| (t, a.slug.as_str()))).collect();
+            order.sort_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
+            for a in all {
+                let (prev, next) = s.neighbours(&a.slug, *now).await.unwrap();
+                let (want_prev, want_next) = match a.published_at {
+                    None => (None, None),
+                    Some(t) => {
+                        let me = (t, a.slug.as_bytes());
+                        (
+                            order.iter().rev().find(|(u, x)| (*u, x.as_bytes()) < me).map(|(_, x)| x.to_string()),
+                            order.iter().find(|(u, x)| (*u, x.as_bytes()) > me).map(|(_, x)| x.to_string()),
+                        )
+                    }
+                };
+                assert_eq!(
+                    (prev.map(|l| l.slug), next.map(|l| l.slug)),
+                    (want_prev, want_next),
+                    "neighbours of {} at {now}",
+                    a.slug
+                );
+            }
+            // The next time the public site changes by itself.
+            let want = all
+                .iter()
+                .filter(|a| a.status != Status::Draft)
+                .filter_map(|a| a.published_at)
+                .filter(|t| t > now)
+                .min();
+            assert_eq!(s.next_publication_after(*now).await.unwrap(), want, "next publication after {now}");
+        }
+        assert_eq!(s.count_articles().await.unwrap(), all.len() as u64);
+    }
+}
