@@ -167,7 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bar.inc(1);
         }
         bar.finish_and_clear();
-        store::Backend::close(&store).await;
+        store.close().await;
         eprintln!("{report}");
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
@@ -234,18 +234,18 @@ mod tests {
             paths: vec![dir.clone()],
             max_download: 1,
             timeout: 5,
-            db: DbArgs { db: Some(db.display().to_string()) },
+            db: DbArgs { db: Some(db.display().to_string()), ..DbArgs::default() },
         };
         let code = run(args).unwrap();
         assert_eq!(format!("{code:?}"), format!("{:?}", ExitCode::FAILURE));
         let titles = runtime().unwrap().block_on(async {
-            let store = DbArgs { db: Some(db.display().to_string()) }.open().await.unwrap();
+            let store = DbArgs { db: Some(db.display().to_string()), ..DbArgs::default() }.open().await.unwrap();
             let mut titles = Vec::new();
             for slug in ["dup", "other"] {
-                let a = store::ArticleStore::article(&store, slug, store::Visibility::All).await.unwrap();
+                let a = store.article(slug, store::Visibility::All).await.unwrap();
                 titles.push(a.map(|a| a.title.clone()));
             }
-            store::Backend::close(&store).await;
+            store.close().await;
             titles
         });
         assert_eq!(titles, [Some("First".to_owned()), Some("Other".to_owned())]);

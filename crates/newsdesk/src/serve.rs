@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use store::prelude::*;
 
 use crate::site::{DbArgs, import_demo, runtime};
 
@@ -45,7 +44,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = args.db.open().await?;
-        tracing::info!(db = %args.db.location(), "database ready");
+        tracing::info!(db = %args.db.shown(), backend = store.kind().name(), "database ready");
         let summarizer = Arc::new(summarize::Summarizer::new());
         if args.demo {
             if store.count_articles().await? == 0 {
@@ -60,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             cache: args.limits.cache(),
             limits: args.limits.requests(),
         };
-        let state = web::AppState::with_options(Arc::new(store.clone()), summarizer, options);
+        let state = web::AppState::with_options(store.clone(), summarizer, options);
         let refreshed = state.articles().refresh_stale(web::now()).await.context("refreshing summaries")?;
         if refreshed > 0 {
             tracing::info!(

@@ -6,16 +6,24 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use content::import::{Format, Parsed};
 use content::{Articles, NoChanges, Outcome, Written};
-use store::SqliteStore;
+use store::Store;
 use summarize::Summarizer;
 
 /// Where the database is.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct DbArgs {
-    /// The SQLite database: a path or sqlite://path (created on first run).
-    /// Falls back to DATABASE_URL, then to ./newsdesk.db.
+    /// The database: a SQLite file (a path or sqlite://PATH, created on first
+    /// run) or a PostgreSQL server (postgres://USER:PASSWORD@HOST:PORT/DATABASE,
+    /// with ?sslmode=require or verify-full for TLS, sslrootcert=FILE for a CA
+    /// of your own). Migrations run on start. Falls back to DATABASE_URL, then
+    /// to ./newsdesk.db.
     #[arg(long, env = "NEWSDESK_DB", value_name = "PATH or URL", global = true)]
     pub db: Option<String>,
+    /// The most database connections to keep open (default: 8 for SQLite, 10
+    /// for PostgreSQL; keep instances × pool under the server's max_connections).
+    #[arg(long, env = "NEWSDESK_DB_POOL", value_name = "N", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool: Option<u32>,
 }
 
 impl DbArgs {
@@ -27,11 +35,19 @@ impl DbArgs {
             .unwrap_or_else(|| "newsdesk.db".to_owned())
     }
 
+    /// The location as it may be shown: its password masked.
+    pub fn shown(&self) -> String {
+        store::redact(&self.location())
+    }
+
     /// Opens the database, creating and migrating it as needed.
-    pub async fn open(&self) -> anyhow::Result<SqliteStore> {
+    pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
         let location = self.location();
-        let store = SqliteStore::open(&location).await.with_context(|| format!("opening the database {location}"))?;
-        tracing::debug!(%location, "database open");
+        let options = store::Options::default().max_connections(self.db_pool);
+        let store = store::open_with(&location, &options)
+            .await
+            .with_context(|| format!("opening the database {}", store::redact(&location)))?;
+        tracing::debug!(location = %self.shown(), backend = store.kind().name(), "database open");
         Ok(store)
     }
 }
@@ -90,8 +106,8 @@ impl std::fmt::Display for Report {
 }
 
 /// The write path of a command (no page cache in this process to tell).
-pub fn articles(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> Articles {
-    Articles::new(Arc::new(store.clone()), summarizer.clone(), Arc::new(NoChanges))
+pub fn articles(store: &Arc<dyn Store>, summarizer: &Arc<Summarizer>) -> Articles {
+    Articles::new(store.clone(), summarizer.clone(), Arc::new(NoChanges))
 }
 
 /// Saves one article read from a file, written whole or not at all, and
@@ -119,7 +135,7 @@ pub async fn save(articles: &Articles, parsed: Parsed, report: &mut Report, on_e
 }
 
 /// Imports the bundled demo articles.
-pub async fn import_demo(store: &SqliteStore, summarizer: &Arc<Summarizer>) -> Report {
+pub async fn import_demo(store: &Arc<dyn Store>, summarizer: &Arc<Summarizer>) -> Report {
     let articles = articles(store, summarizer);
     let mut report = Report::default();
     for (name, text) in demo::files() {

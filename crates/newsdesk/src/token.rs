@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use rand::RngCore as _;
-use store::prelude::*;
 
 use crate::site::{DbArgs, runtime};
 

@@ -1,11 +1,16 @@
 //! The real binary: `import` (idempotent, bad files reported), `token`, and
-//! `serve` over HTTP on a free port, stopped by SIGTERM.
+//! `serve` over HTTP on a free port, stopped by SIGTERM. On a SQLite file,
+//! or on PostgreSQL with `NEWSDESK_TEST_BACKEND=postgres` (a schema per test
+//! on the server `NEWSDESK_TEST_PG` names; see `store::testing`).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use store::testing::{SqliteIn, TestDatabase};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
 
@@ -16,7 +21,13 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn newsdesk(db: &Path, args: &[&str]) -> Output {
+/// A fresh database for a test: a SQLite file, or a PostgreSQL schema when chosen.
+fn database(name: &str) -> TestDatabase {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(TestDatabase::chosen(name, SqliteIn::File))
+}
+
+fn newsdesk(db: impl AsRef<OsStr>, args: &[&str]) -> Output {
     Command::new(BIN).args(args).env("NEWSDESK_DB", db).env("RUST_LOG", "warn").output().unwrap()
 }
 
@@ -32,7 +43,8 @@ const GOOD: &str = "+++\nslug = \"river-report\"\ntitle = \"River Report\"\nsect
 #[test]
 fn import_is_idempotent_and_reports_bad_files() {
     let dir = temp_dir("import");
-    let db = dir.join("site.db");
+    let db = database("import");
+    let db = db.location();
     let files = dir.join("articles");
     std::fs::create_dir_all(&files).unwrap();
     std::fs::write(files.join("good.md"), GOOD).unwrap();
@@ -48,7 +60,7 @@ fn import_is_idempotent_and_reports_bad_files() {
     .unwrap();
     std::fs::write(files.join("broken.md"), "+++\ntitle = \"no closing fence\"\n").unwrap();
 
-    let first = newsdesk(&db, &["import", files.to_str().unwrap()]);
+    let first = newsdesk(db, &["import", files.to_str().unwrap()]);
     let err = text(&first.stderr);
     assert!(!first.status.success(), "bad files make the exit status fail");
     assert!(err.contains("broken.md") && err.contains("not closed"), "{err}");
@@ -56,7 +68,7 @@ fn import_is_idempotent_and_reports_bad_files() {
     assert!(err.contains("\n4 files read, 5 articles: 3 created, 0 updated, 0 unchanged, 2 failed\n"), "{err}");
 
     let again =
-        newsdesk(&db, &["import", files.join("good.md").to_str().unwrap(), files.join("yaml.md").to_str().unwrap()]);
+        newsdesk(db, &["import", files.join("good.md").to_str().unwrap(), files.join("yaml.md").to_str().unwrap()]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(
         text(&again.stderr).contains("2 files read, 2 articles: 0 created, 0 updated, 2 unchanged, 0 failed"),
@@ -68,11 +80,11 @@ fn import_is_idempotent_and_reports_bad_files() {
     // when first imported: unchanged, not re-dated (a second later, so that
     // "now" differs from the first import's).
     std::thread::sleep(Duration::from_millis(1100));
-    let undated = newsdesk(&db, &["import", files.join("batch.jsonl").to_str().unwrap()]);
+    let undated = newsdesk(db, &["import", files.join("batch.jsonl").to_str().unwrap()]);
     assert!(text(&undated.stderr).contains("0 created, 0 updated, 1 unchanged, 1 failed"), "{}", text(&undated.stderr));
 
     std::fs::write(files.join("good.md"), GOOD.replace("River Report", "River Report, Updated")).unwrap();
-    let edited = newsdesk(&db, &["import", files.join("good.md").to_str().unwrap()]);
+    let edited = newsdesk(db, &["import", files.join("good.md").to_str().unwrap()]);
     assert!(text(&edited.stderr).contains("0 created, 1 updated"), "{}", text(&edited.stderr));
 
     // A field no article has is named in a warning; the article is imported.
@@ -81,12 +93,12 @@ fn import_is_idempotent_and_reports_bad_files() {
         "+++\nslug = \"typo\"\ntitle = \"Typo\"\nsection = \"World\"\npublishd = \"2020-01-01\"\n+++\nOne. Two.\n",
     )
     .unwrap();
-    let typo = newsdesk(&db, &["import", files.join("typo.md").to_str().unwrap()]);
+    let typo = newsdesk(db, &["import", files.join("typo.md").to_str().unwrap()]);
     let err = text(&typo.stderr);
     assert!(typo.status.success(), "{err}");
     assert!(err.contains("typo.md: unknown field \"publishd\" ignored") && err.contains("1 created"), "{err}");
 
-    let missing = newsdesk(&db, &["import", dir.join("nope.md").to_str().unwrap()]);
+    let missing = newsdesk(db, &["import", dir.join("nope.md").to_str().unwrap()]);
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("nope.md"));
     assert!(
@@ -105,7 +117,8 @@ fn import_is_idempotent_and_reports_bad_files() {
 #[test]
 fn import_errors_name_fields_and_refused_items_keep_no_slug() {
     let dir = temp_dir("import-errors");
-    let db = dir.join("site.db");
+    let db = database("import-errors");
+    let db = db.location();
     let arr = dir.join("arr.json");
     std::fs::write(
         &arr,
@@ -117,7 +130,7 @@ fn import_errors_name_fields_and_refused_items_keep_no_slug() {
     let md = dir.join("tags.md");
     std::fs::write(&md, "+++\nslug = \"tagged\"\ntitle = \"T\"\nsection = \"World\"\ntags = \"a\"\n+++\nBody.\n")
         .unwrap();
-    let out = newsdesk(&db, &["import", arr.to_str().unwrap(), md.to_str().unwrap()]);
+    let out = newsdesk(db, &["import", arr.to_str().unwrap(), md.to_str().unwrap()]);
     let err = text(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("arr.json: item 1: invalid article: title: must not be empty"), "{err}");
@@ -146,23 +159,40 @@ fn unusable_database_paths_are_explained_once() {
         assert!(!err.contains("unable to open database file"), "{err}");
     }
     assert!(!dir.join("nope").exists());
+    // A server that is not there (nothing listens on port 1), and a database
+    // Newsdesk does not know: one line each, the password masked.
+    for (db, why) in [
+        ("postgres://ann:secret@127.0.0.1:1/site".to_owned(), "cannot reach the PostgreSQL server"),
+        ("mysql://ann:secret@127.0.0.1/site".to_owned(), "unsupported database"),
+    ] {
+        let out = newsdesk(&db, &["token", "list"]);
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("opening the database ") && err.contains("ann:***@127.0.0.1") && err.contains(why),
+            "{err}"
+        );
+        assert!(!err.contains("secret"), "{err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn tokens_are_created_listed_and_revoked() {
     let dir = temp_dir("token");
-    let db = dir.join("site.db");
-    let created = newsdesk(&db, &["token", "create", "ci"]);
+    let db = database("token");
+    let db = db.location();
+    let created = newsdesk(db, &["token", "create", "ci"]);
     assert!(created.status.success(), "{}", text(&created.stderr));
     let token = text(&created.stdout).trim().to_owned();
     assert!(token.starts_with("nd_") && token.len() > 40);
-    assert!(!newsdesk(&db, &["token", "create", "ci"]).status.success(), "names are unique");
-    let list = text(&newsdesk(&db, &["token", "list"]).stdout);
+    assert!(!newsdesk(db, &["token", "create", "ci"]).status.success(), "names are unique");
+    let list = text(&newsdesk(db, &["token", "list"]).stdout);
     assert!(list.contains("ci") && list.contains("active") && !list.contains(&token), "{list}");
-    assert!(newsdesk(&db, &["token", "revoke", "ci"]).status.success());
-    assert!(text(&newsdesk(&db, &["token", "list"]).stdout).contains("revoked"));
-    assert!(!newsdesk(&db, &["token", "revoke", "ci"]).status.success());
+    assert!(newsdesk(db, &["token", "revoke", "ci"]).status.success());
+    assert!(text(&newsdesk(db, &["token", "list"]).stdout).contains("revoked"));
+    assert!(!newsdesk(db, &["token", "revoke", "ci"]).status.success());
     // `--db` may come after the subcommand too.
     let other = dir.join("other.db");
     let late = Command::new(BIN)
@@ -178,7 +208,7 @@ fn tokens_are_created_listed_and_revoked() {
 }
 
 /// `newsdesk serve ARGS` on the database `db`, its standard error to `stderr`.
-fn serve(args: &[&str], db: &Path, stderr: Stdio) -> Child {
+fn serve(args: &[&str], db: impl AsRef<OsStr>, stderr: Stdio) -> Child {
     Command::new(BIN)
         .arg("serve")
         .args(args)
@@ -209,7 +239,7 @@ fn exit_within(child: &mut Child, limit: Duration, failure: &str) -> ExitStatus 
 /// read from its log line "serving on http://…/" (a port picked by the test
 /// beforehand could be taken by another test before the server binds it).
 /// The rest of its standard error is copied to the test's.
-fn serve_on_any_port(args: &[&str], db: &Path) -> (Child, u16) {
+fn serve_on_any_port(args: &[&str], db: impl AsRef<OsStr>) -> (Child, u16) {
     let (child, port, _log) = serve_logged(args, db, "warn,newsdesk::serve=info");
     (child, port)
 }
@@ -239,13 +269,14 @@ fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &st
 #[test]
 fn serve_answers_over_http_and_stops_on_sigterm() {
     let dir = temp_dir("serve");
-    let db = dir.join("site.db");
-    let token = text(&newsdesk(&db, &["token", "create", "editor"]).stdout).trim().to_owned();
-    let (mut child, port) = serve_on_any_port(&["--demo"], &db);
+    let db = database("serve");
+    let db = db.location();
+    let token = text(&newsdesk(db, &["token", "create", "editor"]).stdout).trim().to_owned();
+    let (mut child, port) = serve_on_any_port(&["--demo"], db);
     let addr = format!("127.0.0.1:{port}");
     // A second server on the same address fails to start, rather than
     // sharing the port (SO_REUSEPORT) and taking half the requests.
-    let mut second = serve(&["--addr", &addr], &dir.join("second.db"), Stdio::piped());
+    let mut second = serve(&["--addr", &addr], dir.join("second.db"), Stdio::piped());
     let exit = exit_within(&mut second, Duration::from_secs(60), &format!("a second server started on {addr}"));
     let mut err = String::new();
     second.stderr.take().unwrap().read_to_string(&mut err).unwrap();
@@ -285,7 +316,7 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
 /// `newsdesk serve ARGS --addr 127.0.0.1:0` on `db` with `RUST_LOG=log`:
 /// the server, the port it chose (read from its log), and its log lines
 /// (complete once it has exited), each also copied to the test's standard error.
-fn serve_logged(args: &[&str], db: &Path, log: &str) -> (Child, u16, std::thread::JoinHandle<Vec<String>>) {
+fn serve_logged(args: &[&str], db: impl AsRef<OsStr>, log: &str) -> (Child, u16, std::thread::JoinHandle<Vec<String>>) {
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(args)

@@ -1,13 +1,14 @@
 //! HTTP-level tests of every page and API route, through the real router
-//! (`app().oneshot()`), on an in-memory database.
+//! (`app().oneshot()`), on an in-memory SQLite database, or on PostgreSQL
+//! with `NEWSDESK_TEST_BACKEND=postgres` (a schema per test on the server
+//! `NEWSDESK_TEST_PG` names; see `store::testing`).
 
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
-use store::SqliteStore;
-use store::prelude::*;
+use store::testing::{SqliteIn, TestDatabase};
 use summarize::Summarizer;
 use tower::ServiceExt;
 use web::{AppState, SiteConfig, app};
@@ -17,13 +18,22 @@ const TOKEN: &str = "nd_test_token_0123456789";
 
 struct Site {
     state: AppState,
+    /// Removed when the site is dropped.
+    _db: TestDatabase,
 }
 
 async fn site() -> Site {
-    let store = SqliteStore::open(":memory:").await.unwrap();
+    site_in(SqliteIn::Memory).await
+}
+
+/// A site on a fresh database (SQLite `place`, or PostgreSQL when chosen)
+/// with the test token.
+async fn site_in(place: SqliteIn) -> Site {
+    let db = TestDatabase::chosen("http", place).await;
+    let store = db.open().await;
     store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-    let state = AppState::new(Arc::new(store), SUMMARIZER.clone(), SiteConfig::default());
-    Site { state }
+    let state = AppState::new(store, SUMMARIZER.clone(), SiteConfig::default());
+    Site { state, _db: db }
 }
 
 struct Res {
@@ -850,12 +860,7 @@ async fn correcting_an_article_keeps_its_publication_time() {
 /// of the versions sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
 async fn concurrent_updates_all_succeed() {
-    let dir = std::env::temp_dir().join(format!("newsdesk-web-concurrent-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = SqliteStore::open(dir.join("site.db").to_str().unwrap()).await.unwrap();
-    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-    let s = Arc::new(Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), SiteConfig::default()) });
+    let s = Arc::new(site_in(SqliteIn::File).await);
     for slug in ["same", "other-a", "other-b"] {
         assert_eq!(s.create(article(slug, "Start", "World", "2026-01-01T10:00:00Z")).await.status, StatusCode::CREATED);
     }
@@ -887,7 +892,6 @@ async fn concurrent_updates_all_succeed() {
         let title = s.get(&format!("/api/articles/{slug}")).await.json()["title"].as_str().unwrap().to_owned();
         assert!(title.starts_with("Version "), "{slug}: {title}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
