@@ -544,3 +544,14 @@ impl<T: Backend + ArticleStore + TokenStore + SearchStore + 'static> Store for T
 pub mod prelude {
     pub use crate::{ArticleStore, Backend, SearchStore, Store, TokenStore};
 }
+
+#[cfg(test)]
+mod tests {
+    /// Opening a store can be spawned on a multi-threaded runtime.
+    #[test]
+    fn opening_is_send() {
+        fn send<T: Send>(_: T) {}
+        send(super::open(":memory:"));
+        send(super::open_with("postgres://db/site", &super::Options::default()));
+    }
+}

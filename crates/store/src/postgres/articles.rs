@@ -250,6 +250,23 @@ fn list_source(q: &ListQuery) -> (String, &'static str) {
     (sql, d)
 }
 
+/// Previous/Next of the article `$2` for readers at `$1`: the article's own
+/// place, visible or not; then the visible article just before it and the
+/// one just after, each an index scan from there.
+fn neighbours_sql(now: i64) -> String {
+    let vis = visible(Visibility::PublicAt(now), "a");
+    format!(
+        "WITH me AS (SELECT published_at, slug FROM articles WHERE slug = $2 AND published_at IS NOT NULL) \
+         (SELECT 'prev' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
+          AND (a.published_at, a.slug) < (me.published_at, me.slug) \
+          ORDER BY a.published_at DESC NULLS LAST, a.slug DESC LIMIT 1) \
+         UNION ALL \
+         (SELECT 'next' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
+          AND (a.published_at, a.slug) > (me.published_at, me.slug) \
+          ORDER BY a.published_at ASC NULLS FIRST, a.slug ASC LIMIT 1)"
+    )
+}
+
 /// A list query ([`list_source`]) with its parameters `$1` to `$4` bound.
 fn bind_list<'q>(sql: String, q: &'q ListQuery) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
     sqlx::query(AssertSqlSafe(sql))
@@ -350,20 +367,7 @@ impl ArticleStore for PostgresStore {
     }
 
     async fn neighbours(&self, slug: &str, now: i64) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
-        // The article's own place, visible or not; then the visible article
-        // just before it and the one just after, each an index scan from there.
-        let v = Visibility::PublicAt(now);
-        let vis = visible(v, "a");
-        let sql = format!(
-            "WITH me AS (SELECT published_at, slug FROM articles WHERE slug = $2 AND published_at IS NOT NULL) \
-             (SELECT 'prev' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
-              AND (a.published_at, a.slug) < (me.published_at, me.slug) \
-              ORDER BY a.published_at DESC NULLS LAST, a.slug DESC LIMIT 1) \
-             UNION ALL \
-             (SELECT 'next' AS side, a.slug, a.title, a.lang FROM articles a, me WHERE {vis} \
-              AND (a.published_at, a.slug) > (me.published_at, me.slug) \
-              ORDER BY a.published_at ASC NULLS FIRST, a.slug ASC LIMIT 1)"
-        );
+        let sql = neighbours_sql(now);
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(slug).fetch_all(&self.pool).await.db()?;
         let (mut prev, mut next) = (None, None);
         for r in &rows {
@@ -444,5 +448,100 @@ impl ArticleStore for PostgresStore {
             .fetch_one(&self.pool)
             .await
             .db()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sqlx::ConnectOptions;
+    use sqlx::postgres::PgConnectOptions;
+
+    use super::*;
+    use crate::Backend as _;
+    use crate::testing::{TestDatabase, conformance::article};
+
+    /// Every list a reader sees, Previous/Next, the next publication time
+    /// and an article by slug are index scans in the order they return: no
+    /// sort, no scan of the whole table, whatever the table's size. (Seq
+    /// scans, bitmap scans and sorts are switched off, so a query that no
+    /// index fits shows a Sort or a Seq Scan in its plan; each plan must also
+    /// use the index meant for it.)
+    #[tokio::test]
+    async fn lists_are_index_scans_in_order() {
+        let Some(db) = TestDatabase::postgres("plans").await else { return };
+        let store = PostgresStore::open(db.location()).await.unwrap();
+        for i in 0..60 {
+            let status = [Status::Published, Status::Draft, Status::Scheduled][i % 3];
+            let a =
+                article(&format!("a{i}"), status, Some(i as i64 * 10), ["World", "Arts"][i % 2], &["x", "y"], &["Ann"]);
+            store.create_article(&a).await.unwrap();
+        }
+        let mut conn = PgConnectOptions::from_str(db.location()).unwrap().connect().await.unwrap();
+        for sql in ["ANALYZE", "SET enable_seqscan = off", "SET enable_bitmapscan = off", "SET enable_sort = off"] {
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        }
+        let list = |visibility, section: Option<&str>, tag: Option<&str>, author: Option<&str>| ListQuery {
+            visibility,
+            section: section.map(str::to_owned),
+            tag: tag.map(str::to_owned),
+            author: author.map(str::to_owned),
+            page: 2,
+            per_page: 10,
+        };
+        let public = Visibility::PublicAt(400);
+        let cases = [
+            ("home", list(public, None, None, None), "articles_public"),
+            ("section", list(public, Some("world"), None, None), "articles_public_by_section"),
+            ("tag", list(public, None, Some("x"), None), "article_tags_public"),
+            ("author", list(public, None, None, Some("ann")), "article_authors_public"),
+            ("tag and author", list(public, None, Some("x"), Some("ann")), "article_tags_public"),
+            ("tag and section", list(public, Some("world"), Some("x"), None), "article_tags_public"),
+            ("editors", list(Visibility::All, None, None, None), "articles_all"),
+        ];
+        let mut plans = Vec::new();
+        for (name, q, index) in &cases {
+            let (source, d) = list_source(q);
+            let sql = format!(
+                "EXPLAIN (FORMAT JSON) SELECT {CARD_COLUMNS} {source} \
+                 ORDER BY {d}.published_at DESC NULLS LAST, {d}.slug DESC LIMIT $5 OFFSET $6"
+            );
+            let plan: serde_json::Value =
+                bind_list(sql, q).bind(10i64).bind(10i64).fetch_one(&mut conn).await.unwrap().get(0);
+            plans.push((name.to_string(), plan, vec![*index]));
+        }
+        let explain = async |conn: &mut PgConnection, sql: String, slug: &str| -> serde_json::Value {
+            sqlx::query(AssertSqlSafe(format!("EXPLAIN (FORMAT JSON) {sql}")))
+                .bind(400i64)
+                .bind(slug)
+                .fetch_one(conn)
+                .await
+                .unwrap()
+                .get(0)
+        };
+        let plan = explain(&mut conn, neighbours_sql(400), "a30").await;
+        plans.push(("neighbours".into(), plan, vec!["articles_public", "articles_slug_key"]));
+        let plan = explain(&mut conn, article_by_slug(public), "a30").await;
+        plans.push(("article".into(), plan, vec!["articles_slug_key", "article_bodies_pkey"]));
+        let plan: serde_json::Value = sqlx::query(
+            "EXPLAIN (FORMAT JSON) SELECT MIN(published_at) FROM articles WHERE status <> 'draft' AND published_at > $1",
+        )
+        .bind(400i64)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+        .get(0);
+        plans.push(("next publication".into(), plan, vec!["articles_public"]));
+        for (name, plan, indexes) in plans {
+            let text = plan.to_string();
+            for index in indexes {
+                assert!(text.contains(&format!("\"Index Name\":\"{index}\"")), "{name} does not use {index}: {text}");
+            }
+            for bad in ["\"Node Type\":\"Sort\"", "\"Node Type\":\"Seq Scan\"", "\"Node Type\":\"Bitmap Heap Scan\""] {
+                assert!(!text.contains(bad), "{name} has a {bad}: {text}");
+            }
+        }
+        store.close().await;
     }
 }

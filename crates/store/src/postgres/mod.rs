@@ -56,9 +56,12 @@ impl PostgresStore {
         if Kind::of(url)? != Kind::Postgres {
             return Err(StoreError::Unsupported(format!("{}: not a PostgreSQL URL", redact(url))));
         }
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::CannotOpen(format!("{}: {e}", redact(url))))?
-            .application_name("newsdesk");
+        let mut options =
+            PgConnectOptions::from_str(url).map_err(|e| StoreError::CannotOpen(format!("{}: {e}", redact(url))))?;
+        if options.get_application_name().is_none() {
+            // How the server's views (pg_stat_activity) name these connections.
+            options = options.application_name("newsdesk");
+        }
         let mut conn = options.connect().await.map_err(cannot_connect)?;
         let migrated = migrate(&mut conn).await;
         // Closing the connection releases the lock whatever happened.
@@ -96,7 +99,10 @@ async fn migrate(conn: &mut sqlx::PgConnection) -> Result<()> {
         .map_err(|e| StoreError::Migrate(format!("taking the migration lock: {e}")))?;
     let mut migrator = sqlx::migrate!("./migrations/postgres");
     migrator.set_locking(false);
-    let ran = migrator.run(&mut *conn).await.map_err(|e| StoreError::Migrate(e.to_string()));
+    // `run_direct` is what `run` calls; called directly, the future stays
+    // `Send` (sqlx's own workaround for "Acquire is not general enough"), so
+    // `store::open` can be spawned.
+    let ran = migrator.run_direct(None, &mut *conn, false).await.map_err(|e| StoreError::Migrate(e.to_string()));
     let unlocked = sqlx::query(AssertSqlSafe(format!("SELECT pg_advisory_unlock({key})")))
         .bind(MIGRATION_LOCK)
         .execute(&mut *conn)
@@ -109,6 +115,10 @@ async fn migrate(conn: &mut sqlx::PgConnection) -> Result<()> {
 fn cannot_connect(e: sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::Database(db) => StoreError::CannotOpen(format!("PostgreSQL refused: {}", db.message())),
+        // rustls reports a certificate it cannot trust as invalid data.
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            StoreError::CannotOpen(format!("TLS with the PostgreSQL server failed: {io}"))
+        }
         sqlx::Error::Io(io) => StoreError::CannotOpen(format!("cannot reach the PostgreSQL server: {io}")),
         sqlx::Error::Tls(tls) => StoreError::CannotOpen(format!("TLS with the PostgreSQL server failed: {tls}")),
         sqlx::Error::PoolTimedOut => StoreError::CannotOpen("the PostgreSQL server did not answer in time".to_owned()),
@@ -157,3 +167,6 @@ fn now_of(v: Visibility) -> i64 {
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+#[cfg(test)]
+mod tests;
