@@ -107,6 +107,15 @@ fn url_ok(field: &'static str, value: &str, allow_path: bool) -> Result<(), Vali
     }
 }
 
+/// Text of several lines may hold any character but U+0000, which no
+/// article needs and PostgreSQL cannot store (the same rule on every backend).
+fn no_nul(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.contains('\0') {
+        return Err(invalid(field, "must not contain the NUL character (U+0000)"));
+    }
+    Ok(())
+}
+
 /// Checks everything that can be checked without rendering.
 pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
     if !is_valid_slug(&input.slug) {
@@ -175,6 +184,14 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
         && s.chars().count() > 5000
     {
         return Err(invalid("summary", "must be at most 5000 characters"));
+    }
+    for (field, value) in [
+        ("standfirst", input.standfirst.as_deref()),
+        ("sources", input.sources.as_deref()),
+        ("summary", input.summary.as_deref()),
+        ("body", Some(input.body.as_str())),
+    ] {
+        no_nul(field, value.unwrap_or_default())?;
     }
     if input.body.trim().is_empty() {
         return Err(invalid("body", "must not be empty: the article needs its text"));
@@ -283,5 +300,32 @@ mod tests {
         }
         assert_eq!(slugify("  World News! "), "world-news");
         assert_eq!(slugify("Économie"), "économie");
+    }
+
+    /// U+0000 is refused in every field (single-line fields refuse every
+    /// control character), so no backend is asked to store it.
+    #[test]
+    fn nul_characters_are_refused_everywhere() {
+        let good = crate::testing::input();
+        assert!(validate(&good).is_ok());
+        let mut cases: Vec<(&str, ArticleInput)> = Vec::new();
+        for field in ["title", "standfirst", "sources", "summary", "body", "section", "tags", "authors"] {
+            let mut bad = good.clone();
+            match field {
+                "title" => bad.title.push('\0'),
+                "standfirst" => bad.standfirst = Some("a\0b".into()),
+                "sources" => bad.sources = Some("a\0b".into()),
+                "summary" => bad.summary = Some("a\0b".into()),
+                "body" => bad.body.push_str("\0 more."),
+                "section" => bad.section.push('\0'),
+                "tags" => bad.tags = vec!["a\0b".into()],
+                _ => bad.authors = vec!["a\0b".into()],
+            }
+            cases.push((field, bad));
+        }
+        for (field, bad) in cases {
+            let err = validate(&bad).expect_err(field).to_string();
+            assert!(err.contains(field), "{field}: {err}");
+        }
     }
 }
