@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # The test command (README.md): rust-version, formatting, lints, documentation,
 # the supply-chain check, and every test.
+#
+# With a PostgreSQL test server (NEWSDESK_TEST_PG, as scripts/with-postgres.sh sets it),
+# the store's PostgreSQL tests run within `cargo test --workspace`, and the web HTTP
+# tests and the CLI site tests run a second time on PostgreSQL. Without one they say
+# they are skipped (and fail if CI is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/check-rust-version.py
@@ -18,3 +23,8 @@ else
     echo "SKIPPED supply-chain check: cargo-deny is not installed (cargo install --locked cargo-deny@0.20.2)"
 fi
 cargo test --workspace
+if [ -n "${NEWSDESK_TEST_PG:-}" ]; then
+    echo "== the web HTTP tests and the CLI site tests again, on PostgreSQL"
+    # --workspace: the same features as above, so nothing is built again.
+    NEWSDESK_TEST_BACKEND=postgres cargo test --workspace --test http --test site
+fi
