@@ -115,8 +115,7 @@ pub async fn open_with(location: &str, options: &Options) -> Result<Arc<dyn Stor
         Kind::Postgres => Ok(Arc::new(PostgresStore::open_with(location, options).await?)),
         #[allow(unreachable_patterns, reason = "with both backends built, every kind is matched above")]
         kind => Err(StoreError::Unsupported(format!(
-            "{}: this build of Newsdesk has no {} support (built without the Cargo feature {:?})",
-            redact(location),
+            "this build of Newsdesk has no {} support (built without the Cargo feature {:?})",
             kind.name(),
             kind.feature()
         ))),

@@ -24,11 +24,11 @@ impl Kind {
         } else if lower.starts_with("sqlite:") || lower == ":memory:" || !lower.contains("://") {
             Ok(Kind::Sqlite)
         } else {
-            Err(StoreError::Unsupported(format!(
-                "{}: give a file path or sqlite://PATH for SQLite, or postgres://USER:PASSWORD@HOST/DATABASE \
-                 for PostgreSQL",
-                redact(location)
-            )))
+            Err(StoreError::Unsupported(
+                "give a file path or sqlite://PATH for SQLite, or postgres://USER:PASSWORD@HOST/DATABASE for \
+                 PostgreSQL"
+                    .to_owned(),
+            ))
         }
     }
 
@@ -117,7 +117,7 @@ mod tests {
             assert_eq!(Kind::of(location).unwrap(), kind, "{location}");
         }
         let err = Kind::of("mysql://root:hunter2@db/site").unwrap_err().to_string();
-        assert!(err.contains("mysql://root:***@db/site") && err.contains("postgres://"), "{err}");
+        assert!(err.starts_with("unsupported database: ") && err.contains("postgres://"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
     }
 
