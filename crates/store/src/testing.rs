@@ -256,7 +256,7 @@ pub mod conformance {
     use std::sync::Arc;
 
     use crate::{
-        ArticleCard, ListQuery, Named, NewArticle, Status, Store, StoreError, StoredSummary, SummaryMode,
+        ArticleCard, Cursor, ListQuery, Named, NewArticle, Status, Store, StoreError, StoredSummary, SummaryMode,
         SummarySentence, Visibility,
     };
 
@@ -998,11 +998,45 @@ pub mod conformance {
                         let got = s.list_articles(&q).await.unwrap();
                         assert_eq!(got.total, want.len() as u64, "total of {q:?}");
                         assert_eq!((got.page, got.per_page), (Some(page), per_page));
+                        // `next` is the last item's place, when more follow.
+                        let more = (page * per_page) < want.len() as u32;
+                        assert_eq!(got.next, got.items.last().filter(|_| more).map(Cursor::of), "next of {q:?}");
                         seen.extend(got.items.iter().map(|c| c.slug.clone()));
                     }
                     assert_eq!(
                         seen, want,
                         "{v:?} section {section:?} tag {tag:?} author {author:?} per page {per_page}"
+                    );
+                    // Keyset pages: page 1, then each page `after` the one
+                    // before's `next`, to the end. Such a page has no number
+                    // (a page number given with a cursor is ignored), the
+                    // same total, and a `next` exactly when more follow.
+                    let q = ListQuery {
+                        visibility: v,
+                        section: section.clone(),
+                        tag: tag.clone(),
+                        author: author.clone(),
+                        page: 1,
+                        per_page,
+                        after: None,
+                    };
+                    let first = s.list_articles(&q).await.unwrap();
+                    let mut seen: Vec<String> = first.items.iter().map(|c| c.slug.clone()).collect();
+                    let mut after = first.next;
+                    while let Some(cursor) = after {
+                        let q = ListQuery { page: 7, after: Some(cursor), ..q.clone() };
+                        let got = s.list_articles(&q).await.unwrap();
+                        assert_eq!((got.total, got.page), (want.len() as u64, None), "{q:?}");
+                        assert!(!got.items.is_empty() && got.items.len() <= per_page as usize, "{q:?}");
+                        seen.extend(got.items.iter().map(|c| c.slug.clone()));
+                        let more = seen.len() < want.len();
+                        assert_eq!(got.next, got.items.last().filter(|_| more).map(Cursor::of), "next of {q:?}");
+                        assert!(seen.len() <= want.len(), "{q:?}: the pages go round");
+                        after = got.next;
+                    }
+                    assert_eq!(
+                        seen, want,
+                        "{v:?} section {section:?} tag {tag:?} author {author:?} per page {per_page} by cursor"
                     );
                 }
             }

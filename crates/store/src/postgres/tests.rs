@@ -90,7 +90,9 @@ async fn instances_starting_together_migrate_once() {
         .fetch_all(&mut holder)
         .await
         .unwrap();
-    assert_eq!(applied, [(1, true), (2, true), (3, true)]);
+    let every: Vec<(i64, bool)> = sqlx::migrate!("./migrations/postgres").iter().map(|m| (m.version, true)).collect();
+    assert!(every.len() >= 4);
+    assert_eq!(applied, every);
 }
 
 /// TLS as `sslmode` says, with the test server's certificate (signed by a CA

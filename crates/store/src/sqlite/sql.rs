@@ -504,6 +504,10 @@ mod tests {
             .collect();
         let mut faults = Vec::new();
         for line in plan {
+            // A statement without a table (`SELECT 1`) reads one constant row.
+            if line == "SCAN CONSTANT ROW" {
+                continue;
+            }
             if let Some(rest) = line.strip_prefix("SCAN ") {
                 let name = rest.split_whitespace().next().unwrap_or(rest);
                 let indexed = rest
