@@ -11,7 +11,7 @@ use axum::response::Response;
 use store::testing::{SqliteIn, TestDatabase};
 use summarize::Summarizer;
 use tower::ServiceExt;
-use web::{AppState, SiteConfig, app};
+use web::{AppState, app};
 
 static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
 const TOKEN: &str = "nd_test_token_0123456789";
@@ -30,10 +30,14 @@ async fn site() -> Site {
 /// with the test token.
 async fn site_in(place: SqliteIn) -> Site {
     let db = TestDatabase::chosen("http", place).await;
+    site_on(db, web::Options::default()).await
+}
+
+/// A site on `db` with the test token.
+async fn site_on(db: TestDatabase, options: web::Options) -> Site {
     let store = db.open().await;
     store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-    let state = AppState::new(store, SUMMARIZER.clone(), SiteConfig::default());
-    Site { state, _db: db }
+    Site { state: AppState::with_options(store, SUMMARIZER.clone(), options), _db: db }
 }
 
 struct Res {
@@ -1184,9 +1188,7 @@ impl Site {
 }
 
 async fn site_with(options: web::Options) -> Site {
-    let store = SqliteStore::open(":memory:").await.unwrap();
-    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-    Site { state: AppState::with_options(Arc::new(store), SUMMARIZER.clone(), options) }
+    site_on(TestDatabase::chosen("http", SqliteIn::Memory).await, options).await
 }
 
 /// `seeded()`, and two articles later in another section, with other tags
