@@ -30,9 +30,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use location::{Kind, redact};
-pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 

@@ -229,6 +229,7 @@ macro_rules! conformance_tests {
             parallel_writes_to_one_article,
             parallel_writes_to_different_articles,
             parallel_creates_of_one_slug,
+            search_finds_ranks_and_follows_writes,
             ping_and_close,
         );
     };
@@ -256,8 +257,8 @@ pub mod conformance {
     use std::sync::Arc;
 
     use crate::{
-        ArticleCard, Cursor, ListQuery, Named, NewArticle, Status, Store, StoreError, StoredSummary, SummaryMode,
-        SummarySentence, Visibility,
+        ArticleCard, Cursor, ListQuery, Named, NewArticle, Reading, SearchQuery, SearchText, Status, Store, StoreError,
+        StoredSummary, SummaryMode, SummarySentence, Visibility,
     };
 
     fn named(name: &str) -> Named {
@@ -296,6 +297,7 @@ pub mod conformance {
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
             summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
+            search: SearchText::default(),
         }
     }
 
@@ -332,13 +334,25 @@ pub mod conformance {
             summary_mode: SummaryMode::Custom,
             summary_custom: Some("The editors' own summary.".into()),
             summaries: vec![summary(5, "v2", "Five."), summary(3, "v2", "Three.")],
+            // Terms with what a term never holds (quotes, backslashes,
+            // query syntax): written all the same.
+            search: SearchText {
+                title: "titl quot apostroph angl bracket".into(),
+                standfirst: "o'neil back\\slash \"quote\" x:* !a & b | c <-> d".into(),
+                body: "head first sentenc second code span".into(),
+                names: "zoë writer ann bob scienc tech zebra appl mango".into(),
+                sources: "minut meet second sourc".into(),
+                version: 3,
+            },
         }
     }
 
-    /// What the stored article should be: as given, with summaries by length.
+    /// What the stored article should be: as given, with summaries by
+    /// length, and without its search terms (written, not read back).
     fn expected(a: &NewArticle) -> NewArticle {
         let mut a = a.clone();
         a.summaries.sort_by_key(|s| s.length);
+        a.search = SearchText::default();
         a
     }
 
@@ -869,6 +883,144 @@ pub mod conformance {
         assert!(s.ping().await.is_err());
         assert!(s.article("a", Visibility::All).await.is_err());
         assert!(s.create_article(&article("b", Status::Draft, None, "World", &[], &[])).await.is_err());
+    }
+
+    /// An article for search whose terms are given (the store analyses
+    /// nothing): the title's and the body's, and the author's name.
+    fn searchable(slug: &str, title: &str, body: &str, at: Option<i64>, status: Status) -> NewArticle {
+        let section = if slug.starts_with('b') { "Business" } else { "World" };
+        let tag = if slug.ends_with('x') { "tagx" } else { "other" };
+        let mut a = article(slug, status, at, section, &[tag], &["Ann"]);
+        a.title = title.to_owned();
+        a.body_text = body.to_owned();
+        a.lang = if slug.starts_with('u') { "uk".into() } else { "en".into() };
+        a.search = SearchText {
+            title: title.to_lowercase(),
+            body: body.to_owned(),
+            names: "ann".into(),
+            version: 1,
+            ..SearchText::default()
+        };
+        a
+    }
+
+    fn search_query(phrases: &[&str]) -> SearchQuery {
+        SearchQuery {
+            readings: vec![Reading {
+                phrases: phrases.iter().map(|p| p.split(' ').map(str::to_owned).collect()).collect(),
+            }],
+            exclude: Vec::new(),
+            visibility: Visibility::PublicAt(1000),
+            section: None,
+            tag: None,
+            page: 1,
+            per_page: 10,
+        }
+    }
+
+    async fn found(s: &Arc<dyn Store>, q: &SearchQuery) -> Vec<String> {
+        s.search(q).await.unwrap().items.into_iter().map(|h| h.card.slug).collect()
+    }
+
+    /// Search: only visible articles are found, ranked (a title match
+    /// above body matches, a recent article above an older one that matches
+    /// as well); every phrase of a reading is required, a phrase is its
+    /// terms in order, any reading may match, exclusions and filters apply;
+    /// pages and totals; the index follows updates and deletions in the
+    /// article's own transaction; languages and stale terms.
+    pub async fn search_finds_ranks_and_follows_writes(s: Arc<dyn Store>) {
+        for a in [
+            searchable("old", "harbour barrier", "vote barrier harbour council", Some(100), Status::Published),
+            searchable("new", "council news", "barrier mention once", Some(900), Status::Published),
+            searchable("bx", "market report", "barrier cost market", Some(500), Status::Published),
+            searchable("draft", "barrier draft", "barrier barrier", None, Status::Draft),
+            searchable("later", "barrier later", "barrier barrier", Some(5000), Status::Scheduled),
+            searchable("uk", "київ", "переговор київ barrier", Some(50), Status::Published),
+        ] {
+            s.create_article(&a).await.unwrap();
+        }
+        let all = found(&s, &search_query(&["barrier"])).await;
+        assert_eq!(all.len(), 4, "{all:?}: drafts and articles still to come are never found");
+        assert_eq!(all[0], "old", "a title match ranks first: {all:?}");
+        let mut editors = search_query(&["barrier"]);
+        editors.visibility = Visibility::All;
+        assert_eq!(found(&s, &editors).await.len(), 6);
+        assert_eq!(found(&s, &search_query(&["barrier", "market"])).await, ["bx"]);
+        assert_eq!(found(&s, &search_query(&["vote barrier"])).await, ["old"]);
+        assert!(found(&s, &search_query(&["barrier vote"])).await.is_empty());
+        // A phrase never spans two fields (the title's last term, the body's first).
+        assert!(found(&s, &search_query(&["barrier vote"])).await.is_empty());
+        assert!(found(&s, &search_query(&["report barrier"])).await.is_empty());
+        let mut q = search_query(&["market"]);
+        q.readings.push(Reading { phrases: vec![vec!["київ".into()]] });
+        assert_eq!(found(&s, &q).await, ["uk", "bx"], "a title match first");
+        let mut q = search_query(&["barrier"]);
+        q.exclude = vec![vec!["market".into()], vec!["vote".into(), "barrier".into()]];
+        let mut left = found(&s, &q).await;
+        left.sort();
+        assert_eq!(left, ["new", "uk"]);
+        let mut q = search_query(&["barrier"]);
+        q.section = Some("business".into());
+        assert_eq!(found(&s, &q).await, ["bx"]);
+        let mut q = search_query(&["barrier"]);
+        q.tag = Some("tagx".into());
+        assert_eq!(found(&s, &q).await, ["bx"]);
+        assert!(found(&s, &search_query(&[])).await.is_empty());
+        assert!(found(&s, &search_query(&[""])).await.is_empty());
+        let hit = &s.search(&search_query(&["market"])).await.unwrap().items[0];
+        assert_eq!((hit.body_text.as_str(), hit.card.section.slug.as_str()), ("barrier cost market", "business"));
+        assert!(hit.score > 0.0);
+        // Pages and totals.
+        let mut q = search_query(&["barrier"]);
+        q.per_page = 3;
+        let first = s.search(&q).await.unwrap();
+        assert_eq!((first.items.len(), first.total, first.pages()), (3, 4, 2));
+        q.page = 2;
+        let second = s.search(&q).await.unwrap();
+        assert_eq!((second.items.len(), second.total), (1, 4));
+        assert!(first.items.iter().all(|h| h.card.slug != second.items[0].card.slug));
+        q.page = 3;
+        assert_eq!(s.search(&q).await.unwrap().items.len(), 0);
+        // Recent first among equal matches.
+        let day = 86_400;
+        for (slug, at) in [("r-old", 1_000 * day), ("r-new", 1_299 * day), ("r-mid", 1_200 * day)] {
+            s.create_article(&searchable(slug, "same title", "same recency words", Some(at), Status::Published))
+                .await
+                .unwrap();
+        }
+        let mut q = search_query(&["recency"]);
+        q.visibility = Visibility::PublicAt(1_300 * day);
+        assert_eq!(found(&s, &q).await, ["r-new", "r-mid", "r-old"]);
+        // Languages, stale terms, terms written again for the version read.
+        assert_eq!(s.search_languages().await.unwrap(), ["en", "uk"]);
+        assert!(s.stale_search_text(1).await.unwrap().is_empty());
+        assert_eq!(s.stale_search_text(2).await.unwrap().len(), 9);
+        let bx = s.article("bx", Visibility::All).await.unwrap().unwrap();
+        let text = SearchText { body: "renewed".into(), version: 2, ..SearchText::default() };
+        assert!(s.write_search_text(bx.id, bx.version, &text).await.unwrap());
+        assert!(!s.write_search_text(bx.id, bx.version + 1, &text).await.unwrap());
+        assert_eq!(found(&s, &search_query(&["renewed"])).await, ["bx"]);
+        assert!(found(&s, &search_query(&["market"])).await.is_empty());
+        assert_eq!(s.stale_search_text(2).await.unwrap().len(), 8);
+        // Updates replace the terms; a draft is no longer found; a deleted
+        // article is gone from the index; a refused update writes nothing.
+        let old = s.article("old", Visibility::All).await.unwrap().unwrap();
+        assert!(old.search == SearchText::default(), "terms are not read back");
+        let mut edit = searchable("old", "harbour wall", "vote wall harbour", Some(100), Status::Published);
+        let updated = s.update_article(old.id, old.version, &edit).await.unwrap();
+        assert!(!found(&s, &search_query(&["barrier"])).await.contains(&"old".to_owned()));
+        assert_eq!(found(&s, &search_query(&["wall"])).await, ["old"]);
+        edit.status = Status::Draft;
+        s.update_article(updated.id, updated.version, &edit).await.unwrap();
+        assert!(found(&s, &search_query(&["wall"])).await.is_empty());
+        s.delete_article("old").await.unwrap();
+        let mut editors = search_query(&["wall"]);
+        editors.visibility = Visibility::All;
+        assert!(found(&s, &editors).await.is_empty());
+        let new = s.article("new", Visibility::All).await.unwrap().unwrap();
+        let other = searchable("new", "council news", "entirely different", Some(900), Status::Published);
+        assert!(s.update_article(new.id, new.version + 1, &other).await.is_err());
+        assert_eq!(found(&s, &search_query(&["mention"])).await, ["new"]);
     }
 
     /// Writer `i`'s whole version of `slug`: every part says `i`.

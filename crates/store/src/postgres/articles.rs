@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row};
 
 use super::{PostgresStore, is_unique_violation, now_of, visible};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, Cursor, Db, ListQuery, Named, NewArticle, Page, Result, Status,
-    StoreError, StoredSummary, SummaryMode, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, Cursor, Db, ListQuery, Named, NewArticle, Page, Result,
+    SearchText, Status, StoreError, StoredSummary, SummaryMode, Visibility, db_error,
 };
 
 fn json<T: serde::de::DeserializeOwned>(row: &PgRow, col: &str) -> Result<T> {
@@ -34,11 +34,11 @@ fn minutes(row: &PgRow) -> Result<u32> {
 }
 
 /// The columns a card needs, of `articles a`.
-const CARD_COLUMNS: &str = "a.slug, a.title, a.standfirst, a.section, a.section_slug, a.authors::TEXT AS authors, \
+pub(super) const CARD_COLUMNS: &str = "a.slug, a.title, a.standfirst, a.section, a.section_slug, a.authors::TEXT AS authors, \
      a.tags::TEXT AS tags, a.status, a.published_at, a.updated_at, a.reading_minutes, a.lead_image, \
      a.lead_image_alt, a.lang";
 
-fn card_from_row(row: &PgRow) -> Result<ArticleCard> {
+pub(super) fn card_from_row(row: &PgRow) -> Result<ArticleCard> {
     Ok(ArticleCard {
         slug: row.try_get("slug").db()?,
         title: row.try_get("title").db()?,
@@ -86,6 +86,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom").db()?,
             summaries: json(row, "summaries")?,
+            search: SearchText::default(),
         },
     })
 }
@@ -338,6 +339,7 @@ impl ArticleStore for PostgresStore {
             .try_get("id")
             .db()?;
         write_parts(&mut tx, id, article).await?;
+        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -372,6 +374,7 @@ impl ArticleStore for PostgresStore {
                 .db()?;
         }
         write_parts(&mut tx, id, article).await?;
+        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)

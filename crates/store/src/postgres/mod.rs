@@ -3,7 +3,7 @@
 //! several instances starting at once one migrates and the others wait. TLS
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
-//! [`tokens`].
+//! [`search`], [`tokens`].
 //!
 //! Hooks for several instances (not used yet): [`PostgresStore::connect_options`]
 //! gives the settings a `LISTEN` connection would use, and `advisory_lock_key`
@@ -11,6 +11,7 @@
 //! named `migrations`; a summary recomputation would take another name).
 
 mod articles;
+mod search;
 mod tokens;
 
 use std::str::FromStr;

@@ -9,8 +9,8 @@ use sqlx::sqlite::SqliteRow;
 use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, SearchText, Status,
-    StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, SearchText,
+    Status, StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility, db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {

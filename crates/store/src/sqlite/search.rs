@@ -7,12 +7,12 @@ use sqlx::Row;
 
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
-use crate::{MAX_QUERY_PHRASES, Page, Phrase, Result, SearchHit, SearchQuery, SearchStore, SearchText, Visibility};
+use crate::{Db, MAX_QUERY_PHRASES, Page, Phrase, Result, SearchHit, SearchQuery, SearchStore, SearchText, Visibility};
 
 /// Writes the search terms of article `id` (in `lang`), replacing any, inside
 /// the caller's transaction.
 pub(super) async fn write_terms(tx: &mut sqlx::SqliteConnection, id: i64, lang: &str, text: &SearchText) -> Result<()> {
-    sqlx::query(sql::DELETE_TERMS).bind(id).execute(&mut *tx).await?;
+    sqlx::query(sql::DELETE_TERMS).bind(id).execute(&mut *tx).await.db()?;
     sqlx::query(sql::INSERT_TERMS)
         .bind(id)
         .bind(&text.title)
@@ -21,8 +21,15 @@ pub(super) async fn write_terms(tx: &mut sqlx::SqliteConnection, id: i64, lang: 
         .bind(&text.names)
         .bind(&text.sources)
         .execute(&mut *tx)
-        .await?;
-    sqlx::query(sql::UPSERT_SEARCH_ROW).bind(id).bind(i64::from(text.version)).bind(lang).execute(&mut *tx).await?;
+        .await
+        .db()?;
+    sqlx::query(sql::UPSERT_SEARCH_ROW)
+        .bind(id)
+        .bind(i64::from(text.version))
+        .bind(lang)
+        .execute(&mut *tx)
+        .await
+        .db()?;
     Ok(())
 }
 
@@ -79,15 +86,15 @@ impl SearchStore for SqliteStore {
                 .bind(query.section.clone())
                 .bind(query.tag.clone())
         };
-        let mut conn = self.pool.acquire().await?;
-        let rows = bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *conn).await?;
+        let mut conn = self.pool.acquire().await.db()?;
+        let rows = bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *conn).await.db()?;
         let items = rows
             .iter()
             .map(|r| {
                 Ok(SearchHit {
                     card: card_from_row(r)?,
-                    body_text: r.try_get("body_text")?,
-                    score: r.try_get("score")?,
+                    body_text: r.try_get("body_text").db()?,
+                    score: r.try_get("score").db()?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -95,27 +102,27 @@ impl SearchStore for SqliteStore {
         let total = if (items.len() as u32) < per_page && (page == 1 || !items.is_empty()) {
             offset as u64 + items.len() as u64
         } else {
-            let n: i64 = bind(statements.1).fetch_one(&mut *conn).await?.try_get(0)?;
+            let n: i64 = bind(statements.1).fetch_one(&mut *conn).await.db()?.try_get(0).db()?;
             n.max(0) as u64
         };
         Ok(Page { items, total, page: Some(page), per_page, next: None })
     }
 
     async fn search_languages(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(sql::SEARCH_LANGUAGES).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_scalar(sql::SEARCH_LANGUAGES).fetch_all(&self.pool).await.db()?)
     }
 
     async fn stale_search_text(&self, version: u32) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(sql::STALE_SEARCH).bind(i64::from(version)).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_scalar(sql::STALE_SEARCH).bind(i64::from(version)).fetch_all(&self.pool).await.db()?)
     }
 
     async fn write_search_text(&self, id: i64, version: i64, text: &SearchText) -> Result<bool> {
         let mut tx = begin_write(&self.pool).await?;
         let lang: Option<String> =
-            sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await?;
+            sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
         let Some(lang) = lang else { return Ok(false) };
         write_terms(&mut tx, id, &lang, text).await?;
-        tx.commit().await?;
+        tx.commit().await.db()?;
         Ok(true)
     }
 }
@@ -123,7 +130,7 @@ impl SearchStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ArticleStore as _, Named, NewArticle, Reading, Status, SummaryMode, Visibility};
+    use crate::{ArticleStore as _, Backend as _, Named, NewArticle, Reading, Status, SummaryMode, Visibility};
 
     fn named(s: &str) -> Named {
         Named { name: s.to_owned(), slug: s.to_lowercase() }
