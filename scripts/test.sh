@@ -26,5 +26,5 @@ cargo test --workspace
 if [ -n "${NEWSDESK_TEST_PG:-}" ]; then
     echo "== the web HTTP tests and the CLI site tests again, on PostgreSQL"
     # --workspace: the same features as above, so nothing is built again.
-    NEWSDESK_TEST_BACKEND=postgres cargo test --workspace --test http --test site
+    NEWSDESK_TEST_BACKEND=postgres cargo test --workspace --test http --test search --test site
 fi

@@ -1,12 +1,12 @@
 //! HTTP tests of search (`/search` and `GET /api/search`), through the real
-//! router (`app().oneshot()`), on an in-memory database.
+//! router (`app().oneshot()`), on an in-memory database (or on PostgreSQL
+//! with `NEWSDESK_TEST_BACKEND=postgres`: see `store::testing`).
 
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use store::SqliteStore;
-use store::prelude::*;
+use store::testing::{SqliteIn, TestDatabase};
 use summarize::Summarizer;
 use tower::ServiceExt;
 use web::{AppState, SiteConfig, app};
@@ -16,6 +16,8 @@ const TOKEN: &str = "nd_test_token_0123456789";
 
 struct Site {
     state: AppState,
+    /// Removed when the site is dropped.
+    _db: TestDatabase,
 }
 
 struct Res {
@@ -32,9 +34,10 @@ impl Res {
 
 impl Site {
     async fn new() -> Site {
-        let store = SqliteStore::open(":memory:").await.unwrap();
+        let db = TestDatabase::chosen("search", SqliteIn::Memory).await;
+        let store = db.open().await;
         store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-        Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), SiteConfig::default()) }
+        Site { state: AppState::new(store, SUMMARIZER.clone(), SiteConfig::default()), _db: db }
     }
 
     async fn send(&self, req: Request<Body>) -> Res {
