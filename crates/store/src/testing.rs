@@ -297,6 +297,7 @@ pub mod conformance {
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
             summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
+            auto_paragraphs: true,
             search: SearchText::default(),
         }
     }
@@ -334,6 +335,8 @@ pub mod conformance {
             summary_mode: SummaryMode::Custom,
             summary_custom: Some("The editors' own summary.".into()),
             summaries: vec![summary(5, "v2", "Five."), summary(3, "v2", "Three.")],
+            // Not the default.
+            auto_paragraphs: false,
             // Terms with what a term never holds (quotes, backslashes,
             // query syntax): written all the same.
             search: SearchText {

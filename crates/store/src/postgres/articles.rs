@@ -85,6 +85,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
             summary_mode: SummaryMode::parse(&mode)
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom").db()?,
+            auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries: json(row, "summaries")?,
             search: SearchText::default(),
         },
@@ -96,7 +97,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
 fn article_by_slug(v: Visibility) -> String {
     format!(
         "SELECT a.id, a.version, a.created_at, {CARD_COLUMNS}, a.sources, a.canonical_url, a.summary_mode, \
-         a.summary_custom, b.body_md, b.body_html, b.body_text, \
+         a.summary_custom, a.auto_paragraphs, b.body_md, b.body_html, b.body_text, \
          COALESCE((SELECT json_agg(json_build_object('length', s.length, 'sentences', s.sentences, \
                    'source_hash', s.source_hash, 'version', s.version) ORDER BY s.length) \
                    FROM article_summaries s WHERE s.article_id = a.id), '[]')::TEXT AS summaries \
@@ -116,7 +117,7 @@ async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<O
     row.as_ref().map(article_from_row).transpose()
 }
 
-/// Binds the article's list columns as `$1` to `$19`, for [`INSERT`] and [`UPDATE`].
+/// Binds the article's list columns as `$1` to `$20`, for [`INSERT`] and [`UPDATE`].
 fn bind_article<'q>(
     query: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
     a: &'q NewArticle,
@@ -141,24 +142,25 @@ fn bind_article<'q>(
         .bind(a.summary_mode.as_str())
         .bind(&a.summary_custom)
         .bind(a.updated_at)
+        .bind(a.auto_paragraphs)
 }
 
 /// Inserts an article's row: its fields in [`bind_article`] order (`$19`,
 /// its update time, is its creation time too).
 const INSERT: &str = "INSERT INTO articles (slug, title, standfirst, authors, section, section_slug, tags, lang, \
      status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, reading_minutes, \
-     summary_mode, summary_custom, created_at, version) VALUES \
-     ($1, $2, $3, $4::JSONB, $5, $6, $7::JSONB, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1) \
+     summary_mode, summary_custom, created_at, auto_paragraphs, version) VALUES \
+     ($1, $2, $3, $4::JSONB, $5, $6, $7::JSONB, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1) \
      RETURNING id";
 
-/// Replaces article `$20`'s row if it is at version `$21`, with its fields
+/// Replaces article `$21`'s row if it is at version `$22`, with its fields
 /// in [`bind_article`] order (but `$19`: the creation time stays), and
 /// moves it to the next version.
 const UPDATE: &str = "UPDATE articles SET slug = $1, title = $2, standfirst = $3, authors = $4::JSONB, \
      section = $5, section_slug = $6, tags = $7::JSONB, lang = $8, status = $9, published_at = $10, \
      updated_at = $11, sources = $12, canonical_url = $13, lead_image = $14, lead_image_alt = $15, \
-     reading_minutes = $16, summary_mode = $17, summary_custom = $18, version = version + 1 \
-     WHERE id = $20 AND version = $21";
+     reading_minutes = $16, summary_mode = $17, summary_custom = $18, auto_paragraphs = $20, \
+     version = version + 1 WHERE id = $21 AND version = $22";
 
 fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| {
