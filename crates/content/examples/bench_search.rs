@@ -40,7 +40,7 @@ use std::time::Instant;
 
 use content::search::{parse_query, query_langs, snippet};
 use content::{ArticleInput, Articles, NoChanges};
-use store::{SearchQuery, SqliteStore, Status, Store, Visibility};
+use store::{Backend as _, SearchQuery, SqliteStore, Status, Store, Visibility};
 use summarize::{Lang, Summarizer};
 
 /// "Now" for the benchmark: the archive ends here (2026-11-30).
