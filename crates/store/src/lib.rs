@@ -10,14 +10,22 @@
 
 #![forbid(unsafe_code)]
 
+mod desk;
 mod search;
+mod sessions;
 mod sqlite;
+mod throttle;
+mod users;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
+pub use sessions::{Session, SessionStore};
 pub use sqlite::SqliteStore;
+pub use throttle::ThrottleStore;
+pub use users::{NewUser, Role, User, UserStore};
 
 /// What can go wrong in a store.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +71,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub enum Status {
     /// Never shown to readers.
     Draft,
+    /// A draft a writer submitted for review: never shown to readers (a
+    /// store keeps it as a draft, so no reader query can show it).
+    Submitted,
     /// Shown from its publication time on.
     Scheduled,
     /// Shown (from its publication time on).
@@ -75,6 +86,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Submitted => "submitted",
             Status::Scheduled => "scheduled",
             Status::Published => "published",
         }
@@ -84,10 +96,17 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         match s {
             "draft" => Some(Status::Draft),
+            "submitted" => Some(Status::Submitted),
             "scheduled" => Some(Status::Scheduled),
             "published" => Some(Status::Published),
             _ => None,
         }
+    }
+
+    /// Whether readers see the article (from its publication time on):
+    /// scheduled and published articles; never drafts or submitted ones.
+    pub fn is_public(self) -> bool {
+        matches!(self, Status::Scheduled | Status::Published)
     }
 }
 
@@ -213,6 +232,9 @@ pub struct NewArticle {
     /// The search terms, written to the search index with the article (not
     /// read back: empty in a stored article).
     pub search: SearchText,
+    /// The newsroom user who created it (`None` for articles from the API,
+    /// an import, or the demo): a writer may change only their own.
+    pub owner: Option<i64>,
 }
 
 /// A stored article.
@@ -420,11 +442,19 @@ pub trait TokenStore: Send + Sync {
 /// The storage interface of Newsdesk: every part of it, one backend. Each
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
-pub trait Store: ArticleStore + TokenStore + SearchStore + 'static {}
+pub trait Store:
+    ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static
+{
+}
 
-impl<T: ArticleStore + TokenStore + SearchStore + 'static> Store for T {}
+impl<T: ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static> Store
+    for T
+{
+}
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
-    pub use crate::{ArticleStore, SearchStore, Store, TokenStore};
+    pub use crate::{
+        ArticleStore, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+    };
 }

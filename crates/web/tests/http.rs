@@ -941,7 +941,7 @@ async fn json_errors_are_400_for_syntax_and_422_in_plain_words_for_data() {
     for (field, value, expected) in [
         ("tags", serde_json::json!("one"), "tags must be a list"),
         ("tags", serde_json::json!(["ok", 2]), "tags[1] must be a string"),
-        ("status", serde_json::json!("pending"), "status must be one of draft, scheduled, published"),
+        ("status", serde_json::json!("pending"), "status must be one of draft, submitted, scheduled, published"),
         ("status", serde_json::json!(5), "status has the wrong kind of value"),
         ("authors", serde_json::json!([["Ann"]]), "authors[0] must be a string"),
         ("summary_mode", serde_json::json!("x"), "summary_mode must be one of auto, custom, off"),
