@@ -70,7 +70,7 @@ pub struct SiteView {
     pub query: String,
 }
 
-fn asset_version() -> &'static str {
+pub(crate) fn asset_version() -> &'static str {
     static V: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         use sha2::Digest;
         let d = sha2::Sha256::new().chain_update(STYLE).chain_update(SCRIPT).finalize();
@@ -151,6 +151,9 @@ struct ArticlePage<'a> {
     datetime: String,
     date: String,
     updated: Option<(String, String)>,
+    /// The article's canonical URL: its own when it has one, else its
+    /// address under the site's public URL.
+    canonical: String,
     summary: SummaryView,
     open: bool,
     prev: Option<LinkView>,
@@ -614,6 +617,10 @@ async fn article(
                 datetime: iso(published),
                 date: human(published),
                 updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+                canonical: a
+                    .canonical_url
+                    .clone()
+                    .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
                 summary: summary_view(&a, length, format),
                 open,
                 prev: prev.map(link_view),
