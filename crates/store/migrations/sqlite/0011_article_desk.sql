@@ -9,3 +9,6 @@ CREATE TABLE article_desk (
     submitted  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX article_desk_by_owner ON article_desk (owner_id);
+
+-- The newsroom lists articles most recently changed first.
+CREATE INDEX articles_by_update ON articles (updated_at DESC, id DESC);
