@@ -89,6 +89,16 @@ impl Desk {
         self.state.store().article(slug, Visibility::All).await.unwrap()
     }
 
+    /// `POST /api/articles` with this token.
+    async fn api_post(&self, token: &str, json: &serde_json::Value) -> Res {
+        let req = Request::post("/api/articles")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.client().send(req).await
+    }
+
     fn client(&self) -> Client {
         self.client_at([192, 0, 2, 1])
     }
@@ -138,6 +148,11 @@ struct Client {
 fn hidden(body: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     body.split(&key).nth(1).and_then(|s| s.split('"').next()).map(html_unescape).unwrap_or_default()
+}
+
+/// A password or token shown once.
+fn secret(body: &str) -> String {
+    body.split("<code class=\"secret-value\">").nth(1).unwrap().split('<').next().unwrap().to_owned()
 }
 
 fn form(fields: &[(&str, &str)]) -> String {
@@ -205,6 +220,16 @@ impl Client {
             &[],
         )
         .await
+    }
+
+    /// Opens the sign-in page (for its token and cookie), then posts its
+    /// form with `fields` and these headers.
+    async fn post_login(&self, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Res {
+        let page = self.get("/admin/login").await;
+        let token = hidden(&page.body, "token");
+        let mut all = vec![("token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_with("/admin/login", form(&all), headers).await
     }
 
     async fn sign_in(&self, name: &str, password: &str) -> Res {
@@ -370,15 +395,7 @@ async fn sign_in_goes_back_only_to_local_paths() {
         assert_eq!(r.location(), expected, "{next}");
         // A forged `next` in the POST itself is checked the same way.
         let c = d.client();
-        let page = c.get("/admin/login").await;
-        let token = hidden(&page.body, "token");
-        let r = c
-            .post_with(
-                "/admin/login",
-                form(&[("token", &token), ("next", next), ("user", "ed"), ("password", PASSWORD)]),
-                &[],
-            )
-            .await;
+        let r = c.post_login(&[("next", next), ("user", "ed"), ("password", PASSWORD)], &[]).await;
         assert_eq!(r.location(), expected, "posted {next}");
     }
 }
@@ -454,15 +471,7 @@ async fn session_cookies_are_http_only_lax_and_secure_on_https() {
     let d = desk_with(https).await;
     d.user("ed", Role::Editor).await;
     let c = d.client();
-    let page = c.get("/admin/login").await;
-    let token = hidden(&page.body, "token");
-    let r = c
-        .post_with(
-            "/admin/login",
-            form(&[("token", &token), ("next", "/admin"), ("user", "ed"), ("password", PASSWORD)]),
-            &[("origin", "https://news.example.org")],
-        )
-        .await;
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "https://news.example.org")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let session = r.cookies().into_iter().find(|c| c.starts_with("__Host-nd_session=")).expect("a __Host- cookie");
     assert!(
@@ -470,15 +479,7 @@ async fn session_cookies_are_http_only_lax_and_secure_on_https() {
         "{session}"
     );
     // The same form from the plain-http address is another origin.
-    let page = c.get("/admin/login").await;
-    let token = hidden(&page.body, "token");
-    let r = c
-        .post_with(
-            "/admin/login",
-            form(&[("token", &token), ("user", "ed"), ("password", PASSWORD)]),
-            &[("origin", "http://news.example.org")],
-        )
-        .await;
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "http://news.example.org")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -680,15 +681,7 @@ async fn forged_posts_are_refused_and_change_nothing() {
     let c = d.client();
     let r = c.post_with("/admin/login", form(&[("user", "ed"), ("password", PASSWORD)]), &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let page = c.get("/admin/login").await;
-    let token = hidden(&page.body, "token");
-    let r = c
-        .post_with(
-            "/admin/login",
-            form(&[("token", &token), ("user", "ed"), ("password", PASSWORD)]),
-            &[("origin", "https://evil.example")],
-        )
-        .await;
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "https://evil.example")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(c.session_cookie().is_none());
 }
@@ -972,16 +965,7 @@ async fn validation_errors_sit_next_to_their_field_in_the_api_words() {
         // The API says the same about the same article.
         let mut json = serde_json::json!({"slug": "valid-title", "title": "Valid Title", "body": body_text("x"), "section": "Science", "lang": "en"});
         json[field] = value.into();
-        let api = d
-            .client()
-            .send(
-                Request::post("/api/articles")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .body(Body::from(json.to_string()))
-                    .unwrap(),
-            )
-            .await;
+        let api = d.api_post(&token, &json).await;
         assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", api.body);
         let message: serde_json::Value = serde_json::from_str(&api.body).unwrap();
         assert_eq!(html_escape(message["error"]["message"].as_str().unwrap()), expected, "{field}");
@@ -1060,7 +1044,7 @@ async fn admins_manage_users() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("The user <strong>nia</strong> was created."));
-    let password = r.body.split("<code class=\"secret-value\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let password = secret(&r.body);
     let nia = d.user_named("nia").await;
     assert_eq!(
         (nia.display_name.as_str(), nia.email.as_deref(), nia.role),
@@ -1090,8 +1074,7 @@ async fn admins_manage_users() {
     assert_eq!(d.client().sign_in("nia", &password).await.status, StatusCode::SEE_OTHER);
     // A reset: a new password shown once, the old one no longer works.
     let r = ada.post("/admin/users/nia/password", &[]).await;
-    let new_password =
-        r.body.split("<code class=\"secret-value\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let new_password = secret(&r.body);
     assert_ne!(new_password, password);
     assert_eq!(d.client().sign_in("nia", &password).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(d.client().sign_in("nia", &new_password).await.status, StatusCode::SEE_OTHER);
@@ -1113,25 +1096,11 @@ async fn admins_manage_api_tokens() {
     assert!(r.body.contains("No tokens yet."));
     let r = ada.post("/admin/tokens", &[("name", "import script")]).await;
     assert_eq!(r.status, StatusCode::OK);
-    let token = r.body.split("<code class=\"secret-value\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let token = secret(&r.body);
     assert!(token.starts_with("nd_") && token.len() == 67);
-    let api = |token: String| {
-        let d = &d;
-        async move {
-            let json = serde_json::json!({"slug": "via-api", "title": "Via the API", "body": body_text("api"), "section": "World"});
-            d.client()
-                .send(
-                    Request::post("/api/articles")
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                        .body(Body::from(json.to_string()))
-                        .unwrap(),
-                )
-                .await
-                .status
-        }
-    };
-    assert_eq!(api(token.clone()).await, StatusCode::CREATED);
+    let json =
+        serde_json::json!({"slug": "via-api", "title": "Via the API", "body": body_text("api"), "section": "World"});
+    assert_eq!(d.api_post(&token, &json).await.status, StatusCode::CREATED);
     let list = ada.get("/admin/tokens").await;
     assert!(list.body.contains("<th scope=\"row\" data-label=\"Name\">import script</th>"));
     assert!(!list.body.contains(&token), "shown once");
@@ -1145,7 +1114,7 @@ async fn admins_manage_api_tokens() {
     let r = ada.post("/admin/tokens/revoke", &[("name", "import script")]).await;
     assert_eq!(r.location(), "/admin/tokens?done=revoked");
     d.state.articles().delete("via-api", "test", 0).await.unwrap();
-    assert_eq!(api(token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(d.api_post(&token, &json).await.status, StatusCode::UNAUTHORIZED);
     assert!(ada.get("/admin/tokens").await.body.contains("Revoked"));
     assert_eq!(ada.post("/admin/tokens/revoke", &[("name", "import script")]).await.status, StatusCode::NOT_FOUND);
 }

@@ -50,9 +50,13 @@ pub(super) async fn read_desk(
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok((None, stored)) };
-    let submitted: i64 = row.try_get("submitted")?;
-    let status = if submitted != 0 && stored == Status::Draft { Status::Submitted } else { stored };
-    Ok((row.try_get("owner_id")?, status))
+    Ok((row.try_get("owner_id")?, seen_status(stored, row.try_get("submitted")?)))
+}
+
+/// The status the rest of Newsdesk sees: a stored draft marked submitted
+/// is `Submitted`.
+fn seen_status(stored: Status, submitted: i64) -> Status {
+    if submitted != 0 && stored == Status::Draft { Status::Submitted } else { stored }
 }
 
 /// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
@@ -125,7 +129,7 @@ impl DeskStore for SqliteStore {
                 Ok(DeskItem {
                     slug: r.try_get("slug")?,
                     title: r.try_get("title")?,
-                    status: if submitted != 0 && stored == Status::Draft { Status::Submitted } else { stored },
+                    status: seen_status(stored, submitted),
                     section: Named { name: r.try_get("section")?, slug: r.try_get("section_slug")? },
                     authors: serde_json::from_str(&authors)
                         .map_err(|e| StoreError::Corrupt(format!("authors: {e}")))?,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use store::{Article, DeskQuery, Named, Status, StoreError, Visibility};
 
 use super::form::{ArticleForm, FIELDS, FieldError};
-use super::pages::{Chrome, forbidden, internal, iso, local_time, message_page, redirect, render};
+use super::pages::{Chrome, Done, done, forbidden, internal, iso, local_time, message_page, redirect, render};
 use super::permissions::{Action, Subject, allowed};
 use super::session::{Posted, Signed};
 use crate::{AppState, now};
@@ -489,12 +489,16 @@ impl Editor<'_> {
 /// An article's slug from the address (`None`: not UTF-8, no such article).
 type SlugPath = Result<Path<String>, PathRejection>;
 
-async fn load(state: &AppState, slug: SlugPath) -> Result<Option<Article>, Response> {
-    let Ok(Path(slug)) = slug else { return Ok(None) };
-    if !content::is_valid_slug(&slug) {
-        return Ok(None);
-    }
-    state.store().article(&slug, Visibility::All).await.map_err(internal)
+/// The article at the address, or the page that says why there is none
+/// (404; 500 when the store fails).
+async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article, Response> {
+    let found = match slug {
+        Ok(Path(slug)) if content::is_valid_slug(&slug) => {
+            state.store().article(&slug, Visibility::All).await.map_err(internal)?
+        }
+        _ => None,
+    };
+    found.ok_or_else(|| no_article(state, who))
 }
 
 fn no_article(state: &AppState, who: &Signed) -> Response {
@@ -505,11 +509,6 @@ fn no_article(state: &AppState, who: &Signed) -> Response {
         "Not found",
         "There is no article at this address (it may have been deleted).",
     )
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneParams {
-    done: Option<String>,
 }
 
 /// `GET /admin/articles/new`.
@@ -559,21 +558,15 @@ pub async fn create(State(state): State<AppState>, posted: Posted<ArticleForm>) 
 }
 
 /// `GET /admin/articles/{slug}`: the editor.
-pub async fn edit_form(
-    State(state): State<AppState>,
-    who: Signed,
-    slug: SlugPath,
-    params: Result<Query<DoneParams>, QueryRejection>,
-) -> Response {
-    let article = match load(&state, slug).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return no_article(&state, &who),
+pub async fn edit_form(State(state): State<AppState>, who: Signed, slug: SlugPath, params: Done) -> Response {
+    let article = match load(&state, &who, slug).await {
+        Ok(a) => a,
         Err(res) => return res,
     };
     if !allowed(who.actor(), Action::Edit, Some(Subject::from(&article))) {
         return forbidden(&state, &who, &refusal(&who, Some(&article), Action::Edit));
     }
-    let notice = params.ok().and_then(|q| q.0.done).as_deref().and_then(done_message);
+    let notice = done(params).as_deref().and_then(done_message);
     let form = ArticleForm::of(&article, state.site().timezone);
     Editor { who: &who, stored: Some(&article), form, error: None, notice, conflict: None }
         .render(&state, StatusCode::OK)
@@ -614,9 +607,8 @@ async fn conflict(state: &AppState, who: &Signed, mine: ArticleForm, current: &A
 pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<ArticleForm>) -> Response {
     let Posted { who, form } = posted;
     let form = form.normalized();
-    let current = match load(&state, slug).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return no_article(&state, &who),
+    let current = match load(&state, &who, slug).await {
+        Ok(a) => a,
         Err(res) => return res,
     };
     let Some(action) = parse_action(&form.action) else {
@@ -667,9 +659,8 @@ struct DeletePage {
 
 /// `GET /admin/articles/{slug}/delete`: asks first (a page: no script needed).
 pub async fn confirm_delete(State(state): State<AppState>, who: Signed, slug: SlugPath) -> Response {
-    let article = match load(&state, slug).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return no_article(&state, &who),
+    let article = match load(&state, &who, slug).await {
+        Ok(a) => a,
         Err(res) => return res,
     };
     if !allowed(who.actor(), Action::Delete, Some(Subject::from(&article))) {
@@ -695,9 +686,8 @@ pub struct DeleteForm {
 /// version that was confirmed.
 pub async fn delete(State(state): State<AppState>, slug: SlugPath, posted: Posted<DeleteForm>) -> Response {
     let Posted { who, form } = posted;
-    let article = match load(&state, slug).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return no_article(&state, &who),
+    let article = match load(&state, &who, slug).await {
+        Ok(a) => a,
         Err(res) => return res,
     };
     if !allowed(who.actor(), Action::Delete, Some(Subject::from(&article))) {

@@ -128,6 +128,20 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The `?done=` of a page reached after a form: which fixed message it shows.
+#[derive(serde::Deserialize, Default)]
+pub struct DoneParams {
+    done: Option<String>,
+}
+
+/// A page's `?done=` (nothing when the query does not read).
+pub type Done = Result<axum::extract::Query<DoneParams>, axum::extract::rejection::QueryRejection>;
+
+/// What `?done=` says, if anything.
+pub fn done(params: Done) -> Option<String> {
+    params.ok().and_then(|q| q.0.done)
+}
+
 /// A time in the site's time zone, for people: `2026-01-31 09:00`.
 pub fn local_time(tz: chrono_tz::Tz, t: i64) -> String {
     DateTime::from_timestamp(t, 0)

@@ -2,14 +2,13 @@
 //! is kept), list, revoke.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use store::StoreError;
 
-use super::pages::{Chrome, forbidden, internal, local_time, redirect, render};
+use super::pages::{Chrome, Done, done, forbidden, internal, local_time, redirect, render};
 use super::permissions::{Action, allowed};
 use super::session::{Posted, Signed};
 use crate::{AppState, now};
@@ -68,22 +67,9 @@ async fn tokens_page(
     render(status, &page)
 }
 
-#[derive(Deserialize, Default)]
-pub struct DoneParams {
-    done: Option<String>,
-}
-
 /// `GET /admin/tokens`.
-pub async fn list(
-    State(state): State<AppState>,
-    who: Signed,
-    params: Result<Query<DoneParams>, QueryRejection>,
-) -> Response {
-    let notice = params
-        .ok()
-        .and_then(|q| q.0.done)
-        .filter(|d| d == "revoked")
-        .map(|_| "The token was revoked: it no longer works.");
+pub async fn list(State(state): State<AppState>, who: Signed, params: Done) -> Response {
+    let notice = done(params).filter(|d| d == "revoked").map(|_| "The token was revoked: it no longer works.");
     tokens_page(&state, &who, StatusCode::OK, notice, None, None, String::new()).await
 }
 

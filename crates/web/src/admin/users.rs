@@ -2,8 +2,7 @@
 //! change role, disable and enable, reset the password.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use store::{Role, StoreError, User};
 
 use super::accounts::{generate_password, hash_password, new_user};
 use super::login::Empty;
-use super::pages::{Chrome, forbidden, internal, local_time, message_page, redirect, render};
+use super::pages::{Chrome, Done, done, forbidden, internal, local_time, message_page, redirect, render};
 use super::permissions::{Action, allowed};
 use super::session::{Posted, Signed};
 use crate::{AppState, now};
@@ -95,21 +94,12 @@ async fn users_page(
     render(status, &page)
 }
 
-#[derive(Deserialize, Default)]
-pub struct DoneParams {
-    done: Option<String>,
-}
-
 /// `GET /admin/users`.
-pub async fn list(
-    State(state): State<AppState>,
-    who: Signed,
-    params: Result<Query<DoneParams>, QueryRejection>,
-) -> Response {
+pub async fn list(State(state): State<AppState>, who: Signed, params: Done) -> Response {
     if let Some(res) = refuse(&state, &who) {
         return res;
     }
-    let notice = match params.ok().and_then(|q| q.0.done).as_deref() {
+    let notice = match done(params).as_deref() {
         Some("role") => Some("The role was changed."),
         Some("disabled") => Some("The user was disabled and signed out everywhere."),
         Some("enabled") => Some("The user can sign in again."),
