@@ -38,7 +38,7 @@ pub struct Args {
     /// The site's name, shown on every page.
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
     pub site_name: String,
-    /// The site's public address, such as https://news.example.org: the
+    /// The site's public address, such as `https://news.example.org`: the
     /// base of absolute links, the origin newsroom forms must come from,
     /// and (when https) Secure cookies. Without it, the listening address
     /// is used, and a warning says so.

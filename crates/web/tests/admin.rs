@@ -619,7 +619,7 @@ async fn forged_posts_are_refused_and_change_nothing() {
     };
     let wrong = "0".repeat(64);
     type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
-    let cases: Vec<Case> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("no token", strip(&fields, None), vec![]),
         ("empty token", strip(&fields, Some("")), vec![]),
         ("wrong token", strip(&fields, Some(&wrong)), vec![]),

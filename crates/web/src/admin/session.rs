@@ -160,10 +160,10 @@ fn origin_of(url: &str) -> Option<(crate::PublicUrl, &str)> {
 /// to), and `Sec-Fetch-Site`, when sent, is not cross-site. A request with
 /// neither header (not a browser's) relies on its token alone.
 pub fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.to_str(), Ok("same-origin" | "none")) {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.to_str(), Ok("same-origin" | "none"))
+    {
+        return false;
     }
     let Some(from) = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)) else { return true };
     let Some((from, authority)) = from.to_str().ok().and_then(origin_of) else { return false };

@@ -211,10 +211,8 @@ async fn set_disabled(state: AppState, name: String, posted: Posted<Empty>, disa
     }
     match state.store().set_disabled(user.id, disabled, now()).await {
         Ok(()) => {
-            if disabled {
-                if let Err(e) = state.store().delete_user_sessions(user.id).await {
-                    return internal(e);
-                }
+            if disabled && let Err(e) = state.store().delete_user_sessions(user.id).await {
+                return internal(e);
             }
             tracing::info!(user = %user.name, disabled, by = %who.user.name, "user disabled or enabled");
             redirect(if disabled { "/admin/users?done=disabled" } else { "/admin/users?done=enabled" })
