@@ -22,6 +22,9 @@ CREATE TABLE sessions (
     last_seen  INTEGER NOT NULL
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
+-- Expired sessions are removed by these (idle, too old).
+CREATE INDEX sessions_by_last_seen ON sessions (last_seen);
+CREATE INDEX sessions_by_creation ON sessions (created_at);
 
 -- Failed sign-ins, by key: 'user:NAME' or 'addr:ADDRESS'. Rows older than
 -- the throttling window are removed as new failures come.
@@ -30,3 +33,4 @@ CREATE TABLE sign_in_failures (
     at  INTEGER NOT NULL
 );
 CREATE INDEX sign_in_failures_by_key ON sign_in_failures (key, at);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::SqliteStore;
+use super::{SqliteStore, sql};
 use crate::{DeskFacets, DeskItem, DeskQuery, DeskStore, Named, NewArticle, Page, Result, Status, StoreError};
 
 /// How a status is kept in `articles.status`: a submitted article is a
@@ -23,18 +23,16 @@ pub(super) fn stored_status(status: Status) -> &'static str {
 pub(super) async fn write_desk(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     let submitted = a.status == Status::Submitted;
     if a.owner.is_none() && !submitted {
-        sqlx::query("DELETE FROM article_desk WHERE article_id = ?1").bind(id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_DESK).bind(id).execute(&mut *tx).await?;
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO article_desk (article_id, owner_id, submitted) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (article_id) DO UPDATE SET owner_id = excluded.owner_id, submitted = excluded.submitted",
-    )
-    .bind(id)
-    .bind(a.owner)
-    .bind(i64::from(submitted))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(sql::UPSERT_DESK)
+        .bind(id)
+        .bind(a.owner)
+        .bind(i64::from(submitted))
+        .bind(a.updated_at)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
@@ -45,10 +43,7 @@ pub(super) async fn read_desk(
     id: i64,
     stored: Status,
 ) -> Result<(Option<i64>, Status)> {
-    let row = sqlx::query("SELECT owner_id, submitted FROM article_desk WHERE article_id = ?1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(sql::DESK_OF).bind(id).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok((None, stored)) };
     Ok((row.try_get("owner_id")?, seen_status(stored, row.try_get("submitted")?)))
 }
@@ -73,18 +68,122 @@ fn like_escape(text: &str) -> String {
     out
 }
 
-macro_rules! filter {
-    () => {
-        "FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id \
-     LEFT JOIN users u ON u.id = d.owner_id WHERE \
-     (?1 IS NULL OR (?1 = 'submitted' AND a.status = 'draft' AND COALESCE(d.submitted, 0) = 1) \
-       OR (?1 = 'draft' AND a.status = 'draft' AND COALESCE(d.submitted, 0) = 0) \
-       OR (?1 IN ('scheduled', 'published') AND a.status = ?1)) \
-     AND (?2 IS NULL OR a.section_slug = ?2) \
-     AND (?3 IS NULL OR a.id IN (SELECT article_id FROM article_authors WHERE author_slug = ?3)) \
-     AND (?4 IS NULL OR d.owner_id = ?4) \
-     AND (?5 IS NULL OR a.title LIKE ?5 ESCAPE '\\')"
-    };
+/// Which index range a newsroom list reads: the first filter asked of
+/// owner, author, section, status (the others are tested on each row of
+/// it), or every article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DeskRange {
+    Owner,
+    Author,
+    Section,
+    Status,
+    Every,
+}
+
+impl DeskRange {
+    fn of(q: &DeskQuery) -> DeskRange {
+        if q.owner.is_some() {
+            DeskRange::Owner
+        } else if q.author.is_some() {
+            DeskRange::Author
+        } else if q.section.is_some() {
+            DeskRange::Section
+        } else if q.status.is_some() {
+            DeskRange::Status
+        } else {
+            DeskRange::Every
+        }
+    }
+
+    /// The page and count statements.
+    fn statements(self) -> (&'static str, &'static str) {
+        match self {
+            DeskRange::Owner => (sql::DESK_BY_OWNER, sql::DESK_COUNT_BY_OWNER),
+            DeskRange::Author => (sql::DESK_BY_AUTHOR, sql::DESK_COUNT_BY_AUTHOR),
+            DeskRange::Section => (sql::DESK_BY_SECTION, sql::DESK_COUNT_BY_SECTION),
+            DeskRange::Status => (sql::DESK_BY_STATUS, sql::DESK_COUNT_BY_STATUS),
+            DeskRange::Every => (sql::DESK_EVERY, sql::DESK_COUNT_EVERY),
+        }
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+type Scalar<'q> = sqlx::query::QueryScalar<'q, sqlx::Sqlite, i64, sqlx::sqlite::SqliteArguments>;
+
+/// The parameters of the newsroom's list statements (see `desk_tests!` in
+/// `sql.rs`), bound the same way for a page and its count.
+struct DeskParams {
+    status: Option<&'static str>,
+    section: Option<String>,
+    author: Option<String>,
+    owner: Option<i64>,
+    title: Option<String>,
+    stored_status: Option<&'static str>,
+}
+
+impl DeskParams {
+    fn of(q: &DeskQuery) -> DeskParams {
+        DeskParams {
+            status: q.status.map(Status::as_str),
+            section: q.section.clone(),
+            author: q.author.clone(),
+            owner: q.owner,
+            title: q.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escape),
+            stored_status: q.status.map(stored_status),
+        }
+    }
+
+    fn bind_page<'q>(&self, query: Query<'q>, limit: i64, offset: i64) -> Query<'q> {
+        query
+            .bind(self.status)
+            .bind(self.section.clone())
+            .bind(self.author.clone())
+            .bind(self.owner)
+            .bind(self.title.clone())
+            .bind(i64::MAX)
+            .bind(limit)
+            .bind(offset)
+            .bind(self.stored_status)
+    }
+
+    fn bind_count<'q>(&self, query: Scalar<'q>) -> Scalar<'q> {
+        query
+            .bind(self.status)
+            .bind(self.section.clone())
+            .bind(self.author.clone())
+            .bind(self.owner)
+            .bind(self.title.clone())
+            .bind(i64::MAX)
+            .bind(0_i64)
+            .bind(0_i64)
+            .bind(self.stored_status)
+    }
+}
+
+impl SqliteStore {
+    /// How many articles a newsroom list holds: a kept count for the whole
+    /// list and for a section's or an author's alone, else a pass over the
+    /// list's range.
+    async fn desk_total(&self, q: &DeskQuery, params: &DeskParams, count: &'static str) -> Result<u64> {
+        let only = |x: bool| x && q.status.is_none() && q.owner.is_none() && params.title.is_none();
+        let kept = match (&q.section, &q.author) {
+            (None, None) if only(true) => Some(("site", String::new())),
+            (Some(s), None) if only(true) => Some(("section", s.clone())),
+            (None, Some(a)) if only(true) => Some(("author", a.clone())),
+            _ => None,
+        };
+        let n: i64 = match kept {
+            Some((kind, key)) => {
+                let row = sqlx::query(sql::LIST_COUNTS).bind(kind).bind(key).fetch_optional(&self.pool).await?;
+                match row {
+                    Some(row) => row.try_get("total")?,
+                    None => 0,
+                }
+            }
+            None => params.bind_count(sqlx::query_scalar(count)).fetch_one(&self.pool).await?,
+        };
+        Ok(n.max(0) as u64)
+    }
 }
 
 #[async_trait]
@@ -93,32 +192,10 @@ impl DeskStore for SqliteStore {
         let per_page = q.per_page.clamp(1, 100);
         let page = q.page.max(1);
         let offset = (page as i64 - 1) * per_page as i64;
-        let title = q.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escape);
-        let status = q.status.map(Status::as_str);
-        let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) ", filter!()))
-            .bind(status)
-            .bind(&q.section)
-            .bind(&q.author)
-            .bind(q.owner)
-            .bind(&title)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows = sqlx::query(concat!(
-            "SELECT a.slug, a.title, a.status, COALESCE(d.submitted, 0) AS submitted, a.section, a.section_slug, \
-             a.authors, d.owner_id, u.display_name AS owner_name, a.published_at, a.updated_at, a.created_at, \
-             a.version ",
-            filter!(),
-            " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?6 OFFSET ?7"
-        ))
-        .bind(status)
-        .bind(&q.section)
-        .bind(&q.author)
-        .bind(q.owner)
-        .bind(&title)
-        .bind(per_page as i64)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let params = DeskParams::of(q);
+        let (list, count) = DeskRange::of(q).statements();
+        let total = self.desk_total(q, &params, count).await?;
+        let rows = params.bind_page(sqlx::query(list), per_page as i64, offset).fetch_all(&self.pool).await?;
         let items = rows
             .iter()
             .map(|r| {
@@ -142,24 +219,20 @@ impl DeskStore for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, total: total.max(0) as u64, page, per_page })
+        Ok(Page { items, total, page: Some(page), per_page, next: None })
     }
 
     async fn desk_facets(&self) -> Result<DeskFacets> {
-        let named = |rows: Vec<sqlx::sqlite::SqliteRow>| -> Result<Vec<Named>> {
-            rows.iter().map(|r| Ok(Named { name: r.try_get("name")?, slug: r.try_get("slug")? })).collect()
+        let named = |kind: &'static str| async move {
+            let rows = sqlx::query(sql::DESK_FACETS).bind(kind).fetch_all(&self.pool).await?;
+            let mut v = rows
+                .iter()
+                .map(|r| Ok(Named { name: r.try_get("name")?, slug: r.try_get("key")? }))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.slug.cmp(&b.slug)));
+            Ok::<_, StoreError>(v)
         };
-        let sections = sqlx::query(
-            "SELECT section_slug AS slug, MIN(section) AS name FROM articles GROUP BY section_slug ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let authors = sqlx::query(
-            "SELECT author_slug AS slug, MIN(name) AS name FROM article_authors GROUP BY author_slug ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(DeskFacets { sections: named(sections)?, authors: named(authors)? })
+        Ok(DeskFacets { sections: named("section").await?, authors: named("author").await? })
     }
 }
 
@@ -195,6 +268,7 @@ mod tests {
             author: None,
             page: 1,
             per_page: 10,
+            after: None,
         };
         assert_eq!(s.list_articles(&public).await.unwrap().total, 0);
         assert_eq!(s.next_publication_after(0).await.unwrap(), None);
@@ -205,11 +279,11 @@ mod tests {
         assert_eq!(s.list_articles(&public).await.unwrap().total, 1);
         let mut b = super::super::articles::tests::sample("b", Status::Draft, None);
         b.section = Named { name: "Sport".into(), slug: "sport".into() };
-        s.create_article(&b).await.unwrap();
+        let b_id = s.create_article(&b).await.unwrap().id;
         let mut c = super::super::articles::tests::sample("c", Status::Submitted, None);
         c.owner = Some(wren.id);
         c.updated_at = 5;
-        s.create_article(&c).await.unwrap();
+        let c_id = s.create_article(&c).await.unwrap().id;
         let list = |q: DeskQuery| {
             let s = s.clone();
             async move {
@@ -235,13 +309,46 @@ mod tests {
         let found = list(DeskQuery { title: Some("floods_50%".into()), ..Default::default() }).await;
         assert_eq!(found, [("a".to_owned(), Status::Published)]);
         assert!(list(DeskQuery { title: Some("50%_".into()), ..Default::default() }).await.is_empty());
+        // Filters together: each list reads one range (owner, author,
+        // section, status, in that order) and tests the others on its rows;
+        // newest change first (a: 1, b: 1, c: 5; ties by id, newest first).
+        let slugs = |v: Vec<(String, Status)>| v.into_iter().map(|(s, _)| s).collect::<Vec<_>>();
+        assert_eq!(slugs(list(DeskQuery::default()).await), ["c", "b", "a"]);
+        let by_ann = |status| DeskQuery { author: Some("ann".into()), status: Some(status), ..Default::default() };
+        assert_eq!(slugs(list(by_ann(Status::Submitted)).await), ["c"]);
+        assert_eq!(slugs(list(by_ann(Status::Draft)).await), ["b"]);
+        let wren_in =
+            |section: &str| DeskQuery { owner: Some(wren.id), section: Some(section.into()), ..Default::default() };
+        assert!(list(wren_in("sport")).await.is_empty());
+        assert_eq!(slugs(list(wren_in("world")).await), ["c", "a"]);
+        let sport_drafts =
+            DeskQuery { section: Some("sport".into()), status: Some(Status::Draft), ..Default::default() };
+        assert_eq!(slugs(list(sport_drafts).await), ["b"]);
+        let titled = DeskQuery { owner: Some(wren.id), title: Some("title".into()), ..Default::default() };
+        assert_eq!(slugs(list(titled).await), ["c"]);
+        // Pages, and the counts (kept, or counted in the range).
+        let second = s.desk_articles(&DeskQuery { page: 2, per_page: 2, ..Default::default() }).await.unwrap();
+        assert_eq!((second.total, second.page, second.items.len()), (3, Some(2), 1));
+        assert_eq!(second.items[0].slug, "a");
+        let ann_drafts = s.desk_articles(&DeskQuery { page: 1, per_page: 10, ..by_ann(Status::Draft) }).await.unwrap();
+        assert_eq!(ann_drafts.total, 1);
+        let sport = s
+            .desk_articles(&DeskQuery { section: Some("sport".into()), page: 1, per_page: 10, ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(sport.total, 1);
         let facets = s.desk_facets().await.unwrap();
         assert_eq!(facets.sections.iter().map(|n| n.slug.as_str()).collect::<Vec<_>>(), ["sport", "world"]);
         assert_eq!(facets.authors.iter().map(|n| n.slug.as_str()).collect::<Vec<_>>(), ["ann"]);
         // An article from the API keeps no newsroom row; deleting removes it.
         s.delete_article("c").await.unwrap();
-        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_desk").fetch_one(&s.pool).await.unwrap();
-        assert_eq!(rows, 1);
+        let desk_row = |id: i64| {
+            let s = s.clone();
+            async move { sqlx::query(sql::DESK_OF).bind(id).fetch_optional(&s.pool).await.unwrap().is_some() }
+        };
+        assert!(!desk_row(b_id).await, "no row for an article with no owner");
+        assert!(!desk_row(c_id).await, "gone with its article");
+        assert!(desk_row(stored.id).await);
     }
 
     #[test]

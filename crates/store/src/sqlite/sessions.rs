@@ -3,14 +3,14 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::SqliteStore;
-use super::users::{user_columns, user_from_row};
+use super::users::user_from_row;
+use super::{SqliteStore, sql};
 use crate::{Result, Session, SessionStore, ThrottleStore, User};
 
 #[async_trait]
 impl SessionStore for SqliteStore {
     async fn create_session(&self, s: &Session) -> Result<()> {
-        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)")
+        sqlx::query(sql::INSERT_SESSION)
             .bind(&s.id_hash)
             .bind(s.user_id)
             .bind(&s.csrf)
@@ -22,14 +22,7 @@ impl SessionStore for SqliteStore {
     }
 
     async fn session_with_user(&self, id_hash: &str) -> Result<Option<(Session, User)>> {
-        let row = sqlx::query(concat!(
-            "SELECT s.id_hash, s.user_id, s.csrf, s.created_at AS s_created, s.last_seen, ",
-            user_columns!(),
-            " FROM sessions s JOIN users ON users.id = s.user_id WHERE s.id_hash = ?1"
-        ))
-        .bind(id_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(sql::SESSION_WITH_USER).bind(id_hash).fetch_optional(&self.pool).await?;
         let Some(row) = row else { return Ok(None) };
         let session = Session {
             id_hash: row.try_get("id_hash")?,
@@ -42,26 +35,22 @@ impl SessionStore for SqliteStore {
     }
 
     async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1 AND last_seen < ?2")
-            .bind(id_hash)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(sql::TOUCH_SESSION).bind(id_hash).bind(now).execute(&self.pool).await?;
         Ok(())
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?1").bind(id_hash).execute(&self.pool).await?;
+        sqlx::query(sql::DELETE_SESSION).bind(id_hash).execute(&self.pool).await?;
         Ok(())
     }
 
     async fn delete_user_sessions(&self, user_id: i64) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?1").bind(user_id).execute(&self.pool).await?;
+        let done = sqlx::query(sql::DELETE_USER_SESSIONS).bind(user_id).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
 
     async fn delete_expired_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2")
+        let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
             .bind(idle_before)
             .bind(created_before)
             .execute(&self.pool)
@@ -75,29 +64,21 @@ impl ThrottleStore for SqliteStore {
     async fn record_failure(&self, keys: &[&str], now: i64, forget_before: i64) -> Result<()> {
         let mut tx = super::begin_write(&self.pool).await?;
         // Failures older than the window count no more, whoever made them.
-        sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1").bind(forget_before).execute(&mut *tx).await?;
+        sqlx::query(sql::FORGET_FAILURES).bind(forget_before).execute(&mut *tx).await?;
         for key in keys {
-            sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES (?1, ?2)")
-                .bind(key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(sql::INSERT_FAILURE).bind(key).bind(now).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     async fn failures_since(&self, key: &str, since: i64) -> Result<Vec<i64>> {
-        let rows = sqlx::query("SELECT at FROM sign_in_failures WHERE key = ?1 AND at >= ?2 ORDER BY at")
-            .bind(key)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(sql::FAILURES_SINCE).bind(key).bind(since).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok(r.try_get("at")?)).collect()
     }
 
     async fn clear_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = ?1").bind(key).execute(&self.pool).await?;
+        sqlx::query(sql::CLEAR_FAILURES).bind(key).execute(&self.pool).await?;
         Ok(())
     }
 }

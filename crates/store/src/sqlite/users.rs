@@ -4,19 +4,10 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::{SqliteStore, begin_write, is_unique_violation};
+use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{NewUser, Result, Role, StoreError, User, UserStore};
 
-/// The columns [`user_from_row`] reads, for a `SELECT` (a macro, so that
-/// queries are `concat!`ed into static text).
-macro_rules! user_columns {
-    () => {
-        "users.id, users.name, users.display_name, users.email, users.role, users.password_hash, users.disabled, \
-         users.created_at, users.updated_at"
-    };
-}
-pub(super) use user_columns;
-
+/// A user from a row with `user_columns!` (in `sql.rs`).
 pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.try_get("role")?;
     let disabled: i64 = row.try_get("disabled")?;
@@ -51,16 +42,11 @@ impl SqliteStore {
         bind: impl FnOnce(Query<'q>) -> Query<'q> + Send,
     ) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
-        let row =
-            sqlx::query("SELECT role, disabled FROM users WHERE id = ?1").bind(id).fetch_optional(&mut *tx).await?;
+        let row = sqlx::query(sql::ROLE_OF_USER).bind(id).fetch_optional(&mut *tx).await?;
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let (role, disabled): (String, i64) = (row.try_get("role")?, row.try_get("disabled")?);
         if takes_admin && role == "admin" && disabled == 0 {
-            let others: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let others: i64 = sqlx::query_scalar(sql::OTHER_ACTIVE_ADMINS).bind(id).fetch_one(&mut *tx).await?;
             if others == 0 {
                 return Err(StoreError::Conflict(LAST_ADMIN.to_owned()));
             }
@@ -74,76 +60,55 @@ impl SqliteStore {
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn create_user(&self, user: &NewUser, now: i64) -> Result<User> {
-        let id: i64 = sqlx::query(
-            "INSERT INTO users (name, display_name, email, role, password_hash, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
-        )
-        .bind(&user.name)
-        .bind(&user.display_name)
-        .bind(&user.email)
-        .bind(user.role.as_str())
-        .bind(&user.password_hash)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("the user name {} is taken", user.name))
-            } else {
-                e.into()
-            }
-        })?
-        .try_get("id")?;
+        let id: i64 = sqlx::query(sql::INSERT_USER)
+            .bind(&user.name)
+            .bind(&user.display_name)
+            .bind(&user.email)
+            .bind(user.role.as_str())
+            .bind(&user.password_hash)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("the user name {} is taken", user.name))
+                } else {
+                    e.into()
+                }
+            })?
+            .try_get("id")?;
         self.user_by_id(id).await?.ok_or(StoreError::NotFound)
     }
 
     async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE name = ?1"))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sql::USER_BY_NAME).bind(name).fetch_optional(&self.pool).await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sql::USER_BY_ID).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows =
-            sqlx::query(concat!("SELECT ", user_columns!(), " FROM users ORDER BY name")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql::USERS).fetch_all(&self.pool).await?;
         rows.iter().map(user_from_row).collect()
     }
 
     async fn set_role(&self, id: i64, role: Role, now: i64) -> Result<()> {
-        self.change_user(id, role != Role::Admin, "UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1", |q| {
-            q.bind(role.as_str()).bind(now)
-        })
-        .await
+        self.change_user(id, role != Role::Admin, sql::SET_ROLE, |q| q.bind(role.as_str()).bind(now)).await
     }
 
     async fn set_password_hash(&self, id: i64, hash: &str, now: i64) -> Result<()> {
-        self.change_user(id, false, "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", |q| {
-            q.bind(hash).bind(now)
-        })
-        .await
+        self.change_user(id, false, sql::SET_PASSWORD_HASH, |q| q.bind(hash).bind(now)).await
     }
 
     async fn set_disabled(&self, id: i64, disabled: bool, now: i64) -> Result<()> {
-        self.change_user(id, disabled, "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1", |q| {
-            q.bind(i64::from(disabled)).bind(now)
-        })
-        .await
+        self.change_user(id, disabled, sql::SET_DISABLED, |q| q.bind(i64::from(disabled)).bind(now)).await
     }
 
     async fn count_active_admins(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = sqlx::query_scalar(sql::ACTIVE_ADMINS).fetch_one(&self.pool).await?;
         Ok(n.max(0) as u64)
     }
 }

@@ -206,6 +206,7 @@ pub async fn list(
         })
         .collect();
     let pages = result.pages();
+    let page = result.page.unwrap_or(page);
     let link = |n: u32| {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(s) = status {
@@ -239,10 +240,10 @@ pub async fn list(
         q: q.clone().unwrap_or_default(),
         rows,
         total: result.total,
-        page: result.page,
+        page,
         pages,
-        prev_url: (result.page > 1).then(|| link(result.page - 1)),
-        next_url: (result.page < pages).then(|| link(result.page + 1)),
+        prev_url: (page > 1).then(|| link(page - 1)),
+        next_url: (page < pages).then(|| link(page + 1)),
         tz: tz.to_string(),
         filtered: status.is_some() || section.is_some() || author.is_some() || q.is_some(),
     };
