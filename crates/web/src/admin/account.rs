@@ -83,7 +83,7 @@ pub struct PasswordForm {
 /// this one replaced by a new one.
 pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let address = client_key(&parts.extensions);
+    let address = client_key(&state, &parts);
     let headers = parts.headers.clone();
     let posted = <Posted<PasswordForm> as axum::extract::FromRequest<AppState>>::from_request(
         Request::from_parts(parts, body),

@@ -109,7 +109,7 @@ struct SignInForm {
 pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let headers = parts.headers.clone();
-    let address = client_key(&parts.extensions);
+    let address = client_key(&state, &parts);
     if !same_origin(&state, &headers) {
         tracing::warn!(%address, "sign-in form from another origin refused");
         return forbidden_form(&state);

@@ -17,10 +17,8 @@
 //!   (IPv6: per /64) in the database ([`store::ThrottleStore`]), so that all
 //!   instances of the site count together.
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -256,20 +254,12 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<AppState> for Posted<T> 
     }
 }
 
-/// The client's address, as the throttle counts it: the peer address (an
-/// IPv6 address by its /64 network, which one host often holds whole).
-pub fn client_key(parts_extensions: &axum::http::Extensions) -> String {
-    match parts_extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
-        Some(IpAddr::V4(ip)) => format!("addr:{ip}"),
-        Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
-            Some(v4) => format!("addr:{v4}"),
-            None => {
-                let s = ip.segments();
-                format!("addr:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-        None => "addr:unknown".to_owned(),
-    }
+/// The client's address, as the throttle counts it: the client the rate
+/// limits see ([`crate::limits::client_of`]: the address in the configured
+/// proxy header, else the peer; an IPv6 address by its /64 network, which
+/// one host often holds whole).
+pub fn client_key(state: &AppState, parts: &axum::http::request::Parts) -> String {
+    format!("addr:{}", crate::limits::client_of(parts, state.inner.limits.client_ip_header.as_ref()))
 }
 
 /// The throttle's key for an account name (whether or not it exists).
@@ -368,6 +358,10 @@ pub fn too_many(mut res: Response, seconds: i64) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+
     use super::*;
 
     #[test]
@@ -391,14 +385,19 @@ mod tests {
         assert_eq!(cookie(&h, "session"), None);
     }
 
-    #[test]
-    fn addresses_are_keyed_by_host_or_network() {
-        let mut e = axum::http::Extensions::new();
-        assert_eq!(client_key(&e), "addr:unknown");
-        e.insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 7], 5000))));
-        assert_eq!(client_key(&e), "addr:192.0.2.7");
-        e.insert(ConnectInfo("[2001:db8:1:2:3:4:5:6]:80".parse::<SocketAddr>().unwrap()));
-        assert_eq!(client_key(&e), "addr:2001:db8:1:2::/64");
+    #[tokio::test]
+    async fn addresses_are_keyed_by_host_or_network() {
+        let state = AppState::new(
+            std::sync::Arc::new(store::SqliteStore::open(":memory:").await.unwrap()),
+            std::sync::Arc::new(summarize::Summarizer::new()),
+            crate::SiteConfig::default(),
+        );
+        let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+        assert_eq!(client_key(&state, &parts), "addr:0.0.0.0", "in-process: one client");
+        parts.extensions.insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 7], 5000))));
+        assert_eq!(client_key(&state, &parts), "addr:192.0.2.7");
+        parts.extensions.insert(ConnectInfo("[2001:db8:1:2:3:4:5:6]:80".parse::<SocketAddr>().unwrap()));
+        assert_eq!(client_key(&state, &parts), "addr:2001:db8:1:2::");
         assert_eq!(account_key(" Ann "), "user:ann");
     }
 }
