@@ -454,7 +454,5 @@ impl<T: ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + Thr
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
-    pub use crate::{
-        ArticleStore, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
-    };
+    pub use crate::{ArticleStore, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
 }

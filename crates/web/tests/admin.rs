@@ -1236,6 +1236,8 @@ async fn newsroom_writes_refresh_the_reader_cache_and_newsroom_pages_stay_out_of
     // The home page, cached without the story.
     let home = reader.get("/").await;
     assert!(!home.body.contains("Title of story"));
+    let found = |r: Res| r.status == StatusCode::OK && r.body.contains("Title of story");
+    assert!(!found(reader.get("/search?q=story").await), "a submitted draft is never found");
     let before = renders();
     reader.get("/").await;
     assert_eq!(renders(), before, "the home page is served from the cache");
@@ -1245,12 +1247,14 @@ async fn newsroom_writes_refresh_the_reader_cache_and_newsroom_pages_stay_out_of
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(reader.get("/").await.body.contains("Title of story"), "the write reached the cache");
     assert_eq!(reader.get("/articles/story").await.status, StatusCode::OK);
-    // Unpublished: gone from both.
+    assert!(found(reader.get("/search?q=story").await), "found once published");
+    // Unpublished: gone from all three.
     let fields = edit_fields(&ed, "story", &[("action", "unpublish")]).await;
     let r = post_fields(&ed, "/admin/articles/story", &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(!reader.get("/").await.body.contains("Title of story"));
     assert_eq!(reader.get("/articles/story").await.status, StatusCode::NOT_FOUND);
+    assert!(!found(reader.get("/search?q=story").await));
 }
 
 /// The door refuses request bodies over 1 MiB unread, but a newsroom form
