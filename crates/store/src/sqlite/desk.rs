@@ -110,6 +110,21 @@ impl DeskRange {
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 type Scalar<'q> = sqlx::query::QueryScalar<'q, sqlx::Sqlite, i64, sqlx::sqlite::SqliteArguments>;
 
+/// Binds [`DeskParams`] `$p` to `$q`, a page or a count (two query types).
+macro_rules! bind_desk {
+    ($q:expr, $p:expr, $limit:expr, $offset:expr) => {
+        $q.bind($p.status)
+            .bind($p.section.clone())
+            .bind($p.author.clone())
+            .bind($p.owner)
+            .bind($p.title.clone())
+            .bind(i64::MAX)
+            .bind($limit)
+            .bind($offset)
+            .bind($p.stored_status)
+    };
+}
+
 /// The parameters of the newsroom's list statements (see `desk_tests!` in
 /// `sql.rs`), bound the same way for a page and its count.
 struct DeskParams {
@@ -134,29 +149,11 @@ impl DeskParams {
     }
 
     fn bind_page<'q>(&self, query: Query<'q>, limit: i64, offset: i64) -> Query<'q> {
-        query
-            .bind(self.status)
-            .bind(self.section.clone())
-            .bind(self.author.clone())
-            .bind(self.owner)
-            .bind(self.title.clone())
-            .bind(i64::MAX)
-            .bind(limit)
-            .bind(offset)
-            .bind(self.stored_status)
+        bind_desk!(query, self, limit, offset)
     }
 
     fn bind_count<'q>(&self, query: Scalar<'q>) -> Scalar<'q> {
-        query
-            .bind(self.status)
-            .bind(self.section.clone())
-            .bind(self.author.clone())
-            .bind(self.owner)
-            .bind(self.title.clone())
-            .bind(i64::MAX)
-            .bind(0_i64)
-            .bind(0_i64)
-            .bind(self.stored_status)
+        bind_desk!(query, self, 0_i64, 0_i64)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
-//! [`listing`]), [`tokens`], [`users`], [`sessions`] (with failed sign-ins),
-//! [`desk`] (the newsroom's part of articles); every SQL statement is in
-//! [`sql`].
+//! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
+//! sign-ins), [`desk`] (the newsroom's part of articles); every SQL statement
+//! is in [`sql`].
 
 mod articles;
 mod desk;

@@ -114,18 +114,53 @@ macro_rules! search_page {
     };
 }
 
-/// The newsroom's list (`DeskStore::desk_articles`): what a row shows, from
-/// `$from` (which names the articles `a`), their newsroom part `d` and its
-/// owner `u`.
-macro_rules! desk_rows {
-    ($from:expr) => {
+/// The tables a newsroom list reads: the range's table first (`d` for an
+/// owner's list, `l` for an author's, else the articles `a`), then the
+/// articles `a` and their newsroom part `d`.
+macro_rules! desk_from {
+    (owner) => {
+        "article_desk d CROSS JOIN articles a ON a.id = d.article_id"
+    };
+    (author) => {
+        "article_authors l CROSS JOIN articles a ON a.id = l.article_id LEFT JOIN article_desk d ON d.article_id = a.id"
+    };
+    (articles) => {
+        "articles a LEFT JOIN article_desk d ON d.article_id = a.id"
+    };
+}
+
+/// A page of the newsroom's list (`DeskStore::desk_articles`): what a row
+/// shows, from `$from` ([`desk_from!`]; the range's table `$t`, whose
+/// article id column is `$id`), the range `$key` bounded above by update
+/// time `?6`, and [`desk_tests!`]; newest change first.
+macro_rules! desk_page {
+    ($from:expr, $key:literal, $t:literal, $id:literal) => {
         concat!(
             "SELECT a.slug, a.title, a.status, COALESCE(d.submitted, 0) AS submitted, a.section, a.section_slug, \
              a.authors, d.owner_id, u.display_name AS owner_name, a.published_at, a.updated_at, a.created_at, \
              a.version FROM ",
             $from,
-            " LEFT JOIN users u ON u.id = d.owner_id"
+            " LEFT JOIN users u ON u.id = d.owner_id WHERE ",
+            $key,
+            " AND ",
+            $t,
+            ".updated_at <= ?6 AND ",
+            desk_tests!(),
+            " ORDER BY ",
+            $t,
+            ".updated_at DESC, ",
+            $t,
+            ".",
+            $id,
+            " DESC LIMIT ?7 OFFSET ?8"
         )
+    };
+}
+
+/// How many articles a newsroom list holds (as [`desk_page!`], counted).
+macro_rules! desk_count {
+    ($from:expr, $key:literal, $t:literal) => {
+        concat!("SELECT COUNT(*) FROM ", $from, " WHERE ", $key, " AND ", $t, ".updated_at <= ?6 AND ", desk_tests!())
     };
 }
 
@@ -285,40 +320,23 @@ queries! {
 
     /// The newsroom's list, each read from one range of one index, most
     /// recently changed first (parameters in [`desk_tests!`]; `?7` how many,
-    /// `?8` how many to skip, `?9` the stored status of the status list).
-    /// By owner: a range of `article_desk` (which has a row for every
-    /// article a newsroom user created).
-    DESK_BY_OWNER = concat!(desk_rows!("article_desk d CROSS JOIN articles a ON a.id = d.article_id"),
-        " WHERE d.owner_id = ?4 AND d.updated_at <= ?6 AND ", desk_tests!(),
-        " ORDER BY d.updated_at DESC, d.article_id DESC LIMIT ?7 OFFSET ?8");
-    /// By byline author: a range of `article_authors` (its copy of the
-    /// article's update time).
-    DESK_BY_AUTHOR = concat!(desk_rows!("article_authors l CROSS JOIN articles a ON a.id = l.article_id \
-        LEFT JOIN article_desk d ON d.article_id = a.id"),
-        " WHERE l.author_slug = ?3 AND l.updated_at <= ?6 AND ", desk_tests!(),
-        " ORDER BY l.updated_at DESC, l.article_id DESC LIMIT ?7 OFFSET ?8");
-    DESK_BY_SECTION = concat!(desk_rows!("articles a LEFT JOIN article_desk d ON d.article_id = a.id"),
-        " WHERE a.section_slug = ?2 AND a.updated_at <= ?6 AND ", desk_tests!(),
-        " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?7 OFFSET ?8");
-    DESK_BY_STATUS = concat!(desk_rows!("articles a LEFT JOIN article_desk d ON d.article_id = a.id"),
-        " WHERE a.status = ?9 AND a.updated_at <= ?6 AND ", desk_tests!(),
-        " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?7 OFFSET ?8");
-    DESK_EVERY = concat!(desk_rows!("articles a LEFT JOIN article_desk d ON d.article_id = a.id"),
-        " WHERE a.updated_at <= ?6 AND ", desk_tests!(), " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?7 OFFSET ?8");
-    /// How many articles each list above holds (with its filters): a pass
-    /// over its range. The unfiltered list and a section's or an author's
-    /// alone are counted from `list_counts` instead.
-    DESK_COUNT_BY_OWNER = concat!("SELECT COUNT(*) FROM article_desk d CROSS JOIN articles a ON a.id = d.article_id \
-        WHERE d.owner_id = ?4 AND d.updated_at <= ?6 AND ", desk_tests!());
-    DESK_COUNT_BY_AUTHOR = concat!("SELECT COUNT(*) FROM article_authors l CROSS JOIN articles a ON a.id = l.article_id \
-        LEFT JOIN article_desk d ON d.article_id = a.id WHERE l.author_slug = ?3 AND l.updated_at <= ?6 AND ",
-        desk_tests!());
-    DESK_COUNT_BY_SECTION = concat!("SELECT COUNT(*) FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id \
-        WHERE a.section_slug = ?2 AND a.updated_at <= ?6 AND ", desk_tests!());
-    DESK_COUNT_BY_STATUS = concat!("SELECT COUNT(*) FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id \
-        WHERE a.status = ?9 AND a.updated_at <= ?6 AND ", desk_tests!());
-    DESK_COUNT_EVERY = concat!("SELECT COUNT(*) FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id \
-        WHERE a.updated_at <= ?6 AND ", desk_tests!());
+    /// `?8` how many to skip, `?9` the stored status of the status list),
+    /// and how many articles it holds with its filters (a pass over the
+    /// range; the whole list and a section's or an author's alone are
+    /// counted from `list_counts` instead). By owner: a range of
+    /// `article_desk` (a row for every article a newsroom user created); by
+    /// byline author: of `article_authors` (with its copy of the update time).
+    DESK_BY_OWNER = desk_page!(desk_from!(owner), "d.owner_id = ?4", "d", "article_id");
+    DESK_COUNT_BY_OWNER = desk_count!(desk_from!(owner), "d.owner_id = ?4", "d");
+    DESK_BY_AUTHOR = desk_page!(desk_from!(author), "l.author_slug = ?3", "l", "article_id");
+    DESK_COUNT_BY_AUTHOR = desk_count!(desk_from!(author), "l.author_slug = ?3", "l");
+    DESK_BY_SECTION = desk_page!(desk_from!(articles), "a.section_slug = ?2", "a", "id");
+    DESK_COUNT_BY_SECTION = desk_count!(desk_from!(articles), "a.section_slug = ?2", "a");
+    DESK_BY_STATUS = desk_page!(desk_from!(articles), "a.status = ?9", "a", "id");
+    DESK_COUNT_BY_STATUS = desk_count!(desk_from!(articles), "a.status = ?9", "a");
+    DESK_EVERY = desk_page!(desk_from!(articles), "1", "a", "id");
+    DESK_COUNT_EVERY = desk_count!(desk_from!(articles), "1", "a");
+
     /// Every section or author (`?1`: 'section' or 'author') with an
     /// article, drafts included: the newsroom's filters.
     DESK_FACETS = "SELECT key, name FROM list_counts WHERE kind = ?1";
