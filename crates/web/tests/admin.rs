@@ -1275,3 +1275,24 @@ async fn newsroom_forms_may_be_larger_than_api_bodies() {
     pairs[2].1 = &huge;
     assert_eq!(ed.post("/admin/articles/new", &pairs).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// The editor has the API's `auto_paragraphs`: on for a new article, and
+/// switched off (and on again) from the form.
+#[tokio::test]
+async fn paragraph_breaks_are_switched_in_the_editor() {
+    let d = desk().await;
+    let ed = d.signed_in("ed").await;
+    let page = ed.get("/admin/articles/new").await;
+    assert!(page.body.contains("id=\"f-auto_paragraphs-on\" name=\"auto_paragraphs\" value=\"on\" checked"));
+    let r = create(&ed, "Paragraphs", "draft").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(d.stored("paragraphs").await.unwrap().auto_paragraphs, "on unless switched off");
+    let fields = edit_fields(&ed, "paragraphs", &[("action", "draft"), ("auto_paragraphs", "off")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/paragraphs", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(!d.stored("paragraphs").await.unwrap().auto_paragraphs);
+    let page = ed.get("/admin/articles/paragraphs").await;
+    assert!(page.body.contains("id=\"f-auto_paragraphs-off\" name=\"auto_paragraphs\" value=\"off\" checked"));
+    let fields = edit_fields(&ed, "paragraphs", &[("action", "draft"), ("auto_paragraphs", "on")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/paragraphs", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(d.stored("paragraphs").await.unwrap().auto_paragraphs);
+}

@@ -307,6 +307,8 @@ struct EditPage {
     sections: Vec<String>,
     languages: Vec<(&'static str, &'static str)>,
     summary: String,
+    auto_paragraphs: bool,
+    auto_paragraphs_error: Option<String>,
 }
 
 /// The languages the summarizer knows, as suggestions for the language field.
@@ -373,7 +375,7 @@ impl Editor<'_> {
         let error_for = |name: &str| self.error.as_ref().filter(|e| e.field == name).map(|e| e.message.clone());
         let fields = FIELDS
             .iter()
-            .filter(|(name, _)| !matches!(*name, "summary_mode" | "summary"))
+            .filter(|(name, _)| !matches!(*name, "summary_mode" | "summary" | "auto_paragraphs"))
             .map(|&(name, label)| {
                 let (kind, rows, mut hint, required, list) = field_kind(name);
                 if name == "published" {
@@ -482,6 +484,8 @@ impl Editor<'_> {
             sections,
             languages: LANGUAGES.to_vec(),
             summary: self.form.summary.clone(),
+            auto_paragraphs: self.form.get("auto_paragraphs") == "on",
+            auto_paragraphs_error: error_for("auto_paragraphs"),
         };
         render(status, &page)
     }

@@ -11,7 +11,7 @@ use super::permissions::Action;
 
 /// The form's fields, in the order the editor shows them: (name, label).
 /// The names are the API's, so a validation error names its field.
-pub const FIELDS: [(&str, &str); 15] = [
+pub const FIELDS: [(&str, &str); 16] = [
     ("title", "Title"),
     ("slug", "Slug"),
     ("standfirst", "Standfirst"),
@@ -27,6 +27,7 @@ pub const FIELDS: [(&str, &str); 15] = [
     ("sources", "Sources"),
     ("summary_mode", "Summary"),
     ("summary", "Editors' summary"),
+    ("auto_paragraphs", "Paragraphs"),
 ];
 
 /// The article form as sent (every field text; absent ones empty).
@@ -56,6 +57,9 @@ pub struct ArticleForm {
     /// `auto`, `custom` or `off`.
     pub summary_mode: String,
     pub summary: String,
+    /// `on` (or absent): long paragraphs are broken where the topic
+    /// shifts; `off`: shown as written.
+    pub auto_paragraphs: String,
 }
 
 /// A form error: the field, and the message in the API's words (`title:
@@ -117,6 +121,7 @@ impl ArticleForm {
             sources: a.sources.clone().unwrap_or_default(),
             summary_mode: a.summary_mode.as_str().to_owned(),
             summary: a.summary_custom.clone().unwrap_or_default(),
+            auto_paragraphs: if a.auto_paragraphs { "on" } else { "off" }.to_owned(),
         }
     }
 
@@ -148,6 +153,14 @@ impl ArticleForm {
             "sources" => &self.sources,
             "summary_mode" => &self.summary_mode,
             "summary" => &self.summary,
+            // Absent means on, as in the API.
+            "auto_paragraphs" => {
+                if self.auto_paragraphs.trim() == "off" {
+                    "off"
+                } else {
+                    "on"
+                }
+            }
             _ => "",
         }
     }
@@ -222,6 +235,16 @@ impl ArticleForm {
                 });
             }
         };
+        let auto_paragraphs = match self.auto_paragraphs.trim() {
+            "" | "on" => true,
+            "off" => false,
+            other => {
+                return Err(FieldError {
+                    field: "auto_paragraphs",
+                    message: format!("auto_paragraphs: must be on or off, not {other:?}"),
+                });
+            }
+        };
         Ok(ArticleInput {
             slug,
             title: self.title.clone(),
@@ -240,6 +263,7 @@ impl ArticleForm {
             lead_image_alt: optional(&self.lead_image_alt),
             summary_mode: Some(summary_mode),
             summary: optional(&self.summary),
+            auto_paragraphs: Some(auto_paragraphs),
         })
     }
 
@@ -296,6 +320,11 @@ mod tests {
         assert_eq!(err.field, "published");
         let bad = ArticleForm { published: "soon".into(), ..form.clone() };
         assert_eq!(bad.to_input(utc, None, Action::SaveDraft, 0).unwrap_err().field, "published");
+        assert_eq!(input.auto_paragraphs, Some(true), "on unless switched off");
+        let off = ArticleForm { auto_paragraphs: "off".into(), ..form.clone() };
+        assert_eq!(off.to_input(utc, None, Action::SaveDraft, 0).unwrap().auto_paragraphs, Some(false));
+        let odd = ArticleForm { auto_paragraphs: "maybe".into(), ..form.clone() };
+        assert_eq!(odd.to_input(utc, None, Action::SaveDraft, 0).unwrap_err().field, "auto_paragraphs");
         let untitled = ArticleForm { title: "!!!".into(), ..form.clone() };
         assert_eq!(untitled.to_input(utc, None, Action::SaveDraft, 0).unwrap_err().field, "slug");
     }
