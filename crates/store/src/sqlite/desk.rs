@@ -69,8 +69,9 @@ fn like_escape(text: &str) -> String {
 }
 
 /// Which index range a newsroom list reads: the first filter asked of
-/// owner, author, section, status (the others are tested on each row of
-/// it), or every article.
+/// owner, a status other than published (drafts, submitted and scheduled
+/// articles are few), author, section, published (the others are tested on
+/// each row of it), or every article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DeskRange {
     Owner,
@@ -82,8 +83,11 @@ enum DeskRange {
 
 impl DeskRange {
     fn of(q: &DeskQuery) -> DeskRange {
+        let few = q.status.is_some_and(|s| s != Status::Published);
         if q.owner.is_some() {
             DeskRange::Owner
+        } else if few {
+            DeskRange::Status
         } else if q.author.is_some() {
             DeskRange::Author
         } else if q.section.is_some() {
