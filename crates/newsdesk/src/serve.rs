@@ -38,11 +38,21 @@ pub struct Args {
     /// The site's name, shown on every page.
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
     pub site_name: String,
+    /// The site's public address, such as `https://news.example.org`: the
+    /// base of absolute links (feeds, sitemaps, canonical links, link
+    /// previews). Without it, the listening address is used, and a warning
+    /// says so.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub limits: limits::LimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let public_url = match args.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Some(web::PublicUrl::parse(u).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     runtime()?.block_on(async move {
         let store = args.db.open().await?;
         tracing::info!(db = %args.db.location(), "database ready");
@@ -55,8 +65,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 tracing::info!("the database has articles already: demo import skipped");
             }
         }
+        let listeners = bind(&args.addr).await?;
+        let local = listeners[0].local_addr()?;
+        let public_url = match public_url {
+            Some(u) => u,
+            None => {
+                let u = web::PublicUrl::listening(local);
+                tracing::warn!(
+                    "no public URL given (--public-url or NEWSDESK_PUBLIC_URL): absolute links use {}",
+                    u.origin()
+                );
+                u
+            }
+        };
         let options = web::Options {
-            site: web::SiteConfig { name: args.site_name },
+            site: web::SiteConfig { name: args.site_name, public_url },
             cache: args.limits.cache(),
             limits: args.limits.requests(),
         };
@@ -78,8 +101,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         let app = web::app(state.clone());
-        let listeners = bind(&args.addr).await?;
-        let local = listeners[0].local_addr()?;
         let conns = web::server::Connections::new(args.limits.connections());
         let (door, cache) = (conns.limits(), args.limits.cache());
         tracing::info!(

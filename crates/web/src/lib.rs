@@ -16,6 +16,7 @@ mod error;
 mod health;
 pub mod limits;
 mod pages;
+mod public_url;
 mod search;
 pub mod server;
 
@@ -32,6 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use cache::{CacheConfig, CacheStats, Dep};
 pub use error::ApiError;
 pub use limits::Limits;
+pub use public_url::PublicUrl;
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -47,11 +49,13 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' https: http: data:; st
 pub struct SiteConfig {
     /// The site's name, shown in the header and titles.
     pub name: String,
+    /// The site's public address: the base of absolute links.
+    pub public_url: PublicUrl,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { name: "Newsdesk".to_owned() }
+        SiteConfig { name: "Newsdesk".to_owned(), public_url: PublicUrl::default() }
     }
 }
 
@@ -124,6 +128,11 @@ impl AppState {
     /// The rate limit and slots of the expensive anonymous endpoints.
     pub fn expensive(&self) -> &limits::Expensive {
         &self.inner.expensive
+    }
+
+    /// The site's settings.
+    pub fn site(&self) -> &SiteConfig {
+        &self.inner.site
     }
 }
 
