@@ -14,6 +14,7 @@ mod briefing;
 mod cache;
 mod error;
 mod health;
+mod feeds;
 pub mod limits;
 mod pages;
 mod public_url;
@@ -150,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
+        .merge(feeds::routes())
         .nest("/api", api::routes())
         .fallback(pages::not_found_fallback)
         .with_state(state);

@@ -688,7 +688,12 @@ fn assert_safe(html: &str, context: &str) {
             "{context}: forbidden tag {tag}"
         );
         if name == "link" {
-            assert!(lower.contains("href=\"/static/") || lower.contains("rel=\"canonical\""), "{context}: {tag}");
+            assert!(
+                lower.contains("href=\"/static/")
+                    || lower.contains("rel=\"canonical\"")
+                    || (lower.contains("rel=\"alternate\"") && lower.contains(" href=\"/")),
+                "{context}: {tag}"
+            );
         }
         // Attributes: split on spaces outside quotes.
         let mut in_quote = false;

@@ -1,0 +1,354 @@
+//! How readers and machines find and follow the site, over HTTP through the
+//! real router on an in-memory database: feeds (parsed back with feed-rs),
+//! sitemaps and robots.txt, and link previews on article pages.
+
+use std::sync::{Arc, LazyLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use store::SqliteStore;
+use store::prelude::*;
+use summarize::Summarizer;
+use tower::ServiceExt;
+use web::{AppState, PublicUrl, SiteConfig, app};
+
+static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
+const TOKEN: &str = "nd_test_token_0123456789";
+const ORIGIN: &str = "https://news.example.org";
+
+/// A title and body that try every escaping: markup characters, quotes,
+/// an emoji, Chinese and right-to-left (Hebrew and Arabic) text.
+const HOSTILE_TITLE: &str = "Tom & Jerry <b>\"quoted\"</b> 'single' </script> 😀 中文标题 עברית عربي";
+const HOSTILE_BODY: &str = "Tom & Jerry wrote <i>this</i> with \"double\" and 'single' quotes and a 😀 today. \
+    The council voted 5 < 7 & agreed. 中文句子在这里。 שלום עולם. مرحبا بالعالم.\n\n\
+    A second paragraph says more about the vote, the budget and the city.";
+
+struct Site {
+    state: AppState,
+}
+
+struct Res {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn site() -> Site {
+    let store = SqliteStore::open(":memory:").await.unwrap();
+    store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
+    let config = SiteConfig {
+        name: "Daily & \"Co\"".to_owned(),
+        public_url: PublicUrl::parse(ORIGIN).unwrap(),
+        ..SiteConfig::default()
+    };
+    Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), config) }
+}
+
+impl Site {
+    async fn send(&self, req: Request<Body>) -> Res {
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        Res { status, headers, body: String::from_utf8(bytes.to_vec()).expect("UTF-8") }
+    }
+    async fn get(&self, uri: &str) -> Res {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+    async fn write(&self, method: &str, uri: &str, article: &serde_json::Value) -> Res {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(article.to_string()))
+            .unwrap();
+        let r = self.send(req).await;
+        assert!(r.status.is_success(), "{method} {uri}: {} {}", r.status, r.body);
+        r
+    }
+    async fn create(&self, article: serde_json::Value) {
+        self.write("POST", "/api/articles", &article).await;
+    }
+}
+
+fn body(topic: &str) -> String {
+    format!(
+        "The {topic} committee met on Monday to approve a new plan for the city. \
+         Members said the plan would change how the city spends its money on {topic}.\n\n\
+         The plan doubles the budget for {topic} over five years. Critics said the increase was too fast. \
+         Supporters answered that the city had waited far too long already.\n\n\
+         The mayor called the vote a turning point. Residents will be able to comment until March."
+    )
+}
+
+fn article(slug: &str, title: &str, section: &str, published: &str) -> serde_json::Value {
+    serde_json::json!({
+        "slug": slug,
+        "title": title,
+        "standfirst": format!("Standfirst of {title}."),
+        "body": body(slug),
+        "authors": ["Ann Lee", "Bo Chen"],
+        "section": section,
+        "tags": ["Budget", "City Hall"],
+        "lang": "en",
+        "published": published,
+    })
+}
+
+/// Three published articles (World, Business, World), a draft and a
+/// scheduled one, one with the editors' summary, one with summaries off,
+/// and the hostile one (World, its own tag and author).
+async fn seeded() -> Site {
+    let s = site().await;
+    s.create(article("first", "The First Story", "World", "2026-01-01T10:00:00Z")).await;
+    let mut second = article("second", "The Second Story", "Business", "2026-01-02T10:00:00Z");
+    second["summary_mode"] = "custom".into();
+    second["summary"] = "The editors' own summary: short & to the point.".into();
+    s.create(second).await;
+    let mut third = article("third", "The Third Story", "World", "2026-01-03T10:00:00Z");
+    third["summary_mode"] = "off".into();
+    s.create(third).await;
+    let mut draft = article("secret-draft", "Secret Draft", "World", "2026-01-02T12:00:00Z");
+    draft["status"] = "draft".into();
+    s.create(draft).await;
+    let mut later = article("future-news", "Future News", "World", "2999-01-01T00:00:00Z");
+    later["status"] = "scheduled".into();
+    s.create(later).await;
+    s.create(serde_json::json!({
+        "slug": "hostile",
+        "title": HOSTILE_TITLE,
+        "standfirst": "A standfirst with <tags> & \"quotes\" 😀 中文 עברית.",
+        "body": HOSTILE_BODY,
+        "authors": ["Zoë <Z> O'Brien"],
+        "section": "World",
+        "tags": ["Q&A <test>"],
+        "lang": "en",
+        "published": "2026-01-04T10:00:00Z",
+        "updated": "2026-01-05T08:30:00Z",
+        "lead_image": "https://img.example.org/lead.jpg",
+        "lead_image_alt": "A lead image",
+    }))
+    .await;
+    s
+}
+
+fn parse(r: &Res) -> feed_rs::model::Feed {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("feed-rs cannot read it ({e}):\n{}", r.body))
+}
+
+fn text(t: &Option<feed_rs::model::Text>) -> String {
+    t.as_ref().map(|t| t.content.clone()).unwrap_or_default()
+}
+
+/// What `<` and `&` as written in an RSS description (HTML) read as.
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+const FEEDS: [(&str, &str); 3] = [
+    ("rss.xml", "application/rss+xml; charset=utf-8"),
+    ("atom.xml", "application/atom+xml; charset=utf-8"),
+    ("feed.json", "application/feed+json; charset=utf-8"),
+];
+
+#[tokio::test]
+async fn every_feed_parses_back_with_its_items_newest_first_and_nothing_unpublished() {
+    let s = seeded().await;
+    for (base, expected) in [
+        ("", vec!["hostile", "third", "second", "first"]),
+        ("/sections/world", vec!["hostile", "third", "first"]),
+        ("/sections/business", vec!["second"]),
+        ("/tags/budget", vec!["third", "second", "first"]),
+        ("/tags/q-a-test", vec!["hostile"]),
+        ("/authors/ann-lee", vec!["third", "second", "first"]),
+    ] {
+        for (file, content_type) in FEEDS {
+            let url = format!("{base}/{file}");
+            let r = s.get(&url).await;
+            assert_eq!(r.headers[header::CONTENT_TYPE], content_type, "{url}");
+            let feed = parse(&r);
+            let links: Vec<String> =
+                feed.entries.iter().map(|e| e.links.first().map(|l| l.href.clone()).unwrap_or_default()).collect();
+            let wanted: Vec<String> = expected.iter().map(|slug| format!("{ORIGIN}/articles/{slug}")).collect();
+            assert_eq!(links, wanted, "{url}");
+            assert!(!r.body.contains("Secret Draft") && !r.body.contains("Future News"), "{url}");
+            assert!(text(&feed.title).starts_with("Daily & \"Co\""), "{url}: {:?}", feed.title);
+        }
+    }
+    assert!(text(&parse(&s.get("/tags/budget/atom.xml").await).title).contains("tagged “Budget”"));
+}
+
+#[tokio::test]
+async fn items_carry_every_field_in_every_format() {
+    let s = seeded().await;
+    for (file, _) in FEEDS {
+        let feed = parse(&s.get(&format!("/sections/business/{file}")).await);
+        let e = &feed.entries[0];
+        assert_eq!(text(&e.title), "The Second Story", "{file}");
+        assert_eq!(e.links[0].href, format!("{ORIGIN}/articles/second"), "{file}");
+        assert_eq!(e.published.unwrap().to_rfc3339(), "2026-01-02T10:00:00+00:00", "{file}");
+        if file != "rss.xml" {
+            // RSS 2.0 has no update time of its own.
+            assert!(e.updated.unwrap() >= e.published.unwrap(), "{file}");
+        }
+        let authors: Vec<String> = e.authors.iter().map(|p| p.name.clone().unwrap_or_default()).collect();
+        assert_eq!(authors, ["Ann Lee", "Bo Chen"], "{file}");
+        if file == "atom.xml" {
+            assert_eq!(e.authors[0].uri.as_deref(), Some("https://news.example.org/authors/ann-lee"));
+        }
+        let categories: Vec<String> =
+            e.categories.iter().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect();
+        assert_eq!(categories, ["Business", "Budget", "City Hall"], "{file}");
+        // The editors' own summary, as plain text.
+        let summary = text(&e.summary);
+        let summary = if file == "rss.xml" { unescape_html(&summary) } else { summary };
+        assert_eq!(summary, "The editors' own summary: short & to the point.", "{file}");
+        let content = e.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+        assert!(content.contains("The second committee met on Monday"), "{file}: {content}");
+        assert!(content.contains("<p>"), "the body is HTML: {content}");
+        assert!(!content.contains("class=\"s\"") && !content.contains("id=\"s-"), "no sentence anchors: {content}");
+    }
+    // The automatic summary where there is no custom one, nothing where it is off.
+    for (file, _) in FEEDS {
+        let feed = parse(&s.get(&format!("/sections/world/{file}")).await);
+        let by = |slug: &str| {
+            feed.entries.iter().find(|e| e.links[0].href.ends_with(&format!("/{slug}"))).unwrap().summary.clone()
+        };
+        let auto = text(&by("first"));
+        assert!(auto.starts_with("The first committee met on Monday"), "{file}: {auto}");
+        assert!(!auto.contains('<'), "plain text: {auto}");
+        assert!(by("third").is_none(), "{file}: summaries switched off");
+    }
+}
+
+#[tokio::test]
+async fn hostile_text_comes_back_exactly_in_every_format() {
+    let s = seeded().await;
+    for (file, _) in FEEDS {
+        let r = s.get(&format!("/tags/q-a-test/{file}")).await;
+        assert!(!r.body.contains("<b>\"quoted\"</b>") || file == "feed.json", "{file}: raw markup in XML");
+        let feed = parse(&r);
+        let e = &feed.entries[0];
+        assert_eq!(text(&e.title), HOSTILE_TITLE, "{file}");
+        assert_eq!(e.authors[0].name.as_deref(), Some("Zoë <Z> O'Brien"), "{file}");
+        let content = e.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+        // The body is sanitized HTML: the author's <i> stays as markup, the
+        // comparison sign and ampersand as references, the rest as is.
+        for piece in ["<i>this</i>", "5 &lt; 7 &amp; agreed", "😀", "中文句子在这里", "שלום עולם", "مرحبا بالعالم"]
+        {
+            assert!(content.contains(piece), "{file}: {piece} in {content}");
+        }
+        let summary = text(&e.summary);
+        let summary = if file == "rss.xml" { unescape_html(&summary) } else { summary };
+        assert!(summary.contains("Tom & Jerry wrote this with \"double\""), "{file}: {summary}");
+        let tags: Vec<String> =
+            e.categories.iter().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect();
+        assert_eq!(tags, ["World", "Q&A <test>"], "{file}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&s.get("/feed.json").await.body).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(json["feed_url"], format!("{ORIGIN}/feed.json"));
+    assert_eq!(json["items"][0]["image"], "https://img.example.org/lead.jpg");
+    assert_eq!(json["items"][0]["date_modified"], "2026-01-05T08:30:00Z");
+    assert_eq!(json["items"][0]["language"], "en");
+}
+
+#[tokio::test]
+async fn conditional_gets_get_304_by_etag_or_by_date() {
+    let s = seeded().await;
+    for (file, _) in FEEDS {
+        let url = format!("/{file}");
+        let r = s.get(&url).await;
+        let etag = r.headers[header::ETAG].to_str().unwrap().to_owned();
+        let modified = r.headers[header::LAST_MODIFIED].to_str().unwrap().to_owned();
+        // The newest change among the items: the hostile article's update.
+        assert_eq!(modified, "Mon, 05 Jan 2026 08:30:00 GMT");
+        let with = |name: header::HeaderName, value: &str| {
+            Request::get(url.as_str()).header(name, value).body(Body::empty()).unwrap()
+        };
+        let again = s.send(with(header::IF_NONE_MATCH, &etag)).await;
+        assert_eq!((again.status, again.body.as_str()), (StatusCode::NOT_MODIFIED, ""), "{url}");
+        assert_eq!(s.send(with(header::IF_MODIFIED_SINCE, &modified)).await.status, StatusCode::NOT_MODIFIED);
+        let earlier = s.send(with(header::IF_MODIFIED_SINCE, "Sun, 04 Jan 2026 08:30:00 GMT")).await;
+        assert_eq!(earlier.status, StatusCode::OK);
+        assert_eq!(s.send(with(header::IF_NONE_MATCH, "\"other\"")).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_write_refreshes_the_feeds_that_show_it_and_no_other() {
+    let s = seeded().await;
+    let business = s.get("/sections/business/atom.xml").await.body;
+    let world = s.get("/sections/world/atom.xml").await.body;
+    let site = s.get("/atom.xml").await.body;
+    let renders = s.state.cache_stats().renders;
+    // Unchanged: served from the cache.
+    assert_eq!(s.get("/sections/business/atom.xml").await.body, business);
+    assert_eq!(s.state.cache_stats().renders, renders);
+    // A World article is edited: the World and site feeds change, Business is kept.
+    let mut first = article("first", "The First Story, Corrected", "World", "2026-01-01T10:00:00Z");
+    first["updated"] = "2026-01-06T10:00:00Z".into();
+    s.write("PUT", "/api/articles/first", &first).await;
+    let renders = s.state.cache_stats().renders;
+    assert_eq!(s.get("/sections/business/atom.xml").await.body, business);
+    assert_eq!(s.state.cache_stats().renders, renders, "the Business feed was not touched");
+    let world2 = s.get("/sections/world/atom.xml").await.body;
+    assert_ne!(world2, world);
+    assert!(world2.contains("The First Story, Corrected"));
+    assert!(s.get("/atom.xml").await.body.contains("The First Story, Corrected"));
+    assert_ne!(s.get("/atom.xml").await.body, site);
+    assert!(s.get("/tags/budget/rss.xml").await.body.contains("The First Story, Corrected"));
+    assert!(s.get("/authors/bo-chen/feed.json").await.body.contains("The First Story, Corrected"));
+    // Unpublished: gone from its feeds.
+    let mut back = first.clone();
+    back["status"] = "draft".into();
+    s.write("PUT", "/api/articles/first", &back).await;
+    for url in ["/sections/world/atom.xml", "/rss.xml", "/tags/budget/feed.json", "/authors/ann-lee/rss.xml"] {
+        assert!(!s.get(url).await.body.contains("The First Story"), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn a_feed_holds_the_newest_fifty() {
+    let s = site().await;
+    for i in 0..55 {
+        let mut a = article(&format!("story-{i:02}"), &format!("Story {i}"), "World", "2026-01-01T10:00:00Z");
+        a["published"] = format!("2026-01-01T10:{i:02}:00Z").into();
+        a["body"] = format!("Story number {i} is short. It has two sentences.").into();
+        s.create(a).await;
+    }
+    for (file, _) in FEEDS {
+        let feed = parse(&s.get(&format!("/sections/world/{file}")).await);
+        assert_eq!(feed.entries.len(), 50, "{file}");
+        assert_eq!(text(&feed.entries[0].title), "Story 54");
+        assert_eq!(text(&feed.entries[49].title), "Story 5");
+    }
+}
+
+#[tokio::test]
+async fn pages_name_their_feeds_and_unknown_feeds_are_404() {
+    let s = seeded().await;
+    for url in ["/", "/articles/first", "/search?q=budget"] {
+        let b = s.get(url).await.body;
+        for (file, _) in FEEDS {
+            assert!(b.contains(&format!("rel=\"alternate\" type=\"")), "{url}");
+            assert!(b.contains(&format!("href=\"/{file}\"")), "{url}: {file}");
+        }
+        assert!(
+            b.contains("title=\"Daily &#38; &#34;Co&#34; (RSS)\"")
+                || b.contains("title=\"Daily &amp; &quot;Co&quot; (RSS)\""),
+            "{url}: escaped title"
+        );
+    }
+    let b = s.get("/sections/world").await.body;
+    assert!(b.contains("type=\"application/atom+xml\"") && b.contains("href=\"/sections/world/atom.xml\""));
+    assert!(s.get("/tags/budget").await.body.contains("href=\"/tags/budget/feed.json\""));
+    assert!(s.get("/authors/ann-lee").await.body.contains("href=\"/authors/ann-lee/rss.xml\""));
+    for url in
+        ["/sections/nowhere/rss.xml", "/sections/world/feed.xml", "/tags/secret/atom.xml", "/authors/x/feed.json"]
+    {
+        assert_eq!(s.get(url).await.status, StatusCode::NOT_FOUND, "{url}");
+    }
+}
