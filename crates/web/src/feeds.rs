@@ -211,7 +211,6 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
     let now = now();
     let store = state.store();
     let site = &state.site().name;
-    let public = &state.site().public_url;
     let (title, description) = match scope {
         Scope::Site => (site.clone(), format!("The latest articles from {site}.")),
         _ => {
@@ -259,8 +258,8 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
     let meta = Meta {
         title,
         description,
-        home: public.absolute(if base.is_empty() { "/" } else { &base }),
-        url: public.absolute(&format!("{base}/{}", format.file())),
+        home: absolute(state, if base.is_empty() { "/" } else { &base }),
+        url: absolute(state, &format!("{base}/{}", format.file())),
         updated: items.iter().map(|i| i.updated).max().unwrap_or(0),
     };
     let body = match format {
@@ -272,22 +271,40 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
 }
 
 fn item(state: &AppState, a: &Article) -> Item {
-    let public = &state.site().public_url;
     let published = a.published_at.unwrap_or(a.updated_at);
     let mut categories = vec![(a.section.slug.clone(), a.section.name.clone())];
     categories.extend(a.tags.iter().map(|t| (t.slug.clone(), t.name.clone())));
     Item {
-        url: public.absolute(&format!("/articles/{}", a.slug)),
+        url: absolute(state, &format!("/articles/{}", a.slug)),
         title: a.title.clone(),
         published,
         updated: a.updated_at.max(published),
-        authors: a.authors.iter().map(|p| (p.name.clone(), public.absolute(&format!("/authors/{}", p.slug)))).collect(),
+        authors: a.authors.iter().map(|p| (p.name.clone(), absolute(state, &format!("/authors/{}", p.slug)))).collect(),
         categories,
         summary: crate::pages::short_summary(a),
         content: content::render::without_anchors(&a.body_html),
         lang: a.lang.clone(),
         image: a.lead_image.as_deref().map(|i| absolute_or_as_is(state, i)),
     }
+}
+
+/// The absolute address of a path on the site, with every byte a URL
+/// cannot hold as is (non-ASCII letters of a tag's or author's slug,
+/// spaces, `%`) percent-encoded.
+pub(crate) fn absolute(state: &AppState, path: &str) -> String {
+    state.site().public_url.absolute(&encode_path(path))
+}
+
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A link as written in an article (`/media/x.jpg` or `https://…`), made
@@ -490,5 +507,7 @@ mod tests {
         assert_eq!(l[0].href, "/tags/budget/rss.xml");
         assert_eq!(l[2].title, "Site: Tagged “Budget” (JSON Feed)");
         assert_eq!(links("Site", Scope::Site, "", None)[1].href, "/atom.xml");
+        assert_eq!(encode_path("/authors/zoë o%b"), "/authors/zo%C3%AB%20o%25b");
+        assert_eq!(encode_path("/tags/q-a_test.~"), "/tags/q-a_test.~");
     }
 }

@@ -20,6 +20,7 @@ mod pages;
 mod public_url;
 mod search;
 pub mod server;
+mod sitemap;
 
 use std::sync::Arc;
 
@@ -152,6 +153,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
         .merge(feeds::routes())
+        .merge(sitemap::routes())
         .nest("/api", api::routes())
         .fallback(pages::not_found_fallback)
         .with_state(state);

@@ -36,11 +36,8 @@ struct Res {
 async fn site() -> Site {
     let store = SqliteStore::open(":memory:").await.unwrap();
     store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-    let config = SiteConfig {
-        name: "Daily & \"Co\"".to_owned(),
-        public_url: PublicUrl::parse(ORIGIN).unwrap(),
-        ..SiteConfig::default()
-    };
+    // (Every field: when SiteConfig gains more, `..SiteConfig::default()`.)
+    let config = SiteConfig { name: "Daily & \"Co\"".to_owned(), public_url: PublicUrl::parse(ORIGIN).unwrap() };
     Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), config) }
 }
 
@@ -333,7 +330,7 @@ async fn pages_name_their_feeds_and_unknown_feeds_are_404() {
     for url in ["/", "/articles/first", "/search?q=budget"] {
         let b = s.get(url).await.body;
         for (file, _) in FEEDS {
-            assert!(b.contains(&format!("rel=\"alternate\" type=\"")), "{url}");
+            assert!(b.contains("rel=\"alternate\" type=\""), "{url}");
             assert!(b.contains(&format!("href=\"/{file}\"")), "{url}: {file}");
         }
         assert!(
@@ -350,5 +347,161 @@ async fn pages_name_their_feeds_and_unknown_feeds_are_404() {
         ["/sections/nowhere/rss.xml", "/sections/world/feed.xml", "/tags/secret/atom.xml", "/authors/x/feed.json"]
     {
         assert_eq!(s.get(url).await.status, StatusCode::NOT_FOUND, "{url}");
+    }
+}
+
+// ---- Sitemaps and robots.txt ----
+
+/// Reads a whole XML document (failing on anything malformed: unclosed or
+/// mismatched tags, bad references) and gives each element's name with its
+/// text, unescaped, in document order.
+fn xml_elements(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("malformed XML ({e}):\n{xml}")) {
+            Event::Start(e) => stack.push((e.name().into_inner().to_owned(), String::new())),
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1.push_str(&t[..]);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1.push_str(&format!("&{};", &r[..]));
+                }
+            }
+            Event::End(_) => {
+                let (name, raw) = stack.pop().expect("an end tag closes an open one");
+                out.push((name, quick_xml::escape::unescape(raw.trim()).unwrap().into_owned()));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+    out
+}
+
+fn texts(elements: &[(String, String)], name: &str) -> Vec<String> {
+    elements.iter().filter(|(n, _)| n == name).map(|(_, t)| t.clone()).collect()
+}
+
+#[tokio::test]
+async fn robots_names_the_sitemap_index_and_the_index_its_pages() {
+    let s = seeded().await;
+    let r = s.get("/robots.txt").await;
+    assert_eq!(r.headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+    assert!(r.body.contains("\nSitemap: https://news.example.org/sitemap.xml\n"), "{}", r.body);
+    assert!(r.body.starts_with("User-agent: *\n") && r.body.contains("Disallow: /api/"), "{}", r.body);
+    let r = s.get("/sitemap.xml").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/xml; charset=utf-8");
+    assert!(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(r.body.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    let e = xml_elements(&r.body);
+    assert_eq!(
+        texts(&e, "loc"),
+        [
+            "https://news.example.org/sitemaps/articles-1.xml",
+            "https://news.example.org/sitemaps/listings-1.xml",
+            "https://news.example.org/sitemaps/news.xml"
+        ]
+    );
+    // The newest change among the articles of the page.
+    assert_eq!(texts(&e, "lastmod")[0], "2026-01-05T08:30:00Z");
+    // Conditional GET through the cache.
+    let etag = r.headers[header::ETAG].to_str().unwrap();
+    let again = s.send(Request::get("/sitemap.xml").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap());
+    assert_eq!(again.await.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn sitemap_pages_list_every_public_address_and_nothing_else() {
+    let s = seeded().await;
+    let r = s.get("/sitemaps/articles-1.xml").await;
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/xml; charset=utf-8");
+    let e = xml_elements(&r.body);
+    let locs = texts(&e, "loc");
+    assert_eq!(
+        locs,
+        ["hostile", "third", "second", "first"].map(|slug| format!("https://news.example.org/articles/{slug}"))
+    );
+    assert_eq!(
+        texts(&e, "lastmod"),
+        ["2026-01-05T08:30:00Z", "2026-01-03T10:00:00Z", "2026-01-02T10:00:00Z", "2026-01-01T10:00:00Z"]
+    );
+    let e = xml_elements(&s.get("/sitemaps/listings-1.xml").await.body);
+    let mut locs = texts(&e, "loc");
+    locs.sort();
+    let mut want: Vec<String> = [
+        "/",
+        "/sections/world",
+        "/sections/business",
+        "/tags/budget",
+        "/tags/city-hall",
+        "/tags/q-a-test",
+        "/authors/ann-lee",
+        "/authors/bo-chen",
+        "/authors/zo%C3%AB-z-o-brien",
+    ]
+    .iter()
+    .map(|p| format!("https://news.example.org{p}"))
+    .collect();
+    want.sort();
+    assert_eq!(locs, want);
+    for page in ["/sitemaps/articles-2.xml", "/sitemaps/listings-2.xml", "/sitemaps/articles-0.xml", "/sitemaps/x.xml"]
+    {
+        assert_eq!(s.get(page).await.status, StatusCode::NOT_FOUND, "{page}");
+    }
+    // Every listed address answers.
+    for loc in texts(&xml_elements(&s.get("/sitemaps/articles-1.xml").await.body), "loc")
+        .into_iter()
+        .chain(texts(&xml_elements(&s.get("/sitemaps/listings-1.xml").await.body), "loc"))
+    {
+        let path = loc.strip_prefix(ORIGIN).unwrap();
+        assert!(path.is_ascii(), "{path}");
+        assert_eq!(s.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_news_sitemap_holds_the_last_two_days() {
+    let s = seeded().await;
+    let at = |hours_ago: i64| {
+        chrono::DateTime::from_timestamp(web::now() - hours_ago * 3600, 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let mut recent = article("recent", HOSTILE_TITLE, "World", &at(1));
+    recent["lang"] = "zh".into();
+    s.create(recent).await;
+    s.create(article("yesterday", "Yesterday's news", "Business", &at(30))).await;
+    s.create(article("older", "Older news", "Business", &at(50))).await;
+    let mut draft = article("recent-draft", "Recent draft", "World", &at(2));
+    draft["status"] = "draft".into();
+    s.create(draft).await;
+    let mut soon = article("soon", "Coming soon", "World", &at(-2));
+    soon["status"] = "scheduled".into();
+    s.create(soon).await;
+    let r = s.get("/sitemaps/news.xml").await;
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/xml; charset=utf-8");
+    assert!(r.body.contains("xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\""));
+    let e = xml_elements(&r.body);
+    assert_eq!(
+        texts(&e, "loc"),
+        ["https://news.example.org/articles/recent", "https://news.example.org/articles/yesterday"]
+    );
+    assert_eq!(texts(&e, "news:title"), [HOSTILE_TITLE, "Yesterday's news"]);
+    assert_eq!(texts(&e, "news:name"), ["Daily & \"Co\"", "Daily & \"Co\""]);
+    assert_eq!(texts(&e, "news:language"), ["zh-cn", "en"]);
+    assert_eq!(texts(&e, "news:publication_date")[1], at(30).replace("+00:00", "Z"));
+    // They are in the other sitemaps too, the draft and the scheduled one nowhere.
+    let all = s.get("/sitemaps/articles-1.xml").await.body;
+    assert!(all.contains("/articles/recent<") && all.contains("/articles/older<"));
+    for body in [all, r.body] {
+        assert!(!body.contains("recent-draft") && !body.contains("/soon"));
     }
 }
