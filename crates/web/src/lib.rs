@@ -17,6 +17,7 @@ mod health;
 mod feeds;
 pub mod limits;
 mod pages;
+mod preview;
 mod public_url;
 mod search;
 pub mod server;

@@ -155,6 +155,11 @@ struct ArticlePage<'a> {
     datetime: String,
     date: String,
     updated: Option<(String, String)>,
+    /// The article's canonical URL: its own when it has one, else its
+    /// address under the site's public URL.
+    canonical: String,
+    /// What a shared link shows (Open Graph, Twitter card, JSON-LD).
+    preview: crate::preview::Preview,
     summary: SummaryView,
     open: bool,
     prev: Option<LinkView>,
@@ -660,6 +665,11 @@ async fn article(
                 datetime: iso(published),
                 date: human(published),
                 updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+                canonical: a
+                    .canonical_url
+                    .clone()
+                    .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
+                preview: crate::preview::Preview::of(&st, &a),
                 summary: summary_view(&a, length, format),
                 open,
                 prev: prev.map(link_view),

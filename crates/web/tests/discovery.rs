@@ -505,3 +505,155 @@ async fn the_news_sitemap_holds_the_last_two_days() {
         assert!(!body.contains("recent-draft") && !body.contains("/soon"));
     }
 }
+
+// ---- Link previews ----
+
+/// Text as askama escapes it, read back.
+fn unescape_attr(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(';').map(|e| i + e).expect("a reference ends with ;");
+        let name = &rest[i + 1..end];
+        out.push(match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            n if n.starts_with("#x") => char::from_u32(u32::from_str_radix(&n[2..], 16).unwrap()).unwrap(),
+            n if n.starts_with('#') => char::from_u32(n[1..].parse().unwrap()).unwrap(),
+            n => panic!("unknown reference &{n};"),
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `content` of every `<meta property|name="{key}">` in the head, unescaped.
+fn metas(html: &str, key: &str) -> Vec<String> {
+    let head = &html[..html.find("</head>").expect("a head")];
+    let mut out = Vec::new();
+    for attr in ["property", "name"] {
+        let open = format!("<meta {attr}=\"{key}\" content=\"");
+        let mut rest = head;
+        while let Some(i) = rest.find(&open) {
+            let value = &rest[i + open.len()..];
+            let end = value.find('"').expect("a closing quote");
+            out.push(unescape_attr(&value[..end]));
+            rest = &value[end..];
+        }
+    }
+    out
+}
+
+/// The JSON-LD blocks of a page, each checked to hold no `<` (so nothing in
+/// it can end its element early) and parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    let open = "<script type=\"application/ld+json\">";
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(open) {
+        let inside = &rest[i + open.len()..];
+        let end = inside.find("</script>").expect("closed");
+        let text = &inside[..end];
+        assert!(!text.contains('<') && !text.contains('>'), "raw markup in JSON-LD: {text}");
+        out.push(serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON-LD does not parse ({e}): {text}")));
+        rest = &inside[end..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_article_page_previews_itself_with_everything_escaped() {
+    let s = seeded().await;
+    let r = s.get("/articles/hostile").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = &r.body;
+    // A hostile title cannot end the title, a meta tag or a script early.
+    assert!(!html.contains("</script> 😀"), "the title's </script> is escaped everywhere");
+    assert_eq!(html.matches("<script").count(), html.matches("</script>").count());
+    let url = "https://news.example.org/articles/hostile";
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
+    let one = |key: &str| {
+        let v = metas(html, key);
+        assert_eq!(v.len(), 1, "{key}: {v:?}");
+        v[0].clone()
+    };
+    assert_eq!(one("og:type"), "article");
+    assert_eq!(one("og:title"), HOSTILE_TITLE);
+    assert_eq!(one("twitter:title"), HOSTILE_TITLE);
+    assert_eq!(one("og:site_name"), "Daily & \"Co\"");
+    assert_eq!(one("og:url"), url);
+    assert_eq!(one("og:image"), "https://img.example.org/lead.jpg");
+    assert_eq!(one("og:image:alt"), "A lead image");
+    assert_eq!(one("twitter:card"), "summary_large_image");
+    assert_eq!(one("twitter:image"), "https://img.example.org/lead.jpg");
+    assert_eq!(one("article:published_time"), "2026-01-04T10:00:00Z");
+    assert_eq!(one("article:modified_time"), "2026-01-05T08:30:00Z");
+    assert_eq!(one("article:section"), "World");
+    assert_eq!(metas(html, "article:tag"), ["Q&A <test>"]);
+    assert_eq!(metas(html, "article:author"), ["https://news.example.org/authors/zo%C3%AB-z-o-brien"]);
+    let description = one("og:description");
+    assert!(description.starts_with("Tom & Jerry wrote this with \"double\""), "the short summary: {description}");
+    assert_eq!(one("twitter:description"), description);
+
+    let ld = json_ld(html);
+    assert_eq!(ld.len(), 2);
+    let (article, crumbs) = (&ld[0], &ld[1]);
+    assert_eq!(article["@context"], "https://schema.org");
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(article["headline"], HOSTILE_TITLE);
+    assert_eq!(article["description"], description.as_str());
+    assert_eq!(article["datePublished"], "2026-01-04T10:00:00Z");
+    assert_eq!(article["dateModified"], "2026-01-05T08:30:00Z");
+    assert_eq!(article["author"][0]["@type"], "Person");
+    assert_eq!(article["author"][0]["name"], "Zoë <Z> O'Brien");
+    assert_eq!(article["author"][0]["url"], "https://news.example.org/authors/zo%C3%AB-z-o-brien");
+    assert_eq!(article["publisher"]["name"], "Daily & \"Co\"");
+    assert_eq!(article["publisher"]["url"], "https://news.example.org/");
+    assert_eq!(article["image"][0], "https://img.example.org/lead.jpg");
+    assert_eq!(article["inLanguage"], "en");
+    assert_eq!(article["articleSection"], "World");
+    assert_eq!(article["keywords"][0], "Q&A <test>");
+    assert_eq!(article["mainEntityOfPage"]["@id"], url);
+    assert_eq!(crumbs["@type"], "BreadcrumbList");
+    let items = crumbs["itemListElement"].as_array().unwrap();
+    let names: Vec<&str> = items.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Daily & \"Co\"", "World", HOSTILE_TITLE]);
+    assert_eq!(items[1]["item"], "https://news.example.org/sections/world");
+    assert_eq!(items[2]["item"], url);
+    assert_eq!(items[2]["position"], 3);
+}
+
+#[tokio::test]
+async fn previews_follow_the_article_summary_image_and_canonical_url() {
+    let s = seeded().await;
+    // The editors' summary; no image: a small card, no image tags.
+    let html = s.get("/articles/second").await.body;
+    assert_eq!(metas(&html, "og:description"), ["The editors' own summary: short & to the point."]);
+    assert_eq!(metas(&html, "twitter:card"), ["summary"]);
+    assert!(metas(&html, "og:image").is_empty() && json_ld(&html)[0].get("image").is_none());
+    assert_eq!(metas(&html, "article:tag"), ["Budget", "City Hall"]);
+    assert_eq!(metas(&html, "article:author").len(), 2);
+    // Summaries off: the standfirst.
+    let html = s.get("/articles/third").await.body;
+    assert_eq!(metas(&html, "og:description"), ["Standfirst of The Third Story."]);
+    assert_eq!(json_ld(&html)[0]["description"], "Standfirst of The Third Story.");
+    // An article's own canonical URL wins; a lead image given as a path is made absolute.
+    let mut own = article("syndicated", "Syndicated", "World", "2026-01-05T10:00:00Z");
+    own["canonical_url"] = "https://origin.example.com/story?id=1&x=2".into();
+    own["lead_image"] = "/media/lead.jpg".into();
+    s.create(own).await;
+    let html = s.get("/articles/syndicated").await.body;
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://origin.example.com/story?id=1&#38;x=2\">")
+            || html.contains("<link rel=\"canonical\" href=\"https://origin.example.com/story?id=1&amp;x=2\">"),
+        "{html}"
+    );
+    assert_eq!(metas(&html, "og:url"), ["https://origin.example.com/story?id=1&x=2"]);
+    assert_eq!(json_ld(&html)[0]["mainEntityOfPage"]["@id"], "https://origin.example.com/story?id=1&x=2");
+    assert_eq!(metas(&html, "og:image"), ["https://news.example.org/media/lead.jpg"]);
+}
