@@ -267,7 +267,8 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
         Format::Atom => atom(&meta, &items).map_err(failed)?,
         Format::Json => json(&meta, &items).map_err(failed)?,
     };
-    Ok(Cached::new(body, format.content_type()).modified_at(meta.updated))
+    let cached = Cached::new(body, format.content_type());
+    Ok(if meta.updated > 0 { cached.modified_at(meta.updated) } else { cached })
 }
 
 fn item(state: &AppState, a: &Article) -> Item {
@@ -342,7 +343,20 @@ fn html_text(text: &str) -> String {
 
 fn rss(meta: &Meta, items: &[Item]) -> Result<Vec<u8>, rss::Error> {
     use rss::extension::dublincore::DublinCoreExtension;
+    // The feed's own address, as RSS readers and validators look for it:
+    // `<atom:link rel="self">` (written by hand: the `rss` crate's Atom
+    // support would bring in builders the rest of it does not need).
+    let self_link = rss::extension::Extension {
+        name: "atom:link".to_owned(),
+        attrs: [("href", meta.url.as_str()), ("rel", "self"), ("type", Format::Rss.mime())]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        ..Default::default()
+    };
     let channel = rss::Channel {
+        namespaces: [("atom".to_owned(), "http://www.w3.org/2005/Atom".to_owned())].into(),
+        extensions: [("atom".to_owned(), [("link".to_owned(), vec![self_link])].into())].into(),
         title: meta.title.clone(),
         link: meta.home.clone(),
         description: meta.description.clone(),
@@ -372,9 +386,8 @@ fn rss(meta: &Meta, items: &[Item]) -> Result<Vec<u8>, rss::Error> {
             .collect(),
         ..Default::default()
     };
-    let mut out = br#"<?xml version="1.0" encoding="utf-8"?>"#.to_vec();
-    out.push(b'\n');
-    channel.write_to(out)
+    // (`write_to` writes the XML declaration itself.)
+    channel.write_to(Vec::new())
 }
 
 fn atom(meta: &Meta, items: &[Item]) -> Result<Vec<u8>, atom_syndication::Error> {
@@ -425,9 +438,8 @@ fn atom(meta: &Meta, items: &[Item]) -> Result<Vec<u8>, atom_syndication::Error>
             .collect(),
         ..Default::default()
     };
-    let mut out = br#"<?xml version="1.0" encoding="utf-8"?>"#.to_vec();
-    out.push(b'\n');
-    feed.write_to(out)
+    // (`write_to` writes the XML declaration itself.)
+    feed.write_to(Vec::new())
 }
 
 /// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>).

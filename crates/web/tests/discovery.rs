@@ -132,6 +132,12 @@ async fn seeded() -> Site {
 
 fn parse(r: &Res) -> feed_rs::model::Feed {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    if !r.body.starts_with('{') {
+        // Well-formed XML, whatever feed-rs would forgive.
+        assert_eq!(r.body.matches("<?xml").count(), 1, "one XML declaration: {}", r.body);
+        assert!(r.body.starts_with("<?xml"), "{}", r.body);
+        xml_elements(&r.body);
+    }
     feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("feed-rs cannot read it ({e}):\n{}", r.body))
 }
 
@@ -244,6 +250,11 @@ async fn hostile_text_comes_back_exactly_in_every_format() {
             e.categories.iter().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect();
         assert_eq!(tags, ["World", "Q&A <test>"], "{file}");
     }
+    let rss = s.get("/tags/q-a-test/rss.xml").await.body;
+    assert!(
+        rss.contains("<atom:link href=\"https://news.example.org/tags/q-a-test/rss.xml\" rel=\"self\" type=\"application/rss+xml\""),
+        "{rss}"
+    );
     let json: serde_json::Value = serde_json::from_str(&s.get("/feed.json").await.body).unwrap();
     assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
     assert_eq!(json["feed_url"], format!("{ORIGIN}/feed.json"));
@@ -304,6 +315,16 @@ async fn a_write_refreshes_the_feeds_that_show_it_and_no_other() {
     s.write("PUT", "/api/articles/first", &back).await;
     for url in ["/sections/world/atom.xml", "/rss.xml", "/tags/budget/feed.json", "/authors/ann-lee/rss.xml"] {
         assert!(!s.get(url).await.body.contains("The First Story"), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_site_has_empty_feeds_without_a_date() {
+    let s = site().await;
+    for (file, _) in FEEDS {
+        let r = s.get(&format!("/{file}")).await;
+        assert!(parse(&r).entries.is_empty(), "{file}");
+        assert!(r.headers.get(header::LAST_MODIFIED).is_none(), "{file}");
     }
 }
 
