@@ -18,7 +18,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
-use store::{Article, ListQuery, Visibility};
+use store::{Article, Visibility};
 
 use crate::cache::{Cached, Conditional, Dep, Miss, Outcome, failed};
 use crate::{AppState, now};
@@ -230,15 +230,7 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
             }
         }
     };
-    let mut query = ListQuery {
-        visibility: Visibility::PublicAt(now),
-        section: None,
-        tag: None,
-        author: None,
-        page: 1,
-        per_page: ITEMS,
-        after: None,
-    };
+    let mut query = crate::pages::public_list(now, ITEMS);
     match scope {
         Scope::Site => {}
         Scope::Section => query.section = Some(slug.to_owned()),

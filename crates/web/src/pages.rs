@@ -389,6 +389,19 @@ fn static_file(mime: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The first page of the public articles at `now`, across the site.
+pub(crate) fn public_list(now: i64, per_page: u32) -> ListQuery {
+    ListQuery {
+        visibility: Visibility::PublicAt(now),
+        section: None,
+        tag: None,
+        author: None,
+        page: 1,
+        per_page,
+        after: None,
+    }
+}
+
 struct Listing {
     /// The listing's own feeds, besides the site's.
     feeds: Vec<FeedLink>,
@@ -428,15 +441,7 @@ async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Res
     let render = || {
         let st = state.clone();
         async move {
-            let query = ListQuery {
-                visibility: Visibility::PublicAt(now()),
-                section: None,
-                tag: None,
-                author: None,
-                page,
-                per_page: HOME_COUNT,
-                after: None,
-            };
+            let query = ListQuery { page, ..public_list(now(), HOME_COUNT) };
             let listing = Listing {
                 feeds: Vec::new(),
                 heading: "Latest news".into(),
@@ -485,15 +490,7 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
             }
             .map_err(failed)?;
             let Some(name) = name else { return Err(Miss::NotFound(None)) };
-            let mut query = ListQuery {
-                visibility: Visibility::PublicAt(now),
-                section: None,
-                tag: None,
-                author: None,
-                page,
-                per_page: PER_PAGE,
-                after: None,
-            };
+            let mut query = ListQuery { page, ..public_list(now, PER_PAGE) };
             let site_name = &st.site().name;
             let scope = match kind {
                 Kind::Section => feeds::Scope::Section,

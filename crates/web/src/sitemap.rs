@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
-use store::{ListQuery, Visibility};
+use store::ArticleCard;
 
 use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
 use crate::feeds::absolute;
@@ -149,41 +149,45 @@ impl SiteWalk {
     }
 }
 
-/// Walks every public article with keyset pages.
-async fn walk(state: &AppState) -> Result<SiteWalk, Miss> {
-    let now = now();
-    let mut site = SiteWalk::default();
-    let mut query = ListQuery {
-        visibility: Visibility::PublicAt(now),
-        section: None,
-        tag: None,
-        author: None,
-        page: 1,
-        per_page: WALK_PAGE,
-        after: None,
-    };
+/// Calls `each` on every public article's card, newest first, read with
+/// keyset pages (never OFFSET), until it says to stop (`false`).
+async fn each_public(state: &AppState, mut each: impl FnMut(&ArticleCard) -> bool) -> Result<(), Miss> {
+    let mut query = crate::pages::public_list(now(), WALK_PAGE);
     loop {
         let page = state.store().list_articles(&query).await.map_err(failed)?;
         for card in &page.items {
-            let changed = card.updated_at.max(card.published_at.unwrap_or(0));
-            let note = |map: &mut BTreeMap<String, i64>, slug: &str| {
-                let t = map.entry(slug.to_owned()).or_insert(changed);
-                *t = (*t).max(changed);
-            };
-            note(&mut site.sections, &card.section.slug);
-            for t in &card.tags {
-                note(&mut site.tags, &t.slug);
+            if !each(card) {
+                return Ok(());
             }
-            for a in &card.authors {
-                note(&mut site.authors, &a.slug);
-            }
-            site.articles.push((card.slug.clone(), changed));
         }
         match page.next {
             Some(next) if !page.items.is_empty() => query.after = Some(next),
-            _ => return Ok(site),
+            _ => return Ok(()),
         }
     }
+}
+
+/// Every public article, and the sections, tags and authors they make.
+async fn walk(state: &AppState) -> Result<SiteWalk, Miss> {
+    let mut site = SiteWalk::default();
+    each_public(state, |card| {
+        let changed = card.updated_at.max(card.published_at.unwrap_or(0));
+        let note = |map: &mut BTreeMap<String, i64>, slug: &str| {
+            let t = map.entry(slug.to_owned()).or_insert(changed);
+            *t = (*t).max(changed);
+        };
+        note(&mut site.sections, &card.section.slug);
+        for t in &card.tags {
+            note(&mut site.tags, &t.slug);
+        }
+        for a in &card.authors {
+            note(&mut site.authors, &a.slug);
+        }
+        site.articles.push((card.slug.clone(), changed));
+        true
+    })
+    .await?;
+    Ok(site)
 }
 
 /// How many sitemaps `count` addresses need (at least one).
@@ -294,30 +298,14 @@ async fn news(state: &AppState) -> Result<Vec<u8>, Miss> {
     let now = now();
     let since = now - NEWS_WINDOW;
     let mut items = Vec::new();
-    let mut query = ListQuery {
-        visibility: Visibility::PublicAt(now),
-        section: None,
-        tag: None,
-        author: None,
-        page: 1,
-        per_page: WALK_PAGE,
-        after: None,
-    };
-    'walk: loop {
-        let page = state.store().list_articles(&query).await.map_err(failed)?;
-        for card in &page.items {
-            match card.published_at {
-                Some(t) if t >= since && items.len() < NEWS_MAX => {
-                    items.push((card.slug.clone(), t, card.title.clone(), card.lang.clone()))
-                }
-                _ => break 'walk,
-            }
+    each_public(state, |card| match card.published_at {
+        Some(t) if t >= since && items.len() < NEWS_MAX => {
+            items.push((card.slug.clone(), t, card.title.clone(), card.lang.clone()));
+            true
         }
-        match page.next {
-            Some(next) if !page.items.is_empty() => query.after = Some(next),
-            _ => break,
-        }
-    }
+        _ => false,
+    })
+    .await?;
     let site = state.site();
     let write = || -> io::Result<Vec<u8>> {
         let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
