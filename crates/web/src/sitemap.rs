@@ -8,7 +8,7 @@
 //! addresses on the site's public URL and nothing unpublished, and go
 //! through the page cache as whole-site listings ([`Dep::Listing`]): any
 //! public write makes them stale. Articles are walked newest first with the
-//! store's keyset pages ([`ListQuery::after`]), never with OFFSET.
+//! store's keyset pages ([`ListQuery::after`](store::ListQuery::after)), never with OFFSET.
 
 use std::collections::BTreeMap;
 use std::io;
