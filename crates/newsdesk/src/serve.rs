@@ -39,7 +39,8 @@ pub struct Args {
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
     pub site_name: String,
     /// The site's public address, such as `https://news.example.org`: the
-    /// base of absolute links, the origin newsroom forms must come from,
+    /// base of absolute links (feeds, sitemaps, canonical links, link
+    /// previews), the origin newsroom forms must come from,
     /// and (when https) Secure cookies. Without it, the listening address
     /// is used, and a warning says so.
     #[arg(long, env = "NEWSDESK_PUBLIC_URL", value_name = "URL")]

@@ -16,12 +16,15 @@ pub mod api;
 mod briefing;
 mod cache;
 mod error;
+mod feeds;
 mod health;
 pub mod limits;
 mod pages;
+mod preview;
 mod public_url;
 mod search;
 pub mod server;
+mod sitemap;
 
 use std::sync::Arc;
 
@@ -163,6 +166,8 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
+        .merge(feeds::routes())
+        .merge(sitemap::routes())
         .nest("/api", api::routes())
         .merge(admin::routes())
         .fallback(pages::not_found_fallback)

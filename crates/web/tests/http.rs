@@ -665,6 +665,15 @@ fn assert_safe(html: &str, context: &str) {
         let close = owned[i..].find("</script>").expect("our script tag is closed") + i + "</script>".len();
         owned.replace_range(i..close, "");
     }
+    // The article page's JSON-LD (ours): data, not code, and nothing in it
+    // may end its element early, so no `<` or `>` inside.
+    let ld = "<script type=\"application/ld+json\">";
+    while let Some(i) = owned.find(ld) {
+        let close = owned[i..].find("</script>").expect("the JSON-LD is closed") + i;
+        let inside = &owned[i + ld.len()..close];
+        assert!(!inside.contains('<') && !inside.contains('>'), "{context}: raw markup in JSON-LD: {inside}");
+        owned.replace_range(i..close + "</script>".len(), "");
+    }
     // The header's search form (ours, on every page).
     let form = "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">";
     if let Some(i) = owned.find(form) {
@@ -688,7 +697,12 @@ fn assert_safe(html: &str, context: &str) {
             "{context}: forbidden tag {tag}"
         );
         if name == "link" {
-            assert!(lower.contains("href=\"/static/") || lower.contains("rel=\"canonical\""), "{context}: {tag}");
+            assert!(
+                lower.contains("href=\"/static/")
+                    || lower.contains("rel=\"canonical\"")
+                    || (lower.contains("rel=\"alternate\"") && lower.contains(" href=\"/")),
+                "{context}: {tag}"
+            );
         }
         // Attributes: split on spaces outside quotes.
         let mut in_quote = false;
