@@ -37,7 +37,11 @@ async fn site() -> Site {
     let store = SqliteStore::open(":memory:").await.unwrap();
     store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
     // (Every field: when SiteConfig gains more, `..SiteConfig::default()`.)
-    let config = SiteConfig { name: "Daily & \"Co\"".to_owned(), public_url: PublicUrl::parse(ORIGIN).unwrap() };
+    let config = SiteConfig {
+        name: "Daily & \"Co\"".to_owned(),
+        public_url: PublicUrl::parse(ORIGIN).unwrap(),
+        ..SiteConfig::default()
+    };
     Site { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), config) }
 }
 
