@@ -426,7 +426,10 @@ mod tests {
         assert_eq!(got[1].result.as_ref().unwrap_err(), "invalid article: slug must be a string");
         let got = parse("a.json", Format::Json, r#"{"slug":"a","title":"A","section":"S","status":"gone"}"#);
         let err = got[0].result.as_ref().unwrap_err();
-        assert!(err.starts_with("invalid article: status must be one of draft, scheduled, published"), "{err}");
+        assert!(
+            err.starts_with("invalid article: status must be one of draft, submitted, scheduled, published"),
+            "{err}"
+        );
     }
 
     /// An article that is not valid does not take its slug: a later valid

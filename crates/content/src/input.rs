@@ -34,7 +34,9 @@ pub struct ArticleInput {
     /// Language code ("en", "fr", ...); detected from the body when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    /// "draft", "scheduled" or "published" (the default).
+    /// "draft", "submitted" (a draft submitted for review), "scheduled" or
+    /// "published" (the default). Drafts and submitted articles are never
+    /// shown to readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "published")]
     pub status: Option<Status>,

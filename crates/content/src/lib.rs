@@ -34,7 +34,7 @@ pub use input::{ArticleInput, input_of};
 pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
 pub use summaries::{SUMMARY_LENGTHS, source_hash, summaries_of, summary_of};
-pub use validate::{ValidationError, clean_name, is_valid_slug, plain_data_error, slugify, validate};
+pub use validate::{ValidationError, ascii_slug, clean_name, is_valid_slug, plain_data_error, slugify, validate};
 pub use write::{Articles, Change, Changes, NoChanges, Outcome, WriteError, Written};
 
 #[cfg(test)]

@@ -141,6 +141,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         summary_custom,
         auto_paragraphs,
         summaries,
+        owner: None,
         search: SearchText::default(),
     };
     record.search = crate::search::search_text(summarizer, &record);

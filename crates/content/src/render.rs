@@ -446,9 +446,72 @@ pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// The rendered body without the article page's own markup: the sentence
+/// anchors (`<span class="s" …>` with their `</span>`) and the class of
+/// automatic paragraph breaks. For feeds and anywhere else the body is shown
+/// away from its page (where the anchors' ids would clash). Takes what
+/// [`render`] made: sanitized HTML, so every `class` in it is ours.
+pub fn without_anchors(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    // Whether each open `<span>` is an anchor (dropped with its end tag).
+    let mut spans: Vec<bool> = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tag = &rest[lt..lt + tag_len(&rest[lt..])];
+        rest = &rest[lt + tag.len()..];
+        if tag.starts_with("<span") && tag[5..].starts_with([' ', '>', '/']) {
+            let anchor = tag.starts_with("<span class=\"s\" ");
+            spans.push(anchor);
+            if !anchor {
+                out.push_str(tag);
+            }
+        } else if tag == "</span>" {
+            if !spans.pop().unwrap_or(false) {
+                out.push_str(tag);
+            }
+        } else if tag.starts_with("<p ") {
+            out.push_str(&tag.replace(&format!(" class=\"{AUTO_BREAK_CLASS}\""), ""));
+        } else {
+            out.push_str(tag);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the tag `s` starts with, up to its `>` outside quotes
+/// (all of `s` when it has none).
+fn tag_len(s: &str) -> usize {
+    let mut quote = None;
+    for (i, b) in s.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn without_anchors_keeps_the_markup_and_text_only() {
+        let r = render(
+            "First one. Second *with stress* here.\n\n<span title=\"a>b\">Kept</span> span. Last one.",
+            split_on_dots,
+        );
+        let html = without_anchors(&r.html);
+        assert!(!html.contains("class=") && !html.contains("id=") && !html.contains("data-s"), "{html}");
+        assert!(html.contains("<p>First one. Second <em>with stress</em> here.</p>"), "{html}");
+        assert!(html.contains("<span title=\"a&gt;b\">Kept</span> span. Last one."), "{html}");
+        assert_eq!(without_anchors("<p class=\"auto-break\">x</p>"), "<p>x</p>");
+        assert_eq!(without_anchors("a &lt; b <b>c</b>"), "a &lt; b <b>c</b>");
+    }
 
     fn split_on_dots(text: &str) -> Vec<(usize, usize)> {
         // A toy splitter: sentences end at ". " or at the end of a paragraph.

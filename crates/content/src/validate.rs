@@ -62,6 +62,19 @@ pub fn slugify(name: &str) -> String {
     out
 }
 
+/// A slug made from any text (a title, an address from another engine):
+/// written in ASCII (`café` → `cafe`, `北京` → `bei-jing`), lower case,
+/// hyphens between words, at most 120 characters; `None` when nothing valid
+/// is left.
+pub fn ascii_slug(text: &str) -> Option<String> {
+    let mut slug = slugify(&deunicode::deunicode(text));
+    if slug.len() > 120 {
+        let cut = slug[..120].rfind('-').unwrap_or(120);
+        slug.truncate(cut);
+    }
+    is_valid_slug(&slug).then_some(slug)
+}
+
 /// Whether `slug` is a valid article slug.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()

@@ -8,7 +8,10 @@
 //!   blocking thread: summarizing is CPU work).
 //! - Publication time: as given. Without one, an existing article keeps its
 //!   stored time (a correction does not re-date it); a new published or
-//!   scheduled article gets the time it is saved; a draft may have none.
+//!   scheduled article gets the time it is saved; a draft (or a draft
+//!   submitted for review) may have none.
+//! - Owner: the newsroom user who created the article ([`Articles::create_owned`]),
+//!   kept by every later write; articles from the API and imports have none.
 //! - Update time: as given, when the writer gives one other than the stored
 //!   one (a client that reads an article and sends it back echoes the stored
 //!   time, which is no news). Otherwise a new article's is its publication
@@ -26,7 +29,7 @@
 use std::sync::Arc;
 
 use store::prelude::*;
-use store::{Article, NewArticle, Status, StoreError, Visibility};
+use store::{Article, NewArticle, StoreError, Visibility};
 use summarize::Summarizer;
 
 use crate::{ArticleInput, ValidationError, input_of, prepare, to_time};
@@ -86,7 +89,7 @@ impl Change {
         for au in &a.authors {
             push_unique(&mut self.authors, &au.slug);
         }
-        self.public |= a.status != Status::Draft;
+        self.public |= a.status.is_public();
     }
 }
 
@@ -160,7 +163,8 @@ impl Given {
 /// Sets the record's publication and update times by the rules (module doc).
 fn apply_times(record: &mut NewArticle, given: Given, stored: Option<&Article>, now: i64) {
     record.published_at =
-        given.published.or(stored.and_then(|s| s.published_at)).or((record.status != Status::Draft).then_some(now));
+        given.published.or(stored.and_then(|s| s.published_at)).or(record.status.is_public().then_some(now));
+    record.owner = stored.and_then(|s| s.owner).or(record.owner);
     record.updated_at = match (given.updated_news(stored), stored) {
         (Some(t), _) => t,
         (None, None) => given.published.unwrap_or(now),
@@ -221,8 +225,20 @@ impl Articles {
     /// Creates an article; a slug already taken is `StoreError::Conflict`.
     /// `by` names the writer in the log.
     pub async fn create(&self, input: ArticleInput, by: &str, now: i64) -> Result<Article, WriteError> {
+        self.create_owned(input, None, by, now).await
+    }
+
+    /// Creates an article owned by newsroom user `owner` (see [`Articles::create`]).
+    pub async fn create_owned(
+        &self,
+        input: ArticleInput,
+        owner: Option<i64>,
+        by: &str,
+        now: i64,
+    ) -> Result<Article, WriteError> {
         let given = Given::of(&input);
         let mut record = self.prepare(input, now).await?;
+        record.owner = owner;
         apply_times(&mut record, given, None, now);
         let article = self.store.create_article(&record).await?;
         self.announce(None, Some(&article), Ok(Vec::new()), now).await;
@@ -386,6 +402,8 @@ impl Articles {
 mod tests {
     use std::sync::Mutex;
 
+    use store::Status;
+
     use super::*;
     use crate::testing::input;
 
@@ -533,6 +551,35 @@ mod tests {
         let n = heard.0.lock().unwrap().len();
         w.upsert(dated("b", None), "test", 100).await.unwrap();
         assert_eq!(heard.0.lock().unwrap().len(), n);
+    }
+
+    /// The owner given at creation is kept by every later write (the API's
+    /// included, which names none); a submitted draft touches nothing
+    /// public and gets no publication time until it is published.
+    #[tokio::test]
+    async fn owners_are_kept_and_submitted_articles_stay_private() {
+        let (w, heard) = articles().await;
+        let wren = store::NewUser {
+            name: "wren".into(),
+            display_name: "Wren".into(),
+            email: None,
+            role: store::Role::Writer,
+            password_hash: "h".into(),
+        };
+        let wren = w.store().create_user(&wren, 1).await.unwrap();
+        let submitted = ArticleInput { status: Some(Status::Submitted), ..dated("s", None) };
+        let a = w.create_owned(submitted.clone(), Some(wren.id), "wren", 10).await.unwrap();
+        assert_eq!((a.status, a.owner, a.published_at), (Status::Submitted, Some(wren.id), None));
+        assert!(!heard.0.lock().unwrap().pop().unwrap().public);
+        let edit = ArticleInput { title: "Edited".into(), ..submitted };
+        let got = w.update("s", edit.clone(), None, "token ci", 20).await.unwrap();
+        assert_eq!((got.article.owner, got.article.status), (Some(wren.id), Status::Submitted));
+        assert!(!heard.0.lock().unwrap().pop().unwrap().public);
+        let out = ArticleInput { status: Some(Status::Published), ..edit };
+        let got = w.update("s", out, Some(got.article.version), "editor", 30).await.unwrap();
+        assert_eq!((got.article.owner, got.article.published_at), (Some(wren.id), Some(30)));
+        assert!(heard.0.lock().unwrap().pop().unwrap().public);
+        assert_eq!(w.create(dated("t", None), "token ci", 40).await.unwrap().owner, None);
     }
 
     /// Many writers of the same article at once, none naming a version:

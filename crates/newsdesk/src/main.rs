@@ -10,6 +10,7 @@ mod summarize_cmd;
 mod token;
 mod train_cmd;
 mod tune_cmd;
+mod user;
 
 use clap::{Parser, Subcommand};
 
@@ -38,6 +39,8 @@ enum Commands {
     Import(import::Args),
     /// Create, list or revoke API tokens.
     Token(token::Args),
+    /// Create, list and change newsroom users (who signs in at /admin).
+    User(user::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +54,7 @@ fn main() -> std::process::ExitCode {
         Commands::Serve(args) => serve::run(args),
         Commands::Import(args) => import::run(args),
         Commands::Token(args) => token::run(args),
+        Commands::User(args) => user::run(args),
     };
     match result {
         Ok(code) => code,

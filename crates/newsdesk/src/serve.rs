@@ -37,11 +37,61 @@ pub struct Args {
     /// The site's name, shown on every page.
     #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
     pub site_name: String,
+    /// The site's public address, such as `https://news.example.org`: the
+    /// base of absolute links (feeds, sitemaps, canonical links, link
+    /// previews), the origin newsroom forms must come from,
+    /// and (when https) Secure cookies. Without it, the listening address
+    /// is used, and a warning says so.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The time zone newsroom times are shown and entered in (an IANA name
+    /// such as Europe/Paris); times are stored in UTC.
+    #[arg(long, env = "NEWSDESK_TIMEZONE", default_value = "UTC", value_name = "ZONE")]
+    pub timezone: String,
     #[command(flatten)]
     pub limits: limits::LimitArgs,
 }
 
+/// The user name of the demo site's editor.
+const DEMO_EDITOR: &str = "demo-editor";
+
+/// With --demo: a demo editor, whose password is made now and printed once
+/// in the log (never a fixed one). Already there: said so.
+async fn ensure_demo_editor(store: &dyn store::Store, url: &web::PublicUrl) -> anyhow::Result<()> {
+    if store.user_by_name(DEMO_EDITOR).await?.is_some() {
+        tracing::info!(
+            user = DEMO_EDITOR,
+            "the demo editor exists already (a new password: newsdesk user reset-password {DEMO_EDITOR})"
+        );
+        return Ok(());
+    }
+    let password = web::admin::accounts::generate_password();
+    let new = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || {
+            web::admin::accounts::new_user(DEMO_EDITOR, "Demo Editor", "", store::Role::Editor, &password)
+        })
+        .await?
+        .map_err(anyhow::Error::msg)?
+    };
+    store.create_user(&new, web::now()).await?;
+    tracing::warn!(
+        user = DEMO_EDITOR,
+        %password,
+        "demo editor created: sign in at {} with this password, shown only this once",
+        url.absolute("/admin/login")
+    );
+    Ok(())
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let public_url = match args.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Some(web::PublicUrl::parse(u).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let timezone: chrono_tz::Tz = args.timezone.trim().parse().map_err(|_| {
+        anyhow::anyhow!("unknown time zone {:?}: give an IANA name such as Europe/Paris, or UTC", args.timezone)
+    })?;
     runtime()?.block_on(async move {
         let store = args.db.open().await?;
         tracing::info!(db = %args.db.shown(), backend = store.kind().name(), "database ready");
@@ -54,8 +104,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 tracing::info!("the database has articles already: demo import skipped");
             }
         }
+        let listeners = bind(&args.addr).await?;
+        let local = listeners[0].local_addr()?;
+        let public_url = match public_url {
+            Some(u) => u,
+            None => {
+                let u = web::PublicUrl::listening(local);
+                tracing::warn!(
+                    "no public URL given (--public-url or NEWSDESK_PUBLIC_URL): absolute links use {}, \
+                     and newsroom cookies are not marked Secure",
+                    u.origin()
+                );
+                u
+            }
+        };
+        if args.demo {
+            ensure_demo_editor(&*store, &public_url).await?;
+        }
+        if store.count_active_admins().await? == 0 {
+            tracing::warn!(
+                "the newsroom has no admin yet: create the first with `newsdesk user create NAME --role admin`, \
+                 then sign in at {}",
+                public_url.absolute("/admin/login")
+            );
+        }
+        // The dummy hash that sign-ins for unknown users are checked against.
+        tokio::task::spawn_blocking(web::admin::accounts::warm_up).await?;
         let options = web::Options {
-            site: web::SiteConfig { name: args.site_name },
+            site: web::SiteConfig { name: args.site_name, public_url, timezone, ..web::SiteConfig::default() },
             cache: args.limits.cache(),
             limits: args.limits.requests(),
         };
@@ -77,8 +153,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         let app = web::app(state.clone());
-        let listeners = bind(&args.addr).await?;
-        let local = listeners[0].local_addr()?;
         let conns = web::server::Connections::new(args.limits.connections());
         let (door, cache) = (conns.limits(), args.limits.cache());
         tracing::info!(

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use rand::RngCore as _;
-
 use crate::site::{DbArgs, runtime};
 
 /// Manage API tokens (needed to create, change or delete articles through the API).
@@ -31,14 +29,6 @@ pub enum TokenCommand {
     },
 }
 
-/// A new random token: "nd_" and 64 hex digits (256 bits).
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("nd_{hex}")
-}
-
 fn date(t: i64) -> String {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
 }
@@ -52,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 if name.is_empty() || name.len() > 100 {
                     anyhow::bail!("a token name must be 1 to 100 characters");
                 }
-                let token = new_token();
+                let token = web::api::new_token();
                 store.create_token(&name, &web::api::token_hash(&token), web::now()).await?;
                 eprintln!("Created token {name:?}. It is shown only this once; keep it secret:");
                 println!("{token}");
@@ -93,8 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 mod tests {
     #[test]
     fn tokens_are_random_and_long() {
-        let a = super::new_token();
+        let a = web::api::new_token();
         assert_eq!(a.len(), 67);
-        assert_ne!(a, super::new_token());
+        assert!(a.starts_with("nd_"));
+        assert_ne!(a, web::api::new_token());
     }
 }

@@ -488,3 +488,51 @@ fn the_connection_limit_holds_and_makes_room() {
     assert_eq!(reached, 2, "once for the busy connections, once for the slow ones: {log:#?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn feeds_sitemaps_and_previews_use_the_public_url() {
+    let dir = temp_dir("public-url");
+    let db = dir.join("site.db");
+    let (child, port, log) =
+        serve_logged(&["--demo", "--public-url", "https://News.Example.org/"], &db, "warn,newsdesk::serve=info");
+    let origin = "https://news.example.org";
+    let (status, robots) = http(port, "GET", "/robots.txt", &[], "");
+    assert_eq!(status, 200);
+    assert!(robots.contains(&format!("Sitemap: {origin}/sitemap.xml")), "{robots}");
+    let (status, feed) = http(port, "GET", "/feed.json", &[], "");
+    assert_eq!(status, 200);
+    let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), demo::files().len().min(50), "the demo articles");
+    assert!(items.iter().all(|i| i["url"].as_str().unwrap().starts_with(&format!("{origin}/articles/"))));
+    let (status, index) = http(port, "GET", "/sitemap.xml", &[], "");
+    assert_eq!(status, 200);
+    assert!(index.contains(&format!("<loc>{origin}/sitemaps/articles-1.xml</loc>")), "{index}");
+    let (status, articles) = http(port, "GET", "/sitemaps/articles-1.xml", &[], "");
+    assert_eq!(status, 200);
+    assert_eq!(articles.matches("<url>").count(), demo::files().len());
+    let first = items[0]["url"].as_str().unwrap().strip_prefix(origin).unwrap().to_owned();
+    let (status, page) = http(port, "GET", &first, &[], "");
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("<meta property=\"og:url\" content=\"{origin}{first}\">")), "{page}");
+    let log = stop_server(child, log);
+    assert!(!log.iter().any(|l| l.contains("no public URL given")), "{log:#?}");
+
+    // Without it: the listening address, and a warning once.
+    let (child, port, log) = serve_logged(&[], &db, "warn,newsdesk::serve=info");
+    let (_, robots) = http(port, "GET", "/robots.txt", &[], "");
+    assert!(robots.contains(&format!("Sitemap: http://127.0.0.1:{port}/sitemap.xml")), "{robots}");
+    let log = stop_server(child, log);
+    assert_eq!(log.iter().filter(|l| l.contains("no public URL given")).count(), 1, "{log:#?}");
+
+    // A public URL that is not one is refused before anything starts.
+    let out = Command::new(BIN)
+        .args(["serve", "--public-url", "ftp://news.example.org", "--addr", "127.0.0.1:0"])
+        .env("NEWSDESK_DB", dir.join("other.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("must start with https:// or http://"), "{}", text(&out.stderr));
+    assert!(!dir.join("other.db").exists(), "refused before the database is opened");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,7 +21,8 @@ use std::time::Instant;
 
 use store::prelude::*;
 use store::{
-    Cursor, ListQuery, Named, NewArticle, SqliteStore, Status, StoredSummary, SummaryMode, SummarySentence, Visibility,
+    Cursor, DeskQuery, ListQuery, Named, NewArticle, SqliteStore, Status, StoredSummary, SummaryMode, SummarySentence,
+    Visibility,
 };
 
 const WEEK: i64 = 7 * 24 * 3600;
@@ -177,6 +178,7 @@ fn article(r: &mut Lcg, i: u64, n: u64, names: &Names, h: &[f64; 3]) -> NewArtic
         summaries: vec![summary(3), summary(5)],
         // Search terms are made by `content` (scripts/bench-search.sh measures search).
         search: store::SearchText::default(),
+        owner: None,
     }
 }
 
@@ -389,6 +391,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     bench!("count articles", |_i| s.count_articles());
     bench!("next publication", |_i| s.next_publication_after(NOW));
     bench!("stale summaries (none stale)", |_i| s.stale_summaries("bench"));
+
+    // The newsroom's list (25 to a page, most recently changed first): one
+    // index range per list, the other filters tested on its rows; a count
+    // is kept for the whole list and a section's or author's alone, and is
+    // a pass over the range otherwise (a status, a title search).
+    let desk = |f: fn(&mut DeskQuery)| {
+        let mut q = DeskQuery { page: 1, per_page: 25, ..DeskQuery::default() };
+        f(&mut q);
+        q
+    };
+    let (big_section_slug, big_author_slug) = (big_section.slug.clone(), big_author.slug.clone());
+    let (big_section_slug, big_author_slug) = (&big_section_slug, &big_author_slug);
+    bench!("newsroom list page 1 (25), every article", |_i| s.desk_articles(&desk(|_| {})));
+    bench!("newsroom list page 40 (25), every article", |_i| s.desk_articles(&desk(|q| q.page = 40)));
+    bench!("newsroom list page 1 (25), drafts", |_i| s.desk_articles(&desk(|q| q.status = Some(Status::Draft))));
+    bench!("newsroom list page 1 (25), published", |_i| s.desk_articles(&desk(|q| q.status = Some(Status::Published))));
+    bench!("newsroom list page 1 (25), largest section", |_i| s
+        .desk_articles(&DeskQuery { section: Some(big_section_slug.clone()), ..desk(|_| {}) }));
+    bench!("newsroom list page 1 (25), largest author", |_i| s
+        .desk_articles(&DeskQuery { author: Some(big_author_slug.clone()), ..desk(|_| {}) }));
+    bench!("newsroom list page 1 (25), largest section, drafts", |_i| s.desk_articles(&DeskQuery {
+        section: Some(big_section_slug.clone()),
+        status: Some(Status::Draft),
+        ..desk(|_| {})
+    }));
+    bench!("newsroom list, title search (kalo)", |_i| s
+        .desk_articles(&DeskQuery { title: Some("kalo".into()), ..desk(|_| {}) }));
+    bench!("newsroom facets (sections, authors)", |_i| s.desk_facets());
 
     // Once or a few times: what start-up and writers do.
     let start = Instant::now();

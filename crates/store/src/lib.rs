@@ -15,26 +15,34 @@
 
 #![forbid(unsafe_code)]
 
+mod desk;
 mod location;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod search;
+mod sessions;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod throttle;
+mod users;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
 pub use location::{Kind, redact};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
+pub use sessions::{Session, SessionStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use throttle::ThrottleStore;
+pub use users::{NewUser, Role, User, UserStore};
 
 /// What can go wrong in a store. The backend's own errors are carried as
 /// text, so no database library shows in this interface.
@@ -151,6 +159,9 @@ impl<T> Db<T> for std::result::Result<T, sqlx::Error> {
 pub enum Status {
     /// Never shown to readers.
     Draft,
+    /// A draft a writer submitted for review: never shown to readers (a
+    /// store keeps it as a draft, so no reader query can show it).
+    Submitted,
     /// Shown from its publication time on.
     Scheduled,
     /// Shown (from its publication time on).
@@ -163,6 +174,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Submitted => "submitted",
             Status::Scheduled => "scheduled",
             Status::Published => "published",
         }
@@ -172,10 +184,17 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         match s {
             "draft" => Some(Status::Draft),
+            "submitted" => Some(Status::Submitted),
             "scheduled" => Some(Status::Scheduled),
             "published" => Some(Status::Published),
             _ => None,
         }
+    }
+
+    /// Whether readers see the article (from its publication time on):
+    /// scheduled and published articles; never drafts or submitted ones.
+    pub fn is_public(self) -> bool {
+        matches!(self, Status::Scheduled | Status::Published)
     }
 }
 
@@ -301,6 +320,9 @@ pub struct NewArticle {
     /// The search terms, written to the search index with the article (not
     /// read back: empty in a stored article).
     pub search: SearchText,
+    /// The newsroom user who created it (`None` for articles from the API,
+    /// an import, or the demo): a writer may change only their own.
+    pub owner: Option<i64>,
 }
 
 /// A stored article.
@@ -535,13 +557,22 @@ pub trait Backend: Send + Sync {
 /// The storage interface of Newsdesk: every part of it, one backend. Each
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
-pub trait Store: Backend + ArticleStore + TokenStore + SearchStore + 'static {}
+pub trait Store:
+    Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static
+{
+}
 
-impl<T: Backend + ArticleStore + TokenStore + SearchStore + 'static> Store for T {}
+impl<
+    T: Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static,
+> Store for T
+{
+}
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
-    pub use crate::{ArticleStore, Backend, SearchStore, Store, TokenStore};
+    pub use crate::{
+        ArticleStore, Backend, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+    };
 }
 
 #[cfg(test)]

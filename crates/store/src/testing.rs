@@ -230,6 +230,10 @@ macro_rules! conformance_tests {
             parallel_writes_to_different_articles,
             parallel_creates_of_one_slug,
             search_finds_ranks_and_follows_writes,
+            users_roles_and_the_last_admin,
+            sessions_live_and_end,
+            failures_are_counted_per_key_and_forgotten,
+            owners_and_submitted_articles,
             ping_and_close,
         );
     };
@@ -257,8 +261,8 @@ pub mod conformance {
     use std::sync::Arc;
 
     use crate::{
-        ArticleCard, Cursor, ListQuery, Named, NewArticle, Reading, SearchQuery, SearchText, Status, Store, StoreError,
-        StoredSummary, SummaryMode, SummarySentence, Visibility,
+        ArticleCard, Cursor, DeskQuery, ListQuery, Named, NewArticle, NewUser, Reading, Role, SearchQuery, SearchText,
+        Session, Status, Store, StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility,
     };
 
     fn named(name: &str) -> Named {
@@ -299,6 +303,7 @@ pub mod conformance {
             summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
             auto_paragraphs: true,
             search: SearchText::default(),
+            owner: None,
         }
     }
 
@@ -347,6 +352,8 @@ pub mod conformance {
                 sources: "minut meet second sourc".into(),
                 version: 3,
             },
+            // An owner is a user's id: `owners_and_submitted_articles` checks it.
+            owner: None,
         }
     }
 
@@ -1256,5 +1263,189 @@ pub mod conformance {
             assert_eq!(s.next_publication_after(*now).await.unwrap(), want, "next publication after {now}");
         }
         assert_eq!(s.count_articles().await.unwrap(), all.len() as u64);
+    }
+
+    fn new_user(name: &str, role: Role) -> NewUser {
+        NewUser {
+            name: name.to_owned(),
+            display_name: name.to_uppercase(),
+            email: Some(format!("{name}@example.org")),
+            role,
+            password_hash: "$argon2id$x".into(),
+        }
+    }
+
+    /// Users: names are unique, ordered by name; the last active admin can
+    /// be neither demoted nor disabled; a disabled admin is no active admin.
+    pub async fn users_roles_and_the_last_admin(s: Arc<dyn Store>) {
+        assert_eq!(s.count_active_admins().await.unwrap(), 0);
+        let ada = s.create_user(&new_user("ada", Role::Admin), 10).await.unwrap();
+        assert_eq!((ada.name.as_str(), ada.role, ada.disabled, ada.created_at), ("ada", Role::Admin, false, 10));
+        assert_eq!((ada.display_name.as_str(), ada.email.as_deref()), ("ADA", Some("ada@example.org")));
+        assert!(matches!(s.create_user(&new_user("ada", Role::Writer), 11).await, Err(StoreError::Conflict(_))));
+        let bo = s.create_user(&new_user("bo", Role::Writer), 12).await.unwrap();
+        assert_eq!(s.users().await.unwrap().iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ada", "bo"]);
+        assert_eq!(s.user_by_name("bo").await.unwrap().unwrap().id, bo.id);
+        assert!(s.user_by_name("nobody").await.unwrap().is_none());
+        assert!(matches!(s.set_role(ada.id, Role::Editor, 13).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(s.set_disabled(ada.id, true, 13).await, Err(StoreError::Conflict(_))));
+        assert_eq!(s.user_by_id(ada.id).await.unwrap().unwrap().role, Role::Admin);
+        s.set_role(bo.id, Role::Admin, 14).await.unwrap();
+        assert_eq!(s.count_active_admins().await.unwrap(), 2);
+        s.set_disabled(ada.id, true, 15).await.unwrap();
+        assert_eq!(s.count_active_admins().await.unwrap(), 1);
+        assert!(matches!(s.set_role(bo.id, Role::Writer, 16).await, Err(StoreError::Conflict(_))));
+        s.set_role(ada.id, Role::Editor, 17).await.unwrap();
+        s.set_disabled(ada.id, false, 18).await.unwrap();
+        let ada = s.user_by_id(ada.id).await.unwrap().unwrap();
+        assert_eq!((ada.role, ada.disabled, ada.updated_at), (Role::Editor, false, 18));
+        s.set_password_hash(ada.id, "$argon2id$y", 19).await.unwrap();
+        assert_eq!(s.user_by_id(ada.id).await.unwrap().unwrap().password_hash, "$argon2id$y");
+        assert!(matches!(s.set_password_hash(999, "h", 1).await, Err(StoreError::NotFound)));
+        assert!(matches!(s.set_role(999, Role::Writer, 1).await, Err(StoreError::NotFound)));
+    }
+
+    /// Sessions: found with their user, touched forward only, expired by
+    /// idleness or age, ended one by one or all of a user's.
+    pub async fn sessions_live_and_end(s: Arc<dyn Store>) {
+        let ann = s.create_user(&new_user("ann", Role::Writer), 1).await.unwrap();
+        let session = |id: &str, t: i64| Session {
+            id_hash: id.to_owned(),
+            user_id: ann.id,
+            csrf: format!("csrf-{id}"),
+            created_at: t,
+            last_seen: t,
+        };
+        s.create_session(&session("a", 100)).await.unwrap();
+        s.create_session(&session("b", 200)).await.unwrap();
+        let (got, user) = s.session_with_user("a").await.unwrap().unwrap();
+        assert_eq!((got, user), (session("a", 100), ann.clone()));
+        assert!(s.session_with_user("zzz").await.unwrap().is_none());
+        s.touch_session("a", 150).await.unwrap();
+        s.touch_session("a", 120).await.unwrap();
+        assert_eq!(s.session_with_user("a").await.unwrap().unwrap().0.last_seen, 150, "never moves back");
+        assert_eq!(s.delete_expired_sessions(160, 0).await.unwrap(), 1);
+        assert!(s.session_with_user("a").await.unwrap().is_none());
+        s.create_session(&session("c", 300)).await.unwrap();
+        assert_eq!(s.delete_expired_sessions(0, 250).await.unwrap(), 1);
+        assert!(s.session_with_user("b").await.unwrap().is_none());
+        s.delete_session("c").await.unwrap();
+        s.delete_session("c").await.unwrap();
+        s.create_session(&session("d", 400)).await.unwrap();
+        s.create_session(&session("e", 400)).await.unwrap();
+        assert_eq!(s.delete_user_sessions(ann.id).await.unwrap(), 2);
+    }
+
+    /// Failed sign-ins: counted per key, in time order, forgotten by age
+    /// for every key, cleared per key.
+    pub async fn failures_are_counted_per_key_and_forgotten(s: Arc<dyn Store>) {
+        s.record_failure(&["user:ann", "addr:1.2.3.4"], 100, 0).await.unwrap();
+        s.record_failure(&["user:ann", "addr:5.6.7.8"], 110, 0).await.unwrap();
+        assert_eq!(s.failures_since("user:ann", 0).await.unwrap(), [100, 110]);
+        assert_eq!(s.failures_since("user:ann", 105).await.unwrap(), [110]);
+        assert_eq!(s.failures_since("addr:1.2.3.4", 0).await.unwrap(), [100]);
+        s.record_failure(&["user:bo"], 120, 105).await.unwrap();
+        assert!(s.failures_since("addr:1.2.3.4", 0).await.unwrap().is_empty());
+        assert_eq!(s.failures_since("user:ann", 0).await.unwrap(), [110]);
+        s.clear_failures("user:ann").await.unwrap();
+        assert!(s.failures_since("user:ann", 0).await.unwrap().is_empty());
+        assert_eq!(s.failures_since("user:bo", 0).await.unwrap(), [120]);
+    }
+
+    /// The newsroom's part of articles: a submitted article is a draft to
+    /// readers and itself to the newsroom; its owner is kept through
+    /// updates; the newsroom list filters by status, section, author, owner
+    /// and title (literally: `%` and `_` match themselves), newest change
+    /// first, with totals; the facets list sections and authors.
+    pub async fn owners_and_submitted_articles(s: Arc<dyn Store>) {
+        let wren = s.create_user(&new_user("wren", Role::Writer), 1).await.unwrap();
+        let sample = |slug: &str, status, at| NewArticle {
+            updated_at: 1,
+            ..article(slug, status, at, "World", &["x"], &["Ann"])
+        };
+        let mut a = sample("a", Status::Submitted, Some(10));
+        a.owner = Some(wren.id);
+        a.title = "Floods_50% in the North".into();
+        let stored = s.create_article(&a).await.unwrap();
+        assert_eq!((stored.status, stored.owner), (Status::Submitted, Some(wren.id)));
+        assert!(s.article("a", Visibility::PublicAt(1_000)).await.unwrap().is_none(), "never shown to readers");
+        let public = ListQuery {
+            visibility: Visibility::PublicAt(1_000),
+            section: None,
+            tag: None,
+            author: None,
+            page: 1,
+            per_page: 10,
+            after: None,
+        };
+        assert_eq!(s.list_articles(&public).await.unwrap().total, 0);
+        assert_eq!(s.next_publication_after(0).await.unwrap(), None);
+        a.status = Status::Published;
+        let stored = s.update_article(stored.id, 1, &a).await.unwrap();
+        assert_eq!((stored.status, stored.owner), (Status::Published, Some(wren.id)));
+        assert_eq!(s.list_articles(&public).await.unwrap().total, 1);
+        let mut b = sample("b", Status::Draft, None);
+        b.section = Named { name: "Sport".into(), slug: "sport".into() };
+        s.create_article(&b).await.unwrap();
+        let mut c = sample("c", Status::Submitted, None);
+        c.owner = Some(wren.id);
+        c.updated_at = 5;
+        s.create_article(&c).await.unwrap();
+        assert_eq!(s.article("c", Visibility::All).await.unwrap().unwrap().status, Status::Submitted);
+        let list = |q: DeskQuery| {
+            let s = s.clone();
+            async move {
+                let page = s.desk_articles(&DeskQuery { page: 1, per_page: 10, ..q }).await.unwrap();
+                page.items.iter().map(|i| (i.slug.clone(), i.status)).collect::<Vec<_>>()
+            }
+        };
+        let all = s.desk_articles(&DeskQuery { page: 1, per_page: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(all.total, 3);
+        let first = all.items.iter().find(|i| i.slug == "a").unwrap();
+        assert_eq!((first.owner, first.owner_name.as_deref()), (Some(wren.id), Some("WREN")));
+        assert_eq!(first.authors, [named("Ann")]);
+        let by = |status| DeskQuery { status: Some(status), ..Default::default() };
+        assert_eq!(list(by(Status::Submitted)).await, [("c".to_owned(), Status::Submitted)]);
+        assert_eq!(list(by(Status::Draft)).await, [("b".to_owned(), Status::Draft)]);
+        assert_eq!(list(by(Status::Published)).await, [("a".to_owned(), Status::Published)]);
+        assert!(list(by(Status::Scheduled)).await.is_empty());
+        assert_eq!(list(DeskQuery { owner: Some(wren.id), ..Default::default() }).await.len(), 2);
+        let sport = list(DeskQuery { section: Some("sport".into()), ..Default::default() }).await;
+        assert_eq!(sport, [("b".to_owned(), Status::Draft)]);
+        assert_eq!(list(DeskQuery { author: Some("ann".into()), ..Default::default() }).await.len(), 3);
+        let found = list(DeskQuery { title: Some("floods_50%".into()), ..Default::default() }).await;
+        assert_eq!(found, [("a".to_owned(), Status::Published)]);
+        assert!(list(DeskQuery { title: Some("50%_".into()), ..Default::default() }).await.is_empty());
+        let slugs = |v: Vec<(String, Status)>| v.into_iter().map(|(s, _)| s).collect::<Vec<_>>();
+        assert_eq!(slugs(list(DeskQuery::default()).await), ["c", "b", "a"]);
+        let by_ann = |status| DeskQuery { author: Some("ann".into()), status: Some(status), ..Default::default() };
+        assert_eq!(slugs(list(by_ann(Status::Submitted)).await), ["c"]);
+        assert_eq!(slugs(list(by_ann(Status::Draft)).await), ["b"]);
+        let wren_in =
+            |section: &str| DeskQuery { owner: Some(wren.id), section: Some(section.into()), ..Default::default() };
+        assert!(list(wren_in("sport")).await.is_empty());
+        assert_eq!(slugs(list(wren_in("world")).await), ["c", "a"]);
+        let sport_drafts =
+            DeskQuery { section: Some("sport".into()), status: Some(Status::Draft), ..Default::default() };
+        assert_eq!(slugs(list(sport_drafts).await), ["b"]);
+        let titled = DeskQuery { owner: Some(wren.id), title: Some("title".into()), ..Default::default() };
+        assert_eq!(slugs(list(titled).await), ["c"]);
+        let second = s.desk_articles(&DeskQuery { page: 2, per_page: 2, ..Default::default() }).await.unwrap();
+        assert_eq!((second.total, second.page, second.items.len()), (3, Some(2), 1));
+        assert_eq!(second.items[0].slug, "a");
+        let ann_drafts = s.desk_articles(&DeskQuery { page: 1, per_page: 10, ..by_ann(Status::Draft) }).await.unwrap();
+        assert_eq!(ann_drafts.total, 1);
+        let sport = s
+            .desk_articles(&DeskQuery { section: Some("sport".into()), page: 1, per_page: 10, ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(sport.total, 1);
+        let facets = s.desk_facets().await.unwrap();
+        assert_eq!(facets.sections.iter().map(|n| n.slug.as_str()).collect::<Vec<_>>(), ["sport", "world"]);
+        assert_eq!(facets.authors.iter().map(|n| n.slug.as_str()).collect::<Vec<_>>(), ["ann"]);
+        // Deleting an article takes its newsroom part with it; the owner's
+        // list shrinks.
+        s.delete_article("c").await.unwrap();
+        assert_eq!(slugs(list(DeskQuery { owner: Some(wren.id), ..Default::default() }).await), ["a"]);
     }
 }

@@ -95,6 +95,9 @@ pub struct Cached {
     pub body: Bytes,
     pub etag: HeaderValue,
     pub content_type: &'static str,
+    /// When what it shows last changed (Unix seconds), for `Last-Modified`
+    /// and `If-Modified-Since` (feeds): `None` for most responses.
+    pub last_modified: Option<i64>,
 }
 
 impl Cached {
@@ -104,18 +107,35 @@ impl Cached {
         let digest = Sha256::digest(&body);
         let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
         let etag = HeaderValue::from_str(&format!("\"{hex}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
-        Cached { body, etag, content_type }
+        Cached { body, etag, content_type, last_modified: None }
     }
 
     /// A response with an `ETag` of its own (the API's article document
     /// keeps "id-version", which `If-Match` names).
     pub fn with_etag(body: impl Into<Bytes>, content_type: &'static str, etag: HeaderValue) -> Cached {
-        Cached { body: body.into(), etag, content_type }
+        Cached { body: body.into(), etag, content_type, last_modified: None }
+    }
+
+    /// The same, sent with `Last-Modified: t` (Unix seconds).
+    pub fn modified_at(self, t: i64) -> Cached {
+        Cached { last_modified: Some(t), ..self }
     }
 
     /// The response: 304 when `If-None-Match` names this one.
     pub fn respond(&self, if_none_match: Option<&HeaderValue>) -> Response {
-        let mut res = if etag_matches(if_none_match, &self.etag) {
+        self.respond_to(&Conditional { if_none_match: if_none_match.cloned(), if_modified_since: None })
+    }
+
+    /// The response to a conditional GET: 304 when `If-None-Match` names
+    /// this one, or, without `If-None-Match`, when `If-Modified-Since` is
+    /// not before its `last_modified` (RFC 9110, 13.2.2).
+    pub fn respond_to(&self, c: &Conditional) -> Response {
+        let not_modified = match (&c.if_none_match, c.if_modified_since, self.last_modified) {
+            (Some(inm), _, _) => etag_matches(Some(inm), &self.etag),
+            (None, Some(since), Some(modified)) => modified <= since,
+            _ => false,
+        };
+        let mut res = if not_modified {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
             let mut r = self.body.clone().into_response();
@@ -123,8 +143,43 @@ impl Cached {
             r
         };
         res.headers_mut().insert(header::ETAG, self.etag.clone());
+        if let Some(v) = self.last_modified.and_then(http_date).and_then(|d| HeaderValue::from_str(&d).ok()) {
+            res.headers_mut().insert(header::LAST_MODIFIED, v);
+        }
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         res
+    }
+}
+
+/// A time as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn http_date(t: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+}
+
+/// Reads an HTTP date (the preferred form, which is RFC 2822's with `GMT`).
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc2822(s.trim()).ok().map(|d| d.timestamp())
+}
+
+/// The request's validators: `If-None-Match` and `If-Modified-Since`.
+pub struct Conditional {
+    pub if_none_match: Option<HeaderValue>,
+    /// Unix seconds; `None` when absent or not a date (then ignored, as
+    /// RFC 9110 says).
+    pub if_modified_since: Option<i64>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Conditional {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Conditional {
+            if_none_match: parts.headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: parts
+                .headers
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_http_date),
+        })
     }
 }
 
@@ -859,6 +914,30 @@ mod tests {
         // Too large for the cache: served, not kept.
         assert_eq!(get(&c, "huge", vec![], 111, &"y".repeat(5000)).await.len(), 5000);
         assert_eq!(get(&c, "huge", vec![], 111, "again").await, "again");
+    }
+
+    #[test]
+    fn last_modified_answers_if_modified_since_unless_if_none_match_is_given() {
+        let c = Cached::new("a", "text/plain").modified_at(1_000_000);
+        let status = |inm: Option<&str>, ims: Option<i64>| {
+            c.respond_to(&Conditional {
+                if_none_match: inm.map(|v| HeaderValue::from_str(v).unwrap()),
+                if_modified_since: ims,
+            })
+            .status()
+        };
+        assert_eq!(status(None, None), StatusCode::OK);
+        assert_eq!(status(None, Some(1_000_000)), StatusCode::NOT_MODIFIED);
+        assert_eq!(status(None, Some(1_000_001)), StatusCode::NOT_MODIFIED);
+        assert_eq!(status(None, Some(999_999)), StatusCode::OK);
+        // If-None-Match decides alone when present.
+        assert_eq!(status(Some("\"other\""), Some(2_000_000)), StatusCode::OK);
+        assert_eq!(status(Some(c.etag.to_str().unwrap()), Some(0)), StatusCode::NOT_MODIFIED);
+        let res = c.respond(None);
+        assert_eq!(res.headers()[header::LAST_MODIFIED], "Mon, 12 Jan 1970 13:46:40 GMT");
+        assert_eq!(parse_http_date("Mon, 12 Jan 1970 13:46:40 GMT"), Some(1_000_000));
+        assert_eq!(parse_http_date("yesterday"), None);
+        assert!(Cached::new("a", "text/plain").respond(None).headers().get(header::LAST_MODIFIED).is_none());
     }
 
     #[test]

@@ -6,18 +6,25 @@
 //! summaries computed when the article was saved, so a reader's request never
 //! runs the summarizer. The API is described by an OpenAPI document generated
 //! from the handlers ([`api::ApiDoc`]) and served at `/api/openapi.json`.
+//! The newsroom ([`admin`], under `/admin`) is where users sign in to write,
+//! edit and publish.
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod api;
 mod briefing;
 mod cache;
 mod error;
+mod feeds;
 mod health;
 pub mod limits;
 mod pages;
+mod preview;
+mod public_url;
 mod search;
 pub mod server;
+mod sitemap;
 
 use std::sync::Arc;
 
@@ -29,9 +36,11 @@ use store::Store;
 use summarize::Summarizer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use admin::NewsroomConfig;
 pub use cache::{CacheConfig, CacheStats, Dep};
 pub use error::ApiError;
 pub use limits::Limits;
+pub use public_url::PublicUrl;
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -47,11 +56,22 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' https: http: data:; st
 pub struct SiteConfig {
     /// The site's name, shown in the header and titles.
     pub name: String,
+    /// The site's public address: the base of absolute links.
+    pub public_url: PublicUrl,
+    /// The time zone newsroom times are shown and entered in (stored in UTC).
+    pub timezone: chrono_tz::Tz,
+    /// Sessions and sign-in throttling.
+    pub newsroom: NewsroomConfig,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { name: "Newsdesk".to_owned() }
+        SiteConfig {
+            name: "Newsdesk".to_owned(),
+            public_url: PublicUrl::default(),
+            timezone: chrono_tz::UTC,
+            newsroom: NewsroomConfig::default(),
+        }
     }
 }
 
@@ -125,6 +145,11 @@ impl AppState {
     pub fn expensive(&self) -> &limits::Expensive {
         &self.inner.expensive
     }
+
+    /// The site's settings.
+    pub fn site(&self) -> &SiteConfig {
+        &self.inner.site
+    }
 }
 
 /// The current time, Unix seconds.
@@ -141,7 +166,10 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
+        .merge(feeds::routes())
+        .merge(sitemap::routes())
         .nest("/api", api::routes())
+        .merge(admin::routes())
         .fallback(pages::not_found_fallback)
         .with_state(state);
     // The layers wrap the whole router once. (`Router::layer` wraps every

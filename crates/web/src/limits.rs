@@ -102,7 +102,7 @@ where
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        if announced.is_some_and(|n| n > crate::BODY_LIMIT as u64) {
+        if announced.is_some_and(|n| n > body_limit(req.uri().path()) as u64) {
             return DoorFuture::Refused { response: Some(too_large(&req)) };
         }
         let req = if req.body().is_end_stream() {
@@ -137,6 +137,13 @@ impl<F: Future<Output = Result<Response, Infallible>>> Future for DoorFuture<F> 
             DoorFutureProj::Inner { future } => future.poll(cx),
         }
     }
+}
+
+/// The largest body a path takes: [`BODY_LIMIT`](crate::BODY_LIMIT), or
+/// for the newsroom's forms [`FORM_LIMIT`](crate::admin::FORM_LIMIT) (an
+/// article body the API takes, form-encoded, is larger).
+fn body_limit(path: &str) -> usize {
+    if path.starts_with("/admin/") { crate::admin::FORM_LIMIT } else { crate::BODY_LIMIT }
 }
 
 /// 413 for a request that announces a body over the limit, before reading it.

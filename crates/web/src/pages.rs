@@ -15,6 +15,7 @@ use chrono::DateTime;
 use store::{Article, ArticleCard, ArticleLink, ListQuery, Named, StoredSummary, SummaryMode, Visibility};
 
 use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
+use crate::feeds::{self, FeedLink};
 use crate::{AppState, now};
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -68,9 +69,12 @@ pub struct SiteView {
     pub asset_version: &'static str,
     /// What the header's search field holds (the query, on the search page).
     pub query: String,
+    /// The feeds named in the head (`<link rel="alternate">`): the site's,
+    /// and on a section, tag or author page that listing's too.
+    pub feeds: Vec<FeedLink>,
 }
 
-fn asset_version() -> &'static str {
+pub(crate) fn asset_version() -> &'static str {
     static V: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         use sha2::Digest;
         let d = sha2::Sha256::new().chain_update(STYLE).chain_update(SCRIPT).finalize();
@@ -151,6 +155,11 @@ struct ArticlePage<'a> {
     datetime: String,
     date: String,
     updated: Option<(String, String)>,
+    /// The article's canonical URL: its own when it has one, else its
+    /// address under the site's public URL.
+    canonical: String,
+    /// What a shared link shows (Open Graph, Twitter card, JSON-LD).
+    preview: crate::preview::Preview,
     summary: SummaryView,
     open: bool,
     prev: Option<LinkView>,
@@ -182,7 +191,13 @@ fn card(c: ArticleCard) -> CardView {
 
 impl AppState {
     pub(crate) fn site_view(&self) -> SiteView {
-        SiteView { name: self.inner.site.name.clone(), asset_version: asset_version(), query: String::new() }
+        let name = &self.inner.site.name;
+        SiteView {
+            name: name.clone(),
+            asset_version: asset_version(),
+            query: String::new(),
+            feeds: feeds::links(name, feeds::Scope::Site, "", None),
+        }
     }
 
     /// The section navigation of every page. Computed again after a public
@@ -374,7 +389,22 @@ fn static_file(mime: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The first page of the public articles at `now`, across the site.
+pub(crate) fn public_list(now: i64, per_page: u32) -> ListQuery {
+    ListQuery {
+        visibility: Visibility::PublicAt(now),
+        section: None,
+        tag: None,
+        author: None,
+        page: 1,
+        per_page,
+        after: None,
+    }
+}
+
 struct Listing {
+    /// The listing's own feeds, besides the site's.
+    feeds: Vec<FeedLink>,
     heading: String,
     intro: Option<String>,
     current_section: String,
@@ -389,9 +419,11 @@ async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_pag
         return Err(Miss::NotFound(None));
     }
     let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
+    let mut site = state.site_view();
+    site.feeds.extend(listing.feeds);
     let view = ListPage {
         lang: UI_LANG.into(),
-        site: state.site_view(),
+        site,
         nav: state.nav(now).await,
         current_section: listing.current_section,
         // Each page of a listing has a title of its own.
@@ -409,16 +441,9 @@ async fn home(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Res
     let render = || {
         let st = state.clone();
         async move {
-            let query = ListQuery {
-                visibility: Visibility::PublicAt(now()),
-                section: None,
-                tag: None,
-                author: None,
-                page,
-                per_page: HOME_COUNT,
-                after: None,
-            };
+            let query = ListQuery { page, ..public_list(now(), HOME_COUNT) };
             let listing = Listing {
+                feeds: Vec::new(),
                 heading: "Latest news".into(),
                 intro: None,
                 current_section: String::new(),
@@ -465,14 +490,16 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
             }
             .map_err(failed)?;
             let Some(name) = name else { return Err(Miss::NotFound(None)) };
-            let mut query = ListQuery {
-                visibility: Visibility::PublicAt(now),
-                section: None,
-                tag: None,
-                author: None,
-                page,
-                per_page: PER_PAGE,
-                after: None,
+            let mut query = ListQuery { page, ..public_list(now, PER_PAGE) };
+            let site_name = &st.site().name;
+            let scope = match kind {
+                Kind::Section => feeds::Scope::Section,
+                Kind::Tag => feeds::Scope::Tag,
+                Kind::Author => feeds::Scope::Author,
+            };
+            let feeds = match kind {
+                Kind::Tag => feeds::links(site_name, scope, &slug, Some(&format!("tagged “{name}”"))),
+                _ => feeds::links(site_name, scope, &slug, Some(&name)),
             };
             let (heading, intro, current) = match kind {
                 Kind::Section => {
@@ -492,7 +519,7 @@ async fn filtered(state: AppState, kind: Kind, slug: String, q: Params, inm: IfN
                     (name, Some("Articles by this author, newest first.".to_owned()), String::new())
                 }
             };
-            let listing = Listing { heading, intro, current_section: current, base: format!("/{path}/{slug}") };
+            let listing = Listing { feeds, heading, intro, current_section: current, base: format!("/{path}/{slug}") };
             list_page(&st, query, listing, PER_PAGE).await
         }
     };
@@ -544,6 +571,33 @@ pub fn summary_view(a: &Article, length: u32, format: &'static str) -> SummaryVi
                 return SummaryView::Off;
             }
             SummaryView::Auto { variants, length, format }
+        }
+    }
+}
+
+/// What joins sentences in a paragraph: nothing in Chinese and Japanese,
+/// which put no space after a full stop, else a space.
+pub(crate) fn joiner(lang: &str) -> &'static str {
+    if summarize::Lang::from_code(lang).is_some_and(summarize::Lang::is_cjk)
+        || lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("ja"))
+    {
+        ""
+    } else {
+        " "
+    }
+}
+
+/// The article's short summary as plain text: the editors' own when they
+/// wrote one, else the shortest automatic one; `None` when summaries are
+/// switched off for it (or it has none).
+pub(crate) fn short_summary(a: &Article) -> Option<String> {
+    match a.summary_mode {
+        SummaryMode::Off => None,
+        SummaryMode::Custom => a.summary_custom.clone().filter(|t| !t.trim().is_empty()),
+        SummaryMode::Auto => {
+            let shortest = a.summaries.iter().filter(|s| !s.sentences.is_empty()).min_by_key(|s| s.length)?;
+            let texts: Vec<&str> = shortest.sentences.iter().map(|x| x.text.as_str()).collect();
+            Some(texts.join(joiner(&a.lang)))
         }
     }
 }
@@ -600,13 +654,7 @@ async fn article(
                 lang: UI_LANG.into(),
                 article_lang: a.lang.clone(),
                 rtl,
-                joiner: if summarize::Lang::from_code(&a.lang).is_some_and(summarize::Lang::is_cjk)
-                    || a.lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("ja"))
-                {
-                    ""
-                } else {
-                    " "
-                },
+                joiner: joiner(&a.lang),
                 ui_attrs,
                 site: st.site_view(),
                 nav: st.nav(now).await,
@@ -614,6 +662,11 @@ async fn article(
                 datetime: iso(published),
                 date: human(published),
                 updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+                canonical: a
+                    .canonical_url
+                    .clone()
+                    .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
+                preview: crate::preview::Preview::of(&st, &a),
                 summary: summary_view(&a, length, format),
                 open,
                 prev: prev.map(link_view),

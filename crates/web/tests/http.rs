@@ -679,6 +679,15 @@ fn assert_safe(html: &str, context: &str) {
         let close = owned[i..].find("</script>").expect("our script tag is closed") + i + "</script>".len();
         owned.replace_range(i..close, "");
     }
+    // The article page's JSON-LD (ours): data, not code, and nothing in it
+    // may end its element early, so no `<` or `>` inside.
+    let ld = "<script type=\"application/ld+json\">";
+    while let Some(i) = owned.find(ld) {
+        let close = owned[i..].find("</script>").expect("the JSON-LD is closed") + i;
+        let inside = &owned[i + ld.len()..close];
+        assert!(!inside.contains('<') && !inside.contains('>'), "{context}: raw markup in JSON-LD: {inside}");
+        owned.replace_range(i..close + "</script>".len(), "");
+    }
     // The header's search form (ours, on every page).
     let form = "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">";
     if let Some(i) = owned.find(form) {
@@ -702,7 +711,12 @@ fn assert_safe(html: &str, context: &str) {
             "{context}: forbidden tag {tag}"
         );
         if name == "link" {
-            assert!(lower.contains("href=\"/static/") || lower.contains("rel=\"canonical\""), "{context}: {tag}");
+            assert!(
+                lower.contains("href=\"/static/")
+                    || lower.contains("rel=\"canonical\"")
+                    || (lower.contains("rel=\"alternate\"") && lower.contains(" href=\"/")),
+                "{context}: {tag}"
+            );
         }
         // Attributes: split on spaces outside quotes.
         let mut in_quote = false;
@@ -949,7 +963,7 @@ async fn json_errors_are_400_for_syntax_and_422_in_plain_words_for_data() {
     for (field, value, expected) in [
         ("tags", serde_json::json!("one"), "tags must be a list"),
         ("tags", serde_json::json!(["ok", 2]), "tags[1] must be a string"),
-        ("status", serde_json::json!("pending"), "status must be one of draft, scheduled, published"),
+        ("status", serde_json::json!("pending"), "status must be one of draft, submitted, scheduled, published"),
         ("status", serde_json::json!(5), "status has the wrong kind of value"),
         ("authors", serde_json::json!([["Ann"]]), "authors[0] must be a string"),
         ("summary_mode", serde_json::json!("x"), "summary_mode must be one of auto, custom, off"),

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::import::Parsed;
-use crate::{ArticleInput, is_valid_slug, slugify};
+use crate::{ArticleInput, ascii_slug};
 
 /// Which engine an export comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,16 +164,7 @@ impl std::fmt::Display for LeftOut {
 /// written in ASCII (`café` → `cafe`, `北京` → `bei-jing`), lower case,
 /// hyphens between words, at most 120 characters.
 fn slug_from(candidates: &[&str]) -> Option<String> {
-    candidates.iter().find_map(|c| {
-        let decoded = percent_decode(c);
-        let ascii = deunicode::deunicode(&decoded);
-        let mut slug = slugify(&ascii);
-        if slug.len() > 120 {
-            let cut = slug[..120].rfind('-').unwrap_or(120);
-            slug.truncate(cut);
-        }
-        is_valid_slug(&slug).then_some(slug)
-    })
+    candidates.iter().find_map(|c| ascii_slug(&percent_decode(c)))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -266,7 +257,7 @@ mod tests {
         assert_eq!(slug_from(&["%%", "!!"]), None);
         let long = "word-".repeat(40);
         let s = slug_from(&[&long]).unwrap();
-        assert!(s.len() <= 120 && is_valid_slug(&s), "{s}");
+        assert!(s.len() <= 120 && crate::is_valid_slug(&s), "{s}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! WordPress exports (WXR: Tools → Export). Posts come across with their
 //! slug, title, body, excerpt (as the standfirst), author, categories (the
 //! first is the section, the others tags, with the post's tags), times,
-//! status (published, scheduled, draft; private posts as drafts), featured
+//! status (published, scheduled, draft, pending review as submitted;
+//! private posts as drafts), featured
 //! image (linked) and canonical URL (Yoast's, where set). Pages,
 //! attachments, comments, custom fields and other item types are counted
 //! in the report.
@@ -63,7 +64,9 @@ pub fn parse(origin: &str, text: &str) -> Export {
         let status = match item.text_of("wp:status").unwrap_or("publish") {
             "publish" => Status::Published,
             "future" => Status::Scheduled,
-            "draft" | "pending" => Status::Draft,
+            "draft" => Status::Draft,
+            // "Pending review": a draft submitted for an editor to publish.
+            "pending" => Status::Submitted,
             "private" => {
                 left_out.add("private posts imported as drafts", 1, item.text_of("title").map(str::to_owned));
                 Status::Draft
@@ -288,6 +291,12 @@ pub(crate) mod tests {
         assert_eq!(l.count("media library files not downloaded"), 1);
         assert_eq!(l.count("shortcodes left out"), 1);
         assert!(l.to_string().contains("custom fields: 1 (views)"), "{l}");
+    }
+
+    #[test]
+    fn posts_pending_review_are_submitted() {
+        let export = parse("wp.xml", &sample().replace("[CDATA[future]]", "[CDATA[pending]]"));
+        assert_eq!(export.articles[2].result.as_ref().unwrap().status, Some(Status::Submitted));
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub struct LimitArgs {
     #[arg(long, env = "NEWSDESK_EXPENSIVE_CONCURRENCY", value_name = "N")]
     pub expensive_concurrency: Option<usize>,
     /// The header in which a reverse proxy in front passes the client's
-    /// address (X-Forwarded-For, X-Real-IP), for the rate limit: its last
-    /// address is taken. Only behind such a proxy: clients can send it too.
+    /// address (X-Forwarded-For, X-Real-IP), for the rate limit and the
+    /// newsroom's sign-in throttle: its last address is taken. Only behind
+    /// such a proxy: clients can send it too.
     #[arg(long, env = "NEWSDESK_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<HeaderName>,
     /// The most the page cache keeps: 64MiB, 512KiB, 1GiB, or bytes.

@@ -88,6 +88,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries: json(row, "summaries")?,
             search: SearchText::default(),
+            owner: None,
         },
     })
 }
@@ -114,7 +115,10 @@ async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<O
         .fetch_optional(&mut *conn)
         .await
         .db()?;
-    row.as_ref().map(article_from_row).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let mut article = article_from_row(&row)?;
+    (article.data.owner, article.data.status) = super::desk::read_desk(conn, article.id, article.status).await?;
+    Ok(Some(article))
 }
 
 /// Binds the article's list columns as `$1` to `$20`, for [`INSERT`] and [`UPDATE`].
@@ -131,7 +135,7 @@ fn bind_article<'q>(
         .bind(&a.section.slug)
         .bind(to_json(&a.tags))
         .bind(&a.lang)
-        .bind(a.status.as_str())
+        .bind(super::desk::stored_status(a.status))
         .bind(a.published_at)
         .bind(a.updated_at)
         .bind(&a.sources)
@@ -173,6 +177,7 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 /// each, whatever their number. A tag or author named twice is kept once;
 /// of two summaries of one length, the last.
 async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+    super::desk::write_desk(tx, id, a).await?;
     sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(&a.body_md)
@@ -189,20 +194,22 @@ async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<(
         }
         let slugs: Vec<&str> = list.iter().map(|n| n.slug.as_str()).collect();
         let names: Vec<&str> = list.iter().map(|n| n.name.as_str()).collect();
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO {table} (article_id, {key}, {name}, slug, status, published_at) \
-             SELECT $1, t.key, t.name, $4, $5, $6 FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (key, name) \
-             ON CONFLICT DO NOTHING"
+        let query = sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (article_id, {key}, {name}, slug, status, published_at{copy}) \
+             SELECT $1, t.key, t.name, $4, $5, $6{copy_value} FROM UNNEST($2::TEXT[], $3::TEXT[]) AS t (key, name) \
+             ON CONFLICT DO NOTHING",
+            // An author's row keeps a copy of the update time (the order of the newsroom's list).
+            copy = if table == "article_authors" { ", updated_at" } else { "" },
+            copy_value = if table == "article_authors" { ", $7" } else { "" },
         )))
         .bind(id)
         .bind(slugs)
         .bind(names)
         .bind(&a.slug)
-        .bind(a.status.as_str())
-        .bind(a.published_at)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+        .bind(super::desk::stored_status(a.status))
+        .bind(a.published_at);
+        let query = if table == "article_authors" { query.bind(a.updated_at) } else { query };
+        query.execute(&mut *tx).await.db()?;
     }
     let mut summaries: Vec<&StoredSummary> = Vec::with_capacity(a.summaries.len());
     for s in &a.summaries {

@@ -3,7 +3,8 @@
 //! several instances starting at once one migrates and the others wait. TLS
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
-//! [`search`], [`tokens`].
+//! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
+//! failed sign-ins) and [`desk`].
 //!
 //! Hooks for several instances (not used yet): [`PostgresStore::connect_options`]
 //! gives the settings a `LISTEN` connection would use, and `advisory_lock_key`
@@ -11,8 +12,11 @@
 //! named `migrations`; a summary recomputation would take another name).
 
 mod articles;
+mod desk;
 mod search;
+mod sessions;
 mod tokens;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -60,6 +60,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries,
             search: SearchText::default(),
+            owner: None,
         },
     })
 }
@@ -79,7 +80,7 @@ fn bind_article<'q>(
         .bind(&a.section.slug)
         .bind(to_json(&a.tags))
         .bind(&a.lang)
-        .bind(a.status.as_str())
+        .bind(super::desk::stored_status(a.status))
         .bind(a.published_at)
         .bind(a.updated_at)
         .bind(&a.sources)
@@ -113,8 +114,10 @@ async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id
 }
 
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
-/// if any, are gone), inside the caller's transaction, after its row.
+/// if any, are gone), and its newsroom part, inside the caller's transaction,
+/// after its row.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+    super::desk::write_desk(tx, id, a).await?;
     for t in &a.tags {
         sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await.db()?;
     }
@@ -172,7 +175,9 @@ async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visi
         Some(row) => {
             let id: i64 = row.try_get("id").db()?;
             let summaries = summaries_in(conn, id).await?;
-            Ok(Some(article_from_row(&row, summaries)?))
+            let mut article = article_from_row(&row, summaries)?;
+            (article.data.owner, article.data.status) = super::desk::read_desk(conn, id, article.status).await?;
+            Ok(Some(article))
         }
     }
 }
@@ -336,6 +341,7 @@ pub(super) mod tests {
                 version: "v".into(),
             }],
             search: SearchText::default(),
+            owner: None,
         }
     }
 

@@ -1,12 +1,17 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
-//! [`listing`]), [`tokens`]; every SQL statement is in [`sql`].
+//! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
+//! sign-ins), [`desk`] (the newsroom's part of articles); every SQL statement
+//! is in [`sql`].
 
 mod articles;
+mod desk;
 mod listing;
 mod search;
+mod sessions;
 mod sql;
 mod tokens;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -162,6 +162,7 @@ mod tests {
             summary_custom: None,
             auto_paragraphs: true,
             summaries: Vec::new(),
+            owner: None,
             search: SearchText {
                 title: title.to_lowercase(),
                 body: body.to_owned(),

@@ -114,6 +114,81 @@ macro_rules! search_page {
     };
 }
 
+/// The tables a newsroom list reads: the range's table first (`d` for an
+/// owner's list, `l` for an author's, else the articles `a`), then the
+/// articles `a` and their newsroom part `d`.
+macro_rules! desk_from {
+    (owner) => {
+        "article_desk d CROSS JOIN articles a ON a.id = d.article_id"
+    };
+    (author) => {
+        "article_authors l CROSS JOIN articles a ON a.id = l.article_id LEFT JOIN article_desk d ON d.article_id = a.id"
+    };
+    (articles) => {
+        "articles a LEFT JOIN article_desk d ON d.article_id = a.id"
+    };
+}
+
+/// A page of the newsroom's list (`DeskStore::desk_articles`): what a row
+/// shows, from `$from` ([`desk_from!`]; the range's table `$t`, whose
+/// article id column is `$id`), the range `$key` bounded above by update
+/// time `?6`, and [`desk_tests!`]; newest change first.
+macro_rules! desk_page {
+    ($from:expr, $key:literal, $t:literal, $id:literal) => {
+        concat!(
+            "SELECT a.slug, a.title, a.status, COALESCE(d.submitted, 0) AS submitted, a.section, a.section_slug, \
+             a.authors, d.owner_id, u.display_name AS owner_name, a.published_at, a.updated_at, a.created_at, \
+             a.version FROM ",
+            $from,
+            " LEFT JOIN users u ON u.id = d.owner_id WHERE ",
+            $key,
+            " AND ",
+            $t,
+            ".updated_at <= ?6 AND ",
+            desk_tests!(),
+            " ORDER BY ",
+            $t,
+            ".updated_at DESC, ",
+            $t,
+            ".",
+            $id,
+            " DESC LIMIT ?7 OFFSET ?8"
+        )
+    };
+}
+
+/// How many articles a newsroom list holds (as [`desk_page!`], counted).
+macro_rules! desk_count {
+    ($from:expr, $key:literal, $t:literal) => {
+        concat!("SELECT COUNT(*) FROM ", $from, " WHERE ", $key, " AND ", $t, ".updated_at <= ?6 AND ", desk_tests!())
+    };
+}
+
+/// The newsroom list's filters, tested on each row of the range read:
+/// `?1` the status as the newsroom sees it (a submitted article is a stored
+/// draft with `d.submitted` set), `?2` the section, `?3` a byline author,
+/// `?4` the owner, `?5` a LIKE pattern for the title (NULL: not asked). The
+/// range itself is bounded above by update time `?6`.
+macro_rules! desk_tests {
+    () => {
+        "(?1 IS NULL OR (?1 = 'submitted' AND a.status = 'draft' AND d.submitted = 1) \
+         OR (?1 = 'draft' AND a.status = 'draft' AND d.submitted IS NOT 1) \
+         OR (?1 IN ('scheduled', 'published') AND a.status = ?1)) \
+         AND (?2 IS NULL OR a.section_slug = ?2) \
+         AND (?3 IS NULL OR EXISTS (SELECT 1 FROM article_authors w WHERE w.author_slug = ?3 AND w.article_id = a.id)) \
+         AND (?4 IS NULL OR d.owner_id = ?4) \
+         AND (?5 IS NULL OR a.title LIKE ?5 ESCAPE '\\')"
+    };
+}
+
+/// The columns of a user (`users::user_from_row`).
+macro_rules! user_columns {
+    () => {
+        "users.id, users.name, users.display_name, users.email, users.role, users.password_hash, users.disabled, \
+         users.created_at, users.updated_at"
+    };
+}
+
 queries! {
     /// Inserts an article: its fields in `bind_article` order, then its
     /// creation time (`?20`).
@@ -135,12 +210,13 @@ queries! {
 
     /// Tags and authors of article `?1` (slug `?2`, name `?3`), with the
     /// copy of the article's slug, status, time and section their lists are
-    /// read by, taken from its row.
+    /// read by, taken from its row (and, for an author, its update time: the
+    /// order of the newsroom's list by author).
     INSERT_TAG = "INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag, slug, status, published_at, \
         section_slug) SELECT id, ?2, ?3, slug, status, published_at, section_slug FROM articles WHERE id = ?1";
     INSERT_AUTHOR = "INSERT OR IGNORE INTO article_authors (article_id, author_slug, name, slug, status, \
-        published_at, section_slug) SELECT id, ?2, ?3, slug, status, published_at, section_slug FROM articles \
-        WHERE id = ?1";
+        published_at, section_slug, updated_at) SELECT id, ?2, ?3, slug, status, published_at, section_slug, \
+        updated_at FROM articles WHERE id = ?1";
     INSERT_SUMMARY = "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, version) \
         VALUES (?1, ?2, ?3, ?4, ?5)";
     DELETE_TAGS = "DELETE FROM article_tags WHERE article_id = ?1";
@@ -235,6 +311,66 @@ queries! {
     LANG_AT_VERSION = "SELECT lang FROM articles WHERE id = ?1 AND version = ?2";
     /// Whether the database answers.
     PING = "SELECT 1";
+
+    /// The newsroom's part of article `?1`: owner `?2`, submitted `?3`, and
+    /// a copy of its update time `?4` (the order of an owner's list).
+    UPSERT_DESK = "INSERT INTO article_desk (article_id, owner_id, submitted, updated_at) VALUES (?1, ?2, ?3, ?4) \
+        ON CONFLICT (article_id) DO UPDATE SET owner_id = excluded.owner_id, submitted = excluded.submitted, \
+        updated_at = excluded.updated_at";
+    DELETE_DESK = "DELETE FROM article_desk WHERE article_id = ?1";
+    DESK_OF = "SELECT owner_id, submitted FROM article_desk WHERE article_id = ?1";
+
+    /// The newsroom's list, each read from one range of one index, most
+    /// recently changed first (parameters in [`desk_tests!`]; `?7` how many,
+    /// `?8` how many to skip, `?9` the stored status of the status list),
+    /// and how many articles it holds with its filters (a pass over the
+    /// range; the whole list and a section's or an author's alone are
+    /// counted from `list_counts` instead). By owner: a range of
+    /// `article_desk` (a row for every article a newsroom user created); by
+    /// byline author: of `article_authors` (with its copy of the update time).
+    DESK_BY_OWNER = desk_page!(desk_from!(owner), "d.owner_id = ?4", "d", "article_id");
+    DESK_COUNT_BY_OWNER = desk_count!(desk_from!(owner), "d.owner_id = ?4", "d");
+    DESK_BY_AUTHOR = desk_page!(desk_from!(author), "l.author_slug = ?3", "l", "article_id");
+    DESK_COUNT_BY_AUTHOR = desk_count!(desk_from!(author), "l.author_slug = ?3", "l");
+    DESK_BY_SECTION = desk_page!(desk_from!(articles), "a.section_slug = ?2", "a", "id");
+    DESK_COUNT_BY_SECTION = desk_count!(desk_from!(articles), "a.section_slug = ?2", "a");
+    DESK_BY_STATUS = desk_page!(desk_from!(articles), "a.status = ?9", "a", "id");
+    DESK_COUNT_BY_STATUS = desk_count!(desk_from!(articles), "a.status = ?9", "a");
+    DESK_EVERY = desk_page!(desk_from!(articles), "1", "a", "id");
+    DESK_COUNT_EVERY = desk_count!(desk_from!(articles), "1", "a");
+
+    /// Every section or author (`?1`: 'section' or 'author') with an
+    /// article, drafts included: the newsroom's filters.
+    DESK_FACETS = "SELECT key, name FROM list_counts WHERE kind = ?1";
+
+    /// Newsroom users (the table stays small: the site's staff).
+    INSERT_USER = "INSERT INTO users (name, display_name, email, role, password_hash, created_at, updated_at) \
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id";
+    USER_BY_NAME = concat!("SELECT ", user_columns!(), " FROM users WHERE name = ?1");
+    USER_BY_ID = concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?1");
+    USERS = concat!("SELECT ", user_columns!(), " FROM users ORDER BY name");
+    ROLE_OF_USER = "SELECT role, disabled FROM users WHERE id = ?1";
+    OTHER_ACTIVE_ADMINS = "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1";
+    ACTIVE_ADMINS = "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0";
+    SET_ROLE = "UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1";
+    SET_PASSWORD_HASH = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
+    SET_DISABLED = "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1";
+
+    /// Sessions, by the SHA-256 of their id.
+    INSERT_SESSION = "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)";
+    SESSION_WITH_USER = concat!("SELECT s.id_hash, s.user_id, s.csrf, s.created_at AS s_created, s.last_seen, ",
+        user_columns!(), " FROM sessions s JOIN users ON users.id = s.user_id WHERE s.id_hash = ?1");
+    TOUCH_SESSION = "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1 AND last_seen < ?2";
+    DELETE_SESSION = "DELETE FROM sessions WHERE id_hash = ?1";
+    DELETE_USER_SESSIONS = "DELETE FROM sessions WHERE user_id = ?1";
+    /// Sessions idle since before `?1` or created before `?2`: two ranges.
+    DELETE_EXPIRED_SESSIONS = "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2";
+
+    /// Failed sign-ins, by key ('user:NAME' or 'addr:ADDRESS').
+    FORGET_FAILURES = "DELETE FROM sign_in_failures WHERE at < ?1";
+    INSERT_FAILURE = "INSERT INTO sign_in_failures (key, at) VALUES (?1, ?2)";
+    FAILURES_SINCE = "SELECT at FROM sign_in_failures WHERE key = ?1 AND at >= ?2 ORDER BY at";
+    CLEAR_FAILURES = "DELETE FROM sign_in_failures WHERE key = ?1";
 }
 
 /// Which list a page is read from: one range of one index. The site and a
@@ -483,7 +619,8 @@ mod tests {
 
     /// Tables that stay small whatever the size of the archive: a full scan
     /// of one of these is fine. Every other table is taken to be large.
-    const SMALL_TABLES: &[&str] = &["api_tokens"];
+    /// `users` holds the site's staff.
+    const SMALL_TABLES: &[&str] = &["api_tokens", "users"];
 
     /// Statements ordered by relevance, which no index holds: they may sort
     /// their rows (the matches of the full-text index, not a table).

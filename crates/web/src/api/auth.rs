@@ -14,6 +14,12 @@ pub struct Editor {
     pub name: String,
 }
 
+/// A new random API token: "nd_" and 64 hex digits (256 bits). Shown once;
+/// only its [`token_hash`] is kept.
+pub fn new_token() -> String {
+    format!("nd_{}", crate::admin::accounts::random_hex(32))
+}
+
 /// How a token is stored: SHA-256, hex.
 pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()

@@ -28,7 +28,7 @@ use axum::routing::{get, post};
 use content::ArticleInput;
 use utoipa::OpenApi;
 
-pub use auth::{Editor, MaybeEditor, token_hash};
+pub use auth::{Editor, MaybeEditor, new_token, token_hash};
 pub use extract::{JsonBody, SlugPath};
 
 use crate::error::{ErrorBody, ErrorDetail};

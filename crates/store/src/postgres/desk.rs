@@ -1,0 +1,214 @@
+//! The newsroom's part of an article (who created it, whether it was
+//! submitted for review: table `article_desk`), written and read with the
+//! article, and the newsroom's article list (as the SQLite store's `desk`).
+//! Each list reads one range of one index (migration 0011), most recently
+//! changed first; its total is a `COUNT` over the same range (PostgreSQL
+//! keeps no list counts).
+
+use async_trait::async_trait;
+use sqlx::{AssertSqlSafe, PgConnection, Row};
+
+use super::PostgresStore;
+use crate::{Db, DeskFacets, DeskItem, DeskQuery, DeskStore, Named, NewArticle, Page, Result, Status, StoreError};
+
+/// How a status is kept in `articles.status`: a submitted article is a
+/// draft there (with `article_desk.submitted` set), so that no reader query
+/// can show it.
+pub(super) fn stored_status(status: Status) -> &'static str {
+    match status {
+        Status::Submitted => Status::Draft.as_str(),
+        other => other.as_str(),
+    }
+}
+
+/// Writes the newsroom's part of article `id`, inside the caller's
+/// transaction (no row for an article with no owner that is not submitted).
+pub(super) async fn write_desk(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+    let submitted = a.status == Status::Submitted;
+    if a.owner.is_none() && !submitted {
+        sqlx::query("DELETE FROM article_desk WHERE article_id = $1").bind(id).execute(&mut *tx).await.db()?;
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO article_desk (article_id, owner_id, submitted, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (article_id) DO UPDATE SET owner_id = excluded.owner_id, submitted = excluded.submitted, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(a.owner)
+    .bind(submitted)
+    .bind(a.updated_at)
+    .execute(&mut *tx)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// The owner of article `id`, and its status as the newsroom sees it
+/// (`stored`, or `Submitted` for a submitted draft).
+pub(super) async fn read_desk(conn: &mut PgConnection, id: i64, stored: Status) -> Result<(Option<i64>, Status)> {
+    let row = sqlx::query("SELECT owner_id, submitted FROM article_desk WHERE article_id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    let Some(row) = row else { return Ok((None, stored)) };
+    Ok((row.try_get("owner_id").db()?, seen_status(stored, row.try_get("submitted").db()?)))
+}
+
+/// The status the rest of Newsdesk sees: a stored draft marked submitted
+/// is `Submitted`.
+fn seen_status(stored: Status, submitted: bool) -> Status {
+    if submitted && stored == Status::Draft { Status::Submitted } else { stored }
+}
+
+/// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The joins every list makes after its range's table.
+macro_rules! desk_joins {
+    () => {
+        "LEFT JOIN article_desk d ON d.article_id = a.id LEFT JOIN users u ON u.id = d.owner_id"
+    };
+}
+
+/// The range a newsroom list reads (the first filter asked of owner, a
+/// status other than published, author, section, published; else every
+/// article, as on SQLite): `FROM ... WHERE key`, and the alias and id
+/// column of the table that drives it (its order).
+fn desk_range(q: &DeskQuery) -> (&'static str, &'static str, &'static str) {
+    const OWNER: &str = "FROM article_desk d JOIN articles a ON a.id = d.article_id \
+         LEFT JOIN users u ON u.id = d.owner_id WHERE d.owner_id = $4";
+    const AUTHOR: &str = concat!(
+        "FROM article_authors l JOIN articles a ON a.id = l.article_id ",
+        desk_joins!(),
+        " WHERE l.author_slug = $3"
+    );
+    const STATUS: &str = concat!("FROM articles a ", desk_joins!(), " WHERE a.status = $6");
+    const SECTION: &str = concat!("FROM articles a ", desk_joins!(), " WHERE a.section_slug = $2");
+    const EVERY: &str = concat!("FROM articles a ", desk_joins!(), " WHERE TRUE");
+    let few = q.status.is_some_and(|s| s != Status::Published);
+    if q.owner.is_some() {
+        (OWNER, "d", "article_id")
+    } else if few {
+        (STATUS, "a", "id")
+    } else if q.author.is_some() {
+        (AUTHOR, "l", "article_id")
+    } else if q.section.is_some() {
+        (SECTION, "a", "id")
+    } else if q.status.is_some() {
+        (STATUS, "a", "id")
+    } else {
+        (EVERY, "a", "id")
+    }
+}
+
+/// The filters, tested on each row of the range: `$1` the status as the
+/// newsroom sees it, `$2` the section, `$3` a byline author, `$4` the
+/// owner, `$5` an ILIKE pattern for the title, `$6` the stored status (each
+/// NULL when not asked).
+const FILTERS: &str = "($1::TEXT IS NULL OR ($1 = 'submitted' AND a.status = 'draft' AND d.submitted IS TRUE) \
+     OR ($1 = 'draft' AND a.status = 'draft' AND d.submitted IS NOT TRUE) \
+     OR ($1 IN ('scheduled', 'published') AND a.status = $1)) \
+     AND ($2::TEXT IS NULL OR a.section_slug = $2) \
+     AND ($3::TEXT IS NULL OR EXISTS (SELECT 1 FROM article_authors w WHERE w.author_slug = $3 AND w.article_id = a.id)) \
+     AND ($4::BIGINT IS NULL OR d.owner_id = $4) \
+     AND ($5::TEXT IS NULL OR a.title ILIKE $5 ESCAPE '\\') \
+     AND ($6::TEXT IS NULL OR a.status = $6)";
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds the filters `$1` to `$6`.
+fn bind_filters<'q>(query: Query<'q>, q: &DeskQuery) -> Query<'q> {
+    query
+        .bind(q.status.map(Status::as_str))
+        .bind(q.section.clone())
+        .bind(q.author.clone())
+        .bind(q.owner)
+        .bind(q.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escape))
+        .bind(q.status.map(stored_status))
+}
+
+#[async_trait]
+impl DeskStore for PostgresStore {
+    async fn desk_articles(&self, q: &DeskQuery) -> Result<Page<DeskItem>> {
+        let per_page = q.per_page.clamp(1, 100);
+        let page = q.page.max(1);
+        let offset = (page as i64 - 1) * per_page as i64;
+        let (from, t, id) = desk_range(q);
+        let count = format!("SELECT COUNT(*) AS n {from} AND {FILTERS}");
+        let row = bind_filters(sqlx::query(AssertSqlSafe(count)), q).fetch_one(&self.pool).await.db()?;
+        let total: i64 = row.try_get("n").db()?;
+        let list = format!(
+            "SELECT a.slug, a.title, a.status, COALESCE(d.submitted, FALSE) AS submitted, a.section, a.section_slug, \
+             a.authors::TEXT AS authors, d.owner_id, u.display_name AS owner_name, a.published_at, a.updated_at, \
+             a.created_at, a.version {from} AND {FILTERS} ORDER BY {t}.updated_at DESC, {t}.{id} DESC LIMIT $7 OFFSET $8"
+        );
+        let rows = bind_filters(sqlx::query(AssertSqlSafe(list)), q)
+            .bind(per_page as i64)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let s: String = r.try_get("status").db()?;
+                let stored = Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))?;
+                let authors: String = r.try_get("authors").db()?;
+                Ok(DeskItem {
+                    slug: r.try_get("slug").db()?,
+                    title: r.try_get("title").db()?,
+                    status: seen_status(stored, r.try_get("submitted").db()?),
+                    section: Named { name: r.try_get("section").db()?, slug: r.try_get("section_slug").db()? },
+                    authors: serde_json::from_str(&authors)
+                        .map_err(|e| StoreError::Corrupt(format!("authors: {e}")))?,
+                    owner: r.try_get("owner_id").db()?,
+                    owner_name: r.try_get("owner_name").db()?,
+                    published_at: r.try_get("published_at").db()?,
+                    updated_at: r.try_get("updated_at").db()?,
+                    created_at: r.try_get("created_at").db()?,
+                    version: r.try_get("version").db()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, total: total.max(0) as u64, page: Some(page), per_page, next: None })
+    }
+
+    async fn desk_facets(&self) -> Result<DeskFacets> {
+        // One row per section or author (the name of its latest article),
+        // each a walk of an index ordered by key.
+        let named = |sql: &'static str| async move {
+            let rows = sqlx::query(sql).fetch_all(&self.pool).await.db()?;
+            let mut v = rows
+                .iter()
+                .map(|r| Ok(Named { name: r.try_get("name").db()?, slug: r.try_get("key").db()? }))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.slug.cmp(&b.slug)));
+            Ok::<_, StoreError>(v)
+        };
+        Ok(DeskFacets {
+            sections: named(
+                "SELECT DISTINCT ON (section_slug) section_slug AS key, section AS name FROM articles \
+                 ORDER BY section_slug, updated_at DESC, id DESC",
+            )
+            .await?,
+            authors: named(
+                "SELECT DISTINCT ON (author_slug) author_slug AS key, name FROM article_authors \
+                 ORDER BY author_slug, updated_at DESC, article_id DESC",
+            )
+            .await?,
+        })
+    }
+}

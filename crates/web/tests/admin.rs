@@ -1,0 +1,1298 @@
+//! HTTP tests of the newsroom (`/admin`): every route, every role
+//! (anonymous, writer, editor, admin), sessions, cross-site request
+//! forgery, throttling, and the article editor, through the real router
+//! (`app().oneshot()`) on an in-memory database.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use content::ArticleInput;
+use store::{Article, Role, Session, SqliteStore, Status, User, Visibility};
+use summarize::Summarizer;
+use tower::ServiceExt;
+use web::admin::accounts;
+use web::{AppState, NewsroomConfig, PublicUrl, SiteConfig, app};
+
+static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
+const PASSWORD: &str = "correct horse battery staple";
+const HOST: &str = "newsroom.test";
+const ORIGIN: &str = "http://newsroom.test";
+
+struct Desk {
+    state: AppState,
+}
+
+async fn desk_with(site: SiteConfig) -> Desk {
+    let store = SqliteStore::open(":memory:").await.unwrap();
+    Desk { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), site) }
+}
+
+/// A site with an admin (ada), an editor (ed), and two writers (wren, wynn).
+async fn desk() -> Desk {
+    let d = desk_with(SiteConfig::default()).await;
+    for (name, role) in [("ada", Role::Admin), ("ed", Role::Editor), ("wren", Role::Writer), ("wynn", Role::Writer)] {
+        d.user(name, role).await;
+    }
+    d
+}
+
+fn body_text(topic: &str) -> String {
+    format!(
+        "The {topic} committee met on Monday to approve a new plan for the city. \
+         Members said the plan would change how the city spends its money.\n\n\
+         Critics said the increase was too fast. Supporters answered that the city had waited too long."
+    )
+}
+
+impl Desk {
+    async fn user(&self, name: &str, role: Role) -> User {
+        let new = accounts::new_user(name, &name.to_uppercase(), "", role, PASSWORD).unwrap();
+        self.state.store().create_user(&new, web::now()).await.unwrap()
+    }
+
+    async fn user_named(&self, name: &str) -> User {
+        self.state.store().user_by_name(name).await.unwrap().unwrap()
+    }
+
+    /// An article written straight through the write path (as the API or a
+    /// newsroom user would), owned by `owner`.
+    async fn article(&self, slug: &str, status: Status, owner: Option<&str>) -> Article {
+        let owner = match owner {
+            Some(name) => Some(self.user_named(name).await.id),
+            None => None,
+        };
+        let input = ArticleInput {
+            slug: slug.into(),
+            title: format!("Title of {slug}"),
+            body: body_text(slug),
+            section: "World".into(),
+            authors: vec!["Ann Lee".into()],
+            lang: Some("en".into()),
+            status: Some(status),
+            published: (status != Status::Draft && status != Status::Submitted).then(|| {
+                chrono::DateTime::from_timestamp(
+                    if status == Status::Scheduled { 32_503_680_000 } else { 1_767_261_600 },
+                    0,
+                )
+                .unwrap()
+            }),
+            ..Default::default()
+        };
+        self.state.articles().create_owned(input, owner, "test", web::now()).await.unwrap()
+    }
+
+    async fn stored(&self, slug: &str) -> Option<Article> {
+        self.state.store().article(slug, Visibility::All).await.unwrap()
+    }
+
+    /// `POST /api/articles` with this token.
+    async fn api_post(&self, token: &str, json: &serde_json::Value) -> Res {
+        let req = Request::post("/api/articles")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.client().send(req).await
+    }
+
+    fn client(&self) -> Client {
+        self.client_at([192, 0, 2, 1])
+    }
+
+    fn client_at(&self, ip: [u8; 4]) -> Client {
+        Client {
+            state: self.state.clone(),
+            jar: Mutex::new(BTreeMap::new()),
+            csrf: Mutex::new(String::new()),
+            addr: SocketAddr::from((ip, 40000)),
+        }
+    }
+
+    /// A client signed in as `name`, with its CSRF token read from a page.
+    async fn signed_in(&self, name: &str) -> Client {
+        let c = self.client();
+        let r = c.sign_in(name, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "signing in as {name}: {}", r.body);
+        c.refresh_csrf().await;
+        c
+    }
+}
+
+struct Res {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Res {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    fn cookies(&self) -> Vec<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    }
+}
+
+struct Client {
+    state: AppState,
+    jar: Mutex<BTreeMap<String, String>>,
+    csrf: Mutex<String>,
+    addr: SocketAddr,
+}
+
+/// The value of the first `name="NAME" value="…"` in a page.
+fn hidden(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    body.split(&key).nth(1).and_then(|s| s.split('"').next()).map(html_unescape).unwrap_or_default()
+}
+
+/// A password or token shown once.
+fn secret(body: &str) -> String {
+    body.split("<code class=\"secret-value\">").nth(1).unwrap().split('<').next().unwrap().to_owned()
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(fields).unwrap()
+}
+
+impl Client {
+    async fn send(&self, mut req: Request<Body>) -> Res {
+        let cookies: Vec<String> = self.jar.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if !cookies.is_empty() {
+            req.headers_mut().insert(header::COOKIE, cookies.join("; ").parse().unwrap());
+        }
+        req.headers_mut().entry(header::HOST).or_insert(HOST.parse().unwrap());
+        req.extensions_mut().insert(ConnectInfo(self.addr));
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let res = Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+        for c in res.cookies() {
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if c.contains("Max-Age=0") {
+                self.jar.lock().unwrap().remove(k);
+            } else {
+                self.jar.lock().unwrap().insert(k.to_owned(), v.to_owned());
+            }
+        }
+        res
+    }
+
+    async fn get(&self, uri: &str) -> Res {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// A form POST with these extra headers (an `Origin` of the site's own
+    /// unless one is given).
+    async fn post_with(&self, uri: &str, body: String, headers: &[(&str, &str)]) -> Res {
+        // With its length, as a browser sends it (the door reads it).
+        let mut b = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len());
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("origin") || k.eq_ignore_ascii_case("no-origin")) {
+            b = b.header(header::ORIGIN, ORIGIN);
+        }
+        for (k, v) in headers.iter().filter(|(k, _)| *k != "no-origin") {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A form POST from the site, with the session's CSRF token.
+    async fn post(&self, uri: &str, fields: &[(&str, &str)]) -> Res {
+        let csrf = self.csrf.lock().unwrap().clone();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_with(uri, form(&all), &[]).await
+    }
+
+    async fn sign_in_from(&self, name: &str, password: &str, next: &str) -> Res {
+        let page = self.get(&format!("/admin/login?next={}", urlencode(next))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let token = hidden(&page.body, "token");
+        let next = hidden(&page.body, "next");
+        self.post_with(
+            "/admin/login",
+            form(&[("token", &token), ("next", &next), ("user", name), ("password", password)]),
+            &[],
+        )
+        .await
+    }
+
+    /// Opens the sign-in page (for its token and cookie), then posts its
+    /// form with `fields` and these headers.
+    async fn post_login(&self, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Res {
+        let page = self.get("/admin/login").await;
+        let token = hidden(&page.body, "token");
+        let mut all = vec![("token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_with("/admin/login", form(&all), headers).await
+    }
+
+    async fn sign_in(&self, name: &str, password: &str) -> Res {
+        self.sign_in_from(name, password, "/admin").await
+    }
+
+    async fn refresh_csrf(&self) {
+        let page = self.get("/admin/account").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        *self.csrf.lock().unwrap() = hidden(&page.body, "csrf");
+    }
+
+    fn session_cookie(&self) -> Option<String> {
+        self.jar.lock().unwrap().get("nd_session").cloned()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_owned()
+}
+
+/// The fields of an article's form as the editor shows them, with `changes`.
+async fn edit_fields(c: &Client, slug: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let page = c.get(&format!("/admin/articles/{slug}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    form_fields(&page.body, changes)
+}
+
+/// Reads the editor form's inputs, text areas and checked radio buttons.
+fn form_fields(body: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let editor = body.split("<form class=\"editor\"").nth(1).expect("an editor form");
+    let mut out: Vec<(String, String)> = Vec::new();
+    for tag in editor.split('<').skip(1) {
+        let attr =
+            |name: &str| tag.split(&format!(" {name}=\"")).nth(1).and_then(|s| s.split('"').next()).map(html_unescape);
+        if tag.starts_with("input ") {
+            let Some(name) = attr("name") else { continue };
+            if attr("type").as_deref() == Some("radio") && !tag.contains(" checked") {
+                continue;
+            }
+            out.push((name, attr("value").unwrap_or_default()));
+        } else if tag.starts_with("textarea ") {
+            let name = attr("name").unwrap();
+            let value = tag.split_once('>').map(|(_, v)| html_unescape(v)).unwrap_or_default();
+            out.push((name, value));
+        }
+    }
+    for (k, v) in changes {
+        match out.iter_mut().find(|(n, _)| n == k) {
+            Some(pair) => pair.1 = (*v).to_owned(),
+            None => out.push(((*k).to_owned(), (*v).to_owned())),
+        }
+    }
+    out
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+async fn post_fields(c: &Client, uri: &str, fields: &[(String, String)]) -> Res {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.post_with(uri, form(&pairs), &[]).await
+}
+
+/// A new article's form, filled in.
+fn new_article(title: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", title.to_owned()),
+        ("slug", String::new()),
+        ("body", body_text(title)),
+        ("section", "Science".into()),
+        ("tags", "rivers, floods".into()),
+        ("authors", "Wren Writer".into()),
+        ("lang", "en".into()),
+        ("summary_mode", "auto".into()),
+    ]
+}
+
+async fn create(c: &Client, title: &str, action: &str) -> Res {
+    let fields = new_article(title);
+    let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("action", action));
+    c.post("/admin/articles/new", &pairs).await
+}
+
+// ------------------------------------------------------------ anonymous
+
+/// Every newsroom page sends someone not signed in to the sign-in page,
+/// with the way back; every form changes nothing.
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    let d = desk().await;
+    d.article("story", Status::Draft, Some("wren")).await;
+    let c = d.client();
+    assert_eq!(c.get("/admin/").await.location(), "/admin");
+    for path in [
+        "/admin",
+        "/admin/articles/new",
+        "/admin/articles/story",
+        "/admin/articles/story/delete",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/account",
+        "/admin/articles/story?done=saved",
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.location(), format!("/admin/login?next={}", urlencode(path)), "{path}");
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    for path in [
+        "/admin/articles/new",
+        "/admin/articles/story",
+        "/admin/articles/story/delete",
+        "/admin/users",
+        "/admin/users/wren/role",
+        "/admin/users/wren/disable",
+        "/admin/users/wren/enable",
+        "/admin/users/wren/password",
+        "/admin/tokens",
+        "/admin/tokens/revoke",
+        "/admin/account",
+        "/admin/logout",
+    ] {
+        let r = c.post_with(path, form(&[("action", "publish"), ("role", "admin"), ("name", "x")]), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(r.location().starts_with("/admin/login?next="), "{path}: {}", r.location());
+    }
+    assert_eq!(d.stored("story").await.unwrap().status, Status::Draft);
+    assert_eq!(d.user_named("wren").await.role, Role::Writer);
+    assert!(d.state.store().tokens().await.unwrap().is_empty());
+    // The newsroom's own 404, also never stored.
+    let r = c.get("/admin/nothing-here").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+}
+
+/// After signing in, back to the page asked for, but only to a local path.
+#[tokio::test]
+async fn sign_in_goes_back_only_to_local_paths() {
+    let d = desk().await;
+    for (next, expected) in [
+        ("/admin/articles/new", "/admin/articles/new"),
+        ("/admin?status=draft&page=2", "/admin?status=draft&page=2"),
+        ("https://evil.example/", "/admin"),
+        ("//evil.example/admin", "/admin"),
+        ("/\\evil.example", "/admin"),
+        ("javascript:alert(1)", "/admin"),
+        ("/admin\r\nSet-Cookie: x=1", "/admin"),
+    ] {
+        let c = d.client();
+        let r = c.sign_in_from("ed", PASSWORD, next).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.location(), expected, "{next}");
+        // A forged `next` in the POST itself is checked the same way.
+        let c = d.client();
+        let r = c.post_login(&[("next", next), ("user", "ed"), ("password", PASSWORD)], &[]).await;
+        assert_eq!(r.location(), expected, "posted {next}");
+    }
+}
+
+// ------------------------------------------------------------ signing in
+
+#[tokio::test]
+async fn the_sign_in_page_has_labelled_fields_and_says_when_there_is_no_admin() {
+    let d = desk_with(SiteConfig::default()).await;
+    let c = d.client();
+    let r = c.get("/admin/login").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    assert!(r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src 'self'"));
+    assert!(r.body.contains("<label for=\"user\">User name</label>"));
+    assert!(r.body.contains("<label for=\"password\">Password</label>"));
+    assert!(r.body.contains("id=\"user\" name=\"user\""));
+    assert!(r.body.contains("id=\"password\" name=\"password\" type=\"password\""));
+    assert!(r.body.contains("This site has no admin yet"), "no admin: said so");
+    assert!(r.body.contains("newsdesk user create NAME --role admin"));
+    assert!(!r.body.contains("<script") && !r.body.contains("style="), "no inline script or style");
+    d.user("ada", Role::Admin).await;
+    let r = c.get("/admin/login").await;
+    assert!(!r.body.contains("This site has no admin yet"));
+}
+
+/// A wrong name, a wrong password and a disabled account get the same
+/// answer, and no session.
+#[tokio::test]
+async fn wrong_names_and_passwords_get_the_same_message() {
+    let d = desk().await;
+    d.state.store().set_disabled(d.user_named("wynn").await.id, true, 1).await.unwrap();
+    let mut pages = Vec::new();
+    for (name, password) in [("nobody", PASSWORD), ("ed", "wrong password!"), ("wynn", PASSWORD), ("", "")] {
+        let c = d.client();
+        let r = c.sign_in(name, password).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(
+            r.body.contains(
+                "<p class=\"form-error\" role=\"alert\" id=\"login-error\">The user name or password is not right.</p>"
+            ),
+            "{name}: {}",
+            r.body
+        );
+        assert!(c.session_cookie().is_none(), "{name}: no session");
+        // The page is the same but for the name typed back and the form's token.
+        pages.push(r.body.replace(&hidden(&r.body, "token"), "").replace(&format!("value=\"{name}\""), "value=\"\""));
+    }
+    assert!(pages.windows(2).all(|w| w[0] == w[1]), "the same page whatever was wrong");
+    let c = d.client();
+    assert_eq!(c.sign_in("ED", PASSWORD).await.status, StatusCode::SEE_OTHER, "names are not case-sensitive");
+}
+
+#[tokio::test]
+async fn session_cookies_are_http_only_lax_and_secure_on_https() {
+    let d = desk().await;
+    let c = d.client();
+    let r = c.sign_in("ed", PASSWORD).await;
+    let session = r.cookies().into_iter().find(|c| c.starts_with("nd_session=")).expect("a session cookie");
+    for part in ["; Path=/", "; HttpOnly", "; SameSite=Lax", "; Max-Age="] {
+        assert!(session.contains(part), "{session}");
+    }
+    assert!(!session.contains("Secure"), "plain http: not Secure");
+    let id = c.session_cookie().unwrap();
+    assert_eq!(id.len(), 64, "256 random bits");
+    // Only the id's hash is stored.
+    let hash = web::api::token_hash(&id);
+    assert!(d.state.store().session_with_user(&id).await.unwrap().is_none());
+    assert!(d.state.store().session_with_user(&hash).await.unwrap().is_some());
+
+    let https =
+        SiteConfig { public_url: PublicUrl::parse("https://news.example.org").unwrap(), ..SiteConfig::default() };
+    let d = desk_with(https).await;
+    d.user("ed", Role::Editor).await;
+    let c = d.client();
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "https://news.example.org")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let session = r.cookies().into_iter().find(|c| c.starts_with("__Host-nd_session=")).expect("a __Host- cookie");
+    assert!(
+        session.contains("; Secure") && session.contains("; Path=/") && session.contains("; HttpOnly"),
+        "{session}"
+    );
+    // The same form from the plain-http address is another origin.
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "http://news.example.org")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// The session id changes at sign-in (the old one is ended), and signing
+/// out ends the session on the server, not only in the browser.
+#[tokio::test]
+async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
+    let d = desk().await;
+    let c = d.signed_in("ed").await;
+    let first = c.session_cookie().unwrap();
+    // Signing in again while signed in (a sign-in form opened in another
+    // tab before): the form's token and cookie come from that page.
+    let tab = d.client();
+    let page = tab.get("/admin/login").await;
+    let token = hidden(&page.body, "token");
+    let login_cookie = tab.jar.lock().unwrap().get("nd_login").cloned().unwrap();
+    c.jar.lock().unwrap().insert("nd_login".into(), login_cookie);
+    let r = c.post_with("/admin/login", form(&[("token", &token), ("user", "ed"), ("password", PASSWORD)]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let second = c.session_cookie().unwrap();
+    assert_ne!(first, second);
+    let old = d.client();
+    old.jar.lock().unwrap().insert("nd_session".into(), first.clone());
+    assert_eq!(old.get("/admin").await.status, StatusCode::SEE_OTHER, "the old id no longer works");
+    c.refresh_csrf().await;
+    assert_eq!(c.get("/admin").await.status, StatusCode::OK);
+    // Signing out needs the form's token too.
+    assert_eq!(c.post_with("/admin/logout", String::new(), &[]).await.status, StatusCode::FORBIDDEN);
+    let r = c.post("/admin/logout", &[]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/admin/login?out=1"));
+    assert!(c.session_cookie().is_none(), "the cookie is removed");
+    let replay = d.client();
+    replay.jar.lock().unwrap().insert("nd_session".into(), second.clone());
+    assert_eq!(replay.get("/admin").await.status, StatusCode::SEE_OTHER, "ended on the server");
+    assert!(d.state.store().session_with_user(&web::api::token_hash(&second)).await.unwrap().is_none());
+    assert!(c.get("/admin/login?out=1").await.body.contains("You are signed out."));
+}
+
+/// A session idle too long, or too old, has ended: back to the sign-in
+/// page, which says so, and the session is gone.
+#[tokio::test]
+async fn expired_sessions_end() {
+    let d = desk().await;
+    let ed = d.user_named("ed").await;
+    let config = NewsroomConfig::default();
+    let now = web::now();
+    for (id, created, seen) in
+        [("idle", now - 3600 * 10, now - config.session_idle - 5), ("old", now - config.session_absolute - 5, now - 10)]
+    {
+        let session = Session {
+            id_hash: web::api::token_hash(id),
+            user_id: ed.id,
+            csrf: "x".repeat(64),
+            created_at: created,
+            last_seen: seen,
+        };
+        d.state.store().create_session(&session).await.unwrap();
+        let c = d.client();
+        c.jar.lock().unwrap().insert("nd_session".into(), id.into());
+        let r = c.get("/admin/articles/new").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{id}");
+        assert_eq!(r.location(), "/admin/login?next=%2Fadmin%2Farticles%2Fnew&ended=1", "{id}");
+        assert!(d.state.store().session_with_user(&session.id_hash).await.unwrap().is_none(), "{id}: removed");
+        let page = c.get(r.location()).await;
+        assert!(page.body.contains("Your session has ended."), "{id}");
+    }
+    // A live session is kept, and its last use noted (at most once a minute).
+    let session = Session {
+        id_hash: web::api::token_hash("live"),
+        user_id: ed.id,
+        csrf: "y".repeat(64),
+        created_at: now - 3600,
+        last_seen: now - 120,
+    };
+    d.state.store().create_session(&session).await.unwrap();
+    let c = d.client();
+    c.jar.lock().unwrap().insert("nd_session".into(), "live".into());
+    assert_eq!(c.get("/admin").await.status, StatusCode::OK);
+    let (s, _) = d.state.store().session_with_user(&session.id_hash).await.unwrap().unwrap();
+    assert!(s.last_seen >= now, "touched");
+}
+
+/// Failed sign-ins are throttled per account and per client address, with
+/// 429 and Retry-After; the right password does not get through meanwhile.
+#[tokio::test]
+async fn failed_sign_ins_are_throttled() {
+    let newsroom = NewsroomConfig { account_failures: 3, address_failures: 5, ..NewsroomConfig::default() };
+    let d = desk_with(SiteConfig { newsroom, ..SiteConfig::default() }).await;
+    for name in ["ed", "ada", "wren"] {
+        d.user(name, Role::Editor).await;
+    }
+    let attacker = d.client_at([198, 51, 100, 7]);
+    for _ in 0..3 {
+        assert_eq!(attacker.sign_in("ed", "wrong password!").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = attacker.sign_in("ed", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "per account");
+    let wait: i64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    assert!(r.body.contains("Too many failed sign-ins. Try again in 15 minutes."), "{}", r.body);
+    assert!(attacker.session_cookie().is_none());
+    // The account is throttled from any address (its name is what is guessed at).
+    let elsewhere = d.client_at([203, 0, 113, 9]);
+    assert_eq!(elsewhere.sign_in("ed", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // The address: two more failures on another account make five.
+    for _ in 0..2 {
+        assert_eq!(attacker.sign_in("ada", "wrong password!").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(attacker.sign_in("wren", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS, "per address");
+    // Another address, another account: fine.
+    assert_eq!(elsewhere.sign_in("wren", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // Failures of a user who does not exist count too (no telling who exists).
+    let guesser = d.client_at([198, 51, 100, 8]);
+    for _ in 0..3 {
+        assert_eq!(guesser.sign_in("nobody", "x").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(guesser.sign_in("nobody", "x").await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+// ------------------------------------------------------------ forgery
+
+/// A POST without the session's token, with a wrong one, or from another
+/// origin gets 403 and changes nothing.
+#[tokio::test]
+async fn forged_posts_are_refused_and_change_nothing() {
+    let d = desk().await;
+    d.article("story", Status::Draft, Some("wren")).await;
+    let ed = d.signed_in("ed").await;
+    let csrf = ed.csrf.lock().unwrap().clone();
+    let fields = edit_fields(&ed, "story", &[("title", "Forged title"), ("action", "publish")]).await;
+    let strip = |fields: &[(String, String)], csrf: Option<&str>| {
+        let mut f: Vec<(String, String)> = fields.iter().filter(|(k, _)| k != "csrf").cloned().collect();
+        if let Some(c) = csrf {
+            f.push(("csrf".into(), c.into()));
+        }
+        form(&f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>())
+    };
+    let wrong = "0".repeat(64);
+    type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case<'_>> = vec![
+        ("no token", strip(&fields, None), vec![]),
+        ("empty token", strip(&fields, Some("")), vec![]),
+        ("wrong token", strip(&fields, Some(&wrong)), vec![]),
+        ("another site", strip(&fields, Some(&csrf)), vec![("origin", "https://evil.example")]),
+        ("a null origin", strip(&fields, Some(&csrf)), vec![("origin", "null")]),
+        ("another port", strip(&fields, Some(&csrf)), vec![("origin", "http://newsroom.test:8081")]),
+        (
+            "another site's referer",
+            strip(&fields, Some(&csrf)),
+            vec![("no-origin", ""), ("referer", "https://evil.example/page")],
+        ),
+        ("cross-site fetch", strip(&fields, Some(&csrf)), vec![("sec-fetch-site", "cross-site")]),
+    ];
+    for (what, body, headers) in cases {
+        let r = ed.post_with("/admin/articles/story", body, &headers).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
+        assert!(r.body.contains("Nothing was changed"), "{what}");
+    }
+    let a = d.stored("story").await.unwrap();
+    assert_eq!((a.title.as_str(), a.status, a.version), ("Title of story", Status::Draft, 1));
+    // The same form, as the site sends it, works (same-origin Referer alone, too).
+    let r = ed
+        .post_with(
+            "/admin/articles/story",
+            strip(&fields, Some(&csrf)),
+            &[("no-origin", ""), ("referer", "http://newsroom.test/admin/articles/story")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(d.stored("story").await.unwrap().status, Status::Published);
+    // Other forms: a token of another session is a wrong token.
+    let ada = d.signed_in("ada").await;
+    for (path, body) in [
+        ("/admin/users", form(&[("csrf", &csrf), ("name", "mallory"), ("role", "admin")])),
+        ("/admin/users/wren/role", form(&[("csrf", &csrf), ("role", "admin")])),
+        ("/admin/users/wren/disable", form(&[("csrf", &csrf)])),
+        ("/admin/users/wren/password", form(&[("csrf", &csrf)])),
+        ("/admin/tokens", form(&[("csrf", &csrf), ("name", "stolen")])),
+        ("/admin/articles/story/delete", form(&[("csrf", &csrf), ("version", "2")])),
+        (
+            "/admin/account",
+            form(&[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "a brand new password"),
+                ("repeat", "a brand new password"),
+            ]),
+        ),
+    ] {
+        assert_eq!(ada.post_with(path, body, &[]).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(d.state.store().user_by_name("mallory").await.unwrap().is_none());
+    let wren = d.user_named("wren").await;
+    assert_eq!((wren.role, wren.disabled), (Role::Writer, false));
+    assert!(accounts::verify_password(PASSWORD, Some(&wren.password_hash)));
+    assert!(d.state.store().tokens().await.unwrap().is_empty());
+    assert!(d.stored("story").await.is_some());
+    // The sign-in form: without its cookie's token, or from another site.
+    let c = d.client();
+    let r = c.post_with("/admin/login", form(&[("user", "ed"), ("password", PASSWORD)]), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = c.post_login(&[("user", "ed"), ("password", PASSWORD)], &[("origin", "https://evil.example")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(c.session_cookie().is_none());
+}
+
+// ------------------------------------------------------------ writers
+
+/// A writer writes a draft (owned by them, never seen by readers), submits
+/// it for review; cannot publish or schedule, nor touch another writer's
+/// articles, nor their own once it is published.
+#[tokio::test]
+async fn writers_write_and_submit_their_own_drafts_only() {
+    let d = desk().await;
+    let wren = d.signed_in("wren").await;
+    let r = wren.get("/admin/articles/new").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for button in ["value=\"draft\" class=\"primary\">Save draft", "value=\"submit\">Submit for review"] {
+        assert!(r.body.contains(button), "{button}");
+    }
+    for button in ["value=\"publish\"", "value=\"schedule\"", "value=\"unpublish\""] {
+        assert!(!r.body.contains(button), "{button}");
+    }
+    assert!(r.body.contains("value=\"WREN\""), "the byline starts with the writer");
+    let r = create(&wren, "Flood Warning for the Valley", "draft").await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/admin/articles/flood-warning-for-the-valley?done=draft")
+    );
+    let a = d.stored("flood-warning-for-the-valley").await.unwrap();
+    assert_eq!((a.status, a.owner), (Status::Draft, Some(d.user_named("wren").await.id)));
+    assert!(wren.get(r.location()).await.body.contains("Saved as a draft."));
+    // Publishing or scheduling, even forged into the form, is refused.
+    for action in ["publish", "schedule", "unpublish"] {
+        let fields = edit_fields(&wren, &a.slug, &[("action", action), ("published", "2999-01-01T10:00")]).await;
+        let r = post_fields(&wren, &format!("/admin/articles/{}", a.slug), &fields).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{action}");
+        assert!(r.body.contains("Writers cannot publish"), "{action}: {}", r.body);
+    }
+    assert_eq!(create(&wren, "Straight to Print", "publish").await.status, StatusCode::FORBIDDEN);
+    assert!(d.stored("straight-to-print").await.is_none());
+    // Submitting.
+    let fields = edit_fields(&wren, &a.slug, &[("action", "submit"), ("standfirst", "Rain all week.")]).await;
+    let r = post_fields(&wren, &format!("/admin/articles/{}", a.slug), &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = d.stored(&a.slug).await.unwrap();
+    assert_eq!((a.status, a.standfirst.as_deref()), (Status::Submitted, Some("Rain all week.")));
+    // Never seen by readers: not the page, the API, or the home page.
+    let reader = d.client();
+    assert_eq!(reader.get(&format!("/articles/{}", a.slug)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(reader.get(&format!("/api/articles/{}", a.slug)).await.status, StatusCode::NOT_FOUND);
+    assert!(!reader.get("/").await.body.contains("Flood Warning"));
+    // Another writer's draft: not listed, not opened, not saved, not deleted.
+    let wynn = d.signed_in("wynn").await;
+    assert!(!wynn.get("/admin").await.body.contains("Flood Warning"), "writers list their own");
+    assert!(wynn.get("/admin?status=submitted").await.body.contains("No article matches"));
+    assert_eq!(wynn.get(&format!("/admin/articles/{}", a.slug)).await.status, StatusCode::FORBIDDEN);
+    let forged = post_fields(&wynn, &format!("/admin/articles/{}", a.slug), &{
+        let mut f = fields.clone();
+        f.retain(|(k, _)| !["csrf", "version", "action", "title"].contains(&k.as_str()));
+        f.push(("csrf".into(), wynn.csrf.lock().unwrap().clone()));
+        f.push(("version".into(), a.version.to_string()));
+        f.push(("action".into(), "draft".into()));
+        f.push(("title".into(), "Hijacked".into()));
+        f
+    })
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    assert!(forged.body.contains("Writers can change only the articles they created."));
+    assert_eq!(wynn.get(&format!("/admin/articles/{}/delete", a.slug)).await.status, StatusCode::FORBIDDEN);
+    let r = wynn.post(&format!("/admin/articles/{}/delete", a.slug), &[("version", &a.version.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let still = d.stored(&a.slug).await.unwrap();
+    assert_eq!((still.title.as_str(), still.version), (a.title.as_str(), a.version));
+    // Editors see it in the list as submitted, with who wrote it.
+    let ed = d.signed_in("ed").await;
+    let list = ed.get("/admin?status=submitted").await;
+    assert!(list.body.contains("Flood Warning for the Valley") && list.body.contains(">Submitted for review<"));
+    assert!(list.body.contains("<td data-label=\"Created by\">WREN</td>"));
+    // Once an editor publishes it, the writer can no longer change it.
+    let fields = edit_fields(&ed, &a.slug, &[("action", "publish")]).await;
+    assert_eq!(post_fields(&ed, &format!("/admin/articles/{}", a.slug), &fields).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(reader.get(&format!("/articles/{}", a.slug)).await.status, StatusCode::OK);
+    let r = wren.get(&format!("/admin/articles/{}", a.slug)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("only editors can change it now"));
+    assert_eq!(wren.get(&format!("/admin/articles/{}/delete", a.slug)).await.status, StatusCode::FORBIDDEN);
+    // A writer may delete their own draft (after confirming).
+    create(&wren, "Second Thoughts", "draft").await;
+    let confirm = wren.get("/admin/articles/second-thoughts/delete").await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let version = hidden(&confirm.body, "version");
+    let r = wren.post("/admin/articles/second-thoughts/delete", &[("version", &version)]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/admin?done=deleted"));
+    assert!(d.stored("second-thoughts").await.is_none());
+    // Writers manage neither users nor tokens.
+    for path in ["/admin/users", "/admin/tokens"] {
+        assert_eq!(wren.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(wren.post("/admin/users", &[("name", "x"), ("role", "admin")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(wren.post("/admin/users/wren/role", &[("role", "admin")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(wren.post("/admin/tokens", &[("name", "mine")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(d.user_named("wren").await.role, Role::Writer);
+}
+
+// ------------------------------------------------------------ editors
+
+/// An editor edits, schedules (in the site's time zone), publishes,
+/// unpublishes and deletes any article, the API's and writers' alike.
+#[tokio::test]
+async fn editors_schedule_publish_unpublish_and_delete() {
+    let paris: chrono_tz::Tz = "Europe/Paris".parse().unwrap();
+    let d = desk_with(SiteConfig { timezone: paris, ..SiteConfig::default() }).await;
+    d.user("ed", Role::Editor).await;
+    d.user("wren", Role::Writer).await;
+    d.article("from-the-api", Status::Published, None).await;
+    d.article("by-wren", Status::Submitted, Some("wren")).await;
+    let ed = d.signed_in("ed").await;
+    let reader = d.client();
+    // Scheduling: the time is entered in Paris time and stored in UTC.
+    let page = ed.get("/admin/articles/by-wren").await;
+    assert!(page.body.contains("In the site&#39;s time zone, Europe/Paris."));
+    for button in [
+        "value=\"draft\" class=\"primary\">Save draft",
+        "value=\"schedule\">Schedule",
+        "value=\"publish\">Publish now",
+        "Delete…",
+    ] {
+        assert!(page.body.contains(button), "{button}");
+    }
+    assert!(!page.body.contains("value=\"submit\""), "editors publish, they do not submit");
+    let fields = edit_fields(&ed, "by-wren", &[("action", "schedule"), ("published", "2030-07-01T10:30")]).await;
+    let r = post_fields(&ed, "/admin/articles/by-wren", &fields).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/admin/articles/by-wren?done=scheduled"),
+        "{}",
+        r.body
+    );
+    let a = d.stored("by-wren").await.unwrap();
+    let utc = chrono::DateTime::parse_from_rfc3339("2030-07-01T08:30:00Z").unwrap().timestamp();
+    assert_eq!((a.status, a.published_at), (Status::Scheduled, Some(utc)));
+    let page = ed.get("/admin/articles/by-wren").await;
+    assert!(page.body.contains("value=\"2030-07-01T10:30\""), "shown in Paris time again");
+    assert_eq!(reader.get("/articles/by-wren").await.status, StatusCode::NOT_FOUND, "not before its time");
+    // A time that has passed cannot be scheduled.
+    let fields = edit_fields(&ed, "by-wren", &[("action", "schedule"), ("published", "2001-01-01T10:00")]).await;
+    let r = post_fields(&ed, "/admin/articles/by-wren", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"f-published-error\">published: to schedule the article, give a publication time to come (in Europe/Paris)"), "{}", r.body);
+    // Publish now: a time to come becomes now.
+    let fields = edit_fields(&ed, "by-wren", &[("action", "publish")]).await;
+    let before = web::now();
+    assert_eq!(post_fields(&ed, "/admin/articles/by-wren", &fields).await.status, StatusCode::SEE_OTHER);
+    let a = d.stored("by-wren").await.unwrap();
+    assert_eq!(a.status, Status::Published);
+    assert!(a.published_at.unwrap() >= before && a.published_at.unwrap() <= web::now());
+    assert_eq!(reader.get("/articles/by-wren").await.status, StatusCode::OK);
+    // A published article: save changes, unpublish, delete; no "Publish now".
+    let page = ed.get("/admin/articles/from-the-api").await;
+    for button in ["value=\"save\" class=\"primary\">Save changes", "value=\"unpublish\">Unpublish"] {
+        assert!(page.body.contains(button), "{button}");
+    }
+    assert!(!page.body.contains("value=\"publish\""));
+    let fields = edit_fields(&ed, "from-the-api", &[("action", "save"), ("title", "A Corrected Title")]).await;
+    let r = post_fields(&ed, "/admin/articles/from-the-api", &fields).await;
+    assert_eq!(r.location(), "/admin/articles/from-the-api?done=saved");
+    let a = d.stored("from-the-api").await.unwrap();
+    assert_eq!(
+        (a.title.as_str(), a.status, a.published_at),
+        ("A Corrected Title", Status::Published, Some(1_767_261_600)),
+        "a correction keeps its date"
+    );
+    assert!(reader.get("/articles/from-the-api").await.body.contains("A Corrected Title"), "the reader page is fresh");
+    // Saving the form unchanged writes nothing.
+    let fields = edit_fields(&ed, "from-the-api", &[("action", "save")]).await;
+    let r = post_fields(&ed, "/admin/articles/from-the-api", &fields).await;
+    assert_eq!(r.location(), "/admin/articles/from-the-api?done=unchanged");
+    assert_eq!(d.stored("from-the-api").await.unwrap().version, a.version);
+    let fields = edit_fields(&ed, "from-the-api", &[("action", "unpublish")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/from-the-api", &fields).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.stored("from-the-api").await.unwrap().status, Status::Draft);
+    assert_eq!(reader.get("/articles/from-the-api").await.status, StatusCode::NOT_FOUND);
+    // Deleting asks first (a page with a form: no script needed).
+    let confirm = ed.get("/admin/articles/from-the-api/delete").await;
+    assert!(confirm.body.contains("Delete “A Corrected Title”?") && confirm.body.contains("This cannot be undone."));
+    assert!(confirm.body.contains("<button type=\"submit\" class=\"danger\">Delete the article</button>"));
+    // A stale confirmation deletes nothing.
+    let r = ed.post("/admin/articles/from-the-api/delete", &[("version", "1")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let version = hidden(&confirm.body, "version");
+    let r = ed.post("/admin/articles/from-the-api/delete", &[("version", &version)]).await;
+    assert_eq!(r.location(), "/admin?done=deleted");
+    assert!(d.stored("from-the-api").await.is_none());
+    assert!(ed.get("/admin?done=deleted").await.body.contains("The article was deleted."));
+    assert_eq!(ed.get("/admin/articles/from-the-api").await.status, StatusCode::NOT_FOUND);
+    // Editors manage neither users nor tokens.
+    for path in ["/admin/users", "/admin/tokens"] {
+        assert_eq!(ed.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(ed.post("/admin/tokens", &[("name", "mine")]).await.status, StatusCode::FORBIDDEN);
+    assert!(d.state.store().tokens().await.unwrap().is_empty());
+}
+
+/// Two editors on one article: the second save, over a newer version,
+/// shows both versions and overwrites nothing; saving again then does.
+#[tokio::test]
+async fn a_save_over_a_newer_version_shows_both_and_overwrites_nothing() {
+    let d = desk().await;
+    d.article("shared", Status::Draft, None).await;
+    let one = d.signed_in("ed").await;
+    let two = d.signed_in("ada").await;
+    let first = edit_fields(&one, "shared", &[("action", "draft"), ("title", "The First Editor's Title")]).await;
+    let second = edit_fields(&two, "shared", &[("action", "draft"), ("title", "The Second Editor's Title")]).await;
+    assert_eq!(post_fields(&one, "/admin/articles/shared", &first).await.status, StatusCode::SEE_OTHER);
+    let r = post_fields(&two, "/admin/articles/shared", &second).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("This article changed since you opened it"));
+    assert!(r.body.contains("<p class=\"diff-label\">Yours</p><pre>The Second Editor&#39;s Title</pre>"), "{}", r.body);
+    assert!(r.body.contains("<p class=\"diff-label\">Current (version 2)</p><pre>The First Editor&#39;s Title</pre>"));
+    assert!(r.body.contains("value=\"The Second Editor&#39;s Title\""), "the form keeps their text");
+    assert_eq!(d.stored("shared").await.unwrap().title, "The First Editor's Title", "nothing overwritten");
+    // Saving the shown form again replaces the current version, knowingly.
+    let again = form_fields(&r.body, &[("action", "draft")]);
+    assert!(again.contains(&("version".into(), "2".into())));
+    assert_eq!(post_fields(&two, "/admin/articles/shared", &again).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.stored("shared").await.unwrap().title, "The Second Editor's Title");
+    // A writer whose submitted draft was published meanwhile sees both
+    // versions but can no longer save.
+    d.article("wrens", Status::Submitted, Some("wren")).await;
+    let wren = d.signed_in("wren").await;
+    let mine = edit_fields(&wren, "wrens", &[("action", "submit"), ("title", "Wren's Late Change")]).await;
+    let publish = edit_fields(&one, "wrens", &[("action", "publish")]).await;
+    assert_eq!(post_fields(&one, "/admin/articles/wrens", &publish).await.status, StatusCode::SEE_OTHER);
+    let r = post_fields(&wren, "/admin/articles/wrens", &mine).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("You can no longer change this article"));
+    assert!(!r.body.contains("name=\"action\""), "no buttons");
+    // ...and another writer cannot see a third article's text that way.
+    let wynn = d.signed_in("wynn").await;
+    let mut stale = mine.clone();
+    stale.retain(|(k, _)| k != "csrf");
+    stale.push(("csrf".into(), wynn.csrf.lock().unwrap().clone()));
+    assert_eq!(post_fields(&wynn, "/admin/articles/wrens", &stale).await.status, StatusCode::FORBIDDEN);
+}
+
+/// Validation errors are shown next to their field, in the API's words.
+#[tokio::test]
+async fn validation_errors_sit_next_to_their_field_in_the_api_words() {
+    let d = desk().await;
+    d.article("taken", Status::Draft, None).await;
+    let token = web::api::new_token();
+    d.state.store().create_token("t", &web::api::token_hash(&token), 0).await.unwrap();
+    let ed = d.signed_in("ed").await;
+    for (field, value, expected) in [
+        ("title", "", "title: must not be empty"),
+        ("body", "   ", "body: must not be empty: the article needs its text"),
+        ("section", "", "section: must not be empty"),
+        ("canonical_url", "javascript:alert(1)", "canonical_url: must be an http(s) URL"),
+        ("lead_image", "ftp://x", "lead_image: must be an http(s) URL or a path starting with /"),
+        ("slug", "Not A Slug", "slug: must be 1 to 120 lowercase letters, digits and single hyphens"),
+        ("lang", "english!", "lang: must be a language code such as en, pl or pt-BR, got &#34;english!&#34;"),
+    ] {
+        let mut fields: Vec<(&str, String)> = new_article("Valid Title");
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value.to_owned()));
+        let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        pairs.push(("action", "draft"));
+        let r = ed.post("/admin/articles/new", &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(
+            r.body.contains(&format!("<p class=\"field-error\" id=\"f-{field}-error\">{expected}</p>")),
+            "{field}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("aria-describedby=\"f-{field}-hint f-{field}-error\""))
+                || r.body.contains(&format!("aria-describedby=\"f-{field}-error\"")),
+            "{field}"
+        );
+        assert!(r.body.contains("role=\"alert\" id=\"form-errors\""), "{field}: announced");
+        assert!(r.body.contains(&format!("<a href=\"#f-{field}\">{expected}</a>")), "{field}: the summary links to it");
+        // The API says the same about the same article.
+        let mut json = serde_json::json!({"slug": "valid-title", "title": "Valid Title", "body": body_text("x"), "section": "Science", "lang": "en"});
+        json[field] = value.into();
+        let api = d.api_post(&token, &json).await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", api.body);
+        let message: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(html_escape(message["error"]["message"].as_str().unwrap()), expected, "{field}");
+    }
+    let mut fields: Vec<(&str, String)> = new_article("Anything");
+    fields.push(("slug", "taken".into()));
+    fields.retain(|(k, v)| *k != "slug" || !v.is_empty());
+    let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("action", "draft"));
+    let r = ed.post("/admin/articles/new", &pairs).await;
+    assert!(r.body.contains("id=\"f-slug-error\">slug: slug taken is taken</p>"), "{}", r.body);
+    assert_eq!(d.state.store().count_articles().await.unwrap(), 1);
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&#34;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+// ------------------------------------------------------------ the list
+
+#[tokio::test]
+async fn the_list_filters_searches_and_pages() {
+    let d = desk().await;
+    for i in 0..30 {
+        let status = [Status::Draft, Status::Published, Status::Scheduled][i % 3];
+        d.article(&format!("story-{i:02}"), status, Some(if i % 2 == 0 { "wren" } else { "wynn" })).await;
+    }
+    let ed = d.signed_in("ed").await;
+    let count = |body: &str| body.matches("<th scope=\"row\" data-label=\"Title\">").count();
+    let r = ed.get("/admin").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(count(&r.body), 25);
+    assert!(r.body.contains("30 articles, page 1 of 2. Times are in UTC."));
+    assert!(r.body.contains("<a rel=\"next\" href=\"/admin?page=2\">"));
+    assert_eq!(count(&ed.get("/admin?page=2").await.body), 5);
+    let r = ed.get("/admin?status=published").await;
+    assert_eq!(count(&r.body), 10);
+    assert!(r.body.contains("<option value=\"published\" selected>Published</option>"));
+    assert!(r.body.contains("view<span class=\"visually-hidden\">"), "a published article links to its page");
+    assert_eq!(count(&ed.get("/admin?status=scheduled&section=world").await.body), 10);
+    assert_eq!(count(&ed.get("/admin?section=sport").await.body), 0);
+    assert_eq!(count(&ed.get("/admin?author=ann-lee&status=draft").await.body), 10);
+    let r = ed.get("/admin?q=of+STORY-0").await;
+    assert_eq!(count(&r.body), 10, "title search, any case");
+    assert!(r.body.contains("value=\"of STORY-0\""));
+    assert_eq!(count(&ed.get("/admin?q=%25").await.body), 0, "% is a character, not a wildcard");
+    // Nonsense filters are ignored, not errors.
+    assert_eq!(ed.get("/admin?status=bogus&page=x").await.status, StatusCode::OK);
+    // Writers see their own only.
+    let wren = d.signed_in("wren").await;
+    let r = wren.get("/admin").await;
+    assert!(r.body.contains("<h1>Your articles</h1>") && r.body.contains("15 articles"));
+    // Their published articles are listed without an edit link.
+    assert!(!r.body.contains("href=\"/admin/articles/story-02\""), "story-02 is scheduled");
+    assert!(r.body.contains("href=\"/admin/articles/story-00\""), "story-00 is a draft");
+}
+
+// ------------------------------------------------------------ admins
+
+/// Admins create users (the password shown once), change roles, disable,
+/// enable and reset passwords; the site's last admin stays one.
+#[tokio::test]
+async fn admins_manage_users() {
+    let d = desk().await;
+    let ada = d.signed_in("ada").await;
+    let r = ada.get("/admin/users").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for name in ["ada", "ed", "wren", "wynn"] {
+        assert!(r.body.contains(&format!("<th scope=\"row\" data-label=\"User name\">{name}")), "{name}");
+    }
+    let r = ada
+        .post(
+            "/admin/users",
+            &[("name", "Nia"), ("display_name", "Nia Obi"), ("email", "nia@example.org"), ("role", "writer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("The user <strong>nia</strong> was created."));
+    let password = secret(&r.body);
+    let nia = d.user_named("nia").await;
+    assert_eq!(
+        (nia.display_name.as_str(), nia.email.as_deref(), nia.role),
+        ("Nia Obi", Some("nia@example.org"), Role::Writer)
+    );
+    assert!(!ada.get("/admin/users").await.body.contains(&password), "shown once");
+    let nia_client = d.client();
+    assert_eq!(nia_client.sign_in("nia", &password).await.status, StatusCode::SEE_OTHER);
+    // Bad input is refused in words.
+    let r = ada.post("/admin/users", &[("name", "nia"), ("role", "writer")]).await;
+    assert!(r.body.contains("the user name nia is taken"));
+    let r = ada.post("/admin/users", &[("name", "bad name"), ("role", "writer")]).await;
+    assert!(r.body.contains("a user name is 1 to 64 letters"));
+    let r = ada.post("/admin/users", &[("name", "ok"), ("role", "root")]).await;
+    assert!(r.body.contains("Choose a role"));
+    // Roles change at once, for a session already open.
+    assert_eq!(nia_client.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ada.post("/admin/users/nia/role", &[("role", "admin")]).await.location(), "/admin/users?done=role");
+    assert_eq!(nia_client.get("/admin/users").await.status, StatusCode::OK);
+    ada.post("/admin/users/nia/role", &[("role", "editor")]).await;
+    assert_eq!(d.user_named("nia").await.role, Role::Editor);
+    // Disabling ends their sessions and keeps them out.
+    assert_eq!(ada.post("/admin/users/nia/disable", &[]).await.location(), "/admin/users?done=disabled");
+    assert_eq!(nia_client.get("/admin").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.client().sign_in("nia", &password).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    ada.post("/admin/users/nia/enable", &[]).await;
+    assert_eq!(d.client().sign_in("nia", &password).await.status, StatusCode::SEE_OTHER);
+    // A reset: a new password shown once, the old one no longer works.
+    let r = ada.post("/admin/users/nia/password", &[]).await;
+    let new_password = secret(&r.body);
+    assert_ne!(new_password, password);
+    assert_eq!(d.client().sign_in("nia", &password).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(d.client().sign_in("nia", &new_password).await.status, StatusCode::SEE_OTHER);
+    // The last admin can be neither demoted nor disabled; nobody disables themself.
+    let r = ada.post("/admin/users/ada/role", &[("role", "editor")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("last active admin"));
+    assert_eq!(ada.post("/admin/users/ada/disable", &[]).await.status, StatusCode::CONFLICT);
+    assert_eq!(d.user_named("ada").await.role, Role::Admin);
+    assert_eq!(ada.post("/admin/users/nobody/role", &[("role", "editor")]).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Admins create API tokens (shown once, working at once), list and revoke them.
+#[tokio::test]
+async fn admins_manage_api_tokens() {
+    let d = desk().await;
+    let ada = d.signed_in("ada").await;
+    let r = ada.get("/admin/tokens").await;
+    assert!(r.body.contains("No tokens yet."));
+    let r = ada.post("/admin/tokens", &[("name", "import script")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let token = secret(&r.body);
+    assert!(token.starts_with("nd_") && token.len() == 67);
+    let json =
+        serde_json::json!({"slug": "via-api", "title": "Via the API", "body": body_text("api"), "section": "World"});
+    assert_eq!(d.api_post(&token, &json).await.status, StatusCode::CREATED);
+    let list = ada.get("/admin/tokens").await;
+    assert!(list.body.contains("<th scope=\"row\" data-label=\"Name\">import script</th>"));
+    assert!(!list.body.contains(&token), "shown once");
+    assert!(
+        ada.post("/admin/tokens", &[("name", "import script")])
+            .await
+            .body
+            .contains("an active token named import script exists")
+    );
+    assert!(ada.post("/admin/tokens", &[("name", "  ")]).await.body.contains("A token&#39;s name is one line"));
+    let r = ada.post("/admin/tokens/revoke", &[("name", "import script")]).await;
+    assert_eq!(r.location(), "/admin/tokens?done=revoked");
+    d.state.articles().delete("via-api", "test", 0).await.unwrap();
+    assert_eq!(d.api_post(&token, &json).await.status, StatusCode::UNAUTHORIZED);
+    assert!(ada.get("/admin/tokens").await.body.contains("Revoked"));
+    assert_eq!(ada.post("/admin/tokens/revoke", &[("name", "import script")]).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Everyone may change their own password: the current one is checked,
+/// and every other session ends.
+#[tokio::test]
+async fn users_change_their_own_password() {
+    let d = desk().await;
+    let wren = d.signed_in("wren").await;
+    let other = d.signed_in("wren").await;
+    let new = "a much longer passphrase";
+    let r = wren.post("/admin/account", &[("current", "not it at all"), ("new", new), ("repeat", new)]).await;
+    assert!(r.body.contains("Your current password is not right."));
+    let r = wren.post("/admin/account", &[("current", PASSWORD), ("new", new), ("repeat", "something else!")]).await;
+    assert!(r.body.contains("The two new passwords are not the same."));
+    let r = wren.post("/admin/account", &[("current", PASSWORD), ("new", "short"), ("repeat", "short")]).await;
+    assert!(r.body.contains("at least 12 characters"));
+    let r = wren.post("/admin/account", &[("current", PASSWORD), ("new", new), ("repeat", new)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Your password was changed."));
+    assert_eq!(other.get("/admin").await.status, StatusCode::SEE_OTHER, "the other session ended");
+    assert_eq!(wren.get("/admin").await.status, StatusCode::OK, "this one goes on, with a new id");
+    assert_eq!(d.client().sign_in("wren", PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(d.client().sign_in("wren", new).await.status, StatusCode::SEE_OTHER);
+}
+
+/// Every newsroom page: never stored (no-store), the site's CSP, no
+/// inline script or style, labelled fields; and the reader pages' cache
+/// does not keep newsroom pages.
+#[tokio::test]
+async fn every_newsroom_page_is_no_store_and_keeps_the_csp() {
+    let d = desk().await;
+    d.article("story", Status::Draft, Some("wren")).await;
+    let ada = d.signed_in("ada").await;
+    for path in [
+        "/admin",
+        "/admin/articles/new",
+        "/admin/articles/story",
+        "/admin/articles/story/delete",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/account",
+        "/admin/login",
+    ] {
+        let r = ada.get(path).await;
+        let expected = if path == "/admin/login" { StatusCode::SEE_OTHER } else { StatusCode::OK };
+        assert_eq!(r.status, expected, "{path}");
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{path}");
+        assert_eq!(r.headers["x-robots-tag"], "noindex, nofollow", "{path}");
+        assert!(
+            r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("default-src 'self'"),
+            "{path}"
+        );
+        if r.status == StatusCode::OK {
+            assert!(
+                !r.body.contains("<script") && !r.body.contains(" style=") && !r.body.contains(" onclick"),
+                "{path}"
+            );
+            assert!(r.body.contains("<html lang=\"en\">") && r.body.contains("<main id=\"content\">"), "{path}");
+            // Every input that is not hidden has a label.
+            for tag in r.body.split("<input ").skip(1).map(|t| t.split('>').next().unwrap()) {
+                if tag.contains("type=\"hidden\"") || tag.contains(" hidden") || tag.contains("type=\"radio\"") {
+                    continue;
+                }
+                let id = tag
+                    .split("id=\"")
+                    .nth(1)
+                    .map(|s| s.split('"').next().unwrap())
+                    .unwrap_or_else(|| panic!("{path}: {tag}"));
+                assert!(r.body.contains(&format!("for=\"{id}\"")), "{path}: no label for {id}");
+            }
+        }
+    }
+    // The page changes as soon as the article does: no cache in between.
+    assert!(ada.get("/admin").await.body.contains("Title of story"));
+    let fields = edit_fields(&ada, "story", &[("action", "draft"), ("title", "Renamed Story")]).await;
+    post_fields(&ada, "/admin/articles/story", &fields).await;
+    let list = ada.get("/admin").await;
+    assert!(list.body.contains("Renamed Story") && !list.body.contains("Title of story"));
+    let css = ada.get("/static/admin.css").await;
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+}
+
+/// With no admin, a signed-in editor is told how to make one.
+#[tokio::test]
+async fn a_site_without_admin_says_how_to_make_one() {
+    let d = desk_with(SiteConfig::default()).await;
+    d.user("ed", Role::Editor).await;
+    let ed = d.signed_in("ed").await;
+    let r = ed.get("/admin").await;
+    assert!(
+        r.body.contains("This site has no admin yet.") && r.body.contains("newsdesk user create NAME --role admin")
+    );
+    assert!(!r.body.contains("href=\"/admin/users\""), "editors have no users page");
+}
+
+/// The newsroom and the reader pages' cache: newsroom pages never enter it
+/// (no render is counted for them, and an edit shows at once), and a
+/// newsroom write announces its change, so that the cached reader pages
+/// that show the article are rendered again.
+#[tokio::test]
+async fn newsroom_writes_refresh_the_reader_cache_and_newsroom_pages_stay_out_of_it() {
+    let d = desk().await;
+    d.article("story", Status::Submitted, Some("wren")).await;
+    let ed = d.signed_in("ed").await;
+    let reader = d.client();
+    let renders = || d.state.cache_stats().renders;
+    // Newsroom pages are rendered by their handlers, outside the cache.
+    let before = renders();
+    for _ in 0..2 {
+        assert_eq!(ed.get("/admin").await.status, StatusCode::OK);
+        assert_eq!(ed.get("/admin/articles/story").await.status, StatusCode::OK);
+    }
+    assert_eq!(renders(), before, "no newsroom page goes through the page cache");
+    // The home page, cached without the story.
+    let home = reader.get("/").await;
+    assert!(!home.body.contains("Title of story"));
+    let found = |r: Res| r.status == StatusCode::OK && r.body.contains("Title of story");
+    assert!(!found(reader.get("/search?q=story").await), "a submitted draft is never found");
+    let before = renders();
+    reader.get("/").await;
+    assert_eq!(renders(), before, "the home page is served from the cache");
+    // Published in the newsroom: the cached home page is rendered again.
+    let fields = edit_fields(&ed, "story", &[("action", "publish")]).await;
+    let r = post_fields(&ed, "/admin/articles/story", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(reader.get("/").await.body.contains("Title of story"), "the write reached the cache");
+    assert_eq!(reader.get("/articles/story").await.status, StatusCode::OK);
+    assert!(found(reader.get("/search?q=story").await), "found once published");
+    // Unpublished: gone from all three.
+    let fields = edit_fields(&ed, "story", &[("action", "unpublish")]).await;
+    let r = post_fields(&ed, "/admin/articles/story", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!reader.get("/").await.body.contains("Title of story"));
+    assert_eq!(reader.get("/articles/story").await.status, StatusCode::NOT_FOUND);
+    assert!(!found(reader.get("/search?q=story").await));
+}
+
+/// The door refuses request bodies over 1 MiB unread, but a newsroom form
+/// may be larger (an article body the API takes, form-encoded): a 2 MB
+/// form reaches the newsroom (which checks it), a 5 MB one is refused.
+#[tokio::test]
+async fn newsroom_forms_may_be_larger_than_api_bodies() {
+    let d = desk().await;
+    let ed = d.signed_in("ed").await;
+    let mut fields = new_article("A long one");
+    fields[2].1 = body_text("long").repeat(2_000_000 / body_text("long").len() + 1);
+    let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("action", "draft"));
+    let r = ed.post("/admin/articles/new", &pairs).await;
+    assert_ne!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.status);
+    let huge = "x".repeat(web::admin::FORM_LIMIT + 1);
+    pairs[2].1 = &huge;
+    assert_eq!(ed.post("/admin/articles/new", &pairs).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// The editor has the API's `auto_paragraphs`: on for a new article, and
+/// switched off (and on again) from the form.
+#[tokio::test]
+async fn paragraph_breaks_are_switched_in_the_editor() {
+    let d = desk().await;
+    let ed = d.signed_in("ed").await;
+    let page = ed.get("/admin/articles/new").await;
+    assert!(page.body.contains("id=\"f-auto_paragraphs-on\" name=\"auto_paragraphs\" value=\"on\" checked"));
+    let r = create(&ed, "Paragraphs", "draft").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(d.stored("paragraphs").await.unwrap().auto_paragraphs, "on unless switched off");
+    let fields = edit_fields(&ed, "paragraphs", &[("action", "draft"), ("auto_paragraphs", "off")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/paragraphs", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(!d.stored("paragraphs").await.unwrap().auto_paragraphs);
+    let page = ed.get("/admin/articles/paragraphs").await;
+    assert!(page.body.contains("id=\"f-auto_paragraphs-off\" name=\"auto_paragraphs\" value=\"off\" checked"));
+    let fields = edit_fields(&ed, "paragraphs", &[("action", "draft"), ("auto_paragraphs", "on")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/paragraphs", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(d.stored("paragraphs").await.unwrap().auto_paragraphs);
+}
