@@ -1,14 +1,17 @@
 //! The real binary: `newsdesk user ...` (newsroom accounts), and
-//! `serve --demo` making a demo editor whose password is printed once.
+//! `serve --demo` making a demo editor whose password is printed once; on a
+//! SQLite file, or on PostgreSQL with `NEWSDESK_TEST_BACKEND=postgres` (a
+//! schema per test; see `store::testing`).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use store::prelude::*;
-use store::{Role, SqliteStore};
+use store::Role;
+use store::testing::{SqliteIn, TestDatabase};
 use web::admin::accounts::verify_password;
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
@@ -21,8 +24,14 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh database for a test: a SQLite file, or a PostgreSQL schema when chosen.
+fn database(name: &str) -> TestDatabase {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(TestDatabase::chosen(name, SqliteIn::File))
+}
+
 /// `newsdesk ARGS` on `db`, with `stdin` as its standard input.
-fn newsdesk(db: &Path, args: &[&str], stdin: &str) -> Output {
+fn newsdesk(db: impl AsRef<OsStr>, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env("NEWSDESK_DB", db)
@@ -43,10 +52,10 @@ fn text(b: &[u8]) -> String {
 }
 
 /// The stored user `name`, read with the store itself.
-fn stored(db: &Path, name: &str) -> Option<store::User> {
+fn stored(db: &str, name: &str) -> Option<store::User> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let s = SqliteStore::open(&db.display().to_string()).await.unwrap();
+        let s = store::open(db).await.unwrap();
         let u = s.user_by_name(name).await.unwrap();
         s.close().await;
         u
@@ -55,12 +64,12 @@ fn stored(db: &Path, name: &str) -> Option<store::User> {
 
 #[test]
 fn users_are_created_listed_and_changed() {
-    let dir = temp_dir("cli");
-    let db = dir.join("site.db");
+    let database = database("users-cli");
+    let db = database.location();
     let create = |args: &[&str], stdin: &str| {
         let mut all = vec!["user", "create"];
         all.extend_from_slice(args);
-        newsdesk(&db, &all, stdin)
+        newsdesk(db, &all, stdin)
     };
     let out = create(
         &["Ada", "--role", "admin", "--display-name", "Ada L.", "--email", "ada@example.org", "--password-stdin"],
@@ -68,7 +77,7 @@ fn users_are_created_listed_and_changed() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("created ada (admin)"), "{}", text(&out.stderr));
-    let ada = stored(&db, "ada").unwrap();
+    let ada = stored(db, "ada").unwrap();
     assert_eq!(
         (ada.display_name.as_str(), ada.email.as_deref(), ada.role),
         ("Ada L.", Some("ada@example.org"), Role::Admin)
@@ -80,7 +89,7 @@ fn users_are_created_listed_and_changed() {
     let out = create(&["wren", "--role", "writer", "--password-stdin"], "short\n");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("the password must be at least 12 characters long"), "{}", text(&out.stderr));
-    assert!(stored(&db, "wren").is_none());
+    assert!(stored(db, "wren").is_none());
     let out = create(&["ada", "--role", "writer", "--password-stdin"], &format!("{PASSWORD}\n"));
     assert!(!out.status.success() && text(&out.stderr).contains("the user name ada is taken"), "{}", text(&out.stderr));
     let out = create(&["bad name", "--role", "writer", "--password-stdin"], &format!("{PASSWORD}\n"));
@@ -93,40 +102,39 @@ fn users_are_created_listed_and_changed() {
         text(&out.stderr)
             .contains("no terminal to ask for the password on: give it on standard input with --password-stdin")
     );
-    assert!(stored(&db, "wren").is_none());
+    assert!(stored(db, "wren").is_none());
     let out = create(&["wren", "--role", "writer", "--password-stdin"], &format!("{PASSWORD}\r\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        verify_password(PASSWORD, Some(&stored(&db, "wren").unwrap().password_hash)),
+        verify_password(PASSWORD, Some(&stored(db, "wren").unwrap().password_hash)),
         "the line end is not part of it"
     );
     // Listed: names, roles, states; never a hash.
-    let list = text(&newsdesk(&db, &["user", "list"], "").stdout);
+    let list = text(&newsdesk(db, &["user", "list"], "").stdout);
     assert!(list.contains("ada\tadmin\tactive\tAda L.\tada@example.org\tcreated "), "{list}");
     assert!(list.contains("wren\twriter\tactive\twren\t-\tcreated "), "{list}");
     assert!(!list.contains("argon2"));
     // Roles, disabling and passwords.
-    assert!(newsdesk(&db, &["user", "set-role", "wren", "editor"], "").status.success());
-    assert_eq!(stored(&db, "wren").unwrap().role, Role::Editor);
-    assert!(newsdesk(&db, &["user", "disable", "wren"], "").status.success());
-    assert!(stored(&db, "wren").unwrap().disabled);
-    assert!(text(&newsdesk(&db, &["user", "list"], "").stdout).contains("wren\teditor\tdisabled"));
-    assert!(newsdesk(&db, &["user", "enable", "wren"], "").status.success());
-    assert!(!stored(&db, "wren").unwrap().disabled);
+    assert!(newsdesk(db, &["user", "set-role", "wren", "editor"], "").status.success());
+    assert_eq!(stored(db, "wren").unwrap().role, Role::Editor);
+    assert!(newsdesk(db, &["user", "disable", "wren"], "").status.success());
+    assert!(stored(db, "wren").unwrap().disabled);
+    assert!(text(&newsdesk(db, &["user", "list"], "").stdout).contains("wren\teditor\tdisabled"));
+    assert!(newsdesk(db, &["user", "enable", "wren"], "").status.success());
+    assert!(!stored(db, "wren").unwrap().disabled);
     let new = "another long passphrase";
-    let out = newsdesk(&db, &["user", "reset-password", "wren", "--password-stdin"], &format!("{new}\n"));
+    let out = newsdesk(db, &["user", "reset-password", "wren", "--password-stdin"], &format!("{new}\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let hash = stored(&db, "wren").unwrap().password_hash;
+    let hash = stored(db, "wren").unwrap().password_hash;
     assert!(verify_password(new, Some(&hash)) && !verify_password(PASSWORD, Some(&hash)));
     // The last admin stays an admin, and able to sign in.
-    let out = newsdesk(&db, &["user", "disable", "ada"], "");
+    let out = newsdesk(db, &["user", "disable", "ada"], "");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("last active admin"), "{}", text(&out.stderr));
-    assert!(!newsdesk(&db, &["user", "set-role", "ada", "writer"], "").status.success());
-    assert_eq!(stored(&db, "ada").unwrap().role, Role::Admin);
-    let out = newsdesk(&db, &["user", "disable", "nobody"], "");
+    assert!(!newsdesk(db, &["user", "set-role", "ada", "writer"], "").status.success());
+    assert_eq!(stored(db, "ada").unwrap().role, Role::Admin);
+    let out = newsdesk(db, &["user", "disable", "nobody"], "");
     assert!(!out.status.success() && text(&out.stderr).contains("no user named nobody"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A log line without its terminal colour codes (`ESC [ ... m`).
@@ -152,7 +160,7 @@ fn free_port() -> u16 {
 }
 
 /// Runs `serve --demo` until it serves, then stops it; its log.
-fn serve_demo(db: &Path) -> String {
+fn serve_demo(db: &str) -> String {
     let port = free_port();
     let mut child = Command::new(BIN)
         .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
@@ -191,13 +199,13 @@ fn serve_demo(db: &Path) -> String {
 #[cfg(unix)]
 #[test]
 fn the_demo_editor_gets_a_password_printed_once() {
-    let dir = temp_dir("demo");
-    let db = dir.join("site.db");
-    let log = serve_demo(&db);
+    let database = database("users-demo");
+    let db = database.location();
+    let log = serve_demo(db);
     let line = log.lines().find(|l| l.contains("demo editor created")).unwrap_or_else(|| panic!("{log}"));
     let password = line.split("password=").nth(1).unwrap().split_whitespace().next().unwrap().trim_matches('"');
     assert_eq!(password.len(), 23, "{line}");
-    let editor = stored(&db, "demo-editor").unwrap();
+    let editor = stored(db, "demo-editor").unwrap();
     assert_eq!(editor.role, Role::Editor);
     assert!(verify_password(password, Some(&editor.password_hash)), "the printed password signs in");
     assert!(
@@ -206,14 +214,14 @@ fn the_demo_editor_gets_a_password_printed_once() {
     );
     assert_eq!(log.matches("no public URL given (--public-url or NEWSDESK_PUBLIC_URL)").count(), 1, "warned once");
     // Started again: the editor exists, no password is printed.
-    let again = serve_demo(&db);
+    let again = serve_demo(db);
     assert!(again.contains("the demo editor exists already"), "{again}");
     assert!(!again.contains(password) && !again.contains("password="), "{again}");
     // Another demo database: another password, never a fixed one.
-    let other = serve_demo(&dir.join("other.db"));
+    let other_database = self::database("users-demo-other");
+    let other = serve_demo(other_database.location());
     let line = other.lines().find(|l| l.contains("demo editor created")).unwrap();
     assert!(!line.contains(password));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! HTTP tests of the newsroom (`/admin`): every route, every role
 //! (anonymous, writer, editor, admin), sessions, cross-site request
 //! forgery, throttling, and the article editor, through the real router
-//! (`app().oneshot()`) on an in-memory database.
+//! (`app().oneshot()`) on an in-memory SQLite database, or on PostgreSQL
+//! with `NEWSDESK_TEST_BACKEND=postgres` (a schema per test on the server
+//! `NEWSDESK_TEST_PG` names; see `store::testing`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -11,7 +13,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use content::ArticleInput;
-use store::{Article, Role, Session, SqliteStore, Status, User, Visibility};
+use store::testing::{SqliteIn, TestDatabase};
+use store::{Article, Role, Session, Status, User, Visibility};
 use summarize::Summarizer;
 use tower::ServiceExt;
 use web::admin::accounts;
@@ -24,11 +27,13 @@ const ORIGIN: &str = "http://newsroom.test";
 
 struct Desk {
     state: AppState,
+    /// Removed when the desk is dropped.
+    _db: TestDatabase,
 }
 
 async fn desk_with(site: SiteConfig) -> Desk {
-    let store = SqliteStore::open(":memory:").await.unwrap();
-    Desk { state: AppState::new(Arc::new(store), SUMMARIZER.clone(), site) }
+    let db = TestDatabase::chosen("admin", SqliteIn::Memory).await;
+    Desk { state: AppState::new(db.open().await, SUMMARIZER.clone(), site), _db: db }
 }
 
 /// A site with an admin (ada), an editor (ed), and two writers (wren, wynn).
