@@ -12,7 +12,7 @@ use store::{Article, ListQuery, Named, SummaryMode, Visibility};
 use summarize::{Lang, Length, Options};
 
 use crate::cache::{Dep, IfNoneMatch, Miss, failed};
-use crate::pages::{SiteView, UI_LANG, cached, iso, not_found, other_lang};
+use crate::pages::{SiteView, UI_LANG, cached, iso, not_found, other_lang, public_list};
 use crate::{AppState, now};
 
 /// Summary sentences per article in the briefing.
@@ -140,15 +140,7 @@ async fn day_cards(state: &AppState, start: i64, end: i64, now: i64) -> Result<V
     let mut out = Vec::new();
     let mut after = Some(store::Cursor { published_at: Some(end), slug: String::new() });
     while let Some(cursor) = after.take() {
-        let query = ListQuery {
-            visibility: Visibility::PublicAt(now),
-            section: None,
-            tag: None,
-            author: None,
-            page: 1,
-            per_page: 100,
-            after: Some(cursor),
-        };
+        let query = ListQuery { after: Some(cursor), ..public_list(now, 100) };
         let page = state.store().list_articles(&query).await?;
         for card in &page.items {
             match card.published_at {
@@ -168,13 +160,8 @@ async fn day_cards(state: &AppState, start: i64, end: i64, now: i64) -> Result<V
 /// The latest day before `start` with a published article.
 async fn earlier_day(state: &AppState, start: i64, now: i64) -> Result<Option<(String, String)>, store::StoreError> {
     let query = ListQuery {
-        visibility: Visibility::PublicAt(now),
-        section: None,
-        tag: None,
-        author: None,
-        page: 1,
-        per_page: 1,
         after: Some(store::Cursor { published_at: Some(start), slug: String::new() }),
+        ..public_list(now, 1)
     };
     let page = state.store().list_articles(&query).await?;
     Ok(page.items.iter().filter_map(|c| c.published_at).find(|&t| t < start).and_then(|t| {
