@@ -12,7 +12,7 @@ use store::{Article, ListQuery, Named, SummaryMode, Visibility};
 use summarize::{Lang, Length, Options};
 
 use crate::cache::{Dep, IfNoneMatch, Miss, failed};
-use crate::pages::{SiteView, UI_LANG, cached, iso, not_found, other_lang};
+use crate::pages::{SiteView, UI_LANG, cached, iso, not_found, other_lang, public_list};
 use crate::{AppState, now};
 
 /// Summary sentences per article in the briefing.
@@ -26,6 +26,10 @@ const WORDS_PER_MINUTE: usize = 230;
 /// Articles read for one day, at most (a day of a very busy site is cut).
 const MOST: usize = 300;
 const DAY: i64 = 86_400;
+/// Days in the briefing feed, at most.
+const FEED_DAYS: usize = 14;
+/// Newest articles read for the briefing feed, at most.
+const FEED_ARTICLES: usize = 400;
 
 #[derive(Template)]
 #[template(path = "briefing.html")]
@@ -102,6 +106,103 @@ async fn briefing(state: AppState, day: NaiveDate, inm: IfNoneMatch) -> Response
     cached(&state, format!("briefing:{day}"), || vec![Dep::Listing], &inm, render).await
 }
 
+/// The briefing feed's items: one a day, the newest [`FEED_DAYS`] days
+/// with articles among the newest [`FEED_ARTICLES`] (a day the walk may have
+/// cut short is left out), each listing its articles in their briefing
+/// sentences.
+pub(crate) async fn feed_items(state: &AppState, now: i64) -> Result<Vec<crate::feeds::Item>, Miss> {
+    let mut days: Vec<(NaiveDate, Vec<String>)> = Vec::new();
+    let mut query = public_list(now, 100);
+    let mut read = 0;
+    let cut = loop {
+        let page = state.store().list_articles(&query).await.map_err(failed)?;
+        for card in &page.items {
+            let Some(day) = card.published_at.and_then(|t| DateTime::from_timestamp(t, 0)).map(|d| d.date_naive())
+            else {
+                continue;
+            };
+            match days.last_mut() {
+                Some((d, slugs)) if *d == day => slugs.push(card.slug.clone()),
+                _ => days.push((day, vec![card.slug.clone()])),
+            }
+            read += 1;
+        }
+        match page.next {
+            Some(next) if read < FEED_ARTICLES && days.len() <= FEED_DAYS => query.after = Some(next),
+            Some(_) => break true,
+            None => break false,
+        }
+    };
+    if cut && days.len() > 1 {
+        days.pop();
+    }
+    days.truncate(FEED_DAYS);
+    let mut items = Vec::with_capacity(days.len());
+    for (day, slugs) in days {
+        let mut articles = Vec::with_capacity(slugs.len());
+        for slug in slugs {
+            if let Some(a) = state.store().article(&slug, Visibility::PublicAt(now)).await.map_err(failed)? {
+                articles.push(summarized(state, a));
+            }
+        }
+        if let Some(item) = feed_item(state, day, &articles) {
+            items.push(item);
+        }
+    }
+    Ok(items)
+}
+
+fn feed_item(state: &AppState, day: NaiveDate, articles: &[Read]) -> Option<crate::feeds::Item> {
+    let published = articles.iter().filter_map(|r| r.article.published_at).max()?;
+    let updated = articles.iter().map(|r| r.article.updated_at).max().unwrap_or(published).max(published);
+    let mut categories: Vec<(String, String)> = Vec::new();
+    for r in articles {
+        let s = &r.article.section;
+        if !categories.iter().any(|(slug, _)| *slug == s.slug) {
+            categories.push((s.slug.clone(), s.name.clone()));
+        }
+    }
+    let mut content = String::new();
+    for r in articles {
+        let url = crate::feeds::absolute(state, &format!("/articles/{}", r.article.slug));
+        content.push_str(&format!("<h2><a href=\"{}\">{}</a></h2>", escape(&url), escape(&r.article.title)));
+        if !r.sentences.is_empty() {
+            let text: Vec<&str> = r.sentences.iter().map(|(_, s)| s.as_str()).collect();
+            content.push_str(&format!("<p>{}</p>", escape(&text.join(" "))));
+        }
+    }
+    let titles: Vec<&str> = articles.iter().map(|r| r.article.title.as_str()).collect();
+    let count = if articles.len() == 1 { "1 article".to_owned() } else { format!("{} articles", articles.len()) };
+    Some(crate::feeds::Item {
+        url: crate::feeds::absolute(state, &format!("/briefing/{}", day.format("%Y-%m-%d"))),
+        title: format!("Briefing: {}", day.format("%A %-d %B %Y")),
+        published,
+        updated,
+        authors: Vec::new(),
+        categories,
+        summary: Some(format!("{count}: {}", titles.join("; "))),
+        content,
+        lang: UI_LANG.to_owned(),
+        image: None,
+    })
+}
+
+/// Text as HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 async fn render(state: &AppState, day: NaiveDate, start: i64) -> Result<String, Miss> {
     let now = now();
     let end = start + DAY;
@@ -118,9 +219,16 @@ async fn render(state: &AppState, day: NaiveDate, start: i64) -> Result<String, 
         .iter()
         .map(|r| r.article.title.split_whitespace().count() + r.sentences.iter().map(|(_, s)| words(s)).sum::<usize>())
         .sum();
+    let mut site = state.site_view();
+    site.feeds.extend(crate::feeds::links(
+        &state.site().name,
+        crate::feeds::Scope::Briefing,
+        "",
+        Some("daily briefing"),
+    ));
     let page = BriefingPage {
         lang: UI_LANG.into(),
-        site: state.site_view(),
+        site,
         nav: state.nav(now).await,
         current_section: "/briefing".into(),
         day: day.format("%A %-d %B %Y").to_string(),
@@ -140,15 +248,7 @@ async fn day_cards(state: &AppState, start: i64, end: i64, now: i64) -> Result<V
     let mut out = Vec::new();
     let mut after = Some(store::Cursor { published_at: Some(end), slug: String::new() });
     while let Some(cursor) = after.take() {
-        let query = ListQuery {
-            visibility: Visibility::PublicAt(now),
-            section: None,
-            tag: None,
-            author: None,
-            page: 1,
-            per_page: 100,
-            after: Some(cursor),
-        };
+        let query = ListQuery { after: Some(cursor), ..public_list(now, 100) };
         let page = state.store().list_articles(&query).await?;
         for card in &page.items {
             match card.published_at {
@@ -168,13 +268,8 @@ async fn day_cards(state: &AppState, start: i64, end: i64, now: i64) -> Result<V
 /// The latest day before `start` with a published article.
 async fn earlier_day(state: &AppState, start: i64, now: i64) -> Result<Option<(String, String)>, store::StoreError> {
     let query = ListQuery {
-        visibility: Visibility::PublicAt(now),
-        section: None,
-        tag: None,
-        author: None,
-        page: 1,
-        per_page: 1,
         after: Some(store::Cursor { published_at: Some(start), slug: String::new() }),
+        ..public_list(now, 1)
     };
     let page = state.store().list_articles(&query).await?;
     Ok(page.items.iter().filter_map(|c| c.published_at).find(|&t| t < start).and_then(|t| {

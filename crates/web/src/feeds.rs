@@ -83,6 +83,8 @@ pub(crate) enum Scope {
     Section,
     Tag,
     Author,
+    /// The daily briefing: an item a day.
+    Briefing,
 }
 
 impl Scope {
@@ -93,12 +95,13 @@ impl Scope {
             Scope::Section => format!("/sections/{slug}"),
             Scope::Tag => format!("/tags/{slug}"),
             Scope::Author => format!("/authors/{slug}"),
+            Scope::Briefing => "/briefing".to_owned(),
         }
     }
 
     fn dep(self, slug: &str) -> Dep {
         match self {
-            Scope::Site => Dep::Listing,
+            Scope::Site | Scope::Briefing => Dep::Listing,
             Scope::Section => Dep::Section(slug.to_owned()),
             Scope::Tag => Dep::Tag(slug.to_owned()),
             Scope::Author => Dep::Author(slug.to_owned()),
@@ -111,6 +114,7 @@ impl Scope {
             Scope::Section => "section",
             Scope::Tag => "tag",
             Scope::Author => "author",
+            Scope::Briefing => "briefing",
         }
     }
 }
@@ -144,6 +148,9 @@ pub fn routes() -> Router<AppState> {
         .route("/rss.xml", get(|st, c| site_feed(st, Format::Rss, c)))
         .route("/atom.xml", get(|st, c| site_feed(st, Format::Atom, c)))
         .route("/feed.json", get(|st, c| site_feed(st, Format::Json, c)))
+        .route("/briefing/rss.xml", get(|st, c| briefing_feed(st, Format::Rss, c)))
+        .route("/briefing/atom.xml", get(|st, c| briefing_feed(st, Format::Atom, c)))
+        .route("/briefing/feed.json", get(|st, c| briefing_feed(st, Format::Json, c)))
         .route("/sections/{section}/{file}", get(|st, p, c| listing_feed(st, Scope::Section, p, c)))
         .route("/tags/{tag}/{file}", get(|st, p, c| listing_feed(st, Scope::Tag, p, c)))
         .route("/authors/{author}/{file}", get(|st, p, c| listing_feed(st, Scope::Author, p, c)))
@@ -151,6 +158,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn site_feed(State(state): State<AppState>, format: Format, c: Conditional) -> Response {
     feed(state, Scope::Site, String::new(), format, c).await
+}
+
+async fn briefing_feed(State(state): State<AppState>, format: Format, c: Conditional) -> Response {
+    feed(state, Scope::Briefing, String::new(), format, c).await
 }
 
 type FeedPath = Result<Path<(String, String)>, axum::extract::rejection::PathRejection>;
@@ -192,25 +203,30 @@ struct Meta {
 }
 
 /// One item, as every format writes it.
-struct Item {
-    url: String,
-    title: String,
-    published: i64,
-    updated: i64,
+pub(crate) struct Item {
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) published: i64,
+    pub(crate) updated: i64,
     /// Name and absolute address of each author.
-    authors: Vec<(String, String)>,
+    pub(crate) authors: Vec<(String, String)>,
     /// The section, then the tags: (slug, name).
-    categories: Vec<(String, String)>,
-    summary: Option<String>,
-    content: String,
-    lang: String,
-    image: Option<String>,
+    pub(crate) categories: Vec<(String, String)>,
+    pub(crate) summary: Option<String>,
+    pub(crate) content: String,
+    pub(crate) lang: String,
+    pub(crate) image: Option<String>,
 }
 
 async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> Result<Cached, Miss> {
     let now = now();
     let store = state.store();
     let site = &state.site().name;
+    if scope == Scope::Briefing {
+        let items = crate::briefing::feed_items(state, now).await?;
+        let (title, description) = (format!("{site}: daily briefing"), format!("Each day's articles from {site}."));
+        return write(state, scope, slug, format, title, description, items);
+    }
     let (title, description) = match scope {
         Scope::Site => (site.clone(), format!("The latest articles from {site}.")),
         _ => {
@@ -232,7 +248,7 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
     };
     let mut query = crate::pages::public_list(now, ITEMS);
     match scope {
-        Scope::Site => {}
+        Scope::Site | Scope::Briefing => {}
         Scope::Section => query.section = Some(slug.to_owned()),
         Scope::Tag => query.tag = Some(slug.to_owned()),
         Scope::Author => query.author = Some(slug.to_owned()),
@@ -246,6 +262,19 @@ async fn render(state: &AppState, scope: Scope, slug: &str, format: Format) -> R
             items.push(item(state, &a));
         }
     }
+    write(state, scope, slug, format, title, description, items)
+}
+
+/// The feed of `items` in `format`, with its `Last-Modified`.
+fn write(
+    state: &AppState,
+    scope: Scope,
+    slug: &str,
+    format: Format,
+    title: String,
+    description: String,
+    items: Vec<Item>,
+) -> Result<Cached, Miss> {
     let base = scope.base(slug);
     let meta = Meta {
         title,

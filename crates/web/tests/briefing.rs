@@ -131,6 +131,22 @@ async fn a_day_by_section_with_stories_together() {
     assert!(page.contains("in 1 minute") || page.contains("minutes:"), "a reading time: {page}");
     assert!(page.contains("href=\"/briefing/2026-11-25\""), "the day before: {page}");
 
+    // The briefing feed: an item a day, newest first, in all three formats.
+    assert!(page.contains("href=\"/briefing/atom.xml\""), "the page names its feed: {page}");
+    for path in ["/briefing/atom.xml", "/briefing/rss.xml", "/briefing/feed.json"] {
+        let (status, body) = get(&s, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        let feed = feed_rs::parser::parse(body.as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let titles: Vec<String> =
+            feed.entries.iter().filter_map(|e| e.title.as_ref().map(|t| t.content.clone())).collect();
+        assert_eq!(titles, ["Briefing: Thursday 26 November 2026", "Briefing: Wednesday 25 November 2026"], "{path}");
+        let first = &feed.entries[0];
+        assert!(first.links.iter().any(|l| l.href.ends_with("/briefing/2026-11-26")), "{path}: {:?}", first.links);
+        let content = first.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+        assert!(content.contains("/articles/barrier-bids") && content.contains("/articles/poems"), "{path}: {content}");
+        assert!(!content.contains("draft"), "{path}: a draft in the feed: {content}");
+    }
+
     let (status, empty) = get(&s, "/briefing/2026-11-27").await;
     assert_eq!(status, StatusCode::OK);
     assert!(empty.contains("No articles were published on this day."), "{empty}");
