@@ -71,3 +71,51 @@ pub trait DeskStore: Send + Sync {
     /// The sections and authors to filter by.
     async fn desk_facets(&self) -> Result<DeskFacets>;
 }
+
+/// How a status is kept in `articles.status` (every backend): a submitted
+/// article is a draft there (with `article_desk.submitted` set), so that no
+/// reader query can show it.
+pub(crate) fn stored_status(status: Status) -> &'static str {
+    match status {
+        Status::Submitted => Status::Draft.as_str(),
+        other => other.as_str(),
+    }
+}
+
+/// The status the rest of Newsdesk sees: a stored draft marked submitted
+/// is `Submitted`.
+pub(crate) fn seen_status(stored: Status, submitted: bool) -> Status {
+    if submitted && stored == Status::Draft { Status::Submitted } else { stored }
+}
+
+/// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
+pub(crate) fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_match_text_literally() {
+        assert_eq!(like_escape("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn submitted_is_kept_as_a_draft() {
+        assert_eq!(stored_status(Status::Submitted), "draft");
+        assert_eq!(seen_status(Status::Draft, true), Status::Submitted);
+        assert_eq!(seen_status(Status::Published, true), Status::Published);
+        assert_eq!(seen_status(Status::Draft, false), Status::Draft);
+    }
+}

@@ -135,7 +135,7 @@ fn bind_article<'q>(
         .bind(&a.section.slug)
         .bind(to_json(&a.tags))
         .bind(&a.lang)
-        .bind(super::desk::stored_status(a.status))
+        .bind(crate::desk::stored_status(a.status))
         .bind(a.published_at)
         .bind(a.updated_at)
         .bind(&a.sources)
@@ -206,7 +206,7 @@ async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<(
         .bind(slugs)
         .bind(names)
         .bind(&a.slug)
-        .bind(super::desk::stored_status(a.status))
+        .bind(crate::desk::stored_status(a.status))
         .bind(a.published_at);
         let query = if table == "article_authors" { query.bind(a.updated_at) } else { query };
         query.execute(&mut *tx).await.db()?;

@@ -9,17 +9,8 @@ use async_trait::async_trait;
 use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::PostgresStore;
+use crate::desk::{like_escape, seen_status, stored_status};
 use crate::{Db, DeskFacets, DeskItem, DeskQuery, DeskStore, Named, NewArticle, Page, Result, Status, StoreError};
-
-/// How a status is kept in `articles.status`: a submitted article is a
-/// draft there (with `article_desk.submitted` set), so that no reader query
-/// can show it.
-pub(super) fn stored_status(status: Status) -> &'static str {
-    match status {
-        Status::Submitted => Status::Draft.as_str(),
-        other => other.as_str(),
-    }
-}
 
 /// Writes the newsroom's part of article `id`, inside the caller's
 /// transaction (no row for an article with no owner that is not submitted).
@@ -54,26 +45,6 @@ pub(super) async fn read_desk(conn: &mut PgConnection, id: i64, stored: Status) 
         .db()?;
     let Some(row) = row else { return Ok((None, stored)) };
     Ok((row.try_get("owner_id").db()?, seen_status(stored, row.try_get("submitted").db()?)))
-}
-
-/// The status the rest of Newsdesk sees: a stored draft marked submitted
-/// is `Submitted`.
-fn seen_status(stored: Status, submitted: bool) -> Status {
-    if submitted && stored == Status::Draft { Status::Submitted } else { stored }
-}
-
-/// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
-fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 /// The joins every list makes after its range's table.

@@ -80,7 +80,7 @@ fn bind_article<'q>(
         .bind(&a.section.slug)
         .bind(to_json(&a.tags))
         .bind(&a.lang)
-        .bind(super::desk::stored_status(a.status))
+        .bind(crate::desk::stored_status(a.status))
         .bind(a.published_at)
         .bind(a.updated_at)
         .bind(&a.sources)

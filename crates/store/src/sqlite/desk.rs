@@ -6,17 +6,8 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::{SqliteStore, sql};
+use crate::desk::{like_escape, seen_status, stored_status};
 use crate::{Db, DeskFacets, DeskItem, DeskQuery, DeskStore, Named, NewArticle, Page, Result, Status, StoreError};
-
-/// How a status is kept in `articles.status`: a submitted article is a
-/// draft there (with `article_desk.submitted` set), so that no reader query
-/// can show it.
-pub(super) fn stored_status(status: Status) -> &'static str {
-    match status {
-        Status::Submitted => Status::Draft.as_str(),
-        other => other.as_str(),
-    }
-}
 
 /// Writes the newsroom's part of article `id`, inside the caller's
 /// transaction (no row for an article with no owner that is not submitted).
@@ -47,26 +38,6 @@ pub(super) async fn read_desk(
     let row = sqlx::query(sql::DESK_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
     let Some(row) = row else { return Ok((None, stored)) };
     Ok((row.try_get("owner_id").db()?, seen_status(stored, row.try_get("submitted").db()?)))
-}
-
-/// The status the rest of Newsdesk sees: a stored draft marked submitted
-/// is `Submitted`.
-fn seen_status(stored: Status, submitted: i64) -> Status {
-    if submitted != 0 && stored == Status::Draft { Status::Submitted } else { stored }
-}
-
-/// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
-fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 /// Which index range a newsroom list reads: the first filter asked of
@@ -203,7 +174,7 @@ impl DeskStore for SqliteStore {
             .map(|r| {
                 let s: String = r.try_get("status").db()?;
                 let stored = Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))?;
-                let submitted: i64 = r.try_get("submitted").db()?;
+                let submitted: bool = r.try_get("submitted").db()?;
                 let authors: String = r.try_get("authors").db()?;
                 Ok(DeskItem {
                     slug: r.try_get("slug").db()?,
@@ -351,10 +322,5 @@ mod tests {
         assert!(!desk_row(b_id).await, "no row for an article with no owner");
         assert!(!desk_row(c_id).await, "gone with its article");
         assert!(desk_row(stored.id).await);
-    }
-
-    #[test]
-    fn like_patterns_match_text_literally() {
-        assert_eq!(like_escape("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }
