@@ -75,6 +75,7 @@ pub trait DeskStore: Send + Sync {
 /// How a status is kept in `articles.status` (every backend): a submitted
 /// article is a draft there (with `article_desk.submitted` set), so that no
 /// reader query can show it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn stored_status(status: Status) -> &'static str {
     match status {
         Status::Submitted => Status::Draft.as_str(),
@@ -84,11 +85,13 @@ pub(crate) fn stored_status(status: Status) -> &'static str {
 
 /// The status the rest of Newsdesk sees: a stored draft marked submitted
 /// is `Submitted`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn seen_status(stored: Status, submitted: bool) -> Status {
     if submitted && stored == Status::Draft { Status::Submitted } else { stored }
 }
 
 /// `text` for a LIKE pattern: `%`, `_` and `\` match themselves.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
@@ -102,7 +105,7 @@ pub(crate) fn like_escape(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres")))]
 mod tests {
     use super::*;
 

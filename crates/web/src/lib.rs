@@ -88,6 +88,7 @@ struct Inner {
     nav: pages::NavCache,
     limits: Limits,
     expensive: limits::Expensive,
+    searches: limits::Expensive,
 }
 
 /// How the server keeps and limits things (defaults: [`Options::default`]).
@@ -114,6 +115,7 @@ impl AppState {
         let cache = Arc::new(cache::PageCache::new(options.cache));
         let articles = Articles::new(store, summarizer, cache.clone());
         let expensive = limits::Expensive::new(&options.limits);
+        let searches = limits::Expensive::search(&options.limits);
         AppState {
             inner: Arc::new(Inner {
                 articles,
@@ -122,6 +124,7 @@ impl AppState {
                 nav: Default::default(),
                 limits: options.limits,
                 expensive,
+                searches,
             }),
         }
     }
@@ -144,6 +147,11 @@ impl AppState {
     /// The rate limit and slots of the expensive anonymous endpoints.
     pub fn expensive(&self) -> &limits::Expensive {
         &self.inner.expensive
+    }
+
+    /// The rate limit and slots of search (`/search`, `GET /api/search`).
+    pub fn searches(&self) -> &limits::Expensive {
+        &self.inner.searches
     }
 
     /// The site's settings.

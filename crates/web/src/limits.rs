@@ -45,6 +45,12 @@ pub struct Limits {
     pub expensive_burst: u32,
     /// How many run at once, all clients together (0: no limit).
     pub expensive_concurrency: usize,
+    /// Searches per client and minute, on average (0: no limit).
+    pub search_per_minute: u32,
+    /// How many searches a client may make at once after a quiet while.
+    pub search_burst: u32,
+    /// How many searches run at once, all clients together (0: no limit).
+    pub search_concurrency: usize,
     /// A header that a reverse proxy in front sets to the client's address
     /// (`X-Forwarded-For`, `X-Real-IP`): its last address names the client.
     /// Without one, the client is the connection's peer.
@@ -57,10 +63,19 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             expensive_per_minute: 30,
             expensive_burst: 10,
-            expensive_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            expensive_concurrency: cores(),
+            // A reader types a query every few seconds at most; a search
+            // costs milliseconds, not a summary's tens of them.
+            search_per_minute: 60,
+            search_burst: 20,
+            search_concurrency: 4 * cores(),
             client_ip_header: None,
         }
     }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// The limits every request meets (module doc), as a layer.
@@ -218,7 +233,8 @@ struct Bucket {
     at: Instant,
 }
 
-/// The per-client buckets and the shared slots of the expensive endpoints.
+/// The per-client buckets and the shared slots of one kind of expensive
+/// endpoint (summarizing; searching).
 pub struct Expensive {
     per_second: f64,
     burst: f64,
@@ -227,13 +243,24 @@ pub struct Expensive {
 }
 
 impl Expensive {
-    /// The buckets and slots `limits` ask for.
+    /// The buckets and slots `limits` ask for `POST /api/summarize`.
     pub fn new(limits: &Limits) -> Expensive {
+        Expensive::with(limits.expensive_per_minute, limits.expensive_burst, limits.expensive_concurrency)
+    }
+
+    /// The buckets and slots `limits` ask for search.
+    pub fn search(limits: &Limits) -> Expensive {
+        Expensive::with(limits.search_per_minute, limits.search_burst, limits.search_concurrency)
+    }
+
+    /// `per_minute` requests per client on average (0: no limit), `burst`
+    /// at once after a quiet while, `concurrency` at once in all (0: no limit).
+    pub fn with(per_minute: u32, burst: u32, concurrency: usize) -> Expensive {
         Expensive {
-            per_second: f64::from(limits.expensive_per_minute) / 60.0,
-            burst: f64::from(limits.expensive_burst.max(1)),
+            per_second: f64::from(per_minute) / 60.0,
+            burst: f64::from(burst.max(1)),
             buckets: Mutex::default(),
-            slots: (limits.expensive_concurrency > 0).then(|| Arc::new(Semaphore::new(limits.expensive_concurrency))),
+            slots: (concurrency > 0).then(|| Arc::new(Semaphore::new(concurrency))),
         }
     }
 
@@ -307,6 +334,58 @@ pub fn client_of(parts: &Parts, header: Option<&HeaderName>) -> IpAddr {
     }
 }
 
+/// Why an expensive request was refused: the client's bucket is empty
+/// (429), or every slot is taken (503); both with `Retry-After`.
+#[derive(Debug)]
+pub struct Refused {
+    /// 429 or 503.
+    pub status: StatusCode,
+    /// Seconds to wait.
+    pub retry_after: u64,
+}
+
+impl Refused {
+    /// What the client is told.
+    pub fn message(&self) -> String {
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            format!("too many requests like this one from your address: try again in {} s", self.retry_after)
+        } else {
+            "the server is busy with other requests like this one: try again in a moment".to_owned()
+        }
+    }
+
+    /// As the API says it (JSON).
+    pub fn api(&self) -> ApiError {
+        let code = if self.status == StatusCode::TOO_MANY_REQUESTS { "too_many_requests" } else { "busy" };
+        ApiError::new(self.status, code, self.message()).retry_after(self.retry_after)
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> ApiError {
+        r.api()
+    }
+}
+
+/// Takes a token from the bucket of the request's client in `limiter`; a
+/// valid API token passes when the bucket is empty.
+async fn admit(parts: &mut Parts, state: &AppState, limiter: &Expensive) -> Result<(), Refused> {
+    let client = client_of(parts, state.inner.limits.client_ip_header.as_ref());
+    let Err(wait) = limiter.take(client, Instant::now()) else { return Ok(()) };
+    // Editors are not rate limited (a bad token is refused as the rate limit would be).
+    if parts.headers.contains_key(header::AUTHORIZATION)
+        && matches!(
+            crate::api::MaybeEditor::from_request_parts(parts, state).await,
+            Ok(crate::api::MaybeEditor(Some(_)))
+        )
+    {
+        return Ok(());
+    }
+    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    tracing::debug!(%client, seconds, "rate limit: refused");
+    Err(Refused { status: StatusCode::TOO_MANY_REQUESTS, retry_after: seconds })
+}
+
 /// An expensive request that the client's rate limit lets through. Put it
 /// before the body in the handler's arguments: the body is not read when
 /// the limit refuses.
@@ -316,22 +395,31 @@ impl FromRequestParts<AppState> for ExpensiveAllowed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let client = client_of(parts, state.inner.limits.client_ip_header.as_ref());
-        let Err(wait) = state.inner.expensive.take(client, Instant::now()) else { return Ok(ExpensiveAllowed) };
-        // Editors are not rate limited.
-        if parts.headers.contains_key(header::AUTHORIZATION)
-            && crate::api::MaybeEditor::from_request_parts(parts, state).await?.0.is_some()
-        {
-            return Ok(ExpensiveAllowed);
+        admit(parts, state, &state.inner.expensive).await?;
+        Ok(ExpensiveAllowed)
+    }
+}
+
+/// A search that the client's rate limit lets through, holding one of the
+/// search slots while it runs. The handler says a refusal its own way
+/// (JSON for the API, a page for readers).
+pub struct SearchAllowed(pub Result<Option<OwnedSemaphorePermit>, Refused>);
+
+impl FromRequestParts<AppState> for SearchAllowed {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        // The search page without a query is only the form: free.
+        let asks = parts.uri.query().unwrap_or("").split('&').any(|p| p.starts_with("q=") && p.len() > 2);
+        if !asks {
+            return Ok(SearchAllowed(Ok(None)));
         }
-        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-        tracing::debug!(%client, seconds, "rate limit: refused");
-        Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            format!("too many requests like this one from your address: try again in {seconds} s"),
-        )
-        .retry_after(seconds))
+        let searches = &state.inner.searches;
+        let admitted = match admit(parts, state, searches).await {
+            Ok(()) => searches.slot().map_err(|_| Refused { status: StatusCode::SERVICE_UNAVAILABLE, retry_after: 1 }),
+            Err(refused) => Err(refused),
+        };
+        Ok(SearchAllowed(admitted))
     }
 }
 

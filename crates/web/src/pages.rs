@@ -117,6 +117,7 @@ struct NotFoundPage {
     site: SiteView,
     nav: Vec<Named>,
     current_section: String,
+    heading: String,
     message: String,
 }
 
@@ -333,15 +334,21 @@ where
 }
 
 pub async fn not_found(state: &AppState, message: &str) -> Response {
+    message_page(state, StatusCode::NOT_FOUND, "Page not found", message).await
+}
+
+/// A page that says why the reader did not get what they asked for.
+pub(crate) async fn message_page(state: &AppState, status: StatusCode, heading: &str, message: &str) -> Response {
     let page = NotFoundPage {
         lang: UI_LANG.into(),
         site: state.site_view(),
         nav: state.nav(now()).await,
         current_section: String::new(),
+        heading: heading.to_owned(),
         message: message.to_owned(),
     };
     match page.render() {
-        Ok(body) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, HTML)], body).into_response(),
+        Ok(body) => (status, [(header::CONTENT_TYPE, HTML)], body).into_response(),
         Err(e) => internal(e),
     }
 }

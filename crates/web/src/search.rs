@@ -13,7 +13,10 @@ use axum::response::{IntoResponse, Response};
 use content::search::{ParsedQuery, QueryProblem, Segment, parse_query, query_langs, snippet};
 use store::{ArticleCard, Named, SearchQuery, StoreError, Visibility};
 
-use crate::pages::{Params, SiteView, UI_LANG, human, internal, iso, not_found, other_lang, page_number, param};
+use crate::limits::SearchAllowed;
+use crate::pages::{
+    Params, SiteView, UI_LANG, human, internal, iso, message_page, not_found, other_lang, page_number, param,
+};
 use crate::{AppState, now};
 
 /// Results per page on the search page.
@@ -204,7 +207,18 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// `GET /search?q=&page=` (and `section=`, `tag=`): the results page,
 /// rendered on the server; a page that works without JavaScript.
-pub async fn page(State(state): State<AppState>, q: Params) -> Response {
+pub async fn page(State(state): State<AppState>, allowed: SearchAllowed, q: Params) -> Response {
+    // Held while the search runs.
+    let _slot = match allowed.0 {
+        Ok(slot) => slot,
+        Err(refused) => {
+            let heading = if refused.status == StatusCode::TOO_MANY_REQUESTS { "Too many searches" } else { "Busy" };
+            let mut res = message_page(&state, refused.status, heading, &refused.message()).await;
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(refused.retry_after));
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return res;
+        }
+    };
     let Some(page) = page_number(&q) else { return not_found(&state, "There is no such page.").await };
     // Control characters are never shown back, nor searched for.
     let query: String = param(&q, "q").unwrap_or_default().chars().filter(|c| !c.is_control()).collect();

@@ -9,7 +9,7 @@ use axum::http::{Request, StatusCode, header};
 use store::testing::{SqliteIn, TestDatabase};
 use summarize::Summarizer;
 use tower::ServiceExt;
-use web::{AppState, SiteConfig, app};
+use web::{AppState, app};
 
 static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
 const TOKEN: &str = "nd_test_token_0123456789";
@@ -33,11 +33,18 @@ impl Res {
 }
 
 impl Site {
+    /// A site without the search rate limit (these tests search hundreds
+    /// of times from one in-process client).
     async fn new() -> Site {
+        Site::with_limits(web::Limits { search_per_minute: 0, search_concurrency: 0, ..Default::default() }).await
+    }
+
+    async fn with_limits(limits: web::Limits) -> Site {
         let db = TestDatabase::chosen("search", SqliteIn::Memory).await;
         let store = db.open().await;
         store.create_token("tests", &web::api::token_hash(TOKEN), 0).await.unwrap();
-        Site { state: AppState::new(store, SUMMARIZER.clone(), SiteConfig::default()), _db: db }
+        let options = web::Options { limits, ..Default::default() };
+        Site { state: AppState::with_options(store, SUMMARIZER.clone(), options), _db: db }
     }
 
     async fn send(&self, req: Request<Body>) -> Res {
@@ -538,4 +545,46 @@ async fn refresh_indexes_articles_without_terms() {
     assert_eq!(s.state.articles().refresh_search().await.unwrap(), 0, "nothing left to do");
     let after = store.article("hospital-outage", store::Visibility::All).await.unwrap().unwrap();
     assert_eq!((after.version, after.updated_at), (a.version, a.updated_at), "the article itself is not written");
+}
+
+/// Search is rate limited per client (the page says so in HTML, the API in
+/// JSON, both with `Retry-After`), not for a token holder, not for the
+/// empty search form; and a few searches run at once (503 beyond them).
+#[tokio::test]
+async fn search_is_rate_limited_per_client_and_in_slots() {
+    let limits = web::Limits { search_per_minute: 1, search_burst: 2, search_concurrency: 1, ..Default::default() };
+    let s = Site::with_limits(limits).await;
+    s.create(serde_json::json!({"slug": "harbour-works", "title": "Harbour works", "section": "Local", "status": "published", "body": "The harbour reopened on Monday after repairs."}))
+        .await;
+    assert_eq!(s.found("harbour").await.len(), 1);
+    assert_eq!(s.api_found("harbour").await.len(), 1);
+    for _ in 0..3 {
+        assert_eq!(s.get("/search").await.status, StatusCode::OK, "the empty form costs nothing");
+    }
+    let page = s.get("/search?q=harbour").await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(page.body.contains("<h1>Too many searches</h1>") && page.body.contains("try again in"), "{}", page.body);
+    let wait: u64 = page.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let api = s.get("/api/search?q=harbour").await;
+    assert_eq!(
+        (api.status, api.json()["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_requests"))
+    );
+    assert!(api.headers.contains_key(header::RETRY_AFTER));
+    let with_token = || {
+        Request::get("/api/search?q=harbour")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(s.send(with_token()).await.status, StatusCode::OK, "a token holder is not rate limited");
+    // Every slot taken: 503 for everybody, until it is given back.
+    let held = s.state.searches().slot().unwrap();
+    let busy = s.send(with_token()).await;
+    assert_eq!((busy.status, busy.json()["error"]["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("busy")));
+    assert_eq!(busy.headers[header::RETRY_AFTER], "1");
+    drop(held);
+    assert_eq!(s.send(with_token()).await.status, StatusCode::OK);
 }

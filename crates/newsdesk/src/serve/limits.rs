@@ -42,6 +42,19 @@ pub struct LimitArgs {
     /// with Retry-After beyond it) [default: the number of cores]. 0: no limit.
     #[arg(long, env = "NEWSDESK_EXPENSIVE_CONCURRENCY", value_name = "N")]
     pub expensive_concurrency: Option<usize>,
+    /// Searches (/search with a query, GET /api/search) per minute and
+    /// client, on average: 429 with Retry-After beyond it. A valid API token
+    /// is not limited. 0: no limit.
+    #[arg(long, env = "NEWSDESK_SEARCH_PER_MINUTE", default_value_t = 60, value_name = "N")]
+    pub search_per_minute: u32,
+    /// How many searches a client may make at once after a quiet while.
+    #[arg(long, env = "NEWSDESK_SEARCH_BURST", default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub search_burst: u32,
+    /// How many searches run at once, all clients together (503 with
+    /// Retry-After beyond it) [default: 4 times the number of cores]. 0: no limit.
+    #[arg(long, env = "NEWSDESK_SEARCH_CONCURRENCY", value_name = "N")]
+    pub search_concurrency: Option<usize>,
     /// The header in which a reverse proxy in front passes the client's
     /// address (X-Forwarded-For, X-Real-IP), for the rate limit and the
     /// newsroom's sign-in throttle: its last address is taken. Only behind
@@ -79,6 +92,9 @@ impl LimitArgs {
             expensive_per_minute: self.expensive_per_minute,
             expensive_burst: self.expensive_burst,
             expensive_concurrency: self.expensive_concurrency.unwrap_or(defaults.expensive_concurrency),
+            search_per_minute: self.search_per_minute,
+            search_burst: self.search_burst,
+            search_concurrency: self.search_concurrency.unwrap_or(defaults.search_concurrency),
             client_ip_header: self.client_ip_header.clone(),
         }
     }

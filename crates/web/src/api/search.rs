@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::dto::rfc3339;
 use super::extract::{Params, number, params};
 use crate::error::ErrorBody;
+use crate::limits::SearchAllowed;
 use crate::search::{Ask, Found, run};
 use crate::{ApiError, AppState};
 
@@ -83,7 +84,9 @@ fn result(f: Found) -> SearchResult {
 
 /// Searches the published articles: words are matched by stem in each
 /// article's language (accents and case do not matter), `"quoted phrases"`
-/// in order, `-word` left out; every word must be found.
+/// in order, `-word` left out; every word must be found. Rate limited per
+/// client (429 with `Retry-After`; a valid API token is not limited), and a
+/// few run at once (503 with `Retry-After` when all are busy).
 #[utoipa::path(get, path = "/api/search", tag = "search",
     params(
         ("q" = String, Query, description = "The words to find: \"a phrase\", -excluded"),
@@ -92,8 +95,12 @@ fn result(f: Found) -> SearchResult {
         ("page" = Option<u32>, Query, minimum = 1, description = "Page, from 1"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 10)"),
     ),
-    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, q: Params) -> Result<Response, ApiError> {
+    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds until the client may try again"))),
+        (status = 503, body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+pub async fn search(State(state): State<AppState>, allowed: SearchAllowed, q: Params) -> Result<Response, ApiError> {
+    // Held while the search runs.
+    let _slot = allowed.0?;
     let p = params(q)?;
     let page = number(&p, "page", 1, 1_000_000)?;
     let per_page = number(&p, "per_page", 10, 100)?;
