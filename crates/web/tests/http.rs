@@ -603,6 +603,11 @@ async fn api_pages_by_cursor() {
         let r = s.get(bad).await;
         assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{bad}");
     }
+    // A parameter given empty (a form's blank field) is not given.
+    let blank = s.get("/api/articles?section=&tag=&after=&page=1&per_page=1").await;
+    assert_eq!(blank.status, StatusCode::OK, "{}", blank.body);
+    let first = s.get("/api/articles?per_page=1").await.json();
+    assert_eq!(blank.json()["items"][0]["slug"], first["items"][0]["slug"]);
 }
 
 #[tokio::test]
@@ -624,6 +629,15 @@ async fn openapi_document_describes_the_api() {
     let params = j["paths"]["/api/articles"]["get"]["parameters"].as_array().cloned().unwrap_or_default();
     assert!(params.iter().any(|p| p["name"] == "after"), "the cursor is documented");
     assert!(j["components"]["schemas"]["ArticleList"]["properties"]["next"].is_object());
+    // The bounds the server holds to are declared (schemathesis reads them).
+    let page = params.iter().find(|p| p["name"] == "page").unwrap();
+    assert_eq!((page["schema"]["minimum"].as_u64(), page["schema"]["maximum"].as_u64()), (Some(1), Some(1_000_000)));
+    assert_eq!(j["components"]["schemas"]["SummaryFormat"]["enum"], serde_json::json!(["text", "bullets"]));
+    let summarize = &j["components"]["schemas"]["SummarizeRequest"]["properties"];
+    assert_eq!(
+        (summarize["sentences"]["minimum"].as_u64(), summarize["sentences"]["maximum"].as_u64()),
+        (Some(1), Some(50))
+    );
 }
 
 /// Known XSS payloads (OWASP filter-evasion cheat sheet and the like).

@@ -39,6 +39,17 @@ fn vary_on_token(mut res: Response) -> Response {
     res
 }
 
+/// How a summary is written out.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // only a schema: the handler reads the parameter as text
+pub enum SummaryFormat {
+    /// One paragraph.
+    Text,
+    /// A list.
+    Bullets,
+}
+
 /// Lists published articles, newest first. Page through them by `page`, or
 /// by `after`: each page's `next` is where the following page starts, and
 /// reading by `after` costs the same however deep the page is. Cached for
@@ -47,7 +58,7 @@ fn vary_on_token(mut res: Response) -> Response {
     params(
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, minimum = 1, description = "Page, from 1 (not with `after`)"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1_000_000, description = "Page, from 1 (not with `after`)"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 20)"),
         ("after" = Option<String>, Query, description = "The articles after this position: the `next` of the \
             previous page (keyset pagination; not with `page`)"),
@@ -198,7 +209,7 @@ fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
     params(
         ("slug" = String, Path, description = "The article's slug"),
         ("sentences" = Option<u32>, Query, minimum = 1, maximum = 20, description = "1 to 20 (default 3; 3 and 5 are stored)"),
-        ("format" = Option<String>, Query, description = "text (default) or bullets"),
+        ("format" = Option<SummaryFormat>, Query, description = "text (default) or bullets"),
     ),
     responses((status = 200, body = SummaryJson, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the summary is the same"))),
         (status = 304), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -98,11 +98,15 @@ pub struct SummaryJson {
 /// Text to summarize.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SummarizeRequest {
+    /// The text (not only white space).
+    #[schema(min_length = 1, pattern = r"\S")]
     pub text: String,
     pub title: Option<String>,
-    /// Language code; detected when absent.
+    /// Language code (BCP 47 such as en, pl or pt-BR); detected when absent.
+    #[schema(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub lang: Option<String>,
     /// How many sentences (1 to 50, default 3).
+    #[schema(minimum = 1, maximum = 50)]
     pub sentences: Option<usize>,
 }
 

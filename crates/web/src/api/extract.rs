@@ -106,8 +106,12 @@ impl<S: Send + Sync> FromRequestParts<S> for SlugPath {
 
 pub type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
+/// The query's parameters; one given empty (`?section=`, as a form sends
+/// a field left blank) counts as not given.
 pub fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
-    q.map(|q| q.0).map_err(|e| ApiError::bad_request(e.body_text()))
+    let mut p = q.map(|q| q.0).map_err(|e| ApiError::bad_request(e.body_text()))?;
+    p.retain(|_, v| !v.is_empty());
+    Ok(p)
 }
 
 pub fn number(p: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {

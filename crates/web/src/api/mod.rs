@@ -71,7 +71,8 @@ pub async fn method_not_allowed() -> ApiError {
     ),
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
-        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail
+        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail,
+        articles::SummaryFormat
     )),
     modifiers(&BearerAuth)
 )]

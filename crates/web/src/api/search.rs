@@ -89,10 +89,10 @@ fn result(f: Found) -> SearchResult {
 /// few run at once (503 with `Retry-After` when all are busy).
 #[utoipa::path(get, path = "/api/search", tag = "search",
     params(
-        ("q" = String, Query, description = "The words to find: \"a phrase\", -excluded"),
+        ("q" = String, Query, min_length = 1, description = "The words to find: \"a phrase\", -excluded"),
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, minimum = 1, description = "Page, from 1"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1_000_000, description = "Page, from 1"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 10)"),
     ),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody),
