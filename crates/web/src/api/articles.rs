@@ -42,7 +42,7 @@ fn vary_on_token(mut res: Response) -> Response {
 /// How a summary is written out.
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "lowercase")]
-#[allow(dead_code)] // only a schema: the handler reads the parameter as text
+#[allow(dead_code, reason = "only a schema: the handler reads the parameter as text")]
 pub enum SummaryFormat {
     /// One paragraph.
     Text,
