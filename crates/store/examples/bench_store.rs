@@ -174,6 +174,7 @@ fn article(r: &mut Lcg, i: u64, n: u64, names: &Names, h: &[f64; 3]) -> NewArtic
         lead_image_alt: None,
         summary_mode: SummaryMode::Auto,
         summary_custom: None,
+        summary_picks: Vec::new(),
         auto_paragraphs: true,
         summaries: vec![summary(3), summary(5)],
         // Search terms are made by `content` (scripts/bench-search.sh measures search).

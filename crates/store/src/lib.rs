@@ -209,6 +209,11 @@ pub enum SummaryMode {
     Custom,
     /// No summary at all.
     Off,
+    /// Sentences of the article the editors picked
+    /// ([`NewArticle::summary_picks`]), word for word. Stored as `auto` with
+    /// the picks beside it (the automatic summaries are kept too: readers get
+    /// them when a picked sentence is no longer in the body).
+    Picked,
 }
 
 impl SummaryMode {
@@ -218,6 +223,18 @@ impl SummaryMode {
             SummaryMode::Auto => "auto",
             SummaryMode::Custom => "custom",
             SummaryMode::Off => "off",
+            SummaryMode::Picked => "picked",
+        }
+    }
+
+    /// The name written in the `summary_mode` column, whose values a
+    /// constraint of the first schema fixes (`auto`, `custom`, `off`): a
+    /// picked summary is stored as `auto`, with its picks in a table of their
+    /// own (migration 0012), and read back as [`SummaryMode::Picked`].
+    pub fn stored(self) -> &'static str {
+        match self {
+            SummaryMode::Picked => "auto",
+            other => other.as_str(),
         }
     }
 
@@ -227,6 +244,7 @@ impl SummaryMode {
             "auto" => Some(SummaryMode::Auto),
             "custom" => Some(SummaryMode::Custom),
             "off" => Some(SummaryMode::Off),
+            "picked" => Some(SummaryMode::Picked),
             _ => None,
         }
     }
@@ -251,6 +269,17 @@ pub struct SummarySentence {
     /// Byte offset just past the sentence.
     pub end: usize,
     /// The sentence, word for word.
+    pub text: String,
+}
+
+/// A sentence the editors picked for an article's summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryPick {
+    /// Its index in the article's plain text (anchor `s-{index}`); `None`
+    /// when the body, changed since it was picked, no longer has it (readers
+    /// then get the automatic summary, and the newsroom says why).
+    pub index: Option<usize>,
+    /// The sentence, word for word, as it was when picked.
     pub text: String,
 }
 
@@ -312,6 +341,9 @@ pub struct NewArticle {
     pub summary_mode: SummaryMode,
     /// The editors' summary (mode `Custom`).
     pub summary_custom: Option<String>,
+    /// The sentences the editors picked (mode `Picked`), in article order;
+    /// kept in the other modes too, so switching back finds them.
+    pub summary_picks: Vec<SummaryPick>,
     /// Whether a wall of text is shown in paragraphs where the topic shifts
     /// (`body_html` holds them); editors can switch it off per article.
     pub auto_paragraphs: bool,

@@ -234,6 +234,7 @@ macro_rules! conformance_tests {
             sessions_live_and_end,
             failures_are_counted_per_key_and_forgotten,
             owners_and_submitted_articles,
+            picked_summaries,
             ping_and_close,
         );
     };
@@ -262,7 +263,7 @@ pub mod conformance {
 
     use crate::{
         ArticleCard, Cursor, DeskQuery, ListQuery, Named, NewArticle, NewUser, Reading, Role, SearchQuery, SearchText,
-        Session, Status, Store, StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility,
+        Session, Status, Store, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
     };
 
     fn named(name: &str) -> Named {
@@ -300,6 +301,7 @@ pub mod conformance {
             reading_minutes: 1,
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
+            summary_picks: Vec::new(),
             summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
             auto_paragraphs: true,
             search: SearchText::default(),
@@ -339,6 +341,11 @@ pub mod conformance {
             reading_minutes: 4_000_000_000,
             summary_mode: SummaryMode::Custom,
             summary_custom: Some("The editors' own summary.".into()),
+            // Picks are kept whatever the mode (switching back finds them).
+            summary_picks: vec![
+                SummaryPick { index: Some(0), text: "First sentence.".into() },
+                SummaryPick { index: None, text: "A sentence \"no longer\" there.".into() },
+            ],
             summaries: vec![summary(5, "v2", "Five."), summary(3, "v2", "Three.")],
             // Not the default.
             auto_paragraphs: false,
@@ -402,6 +409,52 @@ pub mod conformance {
             lang: a.lang.clone(),
         };
         assert_eq!(card, &want);
+    }
+
+    /// A picked summary (mode `Picked`, stored as `auto` with its picks
+    /// beside it) reads back as picked, for editors and readers; its picks
+    /// follow every update (replaced, kept in another mode, removed), and go
+    /// with the article. A custom or automatic article is never read as
+    /// picked, whatever picks it keeps.
+    pub async fn picked_summaries(s: Arc<dyn Store>) {
+        let pick = |i: Option<usize>, t: &str| SummaryPick { index: i, text: t.to_owned() };
+        let mut a = article("picked", Status::Published, Some(10), "World", &[], &[]);
+        a.summary_mode = SummaryMode::Picked;
+        a.summary_picks = vec![pick(Some(0), "One."), pick(Some(3), "Four é “quoted”."), pick(None, "Gone.")];
+        let created = s.create_article(&a).await.unwrap();
+        assert_eq!(created.data, expected(&a));
+        for v in [Visibility::All, Visibility::PublicAt(10)] {
+            let read = s.article("picked", v).await.unwrap().expect("visible");
+            assert_eq!((read.summary_mode, &read.summary_picks), (SummaryMode::Picked, &a.summary_picks), "{v:?}");
+        }
+        // Another mode keeps the picks, and is read as that mode.
+        for mode in [SummaryMode::Auto, SummaryMode::Off, SummaryMode::Custom] {
+            let current = s.article("picked", Visibility::All).await.unwrap().unwrap();
+            let mut b = a.clone();
+            b.summary_mode = mode;
+            b.summary_custom = Some("Own words.".into());
+            let updated = s.update_article(current.id, current.version, &b).await.unwrap();
+            assert_eq!(updated.data, expected(&b), "{mode:?}");
+        }
+        // New picks replace the old; none at all, in automatic mode, leave none.
+        let current = s.article("picked", Visibility::All).await.unwrap().unwrap();
+        let mut c = a.clone();
+        c.summary_picks = vec![pick(Some(1), "Two.")];
+        let updated = s.update_article(current.id, current.version, &c).await.unwrap();
+        assert_eq!((updated.summary_mode, &updated.summary_picks), (SummaryMode::Picked, &c.summary_picks));
+        let mut d = a.clone();
+        (d.summary_mode, d.summary_picks) = (SummaryMode::Auto, Vec::new());
+        let updated = s.update_article(updated.id, updated.version, &d).await.unwrap();
+        assert_eq!(updated.data, expected(&d));
+        // Picked with no picks (the content crate refuses it, a store keeps it).
+        let mut e = d.clone();
+        e.summary_mode = SummaryMode::Picked;
+        let updated = s.update_article(updated.id, updated.version, &e).await.unwrap();
+        assert_eq!(updated.data, expected(&e));
+        // Deleted with the article: a new one at the slug has none.
+        s.delete_article("picked").await.unwrap();
+        let fresh = s.create_article(&article("picked", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        assert_eq!((fresh.summary_mode, fresh.summary_picks.len()), (SummaryMode::Auto, 0));
     }
 
     /// A slug is one article's: a second create, or a rename onto it, is a

@@ -58,6 +58,14 @@ pub(super) fn card_from_row(row: &PgRow) -> Result<ArticleCard> {
 
 fn article_from_row(row: &PgRow) -> Result<Article> {
     let mode: String = row.try_get("summary_mode").db()?;
+    let mode = SummaryMode::parse(&mode).ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?;
+    // A picked summary is stored as `auto` with its picks beside it (0012).
+    let picked: Option<bool> = row.try_get("picked").db()?;
+    let picks: Option<String> = row.try_get("picks").db()?;
+    let summary_picks = match picks {
+        Some(p) => serde_json::from_str(&p).map_err(|e| StoreError::Corrupt(format!("summary picks: {e}")))?,
+        None => Vec::new(),
+    };
     let card = card_from_row(row)?;
     Ok(Article {
         id: row.try_get("id").db()?,
@@ -82,9 +90,9 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
             lead_image: card.lead_image,
             lead_image_alt: card.lead_image_alt,
             reading_minutes: card.reading_minutes,
-            summary_mode: SummaryMode::parse(&mode)
-                .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
+            summary_mode: if picked == Some(true) && mode == SummaryMode::Auto { SummaryMode::Picked } else { mode },
             summary_custom: row.try_get("summary_custom").db()?,
+            summary_picks,
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries: json(row, "summaries")?,
             search: SearchText::default(),
@@ -98,11 +106,13 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
 fn article_by_slug(v: Visibility) -> String {
     format!(
         "SELECT a.id, a.version, a.created_at, {CARD_COLUMNS}, a.sources, a.canonical_url, a.summary_mode, \
-         a.summary_custom, a.auto_paragraphs, b.body_md, b.body_html, b.body_text, \
+         a.summary_custom, a.auto_paragraphs, b.body_md, b.body_html, b.body_text, p.picked, \
+         p.sentences::TEXT AS picks, \
          COALESCE((SELECT json_agg(json_build_object('length', s.length, 'sentences', s.sentences, \
                    'source_hash', s.source_hash, 'version', s.version) ORDER BY s.length) \
                    FROM article_summaries s WHERE s.article_id = a.id), '[]')::TEXT AS summaries \
-         FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = $2 AND {}",
+         FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+         LEFT JOIN article_summary_picks p ON p.article_id = a.id WHERE a.slug = $2 AND {}",
         visible(v, "a")
     )
 }
@@ -143,7 +153,7 @@ fn bind_article<'q>(
         .bind(&a.lead_image)
         .bind(&a.lead_image_alt)
         .bind(a.reading_minutes as i64)
-        .bind(a.summary_mode.as_str())
+        .bind(a.summary_mode.stored())
         .bind(&a.summary_custom)
         .bind(a.updated_at)
         .bind(a.auto_paragraphs)
@@ -178,6 +188,7 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 /// of two summaries of one length, the last.
 async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
+    write_picks(tx, id, a).await?;
     sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(&a.body_md)
@@ -232,6 +243,27 @@ async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<(
         .db()?;
     }
     sqlx::query(SET_SUMMARIES_VERSION).bind(id).execute(&mut *tx).await.db()?;
+    Ok(())
+}
+
+/// The summary sentences picked for article `id`: a row when there are
+/// picks or the mode is picked, none otherwise (as on SQLite).
+async fn write_picks(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+    let picked = a.summary_mode == SummaryMode::Picked;
+    if !picked && a.summary_picks.is_empty() {
+        sqlx::query("DELETE FROM article_summary_picks WHERE article_id = $1").bind(id).execute(&mut *tx).await.db()?;
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO article_summary_picks (article_id, picked, sentences) VALUES ($1, $2, $3::JSONB) \
+         ON CONFLICT (article_id) DO UPDATE SET picked = excluded.picked, sentences = excluded.sentences",
+    )
+    .bind(id)
+    .bind(picked)
+    .bind(to_json(&a.summary_picks))
+    .execute(&mut *tx)
+    .await
+    .db()?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
     Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, SearchText,
-    Status, StoreError, StoredSummary, SummaryMode, SummarySentence, Visibility, db_error,
+    Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility, db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
@@ -57,6 +57,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             summary_mode: SummaryMode::parse(&mode)
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
             summary_custom: row.try_get("summary_custom").db()?,
+            summary_picks: Vec::new(),
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries,
             search: SearchText::default(),
@@ -88,7 +89,7 @@ fn bind_article<'q>(
         .bind(&a.lead_image)
         .bind(&a.lead_image_alt)
         .bind(a.reading_minutes as i64)
-        .bind(a.summary_mode.as_str())
+        .bind(a.summary_mode.stored())
         .bind(&a.summary_custom)
         .bind(a.auto_paragraphs)
 }
@@ -118,6 +119,7 @@ async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id
 /// after its row.
 async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
+    write_picks(tx, id, a).await?;
     for t in &a.tags {
         sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await.db()?;
     }
@@ -136,6 +138,38 @@ async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -
             .db()?;
     }
     Ok(())
+}
+
+/// The summary sentences picked for article `id` (a row when there are
+/// picks or the mode is picked; none otherwise).
+async fn write_picks(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+    let picked = a.summary_mode == SummaryMode::Picked;
+    if !picked && a.summary_picks.is_empty() {
+        sqlx::query(sql::DELETE_PICKS).bind(id).execute(&mut *tx).await.db()?;
+        return Ok(());
+    }
+    sqlx::query(sql::UPSERT_PICKS)
+        .bind(id)
+        .bind(i64::from(picked))
+        .bind(to_json(&a.summary_picks))
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// The picks of article `id`, and its summary mode as stored (`auto`) or
+/// picked.
+async fn read_picks(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    stored: SummaryMode,
+) -> Result<(Vec<SummaryPick>, SummaryMode)> {
+    let row = sqlx::query(sql::PICKS_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
+    let Some(row) = row else { return Ok((Vec::new(), stored)) };
+    let picked: bool = row.try_get("picked").db()?;
+    let mode = if picked && stored == SummaryMode::Auto { SummaryMode::Picked } else { stored };
+    Ok((json(&row, "sentences")?, mode))
 }
 
 /// The stored summaries of article `id`.
@@ -177,6 +211,8 @@ async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visi
             let summaries = summaries_in(conn, id).await?;
             let mut article = article_from_row(&row, summaries)?;
             (article.data.owner, article.data.status) = super::desk::read_desk(conn, id, article.status).await?;
+            (article.data.summary_picks, article.data.summary_mode) =
+                read_picks(conn, id, article.summary_mode).await?;
             Ok(Some(article))
         }
     }
@@ -333,6 +369,7 @@ pub(super) mod tests {
             reading_minutes: 1,
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
+            summary_picks: Vec::new(),
             auto_paragraphs: true,
             summaries: vec![StoredSummary {
                 length: 3,

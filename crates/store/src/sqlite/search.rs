@@ -160,6 +160,7 @@ mod tests {
             reading_minutes: 1,
             summary_mode: SummaryMode::Auto,
             summary_custom: None,
+            summary_picks: Vec::new(),
             auto_paragraphs: true,
             summaries: Vec::new(),
             owner: None,

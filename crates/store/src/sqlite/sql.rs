@@ -320,6 +320,13 @@ queries! {
     DELETE_DESK = "DELETE FROM article_desk WHERE article_id = ?1";
     DESK_OF = "SELECT owner_id, submitted FROM article_desk WHERE article_id = ?1";
 
+    /// The summary sentences picked for article `?1`: whether the mode is
+    /// picked `?2`, the picks as JSON `?3` (migration 0012).
+    UPSERT_PICKS = "INSERT INTO article_summary_picks (article_id, picked, sentences) VALUES (?1, ?2, ?3) \
+        ON CONFLICT (article_id) DO UPDATE SET picked = excluded.picked, sentences = excluded.sentences";
+    DELETE_PICKS = "DELETE FROM article_summary_picks WHERE article_id = ?1";
+    PICKS_OF = "SELECT picked, sentences FROM article_summary_picks WHERE article_id = ?1";
+
     /// The newsroom's list, each read from one range of one index, most
     /// recently changed first (parameters in [`desk_tests!`]; `?7` how many,
     /// `?8` how many to skip, `?9` the stored status of the status list),
