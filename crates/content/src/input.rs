@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use store::{Article, Status, SummaryMode};
+use store::{Article, Status, SummaryMode, SummaryPick};
 
 /// An article as an editor writes it (API request body, import file).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -62,14 +62,28 @@ pub struct ArticleInput {
     /// Lead image alternative text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_image_alt: Option<String>,
-    /// "auto" (the default: sentences taken from the article), "custom" (the
-    /// `summary` text below) or "off" (no summary).
+    /// "auto" (the default: sentences the summarizer takes from the
+    /// article), "picked" (the sentences of `summary_sentences`), "custom"
+    /// (the `summary` text below) or "off" (no summary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "auto")]
     pub summary_mode: Option<SummaryMode>,
     /// The editors' own summary; setting it without `summary_mode` means "custom".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The sentences of a picked summary (`summary_mode` "picked"), by their
+    /// index in the article: 0 is the first sentence, as in the page's
+    /// anchors `#s-N` and the summary sentences' `index`; 1 to 5 of them,
+    /// shown in article order. Setting it without `summary_mode` (and
+    /// without `summary`) means "picked". Kept in the other modes too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([0, 3]), max_items = 5)]
+    pub summary_sentences: Option<Vec<usize>>,
+    /// Not JSON: the picked sentences as the writer saw them (index and
+    /// text), which take the place of `summary_sentences`: each follows its
+    /// text when the body changed (see [`SeenPicks`]).
+    #[serde(skip)]
+    pub summary_seen: Option<SeenPicks>,
     /// Whether a paragraph of more than eight sentences (a body with no
     /// breaks at all, most often) is shown in paragraphs of two to five
     /// sentences, broken where the topic shifts. On unless set to `false`;
@@ -77,6 +91,44 @@ pub struct ArticleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = true)]
     pub auto_paragraphs: Option<bool>,
+}
+
+/// Picked sentences as the writer saw them: an index and the sentence's
+/// text there. A pick whose text is still at its index stays; one whose
+/// text moved (sentences were added or removed before it) follows it; one
+/// whose text is no longer in the body at all is refused or kept apart, as
+/// `lost` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeenPicks {
+    /// The sentences.
+    pub picks: Vec<SummaryPick>,
+    /// What happens to a sentence no longer in the body.
+    pub lost: Lost,
+}
+
+/// What happens to a picked sentence that is no longer in the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lost {
+    /// The write is refused (the newsroom's form: the editor picks again).
+    Refuse,
+    /// The pick is kept without an index: readers get the automatic summary
+    /// until the editors pick again, and the newsroom says so (a body
+    /// changed by a write that re-sent the stored picks: an API client, an
+    /// import, a re-render).
+    FallBack,
+}
+
+impl SeenPicks {
+    /// The picks of a stored article, as its writer last saw them.
+    pub fn stored(article: &Article) -> Option<SeenPicks> {
+        (!article.summary_picks.is_empty())
+            .then(|| SeenPicks { picks: article.summary_picks.clone(), lost: Lost::FallBack })
+    }
+}
+
+/// The indexes of the picked sentences still in the body, in order.
+pub fn found_picks(picks: &[SummaryPick]) -> Vec<usize> {
+    picks.iter().filter_map(|p| p.index).collect()
 }
 
 /// Reading the `published` and `updated` times: an RFC 3339 time, or a date
@@ -146,6 +198,8 @@ pub fn input_of(article: &Article) -> ArticleInput {
         lead_image_alt: article.lead_image_alt.clone(),
         summary_mode: Some(article.summary_mode),
         summary: article.summary_custom.clone(),
+        summary_sentences: (!article.summary_picks.is_empty()).then(|| found_picks(&article.summary_picks)),
+        summary_seen: SeenPicks::stored(article),
         auto_paragraphs: Some(article.auto_paragraphs),
     }
 }

@@ -81,6 +81,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     // The language is detected from the plain text the sentences are found in.
     let mut lang = Lang::English;
     let auto_paragraphs = input.auto_paragraphs.unwrap_or(true);
+    let mut sentence_spans: Vec<(usize, usize)> = Vec::new();
     let rendered = render::render_with_breaks(&input.body, |text| {
         lang = given_lang.unwrap_or_else(|| summarize::detect(text));
         let spans = summarizer.sentences(text, Some(lang));
@@ -89,8 +90,12 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         } else {
             Vec::new()
         };
-        (spans.into_iter().map(|s| (s.start, s.end)).collect(), breaks)
+        sentence_spans = spans.into_iter().map(|s| (s.start, s.end)).collect();
+        (sentence_spans.clone(), breaks)
     });
+    let sentences: Vec<&str> = sentence_spans.iter().map(|&(a, b)| &rendered.text[a..b]).collect();
+    let summary_picks =
+        crate::resolve_picks(&sentences, input.summary_sentences.as_deref(), input.summary_seen.as_ref())?;
     let title = input.title.trim().to_owned();
     let code = unknown_code.unwrap_or(lang.code()).to_owned();
     let hash = source_hash(&title, &code, &rendered.text);
@@ -102,8 +107,13 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     let published_at = input.published.map(|t| t.timestamp());
     let minutes = reading_minutes(&rendered.text);
     let summary_custom = non_empty(&input.summary);
-    let summary_mode =
-        input.summary_mode.unwrap_or(if summary_custom.is_some() { SummaryMode::Custom } else { SummaryMode::Auto });
+    let summary_mode = input.summary_mode.unwrap_or(if summary_custom.is_some() {
+        SummaryMode::Custom
+    } else if !summary_picks.is_empty() {
+        SummaryMode::Picked
+    } else {
+        SummaryMode::Auto
+    });
     let mut tags: Vec<Named> = Vec::new();
     for t in &input.tags {
         let n = named(t);
@@ -139,6 +149,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         reading_minutes: minutes,
         summary_mode,
         summary_custom,
+        summary_picks,
         auto_paragraphs,
         summaries,
         owner: None,

@@ -193,6 +193,20 @@ pub fn validate(input: &ArticleInput) -> Result<(), ValidationError> {
     if input.summary_mode == Some(SummaryMode::Custom) && input.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(invalid("summary", "a custom summary needs its text"));
     }
+    let picks = match (&input.summary_seen, &input.summary_sentences) {
+        (Some(seen), _) => seen.picks.len(),
+        (None, Some(indexes)) => indexes.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        (None, None) => 0,
+    };
+    if picks > crate::MAX_PICKS {
+        return Err(invalid(
+            "summary_sentences",
+            format!("pick at most {} sentences ({picks} are picked)", crate::MAX_PICKS),
+        ));
+    }
+    if input.summary_mode == Some(SummaryMode::Picked) && picks == 0 {
+        return Err(invalid("summary_sentences", "a picked summary needs at least one sentence of the article"));
+    }
     if let Some(s) = &input.summary
         && s.chars().count() > 5000
     {

@@ -32,7 +32,7 @@ use store::prelude::*;
 use store::{Article, NewArticle, StoreError, Visibility};
 use summarize::Summarizer;
 
-use crate::{ArticleInput, ValidationError, input_of, prepare, to_time};
+use crate::{ArticleInput, SeenPicks, ValidationError, found_picks, input_of, prepare, to_time};
 
 /// How many times a write is re-applied when other writes to the same
 /// article keep coming first.
@@ -185,6 +185,29 @@ fn unchanged(record: &NewArticle, stored: &Article, given: Given) -> bool {
     same == stored.data
 }
 
+/// What a write over `stored` takes from it: the stored publication time
+/// when none is given (which stands in for validation too: a scheduled
+/// article needs one; `apply_times` keeps it), and the stored summary picks
+/// when the writer sent them back as they were (an API client returning the
+/// document it read, a re-import): then each follows its sentence's text
+/// if the body changed, and one the body no longer has leaves readers the
+/// automatic summary ([`crate::Lost::FallBack`]).
+fn follow_stored(input: &mut ArticleInput, stored: &Article) {
+    if input.published.is_none() {
+        input.published = to_time(stored.published_at);
+    }
+    let resent = |given: &Vec<usize>| {
+        let mut given = given.clone();
+        given.sort_unstable();
+        given.dedup();
+        given == found_picks(&stored.summary_picks)
+    };
+    if input.summary_seen.is_none() && !stored.summary_picks.is_empty() && input.summary_sentences.as_ref().is_some_and(resent)
+    {
+        input.summary_seen = SeenPicks::stored(stored);
+    }
+}
+
 /// Writing articles by the rules: the one write path (module doc).
 #[derive(Clone)]
 pub struct Articles {
@@ -263,11 +286,7 @@ impl Articles {
         if expected.is_some_and(|v| v != stored.version) {
             return Err(WriteError::Changed { current: Box::new(stored) });
         }
-        // The stored time stands in for validation (a scheduled article
-        // needs one); `apply_times` keeps it.
-        if input.published.is_none() {
-            input.published = to_time(stored.published_at);
-        }
+        follow_stored(&mut input, &stored);
         let prepared = self.prepare(input, now).await?;
         for _ in 0..ATTEMPTS {
             let mut record = prepared.clone();
@@ -292,6 +311,31 @@ impl Articles {
             }
         }
         Err(StoreError::Conflict(format!("{slug} is being changed by many writers at once: try again")).into())
+    }
+
+    /// The article as `input` would store it, over `stored` (`None`: a new
+    /// article), by the same rules as [`Articles::create`] and
+    /// [`Articles::update`] (validation, rendering, summaries, times), without
+    /// writing anything: the newsroom's preview. A new article gets id 0,
+    /// version 0 and `now` as its creation time.
+    pub async fn preview(
+        &self,
+        stored: Option<&Article>,
+        mut input: ArticleInput,
+        now: i64,
+    ) -> Result<Article, WriteError> {
+        let given = Given::of(&input);
+        if let Some(stored) = stored {
+            follow_stored(&mut input, stored);
+        }
+        let mut record = self.prepare(input, now).await?;
+        apply_times(&mut record, given, stored, now);
+        Ok(Article {
+            id: stored.map_or(0, |s| s.id),
+            version: stored.map_or(0, |s| s.version),
+            created_at: stored.map_or(now, |s| s.created_at),
+            data: record,
+        })
     }
 
     /// Creates the article, or updates the one with its slug (an import:
@@ -630,5 +674,74 @@ mod tests {
         assert_eq!((a.published_at, a.updated_at), (Some(10), 11));
         assert_eq!(a.summaries[0].version, summarize::VERSION);
         assert_eq!(heard.0.lock().unwrap().len(), 1);
+    }
+
+    /// Picks given by index are the body's sentences, and the mode is
+    /// picked; sent back as they were with a changed body, each follows its
+    /// text, and one the body no longer has leaves readers the automatic
+    /// summary (kept without an index, so the newsroom can say so).
+    #[tokio::test]
+    async fn picks_follow_their_sentences_through_updates() {
+        let (w, _) = articles().await;
+        let picked = ArticleInput { summary_sentences: Some(vec![3, 0]), ..input() };
+        let a = w.create(picked, "test", 10).await.unwrap();
+        assert_eq!(a.summary_mode, store::SummaryMode::Picked);
+        let texts: Vec<(Option<usize>, &str)> =
+            a.summary_picks.iter().map(|p| (p.index, p.text.as_str())).collect();
+        assert_eq!(texts, [(Some(0), "The council approved the budget on Monday."), (Some(3), "The mayor welcomed the vote.")]);
+        // A sentence added at the start, the document sent back as read.
+        let mut sent = input_of(&a);
+        sent.summary_seen = None;
+        sent.body = format!("A new first sentence. {}", sent.body);
+        let moved = w.update("a-b", sent, None, "test", 20).await.unwrap().article;
+        assert_eq!(crate::found_picks(&moved.summary_picks), [1, 4]);
+        assert_eq!(crate::picked_sentences(&moved).unwrap()[1], (4, "The mayor welcomed the vote."));
+        // The mayor's sentence rewritten: readers get the automatic summary.
+        let mut sent = input_of(&moved);
+        sent.summary_seen = None;
+        sent.body = sent.body.replace("The mayor welcomed the vote.", "The mayor did not comment.");
+        let lost = w.update("a-b", sent, None, "test", 30).await.unwrap().article;
+        assert_eq!(lost.summary_mode, store::SummaryMode::Picked);
+        assert_eq!(lost.summary_picks.iter().map(|p| p.index).collect::<Vec<_>>(), [Some(1), None]);
+        assert_eq!(crate::picked_sentences(&lost), None);
+        // New indexes (not the stored ones) are taken as given.
+        let fresh = ArticleInput { summary_sentences: Some(vec![2]), ..input_of(&lost) };
+        let fresh = ArticleInput { summary_seen: None, ..fresh };
+        let again = w.update("a-b", fresh, None, "test", 40).await.unwrap().article;
+        assert_eq!(crate::found_picks(&again.summary_picks), [2]);
+        assert_eq!(again.summary_picks.len(), 1);
+        // Out of range, too many, none: refused, nothing written.
+        for (picks, says) in [
+            (vec![99], "there is no sentence 99"),
+            (vec![0, 1, 2, 3, 4, 5], "at most 5"),
+            (vec![], "at least one"),
+        ] {
+            let bad = ArticleInput {
+                summary_sentences: Some(picks),
+                summary_mode: Some(store::SummaryMode::Picked),
+                ..input()
+            };
+            let err = w.update("a-b", bad, None, "test", 50).await.unwrap_err();
+            assert!(matches!(&err, WriteError::Invalid(v) if v.field == "summary_sentences" && v.message.contains(says)), "{err}");
+        }
+        assert_eq!(w.store().article("a-b", Visibility::All).await.unwrap().unwrap().version, again.version);
+    }
+
+    /// A preview is what a save would store, and stores nothing.
+    #[tokio::test]
+    async fn previews_store_nothing() {
+        let (w, heard) = articles().await;
+        let new = w.preview(None, ArticleInput { status: Some(Status::Draft), ..input() }, 10).await.unwrap();
+        assert_eq!((new.id, new.version, new.title.as_str()), (0, 0, "Council approves budget"));
+        assert!(w.store().article("a-b", Visibility::All).await.unwrap().is_none());
+        let a = w.create(dated("a-b", Some(5)), "test", 10).await.unwrap();
+        let changed = ArticleInput { title: "Changed".into(), ..dated("a-b", None) };
+        let p = w.preview(Some(&a), changed, 20).await.unwrap();
+        assert_eq!((p.id, p.version, p.published_at, p.updated_at), (a.id, a.version, Some(5), 20));
+        assert_eq!(p.title, "Changed");
+        let bad = ArticleInput { title: String::new(), ..dated("a-b", None) };
+        assert!(matches!(w.preview(Some(&a), bad, 20).await, Err(WriteError::Invalid(v)) if v.field == "title"));
+        assert_eq!(w.store().article("a-b", Visibility::All).await.unwrap().unwrap(), a);
+        assert_eq!(heard.0.lock().unwrap().len(), 1, "only the create was announced");
     }
 }
