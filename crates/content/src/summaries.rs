@@ -73,6 +73,15 @@ pub fn resolve_picks(
     Ok(picks)
 }
 
+/// The sentences of an article's plain text, in order, as its anchors
+/// (`s-N`) and summaries number them.
+pub fn sentences_of<'a>(summarizer: &Summarizer, a: &'a NewArticle) -> Vec<&'a str> {
+    // As `prepare` split them: in the article's language, or by word
+    // boundaries for one the summarizer does not know.
+    let lang = Lang::from_code(&a.lang).unwrap_or(Lang::Other);
+    summarizer.sentences(&a.body_text, Some(lang)).into_iter().map(|s| &a.body_text[s.start..s.end]).collect()
+}
+
 /// What readers get of a picked summary: its sentences (index, text), when
 /// the mode is picked and every pick is still in the body; `None` otherwise
 /// (another mode, or a picked sentence the body no longer has: readers then
@@ -197,6 +206,25 @@ mod tests {
         // A lost pick found again (the sentence restored) takes its place.
         let back = seen(&[(None, "Three.")], Lost::FallBack);
         assert_eq!(indexes(&resolve_picks(&SENTENCES, None, Some(&back)).unwrap()), [Some(2)]);
+    }
+
+    /// The sentences listed are those the anchors and summaries number.
+    #[test]
+    fn sentences_are_numbered_as_the_anchors() {
+        let s = Summarizer::new();
+        for lang in [None, Some("en"), Some("pl")] {
+            let a = crate::prepare(&crate::ArticleInput { lang: lang.map(Into::into), ..crate::testing::input() }, &s, 0)
+                .unwrap();
+            let sentences = sentences_of(&s, &a);
+            assert_eq!(sentences.len(), 5, "{lang:?}");
+            assert_eq!(sentences[3], "The mayor welcomed the vote.");
+            assert!(a.body_html.contains("id=\"s-4\"") && !a.body_html.contains("id=\"s-5\""));
+            for sum in &a.summaries {
+                for x in &sum.sentences {
+                    assert_eq!(sentences[x.index], x.text);
+                }
+            }
+        }
     }
 
     /// Readers get picked sentences only in picked mode with every pick found.

@@ -279,17 +279,25 @@ async fn earlier_day(state: &AppState, start: i64, now: i64) -> Result<Option<(S
 }
 
 /// The article's briefing sentences: the summarizer's best two (with their
-/// anchors), the editors' own summary, or none when summaries are off.
+/// anchors), the sentences the editors picked (with theirs), the editors'
+/// own summary, or none when summaries are off.
 fn summarized(state: &AppState, article: Article) -> Read {
     let lang = Lang::from_code(&article.lang);
     let options =
         Options { length: Length::Sentences(SENTENCES), title: Some(&article.title), lang, keywords: KEYWORDS };
     let summary = state.summarizer().summarize(&article.body_text, &options);
     let keywords = summary.keywords.iter().map(|k| k.to_lowercase()).collect();
-    let sentences = match article.summary_mode {
-        SummaryMode::Auto => summary.sentences.iter().map(|s| (Some(s.index), s.text.clone())).collect(),
-        SummaryMode::Custom => article.summary_custom.iter().map(|s| (None, s.clone())).collect(),
-        SummaryMode::Off => Vec::new(),
+    let picked = content::picked_sentences(&article)
+        .map(|picks| picks.into_iter().map(|(i, text)| (Some(i), text.to_owned())).collect());
+    let sentences = match (article.summary_mode, picked) {
+        // The editors' sentences, all of them, each with its anchor.
+        (_, Some(picked)) => picked,
+        // Picked sentences the body no longer has: the automatic ones.
+        (SummaryMode::Auto | SummaryMode::Picked, None) => {
+            summary.sentences.iter().map(|s| (Some(s.index), s.text.clone())).collect()
+        }
+        (SummaryMode::Custom, None) => article.summary_custom.iter().map(|s| (None, s.clone())).collect(),
+        (SummaryMode::Off, None) => Vec::new(),
     };
     Read { article, sentences, keywords }
 }

@@ -132,6 +132,32 @@ pub enum SummaryView {
     Off,
     Custom(String),
     Auto { variants: Vec<Variant>, length: u32, format: &'static str },
+    /// The sentences the editors picked: one length, as a paragraph or as
+    /// key points (`variants` holds both, `data-length="picked"`).
+    Picked { variants: Vec<Variant>, format: &'static str },
+}
+
+/// The newsroom's preview of an article: the banner above it (and
+/// `noindex`). The page is otherwise the one readers get.
+pub struct PreviewBanner {
+    /// What the preview shows ("your changes, not saved", "the saved version").
+    pub text: String,
+    /// Back to the editor, when the preview opened in the same tab.
+    pub back: Option<String>,
+}
+
+/// How an article page is shown: the summary control's choice (`?summary=`
+/// and `?format=`), and for the newsroom's preview its banner.
+pub(crate) struct ArticleOptions {
+    pub length: u32,
+    pub format: &'static str,
+    /// Whether the summary control starts open.
+    pub open: bool,
+    /// The newsroom's preview: the banner, `noindex`; and whether the
+    /// summary control's links (which reload the page with another
+    /// length or form) can work (not for a preview of a form sent by POST).
+    pub preview: Option<PreviewBanner>,
+    pub summary_links: bool,
 }
 
 #[derive(Template)]
@@ -163,6 +189,9 @@ struct ArticlePage<'a> {
     preview: crate::preview::Preview,
     summary: SummaryView,
     open: bool,
+    /// The newsroom's preview banner (and `noindex`), if this is one.
+    draft_preview: Option<PreviewBanner>,
+    summary_links: bool,
     prev: Option<LinkView>,
     next: Option<LinkView>,
 }
@@ -556,13 +585,22 @@ async fn author(State(state): State<AppState>, slug: PageSlug, q: Params, inm: I
 
 /// The summary variants of an article, with the chosen one active.
 pub fn summary_view(a: &Article, length: u32, format: &'static str) -> SummaryView {
+    if let Some(picked) = content::picked_sentences(a) {
+        let sentences: Vec<(usize, String)> = picked.into_iter().map(|(i, t)| (i, t.to_owned())).collect();
+        let variants = ["text", "bullets"]
+            .into_iter()
+            .map(|f| Variant { length: 0, format: f, sentences: sentences.clone(), active: f == format })
+            .collect();
+        return SummaryView::Picked { variants, format };
+    }
     match a.summary_mode {
         SummaryMode::Off => SummaryView::Off,
         SummaryMode::Custom => match &a.summary_custom {
             Some(t) => SummaryView::Custom(t.clone()),
             None => SummaryView::Off,
         },
-        SummaryMode::Auto => {
+        // Picked sentences the body no longer has: the automatic summary.
+        SummaryMode::Auto | SummaryMode::Picked => {
             let mut variants = Vec::new();
             for s in &a.summaries {
                 for f in ["text", "bullets"] {
@@ -595,13 +633,16 @@ pub(crate) fn joiner(lang: &str) -> &'static str {
 }
 
 /// The article's short summary as plain text: the editors' own when they
-/// wrote one, else the shortest automatic one; `None` when summaries are
-/// switched off for it (or it has none).
+/// wrote one, the sentences they picked, else the shortest automatic one;
+/// `None` when summaries are switched off for it (or it has none).
 pub(crate) fn short_summary(a: &Article) -> Option<String> {
+    if let Some(picked) = content::picked_sentences(a) {
+        return Some(picked.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(joiner(&a.lang)));
+    }
     match a.summary_mode {
         SummaryMode::Off => None,
         SummaryMode::Custom => a.summary_custom.clone().filter(|t| !t.trim().is_empty()),
-        SummaryMode::Auto => {
+        SummaryMode::Auto | SummaryMode::Picked => {
             let shortest = a.summaries.iter().filter(|s| !s.sentences.is_empty()).min_by_key(|s| s.length)?;
             let texts: Vec<&str> = shortest.sentences.iter().map(|x| x.text.as_str()).collect();
             Some(texts.join(joiner(&a.lang)))
@@ -630,16 +671,7 @@ async fn article(
     if !content::is_valid_slug(&slug) {
         return not_found(&state, "There is no article at this address.").await;
     }
-    let query = query.as_deref();
-    let chosen_len = raw_param(query, "summary").and_then(|s| s.parse::<u32>().ok()).filter(|n| *n == 3 || *n == 5);
-    let chosen_fmt = raw_param(query, "format").and_then(|f| match f {
-        "text" => Some("text"),
-        "bullets" => Some("bullets"),
-        _ => None,
-    });
-    let open = chosen_len.is_some() || chosen_fmt.is_some();
-    let length = chosen_len.unwrap_or(3);
-    let format = chosen_fmt.unwrap_or("text");
+    let (length, format, open) = summary_choice(query.as_deref());
     let key = format!("article:{slug}:{}:{length}:{format}", u8::from(open));
     let deps = || vec![Dep::Article(slug.clone()), Dep::Links(slug.clone())];
     let render = || {
@@ -650,40 +682,67 @@ async fn article(
                 return Err(Miss::NotFound(None));
             };
             let (prev, next) = st.store().neighbours(&slug, now).await.map_err(failed)?;
-            let published = a.published_at.unwrap_or(a.updated_at);
-            let rtl = content::is_rtl(&a.lang);
-            let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
-                (false, _) => "",
-                (true, false) => " lang=\"en\"",
-                (true, true) => " lang=\"en\" dir=\"ltr\"",
-            };
-            let page = ArticlePage {
-                lang: UI_LANG.into(),
-                article_lang: a.lang.clone(),
-                rtl,
-                joiner: joiner(&a.lang),
-                ui_attrs,
-                site: st.site_view(),
-                nav: st.nav(now).await,
-                current_section: a.section.slug.clone(),
-                datetime: iso(published),
-                date: human(published),
-                updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
-                canonical: a
-                    .canonical_url
-                    .clone()
-                    .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
-                preview: crate::preview::Preview::of(&st, &a),
-                summary: summary_view(&a, length, format),
-                open,
-                prev: prev.map(link_view),
-                next: next.map(link_view),
-                a: &a,
-            };
-            page.render().map_err(failed)
+            let options = ArticleOptions { length, format, open, preview: None, summary_links: true };
+            article_html(&st, &a, (prev, next), options, now).await.map_err(failed)
         }
     };
     cached(&state, key, deps, &inm, render).await
+}
+
+/// The summary control's choice in an article page's address
+/// (`?summary=3|5&format=text|bullets`): (length, format, open).
+pub(crate) fn summary_choice(query: Option<&str>) -> (u32, &'static str, bool) {
+    let chosen_len = raw_param(query, "summary").and_then(|s| s.parse::<u32>().ok()).filter(|n| *n == 3 || *n == 5);
+    let chosen_fmt = raw_param(query, "format").and_then(|f| match f {
+        "text" => Some("text"),
+        "bullets" => Some("bullets"),
+        _ => None,
+    });
+    (chosen_len.unwrap_or(3), chosen_fmt.unwrap_or("text"), chosen_len.is_some() || chosen_fmt.is_some())
+}
+
+/// An article's page, as readers get it (and the newsroom's preview, with
+/// its banner): `links` are its Previous and Next articles.
+pub(crate) async fn article_html(
+    st: &AppState,
+    a: &Article,
+    links: (Option<ArticleLink>, Option<ArticleLink>),
+    options: ArticleOptions,
+    now: i64,
+) -> Result<String, askama::Error> {
+    let published = a.published_at.unwrap_or(a.updated_at);
+    let rtl = content::is_rtl(&a.lang);
+    let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
+        (false, _) => "",
+        (true, false) => " lang=\"en\"",
+        (true, true) => " lang=\"en\" dir=\"ltr\"",
+    };
+    let page = ArticlePage {
+        lang: UI_LANG.into(),
+        article_lang: a.lang.clone(),
+        rtl,
+        joiner: joiner(&a.lang),
+        ui_attrs,
+        site: st.site_view(),
+        nav: st.nav(now).await,
+        current_section: a.section.slug.clone(),
+        datetime: iso(published),
+        date: human(published),
+        updated: (a.updated_at > published + 3600).then(|| (iso(a.updated_at), human(a.updated_at))),
+        canonical: a
+            .canonical_url
+            .clone()
+            .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
+        preview: crate::preview::Preview::of(st, a),
+        summary: summary_view(a, options.length, options.format),
+        open: options.open,
+        draft_preview: options.preview,
+        summary_links: options.summary_links,
+        prev: links.0.map(link_view),
+        next: links.1.map(link_view),
+        a,
+    };
+    page.render()
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 
 use askama::Template;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use content::WriteError;
 use serde::Deserialize;
 use store::{Article, DeskQuery, Named, Status, StoreError, Visibility};
@@ -16,6 +16,7 @@ use super::form::{ArticleForm, FIELDS, FieldError};
 use super::pages::{Chrome, Done, done, forbidden, internal, iso, local_time, message_page, redirect, render};
 use super::permissions::{Action, Subject, allowed};
 use super::session::{Posted, Signed};
+use crate::pages::{ArticleOptions, PreviewBanner};
 use crate::{AppState, now};
 
 const PER_PAGE: u32 = 25;
@@ -309,6 +310,36 @@ struct EditPage {
     summary: String,
     auto_paragraphs: bool,
     auto_paragraphs_error: Option<String>,
+    picker: Picker,
+    preview_url: String,
+    saved_preview_url: Option<String>,
+    /// The errors came from a preview, not a save.
+    previewing: bool,
+}
+
+/// One sentence of the body, in the editor's list.
+pub struct SentenceView {
+    pub index: usize,
+    pub text: String,
+    /// In the automatic short (3) and longer (5) summaries.
+    pub short: bool,
+    pub long: bool,
+    /// Ticked: picked for the summary.
+    pub picked: bool,
+}
+
+/// The editor's list of the body's sentences, to see the automatic
+/// summaries and pick the summary's sentences.
+pub struct Picker {
+    pub sentences: Vec<SentenceView>,
+    /// What the list is of, when not the text in the form (it could not
+    /// be read: the saved text's sentences).
+    pub note: Option<&'static str>,
+    pub error: Option<String>,
+    /// Picked sentences the body no longer has (readers get the automatic
+    /// summary meanwhile).
+    pub lost: Vec<String>,
+    pub max: usize,
 }
 
 /// The languages the summarizer knows, as suggestions for the language field.
@@ -365,6 +396,71 @@ struct Editor<'a> {
     error: Option<FieldError>,
     notice: Option<&'static str>,
     conflict: Option<ConflictView>,
+    /// The errors came from a preview.
+    previewing: bool,
+}
+
+/// The editor's sentence list: of the text in the form when it reads (the
+/// stored article when the form holds its body, else the form prepared as
+/// a save would), else of the stored text; the automatic summaries' sentences
+/// marked, the form's picks ticked (by their text).
+async fn picker(state: &AppState, stored: Option<&Article>, form: &ArticleForm) -> Picker {
+    let mut note = None;
+    let prepared;
+    let shown = match stored {
+        Some(a) if a.body_md == form.body && a.title == form.title.trim() => Some(a),
+        _ => {
+            let tz = state.site().timezone;
+            let action = if stored.is_some() { Action::Edit } else { Action::SaveDraft };
+            // The list needs the sentences only: the picks are not checked.
+            let mut input = form.to_input(tz, stored, action, now()).ok();
+            if let Some(i) = input.as_mut() {
+                i.summary_seen = None;
+                i.summary_mode = Some(store::SummaryMode::Auto);
+            }
+            prepared = match input {
+                Some(input) => state.articles().preview(stored, input, now()).await.ok(),
+                None => None,
+            };
+            if prepared.is_none() && stored.is_some() && !form.body.trim().is_empty() {
+                note = Some("The text in the form has errors: these are the sentences of the saved text.");
+            }
+            prepared.as_ref().or(stored)
+        }
+    };
+    let picks = form.picks();
+    let sentences = match shown {
+        Some(a) => {
+            let in_summary = |length: u32, i: usize| {
+                a.summaries.iter().any(|s| s.length == length && s.sentences.iter().any(|x| x.index == i))
+            };
+            let texts = content::sentences_of(state.summarizer(), a);
+            let mut ticked = vec![false; texts.len()];
+            for p in &picks {
+                let at = p.index.filter(|&i| texts.get(i) == Some(&p.text.as_str()) && !ticked[i]);
+                if let Some(i) = at.or_else(|| (0..texts.len()).find(|&j| !ticked[j] && texts[j] == p.text)) {
+                    ticked[i] = true;
+                }
+            }
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| SentenceView {
+                    index: i,
+                    text: (*t).to_owned(),
+                    short: in_summary(3, i),
+                    long: in_summary(5, i),
+                    picked: ticked[i],
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let lost = stored
+        .filter(|a| a.summary_mode == store::SummaryMode::Picked)
+        .map(|a| a.summary_picks.iter().filter(|p| p.index.is_none()).map(|p| p.text.clone()).collect())
+        .unwrap_or_default();
+    Picker { sentences, note, error: None, lost, max: content::MAX_PICKS }
 }
 
 impl Editor<'_> {
@@ -447,9 +543,12 @@ impl Editor<'_> {
         let mut errors: Vec<(&'static str, String)> = Vec::new();
         if let Some(e) = &self.error {
             // Linked to its field when the form has one.
-            let target = if FIELDS.iter().any(|(n, _)| *n == e.field) { e.field } else { "" };
+            let target =
+                if FIELDS.iter().any(|(n, _)| *n == e.field) || e.field == "summary_sentences" { e.field } else { "" };
             errors.push((target, e.message.clone()));
         }
+        let mut picker = picker(state, self.stored, &self.form).await;
+        picker.error = error_for("summary_sentences");
         let page = EditPage {
             chrome: Chrome::new(state, Some(self.who), if self.stored.is_none() { "new" } else { "" }),
             heading: match self.stored {
@@ -462,7 +561,7 @@ impl Editor<'_> {
             },
             version: self.form.version.clone(),
             summary_mode: match self.form.summary_mode.as_str() {
-                "custom" | "off" => self.form.summary_mode.clone(),
+                "picked" | "custom" | "off" => self.form.summary_mode.clone(),
                 _ => "auto".into(),
             },
             summary_error: error_for("summary").or_else(|| error_for("summary_mode")),
@@ -486,6 +585,13 @@ impl Editor<'_> {
             summary: self.form.summary.clone(),
             auto_paragraphs: self.form.get("auto_paragraphs") == "on",
             auto_paragraphs_error: error_for("auto_paragraphs"),
+            picker,
+            preview_url: match self.stored {
+                Some(a) => format!("/admin/articles/{}/preview", a.slug),
+                None => "/admin/articles/new/preview".into(),
+            },
+            saved_preview_url: self.stored.map(|a| format!("/admin/articles/{}/preview", a.slug)),
+            previewing: self.previewing,
         };
         render(status, &page)
     }
@@ -522,7 +628,7 @@ pub async fn new_form(State(state): State<AppState>, who: Signed) -> Response {
         return forbidden(&state, &who, &refusal(&who, None, Action::Create));
     }
     let form = ArticleForm::blank(&who.user.display_name);
-    Editor { who: &who, stored: None, form, error: None, notice: None, conflict: None }
+    Editor { who: &who, stored: None, form, error: None, notice: None, conflict: None, previewing: false }
         .render(&state, StatusCode::OK)
         .await
 }
@@ -531,6 +637,10 @@ pub async fn new_form(State(state): State<AppState>, who: Signed) -> Response {
 pub async fn create(State(state): State<AppState>, posted: Posted<ArticleForm>) -> Response {
     let Posted { who, form } = posted;
     let form = form.normalized();
+    if form.action == "preview" {
+        // A browser that ignored the Preview button's `formaction`.
+        return preview_form(&state, &who, None, form).await;
+    }
     let actor = who.actor();
     let Some(action) = parse_action(&form.action).filter(|a| *a != Action::Edit && *a != Action::Unpublish) else {
         return message_page(&state, Some(&who), StatusCode::BAD_REQUEST, "Bad request", "The form names no action.");
@@ -543,7 +653,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted<ArticleForm>) 
         let who = &who;
         let state = &state;
         async move {
-            Editor { who, stored: None, form, error: Some(error), notice: None, conflict: None }
+            Editor { who, stored: None, form, error: Some(error), notice: None, conflict: None, previewing: false }
                 .render(state, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
@@ -573,7 +683,7 @@ pub async fn edit_form(State(state): State<AppState>, who: Signed, slug: SlugPat
     }
     let notice = done(params).as_deref().and_then(done_message);
     let form = ArticleForm::of(&article, state.site().timezone);
-    Editor { who: &who, stored: Some(&article), form, error: None, notice, conflict: None }
+    Editor { who: &who, stored: Some(&article), form, error: None, notice, conflict: None, previewing: false }
         .render(&state, StatusCode::OK)
         .await
 }
@@ -590,11 +700,15 @@ async fn conflict(state: &AppState, who: &Signed, mine: ArticleForm, current: &A
     }
     let tz = state.site().timezone;
     let theirs = ArticleForm::of(current, tz);
-    let diffs = mine
+    let mut diffs: Vec<DiffView> = mine
         .differences(&theirs)
         .into_iter()
         .map(|(_, label, yours, current)| DiffView { label, yours: yours.to_owned(), current: current.to_owned() })
         .collect();
+    let (yours, now_picked) = (mine.picks_text(), theirs.picks_text());
+    if yours != now_picked {
+        diffs.push(DiffView { label: "Summary sentences", yours, current: now_picked });
+    }
     let view = ConflictView {
         version: current.version,
         updated: local_time(tz, current.updated_at),
@@ -602,7 +716,7 @@ async fn conflict(state: &AppState, who: &Signed, mine: ArticleForm, current: &A
         can_save: allowed(actor, Action::Edit, Some(subject)),
     };
     let form = ArticleForm { version: current.version.to_string(), ..mine };
-    Editor { who, stored: Some(current), form, error: None, notice: None, conflict: Some(view) }
+    Editor { who, stored: Some(current), form, error: None, notice: None, conflict: Some(view), previewing: false }
         .render(state, StatusCode::CONFLICT)
         .await
 }
@@ -616,6 +730,9 @@ pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<
         Ok(a) => a,
         Err(res) => return res,
     };
+    if form.action == "preview" {
+        return preview_form(&state, &who, Some(&current), form).await;
+    }
     let Some(action) = parse_action(&form.action) else {
         return message_page(&state, Some(&who), StatusCode::BAD_REQUEST, "Bad request", "The form names no action.");
     };
@@ -631,7 +748,7 @@ pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<
     let input = match form.to_input(state.site().timezone, Some(&current), action, now) {
         Ok(input) => input,
         Err(e) => {
-            return Editor { who: &who, stored: Some(&current), form, error: Some(e), notice: None, conflict: None }
+            return Editor { who: &who, stored: Some(&current), form, error: Some(e), notice: None, conflict: None, previewing: false }
                 .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
                 .await;
         }
@@ -647,9 +764,126 @@ pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<
         Err(WriteError::Store(StoreError::Conflict(m))) => FieldError { field: "slug", message: format!("slug: {m}") },
         Err(e) => return internal(e),
     };
-    Editor { who: &who, stored: Some(&current), form, error: Some(error), notice: None, conflict: None }
+    Editor { who: &who, stored: Some(&current), form, error: Some(error), notice: None, conflict: None, previewing: false }
         .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
         .await
+}
+
+// ---------------------------------------------------------------- preview
+
+/// May `who` preview this article (`None`: a new one)? Those who may edit
+/// it (or create one).
+fn may_preview(who: &Signed, stored: Option<&Article>) -> bool {
+    match stored {
+        Some(a) => allowed(who.actor(), Action::Edit, Some(Subject::from(a))),
+        None => allowed(who.actor(), Action::Create, None),
+    }
+}
+
+/// The article page as readers will get it, with the preview's banner
+/// (and `noindex`); `no-store` and `X-Robots-Tag` come with every newsroom
+/// response. Previous/Next are the article's own when readers see it now
+/// (a draft has none yet).
+async fn preview_page(state: &AppState, a: &Article, banner: PreviewBanner, summary: Option<&str>) -> Response {
+    let now = now();
+    let public = a.status.is_public() && a.published_at.is_some_and(|t| t <= now) && a.id != 0;
+    let links = if public {
+        match state.store().neighbours(&a.slug, now).await {
+            Ok(links) => links,
+            Err(e) => return internal(e),
+        }
+    } else {
+        (None, None)
+    };
+    let (length, format, open) = crate::pages::summary_choice(summary);
+    // The control's links reload the page: only a saved version's can.
+    let options = ArticleOptions { length, format, open, summary_links: summary.is_some(), preview: Some(banner) };
+    match crate::pages::article_html(state, a, links, options, now).await {
+        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// A preview of the form as sent: validated by the same rules as a save
+/// (errors in the editor, 422), rendered as readers will see it, stored
+/// nowhere.
+async fn preview_form(state: &AppState, who: &Signed, stored: Option<&Article>, form: ArticleForm) -> Response {
+    if !may_preview(who, stored) {
+        return forbidden(state, who, &refusal(who, stored, Action::Edit));
+    }
+    let now = now();
+    let failed = |form: ArticleForm, error: FieldError| async move {
+        Editor { who, stored, form, error: Some(error), notice: None, conflict: None, previewing: true }
+            .render(state, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+    };
+    // The status stays (a new article: a draft).
+    let action = if stored.is_some() { Action::Edit } else { Action::SaveDraft };
+    let input = match form.to_input(state.site().timezone, stored, action, now) {
+        Ok(input) => input,
+        Err(e) => return failed(form, e).await,
+    };
+    match state.articles().preview(stored, input, now).await {
+        Ok(a) => {
+            let banner = PreviewBanner {
+                text: "This is how readers will see the article with the changes in your form, which are not saved. \
+                       Close this tab to go back to the editor."
+                    .into(),
+                back: None,
+            };
+            preview_page(state, &a, banner, None).await
+        }
+        Err(WriteError::Invalid(v)) => failed(form, v.into()).await,
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /admin/articles/new/preview`: a new article's form, previewed.
+pub async fn preview_new(State(state): State<AppState>, posted: Posted<ArticleForm>) -> Response {
+    let Posted { who, form } = posted;
+    preview_form(&state, &who, None, form.normalized()).await
+}
+
+/// `POST /admin/articles/{slug}/preview`: an article's form, previewed.
+pub async fn preview_changes(State(state): State<AppState>, slug: SlugPath, posted: Posted<ArticleForm>) -> Response {
+    let Posted { who, form } = posted;
+    let current = match load(&state, &who, slug).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    preview_form(&state, &who, Some(&current), form.normalized()).await
+}
+
+/// `GET /admin/articles/{slug}/preview`: the saved version, as readers will
+/// see it (`?summary=` and `?format=` as on the article's page).
+pub async fn preview_saved(
+    State(state): State<AppState>,
+    who: Signed,
+    slug: SlugPath,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let article = match load(&state, &who, slug).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    if !may_preview(&who, Some(&article)) {
+        return forbidden(&state, &who, &refusal(&who, Some(&article), Action::Edit));
+    }
+    let now = now();
+    let shown = if article.status.is_public() && article.published_at.is_some_and(|t| t <= now) {
+        "Readers see this version now."
+    } else {
+        "Readers do not see it yet."
+    };
+    let banner = PreviewBanner {
+        text: format!(
+            "The saved version ({}, version {}): this is how readers will see it. {shown}",
+            status_label(article.status).to_lowercase(),
+            article.version
+        ),
+        back: Some(format!("/admin/articles/{}", article.slug)),
+    };
+    preview_page(&state, &article, banner, Some(query.as_deref().unwrap_or(""))).await
 }
 
 #[derive(Template)]

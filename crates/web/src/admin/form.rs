@@ -1,10 +1,12 @@
 //! The article form: every field the API takes, as the browser sends them
 //! (text, in the site's time zone), to an [`ArticleInput`] and back.
 
+use std::collections::BTreeMap;
+
 use chrono::DateTime;
-use content::ArticleInput;
+use content::{ArticleInput, Lost, SeenPicks};
 use serde::Deserialize;
-use store::{Article, Status, SummaryMode};
+use store::{Article, Status, SummaryMode, SummaryPick};
 
 use super::pages::{input_time, parse_input_time};
 use super::permissions::Action;
@@ -60,6 +62,17 @@ pub struct ArticleForm {
     /// `on` (or absent): long paragraphs are broken where the topic
     /// shifts; `off`: shown as written.
     pub auto_paragraphs: String,
+    /// The other fields: among them the summary sentences ticked in the
+    /// editor's list, `pick_{index}` = the sentence's text as the list
+    /// showed it (so a pick follows its sentence if the body was edited in
+    /// the same form; see [`content::SeenPicks`]).
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, String>,
+}
+
+/// The name of a sentence's checkbox in the editor's list.
+pub fn pick_field(index: usize) -> String {
+    format!("pick_{index}")
 }
 
 /// A form error: the field, and the message in the API's words (`title:
@@ -122,7 +135,25 @@ impl ArticleForm {
             summary_mode: a.summary_mode.as_str().to_owned(),
             summary: a.summary_custom.clone().unwrap_or_default(),
             auto_paragraphs: if a.auto_paragraphs { "on" } else { "off" }.to_owned(),
+            extra: a
+                .summary_picks
+                .iter()
+                .filter_map(|p| Some((pick_field(p.index?), p.text.clone())))
+                .collect(),
         }
+    }
+
+    /// The sentences ticked in the editor's list: (index, text as shown), by index.
+    pub fn picks(&self) -> Vec<SummaryPick> {
+        self.extra
+            .iter()
+            .filter_map(|(k, v)| {
+                let index = k.strip_prefix("pick_")?.parse::<usize>().ok()?;
+                Some((index, SummaryPick { index: Some(index), text: v.clone() }))
+            })
+            .collect::<BTreeMap<_, _>>()
+            .into_values()
+            .collect()
     }
 
     /// Browsers send text areas with CRLF line ends: stored text has LF.
@@ -133,6 +164,14 @@ impl ArticleForm {
             }
         }
         self
+    }
+
+    /// The ticked summary sentences, one a line ("3. The sentence."), to
+    /// show two versions side by side.
+    pub fn picks_text(&self) -> String {
+        let lines: Vec<String> =
+            self.picks().iter().map(|p| format!("{}. {}", p.index.unwrap_or(0) + 1, p.text)).collect();
+        lines.join("\n")
     }
 
     /// A field's value by name.
@@ -226,15 +265,24 @@ impl ArticleForm {
         }
         let summary_mode = match self.summary_mode.trim() {
             "" | "auto" => SummaryMode::Auto,
+            "picked" => SummaryMode::Picked,
             "custom" => SummaryMode::Custom,
             "off" => SummaryMode::Off,
             other => {
                 return Err(FieldError {
                     field: "summary_mode",
-                    message: format!("summary_mode: must be one of auto, custom, off, not {other:?}"),
+                    message: format!("summary_mode: must be one of auto, picked, custom, off, not {other:?}"),
                 });
             }
         };
+        // The ticked sentences, as the list showed them. A picked summary
+        // needs every one of them still in the body (otherwise the editor
+        // picks again); in another mode they are only kept.
+        let picks = self.picks();
+        let summary_seen = (!picks.is_empty() || summary_mode == SummaryMode::Picked).then(|| SeenPicks {
+            picks,
+            lost: if summary_mode == SummaryMode::Picked { Lost::Refuse } else { Lost::FallBack },
+        });
         let auto_paragraphs = match self.auto_paragraphs.trim() {
             "" | "on" => true,
             "off" => false,
@@ -263,6 +311,8 @@ impl ArticleForm {
             lead_image_alt: optional(&self.lead_image_alt),
             summary_mode: Some(summary_mode),
             summary: optional(&self.summary),
+            summary_sentences: None,
+            summary_seen,
             auto_paragraphs: Some(auto_paragraphs),
         })
     }

@@ -76,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/new", get(articles::new_form).post(articles::create))
         .route("/articles/{slug}", get(articles::edit_form).post(articles::save))
         .route("/articles/{slug}/delete", get(articles::confirm_delete).post(articles::delete))
+        .route("/articles/new/preview", post(articles::preview_new))
+        .route("/articles/{slug}/preview", get(articles::preview_saved).post(articles::preview_changes))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{name}/role", post(users::set_role))
         .route("/users/{name}/disable", post(users::disable))

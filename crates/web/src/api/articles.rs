@@ -208,7 +208,7 @@ fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
 #[utoipa::path(get, path = "/api/articles/{slug}/summary", tag = "articles",
     params(
         ("slug" = String, Path, description = "The article's slug"),
-        ("sentences" = Option<u32>, Query, minimum = 1, maximum = 20, description = "1 to 20 (default 3; 3 and 5 are stored)"),
+        ("sentences" = Option<u32>, Query, minimum = 1, maximum = 20, description = "1 to 20 (default 3; 3 and 5 are stored); a picked summary has the sentences the editors picked, whatever this asks"),
         ("format" = Option<SummaryFormat>, Query, description = "text (default) or bullets"),
     ),
     responses((status = 200, body = SummaryJson, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the summary is the same"))),
@@ -255,6 +255,29 @@ pub async fn article_summary(
 /// The summary of `a` the API shows: `n` sentences, as `format`.
 async fn summary_json(state: &AppState, a: &Article, n: u32, format: &str) -> Result<SummaryJson, ApiError> {
     let slug = a.slug.clone();
+    let sentence = |index: usize, text: &str| SummarySentenceJson {
+        index,
+        text: text.to_owned(),
+        href: format!("/articles/{slug}#s-{index}"),
+    };
+    let formatted = |texts: &[&str]| {
+        if format == "bullets" {
+            texts.iter().map(|t| format!("- {t}\n")).collect()
+        } else {
+            texts.join(" ")
+        }
+    };
+    if let Some(picked) = content::picked_sentences(a) {
+        let texts: Vec<&str> = picked.iter().map(|(_, t)| *t).collect();
+        return Ok(SummaryJson {
+            slug: slug.clone(),
+            kind: "picked".into(),
+            format: format.into(),
+            summary: formatted(&texts),
+            sentences: picked.iter().map(|&(i, t)| sentence(i, t)).collect(),
+            version: None,
+        });
+    }
     match a.summary_mode {
         SummaryMode::Off => Err(ApiError::not_found("the summary of this article is switched off")),
         SummaryMode::Custom => {
@@ -268,7 +291,8 @@ async fn summary_json(state: &AppState, a: &Article, n: u32, format: &str) -> Re
                 version: None,
             })
         }
-        SummaryMode::Auto => {
+        // Picked sentences the body no longer has: the automatic summary.
+        SummaryMode::Auto | SummaryMode::Picked => {
             let computed;
             let s = match a.summaries.iter().find(|s| s.length == n) {
                 Some(s) => s,
@@ -277,25 +301,13 @@ async fn summary_json(state: &AppState, a: &Article, n: u32, format: &str) -> Re
                     &computed
                 }
             };
-            let summary = if format == "bullets" {
-                s.sentences.iter().map(|x| format!("- {}\n", x.text)).collect()
-            } else {
-                s.sentences.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join(" ")
-            };
+            let texts: Vec<&str> = s.sentences.iter().map(|x| x.text.as_str()).collect();
             Ok(SummaryJson {
                 slug: slug.clone(),
                 kind: "extractive".into(),
                 format: format.into(),
-                summary,
-                sentences: s
-                    .sentences
-                    .iter()
-                    .map(|x| SummarySentenceJson {
-                        index: x.index,
-                        text: x.text.clone(),
-                        href: format!("/articles/{slug}#s-{}", x.index),
-                    })
-                    .collect(),
+                summary: formatted(&texts),
+                sentences: s.sentences.iter().map(|x| sentence(x.index, &x.text)).collect(),
                 version: Some(s.version.clone()),
             })
         }

@@ -33,10 +33,19 @@ pub struct ArticleJson {
     pub lead_image: Option<String>,
     pub lead_image_alt: Option<String>,
     pub reading_minutes: u32,
-    /// auto, custom or off.
+    /// auto, picked, custom or off.
     pub summary_mode: String,
     /// The editors' summary, when the mode is custom.
     pub summary: Option<String>,
+    /// The sentences the editors picked (mode picked), by index (anchor
+    /// `s-N`), in article order; absent when none were ever picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_sentences: Option<Vec<usize>>,
+    /// Picked sentences the body no longer has (it changed since they were
+    /// picked, by a write that sent the picks back unchanged): while there
+    /// are any, readers get the automatic summary. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub summary_lost: Vec<String>,
     /// Whether a long paragraph is shown in shorter ones where the topic
     /// shifts (`body_html` marks those breaks `<p class="auto-break">`).
     pub auto_paragraphs: bool,
@@ -83,7 +92,9 @@ pub struct SummarySentenceJson {
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SummaryJson {
     pub slug: String,
-    /// "extractive" (sentences taken from the article) or "custom" (written by the editors).
+    /// "extractive" (sentences the summarizer took from the article),
+    /// "picked" (sentences of the article the editors picked, whatever
+    /// length was asked) or "custom" (written by the editors).
     pub kind: String,
     /// text or bullets.
     pub format: String,
@@ -161,6 +172,8 @@ pub fn article_json(a: &Article) -> ArticleJson {
         reading_minutes: a.reading_minutes,
         summary_mode: a.summary_mode.as_str().to_owned(),
         summary: a.summary_custom.clone(),
+        summary_sentences: (!a.summary_picks.is_empty()).then(|| content::found_picks(&a.summary_picks)),
+        summary_lost: a.summary_picks.iter().filter(|p| p.index.is_none()).map(|p| p.text.clone()).collect(),
         auto_paragraphs: a.auto_paragraphs,
     }
 }
