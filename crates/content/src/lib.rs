@@ -34,8 +34,7 @@ pub use input::{ArticleInput, Lost, SeenPicks, found_picks, input_of};
 pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
 pub use summaries::{
-    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_of,
-    summary_of,
+    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_of, summary_of,
 };
 pub use validate::{ValidationError, ascii_slug, clean_name, is_valid_slug, plain_data_error, slugify, validate};
 pub use write::{Articles, Change, Changes, NoChanges, Outcome, WriteError, Written};

@@ -158,10 +158,7 @@ mod tests {
     const SENTENCES: [&str; 5] = ["One.", "Two.", "Three.", "Two.", "Five."];
 
     fn seen(picks: &[(Option<usize>, &str)], lost: Lost) -> SeenPicks {
-        SeenPicks {
-            picks: picks.iter().map(|&(index, text)| SummaryPick { index, text: text.into() }).collect(),
-            lost,
-        }
+        SeenPicks { picks: picks.iter().map(|&(index, text)| SummaryPick { index, text: text.into() }).collect(), lost }
     }
 
     fn indexes(picks: &[SummaryPick]) -> Vec<Option<usize>> {
@@ -176,7 +173,10 @@ mod tests {
         assert_eq!(indexes(&got), [Some(0), Some(4)]);
         assert_eq!((got[0].text.as_str(), got[1].text.as_str()), ("One.", "Five."));
         let err = resolve_picks(&SENTENCES, Some(&[1, 5]), None).unwrap_err();
-        assert_eq!(err.to_string(), "summary_sentences: there is no sentence 5: the article has 5 sentences, numbered 0 to 4");
+        assert_eq!(
+            err.to_string(),
+            "summary_sentences: there is no sentence 5: the article has 5 sentences, numbered 0 to 4"
+        );
         assert!(resolve_picks(&[], Some(&[0]), None).unwrap_err().message.contains("no sentences"));
         assert!(resolve_picks(&SENTENCES, None, None).unwrap().is_empty());
     }
@@ -213,8 +213,9 @@ mod tests {
     fn sentences_are_numbered_as_the_anchors() {
         let s = Summarizer::new();
         for lang in [None, Some("en"), Some("pl")] {
-            let a = crate::prepare(&crate::ArticleInput { lang: lang.map(Into::into), ..crate::testing::input() }, &s, 0)
-                .unwrap();
+            let a =
+                crate::prepare(&crate::ArticleInput { lang: lang.map(Into::into), ..crate::testing::input() }, &s, 0)
+                    .unwrap();
             let sentences = sentences_of(&s, &a);
             assert_eq!(sentences.len(), 5, "{lang:?}");
             assert_eq!(sentences[3], "The mayor welcomed the vote.");
@@ -232,10 +233,8 @@ mod tests {
     fn readers_get_picks_only_when_all_are_found() {
         let s = Summarizer::new();
         let mut a = crate::prepare(&crate::testing::input(), &s, 0).unwrap();
-        a.summary_picks = vec![
-            SummaryPick { index: Some(0), text: "A.".into() },
-            SummaryPick { index: Some(3), text: "D.".into() },
-        ];
+        a.summary_picks =
+            vec![SummaryPick { index: Some(0), text: "A.".into() }, SummaryPick { index: Some(3), text: "D.".into() }];
         assert_eq!(picked_sentences(&a), None, "automatic mode");
         a.summary_mode = SummaryMode::Picked;
         assert_eq!(picked_sentences(&a), Some(vec![(0, "A."), (3, "D.")]));

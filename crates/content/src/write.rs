@@ -202,7 +202,9 @@ fn follow_stored(input: &mut ArticleInput, stored: &Article) {
         given.dedup();
         given == found_picks(&stored.summary_picks)
     };
-    if input.summary_seen.is_none() && !stored.summary_picks.is_empty() && input.summary_sentences.as_ref().is_some_and(resent)
+    if input.summary_seen.is_none()
+        && !stored.summary_picks.is_empty()
+        && input.summary_sentences.as_ref().is_some_and(resent)
     {
         input.summary_seen = SeenPicks::stored(stored);
     }
@@ -686,9 +688,11 @@ mod tests {
         let picked = ArticleInput { summary_sentences: Some(vec![3, 0]), ..input() };
         let a = w.create(picked, "test", 10).await.unwrap();
         assert_eq!(a.summary_mode, store::SummaryMode::Picked);
-        let texts: Vec<(Option<usize>, &str)> =
-            a.summary_picks.iter().map(|p| (p.index, p.text.as_str())).collect();
-        assert_eq!(texts, [(Some(0), "The council approved the budget on Monday."), (Some(3), "The mayor welcomed the vote.")]);
+        let texts: Vec<(Option<usize>, &str)> = a.summary_picks.iter().map(|p| (p.index, p.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [(Some(0), "The council approved the budget on Monday."), (Some(3), "The mayor welcomed the vote.")]
+        );
         // A sentence added at the start, the document sent back as read.
         let mut sent = input_of(&a);
         sent.summary_seen = None;
@@ -711,18 +715,19 @@ mod tests {
         assert_eq!(crate::found_picks(&again.summary_picks), [2]);
         assert_eq!(again.summary_picks.len(), 1);
         // Out of range, too many, none: refused, nothing written.
-        for (picks, says) in [
-            (vec![99], "there is no sentence 99"),
-            (vec![0, 1, 2, 3, 4, 5], "at most 5"),
-            (vec![], "at least one"),
-        ] {
+        for (picks, says) in
+            [(vec![99], "there is no sentence 99"), (vec![0, 1, 2, 3, 4, 5], "at most 5"), (vec![], "at least one")]
+        {
             let bad = ArticleInput {
                 summary_sentences: Some(picks),
                 summary_mode: Some(store::SummaryMode::Picked),
                 ..input()
             };
             let err = w.update("a-b", bad, None, "test", 50).await.unwrap_err();
-            assert!(matches!(&err, WriteError::Invalid(v) if v.field == "summary_sentences" && v.message.contains(says)), "{err}");
+            assert!(
+                matches!(&err, WriteError::Invalid(v) if v.field == "summary_sentences" && v.message.contains(says)),
+                "{err}"
+            );
         }
         assert_eq!(w.store().article("a-b", Visibility::All).await.unwrap().unwrap().version, again.version);
     }

@@ -131,10 +131,17 @@ pub struct Variant {
 pub enum SummaryView {
     Off,
     Custom(String),
-    Auto { variants: Vec<Variant>, length: u32, format: &'static str },
+    Auto {
+        variants: Vec<Variant>,
+        length: u32,
+        format: &'static str,
+    },
     /// The sentences the editors picked: one length, as a paragraph or as
     /// key points (`variants` holds both, `data-length="picked"`).
-    Picked { variants: Vec<Variant>, format: &'static str },
+    Picked {
+        variants: Vec<Variant>,
+        format: &'static str,
+    },
 }
 
 /// The newsroom's preview of an article: the banner above it (and

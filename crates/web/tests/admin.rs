@@ -275,7 +275,8 @@ fn form_fields(body: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
             |name: &str| tag.split(&format!(" {name}=\"")).nth(1).and_then(|s| s.split('"').next()).map(html_unescape);
         if tag.starts_with("input ") {
             let Some(name) = attr("name") else { continue };
-            if attr("type").as_deref() == Some("radio") && !tag.contains(" checked") {
+            // As a browser sends them: only checked radio buttons and boxes.
+            if matches!(attr("type").as_deref(), Some("radio" | "checkbox")) && !tag.contains(" checked") {
                 continue;
             }
             out.push((name, attr("value").unwrap_or_default()));
@@ -1300,4 +1301,412 @@ async fn paragraph_breaks_are_switched_in_the_editor() {
     let fields = edit_fields(&ed, "paragraphs", &[("action", "draft"), ("auto_paragraphs", "on")]).await;
     assert_eq!(post_fields(&ed, "/admin/articles/paragraphs", &fields).await.status, StatusCode::SEE_OTHER);
     assert!(d.stored("paragraphs").await.unwrap().auto_paragraphs);
+}
+
+// ------------------------------------------------------------ preview and the summary
+
+/// The sentence texts of the editor's list, by index, as its boxes carry them.
+fn listed_sentences(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    while body.contains(&format!("name=\"pick_{}\"", out.len())) {
+        out.push(hidden(body, &format!("pick_{}", out.len())));
+    }
+    out
+}
+
+/// The summary sentence links of a reader's page (`#s-N` and text), in the
+/// top control, every variant.
+fn summary_links(page: &str) -> Vec<(usize, String)> {
+    let top = page.split("id=\"summary-top\"").nth(1).unwrap().split("</details>").next().unwrap();
+    top.split("<a data-summary-sentence href=\"#s-")
+        .skip(1)
+        .map(|s| {
+            let (n, rest) = s.split_once("\">").unwrap();
+            (n.parse().unwrap(), html_unescape(rest.split("</a>").next().unwrap()))
+        })
+        .collect()
+}
+
+async fn api(d: &Desk, method: &str, uri: &str, token: &str, json: Option<&serde_json::Value>) -> Res {
+    let mut b = Request::builder().method(method).uri(uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if json.is_some() {
+        b = b.header(header::CONTENT_TYPE, "application/json");
+    }
+    let body = json.map(|j| Body::from(j.to_string())).unwrap_or_else(Body::empty);
+    d.client().send(b.body(body).unwrap()).await
+}
+
+/// Preview renders the form as readers will see it (the article template,
+/// the summary control, made from the form's text), with a banner,
+/// `noindex` and `no-store`, validated like a save, storing nothing; the
+/// saved version has a preview too; only those who may edit an article may
+/// preview it.
+#[tokio::test]
+async fn preview_shows_the_form_as_readers_will_and_stores_nothing() {
+    let d = desk().await;
+    let wren = d.signed_in("wren").await;
+    let mut fields = new_article("Harbour Preview");
+    fields.push(("action", "preview".into()));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = wren.post("/admin/articles/new/preview", &pairs).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<strong>Preview – not published.</strong>"), "{}", r.body);
+    assert!(r.body.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    assert!(r.headers["x-robots-tag"].to_str().unwrap().contains("noindex"));
+    // The reader's page: title, body with its anchors, the summary control
+    // made from the form's text.
+    assert!(r.body.contains("<h1>Harbour Preview</h1>"));
+    assert!(r.body.contains("<summary>No time to read? Get a summary</summary>"));
+    assert!(r.body.contains("id=\"s-0\""));
+    let links = summary_links(&r.body);
+    assert!(!links.is_empty() && links.iter().all(|(_, t)| body_text("Harbour Preview").contains(t.as_str())));
+    assert_eq!(d.state.store().count_articles().await.unwrap(), 0, "nothing stored");
+    assert_eq!(d.client().get("/articles/harbour-preview").await.status, StatusCode::NOT_FOUND);
+    // The form's button posts here, in another tab, without JavaScript.
+    let editor = wren.get("/admin/articles/new").await.body;
+    assert!(editor.contains(
+        "<button type=\"submit\" name=\"action\" value=\"preview\" formaction=\"/admin/articles/new/preview\" formtarget=\"newsdesk-preview\""
+    ));
+    // A form that would not save does not preview: the editor, its errors.
+    let bad: Vec<(&str, &str)> = pairs.iter().map(|&(k, v)| if k == "title" { (k, "") } else { (k, v) }).collect();
+    let r = wren.post("/admin/articles/new/preview", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("The preview could not be made: nothing was saved."));
+    assert!(r.body.contains("<p class=\"field-error\" id=\"f-title-error\">title: must not be empty</p>"));
+    // A saved draft: the form's changes previewed, the stored one unchanged.
+    let draft = d.article("wrens-draft", Status::Draft, Some("wren")).await;
+    let fields = edit_fields(&wren, "wrens-draft", &[("title", "A Better Title"), ("action", "preview")]).await;
+    let r = post_fields(&wren, "/admin/articles/wrens-draft/preview", &fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<h1>A Better Title</h1>") && r.body.contains("Preview – not published."));
+    assert_eq!(d.stored("wrens-draft").await.unwrap(), draft, "nothing written");
+    // The same through the save address (a browser without `formaction`).
+    let r = post_fields(&wren, "/admin/articles/wrens-draft", &fields).await;
+    assert!(r.status == StatusCode::OK && r.body.contains("<h1>A Better Title</h1>"));
+    assert_eq!(d.stored("wrens-draft").await.unwrap(), draft, "nothing written");
+    // The saved version, by GET, with the way back and the control's links.
+    let r = wren.get("/admin/articles/wrens-draft/preview").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<h1>Title of wrens-draft</h1>") && r.body.contains("noindex"));
+    assert!(r.body.contains("<a href=\"/admin/articles/wrens-draft\">Back to the editor</a>"));
+    assert!(r.body.contains("href=\"?summary=5&amp;format=text#summary-top\""));
+    let longer = wren.get("/admin/articles/wrens-draft/preview?summary=5&format=bullets").await;
+    assert!(longer.body.contains("data-length=\"5\" data-format=\"bullets\">"), "the longer key points shown");
+    assert!(
+        wren.get("/admin/articles/wrens-draft")
+            .await
+            .body
+            .contains("href=\"/admin/articles/wrens-draft/preview\">Preview the saved version</a>")
+    );
+    // Who may not edit it may not preview it.
+    let wynn = d.signed_in("wynn").await;
+    assert_eq!(wynn.get("/admin/articles/wrens-draft/preview").await.status, StatusCode::FORBIDDEN);
+    let fields_wynn: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| if k == "csrf" { (k.clone(), wynn.csrf.lock().unwrap().clone()) } else { (k.clone(), v.clone()) })
+        .collect();
+    let r = post_fields(&wynn, "/admin/articles/wrens-draft/preview", &fields_wynn).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("A Better Title"));
+    let anon = d.client().get("/admin/articles/wrens-draft/preview").await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert!(anon.location().starts_with("/admin/login"));
+    let anon = d.client().post_with("/admin/articles/new/preview", form(&pairs), &[]).await;
+    assert_ne!(anon.status, StatusCode::OK);
+    assert!(!anon.body.contains("Harbour Preview"));
+    // An editor may preview anyone's; a published article's preview has its Previous/Next.
+    let ed = d.signed_in("ed").await;
+    assert_eq!(ed.get("/admin/articles/wrens-draft/preview").await.status, StatusCode::OK);
+    d.article("older", Status::Published, None).await;
+    let published = d.article("newer", Status::Published, None).await;
+    let _ = published;
+    let r = ed.get("/admin/articles/older/preview").await;
+    assert!(r.body.contains("rel=\"next\"") || r.body.contains("rel=\"prev\""), "{}", r.body);
+}
+
+/// A draft, previewed and saved, stays out of every reader's way: its
+/// address, the API, search, feeds, and its neighbours' Previous/Next.
+#[tokio::test]
+async fn previewed_drafts_stay_unreachable_by_readers() {
+    let d = desk().await;
+    d.article("before", Status::Published, None).await;
+    let wren = d.signed_in("wren").await;
+    let mut fields = new_article("Zanzibar Quietly Drafted");
+    fields.push(("action", "preview".into()));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(wren.post("/admin/articles/new/preview", &pairs).await.status, StatusCode::OK);
+    let saved: Vec<(&str, &str)> =
+        pairs.iter().map(|&(k, v)| if k == "action" { (k, "draft") } else { (k, v) }).collect();
+    assert_eq!(wren.post("/admin/articles/new", &saved).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(wren.get("/admin/articles/zanzibar-quietly-drafted/preview").await.status, StatusCode::OK);
+    let reader = d.client();
+    for uri in [
+        "/articles/zanzibar-quietly-drafted",
+        "/api/articles/zanzibar-quietly-drafted",
+        "/api/articles/zanzibar-quietly-drafted/summary",
+    ] {
+        assert_eq!(reader.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    for uri in [
+        "/",
+        "/api/articles",
+        "/search?q=zanzibar",
+        "/api/search?q=zanzibar",
+        "/atom.xml",
+        "/rss.xml",
+        "/feed.json",
+        "/sections/science",
+        "/articles/before",
+        "/briefing",
+        "/sitemaps/articles-1.xml",
+    ] {
+        let r = reader.get(uri).await;
+        assert!(
+            !r.body.contains("zanzibar-quietly-drafted") && !r.body.contains("Zanzibar Quietly"),
+            "{uri}: {}",
+            r.body
+        );
+    }
+}
+
+/// The editor lists the body's sentences, numbered, the automatic
+/// summaries' marked in words; an editor picks sentences (and so leaves out
+/// one the automatic summary took), and readers get exactly those: on the
+/// page, from the summary API, in feeds and in the briefing, each linked to
+/// its place.
+#[tokio::test]
+async fn editors_pick_summary_sentences_and_readers_get_exactly_those() {
+    let d = desk().await;
+    let a = d.article("picks", Status::Published, None).await;
+    let ed = d.signed_in("ed").await;
+    let page = ed.get("/admin/articles/picks").await.body;
+    let listed = listed_sentences(&page);
+    assert_eq!(listed.len(), 4, "{page}");
+    let short: Vec<usize> =
+        a.summaries.iter().find(|s| s.length == 3).unwrap().sentences.iter().map(|s| s.index).collect();
+    assert_eq!(short.len(), 3);
+    for (i, text) in listed.iter().enumerate() {
+        let item = page.split(&format!("<li id=\"sentence-{i}\"")).nth(1).unwrap().split("</li>").next().unwrap();
+        assert!(item.contains(&format!("<label for=\"pick-{i}\">{}", html_escape(text))), "{item}");
+        assert_eq!(item.contains("<span class=\"mark\">short summary</span>"), short.contains(&i), "{item}");
+        assert!(!item.contains(" checked"), "nothing picked yet");
+    }
+    assert!(page.contains("<ol class=\"sentences\">"), "numbered");
+    // Exclude one of the automatic sentences: pick the others and the one it left out.
+    let left_out = (0..4).find(|i| !short.contains(i)).unwrap();
+    let mut want: Vec<usize> = short[1..].to_vec();
+    want.push(left_out);
+    want.sort();
+    let mut changes: Vec<(String, String)> =
+        vec![("summary_mode".into(), "picked".into()), ("action".into(), "save".into())];
+    for &i in &want {
+        changes.push((format!("pick_{i}"), listed[i].clone()));
+    }
+    let changes: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields = edit_fields(&ed, "picks", &changes).await;
+    let r = post_fields(&ed, "/admin/articles/picks", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = d.stored("picks").await.unwrap();
+    assert_eq!(stored.summary_mode, store::SummaryMode::Picked);
+    assert_eq!(content::found_picks(&stored.summary_picks), want);
+    // The editor shows them ticked, and "picked".
+    let page = ed.get("/admin/articles/picks").await.body;
+    assert!(page.contains("id=\"f-summary_mode-picked\" name=\"summary_mode\" value=\"picked\" checked"));
+    for i in 0..4 {
+        assert_eq!(
+            page.contains(&format!("name=\"pick_{i}\" value=\"{}\" checked", html_escape(&listed[i]))),
+            want.contains(&i)
+        );
+    }
+    // Readers: exactly those, word for word, with their anchors, labelled as the editors' choice.
+    let reader = d.client();
+    let page = reader.get("/articles/picks").await.body;
+    assert!(page.contains("Summary chosen by the editors: sentences taken word for word from the article."), "{page}");
+    let expected: Vec<(usize, String)> = want.iter().map(|&i| (i, listed[i].clone())).collect();
+    let links = summary_links(&page);
+    assert_eq!(links[..want.len()], expected[..], "the paragraph");
+    assert_eq!(links[want.len()..], expected[..], "the key points");
+    assert!(!links.iter().any(|l| l.0 == short[0]), "the one left out");
+    // The summary API, whatever length is asked.
+    for uri in ["/api/articles/picks/summary", "/api/articles/picks/summary?sentences=5&format=bullets"] {
+        let r = reader.get(uri).await;
+        let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(json["kind"], "picked", "{uri}");
+        let got: Vec<(usize, String)> = json["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["index"].as_u64().unwrap() as usize, s["text"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(got, expected, "{uri}");
+        assert_eq!(json["sentences"][0]["href"], format!("/articles/picks#s-{}", want[0]));
+    }
+    // Feeds: the picked sentences as the summary.
+    let joined = want.iter().map(|&i| listed[i].as_str()).collect::<Vec<_>>().join(" ");
+    let feed = reader.get("/feed.json").await.body;
+    let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+    assert_eq!(feed["items"][0]["summary"], joined.as_str());
+    // The briefing of its day: each sentence linked to its place.
+    let briefing = reader.get("/briefing/2026-01-01").await.body;
+    for &i in &want {
+        assert!(
+            briefing.contains(&format!("<a href=\"/articles/picks#s-{i}\">{}</a>", html_escape(&listed[i]))),
+            "{briefing}"
+        );
+    }
+    assert!(!briefing.contains(&format!("/articles/picks#s-{}\"", short[0])), "the one left out");
+    // Back to automatic: the picks are kept, readers get the automatic summary.
+    let fields = edit_fields(&ed, "picks", &[("summary_mode", "auto"), ("action", "save")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/picks", &fields).await.status, StatusCode::SEE_OTHER);
+    let page = reader.get("/articles/picks").await.body;
+    assert!(page.contains("Automatic summary:"));
+    assert_eq!(summary_links(&page)[..3].iter().map(|l| l.0).collect::<Vec<_>>(), short);
+}
+
+/// Picks the rules refuse get their message next to the sentence list, in
+/// the API's words, and nothing is saved.
+#[tokio::test]
+async fn invalid_picks_get_a_message_next_to_the_field() {
+    let d = desk().await;
+    let ed = d.signed_in("ed").await;
+    let long = "One sentence here. Two sentences here. Three sentences here. Four sentences here. \
+                Five sentences here. Six sentences here. Seven sentences here.";
+    let input = ArticleInput {
+        slug: "seven".into(),
+        title: "Seven".into(),
+        body: long.into(),
+        section: "World".into(),
+        lang: Some("en".into()),
+        status: Some(Status::Draft),
+        ..Default::default()
+    };
+    let stored = d.state.articles().create(input, "test", web::now()).await.unwrap();
+    let listed = listed_sentences(&ed.get("/admin/articles/seven").await.body);
+    assert_eq!(listed.len(), 7);
+    let expect_error = |r: &Res, message: &str| {
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains(&format!(
+                "<p class=\"field-error\" id=\"f-summary_sentences-error\">{}</p>",
+                html_escape(message)
+            )),
+            "{message}: {}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("<a href=\"#f-summary_sentences\">{}</a>", html_escape(message))));
+        assert!(r.body.contains("aria-describedby=\"f-summary_sentences-hint f-summary_sentences-error\""));
+    };
+    // Too many.
+    let mut changes: Vec<(String, String)> =
+        vec![("summary_mode".into(), "picked".into()), ("action".into(), "draft".into())];
+    for (i, t) in listed.iter().enumerate().take(6) {
+        changes.push((format!("pick_{i}"), t.clone()));
+    }
+    let pairs: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = post_fields(&ed, "/admin/articles/seven", &edit_fields(&ed, "seven", &pairs).await).await;
+    expect_error(&r, "summary_sentences: pick at most 5 sentences (6 are picked)");
+    // None.
+    let r = post_fields(&ed, "/admin/articles/seven", &edit_fields(&ed, "seven", &pairs[..2]).await).await;
+    expect_error(&r, "summary_sentences: a picked summary needs at least one sentence of the article");
+    // Not a sentence of the article (out of range, or edited away in the same form).
+    let r = post_fields(
+        &ed,
+        "/admin/articles/seven",
+        &edit_fields(&ed, "seven", &[pairs[0], pairs[1], ("pick_99", "Not in the article.")]).await,
+    )
+    .await;
+    expect_error(
+        &r,
+        "summary_sentences: the article no longer has the sentence you picked, “Not in the article.”: pick the summary sentences again",
+    );
+    let edited = long.replace("Two sentences here.", "Two, rewritten.");
+    let r = post_fields(
+        &ed,
+        "/admin/articles/seven",
+        &edit_fields(&ed, "seven", &[pairs[0], pairs[1], pairs[3], ("body", &edited)]).await,
+    )
+    .await;
+    expect_error(
+        &r,
+        "summary_sentences: the article no longer has the sentence you picked, “Two sentences here.”: pick the summary sentences again",
+    );
+    assert_eq!(d.stored("seven").await.unwrap(), stored, "nothing saved");
+    // The API: the same rules, in the same words.
+    let token = web::api::new_token();
+    d.state.store().create_token("t", &web::api::token_hash(&token), 0).await.unwrap();
+    let json = serde_json::json!({"slug": "api-seven", "title": "Seven", "body": long, "section": "World", "lang": "en", "summary_sentences": [0, 1, 2, 3, 4, 5]});
+    let r = d.api_post(&token, &json).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("summary_sentences: pick at most 5 sentences (6 are picked)"), "{}", r.body);
+    let json = serde_json::json!({"slug": "api-seven", "title": "Seven", "body": long, "section": "World", "lang": "en", "summary_sentences": [7]});
+    let r = d.api_post(&token, &json).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("summary_sentences: there is no sentence 7: the article has 7 sentences, numbered 0 to 6"),
+        "{}",
+        r.body
+    );
+    let json = serde_json::json!({"slug": "api-seven", "title": "Seven", "body": long, "section": "World", "lang": "en", "summary_mode": "picked"});
+    let r = d.api_post(&token, &json).await;
+    assert!(
+        r.body.contains("summary_sentences: a picked summary needs at least one sentence of the article"),
+        "{}",
+        r.body
+    );
+    assert!(d.stored("api-seven").await.is_none());
+}
+
+/// The API takes and gives the picks; a body changed by a PUT that sends
+/// the picks back as read keeps the picks that are still there (each
+/// following its text), and one no longer there leaves readers the
+/// automatic summary, which the API and the editor say.
+#[tokio::test]
+async fn picks_round_trip_through_the_api() {
+    let d = desk().await;
+    let token = web::api::new_token();
+    d.state.store().create_token("t", &web::api::token_hash(&token), 0).await.unwrap();
+    let json = serde_json::json!({"slug": "via-api", "title": "Via the API", "body": body_text("api"), "section": "World",
+        "lang": "en", "published": "2026-01-01T10:00:00Z", "summary_sentences": [2, 0]});
+    let r = d.api_post(&token, &json).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let got = api(&d, "GET", "/api/articles/via-api", &token, None).await;
+    let mut doc: serde_json::Value = serde_json::from_str(&got.body).unwrap();
+    assert_eq!(doc["summary_mode"], "picked");
+    assert_eq!(doc["summary_sentences"], serde_json::json!([0, 2]));
+    assert!(doc.get("summary_lost").is_none());
+    // Sent back as read: nothing changes.
+    let r = api(&d, "PUT", "/api/articles/via-api", &token, Some(&doc)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(d.stored("via-api").await.unwrap().version, 1, "unchanged");
+    // A sentence added at the start, the third rewritten, the picks sent back as read.
+    let texts: Vec<String> = d.stored("via-api").await.unwrap().summary_picks.iter().map(|p| p.text.clone()).collect();
+    let body =
+        format!("A new opening sentence. {}", body_text("api").replace(&texts[1], "Critics said nothing at all."));
+    doc["body"] = body.into();
+    let r = api(&d, "PUT", "/api/articles/via-api", &token, Some(&doc)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let doc: serde_json::Value =
+        serde_json::from_str(&api(&d, "GET", "/api/articles/via-api", &token, None).await.body).unwrap();
+    assert_eq!(doc["summary_mode"], "picked");
+    assert_eq!(doc["summary_sentences"], serde_json::json!([1]), "the first pick followed its sentence");
+    assert_eq!(doc["summary_lost"], serde_json::json!([texts[1]]));
+    let summary: serde_json::Value =
+        serde_json::from_str(&d.client().get("/api/articles/via-api/summary").await.body).unwrap();
+    assert_eq!(summary["kind"], "extractive", "readers get the automatic summary meanwhile");
+    let ed = d.signed_in("ed").await;
+    let page = ed.get("/admin/articles/via-api").await.body;
+    assert!(page.contains("so readers get the automatic summary. Pick the sentences again."), "{page}");
+    assert!(page.contains(&format!("<li>{}</li>", html_escape(&texts[1]))));
+    // New picks by index mend it.
+    let mut doc = doc;
+    doc["summary_sentences"] = serde_json::json!([1, 3]);
+    assert_eq!(api(&d, "PUT", "/api/articles/via-api", &token, Some(&doc)).await.status, StatusCode::OK);
+    let summary: serde_json::Value =
+        serde_json::from_str(&d.client().get("/api/articles/via-api/summary").await.body).unwrap();
+    assert_eq!(summary["kind"], "picked");
+    assert_eq!(summary["sentences"].as_array().unwrap().len(), 2);
+    // The OpenAPI document names the field and the mode.
+    let openapi = d.client().get("/api/openapi.json").await.body;
+    assert!(openapi.contains("\"summary_sentences\"") && openapi.contains("picked"));
 }

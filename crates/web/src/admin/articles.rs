@@ -748,9 +748,17 @@ pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<
     let input = match form.to_input(state.site().timezone, Some(&current), action, now) {
         Ok(input) => input,
         Err(e) => {
-            return Editor { who: &who, stored: Some(&current), form, error: Some(e), notice: None, conflict: None, previewing: false }
-                .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return Editor {
+                who: &who,
+                stored: Some(&current),
+                form,
+                error: Some(e),
+                notice: None,
+                conflict: None,
+                previewing: false,
+            }
+            .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
         }
     };
     let error = match state.articles().update(&current.slug, input, Some(current.version), &who.by(), now).await {
@@ -764,9 +772,17 @@ pub async fn save(State(state): State<AppState>, slug: SlugPath, posted: Posted<
         Err(WriteError::Store(StoreError::Conflict(m))) => FieldError { field: "slug", message: format!("slug: {m}") },
         Err(e) => return internal(e),
     };
-    Editor { who: &who, stored: Some(&current), form, error: Some(error), notice: None, conflict: None, previewing: false }
-        .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
-        .await
+    Editor {
+        who: &who,
+        stored: Some(&current),
+        form,
+        error: Some(error),
+        notice: None,
+        conflict: None,
+        previewing: false,
+    }
+    .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
+    .await
 }
 
 // ---------------------------------------------------------------- preview

@@ -135,11 +135,7 @@ impl ArticleForm {
             summary_mode: a.summary_mode.as_str().to_owned(),
             summary: a.summary_custom.clone().unwrap_or_default(),
             auto_paragraphs: if a.auto_paragraphs { "on" } else { "off" }.to_owned(),
-            extra: a
-                .summary_picks
-                .iter()
-                .filter_map(|p| Some((pick_field(p.index?), p.text.clone())))
-                .collect(),
+            extra: a.summary_picks.iter().filter_map(|p| Some((pick_field(p.index?), p.text.clone()))).collect(),
         }
     }
 

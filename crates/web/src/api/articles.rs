@@ -261,11 +261,7 @@ async fn summary_json(state: &AppState, a: &Article, n: u32, format: &str) -> Re
         href: format!("/articles/{slug}#s-{index}"),
     };
     let formatted = |texts: &[&str]| {
-        if format == "bullets" {
-            texts.iter().map(|t| format!("- {t}\n")).collect()
-        } else {
-            texts.join(" ")
-        }
+        if format == "bullets" { texts.iter().map(|t| format!("- {t}\n")).collect() } else { texts.join(" ") }
     };
     if let Some(picked) = content::picked_sentences(a) {
         let texts: Vec<&str> = picked.iter().map(|(_, t)| *t).collect();
