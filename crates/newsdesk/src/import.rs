@@ -16,7 +16,7 @@ use crate::site::{DbArgs, Report, articles, runtime, save};
 /// array) and JSONL files (one article per line); folders are searched for
 /// such files. Fields: slug, title, standfirst, body, authors, section, tags,
 /// lang, status, published, updated, sources, canonical_url, lead_image,
-/// lead_image_alt, summary_mode, summary, auto_paragraphs; published and updated are RFC 3339
+/// lead_image_alt, summary_mode, summary, summary_sentences, auto_paragraphs; published and updated are RFC 3339
 /// times (2026-01-31T09:00:00Z) or dates (2026-01-31, midnight UTC). Articles
 /// are keyed by slug: importing a file again updates its articles in place,
 /// and a slug used twice in one import is refused the second time. A bad
