@@ -205,15 +205,15 @@ pub enum SummaryMode {
     /// The automatic, extractive summary.
     #[default]
     Auto,
-    /// The editors' own text.
-    Custom,
-    /// No summary at all.
-    Off,
     /// Sentences of the article the editors picked
     /// ([`NewArticle::summary_picks`]), word for word. Stored as `auto` with
     /// the picks beside it (the automatic summaries are kept too: readers get
     /// them when a picked sentence is no longer in the body).
     Picked,
+    /// The editors' own text.
+    Custom,
+    /// No summary at all.
+    Off,
 }
 
 impl SummaryMode {

@@ -980,7 +980,7 @@ async fn json_errors_are_400_for_syntax_and_422_in_plain_words_for_data() {
         ("status", serde_json::json!("pending"), "status must be one of draft, submitted, scheduled, published"),
         ("status", serde_json::json!(5), "status has the wrong kind of value"),
         ("authors", serde_json::json!([["Ann"]]), "authors[0] must be a string"),
-        ("summary_mode", serde_json::json!("x"), "summary_mode must be one of auto, custom, off"),
+        ("summary_mode", serde_json::json!("x"), "summary_mode must be one of auto, picked, custom, off"),
         ("standfirst", serde_json::json!({"a": 1}), "standfirst must be a string"),
     ] {
         let saved = a[field].clone();
