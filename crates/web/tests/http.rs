@@ -507,7 +507,9 @@ async fn editors_can_replace_or_switch_off_the_summary() {
     custom["summary"] = "Our own short account of the story.".into();
     assert_eq!(s.json("PUT", "/api/articles/second", Some(TOKEN), custom.to_string()).await.status, StatusCode::OK);
     let page = s.get("/articles/second").await.body;
-    assert!(page.contains("Summary written by the editors, in their own words (not sentences taken from the article)."));
+    assert!(
+        page.contains("Summary written by the editors, in their own words (not sentences taken from the article).")
+    );
     assert!(page.contains("<p>Our own short account of the story.</p>"));
     assert!(!page.contains("data-summary-length"));
     let api = s.get("/api/articles/second/summary").await.json();
