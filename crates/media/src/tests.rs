@@ -10,7 +10,9 @@ use super::*;
 
 /// A picture with some detail (gradients and a pattern), `w` × `h`.
 fn rgb(w: u32, h: u32) -> RgbImage {
-    RgbImage::from_fn(w, h, |x, y| Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, ((x ^ y) & 0xFF) as u8]))
+    RgbImage::from_fn(w, h, |x, y| {
+        Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, ((x ^ y) & 0xFF) as u8])
+    })
 }
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -21,7 +23,9 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
 
 fn png_rgba(img: &RgbaImage) -> Vec<u8> {
     let mut out = Vec::new();
-    PngEncoder::new(&mut out).write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgba8).unwrap();
+    PngEncoder::new(&mut out)
+        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .unwrap();
     out
 }
 
@@ -167,7 +171,10 @@ fn a_lying_extension_is_refused() {
     let png = png(20, 10);
     let err = process(&png, Some("holiday.jpg"), &limits()).unwrap_err();
     assert_eq!(err, MediaError::NameMismatch { extension: "jpg".into(), actual: Format::Png });
-    assert_eq!(err.to_string(), "The file is named “.jpg” but it is a PNG picture: rename it, or export it again, and upload it once more.");
+    assert_eq!(
+        err.to_string(),
+        "The file is named “.jpg” but it is a PNG picture: rename it, or export it again, and upload it once more."
+    );
     assert!(matches!(process(&png, Some("shell.php"), &limits()), Err(MediaError::NameMismatch { .. })));
     assert!(matches!(process(&png, Some("x.png.html"), &limits()), Err(MediaError::NameMismatch { .. })));
     assert!(matches!(process(&jpeg(8, 8), Some("a.gif"), &limits()), Err(MediaError::NameMismatch { .. })));
@@ -292,7 +299,9 @@ fn a_decompression_bomb_is_refused_from_its_header() {
 
 #[test]
 fn truncated_files_are_refused() {
-    for (name, whole) in [("a.jpg", jpeg(200, 100)), ("a.png", png(200, 100)), ("a.gif", gif(200, 100)), ("a.webp", webp(200, 100))] {
+    for (name, whole) in
+        [("a.jpg", jpeg(200, 100)), ("a.png", png(200, 100)), ("a.gif", gif(200, 100)), ("a.webp", webp(200, 100))]
+    {
         assert!(process(&whole, Some(name), &limits()).is_ok(), "{name} whole");
         // Cut in the middle, in the header, and (PNG) through the last data
         // chunk's checksum, or (JPEG) before the end marker.

@@ -17,6 +17,7 @@
 
 mod desk;
 mod location;
+mod media;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod search;
@@ -35,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
 pub use location::{Kind, redact};
+pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
@@ -590,12 +592,30 @@ pub trait Backend: Send + Sync {
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
 pub trait Store:
-    Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static
+    Backend
+    + ArticleStore
+    + TokenStore
+    + SearchStore
+    + UserStore
+    + SessionStore
+    + ThrottleStore
+    + DeskStore
+    + MediaStore
+    + 'static
 {
 }
 
 impl<
-    T: Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static,
+    T: Backend
+        + ArticleStore
+        + TokenStore
+        + SearchStore
+        + UserStore
+        + SessionStore
+        + ThrottleStore
+        + DeskStore
+        + MediaStore
+        + 'static,
 > Store for T
 {
 }
@@ -603,7 +623,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+        ArticleStore, Backend, DeskStore, MediaStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore,
+        UserStore,
     };
 }
 

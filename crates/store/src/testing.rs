@@ -235,6 +235,8 @@ macro_rules! conformance_tests {
             failures_are_counted_per_key_and_forgotten,
             owners_and_submitted_articles,
             picked_summaries,
+            media_files_are_kept_and_found,
+            parallel_uploads_of_one_picture,
             ping_and_close,
         );
     };
@@ -1500,5 +1502,97 @@ pub mod conformance {
         // list shrinks.
         s.delete_article("c").await.unwrap();
         assert_eq!(slugs(list(DeskQuery { owner: Some(wren.id), ..Default::default() }).await), ["a"]);
+    }
+
+    fn picture(source: &str, widths: &[i64]) -> crate::NewMedia {
+        crate::NewMedia {
+            source_hash: format!("{source:0>64}"),
+            source_format: "JPEG".into(),
+            source_bytes: 12_345,
+            width: widths.last().copied().unwrap_or(1),
+            height: 77,
+            files: widths
+                .iter()
+                .map(|&w| crate::NewMediaFile {
+                    hash: format!("{source}{w:0>60}"),
+                    content_type: "image/jpeg".into(),
+                    width: w,
+                    height: w / 2,
+                    // Every byte value, and a NUL, kept exactly; sizes differ.
+                    bytes: (0..w * 3).map(|i| (i % 256) as u8).collect(),
+                })
+                .collect(),
+            created_by: None,
+            created_at: 1_000,
+        }
+    }
+
+    /// Pictures: a picture's files kept byte for byte and found by hash; a
+    /// picture found by any of its files, narrowest first; the same upload
+    /// again is the same picture (nothing written twice); unknown hashes
+    /// find nothing; a 3 MB file comes back whole.
+    pub async fn media_files_are_kept_and_found(s: Arc<dyn Store>) {
+        let ann = s.create_user(&new_user("ann", Role::Writer), 1).await.unwrap();
+        let mut a = picture("a", &[960, 480, 1200]);
+        a.created_by = Some(ann.id);
+        let stored = s.put_media(&a).await.unwrap();
+        assert_eq!((stored.source_hash.as_str(), stored.width, stored.height), (a.source_hash.as_str(), 1200, 77));
+        let widths: Vec<i64> = stored.files.iter().map(|f| f.width).collect();
+        assert_eq!(widths, [480, 960, 1200], "narrowest first");
+        for f in &a.files {
+            let got = s.media_file(&f.hash).await.unwrap().expect("stored");
+            assert_eq!((got.content_type.as_str(), &got.bytes), (f.content_type.as_str(), &f.bytes));
+            let info = stored.files.iter().find(|i| i.hash == f.hash).unwrap();
+            assert_eq!((info.width, info.height, info.size), (f.width, f.height, f.bytes.len() as i64));
+        }
+        assert!(s.media_file(&"f".repeat(64)).await.unwrap().is_none());
+        // The same upload again: the stored picture, its files as they were.
+        let mut again = picture("a", &[300]);
+        again.created_at = 2_000;
+        assert_eq!(s.put_media(&again).await.unwrap(), stored);
+        assert!(s.media_file(&again.files[0].hash).await.unwrap().is_none(), "nothing written twice");
+
+        let b = s.put_media(&picture("b", &[480])).await.unwrap();
+        let big = picture("c", &[1_000_000]);
+        let c = s.put_media(&big).await.unwrap();
+        assert_eq!(s.media_file(&big.files[0].hash).await.unwrap().unwrap().bytes, big.files[0].bytes);
+        assert_ne!(stored.id, b.id);
+        let mut found = s
+            .media_by_files(&[
+                a.files[1].hash.clone(),
+                a.files[2].hash.clone(),
+                "nothing".into(),
+                big.files[0].hash.clone(),
+            ])
+            .await
+            .unwrap();
+        found.sort_by_key(|m| m.id);
+        assert_eq!(found, [stored.clone(), c], "each picture once, with all its files");
+        assert!(s.media_by_files(&[]).await.unwrap().is_empty());
+        assert!(s.media_by_files(&["x".into()]).await.unwrap().is_empty());
+        // Many hashes at once (a page of cards, and more).
+        let many: Vec<String> =
+            std::iter::once(b.files[0].hash.clone()).chain((0..600).map(|i| format!("{i:064}"))).collect();
+        assert_eq!(s.media_by_files(&many).await.unwrap(), [b.clone()]);
+        // The uploader's account going does not take the picture.
+        s.set_disabled(ann.id, true, 3).await.unwrap();
+        assert!(s.media_file(&a.files[0].hash).await.unwrap().is_some());
+    }
+
+    /// The same picture uploaded by eight requests at once: one picture,
+    /// which every request gets.
+    pub async fn parallel_uploads_of_one_picture(s: Arc<dyn Store>) {
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move { s.put_media(&picture("p", &[480, 960])).await })
+            })
+            .collect();
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap().expect("every upload succeeds"));
+        }
+        assert!(got.iter().all(|m| *m == got[0]), "{got:?}");
+        assert_eq!(got[0].files.len(), 2);
     }
 }

@@ -20,6 +20,7 @@ mod feeds;
 mod health;
 pub mod limits;
 mod pages;
+pub mod pictures;
 mod preview;
 mod public_url;
 mod search;
@@ -176,6 +177,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", axum::routing::get(health::readyz))
         .merge(feeds::routes())
         .merge(sitemap::routes())
+        .route("/media/{file}", axum::routing::get(pictures::serve))
         .nest("/api", api::routes())
         .merge(admin::routes())
         .fallback(pages::not_found_fallback)

@@ -123,7 +123,9 @@ where
         let req = if req.body().is_end_stream() {
             req
         } else {
-            let timeout = self.body_timeout;
+            // A picture upload may bring 20 MB: four times the time.
+            let timeout =
+                if crate::admin::is_upload_path(req.uri().path()) { self.body_timeout * 4 } else { self.body_timeout };
             req.map(|body| Body::new(Deadline { inner: body, timeout, sleep: Box::pin(tokio::time::sleep(timeout)) }))
         };
         DoorFuture::Inner { future: self.inner.call(req) }
@@ -156,15 +158,30 @@ impl<F: Future<Output = Result<Response, Infallible>>> Future for DoorFuture<F> 
 
 /// The largest body a path takes: [`BODY_LIMIT`](crate::BODY_LIMIT), or
 /// for the newsroom's forms [`FORM_LIMIT`](crate::admin::FORM_LIMIT) (an
-/// article body the API takes, form-encoded, is larger).
+/// article body the API takes, form-encoded, is larger), and for the
+/// editor's picture uploads [`UPLOAD_LIMIT`](crate::admin::UPLOAD_LIMIT).
 fn body_limit(path: &str) -> usize {
-    if path.starts_with("/admin/") { crate::admin::FORM_LIMIT } else { crate::BODY_LIMIT }
+    if crate::admin::is_upload_path(path) {
+        crate::admin::UPLOAD_LIMIT
+    } else if path.starts_with("/admin/") {
+        crate::admin::FORM_LIMIT
+    } else {
+        crate::BODY_LIMIT
+    }
 }
 
 /// 413 for a request that announces a body over the limit, before reading it.
 fn too_large(req: &Request) -> Response {
     let mut res = if req.uri().path().starts_with("/api/") {
         ApiError::too_large().into_response()
+    } else if crate::admin::is_upload_path(req.uri().path()) {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><html lang=\"en\"><title>Too large</title><h1>The picture is too large</h1>\
+             <p>Pictures may be at most 20 MB. Nothing was stored: go back, choose a smaller file, and upload it again.</p>",
+        )
+            .into_response()
     } else {
         (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -16,6 +16,7 @@ use store::{Article, ArticleCard, ArticleLink, ListQuery, Named, StoredSummary, 
 
 use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
 use crate::feeds::{self, FeedLink};
+use crate::pictures::{CARD_SIZES, LEAD_SIZES, PictureView, Pictures, pictures};
 use crate::{AppState, now};
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -94,6 +95,9 @@ pub struct CardView {
     /// The article's language, when not the site's; `rtl` when written right to left.
     pub lang: Option<String>,
     pub rtl: bool,
+    /// The lead picture (the link around it is hidden from screen readers
+    /// and the keyboard: the title's link goes to the same place).
+    pub picture: Option<PictureView>,
 }
 
 #[derive(Template)]
@@ -175,6 +179,8 @@ struct ArticlePage<'a> {
     nav: Vec<Named>,
     current_section: String,
     a: &'a Article,
+    /// The lead picture (above the fold: not lazy).
+    lead: Option<PictureView>,
     /// The article's language and direction, on its `<article>` element.
     article_lang: String,
     rtl: bool,
@@ -211,9 +217,15 @@ pub(crate) fn human(t: i64) -> String {
     DateTime::from_timestamp(t, 0).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
 }
 
-fn card(c: ArticleCard) -> CardView {
+/// A card; `pictures` holds the uploaded lead pictures of its page, and
+/// `index` is its place on the page (the first cards' pictures are in
+/// view at once; the others load lazily).
+fn card(c: ArticleCard, pictures: &Pictures, index: usize) -> CardView {
     let t = c.published_at.unwrap_or(c.updated_at);
+    let picture =
+        c.lead_image.as_deref().map(|url| pictures.view(url, c.lead_image_alt.as_deref(), CARD_SIZES, index >= 2));
     CardView {
+        picture,
         slug: c.slug,
         title: c.title,
         standfirst: c.standfirst,
@@ -461,6 +473,7 @@ async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_pag
     if page.items.is_empty() && number > 1 {
         return Err(Miss::NotFound(None));
     }
+    let pictures = pictures(state, page.items.iter().filter_map(|c| c.lead_image.as_deref())).await.map_err(failed)?;
     let link = |n: u32| if n == 1 { listing.base.clone() } else { format!("{}?page={n}", listing.base) };
     let mut site = state.site_view();
     site.feeds.extend(listing.feeds);
@@ -474,7 +487,7 @@ async fn list_page(state: &AppState, query: ListQuery, listing: Listing, per_pag
         intro: listing.intro,
         prev_page: (number > 1).then(|| link(number - 1)),
         next_page: page.next.is_some().then(|| link(number + 1)),
-        cards: page.items.into_iter().map(card).collect(),
+        cards: page.items.into_iter().enumerate().map(|(i, c)| card(c, &pictures, i)).collect(),
     };
     view.render().map_err(failed)
 }
@@ -717,6 +730,9 @@ pub(crate) async fn article_html(
     options: ArticleOptions,
     now: i64,
 ) -> Result<String, askama::Error> {
+    // The lead picture's stored widths (one read; none for an outside address).
+    let pictures = pictures(st, a.lead_image.as_deref()).await.map_err(|e| askama::Error::Custom(Box::new(e)))?;
+    let lead = a.lead_image.as_deref().map(|url| pictures.view(url, a.lead_image_alt.as_deref(), LEAD_SIZES, false));
     let published = a.published_at.unwrap_or(a.updated_at);
     let rtl = content::is_rtl(&a.lang);
     let ui_attrs = match (other_lang(&a.lang).is_some(), rtl) {
@@ -740,7 +756,8 @@ pub(crate) async fn article_html(
             .canonical_url
             .clone()
             .unwrap_or_else(|| st.site().public_url.absolute(&format!("/articles/{}", a.slug))),
-        preview: crate::preview::Preview::of(st, a),
+        preview: crate::preview::Preview::of(st, a, &pictures),
+        lead,
         summary: summary_view(a, options.length, options.format),
         open: options.open,
         draft_preview: options.preview,

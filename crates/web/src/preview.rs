@@ -10,13 +10,17 @@ use store::Article;
 use crate::AppState;
 use crate::feeds::{absolute, absolute_or_as_is};
 use crate::pages::{iso, short_summary};
+use crate::pictures::Pictures;
 
 /// The article page's link preview.
 pub struct Preview {
     /// The short summary (the editors' own, or the automatic one), else the standfirst.
     pub description: Option<String>,
-    /// The lead image, absolute.
+    /// The lead image, absolute: for an uploaded picture its 1,200 px wide
+    /// file (or its largest, when narrower), with that file's size.
     pub image: Option<String>,
+    /// The size of `image`, when known (`og:image:width`, `og:image:height`).
+    pub image_size: Option<(i64, i64)>,
     /// The last update time (ISO 8601).
     pub modified: String,
     /// The authors' pages (absolute).
@@ -30,13 +34,18 @@ pub struct Preview {
 }
 
 impl Preview {
-    pub(crate) fn of(state: &AppState, a: &Article) -> Preview {
+    pub(crate) fn of(state: &AppState, a: &Article, pictures: &Pictures) -> Preview {
         let site = state.site();
         let published = a.published_at.unwrap_or(a.updated_at);
         let modified = a.updated_at.max(published);
         let canonical = a.canonical_url.clone().unwrap_or_else(|| absolute(state, &format!("/articles/{}", a.slug)));
         let description = short_summary(a).or_else(|| a.standfirst.clone());
-        let image = a.lead_image.as_deref().map(|i| absolute_or_as_is(state, i));
+        let uploaded = a.lead_image.as_deref().and_then(|i| pictures.preview(i));
+        let image_size = uploaded.as_ref().map(|(_, w, h)| (*w, *h));
+        let image = match uploaded {
+            Some((url, _, _)) => Some(absolute(state, &url)),
+            None => a.lead_image.as_deref().map(|i| absolute_or_as_is(state, i)),
+        };
         let author_urls: Vec<String> =
             a.authors.iter().map(|p| absolute(state, &format!("/authors/{}", p.slug))).collect();
         let home = absolute(state, "/");
@@ -77,6 +86,7 @@ impl Preview {
             description,
             twitter_card: if image.is_some() { "summary_large_image" } else { "summary" },
             image,
+            image_size,
             modified: iso(modified),
             author_urls,
             article_ld: script_json(&article),

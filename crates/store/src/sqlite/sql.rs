@@ -378,6 +378,21 @@ queries! {
     INSERT_FAILURE = "INSERT INTO sign_in_failures (key, at) VALUES (?1, ?2)";
     FAILURES_SINCE = "SELECT at FROM sign_in_failures WHERE key = ?1 AND at >= ?2 ORDER BY at";
     CLEAR_FAILURES = "DELETE FROM sign_in_failures WHERE key = ?1";
+
+    /// Pictures (`media`) and their files, by the hash of the upload or of
+    /// a file; `?1` of `MEDIA_BY_FILES` is a JSON array of file hashes.
+    INSERT_MEDIA = "INSERT INTO media (source_hash, source_format, source_bytes, width, height, created_by, \
+        created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (source_hash) DO NOTHING RETURNING id";
+    MEDIA_ID_BY_SOURCE = "SELECT id FROM media WHERE source_hash = ?1";
+    INSERT_MEDIA_FILE = "INSERT INTO media_files (media_id, width, height, hash, content_type, size, bytes) \
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    MEDIA_FILE = "SELECT hash, content_type, bytes FROM media_files WHERE hash = ?1 LIMIT 1";
+    MEDIA_BY_ID = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, f.content_type, \
+        f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id WHERE m.id = ?1 \
+        ORDER BY f.width";
+    MEDIA_BY_FILES = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, f.content_type, \
+        f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id WHERE m.id IN \
+        (SELECT media_id FROM media_files WHERE hash IN (SELECT value FROM json_each(?1))) ORDER BY m.id, f.width";
 }
 
 /// Which list a page is read from: one range of one index. The site and a

@@ -73,7 +73,7 @@ fn parse_action(value: &str) -> Option<Action> {
 }
 
 /// Why an action on an article is refused, in plain words.
-fn refusal(who: &Signed, article: Option<&Article>, action: Action) -> String {
+pub(super) fn refusal(who: &Signed, article: Option<&Article>, action: Action) -> String {
     match article {
         Some(a) if who.user.role == store::Role::Writer && a.owner != Some(who.user.id) => {
             "Writers can change only the articles they created.".into()
@@ -389,15 +389,15 @@ fn field_kind(name: &str) -> (&'static str, u32, Option<String>, bool, Option<&'
 }
 
 /// Everything the editor shows.
-struct Editor<'a> {
-    who: &'a Signed,
-    stored: Option<&'a Article>,
-    form: ArticleForm,
-    error: Option<FieldError>,
-    notice: Option<&'static str>,
-    conflict: Option<ConflictView>,
+pub(super) struct Editor<'a> {
+    pub(super) who: &'a Signed,
+    pub(super) stored: Option<&'a Article>,
+    pub(super) form: ArticleForm,
+    pub(super) error: Option<FieldError>,
+    pub(super) notice: Option<&'static str>,
+    pub(super) conflict: Option<ConflictView>,
     /// The errors came from a preview.
-    previewing: bool,
+    pub(super) previewing: bool,
 }
 
 /// The editor's sentence list: of the text in the form when it reads (the
@@ -464,7 +464,7 @@ async fn picker(state: &AppState, stored: Option<&Article>, form: &ArticleForm) 
 }
 
 impl Editor<'_> {
-    async fn render(self, state: &AppState, status: StatusCode) -> Response {
+    pub(super) async fn render(self, state: &AppState, status: StatusCode) -> Response {
         let tz = state.site().timezone;
         let actor = self.who.actor();
         let subject = self.stored.map(Subject::from);
@@ -598,11 +598,11 @@ impl Editor<'_> {
 }
 
 /// An article's slug from the address (`None`: not UTF-8, no such article).
-type SlugPath = Result<Path<String>, PathRejection>;
+pub(super) type SlugPath = Result<Path<String>, PathRejection>;
 
 /// The article at the address, or the page that says why there is none
 /// (404; 500 when the store fails).
-async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article, Response> {
+pub(super) async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article, Response> {
     let found = match slug {
         Ok(Path(slug)) if content::is_valid_slug(&slug) => {
             state.store().article(&slug, Visibility::All).await.map_err(internal)?

@@ -6,7 +6,8 @@
 //! - [`session`]: session cookies, the signed-in user, CSRF and origin
 //!   checks, sign-in throttling;
 //! - [`permissions`]: who may do what, in one table;
-//! - `login`, `articles` (the list and the editor, with `form`), `users`,
+//! - `login`, `articles` (the list and the editor, with `form`), `pictures`
+//!   (a picture uploaded from the editor), `users`,
 //!   `tokens`, `account`: the handlers;
 //! - `pages`: the layout every newsroom page shares.
 //!
@@ -21,6 +22,7 @@ mod form;
 mod login;
 mod pages;
 pub mod permissions;
+mod pictures;
 pub mod session;
 mod tokens;
 mod users;
@@ -32,6 +34,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+pub use pictures::{UPLOAD_LIMIT, is_upload_path};
 
 /// The largest newsroom form accepted: an article body of up to 1 MB, as
 /// the API takes, may grow threefold when a browser form-encodes it.
@@ -75,6 +78,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::sign_out))
         .route("/articles/new", get(articles::new_form).post(articles::create))
         .route("/articles/{slug}", get(articles::edit_form).post(articles::save))
+        .route("/articles/new/picture", post(pictures::upload_new).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route("/articles/{slug}/picture", post(pictures::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/articles/{slug}/delete", get(articles::confirm_delete).post(articles::delete))
         .route("/articles/new/preview", post(articles::preview_new))
         .route("/articles/{slug}/preview", get(articles::preview_saved).post(articles::preview_changes))

@@ -1,0 +1,115 @@
+//! Pictures and their files (`media`, `media_files`), as the SQLite store's
+//! `media`.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use super::PostgresStore;
+use crate::media::group;
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, Result, StoreError};
+
+const MEDIA_COLUMNS: &str = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, \
+     f.content_type, f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id";
+
+fn media_row(r: &PgRow) -> Result<(i64, String, i64, i64, MediaFileInfo)> {
+    Ok((
+        r.try_get("id").db()?,
+        r.try_get("source_hash").db()?,
+        r.try_get("m_width").db()?,
+        r.try_get("m_height").db()?,
+        MediaFileInfo {
+            hash: r.try_get("hash").db()?,
+            content_type: r.try_get("content_type").db()?,
+            width: r.try_get("width").db()?,
+            height: r.try_get("height").db()?,
+            size: r.try_get("size").db()?,
+        },
+    ))
+}
+
+#[async_trait]
+impl MediaStore for PostgresStore {
+    async fn put_media(&self, m: &NewMedia) -> Result<Media> {
+        let mut tx = self.pool.begin().await.db()?;
+        // A concurrent upload of the same file waits here for the other's
+        // commit, then finds its row.
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO media (source_hash, source_format, source_bytes, width, height, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_hash) DO NOTHING RETURNING id",
+        )
+        .bind(&m.source_hash)
+        .bind(&m.source_format)
+        .bind(m.source_bytes)
+        .bind(m.width)
+        .bind(m.height)
+        .bind(m.created_by)
+        .bind(m.created_at)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let id = match inserted {
+            Some(id) => {
+                for f in &m.files {
+                    sqlx::query(
+                        "INSERT INTO media_files (media_id, width, height, hash, content_type, size, bytes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(f.width)
+                    .bind(f.height)
+                    .bind(&f.hash)
+                    .bind(&f.content_type)
+                    .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+                    .bind(&f.bytes)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+                }
+                id
+            }
+            None => sqlx::query_scalar("SELECT id FROM media WHERE source_hash = $1")
+                .bind(&m.source_hash)
+                .fetch_one(&mut *tx)
+                .await
+                .db()?,
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{MEDIA_COLUMNS} WHERE m.id = $1 ORDER BY f.width")))
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+        tx.commit().await.db()?;
+        let rows = rows.iter().map(media_row).collect::<Result<Vec<_>>>()?;
+        group(rows).pop().ok_or_else(|| StoreError::Corrupt(format!("picture {id} has no files")))
+    }
+
+    async fn media_file(&self, hash: &str) -> Result<Option<MediaFile>> {
+        let row = sqlx::query("SELECT hash, content_type, bytes FROM media_files WHERE hash = $1 LIMIT 1")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await
+            .db()?;
+        row.map(|r| {
+            Ok(MediaFile {
+                hash: r.try_get("hash").db()?,
+                content_type: r.try_get("content_type").db()?,
+                bytes: r.try_get("bytes").db()?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn media_by_files(&self, hashes: &[String]) -> Result<Vec<Media>> {
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<&str> = hashes.iter().take(MAX_MEDIA_LOOKUP).map(String::as_str).collect();
+        let sql = format!(
+            "{MEDIA_COLUMNS} WHERE m.id IN (SELECT media_id FROM media_files WHERE hash = ANY($1::TEXT[])) \
+             ORDER BY m.id, f.width"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(list).fetch_all(&self.pool).await.db()?;
+        Ok(group(rows.iter().map(media_row).collect::<Result<Vec<_>>>()?))
+    }
+}

@@ -1,0 +1,88 @@
+//! Pictures and their files (`media`, `media_files`).
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{SqliteStore, sql};
+use crate::media::group;
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, Result, StoreError};
+
+fn media_row(r: &SqliteRow) -> Result<(i64, String, i64, i64, MediaFileInfo)> {
+    Ok((
+        r.try_get("id").db()?,
+        r.try_get("source_hash").db()?,
+        r.try_get("m_width").db()?,
+        r.try_get("m_height").db()?,
+        MediaFileInfo {
+            hash: r.try_get("hash").db()?,
+            content_type: r.try_get("content_type").db()?,
+            width: r.try_get("width").db()?,
+            height: r.try_get("height").db()?,
+            size: r.try_get("size").db()?,
+        },
+    ))
+}
+
+#[async_trait]
+impl MediaStore for SqliteStore {
+    async fn put_media(&self, m: &NewMedia) -> Result<Media> {
+        let mut tx = super::begin_write(&self.pool).await?;
+        let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_MEDIA)
+            .bind(&m.source_hash)
+            .bind(&m.source_format)
+            .bind(m.source_bytes)
+            .bind(m.width)
+            .bind(m.height)
+            .bind(m.created_by)
+            .bind(m.created_at)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        let id = match inserted {
+            Some(id) => {
+                for f in &m.files {
+                    sqlx::query(sql::INSERT_MEDIA_FILE)
+                        .bind(id)
+                        .bind(f.width)
+                        .bind(f.height)
+                        .bind(&f.hash)
+                        .bind(&f.content_type)
+                        .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+                        .bind(&f.bytes)
+                        .execute(&mut *tx)
+                        .await
+                        .db()?;
+                }
+                id
+            }
+            None => sqlx::query_scalar(sql::MEDIA_ID_BY_SOURCE).bind(&m.source_hash).fetch_one(&mut *tx).await.db()?,
+        };
+        let rows = sqlx::query(sql::MEDIA_BY_ID).bind(id).fetch_all(&mut *tx).await.db()?;
+        tx.commit().await.db()?;
+        let rows = rows.iter().map(media_row).collect::<Result<Vec<_>>>()?;
+        group(rows).pop().ok_or_else(|| StoreError::Corrupt(format!("picture {id} has no files")))
+    }
+
+    async fn media_file(&self, hash: &str) -> Result<Option<MediaFile>> {
+        let row = sqlx::query(sql::MEDIA_FILE).bind(hash).fetch_optional(&self.pool).await.db()?;
+        row.map(|r| {
+            Ok(MediaFile {
+                hash: r.try_get("hash").db()?,
+                content_type: r.try_get("content_type").db()?,
+                bytes: r.try_get("bytes").db()?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn media_by_files(&self, hashes: &[String]) -> Result<Vec<Media>> {
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(&hashes[..hashes.len().min(MAX_MEDIA_LOOKUP)])
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = sqlx::query(sql::MEDIA_BY_FILES).bind(list).fetch_all(&self.pool).await.db()?;
+        Ok(group(rows.iter().map(media_row).collect::<Result<Vec<_>>>()?))
+    }
+}
