@@ -124,6 +124,8 @@ pub trait MediaStore: Send + Sync {
     /// The pictures holding any of these files (by hash), each once, in
     /// no particular order; at most [`MAX_MEDIA_LOOKUP`] hashes are read.
     async fn media_by_files(&self, hashes: &[String]) -> Result<Vec<Media>>;
+    /// How many pictures, and files, are stored.
+    async fn count_media(&self) -> Result<(u64, u64)>;
 }
 
 /// Groups rows of (picture, file) ordered by picture then width into

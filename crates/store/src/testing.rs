@@ -1533,6 +1533,7 @@ pub mod conformance {
     /// find nothing; a 3 MB file comes back whole.
     pub async fn media_files_are_kept_and_found(s: Arc<dyn Store>) {
         let ann = s.create_user(&new_user("ann", Role::Writer), 1).await.unwrap();
+        assert_eq!(s.count_media().await.unwrap(), (0, 0));
         let mut a = picture("a", &[960, 480, 1200]);
         a.created_by = Some(ann.id);
         let stored = s.put_media(&a).await.unwrap();
@@ -1551,6 +1552,7 @@ pub mod conformance {
         again.created_at = 2_000;
         assert_eq!(s.put_media(&again).await.unwrap(), stored);
         assert!(s.media_file(&again.files[0].hash).await.unwrap().is_none(), "nothing written twice");
+        assert_eq!(s.count_media().await.unwrap(), (1, 3));
 
         let b = s.put_media(&picture("b", &[480])).await.unwrap();
         let big = picture("c", &[1_000_000]);
@@ -1593,6 +1595,7 @@ pub mod conformance {
             got.push(t.await.unwrap().expect("every upload succeeds"));
         }
         assert!(got.iter().all(|m| *m == got[0]), "{got:?}");
+        assert_eq!(s.count_media().await.unwrap(), (1, 2));
         assert_eq!(got[0].files.len(), 2);
     }
 }

@@ -112,4 +112,13 @@ impl MediaStore for PostgresStore {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(list).fetch_all(&self.pool).await.db()?;
         Ok(group(rows.iter().map(media_row).collect::<Result<Vec<_>>>()?))
     }
+
+    async fn count_media(&self) -> Result<(u64, u64)> {
+        let (media, files): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM media), (SELECT COUNT(*) FROM media_files)")
+                .fetch_one(&self.pool)
+                .await
+                .db()?;
+        Ok((media.max(0).unsigned_abs(), files.max(0).unsigned_abs()))
+    }
 }

@@ -85,4 +85,9 @@ impl MediaStore for SqliteStore {
         let rows = sqlx::query(sql::MEDIA_BY_FILES).bind(list).fetch_all(&self.pool).await.db()?;
         Ok(group(rows.iter().map(media_row).collect::<Result<Vec<_>>>()?))
     }
+
+    async fn count_media(&self) -> Result<(u64, u64)> {
+        let (media, files): (i64, i64) = sqlx::query_as(sql::COUNT_MEDIA).fetch_one(&self.pool).await.db()?;
+        Ok((media.max(0).unsigned_abs(), files.max(0).unsigned_abs()))
+    }
 }

@@ -390,6 +390,8 @@ queries! {
     MEDIA_BY_ID = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, f.content_type, \
         f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id WHERE m.id = ?1 \
         ORDER BY f.width";
+    /// How many pictures and files (the newsroom's figures; a full count).
+    COUNT_MEDIA = "SELECT (SELECT COUNT(*) FROM media), (SELECT COUNT(*) FROM media_files)";
     MEDIA_BY_FILES = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, f.content_type, \
         f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id WHERE m.id IN \
         (SELECT media_id FROM media_files WHERE hash IN (SELECT value FROM json_each(?1))) ORDER BY m.id, f.width";
@@ -641,12 +643,18 @@ mod tests {
 
     /// Tables that stay small whatever the size of the archive: a full scan
     /// of one of these is fine. Every other table is taken to be large.
-    /// `users` holds the site's staff.
-    const SMALL_TABLES: &[&str] = &["api_tokens", "users"];
+    /// `users` holds the site's staff; `json_each` is a bound list of
+    /// values (the file hashes of a page of pictures, at most
+    /// `MAX_MEDIA_LOOKUP`), not a table.
+    const SMALL_TABLES: &[&str] = &["api_tokens", "users", "json_each"];
 
     /// Statements ordered by relevance, which no index holds: they may sort
     /// their rows (the matches of the full-text index, not a table).
     const RANKED: &[&str] = &["SEARCH_PUBLIC", "SEARCH_ALL"];
+
+    /// Statements that count a whole table on purpose, through its smallest
+    /// index: figures for operators and tests, never read on a page.
+    const COUNTED: &[&str] = &["COUNT_MEDIA"];
 
     /// What is wrong with a query plan (`EXPLAIN QUERY PLAN` lines): a full
     /// scan of a table not known to be small, or a temporary B-tree to sort
@@ -708,6 +716,9 @@ mod tests {
             let mut bad = plan_faults(&plan);
             if RANKED.contains(&name.as_str()) {
                 bad.retain(|l| l != "USE TEMP B-TREE FOR ORDER BY");
+            }
+            if COUNTED.contains(&name.as_str()) {
+                bad.retain(|l| !(l.starts_with("SCAN ") && l.contains(" USING COVERING INDEX ")));
             }
             if !bad.is_empty() {
                 faults.push(format!("{name}: {}\n    plan: {}", bad.join("; "), plan.join(" / ")));
