@@ -532,5 +532,7 @@ fn encode(image: &DynamicImage, output: Output) -> Result<Variant, MediaError> {
     Ok(Variant { width, height, output, bytes, hash })
 }
 
+#[cfg(any(test, feature = "samples"))]
+pub mod samples;
 #[cfg(test)]
 mod tests;

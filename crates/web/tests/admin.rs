@@ -20,6 +20,9 @@ use tower::ServiceExt;
 use web::admin::accounts;
 use web::{AppState, NewsroomConfig, PublicUrl, SiteConfig, app};
 
+#[path = "admin/pictures.rs"]
+mod pictures;
+
 static SUMMARIZER: LazyLock<Arc<Summarizer>> = LazyLock::new(|| Arc::new(Summarizer::new()));
 const PASSWORD: &str = "correct horse battery staple";
 const HOST: &str = "newsroom.test";
@@ -131,6 +134,8 @@ struct Res {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    /// The body as sent (a picture).
+    bytes: Vec<u8>,
 }
 
 impl Res {
@@ -176,7 +181,7 @@ impl Client {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        let res = Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+        let res = Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() };
         for c in res.cookies() {
             let pair = c.split(';').next().unwrap();
             let (k, v) = pair.split_once('=').unwrap();
