@@ -163,7 +163,7 @@ pub enum MediaError {
 
 fn mb(bytes: usize) -> String {
     let tenths = bytes.div_ceil(100_000);
-    if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
+    if tenths.is_multiple_of(10) { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
 }
 
 /// What a variant is encoded as.

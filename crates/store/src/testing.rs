@@ -1575,7 +1575,7 @@ pub mod conformance {
         // Many hashes at once (a page of cards, and more).
         let many: Vec<String> =
             std::iter::once(b.files[0].hash.clone()).chain((0..600).map(|i| format!("{i:064}"))).collect();
-        assert_eq!(s.media_by_files(&many).await.unwrap(), [b.clone()]);
+        assert_eq!(s.media_by_files(&many).await.unwrap(), std::slice::from_ref(&b));
         // The uploader's account going does not take the picture.
         s.set_disabled(ann.id, true, 3).await.unwrap();
         assert!(s.media_file(&a.files[0].hash).await.unwrap().is_some());
