@@ -141,3 +141,29 @@ pub(crate) fn group(rows: impl IntoIterator<Item = (i64, String, i64, i64, Media
     }
     out
 }
+
+/// A row of (picture, file) as both backends' media queries give it (the
+/// picture's size as `m_width`, `m_height`).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn media_row<'r, R>(r: &'r R) -> Result<(i64, String, i64, i64, MediaFileInfo)>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    use crate::Db;
+    Ok((
+        r.try_get("id").db()?,
+        r.try_get("source_hash").db()?,
+        r.try_get("m_width").db()?,
+        r.try_get("m_height").db()?,
+        MediaFileInfo {
+            hash: r.try_get("hash").db()?,
+            content_type: r.try_get("content_type").db()?,
+            width: r.try_get("width").db()?,
+            height: r.try_get("height").db()?,
+            size: r.try_get("size").db()?,
+        },
+    ))
+}

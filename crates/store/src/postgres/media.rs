@@ -3,30 +3,13 @@
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::postgres::PgRow;
 
 use super::PostgresStore;
-use crate::media::group;
-use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, Result, StoreError};
+use crate::media::{group, media_row};
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, Result, StoreError};
 
 const MEDIA_COLUMNS: &str = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, \
      f.content_type, f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id";
-
-fn media_row(r: &PgRow) -> Result<(i64, String, i64, i64, MediaFileInfo)> {
-    Ok((
-        r.try_get("id").db()?,
-        r.try_get("source_hash").db()?,
-        r.try_get("m_width").db()?,
-        r.try_get("m_height").db()?,
-        MediaFileInfo {
-            hash: r.try_get("hash").db()?,
-            content_type: r.try_get("content_type").db()?,
-            width: r.try_get("width").db()?,
-            height: r.try_get("height").db()?,
-            size: r.try_get("size").db()?,
-        },
-    ))
-}
 
 #[async_trait]
 impl MediaStore for PostgresStore {

@@ -2,27 +2,10 @@
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use super::{SqliteStore, sql};
-use crate::media::group;
-use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, Result, StoreError};
-
-fn media_row(r: &SqliteRow) -> Result<(i64, String, i64, i64, MediaFileInfo)> {
-    Ok((
-        r.try_get("id").db()?,
-        r.try_get("source_hash").db()?,
-        r.try_get("m_width").db()?,
-        r.try_get("m_height").db()?,
-        MediaFileInfo {
-            hash: r.try_get("hash").db()?,
-            content_type: r.try_get("content_type").db()?,
-            width: r.try_get("width").db()?,
-            height: r.try_get("height").db()?,
-            size: r.try_get("size").db()?,
-        },
-    ))
-}
+use crate::media::{group, media_row};
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, Result, StoreError};
 
 #[async_trait]
 impl MediaStore for SqliteStore {
