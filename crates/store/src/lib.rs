@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod desk;
+mod instances;
 mod location;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -34,6 +35,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
+pub use instances::{Exclusive, Heard, InstanceStore, MAX_NOTICE_BYTES, NoticeListener};
 pub use location::{Kind, redact};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -590,12 +592,30 @@ pub trait Backend: Send + Sync {
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
 pub trait Store:
-    Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static
+    Backend
+    + ArticleStore
+    + TokenStore
+    + SearchStore
+    + UserStore
+    + SessionStore
+    + ThrottleStore
+    + DeskStore
+    + InstanceStore
+    + 'static
 {
 }
 
 impl<
-    T: Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static,
+    T: Backend
+        + ArticleStore
+        + TokenStore
+        + SearchStore
+        + UserStore
+        + SessionStore
+        + ThrottleStore
+        + DeskStore
+        + InstanceStore
+        + 'static,
 > Store for T
 {
 }
@@ -603,7 +623,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+        ArticleStore, Backend, DeskStore, InstanceStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore,
+        UserStore,
     };
 }
 
