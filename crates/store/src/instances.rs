@@ -67,8 +67,10 @@ pub trait InstanceStore: Send + Sync {
 }
 
 /// The lock of a backend with one process: nothing to release.
+#[cfg(feature = "sqlite")]
 pub(crate) struct Alone;
 
+#[cfg(feature = "sqlite")]
 #[async_trait]
 impl Exclusive for Alone {
     async fn release(self: Box<Self>) {}
