@@ -22,6 +22,7 @@ pub mod foreign;
 pub mod import;
 pub mod input;
 pub mod lang;
+mod notice;
 pub mod prepare;
 pub mod render;
 pub mod search;

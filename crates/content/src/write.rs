@@ -24,7 +24,9 @@
 //!   changed since ([`WriteError::Changed`]); the others read again and
 //!   re-apply their write, so concurrent writers never fail each other.
 //! - Every write is announced once, after it is stored, to [`Changes`]
-//!   (the page cache; other instances), with what it touched.
+//!   (the page cache), with what it touched; a write readers may see is
+//!   also sent to the site's other instances as a notice
+//!   (`store::InstanceStore::notify`, before the writer is answered).
 
 use std::sync::Arc;
 
@@ -52,8 +54,10 @@ impl Changes for NoChanges {
     fn changed(&self, _: &Change) {}
 }
 
-/// What a write touched: enough to know which pages show it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a write touched: enough to know which pages show it. Sent to the
+/// site's other instances as a notice (`crate::notice`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Change {
     /// The slugs of the articles written (old and new slug when renamed).
     pub articles: Vec<String>,
@@ -441,6 +445,17 @@ impl Articles {
             }
         }
         self.changes.changed(&change);
+        if change.public || change.everything {
+            // The other instances (PostgreSQL; nobody on SQLite), right
+            // after the write committed and before the writer is answered.
+            if let Err(e) = self.store.notify(&change.to_notice(store::MAX_NOTICE_BYTES)).await {
+                tracing::warn!(
+                    error = %e,
+                    articles = ?change.articles,
+                    "the other instances could not be told of a write: they show it when their cached pages expire"
+                );
+            }
+        }
     }
 }
 

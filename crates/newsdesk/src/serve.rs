@@ -13,7 +13,15 @@ use crate::site::{DbArgs, import_demo, runtime};
 ///
 /// Creates the database on first run and migrates it on every start. With
 /// --demo, an empty database is first filled with the bundled demo site.
-/// Stops cleanly on Ctrl-C or SIGTERM. Logs go to stderr (RUST_LOG=debug for more).
+/// Logs go to stderr (RUST_LOG=debug for more).
+///
+/// Stops cleanly on Ctrl-C or SIGTERM: new connections are refused at once,
+/// the requests under way are answered (for at most --shutdown-timeout),
+/// and the exit status is 0. On PostgreSQL any number of instances may
+/// serve one site behind a load balancer: each hears the others' writes
+/// (LISTEN/NOTIFY) and refreshes its page cache within a second, and the
+/// start-up work (summaries of an older summarizer, the search index) is
+/// done by one instance while the others skip it.
 ///
 /// Slow and greedy clients are held off at the door: a request's head must
 /// arrive within --header-timeout and its body within --body-timeout, idle
@@ -93,6 +101,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::anyhow!("unknown time zone {:?}: give an IANA name such as Europe/Paris, or UTC", args.timezone)
     })?;
     runtime()?.block_on(async move {
+        // Before anything else, so that a stop asked for while starting is
+        // a clean stop too.
+        let stop_signal = StopSignal::install()?;
         let store = args.db.open().await?;
         tracing::info!(db = %args.db.shown(), backend = store.kind().name(), "database ready");
         let summarizer = Arc::new(summarize::Summarizer::new());
@@ -136,22 +147,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             limits: args.limits.requests(),
         };
         let state = web::AppState::with_options(store.clone(), summarizer, options);
-        let refreshed = state.articles().refresh_stale(web::now()).await.context("refreshing summaries")?;
-        if refreshed > 0 {
-            tracing::info!(
-                articles = refreshed,
-                version = summarize::VERSION,
-                "summaries recomputed for a new summarizer version"
-            );
+        // Listening before the start-up work and before serving: no write
+        // of another instance from then on goes unheard.
+        let follower = state.follow_other_instances().await.context("listening to the other instances")?;
+        if follower.is_some() {
+            tracing::info!("listening to the other instances' writes (PostgreSQL LISTEN/NOTIFY)");
         }
-        let indexed = state.articles().refresh_search().await.context("indexing articles for search")?;
-        if indexed > 0 {
-            tracing::info!(
-                articles = indexed,
-                version = summarize::terms::TERMS_VERSION,
-                "articles indexed for search (new, or made by another version of the analysis)"
-            );
-        }
+        start_up_work(&state).await?;
         let app = web::app(state.clone());
         let conns = web::server::Connections::new(args.limits.connections());
         let (door, cache) = (conns.limits(), args.limits.cache());
@@ -160,6 +162,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             keep_alive = ?door.keep_alive,
             body_timeout = ?args.limits.body_timeout,
             max_connections = door.max_connections,
+            shutdown_timeout = ?door.drain,
             cache_bytes = cache.max_bytes,
             "limits"
         );
@@ -184,8 +187,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 })?;
             workers.push(worker);
         }
-        shutdown_signal().await;
+        stop_signal.wait().await;
         let _ = stop_tx.send(true);
+        tracing::info!(
+            open_connections = conns.open(),
+            "stopping: new connections are refused, the requests under way are answered (at most {:?})",
+            door.drain
+        );
         let joined =
             tokio::task::spawn_blocking(move || workers.into_iter().map(|w| w.join()).collect::<Vec<_>>()).await?;
         for result in joined {
@@ -194,6 +202,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Ok(Err(e)) => tracing::error!(error = %e, "an HTTP worker failed"),
                 Err(_) => tracing::error!("an HTTP worker panicked"),
             }
+        }
+        if let Some(follower) = follower {
+            follower.abort();
         }
         store.close().await;
         tracing::info!(cache = ?state.cache_stats(), "stopped");
@@ -232,26 +243,80 @@ async fn bind(addr: &str) -> anyhow::Result<Vec<tokio::net::TcpListener>> {
     Ok(listeners)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
+/// The name of the lock the start-up work runs under.
+const START_UP_LOCK: &str = "start-up refresh";
+
+/// Summaries made by another summarizer version are made again, and
+/// articles indexed by another version of the analysis are indexed again:
+/// by one instance of the site, under a lock; an instance that finds the
+/// lock taken skips it (the one holding it does it for all).
+async fn start_up_work(state: &web::AppState) -> anyhow::Result<()> {
+    let store = state.store();
+    let Some(lock) = store.try_exclusive(START_UP_LOCK).await.context("taking the start-up lock")? else {
+        tracing::info!(
+            "another instance is recomputing stale summaries and search terms: skipped here (it does it for all)"
+        );
+        return Ok(());
     };
+    let work = async {
+        let refreshed = state.articles().refresh_stale(web::now()).await.context("refreshing summaries")?;
+        if refreshed > 0 {
+            tracing::info!(
+                articles = refreshed,
+                version = summarize::VERSION,
+                "summaries recomputed for a new summarizer version"
+            );
+        } else {
+            tracing::debug!("no stale summaries");
+        }
+        let indexed = state.articles().refresh_search().await.context("indexing articles for search")?;
+        if indexed > 0 {
+            tracing::info!(
+                articles = indexed,
+                version = summarize::terms::TERMS_VERSION,
+                "articles indexed for search (new, or made by another version of the analysis)"
+            );
+        }
+        anyhow::Ok(())
+    };
+    let done = work.await;
+    lock.release().await;
+    done
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM, listened to from the start.
+struct StopSignal {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn install() -> anyhow::Result<StopSignal> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignal {
+                int: signal(SignalKind::interrupt()).context("listening for Ctrl-C")?,
+                term: signal(SignalKind::terminate()).context("listening for SIGTERM")?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        #[cfg(not(unix))]
+        Ok(StopSignal {})
     }
-    tracing::info!("shutting down");
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        let which = tokio::select! {
+            _ = self.int.recv() => "Ctrl-C",
+            _ = self.term.recv() => "SIGTERM",
+        };
+        #[cfg(not(unix))]
+        let which = match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending::<&str>().await,
+        };
+        tracing::info!(signal = which, "shutting down");
+    }
 }

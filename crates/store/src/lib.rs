@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod desk;
+mod instances;
 mod location;
 mod media;
 #[cfg(feature = "postgres")]
@@ -35,6 +36,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
+pub use instances::{Exclusive, Heard, InstanceStore, MAX_NOTICE_BYTES, NoticeListener};
 pub use location::{Kind, redact};
 pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
@@ -601,6 +603,7 @@ pub trait Store:
     + ThrottleStore
     + DeskStore
     + MediaStore
+    + InstanceStore
     + 'static
 {
 }
@@ -615,6 +618,7 @@ impl<
         + ThrottleStore
         + DeskStore
         + MediaStore
+        + InstanceStore
         + 'static,
 > Store for T
 {
@@ -623,8 +627,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, MediaStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore,
-        UserStore,
+        ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, SearchStore, SessionStore, Store, ThrottleStore,
+        TokenStore, UserStore,
     };
 }
 

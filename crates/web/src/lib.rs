@@ -18,6 +18,7 @@ mod cache;
 mod error;
 mod feeds;
 mod health;
+mod instances;
 pub mod limits;
 mod pages;
 pub mod pictures;

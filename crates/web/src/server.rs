@@ -16,6 +16,15 @@
 //!   for a request, or still sending its head) is closed to make room; while
 //!   every connection is busy, new ones wait in the listen queue.
 //!
+//! - **Stopping.** When asked to stop ([`serve`]'s `stop`), the server
+//!   stops accepting: the connections the kernel has accepted already (in
+//!   the listen queue) are taken and served, then the listening socket is
+//!   closed, so new connections are refused (a load balancer tries another
+//!   instance). Every request under way is answered (with `Connection:
+//!   close`); an idle connection is closed; a connection that has not sent
+//!   its first request yet is given the header timeout to send it. After
+//!   [`ConnLimits::drain`] whatever is left is cut off.
+//!
 //! The request limits (body size and time, rate limits) are [`crate::limits`]'.
 
 use std::collections::HashMap;
@@ -44,8 +53,8 @@ use tower::ServiceExt as _;
 /// last response may still be on its way out).
 const EVICT_AFTER: Duration = Duration::from_millis(100);
 
-/// How long a stopping server waits for the requests under way.
-const DRAIN: Duration = Duration::from_secs(10);
+/// How often a stopping connection looks whether its request has come.
+const STOP_POLL: Duration = Duration::from_millis(20);
 
 /// Connection limits (defaults: [`ConnLimits::default`]).
 #[derive(Clone, Debug)]
@@ -56,6 +65,8 @@ pub struct ConnLimits {
     pub keep_alive: Duration,
     /// The most connections open at once.
     pub max_connections: usize,
+    /// The longest a stopping server waits for the requests under way.
+    pub drain: Duration,
 }
 
 impl Default for ConnLimits {
@@ -64,6 +75,7 @@ impl Default for ConnLimits {
             header_timeout: Duration::from_secs(10),
             keep_alive: Duration::from_secs(5),
             max_connections: default_max_connections(),
+            drain: Duration::from_secs(30),
         }
     }
 }
@@ -95,6 +107,8 @@ struct Slot {
     write_blocked: AtomicBool,
     /// Asked to close to make room.
     evict: AtomicBool,
+    /// A request has begun on it.
+    served: AtomicBool,
     /// Rung when it is asked to close.
     wake: Notify,
 }
@@ -162,6 +176,7 @@ impl Connections {
             reading: AtomicBool::new(false),
             write_blocked: AtomicBool::new(false),
             evict: AtomicBool::new(false),
+            served: AtomicBool::new(false),
             wake: Notify::new(),
         });
         self.slots.lock().unwrap_or_else(PoisonError::into_inner).insert(id, slot.clone());
@@ -222,11 +237,18 @@ impl Drop for Registered {
     }
 }
 
-/// Serves `app` on `listener` until `stop` turns true, then lets the
-/// requests under way finish (for at most ten seconds).
+/// Serves `app` on `listener` until `stop` turns true, then stops (module
+/// doc): the connections already queued are served, new ones refused, and
+/// the requests under way answered, for at most [`ConnLimits::drain`].
 pub async fn serve(listener: TcpListener, app: Router, conns: Arc<Connections>, mut stop: watch::Receiver<bool>) {
     // Every connection task holds a receiver: all are gone when `closed` returns.
     let (alive_tx, alive_rx) = watch::channel(());
+    let told = stop.clone();
+    let start = |tcp: TcpStream, peer: SocketAddr, permit: Option<OwnedSemaphorePermit>| {
+        let _ = tcp.set_nodelay(true);
+        let task = Connection { conns: conns.clone(), app: app.clone(), stop: told.clone(), _alive: alive_rx.clone() };
+        tokio::spawn(task.run(tcp, peer, permit));
+    };
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -255,18 +277,40 @@ pub async fn serve(listener: TcpListener, app: Router, conns: Arc<Connections>, 
             tokio::select! {
                 permit = conns.permits.clone().acquire_owned() => break permit.ok(),
                 _ = tokio::time::sleep(EVICT_AFTER) => {}
+                // Stopping: this one is served all the same (below).
                 _ = stop.wait_for(|s| *s) => break None,
             }
         };
-        let Some(permit) = permit else { break };
-        let _ = tcp.set_nodelay(true);
-        let task = Connection { conns: conns.clone(), app: app.clone(), stop: stop.clone(), _alive: alive_rx.clone() };
-        tokio::spawn(task.run(tcp, peer, permit));
+        let stopping = permit.is_none();
+        start(tcp, peer, permit);
+        if stopping {
+            break;
+        }
     }
-    drop(alive_rx);
+    // The connections the kernel accepted already would be reset when the
+    // socket closes: they are taken and served (without waiting for room).
+    let mut queued = 0;
+    while let Poll::Ready(accepted) = std::future::poll_fn(|cx| Poll::Ready(listener.poll_accept(cx))).await {
+        match accepted {
+            Ok((tcp, peer)) => {
+                queued += 1;
+                start(tcp, peer, conns.permits.clone().try_acquire_owned().ok());
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(_) => continue,
+        }
+    }
     drop(listener);
-    if tokio::time::timeout(DRAIN, alive_tx.closed()).await.is_err() {
-        tracing::warn!("requests still under way after {} s: stopping anyway", DRAIN.as_secs());
+    drop(alive_rx);
+    let open = conns.open();
+    tracing::debug!(queued, open, "stopped accepting: new connections are refused");
+    let drain = conns.limits.drain;
+    if tokio::time::timeout(drain, alive_tx.closed()).await.is_err() {
+        tracing::warn!(
+            open = conns.open(),
+            "requests still under way after {:?} (--shutdown-timeout): stopping anyway",
+            drain
+        );
     }
 }
 
@@ -288,7 +332,7 @@ struct Connection {
 }
 
 impl Connection {
-    async fn run(mut self, tcp: TcpStream, peer: SocketAddr, permit: OwnedSemaphorePermit) {
+    async fn run(mut self, tcp: TcpStream, peer: SocketAddr, permit: Option<OwnedSemaphorePermit>) {
         let registered = self.conns.register();
         let slot = registered.slot.clone();
         let io = TokioIo::new(Tracked { inner: tcp, slot: slot.clone() });
@@ -297,14 +341,34 @@ impl Connection {
         let keep_alive = self.conns.limits.keep_alive;
         let timer = tokio::time::sleep(keep_alive);
         tokio::pin!(timer);
-        let mut stopping = false;
+        // Since when the server is stopping, and whether hyper was told to
+        // close after the request under way.
+        let mut stopping: Option<Instant> = None;
+        let mut closing = false;
         loop {
+            if let Some(since) = stopping.filter(|_| !closing) {
+                let busy = slot.in_flight.load(Ordering::Acquire) > 0;
+                let reading = slot.reading.load(Ordering::Acquire);
+                if busy {
+                    // Answered, then closed.
+                    conn.as_mut().graceful_shutdown();
+                    closing = true;
+                } else if !reading
+                    && (slot.served.load(Ordering::Acquire) || since.elapsed() >= self.conns.limits.header_timeout)
+                {
+                    // Idle after a response, or no first request in time.
+                    break;
+                }
+                // Otherwise a request is arriving (or the first may still
+                // come): look again shortly.
+            }
             // Idle: the keep-alive deadline. Busy, or receiving a request's
             // head (the header timeout's business): look again a quarter of
             // the keep-alive timeout later. (Nothing is done per request: a
             // busy connection costs a timer now and then.)
             let now = self.conns.now_ms();
             let deadline = match slot.idle_since() {
+                _ if stopping.is_some() && !closing => STOP_POLL,
                 Some(since) if !slot.reading.load(Ordering::Acquire) => {
                     Duration::from_millis((since + keep_alive.as_millis() as u64).saturating_sub(now))
                 }
@@ -335,12 +399,8 @@ impl Connection {
                         break;
                     }
                 }
-                _ = self.stop.wait_for(|s| *s), if !stopping => {
-                    stopping = true;
-                    if slot.idle_since().is_some() {
-                        break;
-                    }
-                    conn.as_mut().graceful_shutdown();
+                _ = self.stop.wait_for(|s| *s), if stopping.is_none() => {
+                    stopping = Some(Instant::now());
                 }
             }
         }
@@ -420,6 +480,7 @@ struct Busy {
 impl Busy {
     fn new(slot: Arc<Slot>, conns: Arc<Connections>) -> Busy {
         slot.in_flight.fetch_add(1, Ordering::AcqRel);
+        slot.served.store(true, Ordering::Release);
         Busy { slot, conns }
     }
 }

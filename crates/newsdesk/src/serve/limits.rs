@@ -61,13 +61,21 @@ pub struct LimitArgs {
     /// such a proxy: clients can send it too.
     #[arg(long, env = "NEWSDESK_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<HeaderName>,
+    /// On Ctrl-C or SIGTERM, new connections are refused at once and the
+    /// requests under way are answered, for at most this long; then the
+    /// server exits (status 0 either way).
+    #[arg(long, env = "NEWSDESK_SHUTDOWN_TIMEOUT", default_value = "30s", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub shutdown_timeout: Duration,
     /// The most the page cache keeps: 64MiB, 512KiB, 1GiB, or bytes.
     #[arg(long, env = "NEWSDESK_CACHE_SIZE", default_value = "64MiB", value_name = "SIZE",
           value_parser = parse_size)]
     pub cache_size: usize,
     /// The longest a cached page is served without being rendered again.
-    /// Writes through this server show at once; writes by another process
-    /// (an import into the live database) show after this.
+    /// Writes through this server show at once. On PostgreSQL, writes
+    /// through other instances (and imports into the live database) are
+    /// announced and show within a second; on SQLite, writes by another
+    /// process (an import into the live database) show after this.
     #[arg(long, env = "NEWSDESK_CACHE_MAX_AGE", default_value = "60s", value_name = "DURATION",
           value_parser = parse_duration)]
     pub cache_max_age: Duration,
@@ -81,6 +89,7 @@ impl LimitArgs {
             header_timeout: self.header_timeout,
             keep_alive: self.keep_alive_timeout,
             max_connections: self.max_connections.map_or(defaults.max_connections, |n| n as usize),
+            drain: self.shutdown_timeout,
         }
     }
 

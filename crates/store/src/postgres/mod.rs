@@ -6,13 +6,14 @@
 //! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
 //! failed sign-ins), [`desk`] and [`media`] (pictures).
 //!
-//! Hooks for several instances (not used yet): [`PostgresStore::connect_options`]
-//! gives the settings a `LISTEN` connection would use, and `advisory_lock_key`
-//! the key space of this site's advisory locks (the migrations take the one
-//! named `migrations`; a summary recomputation would take another name).
+//! Several instances ([`instances`]): change notices by `NOTIFY`/`LISTEN`
+//! on a connection of its own, and named locks in the key space of this
+//! site's advisory locks (`advisory_lock_key`: the migrations take the one
+//! named `migrations`, start-up work another).
 
 mod articles;
 mod desk;
+mod instances;
 mod media;
 mod search;
 mod sessions;
@@ -47,6 +48,10 @@ pub(crate) fn advisory_lock_key() -> String {
 pub struct PostgresStore {
     pool: PgPool,
     options: PgConnectOptions,
+    /// The site's notice channel ([`instances`]).
+    channel: String,
+    /// This store's mark on its notices.
+    mark: String,
 }
 
 impl PostgresStore {
@@ -70,9 +75,14 @@ impl PostgresStore {
         }
         let mut conn = options.connect().await.map_err(cannot_connect)?;
         let migrated = migrate(&mut conn).await;
+        let channel = match &migrated {
+            Ok(()) => sqlx::query_scalar(instances::CHANNEL_SQL).fetch_one(&mut conn).await.db(),
+            Err(_) => Ok(String::new()),
+        };
         // Closing the connection releases the lock whatever happened.
         let _ = conn.close().await;
         migrated?;
+        let channel = channel?;
         let pool = PgPoolOptions::new()
             .max_connections(opts.max_connections.unwrap_or(POSTGRES_POOL))
             .min_connections(0)
@@ -82,7 +92,7 @@ impl PostgresStore {
             .connect_with(options.clone())
             .await
             .map_err(cannot_connect)?;
-        Ok(PostgresStore { pool, options })
+        Ok(PostgresStore { pool, options, channel, mark: instances::new_mark() })
     }
 
     /// The connection settings (from the URL): for a connection of its own,

@@ -6,6 +6,7 @@
 
 mod articles;
 mod desk;
+mod instances;
 mod listing;
 mod media;
 mod search;
