@@ -19,6 +19,7 @@ mod desk;
 mod location;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod revisions;
 mod search;
 mod sessions;
 #[cfg(feature = "sqlite")]
@@ -37,6 +38,7 @@ pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
 pub use location::{Kind, redact};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use revisions::{Revision, RevisionInfo, RevisionNote, RevisionStore, Snapshot, WrittenBy};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 pub use sessions::{Session, SessionStore};
 #[cfg(feature = "sqlite")]
@@ -355,6 +357,10 @@ pub struct NewArticle {
     /// The newsroom user who created it (`None` for articles from the API,
     /// an import, or the demo): a writer may change only their own.
     pub owner: Option<i64>,
+    /// The revision to keep with this write (`None`: none is kept). Written
+    /// in the write's transaction, numbered with the article's new version
+    /// (not read back: `None` in a stored article).
+    pub revision: Option<RevisionNote>,
 }
 
 /// A stored article.
@@ -532,7 +538,7 @@ pub trait ArticleStore: Send + Sync {
     /// absent, `VersionConflict` when another write came first, `Conflict`
     /// when the new slug is taken.
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article>;
-    /// Deletes an article with its summaries; `NotFound` when absent.
+    /// Deletes an article with its summaries and revisions; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
@@ -590,12 +596,30 @@ pub trait Backend: Send + Sync {
 /// part is a trait of its own (in scope with `use store::prelude::*`), so a
 /// new part (users, search, media) is a trait and a module beside the others.
 pub trait Store:
-    Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static
+    Backend
+    + ArticleStore
+    + TokenStore
+    + SearchStore
+    + UserStore
+    + SessionStore
+    + ThrottleStore
+    + DeskStore
+    + RevisionStore
+    + 'static
 {
 }
 
 impl<
-    T: Backend + ArticleStore + TokenStore + SearchStore + UserStore + SessionStore + ThrottleStore + DeskStore + 'static,
+    T: Backend
+        + ArticleStore
+        + TokenStore
+        + SearchStore
+        + UserStore
+        + SessionStore
+        + ThrottleStore
+        + DeskStore
+        + RevisionStore
+        + 'static,
 > Store for T
 {
 }
@@ -603,7 +627,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+        ArticleStore, Backend, DeskStore, RevisionStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore,
+        UserStore,
     };
 }
 

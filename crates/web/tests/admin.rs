@@ -87,7 +87,7 @@ impl Desk {
             }),
             ..Default::default()
         };
-        self.state.articles().create_owned(input, owner, "test", web::now()).await.unwrap()
+        self.state.articles().create_owned(input, owner, &content::WrittenBy::named("test"), web::now()).await.unwrap()
     }
 
     async fn stored(&self, slug: &str) -> Option<Article> {
@@ -1122,7 +1122,7 @@ async fn admins_manage_api_tokens() {
     assert!(ada.post("/admin/tokens", &[("name", "  ")]).await.body.contains("A token&#39;s name is one line"));
     let r = ada.post("/admin/tokens/revoke", &[("name", "import script")]).await;
     assert_eq!(r.location(), "/admin/tokens?done=revoked");
-    d.state.articles().delete("via-api", "test", 0).await.unwrap();
+    d.state.articles().delete("via-api", &content::WrittenBy::named("test"), 0).await.unwrap();
     assert_eq!(d.api_post(&token, &json).await.status, StatusCode::UNAUTHORIZED);
     assert!(ada.get("/admin/tokens").await.body.contains("Revoked"));
     assert_eq!(ada.post("/admin/tokens/revoke", &[("name", "import script")]).await.status, StatusCode::NOT_FOUND);
@@ -1581,7 +1581,7 @@ async fn invalid_picks_get_a_message_next_to_the_field() {
         status: Some(Status::Draft),
         ..Default::default()
     };
-    let stored = d.state.articles().create(input, "test", web::now()).await.unwrap();
+    let stored = d.state.articles().create(input, &content::WrittenBy::named("test"), web::now()).await.unwrap();
     let listed = listed_sentences(&ed.get("/admin/articles/seven").await.body);
     assert_eq!(listed.len(), 7);
     let expect_error = |r: &Res, message: &str| {

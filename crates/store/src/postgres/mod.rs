@@ -4,7 +4,7 @@
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
 //! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
-//! failed sign-ins) and [`desk`].
+//! failed sign-ins), [`desk`] and [`revisions`].
 //!
 //! Hooks for several instances (not used yet): [`PostgresStore::connect_options`]
 //! gives the settings a `LISTEN` connection would use, and `advisory_lock_key`
@@ -13,6 +13,7 @@
 
 mod articles;
 mod desk;
+mod revisions;
 mod search;
 mod sessions;
 mod tokens;

@@ -1,12 +1,13 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
 //! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
-//! sign-ins), [`desk`] (the newsroom's part of articles); every SQL statement
+//! sign-ins), [`desk`] (the newsroom's part of articles), [`revisions`]; every SQL statement
 //! is in [`sql`].
 
 mod articles;
 mod desk;
 mod listing;
+mod revisions;
 mod search;
 mod sessions;
 mod sql;

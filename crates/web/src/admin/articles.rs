@@ -22,7 +22,7 @@ use crate::{AppState, now};
 const PER_PAGE: u32 = 25;
 
 /// How a status is shown.
-fn status_label(s: Status) -> &'static str {
+pub(super) fn status_label(s: Status) -> &'static str {
     match s {
         Status::Draft => "Draft",
         Status::Submitted => "Submitted for review",
@@ -73,7 +73,7 @@ fn parse_action(value: &str) -> Option<Action> {
 }
 
 /// Why an action on an article is refused, in plain words.
-fn refusal(who: &Signed, article: Option<&Article>, action: Action) -> String {
+pub(super) fn refusal(who: &Signed, article: Option<&Article>, action: Action) -> String {
     match article {
         Some(a) if who.user.role == store::Role::Writer && a.owner != Some(who.user.id) => {
             "Writers can change only the articles they created.".into()
@@ -598,11 +598,11 @@ impl Editor<'_> {
 }
 
 /// An article's slug from the address (`None`: not UTF-8, no such article).
-type SlugPath = Result<Path<String>, PathRejection>;
+pub(super) type SlugPath = Result<Path<String>, PathRejection>;
 
 /// The article at the address, or the page that says why there is none
 /// (404; 500 when the store fails).
-async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article, Response> {
+pub(super) async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article, Response> {
     let found = match slug {
         Ok(Path(slug)) if content::is_valid_slug(&slug) => {
             state.store().article(&slug, Visibility::All).await.map_err(internal)?
@@ -612,7 +612,7 @@ async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Result<Article,
     found.ok_or_else(|| no_article(state, who))
 }
 
-fn no_article(state: &AppState, who: &Signed) -> Response {
+pub(super) fn no_article(state: &AppState, who: &Signed) -> Response {
     message_page(
         state,
         Some(who),
