@@ -1920,3 +1920,52 @@ async fn a_conflict_links_to_what_the_other_save_changed() {
     let added = "<ins><span class=\"visually-hidden\">added: </span>An entirely </ins>new";
     assert!(page.body.contains(added), "{}", page.body);
 }
+
+/// `GET /api/articles/{slug}/revisions`: a token holder reads who changed
+/// what and when, newest first (drafts' too); no token, 401; no article, 404.
+#[tokio::test]
+async fn the_api_lists_revisions_for_token_holders() {
+    let d = desk().await;
+    d.article("draft", Status::Draft, Some("wren")).await;
+    let wren = d.signed_in("wren").await;
+    let fields = edit_fields(&wren, "draft", &[("standfirst", "Now with a standfirst."), ("action", "submit")]).await;
+    assert_eq!(post_fields(&wren, "/admin/articles/draft", &fields).await.status, StatusCode::SEE_OTHER);
+    let token = "revisions-api-token-0123456789";
+    d.state.store().create_token("ci", &web::api::token_hash(token), 0).await.unwrap();
+    let get = |uri: &str, token: Option<&str>| {
+        let mut b = Request::get(uri);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    let r = d.client().send(get("/api/articles/draft/revisions", Some(token))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let wren_id = d.user_named("wren").await.id;
+    assert_eq!(
+        (json["slug"].as_str(), json["version"].as_i64(), json["total"].as_u64()),
+        (Some("draft"), Some(2), Some(2))
+    );
+    assert_eq!(json["revisions"][0]["number"], 2);
+    assert_eq!(json["revisions"][0]["by"], "WREN");
+    assert_eq!(json["revisions"][0]["user_id"], wren_id);
+    assert_eq!(json["revisions"][0]["changed"], serde_json::json!(["standfirst", "status"]));
+    assert_eq!(json["revisions"][1]["changed"], serde_json::json!([]));
+    assert!(json["revisions"][1]["at"].as_str().unwrap().ends_with('Z'));
+    assert!(json["next"].is_null());
+    let older = d.client().send(get("/api/articles/draft/revisions?before=2", Some(token))).await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&older.body).unwrap()["revisions"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(d.client().send(get("/api/articles/draft/revisions", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(d.client().send(get("/api/articles/none/revisions", Some(token))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        d.client().send(get("/api/articles/draft/revisions?before=x", Some(token))).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let doc = d.client().send(get("/api/openapi.json", None)).await;
+    assert!(doc.body.contains("/api/articles/{slug}/revisions") && doc.body.contains("RevisionsJson"));
+}
