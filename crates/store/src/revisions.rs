@@ -277,19 +277,56 @@ impl Stored {
     }
 }
 
-/// A listed revision from its stored columns.
+/// Binds a revision's columns, in the order of both backends' insert
+/// statements: article, number, time, user, name, changes, restored from,
+/// snapshot.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn info_of(
+pub(crate) fn bind_revision<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, DB::Arguments>,
+    id: i64,
     number: i64,
-    at: i64,
-    user: Option<i64>,
-    name: String,
-    changed: &str,
-    restored_from: Option<i64>,
-) -> Result<RevisionInfo> {
-    let changed = serde_json::from_str(changed)
+    note: &'q RevisionNote,
+    stored: Stored,
+) -> sqlx::query::Query<'q, DB, DB::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(id)
+        .bind(number)
+        .bind(note.at)
+        .bind(note.by.user)
+        .bind(note.by.name.as_str())
+        .bind(stored.changed)
+        .bind(note.restored_from)
+        .bind(stored.snapshot)
+}
+
+/// A listed revision from its row (columns `number`, `created_at`,
+/// `user_id`, `by_name`, `changed`, `restored_from`), on either backend.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn info_from_row<'r, R: sqlx::Row>(row: &'r R) -> Result<RevisionInfo>
+where
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    use crate::Db as _;
+    let number: i64 = row.try_get("number").db()?;
+    let changed: String = row.try_get("changed").db()?;
+    let changed = serde_json::from_str(&changed)
         .map_err(|e| crate::StoreError::Corrupt(format!("revision {number}: changed: {e}")))?;
-    Ok(RevisionInfo { number, at, by: WrittenBy { user, name }, changed, restored_from })
+    Ok(RevisionInfo {
+        number,
+        at: row.try_get("created_at").db()?,
+        by: WrittenBy { user: row.try_get("user_id").db()?, name: row.try_get("by_name").db()? },
+        changed,
+        restored_from: row.try_get("restored_from").db()?,
+    })
 }
 
 /// A snapshot from its stored JSON.

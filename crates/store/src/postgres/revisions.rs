@@ -3,45 +3,20 @@
 //! (as the SQLite store's `revisions`).
 
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::PostgresStore;
-use crate::revisions::{Stored, info_of, page_bound, snapshot_of};
+use crate::revisions::{Stored, bind_revision, info_from_row, page_bound, snapshot_of};
 use crate::{Db, NewArticle, Result, Revision, RevisionInfo, RevisionStore};
 
 /// Writes the revision `a` carries (if any) as number `number` of article
 /// `id`, inside the caller's transaction.
 pub(super) async fn write_revision(tx: &mut PgConnection, id: i64, number: i64, a: &NewArticle) -> Result<()> {
     let Some((note, stored)) = Stored::of(a) else { return Ok(()) };
-    sqlx::query(
-        "INSERT INTO article_revisions (article_id, number, created_at, user_id, by_name, changed, restored_from, \
-         snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(number)
-    .bind(note.at)
-    .bind(note.by.user)
-    .bind(&note.by.name)
-    .bind(stored.changed)
-    .bind(note.restored_from)
-    .bind(stored.snapshot)
-    .execute(&mut *tx)
-    .await
-    .db()?;
+    let insert = "INSERT INTO article_revisions (article_id, number, created_at, user_id, by_name, changed, \
+                  restored_from, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    bind_revision(sqlx::query(insert), id, number, note, stored).execute(&mut *tx).await.db()?;
     Ok(())
-}
-
-fn info_from_row(row: &PgRow) -> Result<RevisionInfo> {
-    let changed: String = row.try_get("changed").db()?;
-    info_of(
-        row.try_get("number").db()?,
-        row.try_get("created_at").db()?,
-        row.try_get("user_id").db()?,
-        row.try_get("by_name").db()?,
-        &changed,
-        row.try_get("restored_from").db()?,
-    )
 }
 
 #[async_trait]

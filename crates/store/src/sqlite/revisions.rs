@@ -3,10 +3,9 @@
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use super::{SqliteStore, sql};
-use crate::revisions::{Stored, info_of, page_bound, snapshot_of};
+use crate::revisions::{Stored, bind_revision, info_from_row, page_bound, snapshot_of};
 use crate::{Db, NewArticle, Result, Revision, RevisionInfo, RevisionStore};
 
 /// Writes the revision `a` carries (if any) as number `number` of article
@@ -18,31 +17,8 @@ pub(super) async fn write_revision(
     a: &NewArticle,
 ) -> Result<()> {
     let Some((note, stored)) = Stored::of(a) else { return Ok(()) };
-    sqlx::query(sql::INSERT_REVISION)
-        .bind(id)
-        .bind(number)
-        .bind(note.at)
-        .bind(note.by.user)
-        .bind(&note.by.name)
-        .bind(stored.changed)
-        .bind(note.restored_from)
-        .bind(stored.snapshot)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+    bind_revision(sqlx::query(sql::INSERT_REVISION), id, number, note, stored).execute(&mut *tx).await.db()?;
     Ok(())
-}
-
-fn info_from_row(row: &SqliteRow) -> Result<RevisionInfo> {
-    let changed: String = row.try_get("changed").db()?;
-    info_of(
-        row.try_get("number").db()?,
-        row.try_get("created_at").db()?,
-        row.try_get("user_id").db()?,
-        row.try_get("by_name").db()?,
-        &changed,
-        row.try_get("restored_from").db()?,
-    )
 }
 
 #[async_trait]
