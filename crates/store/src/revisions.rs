@@ -19,8 +19,8 @@ use crate::{NewArticle, Result, Status, SummaryMode, SummaryPick};
 /// ("API token ci", "import", "demo").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrittenBy {
-    /// The newsroom user's id (`None` for other writers, and for a user
-    /// since deleted).
+    /// The newsroom user's id (`None` for other writers); kept as written,
+    /// not a reference (the name says who it was).
     pub user: Option<i64>,
     /// How the writer is named: a user's display name at the time of the
     /// write, or "API token NAME", "import", "demo".
