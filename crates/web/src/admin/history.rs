@@ -32,8 +32,10 @@ const CONTEXT_WORDS: usize = 12;
 
 /// A field's label, by its name in a revision's list of changes.
 fn label(field: &str) -> &'static str {
-    if field == "status" {
-        return "Status";
+    match field {
+        "status" => return "Status",
+        "summary_sentences" => return "Summary sentences",
+        _ => {}
     }
     FIELDS.iter().find(|(name, _)| *name == field).map_or("Other", |(_, label)| *label)
 }
@@ -211,6 +213,13 @@ async fn compare(
     let mut fields: Vec<FieldDiff> = Vec::new();
     if old_status != new_status {
         fields.push(FieldDiff { label: "Status", html: diff::html(&diff::pieces(old_status, new_status), None) });
+    }
+    let (old_picks, new_picks) = (old.picks_text(), new.picks_text());
+    if old_picks != new_picks {
+        fields.push(FieldDiff {
+            label: "Summary sentences",
+            html: diff::html(&diff::pieces(&old_picks, &new_picks), None),
+        });
     }
     let mut body = None;
     let (mut body_removed, mut body_added) = (0, 0);
