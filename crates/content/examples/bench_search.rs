@@ -355,7 +355,7 @@ async fn generate(articles: &Articles, pools: &[Pool], n: u64) -> Result<(), Box
             }
         }
         let a = articles.clone();
-        tasks.spawn(async move { a.create(input, "bench", NOW).await.map(|_| ()) });
+        tasks.spawn(async move { a.create(input, &content::WrittenBy::named("bench"), NOW).await.map(|_| ()) });
     }
     while let Some(t) = tasks.join_next().await {
         settle(t?)?;

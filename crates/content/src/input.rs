@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use store::{Article, Status, SummaryMode, SummaryPick};
+use store::{Article, Snapshot, Status, SummaryMode, SummaryPick};
 
 /// An article as an editor writes it (API request body, import file).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -180,27 +180,34 @@ pub(crate) fn to_time(t: Option<i64>) -> Option<DateTime<Utc>> {
 
 /// The input that would produce this stored article (to re-render it).
 pub fn input_of(article: &Article) -> ArticleInput {
+    ArticleInput { updated: to_time(Some(article.updated_at)), ..input_of_snapshot(&Snapshot::of(&article.data)) }
+}
+
+/// The input that would write these editable fields (a revision's) back,
+/// with no update time of its own.
+pub fn input_of_snapshot(s: &Snapshot) -> ArticleInput {
     ArticleInput {
-        slug: article.slug.clone(),
-        title: article.title.clone(),
-        standfirst: article.standfirst.clone(),
-        body: article.body_md.clone(),
-        authors: article.authors.iter().map(|n| n.name.clone()).collect(),
-        section: article.section.name.clone(),
-        tags: article.tags.iter().map(|n| n.name.clone()).collect(),
-        lang: Some(article.lang.clone()),
-        status: Some(article.status),
-        published: to_time(article.published_at),
-        updated: to_time(Some(article.updated_at)),
-        sources: article.sources.clone(),
-        canonical_url: article.canonical_url.clone(),
-        lead_image: article.lead_image.clone(),
-        lead_image_alt: article.lead_image_alt.clone(),
-        summary_mode: Some(article.summary_mode),
-        summary: article.summary_custom.clone(),
-        summary_sentences: (!article.summary_picks.is_empty()).then(|| found_picks(&article.summary_picks)),
-        summary_seen: SeenPicks::stored(article),
-        auto_paragraphs: Some(article.auto_paragraphs),
+        slug: s.slug.clone(),
+        title: s.title.clone(),
+        standfirst: s.standfirst.clone(),
+        body: s.body.clone(),
+        authors: s.authors.clone(),
+        section: s.section.clone(),
+        tags: s.tags.clone(),
+        lang: Some(s.lang.clone()),
+        status: Some(s.status),
+        published: to_time(s.published_at),
+        updated: None,
+        sources: s.sources.clone(),
+        canonical_url: s.canonical_url.clone(),
+        lead_image: s.lead_image.clone(),
+        lead_image_alt: s.lead_image_alt.clone(),
+        summary_mode: Some(s.summary_mode),
+        summary: s.summary_custom.clone(),
+        summary_sentences: (!s.summary_picks.is_empty()).then(|| found_picks(&s.summary_picks)),
+        summary_seen: (!s.summary_picks.is_empty())
+            .then(|| SeenPicks { picks: s.summary_picks.clone(), lost: Lost::FallBack }),
+        auto_paragraphs: Some(s.auto_paragraphs),
     }
 }
 

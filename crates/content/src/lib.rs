@@ -31,9 +31,10 @@ pub mod validate;
 pub mod write;
 
 pub(crate) use input::to_time;
-pub use input::{ArticleInput, Lost, SeenPicks, found_picks, input_of};
+pub use input::{ArticleInput, Lost, SeenPicks, found_picks, input_of, input_of_snapshot};
 pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
+pub use store::WrittenBy;
 pub use summaries::{
     MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_of, summary_of,
 };

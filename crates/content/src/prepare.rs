@@ -153,6 +153,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         auto_paragraphs,
         summaries,
         owner: None,
+        revision: None,
         search: SearchText::default(),
     };
     record.search = crate::search::search_text(summarizer, &record);

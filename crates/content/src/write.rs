@@ -27,14 +27,22 @@
 //!   (the page cache), with what it touched; a write readers may see is
 //!   also sent to the site's other instances as a notice
 //!   (`store::InstanceStore::notify`, before the writer is answered).
+//! - Revisions: every write names its writer ([`WrittenBy`]). A new
+//!   article, and every update that changes an editable field (those of
+//!   [`store::Snapshot`]), is stored with a revision: who, when, the fields
+//!   that changed, the editable fields after it (the store writes it in
+//!   the article's transaction, numbered with the new version). Writes that
+//!   change only what is computed (summaries recomputed at start-up, an
+//!   update time alone) keep none, and an unchanged write writes nothing.
+//!   [`Articles::restore`] writes a revision's fields back as a new write.
 
 use std::sync::Arc;
 
 use store::prelude::*;
-use store::{Article, NewArticle, StoreError, Visibility};
+use store::{Article, NewArticle, RevisionNote, Snapshot, StoreError, Visibility, WrittenBy};
 use summarize::Summarizer;
 
-use crate::{ArticleInput, SeenPicks, ValidationError, found_picks, input_of, prepare, to_time};
+use crate::{ArticleInput, SeenPicks, ValidationError, found_picks, input_of, input_of_snapshot, prepare, to_time};
 
 /// How many times a write is re-applied when other writes to the same
 /// article keep coming first.
@@ -131,6 +139,14 @@ pub enum WriteError {
     Changed {
         /// The article as it is now.
         current: Box<Article>,
+    },
+    /// The article has no revision of this number.
+    #[error("article {slug} has no revision {number}")]
+    NoRevision {
+        /// The article.
+        slug: String,
+        /// The revision asked for.
+        number: i64,
     },
     /// The store failed or refused (a slug taken is `StoreError::Conflict`).
     #[error(transparent)]
@@ -252,8 +268,8 @@ impl Articles {
     }
 
     /// Creates an article; a slug already taken is `StoreError::Conflict`.
-    /// `by` names the writer in the log.
-    pub async fn create(&self, input: ArticleInput, by: &str, now: i64) -> Result<Article, WriteError> {
+    /// `by` names the writer in its first revision and the log.
+    pub async fn create(&self, input: ArticleInput, by: &WrittenBy, now: i64) -> Result<Article, WriteError> {
         self.create_owned(input, None, by, now).await
     }
 
@@ -262,16 +278,17 @@ impl Articles {
         &self,
         input: ArticleInput,
         owner: Option<i64>,
-        by: &str,
+        by: &WrittenBy,
         now: i64,
     ) -> Result<Article, WriteError> {
         let given = Given::of(&input);
         let mut record = self.prepare(input, now).await?;
         record.owner = owner;
         apply_times(&mut record, given, None, now);
+        record.revision = Some(RevisionNote { by: by.clone(), at: now, changed: Vec::new(), restored_from: None });
         let article = self.store.create_article(&record).await?;
         self.announce(None, Some(&article), Ok(Vec::new()), now).await;
-        tracing::info!(slug = %article.slug, by, "article created");
+        tracing::info!(slug = %article.slug, %by, "article created");
         Ok(article)
     }
 
@@ -282,13 +299,60 @@ impl Articles {
     pub async fn update(
         &self,
         slug: &str,
-        mut input: ArticleInput,
+        input: ArticleInput,
         expected: Option<i64>,
-        by: &str,
+        by: &WrittenBy,
         now: i64,
     ) -> Result<Written, WriteError> {
+        let stored = self.load(slug).await?;
+        self.update_from(stored, input, expected, by, None, now).await
+    }
+
+    /// Writes revision `number` of the article at `slug` back, as a new
+    /// write (with a revision of its own that names the one restored), if
+    /// the article is still at version `expected` ([`WriteError::Changed`]
+    /// otherwise): the revision's text and settings, with the article's
+    /// current slug, status and publication time (restoring never moves,
+    /// publishes or unpublishes an article: the editor's buttons do). A
+    /// revision the same as the article now writes nothing (`Unchanged`).
+    pub async fn restore(
+        &self,
+        slug: &str,
+        number: i64,
+        expected: i64,
+        by: &WrittenBy,
+        now: i64,
+    ) -> Result<Written, WriteError> {
+        let stored = self.load(slug).await?;
+        if stored.version != expected {
+            return Err(WriteError::Changed { current: Box::new(stored) });
+        }
+        let Some(revision) = self.store.revision(stored.id, number).await? else {
+            return Err(WriteError::NoRevision { slug: slug.to_owned(), number });
+        };
+        let input = ArticleInput {
+            slug: stored.slug.clone(),
+            status: Some(stored.status),
+            published: to_time(stored.published_at),
+            ..input_of_snapshot(&revision.snapshot)
+        };
+        self.update_from(stored, input, Some(expected), by, Some(number), now).await
+    }
+
+    /// [`Articles::update`] of `stored`, as read; `restored_from` names the
+    /// revision a restore brings back.
+    async fn update_from(
+        &self,
+        mut stored: Article,
+        mut input: ArticleInput,
+        expected: Option<i64>,
+        by: &WrittenBy,
+        restored_from: Option<i64>,
+        now: i64,
+    ) -> Result<Written, WriteError> {
+        let slug = stored.slug.clone();
+        let slug = slug.as_str();
         let given = Given::of(&input);
-        let mut stored = self.load(slug).await?;
         if expected.is_some_and(|v| v != stored.version) {
             return Err(WriteError::Changed { current: Box::new(stored) });
         }
@@ -300,11 +364,14 @@ impl Articles {
             if unchanged(&record, &stored, given) {
                 return Ok(Written { outcome: Outcome::Unchanged, article: stored });
             }
+            let changed = Snapshot::of(&record).changes_from(&Snapshot::of(&stored.data));
+            record.revision =
+                (!changed.is_empty()).then(|| RevisionNote { by: by.clone(), at: now, changed, restored_from });
             let before = self.neighbour_slugs(&stored.slug, now).await;
             match self.store.update_article(stored.id, stored.version, &record).await {
                 Ok(article) => {
                     self.announce(Some(&stored), Some(&article), before, now).await;
-                    tracing::info!(slug = %article.slug, version = article.version, by, "article updated");
+                    tracing::info!(slug = %article.slug, version = article.version, %by, "article updated");
                     return Ok(Written { outcome: Outcome::Updated, article });
                 }
                 Err(StoreError::VersionConflict { .. }) => {
@@ -346,7 +413,7 @@ impl Articles {
 
     /// Creates the article, or updates the one with its slug (an import:
     /// importing a file again changes its article in place).
-    pub async fn upsert(&self, input: ArticleInput, by: &str, now: i64) -> Result<Written, WriteError> {
+    pub async fn upsert(&self, input: ArticleInput, by: &WrittenBy, now: i64) -> Result<Written, WriteError> {
         for _ in 0..ATTEMPTS {
             if self.store.article(&input.slug, Visibility::All).await?.is_some() {
                 match self.update(&input.slug.clone(), input.clone(), None, by, now).await {
@@ -366,7 +433,7 @@ impl Articles {
     }
 
     /// Deletes the article at `slug`.
-    pub async fn delete(&self, slug: &str, by: &str, now: i64) -> Result<(), WriteError> {
+    pub async fn delete(&self, slug: &str, by: &WrittenBy, now: i64) -> Result<(), WriteError> {
         let stored = self.load(slug).await?;
         let before = self.neighbour_slugs(slug, now).await;
         match self.store.delete_article(slug).await {
@@ -374,7 +441,7 @@ impl Articles {
             other => other?,
         }
         self.announce(Some(&stored), None, before, now).await;
-        tracing::info!(%slug, by, "article deleted");
+        tracing::info!(%slug, %by, "article deleted");
         Ok(())
     }
 
@@ -468,6 +535,10 @@ mod tests {
     use super::*;
     use crate::testing::input;
 
+    fn by(name: &str) -> WrittenBy {
+        WrittenBy::named(name)
+    }
+
     /// Remembers every change it hears of.
     #[derive(Default)]
     struct Heard(Mutex<Vec<Change>>);
@@ -498,37 +569,37 @@ mod tests {
     #[tokio::test]
     async fn a_missing_publication_time_keeps_the_stored_one() {
         let (w, _) = articles().await;
-        let a = w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        let a = w.create(dated("a", Some(10)), &by("test"), 20).await.unwrap();
         assert_eq!((a.published_at, a.updated_at), (Some(10), 10), "a new article's update time is its date");
         // Corrected title, no publication time given.
         let fix = ArticleInput { title: "Corrected".into(), ..dated("a", None) };
-        let got = w.update("a", fix.clone(), None, "test", 50).await.unwrap();
+        let got = w.update("a", fix.clone(), None, &by("test"), 50).await.unwrap();
         assert_eq!(got.outcome, Outcome::Updated);
         assert_eq!((got.article.published_at, got.article.updated_at, got.article.version), (Some(10), 50, 2));
         // The same again, later, without a time: unchanged, nothing written.
-        let again = w.upsert(fix.clone(), "test", 60).await.unwrap();
+        let again = w.upsert(fix.clone(), &by("test"), 60).await.unwrap();
         assert_eq!((again.outcome, again.article.updated_at, again.article.version), (Outcome::Unchanged, 50, 2));
         // A real change without a time: updated, the date kept.
         let fix2 = ArticleInput { title: "Corrected again".into(), ..fix.clone() };
-        let got = w.upsert(fix2.clone(), "test", 60).await.unwrap();
+        let got = w.upsert(fix2.clone(), &by("test"), 60).await.unwrap();
         assert_eq!((got.outcome, got.article.published_at, got.article.updated_at), (Outcome::Updated, Some(10), 60));
         // A time given is used.
         let moved = ArticleInput { published: at(5), ..fix2.clone() };
-        assert_eq!(w.upsert(moved, "test", 70).await.unwrap().article.published_at, Some(5));
-        assert_eq!(w.update("a", fix2.clone(), None, "test", 71).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.upsert(moved, &by("test"), 70).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.update("a", fix2.clone(), None, &by("test"), 71).await.unwrap().article.published_at, Some(5));
         // Unpublished and published again without a time: still the same date.
         let draft = ArticleInput { status: Some(Status::Draft), ..fix2.clone() };
-        assert_eq!(w.update("a", draft, None, "test", 72).await.unwrap().article.published_at, Some(5));
-        assert_eq!(w.update("a", fix2, None, "test", 73).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.update("a", draft, None, &by("test"), 72).await.unwrap().article.published_at, Some(5));
+        assert_eq!(w.update("a", fix2, None, &by("test"), 73).await.unwrap().article.published_at, Some(5));
         // New articles without a time.
-        assert_eq!(w.create(dated("b", None), "test", 80).await.unwrap().published_at, Some(80));
-        let c = w.upsert(dated("c", None), "test", 90).await.unwrap();
+        assert_eq!(w.create(dated("b", None), &by("test"), 80).await.unwrap().published_at, Some(80));
+        let c = w.upsert(dated("c", None), &by("test"), 90).await.unwrap();
         assert_eq!((c.outcome, c.article.published_at), (Outcome::Created, Some(90)));
         let d = ArticleInput { status: Some(Status::Draft), ..dated("d", None) };
-        assert_eq!(w.create(d.clone(), "test", 95).await.unwrap().published_at, None);
+        assert_eq!(w.create(d.clone(), &by("test"), 95).await.unwrap().published_at, None);
         // A draft that never had a time gets one when it is published.
         let out = ArticleInput { status: Some(Status::Published), ..d };
-        assert_eq!(w.update("d", out, None, "test", 99).await.unwrap().article.published_at, Some(99));
+        assert_eq!(w.update("d", out, None, &by("test"), 99).await.unwrap().article.published_at, Some(99));
     }
 
     /// The update time: now on a change, as given when the writer gives
@@ -536,19 +607,19 @@ mod tests {
     #[tokio::test]
     async fn update_times_follow_the_writer() {
         let (w, _) = articles().await;
-        let a = w.create(ArticleInput { updated: at(15), ..dated("a", Some(10)) }, "test", 20).await.unwrap();
+        let a = w.create(ArticleInput { updated: at(15), ..dated("a", Some(10)) }, &by("test"), 20).await.unwrap();
         assert_eq!(a.updated_at, 15);
         // The stored article sent back as it is, its update time included.
         let back = input_of(&a);
-        let got = w.update("a", back.clone(), None, "test", 30).await.unwrap();
+        let got = w.update("a", back.clone(), None, &by("test"), 30).await.unwrap();
         assert_eq!((got.outcome, got.article.updated_at), (Outcome::Unchanged, 15));
         // Another update time alone is a change.
         let later = ArticleInput { updated: at(25), ..back.clone() };
-        let got = w.update("a", later, None, "test", 30).await.unwrap();
+        let got = w.update("a", later, None, &by("test"), 30).await.unwrap();
         assert_eq!((got.outcome, got.article.updated_at), (Outcome::Updated, 25));
         // An edit that echoes the stored update time is dated now.
         let edit = ArticleInput { title: "Edited".into(), updated: at(25), ..back };
-        assert_eq!(w.update("a", edit, None, "test", 40).await.unwrap().article.updated_at, 40);
+        assert_eq!(w.update("a", edit, None, &by("test"), 40).await.unwrap().article.updated_at, 40);
     }
 
     /// A writer that names the version it read is refused when the article
@@ -556,21 +627,21 @@ mod tests {
     #[tokio::test]
     async fn versions_keep_editors_from_overwriting_each_other() {
         let (w, _) = articles().await;
-        let a = w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        let a = w.create(dated("a", Some(10)), &by("test"), 20).await.unwrap();
         let first = ArticleInput { title: "First editor".into(), ..input_of(&a) };
         let second = ArticleInput { title: "Second editor".into(), ..input_of(&a) };
-        let got = w.update("a", first, Some(a.version), "one", 30).await.unwrap();
+        let got = w.update("a", first, Some(a.version), &by("one"), 30).await.unwrap();
         assert_eq!(got.article.version, a.version + 1);
-        match w.update("a", second.clone(), Some(a.version), "two", 31).await {
+        match w.update("a", second.clone(), Some(a.version), &by("two"), 31).await {
             Err(WriteError::Changed { current }) => assert_eq!(current.title, "First editor"),
             other => panic!("expected a conflict, got {other:?}"),
         }
         assert_eq!(w.store().article("a", Visibility::All).await.unwrap().unwrap().title, "First editor");
-        let got = w.update("a", second, None, "two", 32).await.unwrap();
+        let got = w.update("a", second, None, &by("two"), 32).await.unwrap();
         assert_eq!((got.article.title.as_str(), got.article.version), ("Second editor", a.version + 2));
-        assert!(matches!(w.update("nope", input(), None, "x", 1).await, Err(WriteError::NotFound(_))));
-        assert!(matches!(w.delete("nope", "x", 1).await, Err(WriteError::NotFound(_))));
-        let taken = w.create(dated("a", None), "test", 40).await;
+        assert!(matches!(w.update("nope", input(), None, &by("x"), 1).await, Err(WriteError::NotFound(_))));
+        assert!(matches!(w.delete("nope", &by("x"), 1).await, Err(WriteError::NotFound(_))));
+        let taken = w.create(dated("a", None), &by("test"), 40).await;
         assert!(matches!(taken, Err(WriteError::Store(StoreError::Conflict(_)))), "{taken:?}");
     }
 
@@ -581,12 +652,12 @@ mod tests {
     async fn writes_announce_what_they_touch() {
         let (w, heard) = articles().await;
         for (slug, t) in [("a", 10), ("b", 20), ("c", 30)] {
-            w.create(dated(slug, Some(t)), "test", 100).await.unwrap();
+            w.create(dated(slug, Some(t)), &by("test"), 100).await.unwrap();
         }
         heard.0.lock().unwrap().clear();
         // "c" moves between "a" and "b", into another section.
         let moved = ArticleInput { section: "Sport".into(), tags: vec!["Derby".into()], ..dated("c", Some(15)) };
-        w.update("c", moved, None, "test", 100).await.unwrap();
+        w.update("c", moved, None, &by("test"), 100).await.unwrap();
         let change = heard.0.lock().unwrap().pop().unwrap();
         assert_eq!(change.articles, ["c"]);
         let mut neighbours = change.neighbours.clone();
@@ -596,13 +667,13 @@ mod tests {
         assert_eq!(change.tags, ["budget", "derby"]);
         assert!(change.public && !change.everything);
         // A rename touches both slugs.
-        w.update("c", ArticleInput { slug: "c2".into(), ..dated("c", None) }, None, "test", 100).await.unwrap();
+        w.update("c", ArticleInput { slug: "c2".into(), ..dated("c", None) }, None, &by("test"), 100).await.unwrap();
         assert_eq!(heard.0.lock().unwrap().pop().unwrap().articles, ["c", "c2"]);
         // A draft stays a draft: nothing public.
         let draft = ArticleInput { status: Some(Status::Draft), ..dated("d", None) };
-        w.create(draft, "test", 100).await.unwrap();
+        w.create(draft, &by("test"), 100).await.unwrap();
         assert!(!heard.0.lock().unwrap().pop().unwrap().public);
-        w.delete("a", "test", 100).await.unwrap();
+        w.delete("a", &by("test"), 100).await.unwrap();
         let change = heard.0.lock().unwrap().pop().unwrap();
         assert_eq!(
             (change.articles.as_slice(), change.neighbours.as_slice()),
@@ -610,7 +681,7 @@ mod tests {
         );
         // Nothing written, nothing announced.
         let n = heard.0.lock().unwrap().len();
-        w.upsert(dated("b", None), "test", 100).await.unwrap();
+        w.upsert(dated("b", None), &by("test"), 100).await.unwrap();
         assert_eq!(heard.0.lock().unwrap().len(), n);
     }
 
@@ -629,18 +700,85 @@ mod tests {
         };
         let wren = w.store().create_user(&wren, 1).await.unwrap();
         let submitted = ArticleInput { status: Some(Status::Submitted), ..dated("s", None) };
-        let a = w.create_owned(submitted.clone(), Some(wren.id), "wren", 10).await.unwrap();
+        let a = w.create_owned(submitted.clone(), Some(wren.id), &by("wren"), 10).await.unwrap();
         assert_eq!((a.status, a.owner, a.published_at), (Status::Submitted, Some(wren.id), None));
         assert!(!heard.0.lock().unwrap().pop().unwrap().public);
         let edit = ArticleInput { title: "Edited".into(), ..submitted };
-        let got = w.update("s", edit.clone(), None, "token ci", 20).await.unwrap();
+        let got = w.update("s", edit.clone(), None, &by("token ci"), 20).await.unwrap();
         assert_eq!((got.article.owner, got.article.status), (Some(wren.id), Status::Submitted));
         assert!(!heard.0.lock().unwrap().pop().unwrap().public);
         let out = ArticleInput { status: Some(Status::Published), ..edit };
-        let got = w.update("s", out, Some(got.article.version), "editor", 30).await.unwrap();
+        let got = w.update("s", out, Some(got.article.version), &by("editor"), 30).await.unwrap();
         assert_eq!((got.article.owner, got.article.published_at), (Some(wren.id), Some(30)));
         assert!(heard.0.lock().unwrap().pop().unwrap().public);
-        assert_eq!(w.create(dated("t", None), "token ci", 40).await.unwrap().owner, None);
+        assert_eq!(w.create(dated("t", None), &by("token ci"), 40).await.unwrap().owner, None);
+    }
+
+    /// Every write that changes an editable field keeps a revision (who,
+    /// when, what changed, the fields after it); an unchanged write, a
+    /// refused one, an update time alone and recomputed summaries keep
+    /// none. Restoring writes an old revision's text back as a new one that
+    /// names it, keeping the article's slug, status and time; a restore over
+    /// a newer version is refused like an editor's save.
+    #[tokio::test]
+    async fn revisions_follow_the_writes_that_change_something() {
+        let (w, _) = articles().await;
+        let ann = WrittenBy::user(7, "Ann Lee");
+        let a = w.create(dated("a", Some(10)), &ann, 20).await.unwrap();
+        let store = w.store().clone();
+        let numbers = || {
+            let store = store.clone();
+            async move { store.revisions(a.id, None, 50).await.unwrap().into_iter().map(|r| r.number).collect::<Vec<_>>() }
+        };
+        let r1 = store.revision(a.id, 1).await.unwrap().unwrap();
+        assert_eq!((r1.info.by.clone(), r1.info.at, r1.info.changed.len()), (ann.clone(), 20, 0));
+        assert_eq!(r1.snapshot.title, "Council approves budget");
+        // A change: what changed, by whom.
+        let fix = ArticleInput {
+            title: "Council approves the budget".into(),
+            tags: vec!["Budget".into(), "Schools".into()],
+            ..dated("a", None)
+        };
+        let got = w.update("a", fix.clone(), Some(1), &WrittenBy::token("ci"), 30).await.unwrap();
+        assert_eq!(got.article.version, 2);
+        let r2 = store.revision(a.id, 2).await.unwrap().unwrap();
+        assert_eq!(r2.info.changed, ["title", "tags"]);
+        assert_eq!(r2.info.by.name, "API token ci");
+        // Unchanged: nothing. A stale version: refused, nothing.
+        assert_eq!(w.update("a", fix.clone(), None, &ann, 40).await.unwrap().outcome, Outcome::Unchanged);
+        let late = ArticleInput { title: "Late".into(), ..fix.clone() };
+        assert!(matches!(w.update("a", late, Some(1), &ann, 41).await, Err(WriteError::Changed { .. })));
+        // An update time alone: a new version, no revision.
+        let dated_only = ArticleInput { updated: at(99), ..fix.clone() };
+        let got = w.update("a", dated_only, None, &WrittenBy::import(), 42).await.unwrap();
+        assert_eq!((got.outcome, got.article.version), (Outcome::Updated, 3));
+        assert_eq!(numbers().await, [2, 1]);
+        // Published, then restored to revision 1: the text comes back, the
+        // status, time and slug stay.
+        let moved = ArticleInput { body: "A new body. Entirely rewritten.".into(), ..fix.clone() };
+        let got = w.update("a", moved, Some(3), &ann, 50).await.unwrap();
+        assert_eq!(got.article.version, 4);
+        assert!(matches!(w.restore("a", 1, 3, &ann, 60).await, Err(WriteError::Changed { .. })));
+        assert!(matches!(w.restore("a", 3, 4, &ann, 60).await, Err(WriteError::NoRevision { number: 3, .. })));
+        let back = w.restore("a", 1, 4, &ann, 60).await.unwrap();
+        assert_eq!((back.outcome, back.article.version), (Outcome::Updated, 5));
+        assert_eq!(
+            (back.article.title.as_str(), back.article.body_md.as_str()),
+            (r1.snapshot.title.as_str(), r1.snapshot.body.as_str())
+        );
+        assert_eq!(
+            (back.article.slug.as_str(), back.article.status, back.article.published_at),
+            ("a", got.article.status, got.article.published_at)
+        );
+        let r5 = store.revision(a.id, 5).await.unwrap().unwrap();
+        assert_eq!(
+            (r5.info.restored_from, r5.info.changed.clone()),
+            (Some(1), vec!["title".to_owned(), "body".into(), "tags".into()])
+        );
+        assert_eq!(numbers().await, [5, 4, 2, 1]);
+        // The same restore again changes nothing.
+        assert_eq!(w.restore("a", 1, 5, &ann, 70).await.unwrap().outcome, Outcome::Unchanged);
+        assert_eq!(numbers().await, [5, 4, 2, 1]);
     }
 
     /// Many writers of the same article at once, none naming a version:
@@ -652,13 +790,13 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let store = store::SqliteStore::open(&dir.join("site.db").display().to_string()).await.unwrap();
         let w = Articles::new(Arc::new(store.clone()), Arc::new(Summarizer::new()), Arc::new(NoChanges));
-        w.create(dated("a", Some(10)), "test", 20).await.unwrap();
+        w.create(dated("a", Some(10)), &by("test"), 20).await.unwrap();
         let tasks: Vec<_> = (0..16)
             .map(|i| {
                 let w = w.clone();
                 tokio::spawn(async move {
                     let edit = ArticleInput { title: format!("Edit {i}"), ..dated("a", None) };
-                    w.update("a", edit, None, "test", 30 + i).await.map(|x| x.outcome)
+                    w.update("a", edit, None, &by("test"), 30 + i).await.map(|x| x.outcome)
                 })
             })
             .collect();
@@ -701,7 +839,7 @@ mod tests {
     async fn picks_follow_their_sentences_through_updates() {
         let (w, _) = articles().await;
         let picked = ArticleInput { summary_sentences: Some(vec![3, 0]), ..input() };
-        let a = w.create(picked, "test", 10).await.unwrap();
+        let a = w.create(picked, &by("test"), 10).await.unwrap();
         assert_eq!(a.summary_mode, store::SummaryMode::Picked);
         let texts: Vec<(Option<usize>, &str)> = a.summary_picks.iter().map(|p| (p.index, p.text.as_str())).collect();
         assert_eq!(
@@ -712,21 +850,21 @@ mod tests {
         let mut sent = input_of(&a);
         sent.summary_seen = None;
         sent.body = format!("A new first sentence. {}", sent.body);
-        let moved = w.update("a-b", sent, None, "test", 20).await.unwrap().article;
+        let moved = w.update("a-b", sent, None, &by("test"), 20).await.unwrap().article;
         assert_eq!(crate::found_picks(&moved.summary_picks), [1, 4]);
         assert_eq!(crate::picked_sentences(&moved).unwrap()[1], (4, "The mayor welcomed the vote."));
         // The mayor's sentence rewritten: readers get the automatic summary.
         let mut sent = input_of(&moved);
         sent.summary_seen = None;
         sent.body = sent.body.replace("The mayor welcomed the vote.", "The mayor did not comment.");
-        let lost = w.update("a-b", sent, None, "test", 30).await.unwrap().article;
+        let lost = w.update("a-b", sent, None, &by("test"), 30).await.unwrap().article;
         assert_eq!(lost.summary_mode, store::SummaryMode::Picked);
         assert_eq!(lost.summary_picks.iter().map(|p| p.index).collect::<Vec<_>>(), [Some(1), None]);
         assert_eq!(crate::picked_sentences(&lost), None);
         // New indexes (not the stored ones) are taken as given.
         let fresh = ArticleInput { summary_sentences: Some(vec![2]), ..input_of(&lost) };
         let fresh = ArticleInput { summary_seen: None, ..fresh };
-        let again = w.update("a-b", fresh, None, "test", 40).await.unwrap().article;
+        let again = w.update("a-b", fresh, None, &by("test"), 40).await.unwrap().article;
         assert_eq!(crate::found_picks(&again.summary_picks), [2]);
         assert_eq!(again.summary_picks.len(), 1);
         // Out of range, too many, none: refused, nothing written.
@@ -738,7 +876,7 @@ mod tests {
                 summary_mode: Some(store::SummaryMode::Picked),
                 ..input()
             };
-            let err = w.update("a-b", bad, None, "test", 50).await.unwrap_err();
+            let err = w.update("a-b", bad, None, &by("test"), 50).await.unwrap_err();
             assert!(
                 matches!(&err, WriteError::Invalid(v) if v.field == "summary_sentences" && v.message.contains(says)),
                 "{err}"
@@ -754,7 +892,7 @@ mod tests {
         let new = w.preview(None, ArticleInput { status: Some(Status::Draft), ..input() }, 10).await.unwrap();
         assert_eq!((new.id, new.version, new.title.as_str()), (0, 0, "Council approves budget"));
         assert!(w.store().article("a-b", Visibility::All).await.unwrap().is_none());
-        let a = w.create(dated("a-b", Some(5)), "test", 10).await.unwrap();
+        let a = w.create(dated("a-b", Some(5)), &by("test"), 10).await.unwrap();
         let changed = ArticleInput { title: "Changed".into(), ..dated("a-b", None) };
         let p = w.preview(Some(&a), changed, 20).await.unwrap();
         assert_eq!((p.id, p.version, p.published_at, p.updated_at), (a.id, a.version, Some(5), 20));

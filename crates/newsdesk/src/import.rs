@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use content::WrittenBy;
 use content::import::Format;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -160,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                                 bar.suspend(|| eprintln!("{warning}"));
                             }
                         }
-                        save(&articles, parsed, &mut report, &mut on_error).await;
+                        save(&articles, parsed, &WrittenBy::import(), &mut report, &mut on_error).await;
                     }
                 }
             }

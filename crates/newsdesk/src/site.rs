@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use content::import::{Format, Parsed};
-use content::{Articles, NoChanges, Outcome, Written};
+use content::{Articles, NoChanges, Outcome, Written, WrittenBy};
 use store::Store;
 use summarize::Summarizer;
 
@@ -110,9 +110,16 @@ pub fn articles(store: &Arc<dyn Store>, summarizer: &Arc<Summarizer>) -> Article
     Articles::new(store.clone(), summarizer.clone(), Arc::new(NoChanges))
 }
 
-/// Saves one article read from a file, written whole or not at all, and
-/// counts the outcome in `report`; a refused article goes to `on_error` too.
-pub async fn save(articles: &Articles, parsed: Parsed, report: &mut Report, on_error: &mut dyn FnMut(&str, &str)) {
+/// Saves one article read from a file, written whole or not at all, by `by`
+/// (its revision names them), and counts the outcome in `report`; a refused
+/// article goes to `on_error` too.
+pub async fn save(
+    articles: &Articles,
+    parsed: Parsed,
+    by: &WrittenBy,
+    report: &mut Report,
+    on_error: &mut dyn FnMut(&str, &str),
+) {
     let Parsed { origin, result, .. } = parsed;
     let input = match result {
         Ok(input) => input,
@@ -122,7 +129,7 @@ pub async fn save(articles: &Articles, parsed: Parsed, report: &mut Report, on_e
             return;
         }
     };
-    match articles.upsert(input, "import", web::now()).await {
+    match articles.upsert(input, by, web::now()).await {
         Ok(Written { outcome: Outcome::Created, .. }) => report.created += 1,
         Ok(Written { outcome: Outcome::Updated, .. }) => report.updated += 1,
         Ok(Written { outcome: Outcome::Unchanged, .. }) => report.unchanged += 1,
@@ -142,7 +149,7 @@ pub async fn import_demo(store: &Arc<dyn Store>, summarizer: &Arc<Summarizer>) -
         let origin = format!("demo/articles/{name}");
         report.files += 1;
         for parsed in content::import::parse(&origin, Format::Markdown, text) {
-            save(&articles, parsed, &mut report, &mut |o, r| {
+            save(&articles, parsed, &WrittenBy::demo(), &mut report, &mut |o, r| {
                 tracing::warn!(origin = o, reason = r, "demo article refused");
             })
             .await;

@@ -180,6 +180,7 @@ fn article(r: &mut Lcg, i: u64, n: u64, names: &Names, h: &[f64; 3]) -> NewArtic
         // Search terms are made by `content` (scripts/bench-search.sh measures search).
         search: store::SearchText::default(),
         owner: None,
+        revision: None,
     }
 }
 

@@ -21,6 +21,7 @@ mod location;
 mod media;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod revisions;
 mod search;
 mod sessions;
 #[cfg(feature = "sqlite")]
@@ -41,6 +42,7 @@ pub use location::{Kind, redact};
 pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use revisions::{Revision, RevisionInfo, RevisionNote, RevisionStore, Snapshot, WrittenBy};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 pub use sessions::{Session, SessionStore};
 #[cfg(feature = "sqlite")]
@@ -359,6 +361,10 @@ pub struct NewArticle {
     /// The newsroom user who created it (`None` for articles from the API,
     /// an import, or the demo): a writer may change only their own.
     pub owner: Option<i64>,
+    /// The revision to keep with this write (`None`: none is kept). Written
+    /// in the write's transaction, numbered with the article's new version
+    /// (not read back: `None` in a stored article).
+    pub revision: Option<RevisionNote>,
 }
 
 /// A stored article.
@@ -536,7 +542,7 @@ pub trait ArticleStore: Send + Sync {
     /// absent, `VersionConflict` when another write came first, `Conflict`
     /// when the new slug is taken.
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article>;
-    /// Deletes an article with its summaries; `NotFound` when absent.
+    /// Deletes an article with its summaries and revisions; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
@@ -604,6 +610,7 @@ pub trait Store:
     + DeskStore
     + MediaStore
     + InstanceStore
+    + RevisionStore
     + 'static
 {
 }
@@ -619,6 +626,7 @@ impl<
         + DeskStore
         + MediaStore
         + InstanceStore
+        + RevisionStore
         + 'static,
 > Store for T
 {
@@ -627,8 +635,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, SearchStore, SessionStore, Store, ThrottleStore,
-        TokenStore, UserStore,
+        ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, RevisionStore, SearchStore, SessionStore, Store,
+        ThrottleStore, TokenStore, UserStore,
     };
 }
 

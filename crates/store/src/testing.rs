@@ -237,6 +237,7 @@ macro_rules! conformance_tests {
             picked_summaries,
             media_files_are_kept_and_found,
             parallel_uploads_of_one_picture,
+            revisions_are_kept_with_their_writes,
             ping_and_close,
         );
     };
@@ -264,8 +265,9 @@ pub mod conformance {
     use std::sync::Arc;
 
     use crate::{
-        ArticleCard, Cursor, DeskQuery, ListQuery, Named, NewArticle, NewUser, Reading, Role, SearchQuery, SearchText,
-        Session, Status, Store, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
+        ArticleCard, Cursor, DeskQuery, ListQuery, Named, NewArticle, NewUser, Reading, RevisionNote, Role,
+        SearchQuery, SearchText, Session, Snapshot, Status, Store, StoreError, StoredSummary, SummaryMode, SummaryPick,
+        SummarySentence, Visibility, WrittenBy,
     };
 
     fn named(name: &str) -> Named {
@@ -308,6 +310,7 @@ pub mod conformance {
             auto_paragraphs: true,
             search: SearchText::default(),
             owner: None,
+            revision: None,
         }
     }
 
@@ -363,6 +366,7 @@ pub mod conformance {
             },
             // An owner is a user's id: `owners_and_submitted_articles` checks it.
             owner: None,
+            revision: None,
         }
     }
 
@@ -372,6 +376,7 @@ pub mod conformance {
         let mut a = a.clone();
         a.summaries.sort_by_key(|s| s.length);
         a.search = SearchText::default();
+        a.revision = None;
         a
     }
 
@@ -1597,5 +1602,108 @@ pub mod conformance {
         assert!(got.iter().all(|m| *m == got[0]), "{got:?}");
         assert_eq!(s.count_media().await.unwrap(), (1, 2));
         assert_eq!(got[0].files.len(), 2);
+    }
+
+    /// A write that carries a revision note keeps a revision in its own
+    /// transaction, numbered with the article's new version: who, when,
+    /// what changed, and the editable fields exactly as written (odd text
+    /// included). A write without a note keeps none; a write refused (a
+    /// stale version, a slug taken) keeps none; revisions list newest first
+    /// in pages; deleting the article deletes its revisions.
+    pub async fn revisions_are_kept_with_their_writes(s: Arc<dyn Store>) {
+        let wren = s.create_user(&new_user("wren", Role::Writer), 1).await.unwrap();
+        let note = |by: WrittenBy, at: i64, changed: &[&str]| RevisionNote {
+            by,
+            at,
+            changed: changed.iter().map(|c| (*c).to_owned()).collect(),
+            restored_from: None,
+        };
+        let mut first = full("a");
+        first.revision = Some(note(WrittenBy::user(wren.id, "Wren “W” 王"), 10, &[]));
+        let a = s.create_article(&first).await.unwrap();
+        assert_eq!(a.data, expected(&first), "the note is not read back");
+        assert_eq!(s.count_revisions(a.id).await.unwrap(), 1);
+        let r1 = s.revision(a.id, 1).await.unwrap().unwrap();
+        assert_eq!(r1.snapshot, Snapshot::of(&first));
+        assert_eq!(r1.snapshot.title, first.title);
+        assert_eq!(r1.snapshot.body, first.body_md);
+        assert_eq!(r1.snapshot.authors, ["Zoë Writer", "Ann", "Bob"]);
+        assert_eq!((r1.snapshot.status, r1.snapshot.published_at), (Status::Scheduled, Some(-86_400)));
+        assert_eq!(r1.info.number, 1);
+        assert_eq!((r1.info.at, r1.info.by.user, r1.info.by.name.as_str()), (10, Some(wren.id), "Wren “W” 王"));
+        assert!(r1.info.changed.is_empty());
+        assert_eq!(r1.info.restored_from, None);
+
+        // An update with a note: revision 2, by an API token.
+        let mut second = first.clone();
+        second.title = "Second title".into();
+        second.body_md = "Ein zweiter Text. 第二个版本。".into();
+        second.revision = Some(note(WrittenBy::token("ci"), 20, &["title", "body"]));
+        let v2 = s.update_article(a.id, 1, &second).await.unwrap();
+        assert_eq!(v2.version, 2);
+        let r2 = s.revision(a.id, 2).await.unwrap().unwrap();
+        assert_eq!((r2.info.by.user, r2.info.by.name.as_str()), (None, "API token ci"));
+        assert_eq!(r2.info.changed, ["title", "body"]);
+        assert_eq!(r2.snapshot.body, "Ein zweiter Text. 第二个版本。");
+        // The first revision is as it was.
+        assert_eq!(s.revision(a.id, 1).await.unwrap().unwrap(), r1);
+
+        // Without a note: a new version, no revision.
+        let mut quiet = second.clone();
+        quiet.revision = None;
+        quiet.updated_at = 30;
+        let v3 = s.update_article(a.id, 2, &quiet).await.unwrap();
+        assert_eq!(v3.version, 3);
+        assert!(s.revision(a.id, 3).await.unwrap().is_none());
+        assert_eq!(s.count_revisions(a.id).await.unwrap(), 2);
+
+        // Refused writes keep no revision: a stale version, a slug taken
+        // (by an update, and by a create).
+        let mut stale = second.clone();
+        stale.title = "Stale".into();
+        stale.revision = Some(note(WrittenBy::import(), 40, &["title"]));
+        assert!(matches!(s.update_article(a.id, 2, &stale).await, Err(StoreError::VersionConflict { current: 3 })));
+        let mut b = article("b", Status::Draft, None, "World", &[], &[]);
+        b.revision = Some(note(WrittenBy::demo(), 41, &[]));
+        let b = s.create_article(&b).await.unwrap();
+        let mut taken = stale.clone();
+        taken.slug = "b".into();
+        assert!(matches!(s.update_article(a.id, 3, &taken).await, Err(StoreError::Conflict(_))));
+        let mut twice = article("b", Status::Draft, None, "World", &[], &[]);
+        twice.revision = Some(note(WrittenBy::demo(), 42, &[]));
+        assert!(matches!(s.create_article(&twice).await, Err(StoreError::Conflict(_))));
+        assert_eq!(s.count_revisions(a.id).await.unwrap(), 2);
+        assert_eq!(s.count_revisions(b.id).await.unwrap(), 1);
+        assert_eq!(s.revision(b.id, 1).await.unwrap().unwrap().info.by.name, "demo");
+        assert_eq!(s.article("a", Visibility::All).await.unwrap().unwrap().version, 3, "nothing written");
+
+        // A restore names the revision it brought back.
+        let mut back = first.clone();
+        back.revision = Some(RevisionNote {
+            restored_from: Some(1),
+            ..note(WrittenBy::user(wren.id, "Wren"), 50, &["title", "body"])
+        });
+        assert_eq!(s.update_article(a.id, 3, &back).await.unwrap().version, 4);
+        let r4 = s.revision(a.id, 4).await.unwrap().unwrap();
+        assert_eq!((r4.info.restored_from, r4.snapshot), (Some(1), r1.snapshot.clone()));
+
+        // Newest first, in pages.
+        let numbers = |v: Vec<crate::RevisionInfo>| v.into_iter().map(|r| r.number).collect::<Vec<_>>();
+        assert_eq!(numbers(s.revisions(a.id, None, 10).await.unwrap()), [4, 2, 1]);
+        assert_eq!(numbers(s.revisions(a.id, None, 2).await.unwrap()), [4, 2]);
+        assert_eq!(numbers(s.revisions(a.id, Some(2), 2).await.unwrap()), [1]);
+        assert!(s.revisions(a.id, Some(1), 2).await.unwrap().is_empty());
+        assert_eq!(s.revisions(a.id, None, 10).await.unwrap()[1], r2.info);
+        assert!(s.revisions(a.id + b.id + 1000, None, 10).await.unwrap().is_empty());
+        assert!(s.revision(a.id, 99).await.unwrap().is_none());
+
+        // Deleting the article deletes its revisions; a new article (which
+        // may reuse the id on SQLite) starts with none of them.
+        s.delete_article("a").await.unwrap();
+        assert_eq!(s.count_revisions(a.id).await.unwrap(), 0);
+        assert!(s.revision(a.id, 1).await.unwrap().is_none());
+        let c = s.create_article(&article("c", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        assert_eq!(s.count_revisions(c.id).await.unwrap(), 0);
+        assert_eq!(s.count_revisions(b.id).await.unwrap(), 1);
     }
 }

@@ -188,7 +188,7 @@ fn feed_item(state: &AppState, day: NaiveDate, articles: &[Read]) -> Option<crat
 }
 
 /// Text as HTML.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

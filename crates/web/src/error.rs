@@ -111,6 +111,7 @@ impl From<content::WriteError> for ApiError {
         match e {
             content::WriteError::Invalid(v) => ApiError::invalid(v.to_string()),
             content::WriteError::NotFound(slug) => ApiError::not_found(format!("no article {slug}")),
+            e @ content::WriteError::NoRevision { .. } => ApiError::not_found(e.to_string()),
             content::WriteError::Changed { current } => ApiError::precondition_failed(format!(
                 "this article changed since you read it: it is at version {} now",
                 current.version

@@ -90,7 +90,7 @@ impl Desk {
             }),
             ..Default::default()
         };
-        self.state.articles().create_owned(input, owner, "test", web::now()).await.unwrap()
+        self.state.articles().create_owned(input, owner, &content::WrittenBy::named("test"), web::now()).await.unwrap()
     }
 
     async fn stored(&self, slug: &str) -> Option<Article> {
@@ -1127,7 +1127,7 @@ async fn admins_manage_api_tokens() {
     assert!(ada.post("/admin/tokens", &[("name", "  ")]).await.body.contains("A token&#39;s name is one line"));
     let r = ada.post("/admin/tokens/revoke", &[("name", "import script")]).await;
     assert_eq!(r.location(), "/admin/tokens?done=revoked");
-    d.state.articles().delete("via-api", "test", 0).await.unwrap();
+    d.state.articles().delete("via-api", &content::WrittenBy::named("test"), 0).await.unwrap();
     assert_eq!(d.api_post(&token, &json).await.status, StatusCode::UNAUTHORIZED);
     assert!(ada.get("/admin/tokens").await.body.contains("Revoked"));
     assert_eq!(ada.post("/admin/tokens/revoke", &[("name", "import script")]).await.status, StatusCode::NOT_FOUND);
@@ -1586,7 +1586,7 @@ async fn invalid_picks_get_a_message_next_to_the_field() {
         status: Some(Status::Draft),
         ..Default::default()
     };
-    let stored = d.state.articles().create(input, "test", web::now()).await.unwrap();
+    let stored = d.state.articles().create(input, &content::WrittenBy::named("test"), web::now()).await.unwrap();
     let listed = listed_sentences(&ed.get("/admin/articles/seven").await.body);
     assert_eq!(listed.len(), 7);
     let expect_error = |r: &Res, message: &str| {
@@ -1714,4 +1714,263 @@ async fn picks_round_trip_through_the_api() {
     // The OpenAPI document names the field and the mode.
     let openapi = d.client().get("/api/openapi.json").await.body;
     assert!(openapi.contains("\"summary_sentences\"") && openapi.contains("picked"));
+}
+
+// ------------------------------------------------------------ revisions
+
+/// The revisions of an article, newest first, as the history page lists
+/// them: (number, who, what changed) of each row.
+fn history_rows(body: &str) -> Vec<(i64, String, String)> {
+    let table = body.split("<tbody>").nth(1).map(|t| t.split("</tbody>").next().unwrap()).unwrap_or("");
+    table
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cell = |label: &str| {
+                row.split(&format!("data-label=\"{label}\">")).nth(1).unwrap().split("</t").next().unwrap().to_owned()
+            };
+            let number = cell("Revision").split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+            (number, html_unescape(&cell("By")), html_unescape(&cell("What changed")))
+        })
+        .collect()
+}
+
+/// Every save that changes something keeps a revision (who, when, what
+/// changed); the history lists them, compares one with the current text
+/// word by word (escaped, with a legend and hidden words, not colour alone),
+/// and restores one as a new revision over the version the page showed;
+/// a restore over a newer version changes nothing and says so.
+#[tokio::test]
+async fn history_lists_compares_and_restores_revisions() {
+    let d = desk().await;
+    let ed = d.signed_in("ed").await;
+    assert_eq!(create(&ed, "Tidal Barrier Vote", "draft").await.status, StatusCode::SEE_OTHER);
+    let slug = "tidal-barrier-vote";
+    let original = d.stored(slug).await.unwrap();
+    // An edit of the title and the body (markup, accents, Chinese), then an
+    // unchanged save (no revision).
+    let body =
+        format!("{}\n\nLe maire a dit « non » à <script>alert(1)</script>. 市议会周二批准了预算。", original.body_md);
+    let fields =
+        edit_fields(&ed, slug, &[("title", "Tidal Barrier Approved"), ("body", &body), ("action", "draft")]).await;
+    assert_eq!(post_fields(&ed, &format!("/admin/articles/{slug}"), &fields).await.status, StatusCode::SEE_OTHER);
+    let same = edit_fields(&ed, slug, &[("action", "draft")]).await;
+    let r = post_fields(&ed, &format!("/admin/articles/{slug}"), &same).await;
+    assert!(r.location().ends_with("done=unchanged"), "{}", r.location());
+    // Through the API too: the token names the writer.
+    let token = "revisions-test-token-0123456789";
+    d.state.store().create_token("ci", &web::api::token_hash(token), 0).await.unwrap();
+    let mut json = serde_json::to_value(content::input_of(&d.stored(slug).await.unwrap())).unwrap();
+    json["tags"] = serde_json::json!(["rivers", "floods", "vote"]);
+    let put = Request::put(format!("/api/articles/{slug}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(json.to_string()))
+        .unwrap();
+    assert_eq!(d.client().send(put).await.status, StatusCode::OK);
+
+    // The editor links to the history; the history lists three revisions.
+    assert!(
+        ed.get(&format!("/admin/articles/{slug}"))
+            .await
+            .body
+            .contains(&format!("href=\"/admin/articles/{slug}/history\">History</a>"))
+    );
+    let page = ed.get(&format!("/admin/articles/{slug}/history")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        history_rows(&page.body),
+        [
+            (3, "API token ci".to_owned(), "Tags".to_owned()),
+            (2, "ED".to_owned(), "Title, Body".to_owned()),
+            (1, "ED".to_owned(), "Created".to_owned()),
+        ]
+    );
+    assert!(page.body.contains("<span class=\"status status-published\">current</span>"));
+    assert!(page.body.contains(&format!("href=\"/admin/articles/{slug}/history/1\">Compare with current")));
+
+    // Revision 1 against the current text, word by word.
+    let page = ed.get(&format!("/admin/articles/{slug}/history/1")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("<del><span class=\"visually-hidden\">removed: </span>Vote</del><ins><span class=\"visually-hidden\">added: </span>Approved</ins>"), "{b}");
+    assert!(b.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !b.contains("<script>alert"), "escaped");
+    assert!(b.contains("« non »") && b.contains("市议会周二批准了预算。"), "{b}");
+    assert!(b.contains("<del>struck through</del>") && b.contains("<ins>underlined</ins>"), "a legend");
+    assert!(b.contains("<h2>Tags</h2>") && b.contains("vote</ins>"), "{b}");
+    assert!(!b.contains("<h2>Section</h2>"), "only the fields that differ");
+    assert_eq!(hidden(b, "version"), "3");
+    assert!(b.contains("Restore revision 1"));
+
+    // Restore it: a new revision with the old text, naming the one restored.
+    let r = ed.post(&format!("/admin/articles/{slug}/history/1/restore"), &[("version", "3")]).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/admin/articles/tidal-barrier-vote/history?done=restored")
+    );
+    let now = d.stored(slug).await.unwrap();
+    assert_eq!(
+        (now.version, now.title.as_str(), now.body_md.as_str()),
+        (4, original.title.as_str(), original.body_md.as_str())
+    );
+    assert_eq!((now.status, now.tags.len()), (Status::Draft, 2));
+    let page = ed.get(r.location()).await;
+    assert!(page.body.contains("Restored:"), "{}", page.body);
+    assert_eq!(history_rows(&page.body)[0], (4, "ED".to_owned(), "Title, Body, Tags (restored revision 1)".to_owned()));
+    assert!(
+        ed.get(&format!("/admin/articles/{slug}/history/4")).await.body.contains("is the same as the current version")
+    );
+
+    // The page was opened at version 3: a restore from it is refused now.
+    let r = ed.post(&format!("/admin/articles/{slug}/history/2/restore"), &[("version", "3")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body.contains("This article changed since you opened this page") && r.body.contains("version 4"),
+        "{}",
+        r.body
+    );
+    assert_eq!(hidden(&r.body, "version"), "4", "the page is against the current version now");
+    assert_eq!(d.stored(slug).await.unwrap().version, 4, "nothing restored");
+    // No such revision, and addresses that name none.
+    for path in ["history/5", "history/99", "history/x", "history/0"] {
+        assert_eq!(ed.get(&format!("/admin/articles/{slug}/{path}")).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        ed.post(&format!("/admin/articles/{slug}/history/5/restore"), &[("version", "4")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(ed.get("/admin/articles/nothing/history").await.status, StatusCode::NOT_FOUND);
+    // Deleting the article deletes its history.
+    let id = now.id;
+    let r = ed.post(&format!("/admin/articles/{slug}/delete"), &[("version", "4")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.state.store().count_revisions(id).await.unwrap(), 0);
+}
+
+/// Whoever may edit an article may see its history and restore it; a
+/// writer may not see or restore another writer's (nor their own once it
+/// is published); someone not signed in is sent to sign in; a forged
+/// restore is refused. Nothing changes on a refusal.
+#[tokio::test]
+async fn history_follows_the_permission_table() {
+    let d = desk().await;
+    d.article("wrens", Status::Draft, Some("wren")).await;
+    let wren = d.signed_in("wren").await;
+    let fields = edit_fields(&wren, "wrens", &[("title", "Wren's Second Title"), ("action", "draft")]).await;
+    assert_eq!(post_fields(&wren, "/admin/articles/wrens", &fields).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(wren.get("/admin/articles/wrens/history").await.status, StatusCode::OK);
+    assert_eq!(wren.get("/admin/articles/wrens/history/1").await.status, StatusCode::OK);
+    let wynn = d.signed_in("wynn").await;
+    for path in ["/admin/articles/wrens/history", "/admin/articles/wrens/history/1"] {
+        let r = wynn.get(path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!r.body.contains("Wren&#39;s Second Title") && !r.body.contains("Title of wrens"), "{path}");
+    }
+    let r = wynn.post("/admin/articles/wrens/history/1/restore", &[("version", "2")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Anonymous: to sign in, and back.
+    let anon = d.client();
+    let r = anon.get("/admin/articles/wrens/history/1").await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/admin/login?next=%2Fadmin%2Farticles%2Fwrens%2Fhistory%2F1")
+    );
+    let r = anon.post_with("/admin/articles/wrens/history/1/restore", form(&[("version", "2")]), &[]).await;
+    assert!(r.location().starts_with("/admin/login?next="), "{}", r.location());
+    // Forged: no token, or another site.
+    let ed = d.signed_in("ed").await;
+    let csrf = ed.csrf.lock().unwrap().clone();
+    let uri = "/admin/articles/wrens/history/1/restore";
+    assert_eq!(ed.post_with(uri, form(&[("version", "2")]), &[]).await.status, StatusCode::FORBIDDEN);
+    let evil = [("origin", "https://evil.example")];
+    assert_eq!(
+        ed.post_with(uri, form(&[("csrf", &csrf), ("version", "2")]), &evil).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(d.stored("wrens").await.unwrap().version, 2, "nothing restored");
+    // The editor may; once published, the writer sees it no more.
+    assert_eq!(ed.post(uri, &[("version", "2")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.stored("wrens").await.unwrap().title, "Title of wrens");
+    let publish = edit_fields(&ed, "wrens", &[("action", "publish")]).await;
+    assert_eq!(post_fields(&ed, "/admin/articles/wrens", &publish).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(wren.get("/admin/articles/wrens/history").await.status, StatusCode::FORBIDDEN);
+    let rows = history_rows(&ed.get("/admin/articles/wrens/history").await.body);
+    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [4, 3, 2, 1]);
+    assert_eq!(
+        (rows[0].2.as_str(), rows[1].1.as_str(), rows[2].1.as_str()),
+        ("Status, Publication time", "ED", "WREN")
+    );
+}
+
+/// The editor's "changed since you opened it" links to the history's
+/// comparison of the version it was opened at with the current one.
+#[tokio::test]
+async fn a_conflict_links_to_what_the_other_save_changed() {
+    let d = desk().await;
+    d.article("shared", Status::Draft, None).await;
+    let one = d.signed_in("ed").await;
+    let two = d.signed_in("ada").await;
+    let first =
+        edit_fields(&one, "shared", &[("action", "draft"), ("body", "An entirely new body. Nothing else.")]).await;
+    let second = edit_fields(&two, "shared", &[("action", "draft"), ("title", "Another title")]).await;
+    assert_eq!(post_fields(&one, "/admin/articles/shared", &first).await.status, StatusCode::SEE_OTHER);
+    let r = post_fields(&two, "/admin/articles/shared", &second).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body.contains("<a href=\"/admin/articles/shared/history/1\">See what the other save changed</a>"),
+        "{}",
+        r.body
+    );
+    let page = two.get("/admin/articles/shared/history/1").await;
+    let added = "<ins><span class=\"visually-hidden\">added: </span>An entirely </ins>new";
+    assert!(page.body.contains(added), "{}", page.body);
+}
+
+/// `GET /api/articles/{slug}/revisions`: a token holder reads who changed
+/// what and when, newest first (drafts' too); no token, 401; no article, 404.
+#[tokio::test]
+async fn the_api_lists_revisions_for_token_holders() {
+    let d = desk().await;
+    d.article("draft", Status::Draft, Some("wren")).await;
+    let wren = d.signed_in("wren").await;
+    let fields = edit_fields(&wren, "draft", &[("standfirst", "Now with a standfirst."), ("action", "submit")]).await;
+    assert_eq!(post_fields(&wren, "/admin/articles/draft", &fields).await.status, StatusCode::SEE_OTHER);
+    let token = "revisions-api-token-0123456789";
+    d.state.store().create_token("ci", &web::api::token_hash(token), 0).await.unwrap();
+    let get = |uri: &str, token: Option<&str>| {
+        let mut b = Request::get(uri);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    let r = d.client().send(get("/api/articles/draft/revisions", Some(token))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let wren_id = d.user_named("wren").await.id;
+    assert_eq!(
+        (json["slug"].as_str(), json["version"].as_i64(), json["total"].as_u64()),
+        (Some("draft"), Some(2), Some(2))
+    );
+    assert_eq!(json["revisions"][0]["number"], 2);
+    assert_eq!(json["revisions"][0]["by"], "WREN");
+    assert_eq!(json["revisions"][0]["user_id"], wren_id);
+    assert_eq!(json["revisions"][0]["changed"], serde_json::json!(["standfirst", "status"]));
+    assert_eq!(json["revisions"][1]["changed"], serde_json::json!([]));
+    assert!(json["revisions"][1]["at"].as_str().unwrap().ends_with('Z'));
+    assert!(json["next"].is_null());
+    let older = d.client().send(get("/api/articles/draft/revisions?before=2", Some(token))).await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&older.body).unwrap()["revisions"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(d.client().send(get("/api/articles/draft/revisions", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(d.client().send(get("/api/articles/none/revisions", Some(token))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        d.client().send(get("/api/articles/draft/revisions?before=x", Some(token))).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let doc = d.client().send(get("/api/openapi.json", None)).await;
+    assert!(doc.body.contains("/api/articles/{slug}/revisions") && doc.body.contains("RevisionsJson"));
 }

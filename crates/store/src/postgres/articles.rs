@@ -97,6 +97,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
             summaries: json(row, "summaries")?,
             search: SearchText::default(),
             owner: None,
+            revision: None,
         },
     })
 }
@@ -381,6 +382,7 @@ impl ArticleStore for PostgresStore {
             .db()?;
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
+        super::revisions::write_revision(&mut tx, id, 1, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -416,6 +418,7 @@ impl ArticleStore for PostgresStore {
         }
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
+        super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)

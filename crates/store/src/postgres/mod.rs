@@ -4,7 +4,7 @@
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
 //! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
-//! failed sign-ins), [`desk`] and [`media`] (pictures).
+//! failed sign-ins), [`desk`], [`media`] (pictures) and [`revisions`].
 //!
 //! Several instances ([`instances`]): change notices by `NOTIFY`/`LISTEN`
 //! on a connection of its own, and named locks in the key space of this
@@ -15,6 +15,7 @@ mod articles;
 mod desk;
 mod instances;
 mod media;
+mod revisions;
 mod search;
 mod sessions;
 mod tokens;

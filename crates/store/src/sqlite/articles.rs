@@ -62,6 +62,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             summaries,
             search: SearchText::default(),
             owner: None,
+            revision: None,
         },
     })
 }
@@ -232,6 +233,7 @@ impl ArticleStore for SqliteStore {
         write_body(&mut tx, sql::INSERT_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
+        super::revisions::write_revision(&mut tx, id, 1, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -263,6 +265,7 @@ impl ArticleStore for SqliteStore {
         write_body(&mut tx, sql::UPDATE_BODY, id, article).await?;
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
+        super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -379,6 +382,7 @@ pub(super) mod tests {
             }],
             search: SearchText::default(),
             owner: None,
+            revision: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
 //! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
-//! sign-ins), [`desk`] (the newsroom's part of articles), [`media`] (pictures); every SQL statement
+//! sign-ins), [`desk`] (the newsroom's part of articles), [`media`] (pictures), [`revisions`]; every SQL statement
 //! is in [`sql`].
 
 mod articles;
@@ -9,6 +9,7 @@ mod desk;
 mod instances;
 mod listing;
 mod media;
+mod revisions;
 mod search;
 mod sessions;
 mod sql;

@@ -164,6 +164,7 @@ mod tests {
             auto_paragraphs: true,
             summaries: Vec::new(),
             owner: None,
+            revision: None,
             search: SearchText {
                 title: title.to_lowercase(),
                 body: body.to_owned(),

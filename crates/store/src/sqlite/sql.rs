@@ -346,6 +346,17 @@ queries! {
     DESK_EVERY = desk_page!(desk_from!(articles), "1", "a", "id");
     DESK_COUNT_EVERY = desk_count!(desk_from!(articles), "1", "a");
 
+    /// Revisions of article `?1`: written with it (number `?2`), listed
+    /// newest first by the primary key, below number `?2` (a page after
+    /// another), at most `?3`.
+    INSERT_REVISION = "INSERT INTO article_revisions (article_id, number, created_at, user_id, by_name, changed, \
+        restored_from, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    REVISIONS = "SELECT number, created_at, user_id, by_name, changed, restored_from FROM article_revisions \
+        WHERE article_id = ?1 AND number < ?2 ORDER BY number DESC LIMIT ?3";
+    COUNT_REVISIONS = "SELECT COUNT(*) FROM article_revisions WHERE article_id = ?1";
+    REVISION = "SELECT number, created_at, user_id, by_name, changed, restored_from, snapshot \
+        FROM article_revisions WHERE article_id = ?1 AND number = ?2";
+
     /// Every section or author (`?1`: 'section' or 'author') with an
     /// article, drafts included: the newsroom's filters.
     DESK_FACETS = "SELECT key, name FROM list_counts WHERE kind = ?1";

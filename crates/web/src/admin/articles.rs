@@ -22,7 +22,7 @@ use crate::{AppState, now};
 const PER_PAGE: u32 = 25;
 
 /// How a status is shown.
-fn status_label(s: Status) -> &'static str {
+pub(super) fn status_label(s: Status) -> &'static str {
     match s {
         Status::Draft => "Draft",
         Status::Submitted => "Submitted for review",
@@ -285,6 +285,9 @@ pub struct ConflictView {
     pub updated: String,
     pub diffs: Vec<DiffView>,
     pub can_save: bool,
+    /// The history's comparison of the version the form was opened at
+    /// with the current one (what the other save changed), when kept.
+    pub since_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -302,6 +305,7 @@ struct EditPage {
     status: Option<&'static str>,
     owner: Option<String>,
     view_url: Option<String>,
+    history_url: Option<String>,
     notice: Option<&'static str>,
     errors: Vec<(&'static str, String)>,
     conflict: Option<ConflictView>,
@@ -577,6 +581,7 @@ impl Editor<'_> {
                 .stored
                 .filter(|a| a.status.is_public() && a.published_at.is_some_and(|t| t <= now))
                 .map(|a| format!("/articles/{}", a.slug)),
+            history_url: self.stored.map(|a| format!("/admin/articles/{}/history", a.slug)),
             notice: self.notice,
             errors,
             conflict: self.conflict,
@@ -612,7 +617,7 @@ pub(super) async fn load(state: &AppState, who: &Signed, slug: SlugPath) -> Resu
     found.ok_or_else(|| no_article(state, who))
 }
 
-fn no_article(state: &AppState, who: &Signed) -> Response {
+pub(super) fn no_article(state: &AppState, who: &Signed) -> Response {
     message_page(
         state,
         Some(who),
@@ -709,11 +714,21 @@ async fn conflict(state: &AppState, who: &Signed, mine: ArticleForm, current: &A
     if yours != now_picked {
         diffs.push(DiffView { label: "Summary sentences", yours, current: now_picked });
     }
+    // The revision the form was opened at, if one was kept (its number is
+    // that version): the history shows what the other save changed.
+    let since_url = match mine.version() {
+        Some(opened) if opened < current.version => match state.store().revision(current.id, opened).await {
+            Ok(found) => found.map(|_| format!("/admin/articles/{}/history/{opened}", current.slug)),
+            Err(e) => return internal(e),
+        },
+        _ => None,
+    };
     let view = ConflictView {
         version: current.version,
         updated: local_time(tz, current.updated_at),
         diffs,
         can_save: allowed(actor, Action::Edit, Some(subject)),
+        since_url,
     };
     let form = ArticleForm { version: current.version.to_string(), ..mine };
     Editor { who, stored: Some(current), form, error: None, notice: None, conflict: Some(view), previewing: false }

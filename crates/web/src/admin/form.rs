@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::DateTime;
 use content::{ArticleInput, Lost, SeenPicks};
 use serde::Deserialize;
-use store::{Article, Status, SummaryMode, SummaryPick};
+use store::{Article, Snapshot, Status, SummaryMode, SummaryPick};
 
 use super::pages::{input_time, parse_input_time};
 use super::permissions::Action;
@@ -89,10 +89,6 @@ impl From<content::ValidationError> for FieldError {
     }
 }
 
-fn join(items: &[store::Named]) -> String {
-    items.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
-}
-
 fn split(list: &str) -> Vec<String> {
     list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
@@ -116,26 +112,31 @@ impl ArticleForm {
 
     /// The form of a stored article.
     pub fn of(a: &Article, tz: chrono_tz::Tz) -> ArticleForm {
+        ArticleForm { version: a.version.to_string(), ..ArticleForm::of_snapshot(&Snapshot::of(&a.data), tz) }
+    }
+
+    /// The form of an article's editable fields (a revision's), with no version.
+    pub fn of_snapshot(s: &Snapshot, tz: chrono_tz::Tz) -> ArticleForm {
         ArticleForm {
-            version: a.version.to_string(),
+            version: String::new(),
             action: String::new(),
-            title: a.title.clone(),
-            slug: a.slug.clone(),
-            standfirst: a.standfirst.clone().unwrap_or_default(),
-            body: a.body_md.clone(),
-            section: a.section.name.clone(),
-            tags: join(&a.tags),
-            authors: join(&a.authors),
-            lang: a.lang.clone(),
-            published: a.published_at.map(|t| input_time(tz, t)).unwrap_or_default(),
-            lead_image: a.lead_image.clone().unwrap_or_default(),
-            lead_image_alt: a.lead_image_alt.clone().unwrap_or_default(),
-            canonical_url: a.canonical_url.clone().unwrap_or_default(),
-            sources: a.sources.clone().unwrap_or_default(),
-            summary_mode: a.summary_mode.as_str().to_owned(),
-            summary: a.summary_custom.clone().unwrap_or_default(),
-            auto_paragraphs: if a.auto_paragraphs { "on" } else { "off" }.to_owned(),
-            extra: a.summary_picks.iter().filter_map(|p| Some((pick_field(p.index?), p.text.clone()))).collect(),
+            title: s.title.clone(),
+            slug: s.slug.clone(),
+            standfirst: s.standfirst.clone().unwrap_or_default(),
+            body: s.body.clone(),
+            section: s.section.clone(),
+            tags: s.tags.join(", "),
+            authors: s.authors.join(", "),
+            lang: s.lang.clone(),
+            published: s.published_at.map(|t| input_time(tz, t)).unwrap_or_default(),
+            lead_image: s.lead_image.clone().unwrap_or_default(),
+            lead_image_alt: s.lead_image_alt.clone().unwrap_or_default(),
+            canonical_url: s.canonical_url.clone().unwrap_or_default(),
+            sources: s.sources.clone().unwrap_or_default(),
+            summary_mode: s.summary_mode.as_str().to_owned(),
+            summary: s.summary_custom.clone().unwrap_or_default(),
+            auto_paragraphs: if s.auto_paragraphs { "on" } else { "off" }.to_owned(),
+            extra: s.summary_picks.iter().filter_map(|p| Some((pick_field(p.index?), p.text.clone()))).collect(),
         }
     }
 

@@ -6,9 +6,9 @@
 //! - [`session`]: session cookies, the signed-in user, CSRF and origin
 //!   checks, sign-in throttling;
 //! - [`permissions`]: who may do what, in one table;
-//! - `login`, `articles` (the list and the editor, with `form`), `pictures`
-//!   (a picture uploaded from the editor), `users`,
-//!   `tokens`, `account`: the handlers;
+//! - `login`, `articles` (the list and the editor, with `form`), `history`
+//!   (revisions: list, compare with `diff`, restore), `pictures` (a picture
+//!   uploaded from the editor), `users`, `tokens`, `account`: the handlers;
 //! - `pages`: the layout every newsroom page shares.
 //!
 //! Every newsroom response is `Cache-Control: no-store` and never enters
@@ -18,7 +18,9 @@
 mod account;
 pub mod accounts;
 mod articles;
+mod diff;
 mod form;
+mod history;
 mod login;
 mod pages;
 pub mod permissions;
@@ -83,6 +85,9 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/{slug}/delete", get(articles::confirm_delete).post(articles::delete))
         .route("/articles/new/preview", post(articles::preview_new))
         .route("/articles/{slug}/preview", get(articles::preview_saved).post(articles::preview_changes))
+        .route("/articles/{slug}/history", get(history::list))
+        .route("/articles/{slug}/history/{number}", get(history::show))
+        .route("/articles/{slug}/history/{number}/restore", post(history::restore))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{name}/role", post(users::set_role))
         .route("/users/{name}/disable", post(users::disable))

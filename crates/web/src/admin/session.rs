@@ -71,9 +71,9 @@ impl Signed {
         Actor { id: self.user.id, role: self.user.role }
     }
 
-    /// How the log names them.
-    pub fn by(&self) -> String {
-        format!("user {}", self.user.name)
+    /// Who writes, for the article's revision and the log.
+    pub fn by(&self) -> content::WrittenBy {
+        content::WrittenBy::user(self.user.id, &self.user.display_name)
     }
 }
 

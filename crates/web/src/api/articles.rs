@@ -336,7 +336,7 @@ pub async fn create_article(
     editor: Editor,
     JsonBody(input): JsonBody<ArticleInput>,
 ) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
-    let a = state.articles().create(input, &format!("token {}", editor.name), now()).await?;
+    let a = state.articles().create(input, &content::WrittenBy::token(&editor.name), now()).await?;
     Ok((StatusCode::CREATED, Json(article_json(&a))))
 }
 
@@ -371,7 +371,7 @@ pub async fn update_article(
             if_match(&headers, stored.id)?
         }
     };
-    let by = format!("token {}", editor.name);
+    let by = content::WrittenBy::token(&editor.name);
     let written = state.articles().update(&slug, input, expected, &by, now()).await?;
     Ok(with_etag(&written.article))
 }
@@ -385,6 +385,6 @@ pub async fn delete_article(
     editor: Editor,
     SlugPath(slug): SlugPath,
 ) -> Result<StatusCode, ApiError> {
-    state.articles().delete(&slug, &format!("token {}", editor.name), now()).await?;
+    state.articles().delete(&slug, &content::WrittenBy::token(&editor.name), now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@
 //! - [`dto`]: what the API sends and takes, as JSON;
 //! - [`articles`]: the article routes (reads, and writes through
 //!   [`content::Articles`], the one write path);
+//! - [`revisions`]: an article's revisions (token holders);
 //! - [`search`]: the site's search;
 //! - [`summarize`]: summarizing any text.
 
@@ -18,6 +19,7 @@ pub mod articles;
 pub mod auth;
 pub mod dto;
 pub mod extract;
+pub mod revisions;
 pub mod search;
 pub mod summarize;
 
@@ -45,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             get(articles::get_article).put(articles::update_article).delete(articles::delete_article),
         )
         .route("/articles/{slug}/summary", get(articles::article_summary))
+        .route("/articles/{slug}/revisions", get(revisions::list_revisions))
         .route("/search", get(search::search))
         .route("/summarize", post(summarize::summarize_text))
         .route("/openapi.json", get(openapi))
@@ -66,12 +69,13 @@ pub async fn method_not_allowed() -> ApiError {
         articles::create_article,
         articles::update_article,
         articles::delete_article,
+        revisions::list_revisions,
         search::search,
         summarize::summarize_text
     ),
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
-        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail,
+        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail, revisions::RevisionsJson, revisions::RevisionJson,
         articles::SummaryFormat
     )),
     modifiers(&BearerAuth)

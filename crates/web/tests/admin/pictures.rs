@@ -222,7 +222,7 @@ async fn cards_show_lead_pictures() {
             ),
             ..Default::default()
         };
-        d.state.articles().create(input, "test", web::now()).await.unwrap();
+        d.state.articles().create(input, &content::WrittenBy::named("test"), web::now()).await.unwrap();
     }
     let reader = d.client();
     for path in ["/", "/sections/world"] {
