@@ -20,6 +20,7 @@ mod location;
 mod media;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod related;
 mod search;
 mod sessions;
 #[cfg(feature = "sqlite")]
@@ -39,6 +40,10 @@ pub use location::{Kind, redact};
 pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use related::{
+    Candidate, Key, KeyPhrases, MAX_KEYS, PHRASE_WEIGHT, RelatedArticle, RelatedQuery, RelatedStore, TAG_WEIGHT,
+    WINDOW, rank, specificity,
+};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 pub use sessions::{Session, SessionStore};
 #[cfg(feature = "sqlite")]
@@ -354,6 +359,9 @@ pub struct NewArticle {
     /// The search terms, written to the search index with the article (not
     /// read back: empty in a stored article).
     pub search: SearchText,
+    /// Its key phrases, by which related articles are found (written with
+    /// the article, in its transaction, and read back).
+    pub key_phrases: KeyPhrases,
     /// The newsroom user who created it (`None` for articles from the API,
     /// an import, or the demo): a writer may change only their own.
     pub owner: Option<i64>,
@@ -601,6 +609,7 @@ pub trait Store:
     + ThrottleStore
     + DeskStore
     + MediaStore
+    + RelatedStore
     + 'static
 {
 }
@@ -615,6 +624,7 @@ impl<
         + ThrottleStore
         + DeskStore
         + MediaStore
+        + RelatedStore
         + 'static,
 > Store for T
 {
@@ -623,7 +633,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, MediaStore, SearchStore, SessionStore, Store, ThrottleStore, TokenStore,
+        ArticleStore, Backend, DeskStore, MediaStore, RelatedStore, SearchStore, SessionStore, Store, ThrottleStore,
+        TokenStore,
         UserStore,
     };
 }

@@ -3,8 +3,8 @@
 //! several instances starting at once one migrates and the others wait. TLS
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
-//! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
-//! failed sign-ins), [`desk`] and [`media`] (pictures).
+//! [`search`], [`related`], [`tokens`], and the newsroom's [`users`],
+//! [`sessions`] (with failed sign-ins), [`desk`] and [`media`] (pictures).
 //!
 //! Hooks for several instances (not used yet): [`PostgresStore::connect_options`]
 //! gives the settings a `LISTEN` connection would use, and `advisory_lock_key`
@@ -14,6 +14,7 @@
 mod articles;
 mod desk;
 mod media;
+mod related;
 mod search;
 mod sessions;
 mod tokens;

@@ -1,13 +1,15 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
-//! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
-//! sign-ins), [`desk`] (the newsroom's part of articles), [`media`] (pictures); every SQL statement
-//! is in [`sql`].
+//! [`listing`]), [`tokens`], [`search`], [`related`] (key phrases and related
+//! articles), [`users`], [`sessions`] (with failed sign-ins), [`desk`] (the
+//! newsroom's part of articles), [`media`] (pictures); every SQL statement is in
+//! [`sql`].
 
 mod articles;
 mod desk;
 mod listing;
 mod media;
+mod related;
 mod search;
 mod sessions;
 mod sql;
