@@ -101,7 +101,8 @@ mod tests {
         let mut unique = p.phrases.clone();
         unique.dedup();
         assert_eq!(unique.len(), p.phrases.len());
-        let best: Vec<String> = s.keywords(&a.body_text, Some(Lang::English), 3).iter().map(|k| k.to_lowercase()).collect();
+        let best: Vec<String> =
+            s.keywords(&a.body_text, Some(Lang::English), 3).iter().map(|k| k.to_lowercase()).collect();
         assert_eq!(p.phrases[..3], best[..], "the summarizer's order");
         assert_eq!(key_phrases(&s, &a), *p);
     }

@@ -152,6 +152,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "articles indexed for search (new, or made by another version of the analysis)"
             );
         }
+        let phrased =
+            state.articles().refresh_key_phrases().await.context("making key phrases for related articles")?;
+        if phrased > 0 {
+            tracing::info!(
+                articles = phrased,
+                version = content::KEY_PHRASES_VERSION,
+                "key phrases made for related articles (new, or made by another rule)"
+            );
+        }
         let app = web::app(state.clone());
         let conns = web::server::Connections::new(args.limits.connections());
         let (door, cache) = (conns.limits(), args.limits.cache());

@@ -88,7 +88,7 @@ pub trait RelatedStore: Send + Sync {
     async fn write_key_phrases(&self, id: i64, version: i64, phrases: &KeyPhrases) -> Result<bool>;
 }
 
-/// A phrase or a tag of the article, and what was found by it.
+/// What kind of key found an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
     /// One of its key phrases.
@@ -108,6 +108,32 @@ pub struct Candidate {
     pub slug: String,
 }
 
+/// A key of the article (a phrase or a tag) and the articles its index
+/// range gave: the newest [`WINDOW`] that share it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Phrase or tag.
+    pub key: Key,
+    /// A phrase of several words ("port ellery", "tidal barrier"): sharing
+    /// it alone makes an article closely related; sharing one word alone
+    /// ("council") or a tag alone does not.
+    pub several_words: bool,
+    /// What was found by it.
+    pub found: Vec<Candidate>,
+}
+
+impl Window {
+    /// The window of key `text` (a phrase or a tag slug).
+    pub fn new(key: Key, text: &str, found: Vec<Candidate>) -> Window {
+        Window { key, several_words: key == Key::Phrase && text.split_whitespace().nth(1).is_some(), found }
+    }
+}
+
+/// How many articles a list holds at least when there are that many to
+/// show: articles that share one key only (a single word, or a tag) come
+/// after the closely related ones, and only to fill the list up to this.
+pub const FILL_TO: usize = 3;
+
 /// How telling a shared key is, from how many articles share it (`n`, the
 /// candidates its window holds, 1 to [`WINDOW`]): 2 for a key one other
 /// article shares, falling with the log of `n` to 1 for a key that fills the
@@ -119,41 +145,56 @@ pub fn specificity(n: usize) -> f64 {
     1.0 + (WINDOW as f64 / n).ln() / (WINDOW as f64).ln()
 }
 
-/// Ranks the candidates found by each key (`windows`: a key's kind and the
-/// articles its range gave): an article's score is the sum, over the keys it
-/// shares, of the key's weight ([`PHRASE_WEIGHT`] or [`TAG_WEIGHT`]) times
-/// its [`specificity`]. Best first; among equal scores, newer first (by
+/// Ranks the candidates found by each key: an article's score is the sum,
+/// over the keys it shares, of the key's weight ([`PHRASE_WEIGHT`] or
+/// [`TAG_WEIGHT`]) times its [`specificity`]. The closely related come
+/// first: those sharing two keys or more, or a phrase of several words;
+/// then, only to fill the list up to [`FILL_TO`], those sharing one word or
+/// one tag. Each group best first; among equal scores, newer first (by
 /// publication time, then slug, both descending, as lists are ordered).
-/// Returns at most `limit` (id, score) pairs; an article never found is not
-/// there, whatever the limit.
-pub fn rank(windows: &[(Key, Vec<Candidate>)], limit: usize) -> Vec<(i64, f64)> {
-    let mut scored: Vec<(f64, &Candidate)> = Vec::new();
+/// Returns at most `limit` (id, score) pairs.
+pub fn rank(windows: &[Window], limit: usize) -> Vec<(i64, f64)> {
+    struct Scored<'a> {
+        score: f64,
+        shared: usize,
+        close: bool,
+        c: &'a Candidate,
+    }
+    let mut scored: Vec<Scored<'_>> = Vec::new();
     let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    for (key, found) in windows {
-        if found.is_empty() {
+    for w in windows {
+        if w.found.is_empty() {
             continue;
         }
-        let weight = match key {
+        let weight = match w.key {
             Key::Phrase => PHRASE_WEIGHT,
             Key::Tag => TAG_WEIGHT,
-        } * specificity(found.len());
-        for c in found {
-            match at.get(&c.id) {
-                Some(&i) => scored[i].0 += weight,
-                None => {
-                    at.insert(c.id, scored.len());
-                    scored.push((weight, c));
-                }
-            }
+        } * specificity(w.found.len());
+        for c in &w.found {
+            let i = *at.entry(c.id).or_insert_with(|| {
+                scored.push(Scored { score: 0.0, shared: 0, close: false, c });
+                scored.len() - 1
+            });
+            let s = &mut scored[i];
+            s.score += weight;
+            s.shared += 1;
+            s.close |= w.several_words || s.shared >= 2;
         }
     }
-    scored.sort_by(|(sa, a), (sb, b)| {
-        sb.total_cmp(sa).then_with(|| b.published_at.cmp(&a.published_at)).then_with(|| b.slug.cmp(&a.slug))
+    scored.sort_by(|a, b| {
+        b.close
+            .cmp(&a.close)
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| b.c.published_at.cmp(&a.c.published_at))
+            .then_with(|| b.c.slug.cmp(&a.c.slug))
     });
-    scored.into_iter().take(limit).map(|(score, c)| (c.id, score)).collect()
+    let close = scored.iter().filter(|s| s.close).count();
+    let take = limit.min(close.max(FILL_TO));
+    scored.into_iter().take(take).map(|s| (s.c.id, s.score)).collect()
 }
 
 /// The phrases (or tags), each the first time it comes.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
     keys.iter().enumerate().filter(|(i, k)| !keys[..*i].contains(k)).map(|(_, k)| k.as_str())
 }
@@ -161,6 +202,7 @@ pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
 /// The first sentence a related article shows from its stored summary
 /// (`sentences`, the JSON of the shortest one) or the editors' summary:
 /// see [`RelatedArticle::summary`].
+#[cfg(any(feature = "sqlite", feature = "postgres", test))]
 pub(crate) fn summary_line(
     mode: &str,
     custom: Option<String>,
@@ -192,6 +234,18 @@ mod tests {
         r.iter().map(|(id, _)| *id).collect()
     }
 
+    fn word(found: Vec<Candidate>) -> Window {
+        Window::new(Key::Phrase, "council", found)
+    }
+
+    fn phrase(found: Vec<Candidate>) -> Window {
+        Window::new(Key::Phrase, "tidal barrier", found)
+    }
+
+    fn tag(found: Vec<Candidate>) -> Window {
+        Window::new(Key::Tag, "climate-change", found)
+    }
+
     /// A key shared by one other article counts twice as much as one that
     /// fills the window, and less the more articles share it.
     #[test]
@@ -203,44 +257,67 @@ mod tests {
         for n in 1..WINDOW {
             assert!(specificity(n) > specificity(n + 1), "{n}");
         }
+        assert!(phrase(vec![]).several_words && !word(vec![]).several_words && !tag(vec![]).several_words);
     }
 
-    /// Any shared phrase outweighs any shared tag; two phrases outweigh one;
+    /// Any shared phrase outweighs any shared tag; two keys outweigh one;
     /// phrases and tags add up.
     #[test]
     fn phrases_outweigh_tags() {
-        // Article 1 shares a common phrase (a full window); 2 shares a rare tag.
-        let crowd: Vec<Candidate> = (1..=WINDOW as i64).map(|i| c(i * 100, 5)).collect();
-        let mut common = crowd.clone();
-        common[0] = c(1, 10);
-        let r = rank(&[(Key::Phrase, common), (Key::Tag, vec![c(2, 20)])], 100);
-        assert_eq!(r.len(), WINDOW + 1);
-        assert_eq!(r[0].0, 1, "the newest of the phrase's articles");
-        assert_eq!(r[WINDOW].0, 2, "the rare tag after every article sharing the common phrase, newer as it is");
-        assert!(r[WINDOW - 1].1 > r[WINDOW].1);
-        // Two phrases beat one phrase and a tag, which beats one phrase.
+        // Article 1 shares a common phrase (a full window) and a common tag;
+        // 2 shares a rare tag and a rare word.
+        let crowd = |first: Candidate| -> Vec<Candidate> {
+            std::iter::once(first).chain((2..=WINDOW as i64).map(|i| c(i * 100, 5))).collect()
+        };
+        let r = rank(&[word(crowd(c(1, 10))), tag(crowd(c(1, 10))), tag(vec![c(2, 20)]), word(vec![c(2, 20)])], 2);
+        assert_eq!(ids(&r), [2, 1], "{r:?}");
+        assert!(r[0].1 > r[1].1);
+        // One word alone beats a tag alone, rare as the tag is.
+        let r = rank(&[word(crowd(c(1, 10))), tag(vec![c(2, 20)])], 100);
+        assert_eq!(r.iter().position(|(id, _)| *id == 1), Some(0), "{r:?}");
+        assert!(!ids(&r).contains(&2), "a tag alone does not fill a list of three single words: {r:?}");
+        let r = rank(&[word(vec![c(1, 10)]), tag(vec![c(2, 20)])], 100);
+        assert_eq!(ids(&r), [1, 2]);
+        assert!(r[0].1 > r[1].1);
+    }
+
+    /// The closely related (two keys, or a phrase of several words) come
+    /// first, whatever the scores; articles that share one word or tag only
+    /// fill the list up to three.
+    #[test]
+    fn single_keys_only_fill_the_list() {
         let r = rank(
             &[
-                (Key::Phrase, vec![c(1, 10), c(2, 10), c(3, 10)]),
-                (Key::Phrase, vec![c(1, 10)]),
-                (Key::Tag, vec![c(2, 10), c(4, 99)]),
+                word(vec![c(1, 10), c(2, 10), c(3, 10), c(4, 10), c(5, 10)]),
+                tag(vec![c(1, 10)]),
+                phrase(vec![c(6, 1), c(7, 1), c(8, 1), c(9, 1), c(10, 1), c(11, 1), c(12, 1), c(13, 1)]),
+                word(vec![c(14, 50)]),
             ],
-            10,
+            5,
         );
-        assert_eq!(ids(&r), [1, 2, 3, 4]);
+        // 1 (a word and a tag) and the phrase's eight are close; 14's rare
+        // word alone scores 2, more than a crowded phrase, but comes after.
+        assert_eq!(r[0].0, 1);
+        assert!(r.iter().all(|(id, _)| (6..=13).contains(id) || *id == 1), "{r:?}");
+        assert_eq!(r.len(), 5);
+        // Few close ones: filled up to three with the best of the others.
+        let r = rank(&[phrase(vec![c(1, 10)]), word(vec![c(2, 10), c(3, 30), c(4, 20)]), tag(vec![c(5, 99)])], 5);
+        assert_eq!(ids(&r), [1, 3, 4], "the close one, then the newest of the equal words");
+        let r = rank(&[word(vec![c(2, 10)]), tag(vec![c(5, 99)])], 5);
+        assert_eq!(ids(&r), [2, 5], "all there is, up to three");
     }
 
     /// Equal scores: newer first, then by slug descending; the limit keeps
     /// the best.
     #[test]
     fn newer_first_among_equals() {
-        let r = rank(&[(Key::Phrase, vec![c(1, 10), c(2, 30), c(3, 20), c(4, 30)])], 10);
+        let r = rank(&[phrase(vec![c(1, 10), c(2, 30), c(3, 20), c(4, 30)])], 10);
         assert_eq!(ids(&r), [4, 2, 3, 1], "30 (a4 before a2), 20, 10");
         assert!(r.windows(2).all(|w| w[0].1 == w[1].1));
-        let r = rank(&[(Key::Phrase, vec![c(1, 10), c(2, 30), c(3, 20)]), (Key::Tag, vec![c(1, 10)])], 2);
+        let r = rank(&[phrase(vec![c(1, 10), c(2, 30), c(3, 20)]), tag(vec![c(1, 10)])], 2);
         assert_eq!(ids(&r), [1, 2], "the phrase and the tag first, then the newest of the rest");
-        assert!(rank(&[(Key::Phrase, vec![c(1, 10)])], 0).is_empty());
-        assert!(rank(&[(Key::Phrase, vec![]), (Key::Tag, vec![])], 5).is_empty());
+        assert!(rank(&[phrase(vec![c(1, 10)])], 0).is_empty());
+        assert!(rank(&[phrase(vec![]), tag(vec![])], 5).is_empty());
     }
 
     #[test]

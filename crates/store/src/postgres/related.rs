@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
-use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, distinct, rank, summary_line};
+use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, summary_line};
 use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
@@ -121,7 +121,7 @@ impl RelatedStore for PostgresStore {
                     window.push(candidate);
                 }
             }
-            windows.extend(found.into_iter().map(|f| (key, f)));
+            windows.extend(keys.iter().zip(found).map(|(k, f)| Window::new(key, k, f)));
         }
         let best = rank(&windows, q.limit);
         if best.is_empty() {

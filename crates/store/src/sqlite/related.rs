@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
-use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, distinct, rank, summary_line};
+use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, summary_line};
 use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
@@ -70,7 +70,7 @@ impl RelatedStore for SqliteStore {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            windows.push((key, found));
+            windows.push(Window::new(key, value, found));
         }
         let mut related = Vec::new();
         for (id, score) in rank(&windows, q.limit) {

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             get(articles::get_article).put(articles::update_article).delete(articles::delete_article),
         )
         .route("/articles/{slug}/summary", get(articles::article_summary))
+        .route("/articles/{slug}/related", get(articles::related_articles))
         .route("/search", get(search::search))
         .route("/summarize", post(summarize::summarize_text))
         .route("/openapi.json", get(openapi))
@@ -63,6 +64,7 @@ pub async fn method_not_allowed() -> ApiError {
         articles::list_articles,
         articles::get_article,
         articles::article_summary,
+        articles::related_articles,
         articles::create_article,
         articles::update_article,
         articles::delete_article,
@@ -71,8 +73,8 @@ pub async fn method_not_allowed() -> ApiError {
     ),
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
-        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail,
-        articles::SummaryFormat
+        SummarizeResponse, dto::RelatedList, dto::RelatedItem, search::SearchResults, search::SearchResult,
+        search::SnippetPart, ErrorBody, ErrorDetail, articles::SummaryFormat
     )),
     modifiers(&BearerAuth)
 )]
