@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 
-use crate::{ArticleCard, Result};
+use crate::{ArticleCard, Result, SummaryMode};
 
 /// An article's key phrases: the summarizer's key phrases of its text,
 /// lowercased, best first. Made from the article's other fields by
@@ -68,6 +68,8 @@ pub struct RelatedArticle {
     /// summary, whole, when they wrote one (the caller takes its first
     /// sentence); `None` when summaries are off for it (or it has none).
     pub summary: Option<String>,
+    /// Which summary `summary` is.
+    pub summary_mode: SummaryMode,
     /// How related it is (higher is closer): see [`rank`].
     pub score: f64,
 }
@@ -204,7 +206,7 @@ pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
 /// see [`RelatedArticle::summary`].
 #[cfg(any(feature = "sqlite", feature = "postgres", test))]
 pub(crate) fn summary_line(
-    mode: &str,
+    mode: SummaryMode,
     custom: Option<String>,
     sentences: Option<&str>,
 ) -> std::result::Result<Option<String>, serde_json::Error> {
@@ -213,9 +215,9 @@ pub(crate) fn summary_line(
         text: String,
     }
     Ok(match mode {
-        "custom" => custom.filter(|t| !t.trim().is_empty()),
-        "off" => None,
-        _ => match sentences {
+        SummaryMode::Custom => custom.filter(|t| !t.trim().is_empty()),
+        SummaryMode::Off => None,
+        SummaryMode::Auto => match sentences {
             Some(json) => serde_json::from_str::<Vec<Sentence>>(json)?.into_iter().next().map(|s| s.text),
             None => None,
         },
@@ -323,15 +325,13 @@ mod tests {
     #[test]
     fn summary_lines() {
         let json = r#"[{"index":2,"start":0,"end":5,"text":"First."},{"index":4,"start":6,"end":12,"text":"Second."}]"#;
-        assert_eq!(summary_line("auto", None, Some(json)).unwrap().as_deref(), Some("First."));
-        assert_eq!(summary_line("auto", None, None).unwrap(), None);
-        assert_eq!(summary_line("auto", None, Some("[]")).unwrap(), None);
-        assert_eq!(
-            summary_line("custom", Some("Ours. Two.".into()), Some(json)).unwrap().as_deref(),
-            Some("Ours. Two.")
-        );
-        assert_eq!(summary_line("custom", Some("  ".into()), Some(json)).unwrap(), None);
-        assert_eq!(summary_line("off", None, Some(json)).unwrap(), None);
-        assert!(summary_line("auto", None, Some("not json")).is_err());
+        let (auto, custom, off) = (SummaryMode::Auto, SummaryMode::Custom, SummaryMode::Off);
+        assert_eq!(summary_line(auto, None, Some(json)).unwrap().as_deref(), Some("First."));
+        assert_eq!(summary_line(auto, None, None).unwrap(), None);
+        assert_eq!(summary_line(auto, None, Some("[]")).unwrap(), None);
+        assert_eq!(summary_line(custom, Some("Ours. Two.".into()), Some(json)).unwrap().as_deref(), Some("Ours. Two."));
+        assert_eq!(summary_line(custom, Some("  ".into()), Some(json)).unwrap(), None);
+        assert_eq!(summary_line(off, None, Some(json)).unwrap(), None);
+        assert!(summary_line(auto, None, Some("not json")).is_err());
     }
 }

@@ -53,9 +53,21 @@ pub fn shows(a: &Article, related: &[RelatedArticle]) -> Vec<Dep> {
     phrases.chain(tags).chain(shown).collect()
 }
 
-/// The first sentence of a related article's summary line (the editors'
-/// summary is given whole; an automatic one is a sentence already).
-pub fn first_sentence(state: &AppState, text: &str, lang: &str) -> String {
+/// The line a related article shows: the first sentence of its automatic
+/// summary as stored, or the first sentence of the editors' summary (cut by
+/// the summarizer's sentence splitter: a few hundred bytes at most, no
+/// summarizing).
+pub fn summary_line(state: &AppState, r: &RelatedArticle) -> Option<String> {
+    let text = r.summary.as_deref()?;
+    let line = match r.summary_mode {
+        store::SummaryMode::Custom => first_sentence(state, text, &r.card.lang),
+        _ => text.trim().to_owned(),
+    };
+    (!line.is_empty()).then_some(line)
+}
+
+/// The first sentence of `text`, in language `lang`.
+fn first_sentence(state: &AppState, text: &str, lang: &str) -> String {
     let spans = state.summarizer().sentences(text, Some(Lang::from_code(lang).unwrap_or(Lang::Other)));
     match spans.first() {
         Some(s) => text[s.start..s.end].trim().to_owned(),
@@ -65,10 +77,11 @@ pub fn first_sentence(state: &AppState, text: &str, lang: &str) -> String {
 
 /// How the page shows a related article.
 pub fn view(state: &AppState, r: RelatedArticle) -> RelatedView {
+    let summary = summary_line(state, &r);
     let c = r.card;
     let t = c.published_at.unwrap_or(c.updated_at);
     RelatedView {
-        summary: r.summary.map(|s| first_sentence(state, &s, &c.lang)).filter(|s| !s.is_empty()),
+        summary,
         rtl: content::is_rtl(&c.lang),
         lang: other_lang(&c.lang),
         datetime: iso(t),

@@ -209,9 +209,13 @@ async fn article_pages_and_the_api_show_related_articles() {
         &format!("Opponents went to court on Wednesday. {BARRIER}"),
         &["courts"],
     );
+    let mut court = court;
+    court["summary"] = json!("The suit was filed on Wednesday. A hearing follows in March.");
     assert_eq!(write(&s, "PUT", "/api/articles/barrier-court", &court).await, StatusCode::OK);
     let (_, page) = get(&s, "/articles/barrier-vote").await;
     assert!(page.contains("Opponents Sue Port Ellery Over the Barrier"), "{page}");
+    // The editors' summary, its first sentence.
+    assert!(page.contains("<p>The suit was filed on Wednesday.</p>") && !page.contains("A hearing follows"), "{page}");
     // Deleted: gone.
     let req = Request::delete("/api/articles/barrier-draft")
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))

@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
 use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, summary_line};
-use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
+use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, SummaryMode};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction. A phrase given twice is kept once.
@@ -78,10 +78,12 @@ impl RelatedStore for SqliteStore {
                 continue;
             };
             let mode: String = row.try_get("summary_mode").db()?;
+            let summary_mode =
+                SummaryMode::parse(&mode).ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?;
             let first: Option<String> = row.try_get("first_summary").db()?;
-            let summary = summary_line(&mode, row.try_get("summary_custom").db()?, first.as_deref())
+            let summary = summary_line(summary_mode, row.try_get("summary_custom").db()?, first.as_deref())
                 .map_err(|e| StoreError::Corrupt(format!("summary: {e}")))?;
-            related.push(RelatedArticle { card: card_from_row(&row)?, summary, score });
+            related.push(RelatedArticle { card: card_from_row(&row)?, summary, summary_mode, score });
         }
         tx.commit().await.db()?;
         Ok(related)

@@ -302,7 +302,7 @@ fn related_json(state: &AppState, a: &Article, related: Vec<store::RelatedArticl
             .into_iter()
             .map(|r| RelatedItem {
                 url: format!("/articles/{}", r.card.slug),
-                summary: r.summary.map(|s| crate::related::first_sentence(state, &s, &r.card.lang)),
+                summary: crate::related::summary_line(state, &r),
                 published: r.card.published_at.map(rfc3339),
                 score: r.score,
                 slug: r.card.slug,
