@@ -201,6 +201,24 @@ pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
     keys.iter().enumerate().filter(|(i, k)| !keys[..*i].contains(k)).map(|(_, k)| k.as_str())
 }
 
+/// A related article from what a backend read: its card, summary mode and
+/// editors' summary as stored, and the JSON of its shortest automatic
+/// summary's sentences.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn related_article(
+    card: ArticleCard,
+    mode: String,
+    custom: Option<String>,
+    first: Option<String>,
+    score: f64,
+) -> Result<RelatedArticle> {
+    let summary_mode =
+        SummaryMode::parse(&mode).ok_or_else(|| crate::StoreError::Corrupt(format!("summary_mode {mode}")))?;
+    let summary = summary_line(summary_mode, custom, first.as_deref())
+        .map_err(|e| crate::StoreError::Corrupt(format!("summary: {e}")))?;
+    Ok(RelatedArticle { card, summary, summary_mode, score })
+}
+
 /// The first sentence a related article shows from its stored summary
 /// (`sentences`, the JSON of the shortest one) or the editors' summary:
 /// see [`RelatedArticle::summary`].

@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
-use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, summary_line};
-use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, SummaryMode, Visibility};
+use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, related_article};
+use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction: one statement, whatever their
@@ -133,13 +133,12 @@ impl RelatedStore for PostgresStore {
         for (id, score) in best {
             // Unpublished since the ranges were read: left out.
             let Some(row) = rows.iter().find(|r| r.try_get::<i64, _>("id").is_ok_and(|x| x == id)) else { continue };
-            let mode: String = row.try_get("summary_mode").db()?;
-            let summary_mode =
-                SummaryMode::parse(&mode).ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?;
-            let first: Option<String> = row.try_get("first_summary").db()?;
-            let summary = summary_line(summary_mode, row.try_get("summary_custom").db()?, first.as_deref())
-                .map_err(|e| StoreError::Corrupt(format!("summary: {e}")))?;
-            related.push(RelatedArticle { card: card_from_row(row)?, summary, summary_mode, score });
+            let (mode, custom, first) = (
+                row.try_get("summary_mode").db()?,
+                row.try_get("summary_custom").db()?,
+                row.try_get("first_summary").db()?,
+            );
+            related.push(related_article(card_from_row(row)?, mode, custom, first, score)?);
         }
         Ok(related)
     }

@@ -8,8 +8,8 @@ use sqlx::Row;
 
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
-use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, summary_line};
-use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, SummaryMode};
+use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, related_article};
+use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction. A phrase given twice is kept once.
@@ -77,13 +77,12 @@ impl RelatedStore for SqliteStore {
             let Some(row) = sqlx::query(sql::RELATED_CARD).bind(id).fetch_optional(&mut *tx).await.db()? else {
                 continue;
             };
-            let mode: String = row.try_get("summary_mode").db()?;
-            let summary_mode =
-                SummaryMode::parse(&mode).ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?;
-            let first: Option<String> = row.try_get("first_summary").db()?;
-            let summary = summary_line(summary_mode, row.try_get("summary_custom").db()?, first.as_deref())
-                .map_err(|e| StoreError::Corrupt(format!("summary: {e}")))?;
-            related.push(RelatedArticle { card: card_from_row(&row)?, summary, summary_mode, score });
+            let (mode, custom, first) = (
+                row.try_get("summary_mode").db()?,
+                row.try_get("summary_custom").db()?,
+                row.try_get("first_summary").db()?,
+            );
+            related.push(related_article(card_from_row(&row)?, mode, custom, first, score)?);
         }
         tx.commit().await.db()?;
         Ok(related)
