@@ -37,8 +37,8 @@ pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
 pub use related::{KEY_PHRASES, KEY_PHRASES_VERSION, key_phrases};
 pub use summaries::{
-    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_from, summaries_of,
-    summary_of,
+    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_from,
+    summaries_of, summary_of,
 };
 pub use validate::{ValidationError, ascii_slug, clean_name, is_valid_slug, plain_data_error, slugify, validate};
 pub use write::{Articles, Change, Changes, NoChanges, Outcome, WriteError, Written};

@@ -235,7 +235,9 @@ pub(crate) fn summary_line(
     Ok(match mode {
         SummaryMode::Custom => custom.filter(|t| !t.trim().is_empty()),
         SummaryMode::Off => None,
-        SummaryMode::Auto => match sentences {
+        // A picked summary is stored beside the automatic one, which a
+        // related article shows (its row says `auto`).
+        SummaryMode::Auto | SummaryMode::Picked => match sentences {
             Some(json) => serde_json::from_str::<Vec<Sentence>>(json)?.into_iter().next().map(|s| s.text),
             None => None,
         },
