@@ -634,8 +634,7 @@ impl<
 pub mod prelude {
     pub use crate::{
         ArticleStore, Backend, DeskStore, MediaStore, RelatedStore, SearchStore, SessionStore, Store, ThrottleStore,
-        TokenStore,
-        UserStore,
+        TokenStore, UserStore,
     };
 }
 
