@@ -24,7 +24,7 @@ else
 fi
 cargo test --workspace
 if [ -n "${NEWSDESK_TEST_PG:-}" ]; then
-    echo "== the web HTTP, search and newsroom tests and the CLI site and user tests again, on PostgreSQL"
+    echo "== the web HTTP, search, related-articles and newsroom tests and the CLI site and user tests again, on PostgreSQL"
     # --workspace: the same features as above, so nothing is built again.
-    NEWSDESK_TEST_BACKEND=postgres cargo test --workspace --test http --test search --test admin --test site --test users
+    NEWSDESK_TEST_BACKEND=postgres cargo test --workspace --test http --test search --test related --test admin --test site --test users
 fi

@@ -10,6 +10,7 @@
 //! - [`prepare`](mod@prepare): all of the above, from an input to a [`store::NewArticle`].
 //! - [`write`](mod@write): the write rules, the one path by which articles are created,
 //!   changed and deleted ([`Articles`]).
+//! - [`related`]: an article's key phrases, by which related articles are found.
 //! - [`search`]: an article's search terms, a reader's query read into the same
 //!   terms, and the snippet of a found article.
 //! - [`import`]: Markdown-with-front-matter, JSON and JSONL files.
@@ -24,6 +25,7 @@ pub mod input;
 pub mod lang;
 mod notice;
 pub mod prepare;
+pub mod related;
 pub mod render;
 pub mod search;
 pub mod summaries;
@@ -34,9 +36,11 @@ pub(crate) use input::to_time;
 pub use input::{ArticleInput, Lost, SeenPicks, found_picks, input_of, input_of_snapshot};
 pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
+pub use related::{KEY_PHRASES, KEY_PHRASES_VERSION, key_phrases};
 pub use store::WrittenBy;
 pub use summaries::{
-    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_of, summary_of,
+    MAX_PICKS, SUMMARY_LENGTHS, picked_sentences, resolve_picks, sentences_of, source_hash, summaries_from,
+    summaries_of, summary_of,
 };
 pub use validate::{ValidationError, ascii_slug, clean_name, is_valid_slug, plain_data_error, slugify, validate};
 pub use write::{Articles, Change, Changes, NoChanges, Outcome, WriteError, Written};

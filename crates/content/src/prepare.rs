@@ -1,11 +1,11 @@
 //! From an article as written to a record ready to store: validated,
 //! rendered to sanitized HTML with sentence anchors, reduced to the plain
-//! text a reader sees, summarized, with its reading time.
+//! text a reader sees, summarized, with its reading time and key phrases.
 
 use store::{Named, NewArticle, SearchText, SummaryMode};
 use summarize::{Lang, Summarizer};
 
-use crate::{ArticleInput, SUMMARY_LENGTHS, ValidationError, render, slugify, source_hash, summaries_of, validate};
+use crate::{ArticleInput, SUMMARY_LENGTHS, ValidationError, render, slugify, source_hash, summaries_from, validate};
 
 fn named(name: &str) -> Named {
     Named { name: crate::clean_name(name), slug: slugify(name) }
@@ -99,7 +99,10 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     let title = input.title.trim().to_owned();
     let code = unknown_code.unwrap_or(lang.code()).to_owned();
     let hash = source_hash(&title, &code, &rendered.text);
-    let summaries = summaries_of(summarizer, &rendered.text, &title, lang, &SUMMARY_LENGTHS, &hash);
+    // One analysis of the text for the summaries and the key phrases.
+    let analysis = summarizer.analyze(&rendered.text, Some(&title), Some(lang));
+    let summaries = summaries_from(summarizer, &rendered.text, &analysis, &SUMMARY_LENGTHS, &hash);
+    let key_phrases = crate::related::key_phrases_of(&analysis, &rendered.text);
     let status = input.status.unwrap_or_default();
     // No time given: the store keeps an existing article's time, and gives a
     // new published one the time it is saved (re-importing or correcting an
@@ -155,6 +158,7 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
         owner: None,
         revision: None,
         search: SearchText::default(),
+        key_phrases,
     };
     record.search = crate::search::search_text(summarizer, &record);
     Ok(record)

@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 use store::{NewArticle, StoredSummary, SummaryMode, SummaryPick, SummarySentence};
-use summarize::{Lang, Length, Options, Summarizer};
+use summarize::{Analysis, Lang, Length, Options, Summarizer};
 
 use crate::{Lost, SeenPicks, ValidationError};
 
@@ -127,12 +127,23 @@ pub fn summaries_of(
     lengths: &[u32],
     source_hash: &str,
 ) -> Vec<StoredSummary> {
-    let analysis = summarizer.analyze(text, Some(title), Some(lang));
+    summaries_from(summarizer, text, &summarizer.analyze(text, Some(title), Some(lang)), lengths, source_hash)
+}
+
+/// [`summaries_of`] from an analysis of the text (with its title) made
+/// already.
+pub fn summaries_from(
+    summarizer: &Summarizer,
+    text: &str,
+    analysis: &Analysis,
+    lengths: &[u32],
+    source_hash: &str,
+) -> Vec<StoredSummary> {
     let weights = summarizer.weights(analysis.lang);
     lengths
         .iter()
         .map(|&n| {
-            let sum = summarizer.select(text, &analysis, Length::Sentences(n as usize), weights);
+            let sum = summarizer.select(text, analysis, Length::Sentences(n as usize), weights);
             stored(n, sum, source_hash)
         })
         .collect()

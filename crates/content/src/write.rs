@@ -78,6 +78,9 @@ pub struct Change {
     pub tags: Vec<String>,
     /// Author slugs, before and after.
     pub authors: Vec<String>,
+    /// Key phrases, before and after: the pages that list articles related
+    /// by them (an article's related articles).
+    pub phrases: Vec<String>,
     /// Whether readers see (or will see, when scheduled) the article before
     /// or after the write; a draft that stays a draft changes no public page.
     pub public: bool,
@@ -100,6 +103,9 @@ impl Change {
         }
         for au in &a.authors {
             push_unique(&mut self.authors, &au.slug);
+        }
+        for p in &a.key_phrases.phrases {
+            push_unique(&mut self.phrases, p);
         }
         self.public |= a.status.is_public();
     }
@@ -200,8 +206,11 @@ fn unchanged(record: &NewArticle, stored: &Article, given: Given) -> bool {
     }
     let mut same = record.clone();
     same.updated_at = stored.updated_at;
-    // The search terms are made from the other fields (and not read back).
+    // The search terms and key phrases are made from the other fields (the
+    // terms are not read back; an article from before key phrases has none
+    // until the start-up refresh makes them).
     same.search = stored.search.clone();
+    same.key_phrases = stored.key_phrases.clone();
     same == stored.data
 }
 
@@ -665,6 +674,9 @@ mod tests {
         assert_eq!(neighbours, ["a", "b"], "before: b; after: a and b");
         assert_eq!(change.sections, ["world-news", "sport"]);
         assert_eq!(change.tags, ["budget", "derby"]);
+        let stored = w.store().article("c", Visibility::All).await.unwrap().unwrap();
+        assert!(!stored.key_phrases.phrases.is_empty());
+        assert_eq!(change.phrases, stored.key_phrases.phrases, "the same text before and after: the same phrases");
         assert!(change.public && !change.everything);
         // A rename touches both slugs.
         w.update("c", ArticleInput { slug: "c2".into(), ..dated("c", None) }, None, &by("test"), 100).await.unwrap();

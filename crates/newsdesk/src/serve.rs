@@ -277,6 +277,15 @@ async fn start_up_work(state: &web::AppState) -> anyhow::Result<()> {
                 "articles indexed for search (new, or made by another version of the analysis)"
             );
         }
+        let phrased =
+            state.articles().refresh_key_phrases().await.context("making key phrases for related articles")?;
+        if phrased > 0 {
+            tracing::info!(
+                articles = phrased,
+                version = content::KEY_PHRASES_VERSION,
+                "key phrases made for related articles (new, or made by another rule)"
+            );
+        }
         anyhow::Ok(())
     };
     let done = work.await;

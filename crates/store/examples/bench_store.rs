@@ -179,6 +179,7 @@ fn article(r: &mut Lcg, i: u64, n: u64, names: &Names, h: &[f64; 3]) -> NewArtic
         summaries: vec![summary(3), summary(5)],
         // Search terms are made by `content` (scripts/bench-search.sh measures search).
         search: store::SearchText::default(),
+        key_phrases: Default::default(),
         owner: None,
         revision: None,
     }

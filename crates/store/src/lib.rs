@@ -21,6 +21,7 @@ mod location;
 mod media;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod related;
 mod revisions;
 mod search;
 mod sessions;
@@ -42,6 +43,10 @@ pub use location::{Kind, redact};
 pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use related::{
+    Candidate, Key, KeyPhrases, MAX_KEYS, PHRASE_WEIGHT, RelatedArticle, RelatedQuery, RelatedStore, TAG_WEIGHT,
+    WINDOW, rank, specificity,
+};
 pub use revisions::{Revision, RevisionInfo, RevisionNote, RevisionStore, Snapshot, WrittenBy};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};
 pub use sessions::{Session, SessionStore};
@@ -358,6 +363,9 @@ pub struct NewArticle {
     /// The search terms, written to the search index with the article (not
     /// read back: empty in a stored article).
     pub search: SearchText,
+    /// Its key phrases, by which related articles are found (written with
+    /// the article, in its transaction, and read back).
+    pub key_phrases: KeyPhrases,
     /// The newsroom user who created it (`None` for articles from the API,
     /// an import, or the demo): a writer may change only their own.
     pub owner: Option<i64>,
@@ -611,6 +619,7 @@ pub trait Store:
     + MediaStore
     + InstanceStore
     + RevisionStore
+    + RelatedStore
     + 'static
 {
 }
@@ -627,6 +636,7 @@ impl<
         + MediaStore
         + InstanceStore
         + RevisionStore
+        + RelatedStore
         + 'static,
 > Store for T
 {
@@ -635,8 +645,8 @@ impl<
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, RevisionStore, SearchStore, SessionStore, Store,
-        ThrottleStore, TokenStore, UserStore,
+        ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, RelatedStore, RevisionStore, SearchStore,
+        SessionStore, Store, ThrottleStore, TokenStore, UserStore,
     };
 }
 

@@ -238,6 +238,8 @@ macro_rules! conformance_tests {
             media_files_are_kept_and_found,
             parallel_uploads_of_one_picture,
             revisions_are_kept_with_their_writes,
+            related_articles_share_keys_and_follow_visibility,
+            key_phrases_are_kept_and_refreshed,
             ping_and_close,
         );
     };
@@ -309,6 +311,7 @@ pub mod conformance {
             summaries: vec![summary(3, "v1", &format!("Body of {slug}."))],
             auto_paragraphs: true,
             search: SearchText::default(),
+            key_phrases: Default::default(),
             owner: None,
             revision: None,
         }
@@ -363,6 +366,11 @@ pub mod conformance {
                 names: "zoë writer ann bob scienc tech zebra appl mango".into(),
                 sources: "minut meet second sourc".into(),
                 version: 3,
+            },
+            // Read back in their order, whatever it is, each once.
+            key_phrases: crate::KeyPhrases {
+                phrases: vec!["zebra crossing".into(), "apple".into(), "o'neil \"quoted\"".into(), "харків".into()],
+                version: 7,
             },
             // An owner is a user's id: `owners_and_submitted_articles` checks it.
             owner: None,
@@ -942,6 +950,153 @@ pub mod conformance {
         assert_whole(&stored);
         assert_eq!(stored, won[0]);
         assert_eq!(s.count_articles().await.unwrap(), 1);
+    }
+
+    /// An article with these key phrases and tags (see [`article`]).
+    fn phrased(slug: &str, status: Status, at: Option<i64>, phrases: &[&str], tags: &[&str]) -> NewArticle {
+        let mut a = article(slug, status, at, "World", tags, &["Ann"]);
+        a.key_phrases = crate::KeyPhrases { phrases: phrases.iter().map(|p| p.to_string()).collect(), version: 1 };
+        a
+    }
+
+    /// The slugs of the articles related to `slug` for readers at `now`.
+    async fn related(s: &Arc<dyn Store>, slug: &str, now: i64, limit: usize) -> Vec<String> {
+        let a = s.article(slug, Visibility::All).await.unwrap().expect("stored");
+        let q = crate::RelatedQuery {
+            id: a.id,
+            phrases: a.key_phrases.phrases.clone(),
+            tags: a.tags.iter().map(|t| t.slug.clone()).collect(),
+            now,
+            limit,
+        };
+        s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect()
+    }
+
+    /// Related articles share key phrases or tags with the article: the
+    /// closely related first (two keys or more, or a phrase of several
+    /// words), more shared and rarer keys first, a phrase above a tag, newer
+    /// first among equals; articles sharing one word or tag only fill the
+    /// list up to three; never the article itself, a draft, or a scheduled
+    /// article before its time (from its time on, it is found); the look-up
+    /// follows every write (a new phrase, a rename, an unpublished or
+    /// deleted article); each shows its card and the first sentence of its
+    /// summary (the editors' own, or none when summaries are off).
+    pub async fn related_articles_share_keys_and_follow_visibility(s: Arc<dyn Store>) {
+        let barrier = ["tidal barrier", "harbour", "council"];
+        for a in [
+            phrased("me", Status::Published, Some(100), &barrier, &["climate"]),
+            phrased("two-phrases", Status::Published, Some(50), &["tidal barrier", "harbour"], &[]),
+            phrased("tagged", Status::Published, Some(90), &["council", "weather"], &["climate"]),
+            phrased("eq-old", Status::Published, Some(40), &["harbour"], &[]),
+            phrased("eq-new", Status::Published, Some(60), &["harbour"], &[]),
+            phrased("draft", Status::Draft, Some(80), &barrier, &["climate"]),
+            phrased("later", Status::Scheduled, Some(500), &barrier, &["climate"]),
+            phrased("nothing", Status::Published, Some(70), &["football"], &["sport"]),
+        ] {
+            s.create_article(&a).await.unwrap();
+        }
+        // Close: two-phrases (a phrase of two words, and a word), tagged (a
+        // word and the tag); then the newer of the two that share a word only.
+        assert_eq!(related(&s, "me", 200, 10).await, ["two-phrases", "tagged", "eq-new"]);
+        assert_eq!(related(&s, "me", 200, 2).await, ["two-phrases", "tagged"], "the limit keeps the best");
+        assert!(related(&s, "me", 200, 0).await.is_empty());
+        // Its time come, the scheduled article (three phrases and the tag) is first.
+        assert_eq!(related(&s, "me", 500, 10).await, ["later", "two-phrases", "tagged"]);
+        assert_eq!(related(&s, "me", 499, 10).await[0], "two-phrases", "not a second before");
+        // From another article: never itself; the draft never.
+        assert_eq!(related(&s, "two-phrases", 200, 10).await, ["me", "eq-new", "eq-old"]);
+        assert!(related(&s, "nothing", 200, 10).await.is_empty());
+        // What each shows: the card, the first sentence of the shortest
+        // summary, the editors' own, or none.
+        let me = s.article("me", Visibility::All).await.unwrap().unwrap();
+        let mut tagged = s.article("tagged", Visibility::All).await.unwrap().unwrap();
+        tagged.data.summary_mode = SummaryMode::Custom;
+        tagged.data.summary_custom = Some("The editors' words. Two sentences.".into());
+        s.update_article(tagged.id, tagged.version, &tagged.data).await.unwrap();
+        let mut eq_new = s.article("eq-new", Visibility::All).await.unwrap().unwrap();
+        eq_new.data.summary_mode = SummaryMode::Off;
+        s.update_article(eq_new.id, eq_new.version, &eq_new.data).await.unwrap();
+        let mut two = s.article("two-phrases", Visibility::All).await.unwrap().unwrap();
+        two.data.summaries = vec![summary(5, "v1", "Longer."), summary(3, "v1", "Shorter.")];
+        s.update_article(two.id, two.version, &two.data).await.unwrap();
+        let q = crate::RelatedQuery {
+            id: me.id,
+            phrases: me.key_phrases.phrases.clone(),
+            tags: vec!["climate".into()],
+            now: 200,
+            limit: 10,
+        };
+        let found = s.related_articles(&q).await.unwrap();
+        let shown: Vec<(&str, Option<&str>)> =
+            found.iter().map(|r| (r.card.slug.as_str(), r.summary.as_deref())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("two-phrases", Some("Shorter.")),
+                ("tagged", Some("The editors' words. Two sentences.")),
+                ("eq-new", None),
+            ]
+        );
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score) && found[2].score > 0.0);
+        assert_eq!(found[0].card.title, "Title two-phrases");
+        assert_eq!(found[0].card.published_at, Some(50));
+        // Writes: a new phrase, a rename, unpublishing, deleting.
+        let mut nothing = s.article("nothing", Visibility::All).await.unwrap().unwrap();
+        nothing.data.key_phrases.phrases.push("tidal barrier".into());
+        nothing.data.slug = "renamed".into();
+        s.update_article(nothing.id, nothing.version, &nothing.data).await.unwrap();
+        assert_eq!(related(&s, "me", 200, 10).await, ["two-phrases", "tagged", "renamed"]);
+        let mut two = s.article("two-phrases", Visibility::All).await.unwrap().unwrap();
+        two.data.status = Status::Draft;
+        s.update_article(two.id, two.version, &two.data).await.unwrap();
+        assert_eq!(related(&s, "me", 200, 10).await, ["tagged", "renamed", "eq-new"]);
+        s.delete_article("renamed").await.unwrap();
+        s.delete_article("eq-new").await.unwrap();
+        assert_eq!(related(&s, "me", 200, 10).await, ["tagged", "eq-old"]);
+        // Keys given twice count once.
+        let q = crate::RelatedQuery {
+            phrases: vec!["council".into(), "council".into()],
+            tags: vec!["climate".into(), "climate".into()],
+            ..q
+        };
+        let scores: Vec<f64> = s.related_articles(&q).await.unwrap().iter().map(|r| r.score).collect();
+        assert_eq!(scores, [crate::specificity(1) + crate::TAG_WEIGHT * crate::specificity(1)]);
+    }
+
+    /// Key phrases are read back in order, each once; an article written
+    /// before they were kept (version 0) is stale until its phrases are
+    /// written, which happens only at the version read.
+    pub async fn key_phrases_are_kept_and_refreshed(s: Arc<dyn Store>) {
+        let mut a = phrased("a", Status::Published, Some(10), &["b", "a", "b", "c"], &[]);
+        a.key_phrases.version = 0;
+        let stored = s.create_article(&a).await.unwrap();
+        assert_eq!(
+            stored.key_phrases,
+            crate::KeyPhrases { phrases: vec!["b".into(), "a".into(), "c".into()], version: 0 }
+        );
+        s.create_article(&phrased("z", Status::Draft, None, &[], &[])).await.unwrap();
+        assert_eq!(s.stale_key_phrases(1).await.unwrap(), ["a"]);
+        assert_eq!(s.stale_key_phrases(2).await.unwrap(), ["a", "z"]);
+        let new = crate::KeyPhrases { phrases: vec!["fresh".into()], version: 1 };
+        assert!(!s.write_key_phrases(stored.id, stored.version + 1, &new).await.unwrap(), "not over a newer write");
+        assert!(!s.write_key_phrases(stored.id + 1000, 1, &new).await.unwrap());
+        assert!(s.write_key_phrases(stored.id, stored.version, &new).await.unwrap());
+        assert!(s.stale_key_phrases(1).await.unwrap().is_empty());
+        let read = s.article("a", Visibility::All).await.unwrap().unwrap();
+        assert_eq!((read.key_phrases.clone(), read.version), (new, stored.version), "the article's version stays");
+        // Found by the new phrase only.
+        let other = s.create_article(&phrased("o", Status::Published, Some(5), &["fresh", "b"], &[])).await.unwrap();
+        let q = crate::RelatedQuery {
+            id: other.id,
+            phrases: vec!["fresh".into(), "b".into()],
+            tags: vec![],
+            now: 100,
+            limit: 5,
+        };
+        let found: Vec<String> = s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect();
+        assert_eq!(found, ["a"]);
+        let q = crate::RelatedQuery { phrases: vec!["b".into()], ..q };
+        assert!(s.related_articles(&q).await.unwrap().is_empty());
     }
 
     /// The backend answers `ping`, and after `close` every call fails (with

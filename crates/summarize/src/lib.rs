@@ -227,6 +227,12 @@ impl Analysis {
     pub fn paragraph_breaks(&self) -> Vec<usize> {
         paragraphs::breaks(&self.spans, &self.doc, &self.features)
     }
+
+    /// The top `k` key phrases of `text`, the text this analysis was made
+    /// of: what [`Summarizer::keywords`] gives, without analysing it again.
+    pub fn keywords(&self, text: &str, k: usize) -> Vec<String> {
+        keywords::keywords(text, &self.doc, k, &mut keywords::Buffers::default())
+    }
 }
 
 impl Summarizer {

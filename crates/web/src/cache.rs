@@ -70,6 +70,9 @@ pub enum Dep {
     /// Lists articles across the whole site: home, the unfiltered API list;
     /// feeds and search results later.
     Listing,
+    /// Lists articles by this key phrase: the related articles of an
+    /// article that has it (its page, and its related list in the API).
+    Phrase(String),
     /// Shows the section navigation (every page).
     Nav,
 }
@@ -85,6 +88,7 @@ impl Dep {
         deps.extend(change.sections.iter().map(|s| Dep::Section(s.clone())));
         deps.extend(change.tags.iter().map(|s| Dep::Tag(s.clone())));
         deps.extend(change.authors.iter().map(|s| Dep::Author(s.clone())));
+        deps.extend(change.phrases.iter().map(|p| Dep::Phrase(p.clone())));
         deps
     }
 }
@@ -98,6 +102,12 @@ pub struct Cached {
     /// When what it shows last changed (Unix seconds), for `Last-Modified`
     /// and `If-Modified-Since` (feeds): `None` for most responses.
     pub last_modified: Option<i64>,
+    /// What the render found the response shows, besides what was known
+    /// before it ran (the related articles of an article, found by its key
+    /// phrases and tags, which only reading it tells): kept with the entry.
+    /// A response that shows more is not kept when a public write came
+    /// while it was rendered (that write may have touched what it shows).
+    pub shows: Vec<Dep>,
 }
 
 impl Cached {
@@ -107,18 +117,23 @@ impl Cached {
         let digest = Sha256::digest(&body);
         let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
         let etag = HeaderValue::from_str(&format!("\"{hex}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
-        Cached { body, etag, content_type, last_modified: None }
+        Cached { body, etag, content_type, last_modified: None, shows: Vec::new() }
     }
 
     /// A response with an `ETag` of its own (the API's article document
     /// keeps "id-version", which `If-Match` names).
     pub fn with_etag(body: impl Into<Bytes>, content_type: &'static str, etag: HeaderValue) -> Cached {
-        Cached { body: body.into(), etag, content_type, last_modified: None }
+        Cached { body: body.into(), etag, content_type, last_modified: None, shows: Vec::new() }
     }
 
     /// The same, sent with `Last-Modified: t` (Unix seconds).
     pub fn modified_at(self, t: i64) -> Cached {
         Cached { last_modified: Some(t), ..self }
+    }
+
+    /// The same, showing `deps` too (see [`Cached::shows`]).
+    pub fn showing(self, deps: Vec<Dep>) -> Cached {
+        Cached { shows: deps, ..self }
     }
 
     /// The response: 304 when `If-None-Match` names this one.
@@ -315,6 +330,13 @@ impl Map {
     }
 }
 
+/// A render's place: its flight, and the cache's version when it started.
+#[derive(Clone, Copy)]
+struct Started {
+    id: u64,
+    version: u64,
+}
+
 /// A render under way, that requests for its key wait for.
 struct Flight {
     id: u64,
@@ -478,19 +500,22 @@ impl PageCache {
                     let key: Arc<str> = key.into();
                     let deps: Arc<[Dep]> = deps().into();
                     flights.insert(key.clone(), Flight { id, deps: deps.clone(), done: rx.clone() });
-                    (rx, Some((tx, id, key, deps)))
+                    // The public writes so far: one more by the end, and
+                    // what the render finds it shows may have changed.
+                    let version = self.version();
+                    (rx, Some((tx, Started { id, version }, key, deps)))
                 }
             }
         };
         match start {
-            Some((tx, id, key, deps)) => {
+            Some((tx, started, key, deps)) => {
                 self.counters.renders.fetch_add(1, Ordering::Relaxed);
                 let cache = self.clone();
                 let rendering = render();
                 tokio::spawn(async move {
-                    let guard = FlightGuard { cache, key, id };
+                    let guard = FlightGuard { cache, key, id: started.id };
                     let rendered = rendering.await;
-                    let outcome = guard.cache.finish(&guard.key, id, deps, rendered, now);
+                    let outcome = guard.cache.finish(&guard.key, started, deps, rendered, now);
                     let _ = tx.send(Some(outcome));
                 });
             }
@@ -515,16 +540,23 @@ impl PageCache {
 
     /// Keeps what a render made, unless a write overtook it; what the
     /// waiting requests get.
-    fn finish(&self, key: &Arc<str>, id: u64, deps: Arc<[Dep]>, rendered: Rendered, now: i64) -> Outcome {
+    fn finish(&self, key: &Arc<str>, started: Started, deps: Arc<[Dep]>, rendered: Rendered, now: i64) -> Outcome {
         let mut flights = lock(&self.flights);
-        let current = flights.get(key).is_some_and(|f| f.id == id);
+        let current = flights.get(key).is_some_and(|f| f.id == started.id);
         if current {
             flights.remove(key);
         }
         match rendered {
-            Rendered::Found { item, until } => {
+            Rendered::Found { mut item, until } => {
+                let shows = std::mem::take(&mut item.shows);
+                // What only the render found it shows: no write may have
+                // come since it started (a write removes the flight of a
+                // render whose known deps it touches, but not these).
+                let overtaken = !shows.is_empty() && self.version() != started.version;
+                let deps: Arc<[Dep]> =
+                    if shows.is_empty() { deps } else { deps.iter().cloned().chain(shows).collect() };
                 let item = Arc::new(item);
-                if current {
+                if current && !overtaken {
                     self.keep(key.clone(), item.clone(), deps, now, until);
                 }
                 Outcome::Found(item)
@@ -869,6 +901,59 @@ mod tests {
         assert_eq!(get(&c, "a", vec![art("a")], 101, "never").await, "after");
     }
 
+    /// What a render finds it shows (`Cached::shows`) is kept with the
+    /// entry: a write touching it makes the entry stale. A render that
+    /// shows more is not kept when a public write came while it ran.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn what_a_render_finds_it_shows_makes_it_stale_too() {
+        let c = Arc::new(PageCache::default());
+        let phrase = || Dep::Phrase("harbour".into());
+        let render = |text: &'static str| {
+            move || async move {
+                Rendered::Found {
+                    item: Cached::new(text, "text/plain").showing(vec![Dep::Phrase("harbour".into())]),
+                    until: None,
+                }
+            }
+        };
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 100, render("one")).await), "one");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 100, render("two")).await), "one", "kept");
+        assert_eq!(c.invalidate(&[phrase()], 101), 1);
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 101, render("three")).await), "three");
+        // A public write while it renders (here, one that touches nothing it knew of).
+        let release = Arc::new(Notify::new());
+        let task = {
+            let (c, release) = (c.clone(), release.clone());
+            tokio::spawn(async move {
+                c.invalidate(&[phrase()], 102);
+                let out = c
+                    .get_or_render(
+                        "a",
+                        || vec![art("a")],
+                        102,
+                        move || async move {
+                            release.notified().await;
+                            Rendered::Found {
+                                item: Cached::new("four", "text/plain").showing(vec![phrase()]),
+                                until: None,
+                            }
+                        },
+                    )
+                    .await;
+                body(&out)
+            })
+        };
+        until(|| c.stats().misses == 3).await;
+        content::Changes::changed(
+            &*c,
+            &content::Change { tags: vec!["other".into()], public: true, ..Default::default() },
+        );
+        release.notify_one();
+        assert_eq!(task.await.unwrap(), "four", "given to its request");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 103, render("five")).await), "five", "not kept");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 103, render("six")).await), "five");
+    }
+
     #[tokio::test]
     async fn not_found_drops_the_stale_copy_and_failures_keep_it() {
         let c = Arc::new(PageCache::default());
@@ -961,6 +1046,7 @@ mod tests {
             sections: vec!["world".into()],
             tags: vec!["t".into()],
             authors: vec!["ann".into()],
+            phrases: vec!["tidal barrier".into()],
             public: true,
             everything: false,
         };
@@ -973,6 +1059,7 @@ mod tests {
             Dep::Section("world".into()),
             Dep::Tag("t".into()),
             Dep::Author("ann".into()),
+            Dep::Phrase("tidal barrier".into()),
         ] {
             assert!(deps.contains(&d), "{d:?}");
         }

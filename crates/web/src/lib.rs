@@ -24,6 +24,7 @@ mod pages;
 pub mod pictures;
 mod preview;
 mod public_url;
+mod related;
 mod search;
 pub mod server;
 mod sitemap;

@@ -169,6 +169,8 @@ pub(crate) struct ArticleOptions {
     /// length or form) can work (not for a preview of a form sent by POST).
     pub preview: Option<PreviewBanner>,
     pub summary_links: bool,
+    /// The related articles shown at its end (none in a preview).
+    pub related: Vec<crate::related::RelatedView>,
 }
 
 #[derive(Template)]
@@ -207,6 +209,8 @@ struct ArticlePage<'a> {
     summary_links: bool,
     prev: Option<LinkView>,
     next: Option<LinkView>,
+    /// The related articles, best first (none: no section).
+    related: Vec<crate::related::RelatedView>,
 }
 
 pub(crate) fn iso(t: i64) -> String {
@@ -358,6 +362,26 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, Miss>> + Send + 'static,
 {
+    let render = move || {
+        let rendering = render();
+        async move { rendering.await.map(|page| (page, Vec::new())) }
+    };
+    cached_showing(state, key, deps, inm, render).await
+}
+
+/// [`cached`] for a page whose render finds more that it shows (see
+/// [`Cached::shows`]): `render` gives the page and those.
+pub(crate) async fn cached_showing<F, Fut>(
+    state: &AppState,
+    key: String,
+    deps: impl FnOnce() -> Vec<Dep>,
+    inm: &IfNoneMatch,
+    render: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(String, Vec<Dep>), Miss>> + Send + 'static,
+{
     // A write may have changed the navigation that every page shows.
     let now = now();
     if !state.inner.nav.is_current(state.inner.cache.version(), now) {
@@ -370,7 +394,7 @@ where
     };
     let rendering = move || {
         let rendering = render();
-        async move { rendering.await.map(|body| Cached::new(body, HTML)) }
+        async move { rendering.await.map(|(body, shows)| Cached::new(body, HTML).showing(shows)) }
     };
     match state.cached(&key, deps, rendering).await {
         Outcome::Found(page) => page.respond(inm.0.as_ref()),
@@ -702,11 +726,14 @@ async fn article(
                 return Err(Miss::NotFound(None));
             };
             let (prev, next) = st.store().neighbours(&slug, now).await.map_err(failed)?;
-            let options = ArticleOptions { length, format, open, preview: None, summary_links: true };
-            article_html(&st, &a, (prev, next), options, now).await.map_err(failed)
+            let related = crate::related::of(&st, &a, now).await.map_err(failed)?;
+            let shows = crate::related::shows(&a, &related);
+            let related = related.into_iter().map(|r| crate::related::view(&st, r)).collect();
+            let options = ArticleOptions { length, format, open, preview: None, summary_links: true, related };
+            Ok((article_html(&st, &a, (prev, next), options, now).await.map_err(failed)?, shows))
         }
     };
-    cached(&state, key, deps, &inm, render).await
+    cached_showing(&state, key, deps, &inm, render).await
 }
 
 /// The summary control's choice in an article page's address
@@ -764,6 +791,7 @@ pub(crate) async fn article_html(
         summary_links: options.summary_links,
         prev: links.0.map(link_view),
         next: links.1.map(link_view),
+        related: options.related,
         a,
     };
     page.render()

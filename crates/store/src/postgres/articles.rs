@@ -96,6 +96,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries: json(row, "summaries")?,
             search: SearchText::default(),
+            key_phrases: super::related::phrases_from_row(row)?,
             owner: None,
             revision: None,
         },
@@ -111,9 +112,10 @@ fn article_by_slug(v: Visibility) -> String {
          p.sentences::TEXT AS picks, \
          COALESCE((SELECT json_agg(json_build_object('length', s.length, 'sentences', s.sentences, \
                    'source_hash', s.source_hash, 'version', s.version) ORDER BY s.length) \
-                   FROM article_summaries s WHERE s.article_id = a.id), '[]')::TEXT AS summaries \
+                   FROM article_summaries s WHERE s.article_id = a.id), '[]')::TEXT AS summaries, {} \
          FROM articles a JOIN article_bodies b ON b.article_id = a.id \
          LEFT JOIN article_summary_picks p ON p.article_id = a.id WHERE a.slug = $2 AND {}",
+        super::related::PHRASE_COLUMNS,
         visible(v, "a")
     )
 }
@@ -383,6 +385,7 @@ impl ArticleStore for PostgresStore {
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, 1, article).await?;
+        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -419,6 +422,7 @@ impl ArticleStore for PostgresStore {
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
+        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)

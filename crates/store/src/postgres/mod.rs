@@ -3,8 +3,9 @@
 //! several instances starting at once one migrates and the others wait. TLS
 //! as the URL's `sslmode` says (rustls; `sslrootcert` names a CA of your
 //! own). Each part of the [`Store`](crate::Store) is a module: [`articles`],
-//! [`search`], [`tokens`], and the newsroom's [`users`], [`sessions`] (with
-//! failed sign-ins), [`desk`], [`media`] (pictures) and [`revisions`].
+//! [`search`], [`related`], [`tokens`], and the newsroom's [`users`],
+//! [`sessions`] (with failed sign-ins), [`desk`], [`media`] (pictures) and
+//! [`revisions`].
 //!
 //! Several instances ([`instances`]): change notices by `NOTIFY`/`LISTEN`
 //! on a connection of its own, and named locks in the key space of this
@@ -15,6 +16,7 @@ mod articles;
 mod desk;
 mod instances;
 mod media;
+mod related;
 mod revisions;
 mod search;
 mod sessions;

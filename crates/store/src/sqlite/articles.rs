@@ -9,8 +9,8 @@ use sqlx::sqlite::SqliteRow;
 use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, Db, ListQuery, Named, NewArticle, Page, Result, SearchText,
-    Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, Db, KeyPhrases, ListQuery, Named, NewArticle, Page, Result,
+    SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility, db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
@@ -61,6 +61,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
             auto_paragraphs: row.try_get("auto_paragraphs").db()?,
             summaries,
             search: SearchText::default(),
+            key_phrases: KeyPhrases::default(),
             owner: None,
             revision: None,
         },
@@ -211,6 +212,7 @@ async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visi
             let id: i64 = row.try_get("id").db()?;
             let summaries = summaries_in(conn, id).await?;
             let mut article = article_from_row(&row, summaries)?;
+            article.data.key_phrases = super::related::read_phrases(conn, id).await?;
             (article.data.owner, article.data.status) = super::desk::read_desk(conn, id, article.status).await?;
             (article.data.summary_picks, article.data.summary_mode) =
                 read_picks(conn, id, article.summary_mode).await?;
@@ -234,6 +236,7 @@ impl ArticleStore for SqliteStore {
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, 1, article).await?;
+        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -266,6 +269,7 @@ impl ArticleStore for SqliteStore {
         write_parts(&mut tx, id, article).await?;
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
+        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -381,6 +385,7 @@ pub(super) mod tests {
                 version: "v".into(),
             }],
             search: SearchText::default(),
+            key_phrases: Default::default(),
             owner: None,
             revision: None,
         }

@@ -1,14 +1,16 @@
 //! The embedded SQLite store: one file, migrations run on open. Each part
 //! of the [`Store`](crate::Store) is a module: [`articles`] (with
-//! [`listing`]), [`tokens`], [`search`], [`users`], [`sessions`] (with failed
-//! sign-ins), [`desk`] (the newsroom's part of articles), [`media`] (pictures), [`revisions`]; every SQL statement
-//! is in [`sql`].
+//! [`listing`]), [`tokens`], [`search`], [`related`] (key phrases and related
+//! articles), [`users`], [`sessions`] (with failed sign-ins), [`desk`] (the
+//! newsroom's part of articles), [`media`] (pictures), [`revisions`]; every SQL
+//! statement is in [`sql`].
 
 mod articles;
 mod desk;
 mod instances;
 mod listing;
 mod media;
+mod related;
 mod revisions;
 mod search;
 mod sessions;

@@ -163,6 +163,7 @@ mod tests {
             summary_picks: Vec::new(),
             auto_paragraphs: true,
             summaries: Vec::new(),
+            key_phrases: Default::default(),
             owner: None,
             revision: None,
             search: SearchText {

@@ -312,6 +312,34 @@ queries! {
     /// Whether the database answers.
     PING = "SELECT 1";
 
+    /// The key phrases of article `?1` (phrase `?2` at position `?3`), with
+    /// the copy of the article's slug, status and time a phrase's range is
+    /// read by, taken from its row; and their rule's version `?2`.
+    DELETE_PHRASES = "DELETE FROM article_phrases WHERE article_id = ?1";
+    INSERT_PHRASE = "INSERT INTO article_phrases (article_id, phrase, position, slug, status, published_at) \
+        SELECT id, ?2, ?3, slug, status, published_at FROM articles WHERE id = ?1";
+    UPSERT_PHRASE_ROW = "INSERT INTO article_phrase_rows (article_id, version) VALUES (?1, ?2) \
+        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version";
+    /// The key phrases of article `?1`, best first, and their version.
+    PHRASES_OF = "SELECT phrase FROM article_phrases WHERE article_id = ?1 ORDER BY position";
+    PHRASE_VERSION_OF = "SELECT version FROM article_phrase_rows WHERE article_id = ?1";
+    /// Articles whose phrases were made by another rule than `?1` (0: never
+    /// made): two ranges of one index.
+    STALE_PHRASES = "SELECT a.slug FROM article_phrase_rows r CROSS JOIN articles a ON a.id = r.article_id \
+        WHERE r.version < ?1 OR r.version > ?1";
+    /// The newest `?5` articles readers see (bound `?1, ?2`) that have key
+    /// phrase (or tag) `?3`, other than article `?4`: one range of one
+    /// index, read in its order, covering (no article row is read).
+    RELATED_BY_PHRASE = concat!("SELECT l.article_id, l.published_at, l.slug FROM article_phrases l \
+        WHERE l.phrase = ?3 AND ", visible!("l"), " AND l.article_id <> ?4", newest_first!("l"), " LIMIT ?5");
+    RELATED_BY_TAG = concat!("SELECT l.article_id, l.published_at, l.slug FROM article_tags l \
+        WHERE l.tag_slug = ?3 AND ", visible!("l"), " AND l.article_id <> ?4", newest_first!("l"), " LIMIT ?5");
+    /// What a related article shows (article `?1`): its card, and its
+    /// shortest automatic summary or the editors' own.
+    RELATED_CARD = concat!("SELECT ", card_columns!("a"), ", a.summary_mode, a.summary_custom, \
+        (SELECT s.sentences FROM article_summaries s WHERE s.article_id = a.id ORDER BY s.length LIMIT 1) \
+        AS first_summary FROM articles a WHERE a.id = ?1");
+
     /// The newsroom's part of article `?1`: owner `?2`, submitted `?3`, and
     /// a copy of its update time `?4` (the order of an owner's list).
     UPSERT_DESK = "INSERT INTO article_desk (article_id, owner_id, submitted, updated_at) VALUES (?1, ?2, ?3, ?4) \
@@ -621,11 +649,30 @@ impl ListStatement {
 #[cfg(test)]
 pub(super) const BEFORE_0020: &[&str] = &[
     "ALTER TABLE articles DROP COLUMN auto_paragraphs",
+    "DROP TRIGGER article_phrase_copies",
+    "DROP TABLE article_phrase_rows",
+    "DROP TABLE article_phrases",
     "DROP TRIGGER article_search_gone",
     "DROP TABLE article_search_rows",
     "DROP TABLE article_search",
     "DELETE FROM _sqlx_migrations WHERE version >= 20",
 ];
+
+/// Statements that take a database back to before migration 0021 (key
+/// phrases), an article kept, for the test of that upgrade.
+#[cfg(test)]
+pub(super) const BEFORE_0021: &[&str] = &[
+    "ALTER TABLE articles DROP COLUMN auto_paragraphs",
+    "DROP TRIGGER article_phrase_copies",
+    "DROP TABLE article_phrase_rows",
+    "DROP TABLE article_phrases",
+    "DELETE FROM _sqlx_migrations WHERE version >= 21",
+];
+
+/// Makes article `?1` a draft straight in its row, as no store method does
+/// (for the test that the phrase rows' copy follows the row).
+#[cfg(test)]
+pub(super) const DRAFT_ROW: &str = "UPDATE articles SET status = 'draft' WHERE id = ?1";
 
 /// The statements the store wrote with before migration 0004 (at 0003, as
 /// the store of that time had them), to make an old database for the

@@ -828,7 +828,14 @@ async fn preview_page(state: &AppState, a: &Article, banner: PreviewBanner, summ
     };
     let (length, format, open) = crate::pages::summary_choice(summary);
     // The control's links reload the page: only a saved version's can.
-    let options = ArticleOptions { length, format, open, summary_links: summary.is_some(), preview: Some(banner) };
+    let options = ArticleOptions {
+        length,
+        format,
+        open,
+        summary_links: summary.is_some(),
+        preview: Some(banner),
+        related: Vec::new(),
+    };
     match crate::pages::article_html(state, a, links, options, now).await {
         Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
         Err(e) => internal(e),

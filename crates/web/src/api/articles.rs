@@ -11,7 +11,10 @@ use summarize::Lang;
 use crate::cache::{Cached, Dep, IfNoneMatch, Miss, Outcome, failed};
 
 use super::auth::{Editor, MaybeEditor};
-use super::dto::{ArticleJson, ArticleList, SummaryJson, SummarySentenceJson, article_etag, article_json, list_item};
+use super::dto::{
+    ArticleJson, ArticleList, RelatedItem, RelatedList, SummaryJson, SummarySentenceJson, article_etag, article_json,
+    list_item, rfc3339,
+};
 use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState, now};
@@ -250,6 +253,64 @@ pub async fn article_summary(
     };
     let outcome = state.cached(&key, || vec![Dep::Article(slug.clone())], render).await;
     Ok(vary_on_token(api_response(outcome, &inm)))
+}
+
+/// The articles related to one: at most 5 published articles that share key
+/// phrases or tags with it, best first (newer first among equals), each with
+/// the first sentence of its summary; never the article itself, a draft, or a
+/// scheduled article before its time. Found by the key phrases kept with
+/// every article (nothing is computed on request). Without a token, from the
+/// shared cache; a token holder may ask for a draft's.
+#[utoipa::path(get, path = "/api/articles/{slug}/related", tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses((status = 200, body = RelatedList, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the list is the same"))),
+        (status = 304), (status = 404, body = ErrorBody)))]
+pub async fn related_articles(
+    State(state): State<AppState>,
+    editor: MaybeEditor,
+    SlugPath(slug): SlugPath,
+    inm: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    if editor.0.is_some() {
+        let a = load(&state, &slug, &editor).await?;
+        let related = crate::related::of(&state, &a, now()).await?;
+        let body = serde_json::to_vec(&related_json(&state, &a, related)).map_err(ApiError::internal)?;
+        return Ok(vary_on_token(Cached::new(body, JSON).respond(inm.0.as_ref())));
+    }
+    let key = format!("api:related:{slug}");
+    let render = || {
+        let (st, slug) = (state.clone(), slug.clone());
+        async move {
+            let now = now();
+            let Some(a) = st.store().article(&slug, Visibility::PublicAt(now)).await.map_err(failed)? else {
+                return Err(Miss::NotFound(Some(format!("no article {slug}"))));
+            };
+            let related = crate::related::of(&st, &a, now).await.map_err(failed)?;
+            let shows = crate::related::shows(&a, &related);
+            let body = serde_json::to_vec(&related_json(&st, &a, related)).map_err(failed)?;
+            Ok(Cached::new(body, JSON).showing(shows))
+        }
+    };
+    let outcome = state.cached(&key, || vec![Dep::Article(slug.clone())], render).await;
+    Ok(vary_on_token(api_response(outcome, &inm)))
+}
+
+fn related_json(state: &AppState, a: &Article, related: Vec<store::RelatedArticle>) -> RelatedList {
+    RelatedList {
+        slug: a.slug.clone(),
+        items: related
+            .into_iter()
+            .map(|r| RelatedItem {
+                url: format!("/articles/{}", r.card.slug),
+                summary: crate::related::summary_line(state, &r),
+                published: r.card.published_at.map(rfc3339),
+                score: r.score,
+                slug: r.card.slug,
+                title: r.card.title,
+                lang: r.card.lang,
+            })
+            .collect(),
+    }
 }
 
 /// The summary of `a` the API shows: `n` sentences, as `format`.

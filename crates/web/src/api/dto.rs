@@ -78,6 +78,33 @@ pub struct ArticleList {
     pub next: Option<String>,
 }
 
+/// An article related to another: sharing key phrases or tags with it.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RelatedItem {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    /// RFC 3339.
+    pub published: Option<String>,
+    /// The first sentence of its summary (the editors' own, or the automatic
+    /// one); null when its summary is switched off.
+    pub summary: Option<String>,
+    /// How related it is (higher is closer): shared key phrases count more
+    /// than shared tags, and a phrase or tag few articles share more than a
+    /// common one.
+    pub score: f64,
+}
+
+/// The articles related to one, best first (newer first among equals):
+/// at most 5, only published ones, never the article itself.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RelatedList {
+    /// The article they are related to.
+    pub slug: String,
+    pub items: Vec<RelatedItem>,
+}
+
 /// One summary sentence.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SummarySentenceJson {

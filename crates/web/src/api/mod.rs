@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/articles/{slug}/summary", get(articles::article_summary))
         .route("/articles/{slug}/revisions", get(revisions::list_revisions))
+        .route("/articles/{slug}/related", get(articles::related_articles))
         .route("/search", get(search::search))
         .route("/summarize", post(summarize::summarize_text))
         .route("/openapi.json", get(openapi))
@@ -66,6 +67,7 @@ pub async fn method_not_allowed() -> ApiError {
         articles::list_articles,
         articles::get_article,
         articles::article_summary,
+        articles::related_articles,
         articles::create_article,
         articles::update_article,
         articles::delete_article,
@@ -75,8 +77,8 @@ pub async fn method_not_allowed() -> ApiError {
     ),
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
-        SummarizeResponse, search::SearchResults, search::SearchResult, search::SnippetPart, ErrorBody, ErrorDetail, revisions::RevisionsJson, revisions::RevisionJson,
-        articles::SummaryFormat
+        SummarizeResponse, dto::RelatedList, dto::RelatedItem, search::SearchResults, search::SearchResult,
+        search::SnippetPart, ErrorBody, ErrorDetail, revisions::RevisionsJson, revisions::RevisionJson, articles::SummaryFormat
     )),
     modifiers(&BearerAuth)
 )]

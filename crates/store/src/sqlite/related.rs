@@ -1,0 +1,160 @@
+//! Related articles: each article's key phrases in `article_phrases`
+//! (migration 0021), written in the article's own transaction, and the
+//! look-up: one range of one index per phrase and per tag, then the cards of
+//! the best few by id.
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use super::listing::{Bound, card_from_row};
+use super::{SqliteStore, begin_write, sql};
+use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, related_article};
+use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
+
+/// Writes the key phrases of article `id` (whose row is written), replacing
+/// any, inside the caller's transaction. A phrase given twice is kept once.
+pub(super) async fn write_phrases(tx: &mut sqlx::SqliteConnection, id: i64, phrases: &KeyPhrases) -> Result<()> {
+    sqlx::query(sql::DELETE_PHRASES).bind(id).execute(&mut *tx).await.db()?;
+    for (position, phrase) in distinct(&phrases.phrases).enumerate() {
+        sqlx::query(sql::INSERT_PHRASE).bind(id).bind(phrase).bind(position as i64).execute(&mut *tx).await.db()?;
+    }
+    sqlx::query(sql::UPSERT_PHRASE_ROW).bind(id).bind(i64::from(phrases.version)).execute(&mut *tx).await.db()?;
+    Ok(())
+}
+
+/// The key phrases of article `id`, read on `conn`.
+pub(super) async fn read_phrases(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<KeyPhrases> {
+    let phrases: Vec<String> = sqlx::query_scalar(sql::PHRASES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+    let version: Option<i64> =
+        sqlx::query_scalar(sql::PHRASE_VERSION_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
+    Ok(KeyPhrases { phrases, version: version.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32 })
+}
+
+#[async_trait]
+impl RelatedStore for SqliteStore {
+    async fn related_articles(&self, q: &RelatedQuery) -> Result<Vec<RelatedArticle>> {
+        if q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let bound = Bound::now(q.now);
+        // One read transaction: the ranges and the cards from one snapshot.
+        let mut tx = self.pool.begin().await.db()?;
+        let keys = distinct(&q.phrases)
+            .take(MAX_KEYS)
+            .map(|k| (Key::Phrase, k))
+            .chain(distinct(&q.tags).take(MAX_KEYS).map(|k| (Key::Tag, k)));
+        let mut windows = Vec::new();
+        for (key, value) in keys {
+            let statement = match key {
+                Key::Phrase => sql::RELATED_BY_PHRASE,
+                Key::Tag => sql::RELATED_BY_TAG,
+            };
+            let rows = sqlx::query(statement)
+                .bind(bound.at)
+                .bind(bound.slug.as_str())
+                .bind(value)
+                .bind(q.id)
+                .bind(WINDOW as i64)
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+            let found = rows
+                .iter()
+                .map(|r| {
+                    let at: Option<i64> = r.try_get("published_at").db()?;
+                    Ok(Candidate {
+                        id: r.try_get("article_id").db()?,
+                        published_at: at
+                            .ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?,
+                        slug: r.try_get("slug").db()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            windows.push(Window::new(key, value, found));
+        }
+        let mut related = Vec::new();
+        for (id, score) in rank(&windows, q.limit) {
+            let Some(row) = sqlx::query(sql::RELATED_CARD).bind(id).fetch_optional(&mut *tx).await.db()? else {
+                continue;
+            };
+            let (mode, custom, first) = (
+                row.try_get("summary_mode").db()?,
+                row.try_get("summary_custom").db()?,
+                row.try_get("first_summary").db()?,
+            );
+            related.push(related_article(card_from_row(&row)?, mode, custom, first, score)?);
+        }
+        tx.commit().await.db()?;
+        Ok(related)
+    }
+
+    async fn stale_key_phrases(&self, version: u32) -> Result<Vec<String>> {
+        let mut slugs: Vec<String> =
+            sqlx::query_scalar(sql::STALE_PHRASES).bind(i64::from(version)).fetch_all(&self.pool).await.db()?;
+        slugs.sort_unstable();
+        Ok(slugs)
+    }
+
+    async fn write_key_phrases(&self, id: i64, version: i64, phrases: &KeyPhrases) -> Result<bool> {
+        let mut tx = begin_write(&self.pool).await?;
+        let lang: Option<String> =
+            sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
+        if lang.is_none() {
+            return Ok(false);
+        }
+        write_phrases(&mut tx, id, phrases).await?;
+        tx.commit().await.db()?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ArticleStore as _, Backend as _, Status};
+
+    /// A database made before key phrases were kept (migration 0021) has
+    /// its articles listed as stale, to get their phrases at start; the
+    /// copies in `article_phrases` follow a change of the article's row.
+    #[tokio::test]
+    async fn articles_from_before_key_phrases_are_stale() {
+        let db = super::super::tests::TempDb::new("phrases-upgrade");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        let mut kept = super::super::articles::tests::sample("kept", Status::Published, Some(10));
+        kept.key_phrases = KeyPhrases { phrases: vec!["harbour".into()], version: 1 };
+        s.create_article(&kept).await.unwrap();
+        for undo in sql::BEFORE_0021 {
+            sqlx::query(*undo).execute(&s.pool).await.unwrap();
+        }
+        s.close().await;
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        assert_eq!(s.stale_key_phrases(1).await.unwrap(), ["kept"]);
+        let a = s.article("kept", crate::Visibility::All).await.unwrap().unwrap();
+        assert_eq!(a.key_phrases, KeyPhrases::default());
+        assert!(
+            s.write_key_phrases(a.id, a.version, &KeyPhrases { phrases: vec!["harbour".into()], version: 1 })
+                .await
+                .unwrap()
+        );
+        assert!(s.stale_key_phrases(1).await.unwrap().is_empty());
+        s.close().await;
+    }
+
+    /// The copy of the article's slug, status and time in its phrase rows
+    /// follows its row, however the row is changed (a trigger).
+    #[tokio::test]
+    async fn phrase_rows_follow_their_article() {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        let mut a = super::super::articles::tests::sample("a", Status::Published, Some(10));
+        a.key_phrases = KeyPhrases { phrases: vec!["harbour".into()], version: 1 };
+        let a = s.create_article(&a).await.unwrap();
+        let mut b = super::super::articles::tests::sample("b", Status::Published, Some(20));
+        b.key_phrases = a.key_phrases.clone();
+        let b = s.create_article(&b).await.unwrap();
+        let q = RelatedQuery { id: b.id, phrases: vec!["harbour".into()], tags: vec![], now: 100, limit: 5 };
+        assert_eq!(s.related_articles(&q).await.unwrap()[0].card.slug, "a");
+        // Straight to the row, as no store method does: the trigger keeps the copy.
+        sqlx::query(sql::DRAFT_ROW).bind(a.id).execute(&s.pool).await.unwrap();
+        assert!(s.related_articles(&q).await.unwrap().is_empty());
+    }
+}
