@@ -214,7 +214,14 @@ async fn browser() {
             newsroom_axe,
         )
         .await;
-    runner.run(&suite, "newsroom: phone 390x844: no page scrolls sideways", Device::Phone, newsroom_phone).await;
+    runner
+        .run(
+            &suite,
+            "newsroom: phone 390x844: no page scrolls sideways; the editor's fields and buttons fit and can be tapped",
+            Device::Phone,
+            newsroom_phone,
+        )
+        .await;
     runner
         .run(
             &suite,
@@ -2498,7 +2505,21 @@ async fn newsroom_phone(suite: &Suite, client: &Session, _: Device) -> Result<()
     goto(suite, client, "/admin/login").await?;
     let width = js(client, "return window.innerWidth;", vec![]).await?;
     ensure!(width == json!(PHONE.0), "the phone viewport is {width} px wide, want {}", PHONE.0);
-    let problems = newsroom_tour(suite, client, Check::NoSidewaysScroll).await?;
+    let mut problems = newsroom_tour(suite, client, Check::NoSidewaysScroll).await?;
+    // The tour ends signed in as the writer: the editor's fields and buttons fit
+    // the screen, and each button and field can be tapped (24 px at least;
+    // radio buttons are tapped by their labels).
+    goto(suite, client, "/admin/articles/new").await?;
+    let small = js(
+        client,
+        "return [...document.querySelectorAll('main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea, main select, main button, main a.button')]
+           .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
+           .filter(([_, r]) => r.left < 0 || r.right > window.innerWidth || r.width < 24 || r.height < 24)
+           .map(([h, r]) => `${h} at ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.height)} px`);",
+        vec![],
+    )
+    .await?;
+    problems.extend(small.as_array().into_iter().flatten().filter_map(Value::as_str).map(|s| format!("editor: {s}")));
     ensure!(problems.is_empty(), "on a 390 px phone:\n  {}", problems.join("\n  "));
     Ok(())
 }
