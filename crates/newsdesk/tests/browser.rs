@@ -231,6 +231,14 @@ async fn browser() {
         )
         .await;
     runner.run(&suite, "newsroom: signing out ends the session", Device::Desktop, newsroom_sign_out).await;
+    runner
+        .run(
+            &suite,
+            "newsroom: without JavaScript, signing in, saving a draft and deleting it work",
+            Device::NoJs,
+            newsroom_without_javascript,
+        )
+        .await;
     for device in [Device::Phone, Device::Desktop] {
         let name = format!("newsroom: screenshots of the list and the editor, {}", device.label());
         runner.run(&suite, &name, device, newsroom_screenshots).await;
@@ -2614,5 +2622,34 @@ async fn newsroom_screenshots(suite: &Suite, client: &Session, device: Device) -
         std::fs::write(&file, png).with_context(|| format!("write {}", file.display()))?;
         say(&format!("browser: screenshot {}", file.display()));
     }
+    Ok(())
+}
+
+/// With JavaScript off, the newsroom works: signing in, writing and saving a
+/// draft, and deleting it through its confirmation page.
+async fn newsroom_without_javascript(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    client.goto("data:text/html,<title>off</title><script>document.title='on'</script>").await?;
+    ensure!(client.title().await? == "off", "JavaScript is not disabled in the no-JS session");
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.editor).await?;
+    goto(suite, client, "/admin/articles/new").await?;
+    fill(client, "f-title", "A Draft Written Without Scripts").await?;
+    fill(client, "f-body", "This draft was written with scripts switched off. It is saved and then deleted.").await?;
+    fill(client, "f-section", "World").await?;
+    click(client, "form.editor button[value=\"draft\"]").await?;
+    let path = "/admin/articles/a-draft-written-without-scripts";
+    wait_for_page(client, "the saved draft", path, "done=draft").await?;
+    ensure!(editor_status(client).await? == "Draft", "status {:?}", editor_status(client).await?);
+    click(client, &format!("form.editor a.button.danger[href=\"{path}/delete\"]")).await?;
+    wait_for_page(client, "the delete confirmation", &format!("{path}/delete"), "").await?;
+    click(client, "form.confirm button.danger").await?;
+    wait_for_page(client, "the list after deleting", "/admin", "done=deleted").await?;
+    ensure!(
+        page_notice(client).await? == "The article was deleted.",
+        "after deleting: {:?}",
+        page_notice(client).await?
+    );
+    goto(suite, client, path).await?;
+    ensure!(norm(&find(client, "main h1").await?.text().await?) == "Not found", "the deleted draft still opens");
     Ok(())
 }
