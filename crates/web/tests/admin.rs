@@ -1740,17 +1740,36 @@ async fn snapshot(d: &Desk) -> String {
     out.join("\n")
 }
 
+/// A desk with an article of each status: three of wren's (draft, submitted,
+/// published) and a scheduled one from the API (no owner).
+async fn desk_with_articles() -> Desk {
+    let d = desk().await;
+    d.article("wrens-draft", Status::Draft, Some("wren")).await;
+    d.article("wrens-submitted", Status::Submitted, Some("wren")).await;
+    d.article("wrens-published", Status::Published, Some("wren")).await;
+    d.article("api-scheduled", Status::Scheduled, None).await;
+    d
+}
+
+/// Everyone who may ask: anonymous, a writer (wren), another writer (wynn),
+/// an editor (ed) and an admin (ada), each with their own session.
+async fn everyone(d: &Desk) -> [(&'static str, Client); 5] {
+    [
+        ("anonymous", d.client()),
+        ("wren", d.signed_in("wren").await),
+        ("wynn", d.signed_in("wynn").await),
+        ("ed", d.signed_in("ed").await),
+        ("ada", d.signed_in("ada").await),
+    ]
+}
+
 /// Every newsroom page, for everyone who may ask: anonymous, a writer (wren)
 /// on her own articles, another writer (wynn), an editor, an admin. Each
 /// answers as the permission table says (`permissions::allowed`); an
 /// unknown article is the newsroom's 404 for the signed in.
 #[tokio::test]
 async fn every_page_answers_every_role_as_the_table_says() {
-    let d = desk().await;
-    d.article("wrens-draft", Status::Draft, Some("wren")).await;
-    d.article("wrens-submitted", Status::Submitted, Some("wren")).await;
-    d.article("wrens-published", Status::Published, Some("wren")).await;
-    d.article("api-scheduled", Status::Scheduled, None).await;
+    let d = desk_with_articles().await;
     // path, then the status for: anonymous, wren, wynn, ed, ada.
     const PAGES: &str = "
         /admin                                   303 200 200 200 200
@@ -1773,13 +1792,7 @@ async fn every_page_answers_every_role_as_the_table_says() {
         /admin/no-such-page                      404 404 404 404 404
         /admin/login                             200 303 303 303 303
     ";
-    let clients = [
-        ("anonymous", d.client()),
-        ("wren", d.signed_in("wren").await),
-        ("wynn", d.signed_in("wynn").await),
-        ("ed", d.signed_in("ed").await),
-        ("ada", d.signed_in("ada").await),
-    ];
+    let clients = everyone(&d).await;
     let mut rows = 0;
     for line in PAGES.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -1812,25 +1825,14 @@ async fn every_page_answers_every_role_as_the_table_says() {
 /// role may do is shown working in the tests above.
 #[tokio::test]
 async fn every_form_refuses_every_role_it_does_not_allow_and_changes_nothing() {
-    let d = desk().await;
-    d.article("wrens-draft", Status::Draft, Some("wren")).await;
-    d.article("wrens-submitted", Status::Submitted, Some("wren")).await;
-    d.article("wrens-published", Status::Published, Some("wren")).await;
-    d.article("api-scheduled", Status::Scheduled, None).await;
+    let d = desk_with_articles().await;
     d.state.store().create_token("kept", &web::api::token_hash(&web::api::new_token()), 0).await.unwrap();
-    let ed = d.signed_in("ed").await;
+    let clients = everyone(&d).await;
     // The editor's form of each article: what a writer would forge from.
     let mut forms = BTreeMap::new();
     for slug in ["wrens-draft", "wrens-submitted", "wrens-published", "api-scheduled"] {
-        forms.insert(slug, edit_fields(&ed, slug, &[]).await);
+        forms.insert(slug, edit_fields(&clients[3].1, slug, &[]).await);
     }
-    let clients = [
-        ("anonymous", d.client()),
-        ("wren", d.signed_in("wren").await),
-        ("wynn", d.signed_in("wynn").await),
-        ("ed", ed),
-        ("ada", d.signed_in("ada").await),
-    ];
     let before = snapshot(&d).await;
     // path, fields (k=v,k=v; an article's form when the path is one), then who
     // is refused: the roles listed (anonymous is always).
