@@ -1714,6 +1714,7 @@ async fn picks_round_trip_through_the_api() {
     // The OpenAPI document names the field and the mode.
     let openapi = d.client().get("/api/openapi.json").await.body;
     assert!(openapi.contains("\"summary_sentences\"") && openapi.contains("picked"));
+}
 
 // ------------------------------------------------------------ every route, every role
 
@@ -1783,6 +1784,10 @@ async fn every_page_answers_every_role_as_the_table_says() {
         /admin/articles/wrens-submitted/delete   303 200 403 200 200
         /admin/articles/wrens-published/delete   303 403 403 200 200
         /admin/articles/api-scheduled/delete     303 403 403 200 200
+        /admin/articles/wrens-draft/preview      303 200 403 200 200
+        /admin/articles/wrens-published/preview  303 403 403 200 200
+        /admin/articles/api-scheduled/preview    303 403 403 200 200
+        /admin/articles/no-such-article/preview  303 404 404 404 404
         /admin/articles/no-such-article          303 404 404 404 404
         /admin/articles/no-such-article/delete   303 404 404 404 404
         /admin/articles/Not%20A%20Slug           303 404 404 404 404
@@ -1816,7 +1821,7 @@ async fn every_page_answers_every_role_as_the_table_says() {
         }
         rows += 1;
     }
-    assert_eq!(rows, 19);
+    assert_eq!(rows, 23);
 }
 
 /// Every form the newsroom has, posted by everyone whose role does not allow
@@ -1850,6 +1855,9 @@ async fn every_form_refuses_every_role_it_does_not_allow_and_changes_nothing() {
         /admin/articles/wrens-published         action=publish                  wren wynn ed ada
         /admin/articles/api-scheduled           action=unpublish                wren wynn
         /admin/articles/api-scheduled           action=save,title=Hijacked      wren wynn
+        /admin/articles/new/preview             action=preview,title=Mallorys  -
+        /admin/articles/wrens-draft/preview     action=preview,title=Hijacked   wynn
+        /admin/articles/wrens-published/preview action=preview,title=Hijacked   wren wynn
         /admin/articles/wrens-draft/delete      version=1                       wynn
         /admin/articles/wrens-submitted/delete  version=1                       wynn
         /admin/articles/wrens-published/delete  version=1                       wren wynn
@@ -1865,15 +1873,19 @@ async fn every_form_refuses_every_role_it_does_not_allow_and_changes_nothing() {
     let mut rows = 0;
     for line in FORMS.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let words: Vec<&str> = line.split_whitespace().collect();
+        // "-": only the anonymous are refused.
         let (path, fields, refused) = (words[0], words[1], &words[2..]);
         let changes: Vec<(&str, &str)> =
             fields.split(',').filter(|f| *f != "-").map(|f| f.split_once('=').unwrap()).collect();
-        let slug = path.strip_prefix("/admin/articles/").filter(|s| !s.contains('/') && *s != "new");
+        let slug = path
+            .strip_prefix("/admin/articles/")
+            .map(|s| s.trim_end_matches("/preview"))
+            .filter(|s| !s.contains('/') && *s != "new");
         for (who, c) in clients.iter().filter(|(who, _)| *who == "anonymous" || refused.contains(who)) {
             let csrf = c.csrf.lock().unwrap().clone();
             let mut all: Vec<(String, String)> = match slug {
                 Some(slug) => forms[slug].iter().filter(|(k, _)| k != "csrf").cloned().collect(),
-                None if path == "/admin/articles/new" => {
+                None if path.starts_with("/admin/articles/new") => {
                     new_article("x").into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
                 }
                 None => Vec::new(),
@@ -1894,7 +1906,7 @@ async fn every_form_refuses_every_role_it_does_not_allow_and_changes_nothing() {
         }
         rows += 1;
     }
-    assert_eq!(rows, 24);
+    assert_eq!(rows, 27);
     // Everyone is still signed in (a refused password reset ended no session).
     for (who, c) in &clients[1..] {
         assert_eq!(c.get("/admin").await.status, StatusCode::OK, "{who}");
