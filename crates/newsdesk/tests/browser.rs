@@ -182,7 +182,7 @@ async fn browser() {
     runner
         .run(
             &suite,
-            "newsroom: a writer signs in with the keyboard, writes an article and submits it for review",
+            "newsroom: a writer signs in with the keyboard, writes an article, previews it with its summary, submits it for review",
             Device::Desktop,
             newsroom_writer_submits,
         )
@@ -190,7 +190,7 @@ async fn browser() {
     runner
         .run(
             &suite,
-            "newsroom: an editor schedules it a minute ahead; a second editor's older form is refused, nothing overwritten",
+            "newsroom: an editor picks two summary sentences and schedules it a minute ahead; a second editor's older form is refused, nothing overwritten",
             Device::Desktop,
             newsroom_editors_schedule_and_conflict,
         )
@@ -247,7 +247,7 @@ async fn browser() {
     runner
         .run(
             &suite,
-            "newsroom: a reader sees it after its time, with Previous/Next updated on its neighbour",
+            "newsroom: a reader sees it after its time, with the two picked sentences as its summary and Previous/Next updated on its neighbour",
             Device::Desktop,
             newsroom_reader_after,
         )
@@ -1925,6 +1925,8 @@ struct Handed {
     scheduled_at: Option<i64>,
     /// The newest public article before it, whose Next link it becomes.
     neighbour: Option<String>,
+    /// The two sentences the first editor picked for its summary.
+    picked: Vec<String>,
 }
 
 struct Newsroom {
@@ -2185,6 +2187,10 @@ async fn neighbours_of(client: &Client) -> Result<(Option<String>, Option<String
     Ok((nav[0].as_str().map(str::to_owned), nav[1].as_str().map(str::to_owned)))
 }
 
+/// The editor's buttons that name an action, by value.
+const EDITOR_BUTTONS_JS: &str =
+    "return [...document.querySelectorAll('form.editor button[name=action]')].map(b => b.value);";
+
 async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> Result<()> {
     let desk = newsroom(suite)?;
     sign_in(suite, client, &desk.writer).await?;
@@ -2194,22 +2200,22 @@ async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> 
     wait_for_page(client, "the new article form", "/admin/articles/new", "").await?;
     let byline = field_value(client, "f-authors").await?;
     ensure!(byline == desk.writer.display_name, "a new article's byline starts as {byline:?}");
-    let buttons = js(
-        client,
-        "return [...document.querySelectorAll('form.editor button[name=action]')].map(b => b.value);",
-        vec![],
-    )
-    .await?;
-    ensure!(buttons == json!(["draft", "submit"]), "a writer's new article offers the buttons {buttons}");
+    let buttons = js(client, EDITOR_BUTTONS_JS, vec![]).await?;
+    ensure!(buttons == json!(["draft", "submit", "preview"]), "a writer's new article offers the buttons {buttons}");
     fill(client, "f-title", STORY_TITLE).await?;
     fill(client, "f-standfirst", STORY_STANDFIRST).await?;
     fill(client, "f-body", STORY_BODY).await?;
     fill(client, "f-section", "Science").await?;
     fill(client, "f-tags", "wildlife, rivers").await?;
+    // Preview, before anything is saved: as readers will see it, with its summary.
+    check_preview(client, STORY_TITLE).await.context("the writer's preview")?;
+    let url = client.current_url().await?;
+    ensure!(url.path() == "/admin/articles/new", "previewing left the form for {url}");
+    ensure!(!suite.get("/api/articles?per_page=100")?.body.contains("river-otters"), "previewing saved the article");
     // Submitting with the keyboard: from the title, Tab (every stop showing
     // its focus) to "Submit for review", then Enter.
     js(client, "document.getElementById('f-title').focus();", vec![]).await?;
-    let presses = tab_to(client, "form.editor button[value=\"submit\"]", 80).await?;
+    let presses = tab_to(client, "form.editor button[value=\"submit\"]", 150).await?;
     press(client, Key::Enter).await?;
     wait_until(
         client,
@@ -2228,13 +2234,8 @@ async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> 
     ensure!(status == "Submitted for review", "status {status:?}");
     ensure!(field_value(client, "f-body").await?.replace("\r\n", "\n") == STORY_BODY, "the body was not kept");
     // Still a writer's: no scheduling or publishing.
-    let buttons = js(
-        client,
-        "return [...document.querySelectorAll('form.editor button[name=action]')].map(b => b.value);",
-        vec![],
-    )
-    .await?;
-    ensure!(buttons == json!(["draft", "submit"]), "a writer's submitted article offers {buttons}");
+    let buttons = js(client, EDITOR_BUTTONS_JS, vec![]).await?;
+    ensure!(buttons == json!(["draft", "submit", "preview"]), "a writer's submitted article offers {buttons}");
     // Readers see nothing of it.
     ensure!(suite.get(&format!("/articles/{slug}"))?.status == 404, "a submitted article is public");
     ensure!(suite.get(&format!("/api/articles/{slug}"))?.status == 404, "the API shows a submitted article");
@@ -2262,7 +2263,9 @@ async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session,
         goto(suite, &second, &format!("/admin/articles/{slug}")).await?;
         fill(&second, "f-standfirst", "The second editor's standfirst, written over an old version.").await?;
 
-        // The first schedules it: the next whole minute at least 70 s ahead, in the site's zone.
+        // The first picks two sentences for its summary, then schedules it: the
+        // next whole minute at least 70 s ahead, in the site's zone.
+        let picked = pick_two_sentences(client).await?;
         let at = (unix_now() + 70 + 59) / 60 * 60;
         let local = local_input_time(at);
         let set = js(
@@ -2302,7 +2305,10 @@ async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session,
             iso_utc(at),
             local.replace('T', " ")
         );
-        desk.hand_on(|h| h.scheduled_at = Some(at));
+        desk.hand_on(|h| {
+            h.scheduled_at = Some(at);
+            h.picked = picked.clone();
+        });
 
         // The second editor saves the form opened before: refused, both versions shown.
         click(&second, "form.editor button[value=\"schedule\"]").await?;
@@ -2333,6 +2339,14 @@ async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session,
         ensure!(editor_status(client).await? == "Scheduled", "the article is no longer scheduled");
         ensure!(field_value(client, "f-standfirst").await? == STORY_STANDFIRST, "the standfirst was overwritten");
         ensure!(field_value(client, "f-published").await? == local, "the publication time was overwritten");
+        let kept = js(
+            client,
+            "return [document.getElementById('f-summary_mode-picked').checked,
+                     [...document.querySelectorAll('ol.sentences input[type=checkbox]:checked')].map(i => i.value.replace(/\\s+/g, ' ').trim())];",
+            vec![],
+        )
+        .await?;
+        ensure!(kept == json!([true, picked]), "the picked summary was not kept: {kept}, picked {picked:?}");
         Ok(())
     }
     .await;
@@ -2402,6 +2416,35 @@ async fn newsroom_reader_after(suite: &Suite, client: &Session, _: Device) -> Re
         "the article says it was published at {time:?}, it was scheduled for {}",
         iso_utc(at)
     );
+    // The summary: exactly the two sentences the editor picked, each the article's own.
+    click_summary_label(client, "top").await?;
+    wait_until(
+        client,
+        "the summary to open",
+        "return document.querySelector('[data-summary-control=\"top\"]').open;",
+        vec![],
+    )
+    .await?;
+    let summary = summary_state(client, "top").await?;
+    ensure!(
+        summary.texts() == handed.picked,
+        "the reader's summary is {:?}, the editor picked {:?}",
+        summary.texts(),
+        handed.picked
+    );
+    ensure!(
+        summary.all_text.contains("chosen by the editors"),
+        "the picked summary is not labelled as chosen: {:?}",
+        summary.all_text
+    );
+    for sentence in &summary.sentences {
+        ensure!(
+            sentence.target_in_body && sentence.target.as_deref() == Some(sentence.text.as_str()),
+            "the summary sentence {:?} is not the article's {} word for word",
+            sentence.text,
+            sentence.href
+        );
+    }
     let (prev, next) = neighbours_of(client).await?;
     ensure!(
         prev.as_deref() == Some(&format!("/articles/{neighbour}")[..]),
@@ -2565,7 +2608,7 @@ async fn newsroom_keyboard(suite: &Suite, client: &Session, _: Device) -> Result
     let href = href.as_str().unwrap_or("").to_owned();
     press(client, Key::Enter).await?;
     wait_for_page(client, "Enter to open the article", &href, "").await?;
-    tab_to(client, "form.editor button[value=\"save\"]", 80).await?;
+    tab_to(client, "form.editor button[value=\"save\"]", 300).await?;
     press(client, Key::Enter).await?;
     wait_for_page(client, "Enter to save", &href, "done=unchanged").await?;
     let notice = page_notice(client).await?;
@@ -2652,4 +2695,79 @@ async fn newsroom_without_javascript(suite: &Suite, client: &Session, _: Device)
     goto(suite, client, path).await?;
     ensure!(norm(&find(client, "main h1").await?.text().await?) == "Not found", "the deleted draft still opens");
     Ok(())
+}
+
+/// Preview, as the editor's button opens it (in another tab): the article as
+/// readers will see it, marked as a preview, its summary control working, the
+/// summary's sentences the article's own.
+async fn check_preview(client: &Client, title: &str) -> Result<()> {
+    let before = client.windows().await?;
+    let editor = client.window().await?;
+    click(client, "form.editor button[value=\"preview\"]").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let tab = loop {
+        if let Some(w) = client.windows().await?.into_iter().find(|w| !before.contains(w)) {
+            break w;
+        }
+        ensure!(Instant::now() < deadline, "Preview opened no other tab within 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    client.switch_to_window(tab).await?;
+    let result = async {
+        wait_until(
+            client,
+            "the preview to load",
+            "return document.readyState === 'complete' && !!document.querySelector('article h1');",
+            vec![],
+        )
+        .await?;
+        let banner = norm(&find(client, ".preview-banner").await?.text().await?);
+        ensure!(
+            banner.contains("Preview") && banner.contains("not published"),
+            "the preview's banner reads {banner:?}"
+        );
+        let h1 = norm(&find(client, "article h1").await?.text().await?);
+        ensure!(h1 == title, "the preview's heading is {h1:?}, want {title:?}");
+        let robots =
+            js(client, "const m = document.querySelector('meta[name=robots]'); return m && m.content;", vec![]).await?;
+        ensure!(robots.as_str().is_some_and(|r| r.contains("noindex")), "the preview may be indexed: robots {robots}");
+        click_summary_label(client, "top").await?;
+        wait_until(
+            client,
+            "the preview's summary to open",
+            "return document.querySelector('[data-summary-control=\"top\"]').open;",
+            vec![],
+        )
+        .await?;
+        summary_state(client, "top").await?.check_shown("top", 3, "text").context("the preview's summary")?;
+        Ok(())
+    }
+    .await;
+    client.close_window().await?;
+    client.switch_to_window(editor).await?;
+    result
+}
+
+/// The editor picks two sentences of the article for its summary (two that
+/// the automatic short summary does not take, so that the choice shows):
+/// returns their texts, in the article's order.
+async fn pick_two_sentences(client: &Client) -> Result<Vec<String>> {
+    click(client, "#f-summary_mode-picked").await?;
+    let picks = js(
+        client,
+        "return [...document.querySelectorAll('ol.sentences li:not(.in-auto) input[type=checkbox]')].slice(0, 2).map(i => [i.id, i.value]);",
+        vec![],
+    )
+    .await?;
+    let picks: Vec<(String, String)> = picks
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (p[0].as_str().unwrap_or("").to_owned(), p[1].as_str().unwrap_or("").to_owned()))
+        .collect();
+    ensure!(picks.len() == 2, "the editor lists fewer than two sentences outside the automatic summary: {picks:?}");
+    for (id, _) in &picks {
+        click(client, &format!("#{id}")).await?;
+    }
+    Ok(picks.into_iter().map(|(_, text)| norm(&text)).collect())
 }
