@@ -827,6 +827,17 @@ async fn js(client: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
     client.execute(script, args).await.with_context(|| format!("script failed: {}", first_line(script)))
 }
 
+/// A script's list of string pairs (`[[a, b], ...]`).
+async fn js_pairs(client: &Client, script: &str) -> Result<Vec<(String, String)>> {
+    let pairs = js(client, script, vec![]).await?;
+    Ok(pairs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (p[0].as_str().unwrap_or("").to_owned(), p[1].as_str().unwrap_or("").to_owned()))
+        .collect())
+}
+
 fn first_line(s: &str) -> &str {
     s.trim().lines().next().unwrap_or("")
 }
@@ -1103,18 +1114,11 @@ async fn no_sideways_scroll(client: &Client, what: &str) -> Result<()> {
 async fn home_lists_articles(suite: &Suite, client: &Session, _: Device) -> Result<()> {
     let articles = suite.articles()?;
     goto(suite, client, "/").await?;
-    let links = js(
+    let links = js_pairs(
         client,
         "return [...document.querySelectorAll('a[data-article-link]')].map(a => [a.getAttribute('href'), a.textContent.replace(/\\s+/g, ' ').trim()]);",
-        vec![],
     )
     .await?;
-    let links: Vec<(String, String)> = links
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|l| (l[0].as_str().unwrap_or("").to_owned(), l[1].as_str().unwrap_or("").to_owned()))
-        .collect();
     ensure!(!links.is_empty(), "the home page lists no articles (a[data-article-link])");
     let shown: BTreeSet<&str> = links.iter().map(|(h, _)| h.as_str()).collect();
     for (href, title) in &links {
@@ -2753,18 +2757,11 @@ async fn check_preview(client: &Client, title: &str) -> Result<()> {
 /// returns their texts, in the article's order.
 async fn pick_two_sentences(client: &Client) -> Result<Vec<String>> {
     click(client, "#f-summary_mode-picked").await?;
-    let picks = js(
+    let picks = js_pairs(
         client,
         "return [...document.querySelectorAll('ol.sentences li:not(.in-auto) input[type=checkbox]')].slice(0, 2).map(i => [i.id, i.value]);",
-        vec![],
     )
     .await?;
-    let picks: Vec<(String, String)> = picks
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| (p[0].as_str().unwrap_or("").to_owned(), p[1].as_str().unwrap_or("").to_owned()))
-        .collect();
     ensure!(picks.len() == 2, "the editor lists fewer than two sentences outside the automatic summary: {picks:?}");
     for (id, _) in &picks {
         click(client, &format!("#{id}")).await?;
