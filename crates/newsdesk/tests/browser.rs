@@ -2193,7 +2193,7 @@ async fn neighbours_of(client: &Client) -> Result<(Option<String>, Option<String
 
 /// The editor's buttons that name an action, by value.
 const EDITOR_BUTTONS_JS: &str =
-    "return [...document.querySelectorAll('form.editor button[name=action]')].map(b => b.value);";
+    "return [...document.querySelectorAll('form.editor .editor-actions button[name=action]')].map(b => b.value);";
 
 async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> Result<()> {
     let desk = newsroom(suite)?;
@@ -2211,15 +2211,18 @@ async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> 
     fill(client, "f-body", STORY_BODY).await?;
     fill(client, "f-section", "Science").await?;
     fill(client, "f-tags", "wildlife, rivers").await?;
-    // Preview, before anything is saved: as readers will see it, with its summary.
+    // A picture, made here, uploaded as the lead image.
+    upload_picture(client).await?;
+    // Preview, before anything is saved: as readers will see it, with its
+    // picture and its summary.
     check_preview(client, STORY_TITLE).await.context("the writer's preview")?;
     let url = client.current_url().await?;
-    ensure!(url.path() == "/admin/articles/new", "previewing left the form for {url}");
+    ensure!(url.path().starts_with("/admin/articles/new"), "previewing left the new article's form for {url}");
     ensure!(!suite.get("/api/articles?per_page=100")?.body.contains("river-otters"), "previewing saved the article");
     // Submitting with the keyboard: from the title, Tab (every stop showing
     // its focus) to "Submit for review", then Enter.
     js(client, "document.getElementById('f-title').focus();", vec![]).await?;
-    let presses = tab_to(client, "form.editor button[value=\"submit\"]", 150).await?;
+    let presses = tab_to(client, "form.editor .editor-actions button[value=\"submit\"]", 150).await?;
     press(client, Key::Enter).await?;
     wait_until(
         client,
@@ -2283,7 +2286,7 @@ async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session,
         ensure!(set == json!(["datetime-local", local]), "the publication time field took {set}");
         let hint = norm(&find(client, "#f-published-hint").await?.text().await?);
         ensure!(hint.contains(SITE_TIMEZONE), "the publication time's hint does not name the zone: {hint:?}");
-        click(client, "form.editor button[value=\"schedule\"]").await?;
+        click(client, "form.editor .editor-actions button[value=\"schedule\"]").await?;
         wait_for_page(client, "the scheduled article's editor", &format!("/admin/articles/{slug}"), "done=scheduled")
             .await?;
         ensure!(unix_now() < at - 20, "scheduling took too long: the article's time is too near to test 'before'");
@@ -2315,7 +2318,7 @@ async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session,
         });
 
         // The second editor saves the form opened before: refused, both versions shown.
-        click(&second, "form.editor button[value=\"schedule\"]").await?;
+        click(&second, "form.editor .editor-actions button[value=\"schedule\"]").await?;
         wait_until(
             &second,
             "the refusal of the second editor's save",
@@ -2420,6 +2423,7 @@ async fn newsroom_reader_after(suite: &Suite, client: &Session, _: Device) -> Re
         "the article says it was published at {time:?}, it was scheduled for {}",
         iso_utc(at)
     );
+    check_lead_picture(client).await.context("the reader's article page")?;
     // The summary: exactly the two sentences the editor picked, each the article's own.
     click_summary_label(client, "top").await?;
     wait_until(
@@ -2510,7 +2514,7 @@ async fn newsroom_tour(suite: &Suite, client: &Client, check: Check) -> Result<V
 
     goto(suite, client, "/admin/articles/new").await?;
     check_page(suite, client, check, "editor, new article", &mut found).await?;
-    click(client, "form.editor button[value=\"draft\"]").await?;
+    click(client, "form.editor .editor-actions button[value=\"draft\"]").await?;
     wait_until(client, "the form's errors", "return !!document.getElementById('form-errors');", vec![]).await?;
     check_page(suite, client, check, "editor, new article with errors", &mut found).await?;
 
@@ -2567,7 +2571,7 @@ async fn newsroom_phone(suite: &Suite, client: &Session, _: Device) -> Result<()
     goto(suite, client, "/admin/articles/new").await?;
     let small = js(
         client,
-        "return [...document.querySelectorAll('main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea, main select, main button, main a.button')]
+        "return [...document.querySelectorAll('main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea, main select, main button:not([hidden]), main a.button')]
            .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
            .filter(([_, r]) => r.left < 0 || r.right > window.innerWidth || r.width < 24 || r.height < 24)
            .map(([h, r]) => `${h} at ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.height)} px`);",
@@ -2612,7 +2616,7 @@ async fn newsroom_keyboard(suite: &Suite, client: &Session, _: Device) -> Result
     let href = href.as_str().unwrap_or("").to_owned();
     press(client, Key::Enter).await?;
     wait_for_page(client, "Enter to open the article", &href, "").await?;
-    tab_to(client, "form.editor button[value=\"save\"]", 300).await?;
+    tab_to(client, "form.editor .editor-actions button[value=\"save\"]", 300).await?;
     press(client, Key::Enter).await?;
     wait_for_page(client, "Enter to save", &href, "done=unchanged").await?;
     let notice = page_notice(client).await?;
@@ -2683,7 +2687,7 @@ async fn newsroom_without_javascript(suite: &Suite, client: &Session, _: Device)
     fill(client, "f-title", "A Draft Written Without Scripts").await?;
     fill(client, "f-body", "This draft was written with scripts switched off. It is saved and then deleted.").await?;
     fill(client, "f-section", "World").await?;
-    click(client, "form.editor button[value=\"draft\"]").await?;
+    click(client, "form.editor .editor-actions button[value=\"draft\"]").await?;
     let path = "/admin/articles/a-draft-written-without-scripts";
     wait_for_page(client, "the saved draft", path, "done=draft").await?;
     ensure!(editor_status(client).await? == "Draft", "status {:?}", editor_status(client).await?);
@@ -2744,6 +2748,7 @@ async fn check_preview(client: &Client, title: &str) -> Result<()> {
         )
         .await?;
         summary_state(client, "top").await?.check_shown("top", 3, "text").context("the preview's summary")?;
+        check_lead_picture(client).await.context("the preview's picture")?;
         Ok(())
     }
     .await;
@@ -2767,4 +2772,112 @@ async fn pick_two_sentences(client: &Client) -> Result<Vec<String>> {
         click(client, &format!("#{id}")).await?;
     }
     Ok(picks.into_iter().map(|(_, text)| norm(&text)).collect())
+}
+
+/// A small PNG made here (RGB, 8 bits, a gradient; zlib with stored blocks),
+/// for the picture upload: nothing read from disk or the network.
+fn test_png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..height {
+        raw.push(0); // filter: none
+        for x in 0..width {
+            raw.extend_from_slice(&[(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 160]);
+        }
+    }
+    // zlib: header, stored blocks of at most 65,535 bytes, Adler-32.
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+const PICTURE_ALT: &str = "An otter on the canal bank beside the old towpath";
+
+/// The writer uploads a picture made here (a 600 x 400 PNG) in the editor: it
+/// becomes the lead image (a /media/ address, shown in the form).
+async fn upload_picture(client: &Client) -> Result<()> {
+    let dir = TempDir::new("picture")?;
+    let file = dir.0.join("otters.png");
+    std::fs::write(&file, test_png(600, 400))?;
+    fill(client, "f-lead_image_alt", PICTURE_ALT).await?;
+    let input = find(client, "#f-picture").await?;
+    scroll_into_view(client, &input).await?;
+    input.send_keys(&file.display().to_string()).await.context("choose the picture")?;
+    click(client, "form.editor button[value=\"upload\"]").await?;
+    wait_until(
+        client,
+        "the uploaded picture to become the lead image",
+        "const f = document.getElementById('f-lead_image'); return !!f && f.value.startsWith('/media/') && !!document.querySelector('img.picture-preview');",
+        vec![],
+    )
+    .await?;
+    let alt = field_value(client, "f-lead_image_alt").await?;
+    ensure!(alt == PICTURE_ALT, "after the upload the alt text reads {alt:?}");
+    let loaded = js(
+        client,
+        "const i = document.querySelector('img.picture-preview'); return i.complete && i.naturalWidth;",
+        vec![],
+    )
+    .await?;
+    ensure!(loaded.as_u64().unwrap_or(0) > 0, "the uploaded picture does not show in the form: {loaded}");
+    Ok(())
+}
+
+/// The article's lead picture as a reader's page shows it: responsive, sized,
+/// described, loaded.
+async fn check_lead_picture(client: &Client) -> Result<()> {
+    let img = js(
+        client,
+        "const i = document.querySelector('article figure.lead img'); if (!i) return null;
+         return {src: i.getAttribute('src'), srcset: i.getAttribute('srcset') || '', sizes: i.getAttribute('sizes') || '',
+                 width: i.getAttribute('width'), height: i.getAttribute('height'), alt: i.alt, loaded: i.complete && i.naturalWidth > 0};",
+        vec![],
+    )
+    .await?;
+    ensure!(!img.is_null(), "the article shows no lead picture (article figure.lead img)");
+    ensure!(img["src"].as_str().is_some_and(|s| s.starts_with("/media/")), "the picture's src: {img}");
+    ensure!(img["srcset"].as_str().is_some_and(|s| s.contains("/media/") && s.contains("480w")), "no srcset: {img}");
+    ensure!(!img["sizes"].as_str().unwrap_or("").is_empty(), "no sizes: {img}");
+    ensure!(img["width"].is_string() && img["height"].is_string(), "no width and height: {img}");
+    ensure!(img["alt"] == json!(PICTURE_ALT), "the picture's alt text: {img}");
+    ensure!(img["loaded"] == json!(true), "the picture did not load: {img}");
+    Ok(())
 }
