@@ -51,6 +51,10 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--hide-scrollbars",
 ];
 
+/// The site's time zone: not UTC (and half an hour off it), so that a
+/// publication time read or written in the wrong zone shows.
+const SITE_TIMEZONE: &str = "Asia/Kolkata";
+
 const PHONE: (u32, u32) = (390, 844);
 const DESKTOP: (u32, u32) = (1280, 800);
 
@@ -170,6 +174,85 @@ async fn browser() {
         runner.run(&suite, &name, device, screenshot_article).await;
     }
 
+    // The newsroom, after the reader's scenarios (which its scheduled article
+    // would otherwise change under them): a writer submits an article, an
+    // editor schedules it about a minute ahead, a reader does not see it yet;
+    // the other newsroom scenarios run while the minute passes; then the
+    // reader sees it.
+    runner
+        .run(
+            &suite,
+            "newsroom: a writer signs in with the keyboard, writes an article, previews it with its summary, submits it for review",
+            Device::Desktop,
+            newsroom_writer_submits,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
+            "newsroom: an editor picks two summary sentences and schedules it a minute ahead; a second editor's older form is refused, nothing overwritten",
+            Device::Desktop,
+            newsroom_editors_schedule_and_conflict,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
+            "newsroom: a reader does not see the scheduled article before its time",
+            Device::Desktop,
+            newsroom_reader_before,
+        )
+        .await;
+    runner
+        .run(&suite, "newsroom: axe-core: no serious or critical violations on any page", Device::Desktop, newsroom_axe)
+        .await;
+    runner
+        .run(
+            &suite,
+            "newsroom: axe-core: no serious or critical violations on any page, dark mode",
+            Device::DesktopDark,
+            newsroom_axe,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
+            "newsroom: phone 390x844: no page scrolls sideways; the editor's fields and buttons fit and can be tapped",
+            Device::Phone,
+            newsroom_phone,
+        )
+        .await;
+    runner
+        .run(
+            &suite,
+            "newsroom: keyboard only: every stop shows its focus; Tab and Enter open and save an article",
+            Device::Desktop,
+            newsroom_keyboard,
+        )
+        .await;
+    runner.run(&suite, "newsroom: signing out ends the session", Device::Desktop, newsroom_sign_out).await;
+    runner
+        .run(
+            &suite,
+            "newsroom: without JavaScript, signing in, saving a draft and deleting it work",
+            Device::NoJs,
+            newsroom_without_javascript,
+        )
+        .await;
+    for device in [Device::Phone, Device::Desktop] {
+        let name = format!("newsroom: screenshots of the list and the editor, {}", device.label());
+        runner.run(&suite, &name, device, newsroom_screenshots).await;
+    }
+    wait_for_schedule(&suite).await;
+    runner
+        .run(
+            &suite,
+            "newsroom: a reader sees it after its time, with the two picked sentences as its summary and Previous/Next updated on its neighbour",
+            Device::Desktop,
+            newsroom_reader_after,
+        )
+        .await;
+
     let failures = runner.finish(started.elapsed());
     drop(suite);
     if !failures.is_empty() {
@@ -202,6 +285,11 @@ impl Runner {
         if let Ok(only) = std::env::var("NEWSDESK_BROWSER_ONLY")
             && !name.contains(&only)
         {
+            self.skipped += 1;
+            return;
+        }
+        if name.starts_with("newsroom") && suite.newsroom.is_none() {
+            say(&format!("browser: not run  {name}: the newsroom's accounts are made only for the suite's own server"));
             self.skipped += 1;
             return;
         }
@@ -379,6 +467,9 @@ impl Drop for ChildGuard {
 
 struct Suite {
     tools: Tools,
+    /// The newsroom's accounts and what its scenarios hand on to each other
+    /// (`None` when testing a site already running).
+    newsroom: Option<Newsroom>,
     base: String,
     port: u16,
     webdriver: String,
@@ -393,6 +484,12 @@ impl Suite {
         let dir = TempDir::new("suite")?;
 
         let external: Option<u16> = std::env::var("NEWSDESK_BROWSER_PORT").ok().and_then(|p| p.parse().ok());
+        // The newsroom's accounts, made with the real CLI on the suite's own
+        // database before the server starts (not for a site already running).
+        let newsroom = match external {
+            Some(_) => None,
+            None => Some(Newsroom::create_accounts(&dir.0.join("newsdesk.db"))?),
+        };
         // The server and the driver choose their own ports and log them: a
         // port picked here beforehand could be taken by another test first.
         let (mut port, mut server) = match external {
@@ -401,7 +498,7 @@ impl Suite {
                 let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
                 command
                     .current_dir(workspace_root())
-                    .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+                    .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--timezone", SITE_TIMEZONE])
                     .arg("--db")
                     .arg(dir.0.join("newsdesk.db"))
                     .env("RUST_LOG", "warn,newsdesk::serve=info")
@@ -460,6 +557,7 @@ impl Suite {
 
         Ok(Suite {
             tools,
+            newsroom,
             base: format!("http://127.0.0.1:{port}"),
             port,
             webdriver: format!("http://127.0.0.1:{driver_port}"),
@@ -662,9 +760,17 @@ struct HttpResponse {
 /// One GET with `Connection: close`. The body is read by Content-Length or chunks, not
 /// to the end of the stream: chromedriver keeps the socket open after its answer.
 fn http_get(port: u16, path: &str) -> Result<HttpResponse> {
+    http_get_with(port, path, "")
+}
+
+/// [`http_get`] with extra header lines (each ending in `\r\n`).
+fn http_get_with(port: u16, path: &str, headers: &str) -> Result<HttpResponse> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\n{headers}Connection: close\r\n\r\n"
+    )?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 16 * 1024];
     let head_end = loop {
@@ -719,6 +825,17 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>> {
 
 async fn js(client: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
     client.execute(script, args).await.with_context(|| format!("script failed: {}", first_line(script)))
+}
+
+/// A script's list of string pairs (`[[a, b], ...]`).
+async fn js_pairs(client: &Client, script: &str) -> Result<Vec<(String, String)>> {
+    let pairs = js(client, script, vec![]).await?;
+    Ok(pairs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (p[0].as_str().unwrap_or("").to_owned(), p[1].as_str().unwrap_or("").to_owned()))
+        .collect())
 }
 
 fn first_line(s: &str) -> &str {
@@ -997,18 +1114,11 @@ async fn no_sideways_scroll(client: &Client, what: &str) -> Result<()> {
 async fn home_lists_articles(suite: &Suite, client: &Session, _: Device) -> Result<()> {
     let articles = suite.articles()?;
     goto(suite, client, "/").await?;
-    let links = js(
+    let links = js_pairs(
         client,
         "return [...document.querySelectorAll('a[data-article-link]')].map(a => [a.getAttribute('href'), a.textContent.replace(/\\s+/g, ' ').trim()]);",
-        vec![],
     )
     .await?;
-    let links: Vec<(String, String)> = links
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|l| (l[0].as_str().unwrap_or("").to_owned(), l[1].as_str().unwrap_or("").to_owned()))
-        .collect();
     ensure!(!links.is_empty(), "the home page lists no articles (a[data-article-link])");
     let shown: BTreeSet<&str> = links.iter().map(|(h, _)| h.as_str()).collect();
     for (href, title) in &links {
@@ -1795,5 +1905,979 @@ async fn screenshot_article(suite: &Suite, client: &Session, device: Device) -> 
     std::fs::write(&path, png).with_context(|| format!("write {}", path.display()))?;
     summary_state(client, "top").await?.check_shown("top", 3, "text")?;
     say(&format!("browser: screenshot {}", path.display()));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The newsroom (/admin): a writer, two editors and an admin, made with the CLI
+// ---------------------------------------------------------------------------------------
+
+/// A newsroom account made by `newsdesk user create`.
+#[derive(Clone, Debug)]
+struct Account {
+    name: &'static str,
+    display_name: &'static str,
+    password: String,
+}
+
+/// The article the newsroom scenarios hand on to each other: written and
+/// submitted by the writer, scheduled by the first editor.
+#[derive(Clone, Debug, Default)]
+struct Handed {
+    slug: Option<String>,
+    /// Its publication time (Unix seconds, UTC), once scheduled.
+    scheduled_at: Option<i64>,
+    /// The newest public article before it, whose Next link it becomes.
+    neighbour: Option<String>,
+    /// The two sentences the first editor picked for its summary.
+    picked: Vec<String>,
+}
+
+struct Newsroom {
+    writer: Account,
+    editor: Account,
+    second_editor: Account,
+    admin: Account,
+    handed: std::sync::Mutex<Handed>,
+}
+
+/// The article the writer writes: three paragraphs, thirteen sentences, so that
+/// the summarizer has a choice.
+const STORY_TITLE: &str = "River Otters Return to the Canal After Fifty Years";
+const STORY_STANDFIRST: &str = "Volunteers counted three families along the old towpath this autumn.";
+const STORY_BODY: &str = "Otters have returned to the city canal for the first time in fifty years, volunteers from the river trust said on Tuesday. The trust counted three otter families along the old towpath during its autumn survey. Its volunteers found tracks, spraints and holts between the lock gates and the gasworks bridge.
+
+The canal was one of the most polluted waterways in the region until the mills closed in the 1970s. Since then, a long clean-up has removed tonnes of silt and reopened the channels that feed it from the hills. Fish came back first, and the otters followed the fish.
+
+Ecologists at the university said the return was a sign that the water was cleaner than at any time since records began. They warned that the animals were still at risk from traffic on the ring road, where two were killed last year. The council has agreed to build an underpass for wildlife beneath the road next spring.
+
+The trust will repeat its survey in the spring, and it has asked walkers to report any sightings on its website.";
+
+impl Newsroom {
+    /// Creates the accounts with `newsdesk user create NAME --role ROLE
+    /// --password-stdin` on the suite's database, before the server starts.
+    fn create_accounts(db: &Path) -> Result<Newsroom> {
+        let account = |name: &'static str, display_name: &'static str, role: &str| -> Result<Account> {
+            let password = format!("{name}-{:016x}-pass", random_u64());
+            let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+                .args(["user", "create", name, "--role", role, "--display-name", display_name, "--password-stdin"])
+                .arg("--db")
+                .arg(db)
+                .env("RUST_LOG", "warn")
+                .env("NO_COLOR", "1")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .context("start newsdesk user create")?;
+            child.stdin.take().context("stdin")?.write_all(format!("{password}\n").as_bytes())?;
+            let out = child.wait_with_output()?;
+            ensure!(
+                out.status.success(),
+                "newsdesk user create {name} --role {role} failed ({}): {}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Ok(Account { name, display_name, password })
+        };
+        Ok(Newsroom {
+            writer: account("wanda", "Wanda Writer", "writer")?,
+            editor: account("edna", "Edna Editor", "editor")?,
+            second_editor: account("eddie", "Eddie Second", "editor")?,
+            admin: account("ada", "Ada Admin", "admin")?,
+            handed: std::sync::Mutex::new(Handed::default()),
+        })
+    }
+
+    fn handed(&self) -> Handed {
+        self.handed.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
+    fn hand_on(&self, change: impl FnOnce(&mut Handed)) {
+        if let Ok(mut h) = self.handed.lock() {
+            change(&mut h);
+        }
+    }
+
+    /// The slug the writer's scenario left, or why there is none.
+    fn story(&self) -> Result<String> {
+        self.handed().slug.ok_or_else(|| {
+            anyhow!("no article from the writer's scenario (it failed or was not selected: select \"newsroom\")")
+        })
+    }
+}
+
+/// 64 bits that differ from run to run (no `rand` in this crate's dependencies).
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.finish()
+}
+
+fn newsroom(suite: &Suite) -> Result<&Newsroom> {
+    suite.newsroom.as_ref().ok_or_else(|| anyhow!("no newsroom accounts (a site already running is being tested)"))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn site_tz() -> chrono_tz::Tz {
+    SITE_TIMEZONE.parse().expect("a known time zone")
+}
+
+/// A time as the editor's `datetime-local` field holds it, in the site's zone.
+fn local_input_time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.with_timezone(&site_tz()).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn iso_utc(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+}
+
+/// Does the focused element show where the focus is (an outline or a shadow
+/// drawn)? Returns what it is, for messages, or an error. (Not by
+/// `:focus-visible`: Chrome moves the focus into a date field's parts, and
+/// the field itself then matches only `:focus-within`.)
+async fn check_focus_ring(client: &Client) -> Result<String> {
+    let ring = js(
+        client,
+        "const a = document.activeElement; if (!a || a === document.body) return null; const cs = getComputedStyle(a);
+         return {what: a.outerHTML.slice(0, 90), visible: a.matches(':focus-visible'), outline: cs.outlineStyle,
+                 width: parseFloat(cs.outlineWidth) || 0, shadow: cs.boxShadow};",
+        vec![],
+    )
+    .await?;
+    ensure!(!ring.is_null(), "nothing has the focus");
+    let what = ring["what"].as_str().unwrap_or("").to_owned();
+    let outline = ring["outline"].as_str().unwrap_or("none");
+    let drawn = (outline != "none" && ring["width"].as_f64().unwrap_or(0.0) > 0.0) || ring["shadow"] != json!("none");
+    ensure!(drawn, "the focused element shows no focus indicator: {ring}");
+    Ok(what)
+}
+
+/// Presses Tab until `target` (a CSS selector) has the focus, checking on the
+/// way that every element reached shows its focus. Returns the presses.
+async fn tab_to(client: &Client, target: &str, most: usize) -> Result<usize> {
+    for presses in 1..=most {
+        press(client, Key::Tab).await?;
+        check_focus_ring(client).await.with_context(|| format!("after {presses} Tab presses towards {target}"))?;
+        if js(client, "return document.activeElement.matches(arguments[0]);", vec![json!(target)]).await? == json!(true)
+        {
+            return Ok(presses);
+        }
+    }
+    bail!("{most} presses of Tab did not reach {target}")
+}
+
+/// Types into the focused element, key by key.
+async fn type_keys(client: &Client, text: &str) -> Result<()> {
+    let mut keys = KeyActions::new("keyboard".into());
+    for c in text.chars() {
+        keys = keys.then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c });
+    }
+    client.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// Signs in with the keyboard alone: opens `/admin` (sent to the sign-in page),
+/// Tabs to the field labelled "User name", types, Tabs to "Password", types,
+/// presses Enter, and is back at `/admin`.
+async fn sign_in(suite: &Suite, client: &Client, account: &Account) -> Result<()> {
+    goto(suite, client, "/admin").await?;
+    let url = client.current_url().await?;
+    ensure!(
+        url.path() == "/admin/login" && url.query().unwrap_or("").contains("next=%2Fadmin"),
+        "an anonymous visit to /admin went to {url}, not to the sign-in page with the way back"
+    );
+    let labels = js(
+        client,
+        "const l = id => { const i = document.getElementById(id); return i && i.labels.length ? i.labels[0].textContent.trim() : null; };
+         return [l('user'), l('password'), (document.getElementById('password') || {}).type];",
+        vec![],
+    )
+    .await?;
+    ensure!(labels == json!(["User name", "Password", "password"]), "the sign-in fields are labelled {labels}");
+    tab_to(client, "#user", 10).await.context("Tab to the user name")?;
+    type_keys(client, account.name).await?;
+    press(client, Key::Tab).await?;
+    let on = js(client, "return document.activeElement.id;", vec![]).await?;
+    ensure!(on == json!("password"), "Tab after the user name went to {on}, not the password");
+    check_focus_ring(client).await?;
+    type_keys(client, &account.password).await?;
+    press(client, Key::Enter).await?;
+    wait_until(client, "signing in to lead back to /admin", "return location.pathname === '/admin';", vec![])
+        .await
+        .with_context(|| format!("signing in as {}", account.name))?;
+    let who = norm(&find(client, "form.signout p").await?.text().await?);
+    ensure!(who.contains(account.display_name), "signed in as {}, the page says {who:?}", account.name);
+    Ok(())
+}
+
+/// Waits for a page load to reach `path` (and the given query part, if any).
+async fn wait_for_page(client: &Client, what: &str, path: &str, query_part: &str) -> Result<()> {
+    wait_until(
+        client,
+        what,
+        "return location.pathname === arguments[0] && location.search.includes(arguments[1]) && document.readyState === 'complete';",
+        vec![json!(path), json!(query_part)],
+    )
+    .await
+}
+
+async fn page_notice(client: &Client) -> Result<String> {
+    let n =
+        js(client, "const n = document.querySelector('main .notice'); return n ? n.textContent : '';", vec![]).await?;
+    Ok(norm(n.as_str().unwrap_or("")))
+}
+
+async fn editor_status(client: &Client) -> Result<String> {
+    let s =
+        js(client, "const m = document.querySelector('main p.meta strong'); return m ? m.textContent : '';", vec![])
+            .await?;
+    Ok(norm(s.as_str().unwrap_or("")))
+}
+
+async fn field_value(client: &Client, id: &str) -> Result<String> {
+    let v = js(client, "const f = document.getElementById(arguments[0]); return f ? f.value : null;", vec![json!(id)])
+        .await?;
+    v.as_str().map(str::to_owned).ok_or_else(|| anyhow!("no field #{id}"))
+}
+
+/// Replaces a field's text by typing into it.
+async fn fill(client: &Client, id: &str, text: &str) -> Result<()> {
+    let field = find(client, &format!("#{id}")).await?;
+    scroll_into_view(client, &field).await?;
+    field.clear().await.with_context(|| format!("clear #{id}"))?;
+    field.send_keys(text).await.with_context(|| format!("type into #{id}"))?;
+    let now = field_value(client, id).await?;
+    ensure!(norm(&now) == norm(text), "#{id} holds {now:?} after typing {text:?}");
+    Ok(())
+}
+
+async fn click(client: &Client, css: &str) -> Result<()> {
+    let element = find(client, css).await?;
+    scroll_into_view(client, &element).await?;
+    element.click().await.with_context(|| format!("click {css}"))?;
+    Ok(())
+}
+
+/// The article links on the home page.
+async fn home_links(suite: &Suite, client: &Client) -> Result<Vec<String>> {
+    goto(suite, client, "/").await?;
+    let links = js(
+        client,
+        "return [...document.querySelectorAll('a[data-article-link]')].map(a => a.getAttribute('href'));",
+        vec![],
+    )
+    .await?;
+    Ok(links.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect())
+}
+
+/// An article page's Previous and Next links (hrefs).
+async fn neighbours_of(client: &Client) -> Result<(Option<String>, Option<String>)> {
+    let nav = js(
+        client,
+        "const nav = document.querySelector('nav[aria-label=\"Article navigation\"]');
+         const h = rel => { const a = nav && nav.querySelector(`a[rel~=\"${rel}\"]`); return a ? a.getAttribute('href') : null; };
+         return [h('prev'), h('next')];",
+        vec![],
+    )
+    .await?;
+    Ok((nav[0].as_str().map(str::to_owned), nav[1].as_str().map(str::to_owned)))
+}
+
+/// The editor's buttons that name an action, by value.
+const EDITOR_BUTTONS_JS: &str =
+    "return [...document.querySelectorAll('form.editor .editor-actions button[name=action]')].map(b => b.value);";
+
+async fn newsroom_writer_submits(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.writer).await?;
+    let h1 = norm(&find(client, "main h1").await?.text().await?);
+    ensure!(h1 == "Your articles", "a writer's list is headed {h1:?}");
+    click(client, "main a.button[href=\"/admin/articles/new\"]").await?;
+    wait_for_page(client, "the new article form", "/admin/articles/new", "").await?;
+    let byline = field_value(client, "f-authors").await?;
+    ensure!(byline == desk.writer.display_name, "a new article's byline starts as {byline:?}");
+    let buttons = js(client, EDITOR_BUTTONS_JS, vec![]).await?;
+    ensure!(buttons == json!(["draft", "submit", "preview"]), "a writer's new article offers the buttons {buttons}");
+    fill(client, "f-title", STORY_TITLE).await?;
+    fill(client, "f-standfirst", STORY_STANDFIRST).await?;
+    fill(client, "f-body", STORY_BODY).await?;
+    fill(client, "f-section", "Science").await?;
+    fill(client, "f-tags", "wildlife, rivers").await?;
+    // A picture, made here, uploaded as the lead image.
+    upload_picture(client).await?;
+    // Preview, before anything is saved: as readers will see it, with its
+    // picture and its summary.
+    check_preview(client, STORY_TITLE).await.context("the writer's preview")?;
+    let url = client.current_url().await?;
+    ensure!(url.path().starts_with("/admin/articles/new"), "previewing left the new article's form for {url}");
+    ensure!(!suite.get("/api/articles?per_page=100")?.body.contains("river-otters"), "previewing saved the article");
+    // Submitting with the keyboard: from the title, Tab (every stop showing
+    // its focus) to "Submit for review", then Enter.
+    js(client, "document.getElementById('f-title').focus();", vec![]).await?;
+    let presses = tab_to(client, "form.editor .editor-actions button[value=\"submit\"]", 150).await?;
+    press(client, Key::Enter).await?;
+    wait_until(
+        client,
+        "the submitted article's editor",
+        "return location.pathname.startsWith('/admin/articles/') && location.search.includes('done=submitted');",
+        vec![],
+    )
+    .await
+    .with_context(|| format!("after Enter on Submit for review ({presses} Tab presses from the title)"))?;
+    let url = client.current_url().await?;
+    let slug = url.path().trim_start_matches("/admin/articles/").to_owned();
+    ensure!(slug == "river-otters-return-to-the-canal-after-fifty-years", "the article's slug is {slug:?}");
+    let notice = page_notice(client).await?;
+    ensure!(notice.starts_with("Submitted for review"), "after submitting, the page says {notice:?}");
+    let status = editor_status(client).await?;
+    ensure!(status == "Submitted for review", "status {status:?}");
+    ensure!(field_value(client, "f-body").await?.replace("\r\n", "\n") == STORY_BODY, "the body was not kept");
+    // Still a writer's: no scheduling or publishing.
+    let buttons = js(client, EDITOR_BUTTONS_JS, vec![]).await?;
+    ensure!(buttons == json!(["draft", "submit", "preview"]), "a writer's submitted article offers {buttons}");
+    // Readers see nothing of it.
+    ensure!(suite.get(&format!("/articles/{slug}"))?.status == 404, "a submitted article is public");
+    ensure!(suite.get(&format!("/api/articles/{slug}"))?.status == 404, "the API shows a submitted article");
+    desk.hand_on(|h| h.slug = Some(slug));
+    Ok(())
+}
+
+/// Both editors open the submitted article; the first schedules it about a
+/// minute ahead (the time typed in the site's zone); the second, who opened it
+/// before that save, saves and is refused, and nothing is overwritten.
+async fn newsroom_editors_schedule_and_conflict(suite: &Suite, client: &Session, device: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    let slug = desk.story()?;
+    let second = suite.session(device).await?;
+    let result = async {
+        sign_in(suite, client, &desk.editor).await?;
+        sign_in(suite, &second, &desk.second_editor).await?;
+        // The first editor finds it among the submitted articles.
+        goto(suite, client, "/admin?status=submitted").await?;
+        click(client, &format!("table.desk a[href=\"/admin/articles/{slug}\"]")).await?;
+        wait_for_page(client, "the submitted article's editor", &format!("/admin/articles/{slug}"), "").await?;
+        let owner = norm(&find(client, "main p.meta").await?.text().await?);
+        ensure!(owner.contains(desk.writer.display_name), "the editor does not say who wrote it: {owner:?}");
+        // The second editor opens it now, and starts changing the standfirst.
+        goto(suite, &second, &format!("/admin/articles/{slug}")).await?;
+        fill(&second, "f-standfirst", "The second editor's standfirst, written over an old version.").await?;
+
+        // The first picks two sentences for its summary, then schedules it: the
+        // next whole minute at least 70 s ahead, in the site's zone.
+        let picked = pick_two_sentences(client).await?;
+        let at = (unix_now() + 70 + 59) / 60 * 60;
+        let local = local_input_time(at);
+        let set = js(
+            client,
+            "const f = document.getElementById('f-published'); f.value = arguments[0];
+             f.dispatchEvent(new Event('input', {bubbles: true})); f.dispatchEvent(new Event('change', {bubbles: true}));
+             return [f.type, f.value];",
+            vec![json!(local)],
+        )
+        .await?;
+        ensure!(set == json!(["datetime-local", local]), "the publication time field took {set}");
+        let hint = norm(&find(client, "#f-published-hint").await?.text().await?);
+        ensure!(hint.contains(SITE_TIMEZONE), "the publication time's hint does not name the zone: {hint:?}");
+        click(client, "form.editor .editor-actions button[value=\"schedule\"]").await?;
+        wait_for_page(client, "the scheduled article's editor", &format!("/admin/articles/{slug}"), "done=scheduled")
+            .await?;
+        ensure!(unix_now() < at - 20, "scheduling took too long: the article's time is too near to test 'before'");
+        ensure!(editor_status(client).await? == "Scheduled", "status after scheduling: {:?}", editor_status(client).await?);
+        ensure!(
+            field_value(client, "f-published").await? == local,
+            "the editor shows the time as {:?}, it was entered as {local:?} ({SITE_TIMEZONE})",
+            field_value(client, "f-published").await?
+        );
+        // Stored in UTC: the list says when, in the site's zone and as UTC.
+        goto(suite, client, "/admin?status=scheduled").await?;
+        let row = js(
+            client,
+            "const a = document.querySelector(`table.desk a[href=\"/admin/articles/${arguments[0]}\"]`); if (!a) return null;
+             const t = a.closest('tr').querySelector('td[data-label=\"Publication\"] time');
+             return t ? [t.getAttribute('datetime'), t.textContent] : null;",
+            vec![json!(slug)],
+        )
+        .await?;
+        ensure!(
+            row == json!([iso_utc(at), local.replace('T', " ")]),
+            "the list shows the publication time as {row}, want [{:?}, {:?}]",
+            iso_utc(at),
+            local.replace('T', " ")
+        );
+        desk.hand_on(|h| {
+            h.scheduled_at = Some(at);
+            h.picked = picked.clone();
+        });
+
+        // The second editor saves the form opened before: refused, both versions shown.
+        click(&second, "form.editor .editor-actions button[value=\"schedule\"]").await?;
+        wait_until(
+            &second,
+            "the refusal of the second editor's save",
+            "return !!document.querySelector('section.conflict');",
+            vec![],
+        )
+        .await?;
+        let conflict = norm(&find(&second, "section.conflict").await?.text().await?);
+        ensure!(
+            conflict.contains("This article changed since you opened it") && conflict.contains("Nothing was overwritten"),
+            "the second editor is told {conflict:?}"
+        );
+        ensure!(
+            conflict.contains("The second editor's standfirst"),
+            "the refusal does not show the second editor's text: {conflict:?}"
+        );
+        ensure!(
+            field_value(&second, "f-standfirst").await? == "The second editor's standfirst, written over an old version.",
+            "the refused form lost the second editor's text"
+        );
+        let violations = run_axe(suite, &second, "newsroom editor, conflict").await?;
+        ensure!(violations.is_empty(), "serious or critical accessibility violations:\n  {}", violations.join("\n  "));
+        // Nothing was overwritten.
+        goto(suite, client, &format!("/admin/articles/{slug}")).await?;
+        ensure!(editor_status(client).await? == "Scheduled", "the article is no longer scheduled");
+        ensure!(field_value(client, "f-standfirst").await? == STORY_STANDFIRST, "the standfirst was overwritten");
+        ensure!(field_value(client, "f-published").await? == local, "the publication time was overwritten");
+        let kept = js(
+            client,
+            "return [document.getElementById('f-summary_mode-picked').checked,
+                     [...document.querySelectorAll('ol.sentences input[type=checkbox]:checked')].map(i => i.value.replace(/\\s+/g, ' ').trim())];",
+            vec![],
+        )
+        .await?;
+        ensure!(kept == json!([true, picked]), "the picked summary was not kept: {kept}, picked {picked:?}");
+        Ok(())
+    }
+    .await;
+    second.close().await;
+    result
+}
+
+/// A reader (a fresh session, nobody signed in) before the article's time.
+async fn newsroom_reader_before(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    let slug = desk.story()?;
+    let at = desk.handed().scheduled_at.ok_or_else(|| anyhow!("the article was not scheduled"))?;
+    let href = format!("/articles/{slug}");
+    // The newest public article: the one whose Next link it will be.
+    let newest = suite.articles()?.last().map(|a| a.slug.clone()).ok_or_else(|| anyhow!("no articles"))?;
+    ensure!(newest != slug, "the scheduled article is listed before its time");
+    ensure!(!home_links(suite, client).await?.contains(&href), "the home page lists {href} before its time");
+    goto(suite, client, &href).await?;
+    let h1 = norm(&find(client, "h1").await?.text().await?);
+    ensure!(h1.to_lowercase().contains("not found"), "{href} before its time shows {h1:?}");
+    ensure!(suite.get(&href)?.status == 404, "GET {href} before its time is not 404");
+    ensure!(suite.get(&format!("/api/articles/{slug}"))?.status == 404, "the API shows it before its time");
+    goto(suite, client, &format!("/articles/{newest}")).await?;
+    let (_, next) = neighbours_of(client).await?;
+    ensure!(next.is_none(), "the newest article /articles/{newest} links to a Next article {next:?} before the time");
+    ensure!(unix_now() < at, "the article's time came during the check: 'before' was not tested");
+    desk.hand_on(|h| h.neighbour = Some(newest));
+    Ok(())
+}
+
+/// Waits (bounded by the schedule itself, and saying so) for the scheduled
+/// article's time, after the scenarios that ran meanwhile.
+async fn wait_for_schedule(suite: &Suite) {
+    let Some(at) = suite.newsroom.as_ref().and_then(|d| d.handed().scheduled_at) else { return };
+    let wait = (at + 1 - unix_now()).clamp(0, 140);
+    if wait > 0 {
+        say(&format!("browser: waiting {wait} s for the scheduled article's time ({})", iso_utc(at)));
+        tokio::time::sleep(Duration::from_secs(wait as u64)).await;
+    }
+}
+
+/// A reader after the article's time: on the home page, at its address, and
+/// linked from its neighbour.
+async fn newsroom_reader_after(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    let slug = desk.story()?;
+    let handed = desk.handed();
+    let at = handed.scheduled_at.ok_or_else(|| anyhow!("the article was not scheduled"))?;
+    let neighbour = handed.neighbour.ok_or_else(|| anyhow!("the 'before' scenario did not run"))?;
+    ensure!(unix_now() >= at, "the article's time has not come yet");
+    let href = format!("/articles/{slug}");
+    let links = home_links(suite, client).await?;
+    ensure!(links.first() == Some(&href), "the home page does not list {href} first after its time: {links:?}");
+    goto(suite, client, &href).await?;
+    let h1 = norm(&find(client, "article h1").await?.text().await?);
+    ensure!(h1 == STORY_TITLE, "{href} after its time shows {h1:?}");
+    let time = js(
+        client,
+        "const t = document.querySelector('article time[datetime]'); return t && t.getAttribute('datetime');",
+        vec![],
+    )
+    .await?;
+    let time = time.as_str().unwrap_or("");
+    let published = chrono::DateTime::parse_from_rfc3339(time).map(|t| t.timestamp()).ok();
+    ensure!(
+        published == Some(at),
+        "the article says it was published at {time:?}, it was scheduled for {}",
+        iso_utc(at)
+    );
+    check_lead_picture(client).await.context("the reader's article page")?;
+    // The summary: exactly the two sentences the editor picked, each the article's own.
+    click_summary_label(client, "top").await?;
+    wait_until(
+        client,
+        "the summary to open",
+        "return document.querySelector('[data-summary-control=\"top\"]').open;",
+        vec![],
+    )
+    .await?;
+    let summary = summary_state(client, "top").await?;
+    ensure!(
+        summary.texts() == handed.picked,
+        "the reader's summary is {:?}, the editor picked {:?}",
+        summary.texts(),
+        handed.picked
+    );
+    ensure!(
+        summary.all_text.contains("chosen by the editors"),
+        "the picked summary is not labelled as chosen: {:?}",
+        summary.all_text
+    );
+    for sentence in &summary.sentences {
+        ensure!(
+            sentence.target_in_body && sentence.target.as_deref() == Some(sentence.text.as_str()),
+            "the summary sentence {:?} is not the article's {} word for word",
+            sentence.text,
+            sentence.href
+        );
+    }
+    let (prev, next) = neighbours_of(client).await?;
+    ensure!(
+        prev.as_deref() == Some(&format!("/articles/{neighbour}")[..]),
+        "its Previous Article is {prev:?}, want /articles/{neighbour}"
+    );
+    ensure!(next.is_none(), "the newest article links to a Next article {next:?}");
+    goto(suite, client, &format!("/articles/{neighbour}")).await?;
+    let (_, next) = neighbours_of(client).await?;
+    ensure!(next.as_deref() == Some(href.as_str()), "/articles/{neighbour}'s Next Article is {next:?}, want {href}");
+    ensure!(suite.get(&format!("/api/articles/{slug}"))?.status == 200, "the API does not show it after its time");
+    Ok(())
+}
+
+/// What a tour of the newsroom's pages checks on each.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// axe-core: no serious or critical violation.
+    Axe,
+    /// Nothing scrolls sideways.
+    NoSidewaysScroll,
+}
+
+async fn check_page(suite: &Suite, client: &Client, check: Check, page: &str, found: &mut Vec<String>) -> Result<()> {
+    match check {
+        Check::Axe => found.extend(run_axe(suite, client, page).await?),
+        Check::NoSidewaysScroll => {
+            if let Err(e) = no_sideways_scroll(client, page).await {
+                found.push(format!("{e:#}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every newsroom page, in the states a user meets it: the sign-in page (also
+/// after a wrong password), the list (also with nothing found), the editor
+/// (new, with errors, an article), the delete confirmation, users and tokens
+/// (also with a password or token shown once), the account, the message pages
+/// (404, not allowed, signed out). The editor's conflict page is checked by
+/// the editors' scenario. Returns what `check` found.
+async fn newsroom_tour(suite: &Suite, client: &Client, check: Check) -> Result<Vec<String>> {
+    let desk = newsroom(suite)?;
+    let mut found = Vec::new();
+    goto(suite, client, "/admin/login").await?;
+    check_page(suite, client, check, "sign-in", &mut found).await?;
+    fill(client, "user", desk.admin.name).await?;
+    fill(client, "password", "not the password at all").await?;
+    click(client, "form.login button[type=submit]").await?;
+    wait_until(client, "the wrong password's message", "return !!document.getElementById('login-error');", vec![])
+        .await?;
+    check_page(suite, client, check, "sign-in, wrong password", &mut found).await?;
+
+    sign_in(suite, client, &desk.admin).await?;
+    check_page(suite, client, check, "article list", &mut found).await?;
+    goto(suite, client, "/admin?status=published&q=zzqqxx").await?;
+    let text = norm(&find(client, "main").await?.text().await?);
+    ensure!(text.contains("No article matches these filters."), "the filtered list says {text:?}");
+    check_page(suite, client, check, "article list, nothing found", &mut found).await?;
+
+    goto(suite, client, "/admin/articles/new").await?;
+    check_page(suite, client, check, "editor, new article", &mut found).await?;
+    click(client, "form.editor .editor-actions button[value=\"draft\"]").await?;
+    wait_until(client, "the form's errors", "return !!document.getElementById('form-errors');", vec![]).await?;
+    check_page(suite, client, check, "editor, new article with errors", &mut found).await?;
+
+    let demo = suite.articles()?.first().map(|a| a.slug.clone()).ok_or_else(|| anyhow!("no demo article"))?;
+    goto(suite, client, &format!("/admin/articles/{demo}")).await?;
+    ensure!(editor_status(client).await? == "Published", "the demo article {demo} is not shown as published");
+    check_page(suite, client, check, "editor, published article", &mut found).await?;
+    goto(suite, client, &format!("/admin/articles/{demo}/delete")).await?;
+    find(client, "form.confirm button.danger").await?;
+    check_page(suite, client, check, "delete confirmation", &mut found).await?;
+
+    goto(suite, client, "/admin/users").await?;
+    check_page(suite, client, check, "users", &mut found).await?;
+    fill(client, "u-name", &format!("tour{:x}", random_u64() & 0xff_ffff)).await?;
+    click(client, "form[action=\"/admin/users\"] button.primary").await?;
+    wait_until(client, "the new user's password", "return !!document.querySelector('.secret-value');", vec![]).await?;
+    check_page(suite, client, check, "users, a new password shown", &mut found).await?;
+    goto(suite, client, "/admin/tokens").await?;
+    check_page(suite, client, check, "API tokens", &mut found).await?;
+    fill(client, "t-name", &format!("tour {:x}", random_u64() & 0xff_ffff)).await?;
+    click(client, "form[action=\"/admin/tokens\"] button.primary").await?;
+    wait_until(client, "the new token", "return !!document.querySelector('.secret-value');", vec![]).await?;
+    check_page(suite, client, check, "API tokens, a new token shown", &mut found).await?;
+    goto(suite, client, "/admin/account").await?;
+    check_page(suite, client, check, "your account", &mut found).await?;
+    goto(suite, client, "/admin/no-such-page").await?;
+    ensure!(norm(&find(client, "main h1").await?.text().await?) == "Not found", "the newsroom's 404 page");
+    check_page(suite, client, check, "newsroom 404", &mut found).await?;
+
+    click(client, "form.signout button").await?;
+    wait_for_page(client, "the signed-out page", "/admin/login", "out=1").await?;
+    check_page(suite, client, check, "signed out", &mut found).await?;
+    sign_in(suite, client, &desk.writer).await?;
+    goto(suite, client, "/admin/users").await?;
+    ensure!(norm(&find(client, "main h1").await?.text().await?) == "Not allowed", "a writer at /admin/users");
+    check_page(suite, client, check, "not allowed (a writer at /admin/users)", &mut found).await?;
+    Ok(found)
+}
+
+async fn newsroom_axe(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let violations = newsroom_tour(suite, client, Check::Axe).await?;
+    ensure!(violations.is_empty(), "serious or critical accessibility violations:\n  {}", violations.join("\n  "));
+    Ok(())
+}
+
+async fn newsroom_phone(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    goto(suite, client, "/admin/login").await?;
+    let width = js(client, "return window.innerWidth;", vec![]).await?;
+    ensure!(width == json!(PHONE.0), "the phone viewport is {width} px wide, want {}", PHONE.0);
+    let mut problems = newsroom_tour(suite, client, Check::NoSidewaysScroll).await?;
+    // The tour ends signed in as the writer: the editor's fields and buttons fit
+    // the screen, and each button and field can be tapped (24 px at least;
+    // radio buttons are tapped by their labels).
+    goto(suite, client, "/admin/articles/new").await?;
+    let small = js(
+        client,
+        "return [...document.querySelectorAll('main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea, main select, main button:not([hidden]), main a.button')]
+           .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
+           .filter(([_, r]) => r.left < 0 || r.right > window.innerWidth || r.width < 24 || r.height < 24)
+           .map(([h, r]) => `${h} at ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.height)} px`);",
+        vec![],
+    )
+    .await?;
+    problems.extend(small.as_array().into_iter().flatten().filter_map(Value::as_str).map(|s| format!("editor: {s}")));
+    ensure!(problems.is_empty(), "on a 390 px phone:\n  {}", problems.join("\n  "));
+    Ok(())
+}
+
+/// The keyboard alone: every stop of the list page shows its focus; Tab and
+/// Enter open an article and save it.
+async fn newsroom_keyboard(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.editor).await?;
+    // Every stop on the list page, until the focus has gone round.
+    js(client, "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await?;
+    let mut stops = Vec::new();
+    for _ in 0..200 {
+        press(client, Key::Tab).await?;
+        let at = js(
+            client,
+            "const a = document.activeElement; return a === document.body ? null : a.outerHTML.slice(0, 60);",
+            vec![],
+        )
+        .await?;
+        let Some(at) = at.as_str().map(str::to_owned) else { break };
+        if stops.first() == Some(&at) {
+            break;
+        }
+        check_focus_ring(client).await.with_context(|| format!("Tab stop {} of the article list", stops.len() + 1))?;
+        stops.push(at);
+    }
+    for part in ["Skip to content", "New article", "filter-q", "Filter", "Sign out"] {
+        ensure!(stops.iter().any(|s| s.contains(part)), "Tab never reaches {part:?} on the list: {stops:?}");
+    }
+    // Open the first article of the list, and save it unchanged.
+    goto(suite, client, "/admin?status=published").await?;
+    tab_to(client, "table.desk tbody a[href^=\"/admin/articles/\"]", 60).await?;
+    let href = js(client, "return document.activeElement.getAttribute('href');", vec![]).await?;
+    let href = href.as_str().unwrap_or("").to_owned();
+    press(client, Key::Enter).await?;
+    wait_for_page(client, "Enter to open the article", &href, "").await?;
+    tab_to(client, "form.editor .editor-actions button[value=\"save\"]", 300).await?;
+    press(client, Key::Enter).await?;
+    wait_for_page(client, "Enter to save", &href, "done=unchanged").await?;
+    let notice = page_notice(client).await?;
+    ensure!(notice == "Nothing had changed, so nothing was saved.", "after saving unchanged: {notice:?}");
+    Ok(())
+}
+
+/// Signing out (with the keyboard) ends the session, on the server too.
+async fn newsroom_sign_out(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.writer).await?;
+    let id = client.get_named_cookie("nd_session").await.context("the session cookie")?.value().to_owned();
+    let replay = || http_get_with(suite.port, "/admin", &format!("Cookie: nd_session={id}\r\n"));
+    ensure!(replay()?.status == 200, "the session's cookie does not open /admin from another client");
+    tab_to(client, "form.signout button", 20).await?;
+    press(client, Key::Enter).await?;
+    wait_for_page(client, "the signed-out page", "/admin/login", "out=1").await?;
+    let notice = page_notice(client).await?;
+    ensure!(notice == "You are signed out.", "after signing out: {notice:?}");
+    ensure!(client.get_named_cookie("nd_session").await.is_err(), "the session cookie is still in the browser");
+    goto(suite, client, "/admin/articles/new").await?;
+    ensure!(client.current_url().await?.path() == "/admin/login", "signed out, /admin/articles/new still opens");
+    let after = replay()?;
+    ensure!(
+        after.status == 303 && after.headers.contains("location: /admin/login"),
+        "the ended session's cookie still works: {} {}",
+        after.status,
+        after.headers
+    );
+    Ok(())
+}
+
+/// The article list and the editor, on a phone and a desktop, in
+/// `target/screenshots/newsroom-{list,editor}-{phone,desktop}-light.png`.
+async fn newsroom_screenshots(suite: &Suite, client: &Session, device: Device) -> Result<()> {
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.editor).await?;
+    let slug = match desk.handed().slug {
+        Some(slug) => slug,
+        None => suite.articles()?.first().map(|a| a.slug.clone()).ok_or_else(|| anyhow!("no article"))?,
+    };
+    for (what, path, ready) in [
+        ("list", "/admin".to_owned(), "table.desk tbody tr"),
+        ("editor", format!("/admin/articles/{slug}"), "form.editor #f-body"),
+    ] {
+        goto(suite, client, &path).await?;
+        find(client, ready).await?;
+        js(client, "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = client.screenshot().await?;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join(format!("newsroom-{what}-{}.png", device.file_stem()));
+        std::fs::write(&file, png).with_context(|| format!("write {}", file.display()))?;
+        say(&format!("browser: screenshot {}", file.display()));
+    }
+    Ok(())
+}
+
+/// With JavaScript off, the newsroom works: signing in, writing and saving a
+/// draft, and deleting it through its confirmation page.
+async fn newsroom_without_javascript(suite: &Suite, client: &Session, _: Device) -> Result<()> {
+    client.goto("data:text/html,<title>off</title><script>document.title='on'</script>").await?;
+    ensure!(client.title().await? == "off", "JavaScript is not disabled in the no-JS session");
+    let desk = newsroom(suite)?;
+    sign_in(suite, client, &desk.editor).await?;
+    goto(suite, client, "/admin/articles/new").await?;
+    fill(client, "f-title", "A Draft Written Without Scripts").await?;
+    fill(client, "f-body", "This draft was written with scripts switched off. It is saved and then deleted.").await?;
+    fill(client, "f-section", "World").await?;
+    click(client, "form.editor .editor-actions button[value=\"draft\"]").await?;
+    let path = "/admin/articles/a-draft-written-without-scripts";
+    wait_for_page(client, "the saved draft", path, "done=draft").await?;
+    ensure!(editor_status(client).await? == "Draft", "status {:?}", editor_status(client).await?);
+    click(client, &format!("form.editor a.button.danger[href=\"{path}/delete\"]")).await?;
+    wait_for_page(client, "the delete confirmation", &format!("{path}/delete"), "").await?;
+    click(client, "form.confirm button.danger").await?;
+    wait_for_page(client, "the list after deleting", "/admin", "done=deleted").await?;
+    ensure!(
+        page_notice(client).await? == "The article was deleted.",
+        "after deleting: {:?}",
+        page_notice(client).await?
+    );
+    goto(suite, client, path).await?;
+    ensure!(norm(&find(client, "main h1").await?.text().await?) == "Not found", "the deleted draft still opens");
+    Ok(())
+}
+
+/// Preview, as the editor's button opens it (in another tab): the article as
+/// readers will see it, marked as a preview, its summary control working, the
+/// summary's sentences the article's own.
+async fn check_preview(client: &Client, title: &str) -> Result<()> {
+    let before = client.windows().await?;
+    let editor = client.window().await?;
+    click(client, "form.editor button[value=\"preview\"]").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let tab = loop {
+        if let Some(w) = client.windows().await?.into_iter().find(|w| !before.contains(w)) {
+            break w;
+        }
+        ensure!(Instant::now() < deadline, "Preview opened no other tab within 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    client.switch_to_window(tab).await?;
+    let result = async {
+        wait_until(
+            client,
+            "the preview to load",
+            "return document.readyState === 'complete' && !!document.querySelector('article h1');",
+            vec![],
+        )
+        .await?;
+        let banner = norm(&find(client, ".preview-banner").await?.text().await?);
+        ensure!(
+            banner.contains("Preview") && banner.contains("not published"),
+            "the preview's banner reads {banner:?}"
+        );
+        let h1 = norm(&find(client, "article h1").await?.text().await?);
+        ensure!(h1 == title, "the preview's heading is {h1:?}, want {title:?}");
+        let robots =
+            js(client, "const m = document.querySelector('meta[name=robots]'); return m && m.content;", vec![]).await?;
+        ensure!(robots.as_str().is_some_and(|r| r.contains("noindex")), "the preview may be indexed: robots {robots}");
+        click_summary_label(client, "top").await?;
+        wait_until(
+            client,
+            "the preview's summary to open",
+            "return document.querySelector('[data-summary-control=\"top\"]').open;",
+            vec![],
+        )
+        .await?;
+        summary_state(client, "top").await?.check_shown("top", 3, "text").context("the preview's summary")?;
+        check_lead_picture(client).await.context("the preview's picture")?;
+        Ok(())
+    }
+    .await;
+    client.close_window().await?;
+    client.switch_to_window(editor).await?;
+    result
+}
+
+/// The editor picks two sentences of the article for its summary (two that
+/// the automatic short summary does not take, so that the choice shows):
+/// returns their texts, in the article's order.
+async fn pick_two_sentences(client: &Client) -> Result<Vec<String>> {
+    click(client, "#f-summary_mode-picked").await?;
+    let picks = js_pairs(
+        client,
+        "return [...document.querySelectorAll('ol.sentences li:not(.in-auto) input[type=checkbox]')].slice(0, 2).map(i => [i.id, i.value]);",
+    )
+    .await?;
+    ensure!(picks.len() == 2, "the editor lists fewer than two sentences outside the automatic summary: {picks:?}");
+    for (id, _) in &picks {
+        click(client, &format!("#{id}")).await?;
+    }
+    Ok(picks.into_iter().map(|(_, text)| norm(&text)).collect())
+}
+
+/// A small PNG made here (RGB, 8 bits, a gradient; zlib with stored blocks),
+/// for the picture upload: nothing read from disk or the network.
+fn test_png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..height {
+        raw.push(0); // filter: none
+        for x in 0..width {
+            raw.extend_from_slice(&[(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 160]);
+        }
+    }
+    // zlib: header, stored blocks of at most 65,535 bytes, Adler-32.
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+const PICTURE_ALT: &str = "An otter on the canal bank beside the old towpath";
+
+/// The writer uploads a picture made here (a 600 x 400 PNG) in the editor: it
+/// becomes the lead image (a /media/ address, shown in the form).
+async fn upload_picture(client: &Client) -> Result<()> {
+    let dir = TempDir::new("picture")?;
+    let file = dir.0.join("otters.png");
+    std::fs::write(&file, test_png(600, 400))?;
+    fill(client, "f-lead_image_alt", PICTURE_ALT).await?;
+    let input = find(client, "#f-picture").await?;
+    scroll_into_view(client, &input).await?;
+    input.send_keys(&file.display().to_string()).await.context("choose the picture")?;
+    click(client, "form.editor button[value=\"upload\"]").await?;
+    wait_until(
+        client,
+        "the uploaded picture to become the lead image",
+        "const f = document.getElementById('f-lead_image'); return !!f && f.value.startsWith('/media/') && !!document.querySelector('img.picture-preview');",
+        vec![],
+    )
+    .await?;
+    let alt = field_value(client, "f-lead_image_alt").await?;
+    ensure!(alt == PICTURE_ALT, "after the upload the alt text reads {alt:?}");
+    let loaded = js(
+        client,
+        "const i = document.querySelector('img.picture-preview'); return i.complete && i.naturalWidth;",
+        vec![],
+    )
+    .await?;
+    ensure!(loaded.as_u64().unwrap_or(0) > 0, "the uploaded picture does not show in the form: {loaded}");
+    Ok(())
+}
+
+/// The article's lead picture as a reader's page shows it: responsive, sized,
+/// described, loaded.
+async fn check_lead_picture(client: &Client) -> Result<()> {
+    let img = js(
+        client,
+        "const i = document.querySelector('article figure.lead img'); if (!i) return null;
+         return {src: i.getAttribute('src'), srcset: i.getAttribute('srcset') || '', sizes: i.getAttribute('sizes') || '',
+                 width: i.getAttribute('width'), height: i.getAttribute('height'), alt: i.alt, loaded: i.complete && i.naturalWidth > 0};",
+        vec![],
+    )
+    .await?;
+    ensure!(!img.is_null(), "the article shows no lead picture (article figure.lead img)");
+    ensure!(img["src"].as_str().is_some_and(|s| s.starts_with("/media/")), "the picture's src: {img}");
+    ensure!(img["srcset"].as_str().is_some_and(|s| s.contains("/media/") && s.contains("480w")), "no srcset: {img}");
+    ensure!(!img["sizes"].as_str().unwrap_or("").is_empty(), "no sizes: {img}");
+    ensure!(img["width"].is_string() && img["height"].is_string(), "no width and height: {img}");
+    ensure!(img["alt"] == json!(PICTURE_ALT), "the picture's alt text: {img}");
+    ensure!(img["loaded"] == json!(true), "the picture did not load: {img}");
     Ok(())
 }

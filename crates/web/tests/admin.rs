@@ -1974,3 +1974,286 @@ async fn the_api_lists_revisions_for_token_holders() {
     let doc = d.client().send(get("/api/openapi.json", None)).await;
     assert!(doc.body.contains("/api/articles/{slug}/revisions") && doc.body.contains("RevisionsJson"));
 }
+
+// ------------------------------------------------------------ every route, every role
+
+/// Everything a test may change, to check that refused requests changed
+/// nothing: every article (status, version, title), every user (role,
+/// disabled, password hash), every token, every user's sessions.
+async fn snapshot(d: &Desk) -> String {
+    let store = d.state.store();
+    let mut out = Vec::new();
+    for slug in ["wrens-draft", "wrens-submitted", "wrens-published", "api-scheduled", "mallorys"] {
+        out.push(format!(
+            "{slug}: {:?}",
+            d.stored(slug).await.map(|a| (a.status, a.version, a.title.clone(), a.published_at))
+        ));
+    }
+    for name in ["ada", "ed", "wren", "wynn", "mallory"] {
+        let u = store.user_by_name(name).await.unwrap();
+        out.push(format!("{name}: {:?}", u.map(|u| (u.role, u.disabled, u.password_hash))));
+    }
+    out.push(format!(
+        "tokens: {:?}",
+        store.tokens().await.unwrap().iter().map(|t| format!("{t:?}")).collect::<Vec<_>>()
+    ));
+    out.join("\n")
+}
+
+/// A desk with an article of each status: three of wren's (draft, submitted,
+/// published) and a scheduled one from the API (no owner).
+async fn desk_with_articles() -> Desk {
+    let d = desk().await;
+    d.article("wrens-draft", Status::Draft, Some("wren")).await;
+    d.article("wrens-submitted", Status::Submitted, Some("wren")).await;
+    d.article("wrens-published", Status::Published, Some("wren")).await;
+    d.article("api-scheduled", Status::Scheduled, None).await;
+    d
+}
+
+/// Everyone who may ask: anonymous, a writer (wren), another writer (wynn),
+/// an editor (ed) and an admin (ada), each with their own session.
+async fn everyone(d: &Desk) -> [(&'static str, Client); 5] {
+    [
+        ("anonymous", d.client()),
+        ("wren", d.signed_in("wren").await),
+        ("wynn", d.signed_in("wynn").await),
+        ("ed", d.signed_in("ed").await),
+        ("ada", d.signed_in("ada").await),
+    ]
+}
+
+/// Every newsroom page, for everyone who may ask: anonymous, a writer (wren)
+/// on her own articles, another writer (wynn), an editor, an admin. Each
+/// answers as the permission table says (`permissions::allowed`); an
+/// unknown article is the newsroom's 404 for the signed in.
+#[tokio::test]
+async fn every_page_answers_every_role_as_the_table_says() {
+    let d = desk_with_articles().await;
+    // path, then the status for: anonymous, wren, wynn, ed, ada.
+    const PAGES: &str = "
+        /admin                                   303 200 200 200 200
+        /admin/                                  303 303 303 303 303
+        /admin/articles/new                      303 200 200 200 200
+        /admin/articles/wrens-draft              303 200 403 200 200
+        /admin/articles/wrens-submitted          303 200 403 200 200
+        /admin/articles/wrens-published          303 403 403 200 200
+        /admin/articles/api-scheduled            303 403 403 200 200
+        /admin/articles/wrens-draft/delete       303 200 403 200 200
+        /admin/articles/wrens-submitted/delete   303 200 403 200 200
+        /admin/articles/wrens-published/delete   303 403 403 200 200
+        /admin/articles/api-scheduled/delete     303 403 403 200 200
+        /admin/articles/wrens-draft/preview      303 200 403 200 200
+        /admin/articles/wrens-published/preview  303 403 403 200 200
+        /admin/articles/api-scheduled/preview    303 403 403 200 200
+        /admin/articles/no-such-article/preview  303 404 404 404 404
+        /admin/articles/no-such-article          303 404 404 404 404
+        /admin/articles/no-such-article/delete   303 404 404 404 404
+        /admin/articles/Not%20A%20Slug           303 404 404 404 404
+        /admin/users                             303 403 403 403 200
+        /admin/tokens                            303 403 403 403 200
+        /admin/account                           303 200 200 200 200
+        /admin/no-such-page                      404 404 404 404 404
+        /admin/login                             200 303 303 303 303
+    ";
+    let clients = everyone(&d).await;
+    let mut rows = 0;
+    for line in PAGES.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let path = words[0];
+        for ((who, c), expected) in clients.iter().zip(&words[1..]) {
+            let r = c.get(path).await;
+            assert_eq!(r.status.as_str(), *expected, "GET {path} as {who}: {}", r.body);
+            if path == "/admin/" {
+                assert_eq!(r.location(), "/admin", "{who}");
+                continue;
+            }
+            assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "GET {path} as {who}");
+            match r.status {
+                StatusCode::SEE_OTHER if *who == "anonymous" => {
+                    assert_eq!(r.location(), format!("/admin/login?next={}", urlencode(path)), "{path}");
+                }
+                StatusCode::FORBIDDEN => assert!(r.body.contains("<h1>Not allowed</h1>"), "GET {path} as {who}"),
+                StatusCode::NOT_FOUND => assert!(r.body.contains("<h1>Not found</h1>"), "GET {path} as {who}"),
+                _ => {}
+            }
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 23);
+}
+
+/// Every form the newsroom has, posted by everyone whose role does not allow
+/// it (with the session's own token, from the site): refused (303 to sign in
+/// for the anonymous, 403 for the signed in), and nothing changes. What each
+/// role may do is shown working in the tests above.
+#[tokio::test]
+async fn every_form_refuses_every_role_it_does_not_allow_and_changes_nothing() {
+    let d = desk_with_articles().await;
+    d.state.store().create_token("kept", &web::api::token_hash(&web::api::new_token()), 0).await.unwrap();
+    let clients = everyone(&d).await;
+    // The editor's form of each article: what a writer would forge from.
+    let mut forms = BTreeMap::new();
+    for slug in ["wrens-draft", "wrens-submitted", "wrens-published", "api-scheduled"] {
+        forms.insert(slug, edit_fields(&clients[3].1, slug, &[]).await);
+    }
+    let before = snapshot(&d).await;
+    // path, fields (k=v,k=v; an article's form when the path is one), then who
+    // is refused: the roles listed (anonymous is always).
+    const FORMS: &str = "
+        /admin/articles/new                     action=publish,title=Mallorys,slug=mallorys   wren wynn
+        /admin/articles/new                     action=schedule,title=Mallorys,slug=mallorys,published=2999-01-01T10:00  wren wynn
+        /admin/articles/wrens-draft             action=publish                  wren wynn
+        /admin/articles/wrens-draft             action=schedule,published=2999-01-01T10:00  wren wynn
+        /admin/articles/wrens-draft             action=draft,title=Hijacked     wynn
+        /admin/articles/wrens-draft             action=submit,title=Hijacked    wynn ed ada
+        /admin/articles/wrens-submitted         action=draft,title=Hijacked     wynn
+        /admin/articles/wrens-submitted         action=publish                  wren wynn
+        /admin/articles/wrens-published         action=save,title=Hijacked      wren wynn
+        /admin/articles/wrens-published         action=unpublish                wren wynn
+        /admin/articles/wrens-published         action=publish                  wren wynn ed ada
+        /admin/articles/api-scheduled           action=unpublish                wren wynn
+        /admin/articles/api-scheduled           action=save,title=Hijacked      wren wynn
+        /admin/articles/new/preview             action=preview,title=Mallorys  -
+        /admin/articles/wrens-draft/preview     action=preview,title=Hijacked   wynn
+        /admin/articles/wrens-published/preview action=preview,title=Hijacked   wren wynn
+        /admin/articles/wrens-draft/delete      version=1                       wynn
+        /admin/articles/wrens-submitted/delete  version=1                       wynn
+        /admin/articles/wrens-published/delete  version=1                       wren wynn
+        /admin/articles/api-scheduled/delete    version=1                       wren wynn
+        /admin/users                            name=mallory,role=admin         wren wynn ed
+        /admin/users/wren/role                  role=admin                      wren wynn ed
+        /admin/users/ed/disable                 -                               wren wynn ed
+        /admin/users/ed/enable                  -                               wren wynn ed
+        /admin/users/ed/password                -                               wren wynn ed
+        /admin/tokens                           name=stolen                     wren wynn ed
+        /admin/tokens/revoke                    name=kept                       wren wynn ed
+    ";
+    let mut rows = 0;
+    for line in FORMS.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        // "-": only the anonymous are refused.
+        let (path, fields, refused) = (words[0], words[1], &words[2..]);
+        let changes: Vec<(&str, &str)> =
+            fields.split(',').filter(|f| *f != "-").map(|f| f.split_once('=').unwrap()).collect();
+        let slug = path
+            .strip_prefix("/admin/articles/")
+            .map(|s| s.trim_end_matches("/preview"))
+            .filter(|s| !s.contains('/') && *s != "new");
+        for (who, c) in clients.iter().filter(|(who, _)| *who == "anonymous" || refused.contains(who)) {
+            let csrf = c.csrf.lock().unwrap().clone();
+            let mut all: Vec<(String, String)> = match slug {
+                Some(slug) => forms[slug].iter().filter(|(k, _)| k != "csrf").cloned().collect(),
+                None if path.starts_with("/admin/articles/new") => {
+                    new_article("x").into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                }
+                None => Vec::new(),
+            };
+            all.push(("csrf".into(), csrf));
+            for (k, v) in &changes {
+                all.retain(|(n, _)| n != k);
+                all.push(((*k).to_owned(), (*v).to_owned()));
+            }
+            let r = post_fields(c, path, &all).await;
+            if *who == "anonymous" {
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "POST {path} {fields} as {who}");
+                assert!(r.location().starts_with("/admin/login?next="), "POST {path} as {who}: {}", r.location());
+            } else {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "POST {path} {fields} as {who}: {}", r.body);
+            }
+            assert_eq!(snapshot(&d).await, before, "POST {path} {fields} as {who} changed something");
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 27);
+    // Everyone is still signed in (a refused password reset ended no session).
+    for (who, c) in &clients[1..] {
+        assert_eq!(c.get("/admin").await.status, StatusCode::OK, "{who}");
+    }
+}
+
+/// The forms the forgery test above does not post: a new article, enabling a
+/// user, revoking a token, a role, signing out; each with another session's
+/// token, with none, and from another site: 403, nothing changed.
+#[tokio::test]
+async fn forged_posts_to_the_other_forms_are_refused_too() {
+    let d = desk().await;
+    d.state.store().set_disabled(d.user_named("wynn").await.id, true, 1).await.unwrap();
+    d.state.store().create_token("kept", &web::api::token_hash(&web::api::new_token()), 0).await.unwrap();
+    let ada = d.signed_in("ada").await;
+    let other = d.signed_in("ed").await.csrf.lock().unwrap().clone();
+    let own = ada.csrf.lock().unwrap().clone();
+    let before = (
+        d.state.store().count_articles().await.unwrap(),
+        d.user_named("wynn").await.disabled,
+        d.user_named("wren").await.role,
+        format!("{:?}", d.state.store().tokens().await.unwrap()),
+    );
+    let article = new_article("Forged Article");
+    for (path, fields) in [
+        ("/admin/articles/new", article.iter().map(|(k, v)| (*k, v.as_str())).chain([("action", "draft")]).collect()),
+        ("/admin/users/wynn/enable", vec![]),
+        ("/admin/users/wren/role", vec![("role", "admin")]),
+        ("/admin/tokens/revoke", vec![("name", "kept")]),
+        ("/admin/logout", vec![]),
+    ] {
+        let with = |csrf: Option<&str>| {
+            let mut f: Vec<(&str, &str)> = fields.clone();
+            if let Some(c) = csrf {
+                f.push(("csrf", c));
+            }
+            form(&f)
+        };
+        for (what, body, headers) in [
+            ("no token", with(None), vec![]),
+            ("another session's token", with(Some(&other)), vec![]),
+            ("another site", with(Some(&own)), vec![("origin", "https://evil.example")]),
+            ("a cross-site fetch", with(Some(&own)), vec![("sec-fetch-site", "cross-site")]),
+        ] {
+            let r = ada.post_with(path, body, &headers).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}, {what}: {}", r.body);
+            assert!(r.body.contains("Nothing was changed"), "{path}, {what}");
+        }
+    }
+    let after = (
+        d.state.store().count_articles().await.unwrap(),
+        d.user_named("wynn").await.disabled,
+        d.user_named("wren").await.role,
+        format!("{:?}", d.state.store().tokens().await.unwrap()),
+    );
+    assert_eq!(after, before);
+    assert_eq!(ada.get("/admin").await.status, StatusCode::OK, "still signed in: the forged sign-out did nothing");
+}
+
+/// A form posted with an ended session (idle too long) goes to the sign-in
+/// page, says the session ended, and changes nothing; an unknown button is a
+/// 400 that changes nothing.
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_changes_nothing() {
+    let d = desk().await;
+    d.article("story", Status::Draft, Some("wren")).await;
+    let ed = d.signed_in("ed").await;
+    let fields = edit_fields(&ed, "story", &[("action", "publish"), ("title", "Too Late")]).await;
+    // The session goes idle past its limit.
+    let id = ed.session_cookie().unwrap();
+    let hash = web::api::token_hash(&id);
+    let (session, _) = d.state.store().session_with_user(&hash).await.unwrap().unwrap();
+    d.state.store().delete_session(&hash).await.unwrap();
+    let idle = NewsroomConfig::default().session_idle;
+    d.state.store().create_session(&Session { last_seen: web::now() - idle - 5, ..session }).await.unwrap();
+    let r = post_fields(&ed, "/admin/articles/story", &fields).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/admin/login?next=%2Fadmin&ended=1"));
+    let a = d.stored("story").await.unwrap();
+    assert_eq!((a.title.as_str(), a.status, a.version), ("Title of story", Status::Draft, 1));
+    assert!(d.state.store().session_with_user(&hash).await.unwrap().is_none(), "the ended session is removed");
+    // An unknown button.
+    let ed = d.signed_in("ed").await;
+    let fields = edit_fields(&ed, "story", &[("action", "launch"), ("title", "Launched")]).await;
+    let r = post_fields(&ed, "/admin/articles/story", &fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = create(&ed, "Launched", "launch").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(create(&ed, "Unpublished", "unpublish").await.status, StatusCode::BAD_REQUEST, "nothing to unpublish");
+    assert_eq!(d.state.store().count_articles().await.unwrap(), 1);
+    assert_eq!(d.stored("story").await.unwrap().version, 1);
+}
