@@ -1,5 +1,5 @@
 //! Related articles, the analysis side: an article's key phrases, made when
-//! it is saved (by [`prepare`](crate::prepare), from the analysis its
+//! it is saved (by [`prepare`](crate::prepare()), from the analysis its
 //! summaries are made from) and kept with it, by which the store finds the
 //! articles related to it ([`store::RelatedStore`]). Nothing here runs while
 //! a reader waits.
@@ -34,7 +34,7 @@ pub fn key_phrases_of(analysis: &Analysis, text: &str) -> KeyPhrases {
 }
 
 /// The key phrases of an article (its `key_phrases` field is not read): of
-/// its plain text, in its language, as [`prepare`](crate::prepare) makes them.
+/// its plain text, in its language, as [`prepare`](crate::prepare()) makes them.
 pub fn key_phrases(summarizer: &Summarizer, a: &NewArticle) -> KeyPhrases {
     let lang = Lang::from_code(&a.lang).unwrap_or(Lang::Other);
     key_phrases_of(&summarizer.analyze(&a.body_text, Some(&a.title), Some(lang)), &a.body_text)

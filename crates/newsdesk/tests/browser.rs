@@ -2489,7 +2489,8 @@ async fn check_page(suite: &Suite, client: &Client, check: Check, page: &str, fo
 
 /// Every newsroom page, in the states a user meets it: the sign-in page (also
 /// after a wrong password), the list (also with nothing found), the editor
-/// (new, with errors, an article), the delete confirmation, users and tokens
+/// (new, with errors, an article), the preview of a saved article, its
+/// history and a revision compared with it, the delete confirmation, users and tokens
 /// (also with a password or token shown once), the account, the message pages
 /// (404, not allowed, signed out). The editor's conflict page is checked by
 /// the editors' scenario. Returns what `check` found.
@@ -2522,6 +2523,13 @@ async fn newsroom_tour(suite: &Suite, client: &Client, check: Check) -> Result<V
     goto(suite, client, &format!("/admin/articles/{demo}")).await?;
     ensure!(editor_status(client).await? == "Published", "the demo article {demo} is not shown as published");
     check_page(suite, client, check, "editor, published article", &mut found).await?;
+    goto(suite, client, &format!("/admin/articles/{demo}/preview")).await?;
+    check_page(suite, client, check, "preview of the saved article", &mut found).await?;
+    goto(suite, client, &format!("/admin/articles/{demo}/history")).await?;
+    find(client, "main table tbody tr").await?;
+    check_page(suite, client, check, "history", &mut found).await?;
+    goto(suite, client, &format!("/admin/articles/{demo}/history/1")).await?;
+    check_page(suite, client, check, "history, a revision compared with the current text", &mut found).await?;
     goto(suite, client, &format!("/admin/articles/{demo}/delete")).await?;
     find(client, "form.confirm button.danger").await?;
     check_page(suite, client, check, "delete confirmation", &mut found).await?;

@@ -151,7 +151,7 @@ pub fn specificity(n: usize) -> f64 {
 /// over the keys it shares, of the key's weight ([`PHRASE_WEIGHT`] or
 /// [`TAG_WEIGHT`]) times its [`specificity`]. The closely related come
 /// first: those sharing two keys or more, or a phrase of several words;
-/// then, only to fill the list up to [`FILL_TO`], those sharing one word or
+/// then, only to fill the list up to `FILL_TO` (3), those sharing one word or
 /// one tag. Each group best first; among equal scores, newer first (by
 /// publication time, then slug, both descending, as lists are ordered).
 /// Returns at most `limit` (id, score) pairs.
