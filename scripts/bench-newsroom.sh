@@ -125,6 +125,9 @@ measure "/admin?status=published&q=the (filtered)" "$base/admin?status=published
 measure "/admin/articles/new" "$base/admin/articles/new" admin
 measure "/admin/articles/SLUG (editor; the longest demo body)" "$base/admin/articles/$slug" admin
 measure "/admin/articles/SLUG/delete" "$base/admin/articles/$slug/delete" admin
+measure "/admin/articles/SLUG/preview (the saved version)" "$base/admin/articles/$slug/preview" admin
+measure "/admin/articles/SLUG/history" "$base/admin/articles/$slug/history" admin
+measure "/admin/articles/SLUG/history/1 (compared with current)" "$base/admin/articles/$slug/history/1" admin
 measure "/admin/users" "$base/admin/users" admin
 measure "/admin/tokens" "$base/admin/tokens" admin
 measure "/admin/account" "$base/admin/account" admin
