@@ -48,25 +48,11 @@ impl crate::Articles {
     /// skipped (its write made fresh phrases). Run at start, before the
     /// server listens (nothing is announced to the page cache).
     pub async fn refresh_key_phrases(&self) -> Result<usize, crate::WriteError> {
-        use store::Visibility;
-        let slugs = self.store().stale_key_phrases(KEY_PHRASES_VERSION).await?;
-        let total = slugs.len();
-        let mut n = 0;
-        for (i, slug) in slugs.into_iter().enumerate() {
-            let Some(stored) = self.store().article(&slug, Visibility::All).await? else { continue };
-            let summarizer = self.summarizer().clone();
-            let (id, version) = (stored.id, stored.version);
-            let phrases = tokio::task::spawn_blocking(move || key_phrases(&summarizer, &stored))
-                .await
-                .map_err(|e| crate::WriteError::Internal(e.to_string()))?;
-            if self.store().write_key_phrases(id, version, &phrases).await? {
-                n += 1;
-            }
-            if (i + 1) % 1000 == 0 {
-                tracing::info!(done = i + 1, of = total, "making key phrases for related articles");
-            }
-        }
-        Ok(n)
+        let store = self.store().as_ref();
+        let slugs = store.stale_key_phrases(KEY_PHRASES_VERSION).await?;
+        let write =
+            |id, version, phrases: KeyPhrases| async move { store.write_key_phrases(id, version, &phrases).await };
+        self.remake_derived(slugs, "making key phrases for related articles", key_phrases, write).await
     }
 }
 

@@ -385,25 +385,10 @@ impl crate::Articles {
     /// article itself, its version and its times stay as they are. An
     /// article changed meanwhile is skipped (its write made fresh terms).
     pub async fn refresh_search(&self) -> Result<usize, crate::WriteError> {
-        use store::Visibility;
-        let slugs = self.store().stale_search_text(TERMS_VERSION).await?;
-        let total = slugs.len();
-        let mut n = 0;
-        for (i, slug) in slugs.into_iter().enumerate() {
-            let Some(stored) = self.store().article(&slug, Visibility::All).await? else { continue };
-            let summarizer = self.summarizer().clone();
-            let (id, version) = (stored.id, stored.version);
-            let text = tokio::task::spawn_blocking(move || search_text(&summarizer, &stored))
-                .await
-                .map_err(|e| crate::WriteError::Internal(e.to_string()))?;
-            if self.store().write_search_text(id, version, &text).await? {
-                n += 1;
-            }
-            if (i + 1) % 1000 == 0 {
-                tracing::info!(done = i + 1, of = total, "indexing articles for search");
-            }
-        }
-        Ok(n)
+        let store = self.store().as_ref();
+        let slugs = store.stale_search_text(TERMS_VERSION).await?;
+        let write = |id, version, text: SearchText| async move { store.write_search_text(id, version, &text).await };
+        self.remake_derived(slugs, "indexing articles for search", search_text, write).await
     }
 }
 

@@ -535,6 +535,43 @@ impl Articles {
     }
 }
 
+impl Articles {
+    /// Remakes something derived from each of the articles `slugs` names
+    /// (search terms, key phrases) at start: `make` computes it off the
+    /// async runtime, `write` stores it if the article is still at the
+    /// version it was made from. Returns how many were written; logs
+    /// progress as `doing` every 1,000 articles.
+    pub(crate) async fn remake_derived<T, Fut>(
+        &self,
+        slugs: Vec<String>,
+        doing: &'static str,
+        make: fn(&Summarizer, &NewArticle) -> T,
+        write: impl Fn(i64, i64, T) -> Fut,
+    ) -> Result<usize, WriteError>
+    where
+        T: Send + 'static,
+        Fut: std::future::Future<Output = Result<bool, StoreError>>,
+    {
+        let total = slugs.len();
+        let mut n = 0;
+        for (i, slug) in slugs.into_iter().enumerate() {
+            let Some(stored) = self.store().article(&slug, Visibility::All).await? else { continue };
+            let summarizer = self.summarizer().clone();
+            let (id, version) = (stored.id, stored.version);
+            let made = tokio::task::spawn_blocking(move || make(&summarizer, &stored))
+                .await
+                .map_err(|e| WriteError::Internal(e.to_string()))?;
+            if write(id, version, made).await? {
+                n += 1;
+            }
+            if (i + 1) % 1000 == 0 {
+                tracing::info!(done = i + 1, of = total, "{doing}");
+            }
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
