@@ -602,6 +602,20 @@ pub trait Backend: Send + Sync {
     /// closes them all (SQLite checkpoints its write-ahead log). Every call
     /// after this one fails.
     async fn close(&self);
+    /// How many connections the pool holds now, how many of them are idle,
+    /// and the most it may hold (for the operator's metrics).
+    fn pool_use(&self) -> PoolUse;
+}
+
+/// A connection pool's use at one moment ([`Backend::pool_use`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open (in use or idle).
+    pub open: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// The most the pool may open.
+    pub max: u32,
 }
 
 /// The storage interface of Newsdesk: every part of it, one backend. Each

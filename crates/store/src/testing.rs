@@ -1099,10 +1099,12 @@ pub mod conformance {
         assert!(s.related_articles(&q).await.unwrap().is_empty());
     }
 
-    /// The backend answers `ping`, and after `close` every call fails (with
-    /// an error, not a panic).
+    /// The backend answers `ping` and tells its pool's use, and after
+    /// `close` every call fails (with an error, not a panic).
     pub async fn ping_and_close(s: Arc<dyn Store>) {
         s.ping().await.unwrap();
+        let pool = s.pool_use();
+        assert!(pool.max >= 1 && pool.open >= 1 && pool.open <= pool.max && pool.idle <= pool.open, "{pool:?}");
         s.create_article(&article("a", Status::Published, Some(1), "World", &[], &[])).await.unwrap();
         s.close().await;
         assert!(s.ping().await.is_err());

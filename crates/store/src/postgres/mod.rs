@@ -159,6 +159,14 @@ impl Backend for PostgresStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_use(&self) -> crate::PoolUse {
+        crate::PoolUse {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
+    }
 }
 
 /// The visibility rule ([`Visibility::shows`]) in SQL: the one place it is

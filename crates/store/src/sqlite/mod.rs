@@ -97,6 +97,14 @@ impl Backend for SqliteStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_use(&self) -> crate::PoolUse {
+        crate::PoolUse {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
+    }
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
