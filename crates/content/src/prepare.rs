@@ -100,8 +100,14 @@ pub fn prepare(input: &ArticleInput, summarizer: &Summarizer, now: i64) -> Resul
     let code = unknown_code.unwrap_or(lang.code()).to_owned();
     let hash = source_hash(&title, &code, &rendered.text);
     // One analysis of the text for the summaries and the key phrases.
+    let started = std::time::Instant::now();
     let analysis = summarizer.analyze(&rendered.text, Some(&title), Some(lang));
     let summaries = summaries_from(summarizer, &rendered.text, &analysis, &SUMMARY_LENGTHS, &hash);
+    // For the operator's metrics (nothing is recorded unless `serve` installed
+    // a recorder): an article's summaries, from one analysis.
+    metrics::counter!("newsdesk_summaries_computed_total", "source" => "save").increment(1);
+    metrics::histogram!("newsdesk_summary_duration_seconds", "source" => "save")
+        .record(started.elapsed().as_secs_f64());
     let key_phrases = crate::related::key_phrases_of(&analysis, &rendered.text);
     let status = input.status.unwrap_or_default();
     // No time given: the store keeps an existing article's time, and gives a

@@ -20,9 +20,11 @@ mod feeds;
 mod health;
 mod instances;
 pub mod limits;
+mod observe;
 mod pages;
 pub mod pictures;
 mod preview;
+pub mod prometheus;
 mod public_url;
 mod related;
 mod search;
@@ -43,6 +45,8 @@ pub use admin::NewsroomConfig;
 pub use cache::{CacheConfig, CacheStats, Dep};
 pub use error::ApiError;
 pub use limits::Limits;
+pub use observe::{REQUEST_ID, RequestId};
+pub use prometheus::Metrics;
 pub use public_url::PublicUrl;
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
@@ -168,10 +172,17 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The whole application: pages, static files, API, security headers, and
-/// the request limits (`limits`): body size (announced bodies over the
-/// limit are refused before they are read) and body time.
+/// The whole application: pages, static files, API, security headers, the
+/// request limits (`limits`): body size (announced bodies over the limit
+/// are refused before they are read) and body time, and what the operator
+/// sees of each request (`observe`: its id, its log line, its metrics).
 pub fn app(state: AppState) -> Router {
+    app_with(state, None)
+}
+
+/// [`app`] with more routes beside the site's, behind the same layers
+/// (`GET /metrics` behind a token: [`prometheus::router`]).
+pub fn app_with(state: AppState, extra: Option<Router>) -> Router {
     let body_timeout = state.inner.limits.body_timeout;
     let routes = Router::new()
         .merge(pages::routes())
@@ -184,10 +195,19 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .fallback(pages::not_found_fallback)
         .with_state(state);
+    let routes = match extra {
+        Some(extra) => routes.merge(extra),
+        None => routes,
+    };
+    // The one layer on every route (and the fallback): it hands the route
+    // pattern matched to the log line and the metrics outside the router.
+    let routes = routes.layer(observe::RouteLayer);
     // The layers wrap the whole router once. (`Router::layer` wraps every
     // route, and axum clones a route's whole stack of layers, a box each,
     // on every request.)
     let layered = tower::ServiceBuilder::new()
+        .layer(observe::Observe)
+        .layer(observe::trace_layer())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),

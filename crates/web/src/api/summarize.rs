@@ -47,10 +47,12 @@ pub async fn summarize_text(
     let summarizer = state.summarizer().clone();
     let res = tokio::task::spawn_blocking(move || {
         let _slot = slot;
+        let started = std::time::Instant::now();
         let s = summarizer.summarize(
             &req.text,
             &Options { length: Length::Sentences(n), title: req.title.as_deref(), lang, keywords: 8 },
         );
+        crate::prometheus::api_summary(started.elapsed());
         SummarizeResponse {
             lang: s.lang.code().to_owned(),
             summary: s.text(),
