@@ -1,6 +1,7 @@
 //! `newsdesk`: the one binary of Newsdesk. A thin edge: argument parsing,
 //! files and terminals, logging; the work is in the library crates.
 
+mod config;
 mod eval_cmd;
 mod fetch;
 mod import;
@@ -20,6 +21,19 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Commands,
+    /// How log lines are written to standard error: `text` (for people) or
+    /// `json` (one JSON object a line, for log shippers).
+    #[arg(long, global = true, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    /// One line of text per event.
+    Text,
+    /// One JSON object per event (with the request's span: method, path, request id).
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -41,11 +55,19 @@ enum Commands {
     Token(token::Args),
     /// Create, list and change newsroom users (who signs in at /admin).
     User(user::Args),
+    /// Check a configuration file: print serve's effective settings, secrets masked.
+    Config(config::Args),
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    init_logging();
+    let cli = match config::parse_cli() {
+        Ok(cli) => cli,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    init_logging(cli.log_format);
     let result = match cli.command {
         Commands::Summarize(args) => summarize_cmd::run(args),
         Commands::Eval(args) => eval_cmd::run(args),
@@ -55,6 +77,7 @@ fn main() -> std::process::ExitCode {
         Commands::Import(args) => import::run(args),
         Commands::Token(args) => token::run(args),
         Commands::User(args) => user::run(args),
+        Commands::Config(args) => config::run(args),
     };
     match result {
         Ok(code) => code,
@@ -65,9 +88,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default: info).
-fn init_logging() {
+/// Logs to stderr, filtered by `RUST_LOG` (default: info), as text or JSON.
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => fmt.try_init(),
+        // The event's fields and its innermost span's (a request's method,
+        // path and id), not the list of every span.
+        LogFormat::Json => fmt.json().with_current_span(true).with_span_list(false).try_init(),
+    };
 }

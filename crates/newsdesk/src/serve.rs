@@ -30,8 +30,21 @@ use crate::site::{DbArgs, import_demo, runtime};
 /// and POST /api/summarize is rate limited per client. Pages and the API's
 /// public reads are kept in a page cache of --cache-size bytes that a write
 /// refreshes only where it shows.
+///
+/// Settings come from the command line, then the environment, then the
+/// configuration file (--config: TOML whose keys are these long options,
+/// such as `cache-size = "128MiB"`), then the defaults; `newsdesk config
+/// check` prints the result. Each request is logged in one line (method,
+/// path, route, status, latency, request id; --log-format json for log
+/// shippers). Prometheus metrics are off unless --metrics-addr or
+/// --metrics-token is given.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// A configuration file (TOML): its keys are these long options
+    /// (`addr = "0.0.0.0:8080"`, `demo = true`); the command line and the
+    /// environment come first. An unknown key is an error.
+    #[arg(long, env = "NEWSDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// Address to listen on.
     #[arg(long, env = "NEWSDESK_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
@@ -58,6 +71,43 @@ pub struct Args {
     pub timezone: String,
     #[command(flatten)]
     pub limits: limits::LimitArgs,
+    /// Serve Prometheus metrics at http://ADDR/metrics, on a listener of
+    /// their own (such as 127.0.0.1:9180, out of the readers' reach). Off by default.
+    #[arg(long, env = "NEWSDESK_METRICS_ADDR", value_name = "ADDR", help_heading = "Operations")]
+    pub metrics_addr: Option<String>,
+    /// A token a scrape of the metrics must bring (Authorization: Bearer
+    /// TOKEN). Without --metrics-addr, the metrics are then served at
+    /// /metrics on the site's own address. Give it by the environment or
+    /// the configuration file rather than the command line (which others
+    /// may see).
+    #[arg(
+        long,
+        env = "NEWSDESK_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true,
+        help_heading = "Operations"
+    )]
+    pub metrics_token: Option<String>,
+}
+
+impl Args {
+    /// The settings' checks beyond their parsers: the public URL, the time
+    /// zone and the metrics token. (`config check` makes them too.)
+    pub fn checked(&self) -> anyhow::Result<(Option<web::PublicUrl>, chrono_tz::Tz)> {
+        let public_url = match self.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => Some(web::PublicUrl::parse(u).map_err(anyhow::Error::msg)?),
+            None => None,
+        };
+        let timezone: chrono_tz::Tz = self.timezone.trim().parse().map_err(|_| {
+            anyhow::anyhow!("unknown time zone {:?}: give an IANA name such as Europe/Paris, or UTC", self.timezone)
+        })?;
+        if let Some(token) = &self.metrics_token
+            && token.trim().len() < 16
+        {
+            anyhow::bail!("the metrics token must have at least 16 characters");
+        }
+        Ok((public_url, timezone))
+    }
 }
 
 /// The user name of the demo site's editor.
@@ -93,13 +143,9 @@ async fn ensure_demo_editor(store: &dyn store::Store, url: &web::PublicUrl) -> a
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let public_url = match args.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        Some(u) => Some(web::PublicUrl::parse(u).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    let timezone: chrono_tz::Tz = args.timezone.trim().parse().map_err(|_| {
-        anyhow::anyhow!("unknown time zone {:?}: give an IANA name such as Europe/Paris, or UTC", args.timezone)
-    })?;
+    let (public_url, timezone) = args.checked()?;
+    let metrics_on = args.metrics_addr.is_some() || args.metrics_token.is_some();
+    let metrics = if metrics_on { Some(web::prometheus::install().map_err(anyhow::Error::msg)?) } else { None };
     runtime()?.block_on(async move {
         // Before anything else, so that a stop asked for while starting is
         // a clean stop too.
@@ -154,7 +200,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             tracing::info!("listening to the other instances' writes (PostgreSQL LISTEN/NOTIFY)");
         }
         start_up_work(&state).await?;
-        let app = web::app(state.clone());
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut metrics_server = None;
+        let app = match (metrics, &args.metrics_addr) {
+            (None, _) => web::app(state.clone()),
+            (Some(metrics), addr) => {
+                tokio::spawn(metrics.clone().upkeep());
+                let scrape = web::prometheus::router(state.clone(), metrics, args.metrics_token.clone());
+                match addr {
+                    Some(addr) => {
+                        metrics_server = Some(serve_metrics(addr, scrape, stop_rx.clone()).await?);
+                        web::app(state.clone())
+                    }
+                    None => {
+                        tracing::info!("metrics at /metrics on the site's address, for scrapes with the metrics token");
+                        web::app_with(state.clone(), Some(scrape))
+                    }
+                }
+            }
+        };
         let conns = web::server::Connections::new(args.limits.connections());
         let (door, cache) = (conns.limits(), args.limits.cache());
         tracing::info!(
@@ -169,7 +233,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         tracing::info!(workers = listeners.len(), "Newsdesk is serving on http://{local}/");
         // One single-threaded runtime per core, each accepting on its own
         // SO_REUSEPORT socket: no work stealing between threads on the hot path.
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut workers = Vec::new();
         for (i, listener) in listeners.into_iter().enumerate() {
             let listener = listener.into_std()?;
@@ -206,6 +269,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(follower) = follower {
             follower.abort();
         }
+        if let Some(server) = metrics_server {
+            let _ = server.await;
+        }
         store.close().await;
         tracing::info!(cache = ?state.cache_stats(), "stopped");
         Ok(ExitCode::SUCCESS)
@@ -241,6 +307,22 @@ async fn bind(addr: &str) -> anyhow::Result<Vec<tokio::net::TcpListener>> {
         listeners.push(listener);
     }
     Ok(listeners)
+}
+
+/// Serves the metrics on a listener of their own, on this runtime, until
+/// `stop`: a few connections at most (a scraper or two).
+async fn serve_metrics(
+    addr: &str,
+    scrape: axum::Router,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen for metrics on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!("metrics on http://{local}/metrics");
+    let limits = web::server::ConnLimits { max_connections: 16, ..web::server::ConnLimits::default() };
+    let conns = web::server::Connections::new(limits);
+    Ok(tokio::spawn(web::server::serve(listener, scrape, conns, stop)))
 }
 
 /// The name of the lock the start-up work runs under.
