@@ -23,6 +23,8 @@ else
     echo "SKIPPED supply-chain check: cargo-deny is not installed (cargo install --locked cargo-deny@0.20.2)"
 fi
 cargo test --workspace
+# deploy/: nginx -t, systemd-analyze verify, the compose file, the example configuration.
+bash scripts/check-deploy.sh
 if [ -n "${NEWSDESK_TEST_PG:-}" ]; then
     echo "== the web HTTP, search, related-articles and newsroom tests and the CLI site and user tests again, on PostgreSQL"
     # --workspace: the same features as above, so nothing is built again.
