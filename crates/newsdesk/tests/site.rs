@@ -317,6 +317,21 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
 /// the server, the port it chose (read from its log), and its log lines
 /// (complete once it has exited), each also copied to the test's standard error.
 fn serve_logged(args: &[&str], db: impl AsRef<OsStr>, log: &str) -> (Child, u16, std::thread::JoinHandle<Vec<String>>) {
+    let (child, port, _, lines) = serve_watched(args, db, log, &[]);
+    (child, port, lines)
+}
+
+/// The log lines so far of a server started by [`serve_watched`].
+type LinesSoFar = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// [`serve_logged`] with more environment variables, and the log lines as
+/// they come too.
+fn serve_watched(
+    args: &[&str],
+    db: impl AsRef<OsStr>,
+    log: &str,
+    envs: &[(&str, &str)],
+) -> (Child, u16, LinesSoFar, std::thread::JoinHandle<Vec<String>>) {
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(args)
@@ -324,16 +339,20 @@ fn serve_logged(args: &[&str], db: impl AsRef<OsStr>, log: &str) -> (Child, u16,
         .env("NEWSDESK_DB", db)
         .env("RUST_LOG", log)
         .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
+    let so_far = LinesSoFar::default();
+    let shared = so_far.clone();
     let lines = std::thread::spawn(move || {
         let mut lines = Vec::new();
         for line in stderr.lines().map_while(Result::ok) {
             eprintln!("newsdesk serve: {line}");
+            shared.lock().unwrap().push(line.clone());
             if let Some((_, rest)) = line.split_once("serving on http://127.0.0.1:") {
                 let _ = tx.send(rest.split('/').next().and_then(|p| p.parse::<u16>().ok()));
             }
@@ -342,7 +361,7 @@ fn serve_logged(args: &[&str], db: impl AsRef<OsStr>, log: &str) -> (Child, u16,
         lines
     });
     match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(Some(port)) => (child, port, lines),
+        Ok(Some(port)) => (child, port, so_far, lines),
         failed => {
             let exited = child.try_wait().unwrap();
             let _ = child.kill();
@@ -534,5 +553,198 @@ fn feeds_sitemaps_and_previews_use_the_public_url() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("must start with https:// or http://"), "{}", text(&out.stderr));
     assert!(!dir.join("other.db").exists(), "refused before the database is opened");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The value of one series in a Prometheus text scrape (0 when absent).
+fn series(scrape: &str, name_and_labels: &str) -> f64 {
+    scrape.lines().find_map(|l| l.strip_prefix(name_and_labels)?.strip_prefix(' ')?.trim().parse().ok()).unwrap_or(0.0)
+}
+
+/// Operations (issue #14.6), on the real binary: a configuration file
+/// (given by NEWSDESK_CONFIG) under the environment and the command line;
+/// Prometheus metrics on their own address, with every family, and a
+/// request moving its counter; one JSON log line per request with its
+/// route pattern, status and request id, which the error page shows too.
+#[test]
+fn metrics_request_logs_and_the_configuration_file() {
+    let dir = temp_dir("operations");
+    let db = database("operations");
+    let config = dir.join("newsdesk.toml");
+    std::fs::write(
+        &config,
+        "# flags > environment > file > defaults\n\
+         addr = \"file-address-is-not-used:1\"\n\
+         site-name = \"Named In The File\"\n\
+         cache-size = \"32MiB\"\n\
+         metrics-addr = \"127.0.0.1:0\"\n\
+         log-format = \"json\"\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let envs = [
+        ("NEWSDESK_CONFIG", config),
+        ("NEWSDESK_SITE_NAME", "Named In The Environment"),
+        ("NEWSDESK_ADDR", "env-address-is-not-used:1"),
+    ];
+    let (child, port, so_far, log) =
+        serve_watched(&["--demo"], db.location(), "warn,newsdesk::serve=info,newsdesk::request=info", &envs);
+    let metrics_port: u16 = so_far
+        .lock()
+        .unwrap()
+        .iter()
+        .find_map(|l| l.split_once("metrics on http://127.0.0.1:")?.1.split('/').next()?.parse().ok())
+        .expect("the metrics address is logged before the site's");
+
+    // The environment's site name, the file's cache size, the flag's address.
+    let (status, home) = http(port, "GET", "/", &[], "");
+    assert_eq!(status, 200);
+    assert!(home.contains("Named In The Environment") && !home.contains("Named In The File"));
+
+    let not_found = r#"newsdesk_http_requests_total{method="GET",route="/articles/{slug}",status="404"}"#;
+    let (status, before) = http(metrics_port, "GET", "/metrics", &[], "");
+    assert_eq!(status, 200, "{before}");
+    for family in [
+        "# TYPE newsdesk_http_requests_total counter",
+        "# TYPE newsdesk_http_request_duration_seconds histogram",
+        "newsdesk_http_request_duration_seconds_bucket{method=\"GET\",route=\"/\",le=\"0.005\"}",
+        "newsdesk_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1",
+        "# TYPE newsdesk_page_cache_hits_total counter",
+        "# TYPE newsdesk_page_cache_misses_total counter",
+        "# TYPE newsdesk_page_cache_bytes gauge",
+        "newsdesk_page_cache_max_bytes 33554432",
+        "newsdesk_summaries_computed_total{source=\"save\"}",
+        "# TYPE newsdesk_summary_duration_seconds histogram",
+        "newsdesk_db_pool_connections{backend=",
+        "newsdesk_db_pool_max_connections{backend=",
+        "newsdesk_articles{status=\"draft\"} 0",
+    ] {
+        assert!(before.contains(family), "no {family} in\n{before}");
+    }
+    let demo = demo::files().len() as f64;
+    assert_eq!(series(&before, r#"newsdesk_articles{status="published"}"#), demo, "{before}");
+    assert!(series(&before, "newsdesk_page_cache_misses_total") >= 1.0, "{before}");
+    assert_eq!(series(&before, not_found), 0.0);
+
+    let (status, page) = http(port, "GET", "/articles/no-such-article", &[("X-Request-Id", "ops-test-404")], "");
+    assert_eq!(status, 404);
+    assert!(page.contains("<code>ops-test-404</code>"), "{page}");
+    let (_, after) = http(metrics_port, "GET", "/metrics", &[], "");
+    assert_eq!(series(&after, not_found), 1.0, "{after}");
+    // The metrics are not on the site's address.
+    assert_eq!(http(port, "GET", "/metrics", &[], "").0, 404);
+
+    let lines = stop_server(child, log);
+    let logged: Vec<serde_json::Value> = lines.iter().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert_eq!(logged.len(), lines.len(), "every line is JSON");
+    let line = logged
+        .iter()
+        .find(|v| v["span"]["request_id"] == "ops-test-404")
+        .unwrap_or_else(|| panic!("no log line of the request in {lines:#?}"));
+    assert_eq!(line["target"], "newsdesk::request");
+    assert_eq!((&line["span"]["method"], &line["span"]["path"]), (&"GET".into(), &"/articles/no-such-article".into()));
+    assert_eq!((&line["fields"]["status"], &line["fields"]["route"]), (&404.into(), &"/articles/{slug}".into()));
+    assert!(line["fields"]["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{line}");
+    assert_eq!(logged.iter().filter(|v| v["span"]["request_id"] == "ops-test-404").count(), 1, "one line a request");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With a metrics token and no metrics address, `/metrics` is on the
+/// site's address, for scrapes that bring the token only.
+#[test]
+fn metrics_behind_a_token_on_the_site_address() {
+    let db = database("metrics_token");
+    let token = "a-metrics-token-of-some-length";
+    let (child, port, _, log) =
+        serve_watched(&[], db.location(), "warn,newsdesk::serve=info", &[("NEWSDESK_METRICS_TOKEN", token)]);
+    let (status, body) = http(port, "GET", "/metrics", &[], "");
+    assert_eq!(status, 401, "{body}");
+    assert!(!body.contains("newsdesk_"), "{body}");
+    assert_eq!(http(port, "GET", "/metrics", &[("Authorization", "Bearer a-metrics-token-of-some-lengtX")], "").0, 401);
+    let (status, body) = http(port, "GET", "/metrics", &[("Authorization", &format!("Bearer {token}"))], "");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("newsdesk_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"401\"} 2"),
+        "{body}"
+    );
+    stop_server(child, log);
+}
+
+/// `newsdesk config check`: the effective settings with where each came
+/// from, passwords and tokens masked; unknown keys and bad values refused
+/// with the file and line.
+#[test]
+fn config_check_shows_sources_masks_secrets_and_refuses_unknown_keys() {
+    let dir = temp_dir("config_check");
+    let check = |file: &std::path::Path, envs: &[(&str, &str)]| {
+        Command::new(BIN)
+            .args(["config", "check", "--config"])
+            .arg(file)
+            .env_remove("NEWSDESK_DB")
+            .env_remove("DATABASE_URL")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "db = \"postgres://ann:hunter2@db.example.org/site?sslmode=require&password=pw2\"\n\
+         metrics-token = \"0123456789abcdef-very-secret\"\n\
+         site-name = \"From The File\"\n\
+         timezone = \"Europe/Paris\"\n\
+         demo = true\n\
+         db-pool = 4\n",
+    )
+    .unwrap();
+    let out = check(&good, &[("NEWSDESK_TIMEZONE", "Asia/Kolkata")]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let at = |line: usize| format!("{}:{line}", good.display());
+    for want in [
+        format!("db = \"postgres://ann:***@db.example.org/site?sslmode=require&password=***\"  # {}", at(1)),
+        format!("metrics-token = \"***\"  # {}", at(2)),
+        format!("site-name = \"From The File\"  # {}", at(3)),
+        "timezone = \"Asia/Kolkata\"  # environment NEWSDESK_TIMEZONE".to_owned(),
+        format!("demo = true  # {}", at(5)),
+        format!("db-pool = 4  # {}", at(6)),
+        "cache-size = \"64MiB\"  # default".to_owned(),
+        "# public-url: not set".to_owned(),
+    ] {
+        assert!(stdout.lines().any(|l| l == want), "no line {want:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains("hunter2") && !stdout.contains("pw2") && !stdout.contains("very-secret"), "{stdout}");
+
+    for (name, content, error) in [
+        (
+            "unknown.toml",
+            "addr = \"127.0.0.1:1\"\n\ncache_size = \"1MiB\"\n",
+            ":3: unknown key `cache_size` (did you mean cache-size?)",
+        ),
+        ("table.toml", "[serve]\naddr = \"127.0.0.1:1\"\n", ":1: unknown key `serve`"),
+        (
+            "value.toml",
+            "addr = \"127.0.0.1:1\"\nheader-timeout = \"10 parsecs\"\n",
+            ":2: header-timeout: invalid value '10 parsecs'",
+        ),
+        ("zone.toml", "timezone = \"Mars/Olympus\"\n", "unknown time zone \"Mars/Olympus\""),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let out = check(&path, &[]);
+        assert!(!out.status.success(), "{name}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(error), "{name}: {stderr}");
+        // serve refuses the same file before it opens anything.
+        let served = Command::new(BIN)
+            .args(["serve", "--config"])
+            .arg(&path)
+            .env_remove("NEWSDESK_DB")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(!served.status.success() && text(&served.stderr).contains(error), "{name}: {}", text(&served.stderr));
+    }
+    assert!(!dir.join("newsdesk.db").exists(), "nothing was opened");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -34,6 +34,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong.
     pub message: String,
+    /// The request's id (its `X-Request-Id`), to quote when reporting the
+    /// error: written into every error response by the request-id layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl ApiError {
@@ -124,7 +128,8 @@ impl From<content::WriteError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, request_id: None } };
         let mut res = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

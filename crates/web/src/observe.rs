@@ -340,7 +340,7 @@ pub struct RequestSpan;
 impl<B> MakeSpan<B> for RequestSpan {
     fn make_span(&mut self, req: &axum::http::Request<B>) -> tracing::Span {
         let id = req.extensions().get::<RequestId>().map_or("", RequestId::as_str);
-        tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+        tracing::info_span!(target: "newsdesk::request", "request", method = %req.method(), path = req.uri().path(), request_id = id)
     }
 }
 
