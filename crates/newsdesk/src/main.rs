@@ -47,7 +47,7 @@ enum Commands {
     /// Learn the ranking weights from the training data and print out-of-sample scores.
     Train(train_cmd::Args),
     /// Serve the news site and its JSON API (creates the database on first run).
-    Serve(serve::Args),
+    Serve(Box<serve::Args>),
     /// Import articles from Markdown (front matter), JSON or JSONL files, WordPress or Ghost exports, or feeds
     /// (files or URLs); updates in place by slug.
     Import(import::Args),
@@ -73,7 +73,7 @@ fn main() -> std::process::ExitCode {
         Commands::Eval(args) => eval_cmd::run(args),
         Commands::Tune(args) => tune_cmd::run(args),
         Commands::Train(args) => train_cmd::run(args),
-        Commands::Serve(args) => serve::run(args),
+        Commands::Serve(args) => serve::run(*args),
         Commands::Import(args) => import::run(args),
         Commands::Token(args) => token::run(args),
         Commands::User(args) => user::run(args),

@@ -556,9 +556,9 @@ fn feeds_sitemaps_and_previews_use_the_public_url() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The value of one series in a Prometheus text scrape (0 when absent).
-fn series(scrape: &str, name_and_labels: &str) -> f64 {
-    scrape.lines().find_map(|l| l.strip_prefix(name_and_labels)?.strip_prefix(' ')?.trim().parse().ok()).unwrap_or(0.0)
+/// The value of one series in a Prometheus text scrape, a whole number (0 when absent).
+fn series(scrape: &str, name_and_labels: &str) -> u64 {
+    scrape.lines().find_map(|l| l.strip_prefix(name_and_labels)?.strip_prefix(' ')?.trim().parse().ok()).unwrap_or(0)
 }
 
 /// Operations (issue #14.6), on the real binary: a configuration file
@@ -621,16 +621,16 @@ fn metrics_request_logs_and_the_configuration_file() {
     ] {
         assert!(before.contains(family), "no {family} in\n{before}");
     }
-    let demo = demo::files().len() as f64;
+    let demo = demo::files().len() as u64;
     assert_eq!(series(&before, r#"newsdesk_articles{status="published"}"#), demo, "{before}");
-    assert!(series(&before, "newsdesk_page_cache_misses_total") >= 1.0, "{before}");
-    assert_eq!(series(&before, not_found), 0.0);
+    assert!(series(&before, "newsdesk_page_cache_misses_total") >= 1, "{before}");
+    assert_eq!(series(&before, not_found), 0);
 
     let (status, page) = http(port, "GET", "/articles/no-such-article", &[("X-Request-Id", "ops-test-404")], "");
     assert_eq!(status, 404);
     assert!(page.contains("<code>ops-test-404</code>"), "{page}");
     let (_, after) = http(metrics_port, "GET", "/metrics", &[], "");
-    assert_eq!(series(&after, not_found), 1.0, "{after}");
+    assert_eq!(series(&after, not_found), 1, "{after}");
     // The metrics are not on the site's address.
     assert_eq!(http(port, "GET", "/metrics", &[], "").0, 404);
 
