@@ -94,7 +94,10 @@ fn parse(text: &str) -> Result<Vec<Entry>, String> {
     let keys: Vec<&str> =
         serve.get_arguments().filter_map(|a| a.get_long()).filter(|k| !NOT_SETTINGS.contains(k)).collect();
     let mut entries = Vec::new();
-    for (key, value) in table.get_ref() {
+    // In the file's order (the parsed table is sorted by key).
+    let mut in_order: Vec<_> = table.get_ref().iter().collect();
+    in_order.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in in_order {
         let (name, line) = (key.get_ref().as_ref(), line_of(key.span().start));
         let Some(arg) = serve.get_arguments().find(|a| a.get_long() == Some(name) && !NOT_SETTINGS.contains(&name))
         else {
