@@ -1,0 +1,249 @@
+//! Moving a whole site (`TransferStore`): records read in bulk by id and
+//! written back with their ids, in the statements of `sql.rs`.
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use super::articles::{bind_article, load_in, slug_taken, write_body, write_parts};
+use super::{SqliteStore, begin_write, sql};
+use crate::revisions::{Stored, bind_revision, info_from_row, snapshot_of};
+use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore};
+use crate::{
+    Db, NewMedia, NewMediaFile, Result, Revision, RevisionNote, Session, StoreError, TokenInfo, User, Visibility,
+};
+
+/// The revisions of article `id`, oldest first, read on `conn`.
+async fn revisions_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Revision>> {
+    let rows = sqlx::query(sql::ALL_REVISIONS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+    rows.iter()
+        .map(|row| {
+            let info = info_from_row(row)?;
+            let snapshot: String = row.try_get("snapshot").db()?;
+            Ok(Revision { snapshot: snapshot_of(info.number, &snapshot)?, info })
+        })
+        .collect()
+}
+
+#[async_trait]
+impl TransferStore for SqliteStore {
+    async fn table_counts(&self) -> Result<Vec<(&'static str, u64)>> {
+        let row = sqlx::query(sql::TABLE_COUNTS).fetch_one(&self.pool).await.db()?;
+        TABLES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64)))
+            .collect()
+    }
+
+    async fn clear_site(&self) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for statement in [
+            sql::CLEAR_SESSIONS,
+            sql::CLEAR_ARTICLES,
+            sql::CLEAR_MEDIA,
+            sql::CLEAR_USERS,
+            sql::CLEAR_TOKENS,
+            sql::CLEAR_ALL_FAILURES,
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await.db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn articles_after(&self, after: i64, limit: u32) -> Result<Vec<StoredArticle>> {
+        let mut tx = self.pool.begin().await.db()?;
+        let ids: Vec<(i64, String)> =
+            sqlx::query_as(sql::ARTICLE_IDS_AFTER).bind(after).bind(i64::from(limit)).fetch_all(&mut *tx).await.db()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, slug) in ids {
+            let article = load_in(&mut tx, &slug, Visibility::All)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("article {id} ({slug}) cannot be read")))?;
+            let revisions = revisions_in(&mut tx, id).await?;
+            out.push(StoredArticle { article, revisions });
+        }
+        tx.commit().await.db()?;
+        Ok(out)
+    }
+
+    async fn media_after(&self, after: i64, limit: u32) -> Result<Vec<StoredMedia>> {
+        let mut tx = self.pool.begin().await.db()?;
+        let rows = sqlx::query(sql::MEDIA_AFTER).bind(after).bind(i64::from(limit)).fetch_all(&mut *tx).await.db()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get("id").db()?;
+            let files = sqlx::query(sql::MEDIA_FILES_OF).bind(id).fetch_all(&mut *tx).await.db()?;
+            let files = files
+                .iter()
+                .map(|f| {
+                    Ok(NewMediaFile {
+                        hash: f.try_get("hash").db()?,
+                        content_type: f.try_get("content_type").db()?,
+                        width: f.try_get("width").db()?,
+                        height: f.try_get("height").db()?,
+                        bytes: f.try_get("bytes").db()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.push(StoredMedia {
+                id,
+                media: NewMedia {
+                    source_hash: r.try_get("source_hash").db()?,
+                    source_format: r.try_get("source_format").db()?,
+                    source_bytes: r.try_get("source_bytes").db()?,
+                    width: r.try_get("width").db()?,
+                    height: r.try_get("height").db()?,
+                    files,
+                    created_by: r.try_get("created_by").db()?,
+                    created_at: r.try_get("created_at").db()?,
+                },
+            });
+        }
+        tx.commit().await.db()?;
+        Ok(out)
+    }
+
+    async fn all_sessions(&self) -> Result<Vec<Session>> {
+        let rows = sqlx::query(sql::ALL_SESSIONS).fetch_all(&self.pool).await.db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(Session {
+                    id_hash: r.try_get("id_hash").db()?,
+                    user_id: r.try_get("user_id").db()?,
+                    csrf: r.try_get("csrf").db()?,
+                    created_at: r.try_get("created_at").db()?,
+                    last_seen: r.try_get("last_seen").db()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn all_sign_in_failures(&self) -> Result<Vec<SignInFailure>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(sql::ALL_FAILURES).fetch_all(&self.pool).await.db()?;
+        Ok(rows.into_iter().map(|(key, at)| SignInFailure { key, at }).collect())
+    }
+
+    async fn put_users(&self, users: &[User]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for u in users {
+            sqlx::query(sql::INSERT_USER_AS)
+                .bind(u.id)
+                .bind(&u.name)
+                .bind(&u.display_name)
+                .bind(&u.email)
+                .bind(u.role.as_str())
+                .bind(&u.password_hash)
+                .bind(i64::from(u.disabled))
+                .bind(u.created_at)
+                .bind(u.updated_at)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn put_tokens(&self, tokens: &[TokenInfo]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for t in tokens {
+            sqlx::query(sql::INSERT_TOKEN_AS)
+                .bind(t.id)
+                .bind(&t.name)
+                .bind(&t.hash)
+                .bind(t.created_at)
+                .bind(t.revoked_at)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn put_sessions(&self, sessions: &[Session]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for s in sessions {
+            sqlx::query(sql::INSERT_SESSION)
+                .bind(&s.id_hash)
+                .bind(s.user_id)
+                .bind(&s.csrf)
+                .bind(s.created_at)
+                .bind(s.last_seen)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn put_sign_in_failures(&self, failures: &[SignInFailure]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for f in failures {
+            sqlx::query(sql::INSERT_FAILURE).bind(&f.key).bind(f.at).execute(&mut *tx).await.db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for StoredMedia { id, media: m } in media {
+            sqlx::query(sql::INSERT_MEDIA_AS)
+                .bind(id)
+                .bind(&m.source_hash)
+                .bind(&m.source_format)
+                .bind(m.source_bytes)
+                .bind(m.width)
+                .bind(m.height)
+                .bind(m.created_by)
+                .bind(m.created_at)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+            for f in &m.files {
+                sqlx::query(sql::INSERT_MEDIA_FILE)
+                    .bind(id)
+                    .bind(f.width)
+                    .bind(f.height)
+                    .bind(&f.hash)
+                    .bind(&f.content_type)
+                    .bind(f.bytes.len() as i64)
+                    .bind(&f.bytes)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+        }
+        tx.commit().await.db()
+    }
+
+    async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        for StoredArticle { article, revisions } in articles {
+            let a = &article.data;
+            bind_article(sqlx::query(sql::INSERT_ARTICLE_AS), a)
+                .bind(article.created_at)
+                .bind(article.version)
+                .bind(article.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(slug_taken(a))?;
+            write_body(&mut tx, sql::INSERT_BODY, article.id, a).await?;
+            write_parts(&mut tx, article.id, a).await?;
+            super::search::write_terms(&mut tx, article.id, &a.lang, &a.search).await?;
+            super::related::write_phrases(&mut tx, article.id, &a.key_phrases).await?;
+            for r in revisions {
+                let note = RevisionNote {
+                    by: r.info.by.clone(),
+                    at: r.info.at,
+                    changed: r.info.changed.clone(),
+                    restored_from: r.info.restored_from,
+                };
+                let stored = Stored::of_revision(&note, &r.snapshot);
+                bind_revision(sqlx::query(sql::INSERT_REVISION), article.id, r.info.number, &note, stored)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+        }
+        tx.commit().await.db()
+    }
+}
