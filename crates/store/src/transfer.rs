@@ -125,6 +125,13 @@ pub trait TransferStore: Send + Sync {
     async fn put_sign_in_failures(&self, failures: &[SignInFailure]) -> Result<()>;
     /// Writes pictures with their files as given (ids included).
     async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()>;
+    /// Writes a consistent copy of the whole database to a new file at
+    /// `path` while the site may be serving (SQLite: `VACUUM INTO`, one read
+    /// transaction, so the copy is the database at one moment, pictures
+    /// included), then checks the copy (`PRAGMA integrity_check`); `path`
+    /// must not exist. Other backends answer `Unsupported` with the tool to
+    /// use instead (PostgreSQL: `pg_dump`).
+    async fn backup_into(&self, path: &std::path::Path) -> Result<()>;
     /// Writes articles as given: id, version, creation and update times,
     /// summaries (not made again), picks, key phrases (with their rule's
     /// version), owner and submitted state, the search terms of

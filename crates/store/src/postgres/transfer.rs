@@ -296,6 +296,15 @@ impl TransferStore for PostgresStore {
         tx.commit().await.db()
     }
 
+    async fn backup_into(&self, _path: &std::path::Path) -> Result<()> {
+        Err(StoreError::Unsupported(
+            "a PostgreSQL site is backed up with PostgreSQL's own tools: pg_dump --format=custom \
+             --file=newsdesk.dump DATABASE (restore with pg_restore --clean --if-exists --dbname=DATABASE \
+             newsdesk.dump)"
+                .to_owned(),
+        ))
+    }
+
     async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()> {
         let mut tx = self.pool.begin().await.db()?;
         for StoredArticle { article, revisions } in articles {

@@ -474,6 +474,10 @@ queries! {
     CLEAR_USERS = "DELETE FROM users";
     CLEAR_TOKENS = "DELETE FROM api_tokens";
     CLEAR_ALL_FAILURES = "DELETE FROM sign_in_failures";
+    /// A consistent copy of the database into the new file `?1`.
+    BACKUP_INTO = "VACUUM INTO ?1";
+    /// SQLite's check of a database file: one row, `ok`, when sound.
+    INTEGRITY_CHECK = "PRAGMA integrity_check";
 }
 
 /// Which list a page is read from: one range of one index. The site and a

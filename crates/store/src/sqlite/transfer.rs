@@ -215,6 +215,22 @@ impl TransferStore for SqliteStore {
         tx.commit().await.db()
     }
 
+    async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Conflict(format!("{} exists", path.display())));
+        }
+        let text = path.to_str().ok_or_else(|| StoreError::CannotOpen(format!("{}: not UTF-8", path.display())))?;
+        sqlx::query(sql::BACKUP_INTO).bind(text).execute(&self.pool).await.db()?;
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).read_only(true);
+        let mut copy = sqlx::ConnectOptions::connect(&options).await.db()?;
+        let verdict: Vec<String> = sqlx::query_scalar(sql::INTEGRITY_CHECK).fetch_all(&mut copy).await.db()?;
+        sqlx::Connection::close(copy).await.db()?;
+        if verdict != ["ok"] {
+            return Err(StoreError::Corrupt(format!("the copy {} fails its check: {}", path.display(), verdict.join("; "))));
+        }
+        Ok(())
+    }
+
     async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
         for StoredArticle { article, revisions } in articles {
