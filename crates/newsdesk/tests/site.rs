@@ -691,3 +691,137 @@ fn export_and_import_round_trip_every_field() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A site with rows in every table: the hostile articles (one changed
+/// again, for a second revision), an admin (a password hash), a token
+/// revoked and one in force, a session, failed sign-ins, two pictures.
+fn full_site(dir: &std::path::Path, db: &str) {
+    let file = dir.join("hostile.jsonl");
+    let lines: Vec<String> = hostile_articles().iter().map(|v| v.to_string()).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    assert!(newsdesk(db, &["import", file.to_str().unwrap()]).status.success());
+    let mut changed = hostile_articles()[1].clone();
+    changed["title"] = "Picked sentences, changed".into();
+    std::fs::write(dir.join("changed.json"), changed.to_string()).unwrap();
+    assert!(newsdesk(db, &["import", dir.join("changed.json").to_str().unwrap()]).status.success());
+    let mut user = Command::new(BIN)
+        .args(["user", "create", "ada", "--role", "admin", "--password-stdin"])
+        .env("NEWSDESK_DB", db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    user.stdin.take().unwrap().write_all(b"correct horse battery staple\n").unwrap();
+    assert!(user.wait().unwrap().success());
+    for args in [["token", "create", "old"], ["token", "revoke", "old"], ["token", "create", "ci"]] {
+        assert!(newsdesk(db, &args).status.success(), "{args:?}");
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = store::open(db).await.unwrap();
+        let ada = s.user_by_name("ada").await.unwrap().unwrap();
+        let session = store::Session {
+            id_hash: "5".repeat(64),
+            user_id: ada.id,
+            csrf: "csrf-token".into(),
+            created_at: 1_800_000_000,
+            last_seen: 1_800_000_100,
+        };
+        s.create_session(&session).await.unwrap();
+        s.record_failure(&["user:ada", "addr:192.0.2.1"], 1_800_000_000, 0).await.unwrap();
+        for (name, widths) in [("a", &[480_i64, 960][..]), ("b", &[1200][..])] {
+            let files = widths
+                .iter()
+                .map(|&w| store::NewMediaFile {
+                    hash: format!("{name}{w:0>63}"),
+                    content_type: "image/jpeg".into(),
+                    width: w,
+                    height: w / 2,
+                    bytes: (0..w * 5).map(|i| (i % 251) as u8).collect(),
+                })
+                .collect();
+            let media = store::NewMedia {
+                source_hash: format!("{name:0>64}"),
+                source_format: "JPEG".into(),
+                source_bytes: 123_456,
+                width: *widths.last().unwrap(),
+                height: 300,
+                files,
+                created_by: Some(ada.id),
+                created_at: 1_800_000_000,
+            };
+            s.put_media(&media).await.unwrap();
+        }
+        s.close().await;
+    });
+}
+
+/// Everything `db` holds, read through the store.
+fn site_of(db: &str) -> store::transfer::Site {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = store::open(db).await.unwrap();
+        let site = store::testing::whole_site(&s, 3).await;
+        let counts = s.table_counts().await.unwrap();
+        s.close().await;
+        assert!(counts.iter().all(|(_, n)| *n > 0), "a row in every table: {counts:?}");
+        site
+    })
+}
+
+/// `newsdesk migrate`: a site with rows in every table copied whole (ids,
+/// versions, times, hashes, revisions, pictures' bytes, sessions), its
+/// counts verified; a target that is not empty refused, then replaced with
+/// --force; SQLite → PostgreSQL → SQLite when a PostgreSQL server is there.
+#[test]
+fn migrate_copies_every_table_and_refuses_a_full_target() {
+    let dir = temp_dir("migrate");
+    let [a, b, c] = ["a.db", "b.db", "c.db"].map(|f| dir.join(f).display().to_string());
+    full_site(&dir, &a);
+    let original = site_of(&a);
+    assert_eq!(original.articles.len(), 8);
+    assert_eq!(original.articles[1].revisions.len(), 2);
+    let migrate = |from: &str, to: &str, force: bool| {
+        let mut args = vec!["migrate", "--from", from, "--to", to];
+        if force {
+            args.push("--force");
+        }
+        newsdesk("unused.db", &args)
+    };
+    let out = migrate(&a, &b, false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("8 articles") && said.contains("2 pictures") && said.contains("verified"), "{said}");
+    assert_eq!(site_of(&b), original);
+    assert_eq!(export_lines(&b), export_lines(&a));
+
+    // A target that holds something: refused, untouched.
+    let refused = migrate(&a, &b, false);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("is not empty") && text(&refused.stderr).contains("--force"));
+    assert_eq!(site_of(&b), original);
+    // --force replaces it: an article only the target had is gone.
+    let extra = dir.join("extra.json");
+    std::fs::write(&extra, r#"{"slug":"only-here","title":"Only here","section":"World","body":"Gone soon. Yes."}"#).unwrap();
+    assert!(newsdesk(&b, &["import", extra.to_str().unwrap()]).status.success());
+    let replaced = migrate(&a, &b, true);
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    assert!(text(&replaced.stderr).contains("deleting everything"), "{}", text(&replaced.stderr));
+    assert_eq!(site_of(&b), original);
+    let same = migrate(&a, &a, false);
+    assert!(!same.status.success() && text(&same.stderr).contains("the same database"));
+
+    // SQLite → PostgreSQL → SQLite.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    if let Some(pg) = rt.block_on(TestDatabase::postgres("migrate_round_trip")) {
+        let out = migrate(&a, pg.location(), false);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(site_of(pg.location()), original);
+        let out = migrate(pg.location(), &c, false);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(site_of(&c), original);
+        assert_eq!(export_lines(&c), export_lines(&a));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

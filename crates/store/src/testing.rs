@@ -23,7 +23,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::{Kind, NewArticle, Store};
+use crate::prelude::*;
+use crate::{Kind, NewArticle};
 
 /// The environment variable naming the test server's URL.
 pub const PG_ENV: &str = "NEWSDESK_TEST_PG";
@@ -204,6 +205,39 @@ impl Drop for TestDatabase {
 /// by Ann, tagged x, with one summary.
 pub fn sample(slug: &str, status: crate::Status, at: Option<i64>) -> NewArticle {
     conformance::article(slug, status, at, "World", &["x"], &["Ann"])
+}
+
+/// Everything a site holds, read in bulk ([`crate::TransferStore`]): users,
+/// tokens, sessions, failed sign-ins, pictures (with their bytes), articles
+/// (with their revisions), read in pages of `page`, to compare two sites.
+pub async fn whole_site(s: &Arc<dyn Store>, page: u32) -> crate::transfer::Site {
+    let mut site = crate::transfer::Site {
+        users: s.users().await.unwrap(),
+        tokens: s.tokens().await.unwrap(),
+        sessions: s.all_sessions().await.unwrap(),
+        failures: s.all_sign_in_failures().await.unwrap(),
+        media: Vec::new(),
+        articles: Vec::new(),
+    };
+    loop {
+        let after = site.media.last().map_or(0, |m| m.id);
+        let batch = s.media_after(after, page).await.unwrap();
+        assert!(batch.len() <= page as usize);
+        if batch.is_empty() {
+            break;
+        }
+        site.media.extend(batch);
+    }
+    loop {
+        let after = site.articles.last().map_or(0, |a| a.article.id);
+        let batch = s.articles_after(after, page).await.unwrap();
+        assert!(batch.len() <= page as usize);
+        if batch.is_empty() {
+            break;
+        }
+        site.articles.extend(batch);
+    }
+    site
 }
 
 /// One test per check of [`conformance`], each on a fresh database from
@@ -1688,39 +1722,6 @@ pub mod conformance {
         }
     }
 
-    /// Everything a site holds, read in bulk ([`crate::TransferStore`]):
-    /// users, tokens, sessions, failed sign-ins, pictures (with their
-    /// bytes), articles (with their revisions), read in pages of `page`.
-    async fn whole_site(s: &Arc<dyn Store>, page: u32) -> crate::transfer::Site {
-        let mut site = crate::transfer::Site {
-            users: s.users().await.unwrap(),
-            tokens: s.tokens().await.unwrap(),
-            sessions: s.all_sessions().await.unwrap(),
-            failures: s.all_sign_in_failures().await.unwrap(),
-            media: Vec::new(),
-            articles: Vec::new(),
-        };
-        loop {
-            let after = site.media.last().map_or(0, |m| m.id);
-            let batch = s.media_after(after, page).await.unwrap();
-            assert!(batch.len() <= page as usize);
-            if batch.is_empty() {
-                break;
-            }
-            site.media.extend(batch);
-        }
-        loop {
-            let after = site.articles.last().map_or(0, |a| a.article.id);
-            let batch = s.articles_after(after, page).await.unwrap();
-            assert!(batch.len() <= page as usize);
-            if batch.is_empty() {
-                break;
-            }
-            site.articles.extend(batch);
-        }
-        site
-    }
-
     /// A whole site read in bulk, emptied, and written back as read: the
     /// same records (ids, versions, times, hashes, bytes, revisions, key
     /// phrases, summaries, owners, submitted state), the same count in
@@ -1768,7 +1769,7 @@ pub mod conformance {
 
         let counts = s.table_counts().await.unwrap();
         assert_eq!(counts.iter().map(|(t, _)| *t).collect::<Vec<_>>(), TABLES);
-        let before = whole_site(&s, 2).await;
+        let before = crate::testing::whole_site(&s, 2).await;
         assert_eq!(before.articles.iter().map(|a| a.article.slug.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
         assert_eq!(before.articles[0].revisions.len(), 2);
         assert_eq!(before.articles[0].revisions[1].snapshot.title, "שלום <script>alert(1)</script>");
@@ -1779,7 +1780,7 @@ pub mod conformance {
         assert_eq!(before.failures.len(), 2);
         assert_eq!(before.tokens.len(), 2);
         // Pages of one are the same as a page of all.
-        assert_eq!(whole_site(&s, 1).await, before);
+        assert_eq!(crate::testing::whole_site(&s, 1).await, before);
 
         s.clear_site().await.unwrap();
         assert!(s.is_empty().await.unwrap(), "{:?}", s.table_counts().await.unwrap());
@@ -1798,7 +1799,7 @@ pub mod conformance {
         }
         s.put_articles(&with_terms[..2]).await.unwrap();
         s.put_articles(&with_terms[2..]).await.unwrap();
-        let after = whole_site(&s, 3).await;
+        let after = crate::testing::whole_site(&s, 3).await;
         assert_eq!(after, before);
         assert_eq!(s.table_counts().await.unwrap(), counts);
         // The copy works as the original did.
