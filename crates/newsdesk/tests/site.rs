@@ -825,3 +825,84 @@ fn migrate_copies_every_table_and_refuses_a_full_target() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `newsdesk backup` while articles are being written: the copy passes
+/// SQLite's integrity check, is the site at one moment (every article with
+/// its body, search row and key phrase row; as many as were written before
+/// it or since, never fewer than at its start), holds the pictures byte for
+/// byte, and opens as a site; an existing file is kept unless --force; a
+/// PostgreSQL site is pointed to pg_dump.
+#[test]
+fn backup_copies_a_site_while_it_is_written() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dir = temp_dir("backup");
+    let db = dir.join("site.db").display().to_string();
+    full_site(&dir, &db);
+    let original = site_of(&db);
+    let (stop, written) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let writer = {
+        let (db, stop, written) = (db.clone(), stop.clone(), written.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let s = store::open(&db).await.unwrap();
+                let mut i = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let a = store::testing::sample(&format!("written-{i}"), store::Status::Published, Some(i));
+                    s.create_article(&a).await.unwrap();
+                    i += 1;
+                    written.store(i as usize, Ordering::SeqCst);
+                }
+                s.close().await;
+            });
+        })
+    };
+    while written.load(Ordering::SeqCst) < 10 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let at_start = written.load(Ordering::SeqCst);
+    let copy = dir.join("copy.db");
+    let out = newsdesk(&db, &["backup", copy.to_str().unwrap()]);
+    let at_end = written.load(Ordering::SeqCst);
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("integrity checked"), "{}", text(&out.stderr));
+    eprintln!("{} articles written before the backup began, {at_end} when it ended", at_start);
+
+    let copy_db = copy.display().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let counts = rt.block_on(async {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{copy_db}?mode=ro")).await.unwrap();
+        let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await.unwrap();
+        assert_eq!(check, ["ok"]);
+        conn.close().await.unwrap();
+        let s = store::open(&copy_db).await.unwrap();
+        let counts = s.table_counts().await.unwrap();
+        for m in &original.media {
+            for f in &m.media.files {
+                assert_eq!(s.media_file(&f.hash).await.unwrap().unwrap().bytes, f.bytes);
+            }
+        }
+        s.close().await;
+        counts
+    });
+    let of = |t: &str| counts.iter().find(|(name, _)| *name == t).unwrap().1 as usize;
+    let articles = of("articles");
+    assert!((8 + at_start..=8 + at_end).contains(&articles), "{articles} articles in the copy: {counts:?}");
+    for t in ["article_bodies", "article_phrase_rows", "article_search"] {
+        assert_eq!(of(t), articles, "{t}: {counts:?}");
+    }
+    assert_eq!((of("media"), of("media_files"), of("users"), of("sessions")), (2, 3, 1, 1));
+    assert_eq!(export_lines(&copy_db).len(), articles);
+
+    let again = newsdesk(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success() && text(&again.stderr).contains("exists"), "{}", text(&again.stderr));
+    let forced = newsdesk(&db, &["backup", "--force", copy.to_str().unwrap()]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let pg = newsdesk("postgres://nobody@127.0.0.1:1/site", &["backup", dir.join("pg.db").to_str().unwrap()]);
+    assert!(!pg.status.success() && text(&pg.stderr).contains("pg_dump"), "{}", text(&pg.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -32,7 +32,16 @@ pub struct Args {
     pub db: DbArgs,
 }
 
+/// What to do instead for a PostgreSQL site.
+const PG_DUMP: &str = "a PostgreSQL site is backed up with PostgreSQL's own tools, while it serves: \
+    pg_dump --format=custom --file=newsdesk.dump 'postgres://USER@HOST/DATABASE' (pictures are in the database, \
+    so they are in the dump); restore with pg_restore --clean --if-exists --no-owner \
+    --dbname='postgres://USER@HOST/DATABASE' newsdesk.dump (see README, \"Backing up and restoring\")";
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if store::Kind::of(&args.db.location()).ok() == Some(store::Kind::Postgres) {
+        bail!("{}: {PG_DUMP}", args.db.shown());
+    }
     if args.path.exists() && !args.force {
         bail!("{} exists: give another path, or --force to replace it", args.path.display());
     }
