@@ -188,3 +188,36 @@ async fn migrate(from: &dyn Store, to: &dyn Store, force: bool, from_shown: &str
     eprintln!("error: the copy differs from the source (was the source written to during the copy?)");
     Ok(ExitCode::FAILURE)
 }
+
+#[cfg(test)]
+mod tests {
+    use store::testing::{SqliteIn, TestDatabase, sample};
+
+    use super::*;
+
+    /// A copy into an empty store has the source's counts; a row the copy
+    /// lacks is reported by table (with the rows that went with it). Search
+    /// terms are made on the way: the copy has none stale.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missing_row_is_a_difference() {
+        let (a, b) = (TestDatabase::sqlite("diff_from", SqliteIn::Memory), TestDatabase::sqlite("diff_to", SqliteIn::Memory));
+        let (from, to) = (a.open().await, b.open().await);
+        for slug in ["one", "two", "three"] {
+            from.create_article(&sample(slug, store::Status::Published, Some(10))).await.unwrap();
+        }
+        let version = summarize::terms::TERMS_VERSION;
+        assert_eq!(from.stale_search_text(version).await.unwrap().len(), 3, "samples carry no terms");
+        let copied = copy(&*from, &*to, &Arc::new(summarize::Summarizer::new())).await.unwrap();
+        assert_eq!(copied.articles, 3);
+        assert!(differences(&*from, &*to).await.unwrap().is_empty());
+        assert!(to.stale_search_text(version).await.unwrap().is_empty(), "terms made in the copy");
+        to.delete_article("two").await.unwrap();
+        let differ = differences(&*from, &*to).await.unwrap();
+        for table in ["articles", "article_bodies", "article_search", "article_phrase_rows"] {
+            assert!(differ.contains(&(table, 3, 2)), "{table}: {differ:?}");
+        }
+        assert!(differ.iter().all(|(_, a, b)| a > b), "{differ:?}");
+        from.close().await;
+        to.close().await;
+    }
+}

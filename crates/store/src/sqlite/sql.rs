@@ -713,6 +713,11 @@ pub(super) const BEFORE_0021: &[&str] = &[
     "DELETE FROM _sqlx_migrations WHERE version >= 21",
 ];
 
+/// The names of every table in the database (for the test that a copy of
+/// a site leaves none out).
+#[cfg(test)]
+pub(super) const SCHEMA_TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+
 /// Makes article `?1` a draft straight in its row, as no store method does
 /// (for the test that the phrase rows' copy follows the row).
 #[cfg(test)]
