@@ -631,9 +631,9 @@ fn export_and_import_round_trip_every_field() {
                 "published" | "updated" => {
                     let t = |v: &serde_json::Value| {
                         let s = v.as_str().unwrap();
-                        chrono::DateTime::parse_from_rfc3339(s)
-                            .map(|t| t.timestamp())
-                            .unwrap_or_else(|_| format!("{s}T00:00:00Z").parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp())
+                        chrono::DateTime::parse_from_rfc3339(s).map(|t| t.timestamp()).unwrap_or_else(|_| {
+                            format!("{s}T00:00:00Z").parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp()
+                        })
                     };
                     assert_eq!(t(got), t(value), "{field} of {line:.80}");
                 }
@@ -642,7 +642,10 @@ fn export_and_import_round_trip_every_field() {
         }
     }
     let picked: serde_json::Value = serde_json::from_str(&first[1]).unwrap();
-    assert_eq!((picked["summary_mode"].as_str(), &picked["summary_sentences"]), (Some("picked"), &serde_json::json!([1, 3])));
+    assert_eq!(
+        (picked["summary_mode"].as_str(), &picked["summary_sentences"]),
+        (Some("picked"), &serde_json::json!([1, 3]))
+    );
 
     // Into an empty site, and out again: the same lines.
     let again = newsdesk(two.location(), &["import", file.to_str().unwrap()]);
@@ -803,7 +806,8 @@ fn migrate_copies_every_table_and_refuses_a_full_target() {
     assert_eq!(site_of(&b), original);
     // --force replaces it: an article only the target had is gone.
     let extra = dir.join("extra.json");
-    std::fs::write(&extra, r#"{"slug":"only-here","title":"Only here","section":"World","body":"Gone soon. Yes."}"#).unwrap();
+    std::fs::write(&extra, r#"{"slug":"only-here","title":"Only here","section":"World","body":"Gone soon. Yes."}"#)
+        .unwrap();
     assert!(newsdesk(&b, &["import", extra.to_str().unwrap()]).status.success());
     let replaced = migrate(&a, &b, true);
     assert!(replaced.status.success(), "{}", text(&replaced.stderr));

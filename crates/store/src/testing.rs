@@ -1736,20 +1736,20 @@ pub mod conformance {
         s.create_token("ci", "hash-ci", 20).await.unwrap();
         s.revoke_token("ci", 21).await.unwrap();
         s.create_token("ci", "hash-ci-2", 22).await.unwrap();
-        let session = Session {
-            id_hash: "h".repeat(64),
-            user_id: ada.id,
-            csrf: "csrf".into(),
-            created_at: 30,
-            last_seen: 31,
-        };
+        let session =
+            Session { id_hash: "h".repeat(64), user_id: ada.id, csrf: "csrf".into(), created_at: 30, last_seen: 31 };
         s.create_session(&session).await.unwrap();
         s.record_failure(&["user:ada", "addr:::1"], 40, 0).await.unwrap();
         let mut p = picture("a", &[480, 960]);
         p.created_by = Some(wren.id);
         s.put_media(&p).await.unwrap();
         s.put_media(&picture("b", &[1200])).await.unwrap();
-        let note = |at: i64| RevisionNote { by: WrittenBy::user(ada.id, "Ada “A” 王"), at, changed: vec![], restored_from: None };
+        let note = |at: i64| RevisionNote {
+            by: WrittenBy::user(ada.id, "Ada “A” 王"),
+            at,
+            changed: vec![],
+            restored_from: None,
+        };
         let mut a = full("a");
         a.revision = Some(note(50));
         let stored_a = s.create_article(&a).await.unwrap();
@@ -1795,7 +1795,8 @@ pub mod conformance {
         s.put_media_as_stored(&before.media).await.unwrap();
         let mut with_terms = before.articles.clone();
         for a in &mut with_terms {
-            a.article.data.search = SearchText { title: format!("copi{}", a.article.slug), version: 9, ..SearchText::default() };
+            a.article.data.search =
+                SearchText { title: format!("copi{}", a.article.slug), version: 9, ..SearchText::default() };
         }
         s.put_articles(&with_terms[..2]).await.unwrap();
         s.put_articles(&with_terms[2..]).await.unwrap();
@@ -1841,7 +1842,10 @@ pub mod conformance {
         fresh.article.data.slug = "fresh".into();
         assert!(matches!(s.put_articles(&[fresh, taken]).await, Err(StoreError::Conflict(_))));
         assert!(s.article("fresh", Visibility::All).await.unwrap().is_none());
-        assert_eq!(s.all_sign_in_failures().await.unwrap().first(), Some(&SignInFailure { key: "addr:::1".into(), at: 40 }));
+        assert_eq!(
+            s.all_sign_in_failures().await.unwrap().first(),
+            Some(&SignInFailure { key: "addr:::1".into(), at: 40 })
+        );
     }
 
     /// Pictures: a picture's files kept byte for byte and found by hash; a

@@ -25,9 +25,9 @@ use crate::site::runtime;
 /// index does not keep them in a readable form). Both databases are
 /// migrated to this version's schema when opened. The target must be empty
 /// unless --force is given. At the end the rows of every table are
-/// counted on both sides; any difference is printed and the exit status is
-/// 1. Stop the site's writers first (or copy a backup): articles written
-/// during the copy may be missed, and the counts then differ.
+/// counted on both sides; any difference is printed and the exit status
+/// is then 1. Stop the site's writers first (or copy a backup): articles
+/// written during the copy may be missed, and the counts then differ.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The site to copy: a SQLite file (path or sqlite://PATH) or a
@@ -139,7 +139,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn migrate(from: &dyn Store, to: &dyn Store, force: bool, from_shown: &str, to_shown: &str) -> anyhow::Result<ExitCode> {
+async fn migrate(
+    from: &dyn Store,
+    to: &dyn Store,
+    force: bool,
+    from_shown: &str,
+    to_shown: &str,
+) -> anyhow::Result<ExitCode> {
     let held: Vec<String> = to
         .table_counts()
         .await
@@ -200,7 +206,8 @@ mod tests {
     /// terms are made on the way: the copy has none stale.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_missing_row_is_a_difference() {
-        let (a, b) = (TestDatabase::sqlite("diff_from", SqliteIn::Memory), TestDatabase::sqlite("diff_to", SqliteIn::Memory));
+        let (a, b) =
+            (TestDatabase::sqlite("diff_from", SqliteIn::Memory), TestDatabase::sqlite("diff_to", SqliteIn::Memory));
         let (from, to) = (a.open().await, b.open().await);
         for slug in ["one", "two", "three"] {
             from.create_article(&sample(slug, store::Status::Published, Some(10))).await.unwrap();

@@ -67,11 +67,7 @@ async fn revisions_in(conn: &mut PgConnection, id: i64) -> Result<Vec<Revision>>
 impl TransferStore for PostgresStore {
     async fn table_counts(&self) -> Result<Vec<(&'static str, u64)>> {
         let row = sqlx::query(TABLE_COUNTS).fetch_one(&self.pool).await.db()?;
-        TABLES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64)))
-            .collect()
+        TABLES.iter().enumerate().map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64))).collect()
     }
 
     async fn clear_site(&self) -> Result<()> {
@@ -91,12 +87,13 @@ impl TransferStore for PostgresStore {
         // One snapshot for the batch: REPEATABLE READ.
         let mut tx = self.pool.begin().await.db()?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await.db()?;
-        let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM articles WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after)
-            .bind(i64::from(limit))
-            .fetch_all(&mut *tx)
-            .await
-            .db()?;
+        let ids: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, slug FROM articles WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
         let mut out = Vec::with_capacity(ids.len());
         for (id, slug) in ids {
             let article = load_in(&mut tx, &slug, Visibility::All)
@@ -162,11 +159,10 @@ impl TransferStore for PostgresStore {
     }
 
     async fn all_sessions(&self) -> Result<Vec<Session>> {
-        let rows =
-            sqlx::query("SELECT id_hash, user_id, csrf, created_at, last_seen FROM sessions ORDER BY id_hash")
-                .fetch_all(&self.pool)
-                .await
-                .db()?;
+        let rows = sqlx::query("SELECT id_hash, user_id, csrf, created_at, last_seen FROM sessions ORDER BY id_hash")
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
         rows.iter()
             .map(|r| {
                 Ok(Session {
@@ -181,10 +177,8 @@ impl TransferStore for PostgresStore {
     }
 
     async fn all_sign_in_failures(&self) -> Result<Vec<SignInFailure>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT key, at FROM sign_in_failures ORDER BY key, at")
-            .fetch_all(&self.pool)
-            .await
-            .db()?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT key, at FROM sign_in_failures ORDER BY key, at").fetch_all(&self.pool).await.db()?;
         Ok(rows.into_iter().map(|(key, at)| SignInFailure { key, at }).collect())
     }
 
@@ -232,15 +226,17 @@ impl TransferStore for PostgresStore {
     async fn put_sessions(&self, sessions: &[Session]) -> Result<()> {
         let mut tx = self.pool.begin().await.db()?;
         for s in sessions {
-            sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&s.id_hash)
-                .bind(s.user_id)
-                .bind(&s.csrf)
-                .bind(s.created_at)
-                .bind(s.last_seen)
-                .execute(&mut *tx)
-                .await
-                .db()?;
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&s.id_hash)
+            .bind(s.user_id)
+            .bind(&s.csrf)
+            .bind(s.created_at)
+            .bind(s.last_seen)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         }
         tx.commit().await.db()
     }

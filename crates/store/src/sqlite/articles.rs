@@ -104,7 +104,12 @@ pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreErr
 
 /// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
 /// inside the caller's transaction.
-pub(super) async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id: i64, a: &NewArticle) -> Result<()> {
+pub(super) async fn write_body(
+    tx: &mut sqlx::SqliteConnection,
+    statement: &'static str,
+    id: i64,
+    a: &NewArticle,
+) -> Result<()> {
     sqlx::query(statement)
         .bind(id)
         .bind(&a.body_md)
@@ -192,7 +197,11 @@ async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<
 
 /// One article with its bodies and summaries, read on `conn` (inside a
 /// transaction, or not).
-pub(super) async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+pub(super) async fn load_in(
+    conn: &mut sqlx::SqliteConnection,
+    slug: &str,
+    visibility: Visibility,
+) -> Result<Option<Article>> {
     let row = match visibility {
         Visibility::PublicAt(now) => {
             let bound = Bound::now(now);

@@ -28,11 +28,7 @@ async fn revisions_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<
 impl TransferStore for SqliteStore {
     async fn table_counts(&self) -> Result<Vec<(&'static str, u64)>> {
         let row = sqlx::query(sql::TABLE_COUNTS).fetch_one(&self.pool).await.db()?;
-        TABLES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64)))
-            .collect()
+        TABLES.iter().enumerate().map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64))).collect()
     }
 
     async fn clear_site(&self) -> Result<()> {
@@ -226,7 +222,11 @@ impl TransferStore for SqliteStore {
         let verdict: Vec<String> = sqlx::query_scalar(sql::INTEGRITY_CHECK).fetch_all(&mut copy).await.db()?;
         sqlx::Connection::close(copy).await.db()?;
         if verdict != ["ok"] {
-            return Err(StoreError::Corrupt(format!("the copy {} fails its check: {}", path.display(), verdict.join("; "))));
+            return Err(StoreError::Corrupt(format!(
+                "the copy {} fails its check: {}",
+                path.display(),
+                verdict.join("; ")
+            )));
         }
         Ok(())
     }
