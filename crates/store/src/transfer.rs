@@ -138,3 +138,97 @@ pub trait TransferStore: Send + Sync {
     /// `article.data.search`, and their revisions; in one transaction.
     async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()>;
 }
+
+/// What both backends' copies share: records from rows (the same column
+/// names on both) and a revision as its insert statement takes it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) mod rows {
+    use crate::revisions::{Stored, info_from_row, snapshot_of};
+    use crate::{Db, NewMedia, NewMediaFile, Result, Revision, RevisionNote, Session};
+
+    use super::StoredMedia;
+
+    /// A file of a picture with its bytes (`width`, `height`, `hash`,
+    /// `content_type`, `bytes`).
+    pub fn media_file<'r, R: sqlx::Row>(r: &'r R) -> Result<NewMediaFile>
+    where
+        &'static str: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(NewMediaFile {
+            hash: r.try_get("hash").db()?,
+            content_type: r.try_get("content_type").db()?,
+            width: r.try_get("width").db()?,
+            height: r.try_get("height").db()?,
+            bytes: r.try_get("bytes").db()?,
+        })
+    }
+
+    /// A picture's row (`id`, `source_hash`, `source_format`,
+    /// `source_bytes`, `width`, `height`, `created_by`, `created_at`) with
+    /// its files.
+    pub fn media<'r, R: sqlx::Row>(r: &'r R, files: Vec<NewMediaFile>) -> Result<StoredMedia>
+    where
+        &'static str: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(StoredMedia {
+            id: r.try_get("id").db()?,
+            media: NewMedia {
+                source_hash: r.try_get("source_hash").db()?,
+                source_format: r.try_get("source_format").db()?,
+                source_bytes: r.try_get("source_bytes").db()?,
+                width: r.try_get("width").db()?,
+                height: r.try_get("height").db()?,
+                files,
+                created_by: r.try_get("created_by").db()?,
+                created_at: r.try_get("created_at").db()?,
+            },
+        })
+    }
+
+    /// A session's row (`id_hash`, `user_id`, `csrf`, `created_at`, `last_seen`).
+    pub fn session<'r, R: sqlx::Row>(r: &'r R) -> Result<Session>
+    where
+        &'static str: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(Session {
+            id_hash: r.try_get("id_hash").db()?,
+            user_id: r.try_get("user_id").db()?,
+            csrf: r.try_get("csrf").db()?,
+            created_at: r.try_get("created_at").db()?,
+            last_seen: r.try_get("last_seen").db()?,
+        })
+    }
+
+    /// A revision's row with its `snapshot`.
+    pub fn revision<'r, R: sqlx::Row>(r: &'r R) -> Result<Revision>
+    where
+        &'static str: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        let info = info_from_row(r)?;
+        let snapshot: String = r.try_get("snapshot").db()?;
+        Ok(Revision { snapshot: snapshot_of(info.number, &snapshot)?, info })
+    }
+
+    /// A revision read back, as `bind_revision` writes it.
+    pub fn note_of(r: &Revision) -> (RevisionNote, Stored) {
+        let note = RevisionNote {
+            by: r.info.by.clone(),
+            at: r.info.at,
+            changed: r.info.changed.clone(),
+            restored_from: r.info.restored_from,
+        };
+        let stored = Stored::of_revision(&note, &r.snapshot);
+        (note, stored)
+    }
+}

@@ -7,11 +7,10 @@ use sqlx::{PgConnection, Row};
 
 use super::PostgresStore;
 use super::articles::{bind_article, load_in, slug_taken, write_parts};
-use crate::revisions::{Stored, bind_revision, info_from_row, snapshot_of};
-use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore};
-use crate::{
-    Db, NewMedia, NewMediaFile, Result, Revision, RevisionNote, Session, StoreError, TokenInfo, User, Visibility,
-};
+use crate::media::bind_media;
+use crate::revisions::bind_revision;
+use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore, rows};
+use crate::{Db, Result, Revision, Session, StoreError, TokenInfo, User, Visibility};
 
 /// Inserts an article's row with its fields in `bind_article` order
 /// (`$1`–`$20`; `$19`, the update time the ordinary insert takes as the
@@ -24,14 +23,10 @@ const INSERT_ARTICLE_AS: &str = "INSERT INTO articles (slug, title, standfirst, 
      COALESCE($21::BIGINT, $19), $20, $22, $23)";
 
 /// The rows of every table of [`TABLES`], in that order.
-const TABLE_COUNTS: &str = "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM api_tokens), \
-     (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sign_in_failures), (SELECT COUNT(*) FROM media), \
-     (SELECT COUNT(*) FROM media_files), (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM article_bodies), \
-     (SELECT COUNT(*) FROM article_tags), (SELECT COUNT(*) FROM article_authors), \
-     (SELECT COUNT(*) FROM article_summaries), (SELECT COUNT(*) FROM article_summary_picks), \
-     (SELECT COUNT(*) FROM article_desk), (SELECT COUNT(*) FROM article_revisions), \
-     (SELECT COUNT(*) FROM article_phrases), (SELECT COUNT(*) FROM article_phrase_rows), \
-     (SELECT COUNT(*) FROM article_search)";
+fn table_counts_sql() -> String {
+    let counts: Vec<String> = TABLES.iter().map(|t| format!("(SELECT COUNT(*) FROM {t})")).collect();
+    format!("SELECT {}", counts.join(", "))
+}
 
 /// Moves the identity sequence of `table`'s `id` past its largest id (to 1
 /// for an empty table), so the next ordinary insert does not collide with a
@@ -54,19 +49,13 @@ async fn revisions_in(conn: &mut PgConnection, id: i64) -> Result<Vec<Revision>>
     .fetch_all(&mut *conn)
     .await
     .db()?;
-    rows.iter()
-        .map(|row| {
-            let info = info_from_row(row)?;
-            let snapshot: String = row.try_get("snapshot").db()?;
-            Ok(Revision { snapshot: snapshot_of(info.number, &snapshot)?, info })
-        })
-        .collect()
+    rows.iter().map(rows::revision).collect()
 }
 
 #[async_trait]
 impl TransferStore for PostgresStore {
     async fn table_counts(&self) -> Result<Vec<(&'static str, u64)>> {
-        let row = sqlx::query(TABLE_COUNTS).fetch_one(&self.pool).await.db()?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(table_counts_sql())).fetch_one(&self.pool).await.db()?;
         TABLES.iter().enumerate().map(|(i, t)| Ok((*t, row.try_get::<i64, _>(i).db()?.max(0) as u64))).collect()
     }
 
@@ -128,31 +117,8 @@ impl TransferStore for PostgresStore {
             .fetch_all(&mut *tx)
             .await
             .db()?;
-            let files = files
-                .iter()
-                .map(|f| {
-                    Ok(NewMediaFile {
-                        hash: f.try_get("hash").db()?,
-                        content_type: f.try_get("content_type").db()?,
-                        width: f.try_get("width").db()?,
-                        height: f.try_get("height").db()?,
-                        bytes: f.try_get("bytes").db()?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            out.push(StoredMedia {
-                id,
-                media: NewMedia {
-                    source_hash: r.try_get("source_hash").db()?,
-                    source_format: r.try_get("source_format").db()?,
-                    source_bytes: r.try_get("source_bytes").db()?,
-                    width: r.try_get("width").db()?,
-                    height: r.try_get("height").db()?,
-                    files,
-                    created_by: r.try_get("created_by").db()?,
-                    created_at: r.try_get("created_at").db()?,
-                },
-            });
+            let files = files.iter().map(rows::media_file).collect::<Result<Vec<_>>>()?;
+            out.push(rows::media(&r, files)?);
         }
         tx.commit().await.db()?;
         Ok(out)
@@ -163,17 +129,7 @@ impl TransferStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .db()?;
-        rows.iter()
-            .map(|r| {
-                Ok(Session {
-                    id_hash: r.try_get("id_hash").db()?,
-                    user_id: r.try_get("user_id").db()?,
-                    csrf: r.try_get("csrf").db()?,
-                    created_at: r.try_get("created_at").db()?,
-                    last_seen: r.try_get("last_seen").db()?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::session).collect()
     }
 
     async fn all_sign_in_failures(&self) -> Result<Vec<SignInFailure>> {
@@ -256,37 +212,18 @@ impl TransferStore for PostgresStore {
     async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()> {
         let mut tx = self.pool.begin().await.db()?;
         for StoredMedia { id, media: m } in media {
-            sqlx::query(
-                "INSERT INTO media (id, source_hash, source_format, source_bytes, width, height, created_by, \
+            bind_media(
+                sqlx::query(
+                    "INSERT INTO media (id, source_hash, source_format, source_bytes, width, height, created_by, \
                  created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id),
+                m,
             )
-            .bind(id)
-            .bind(&m.source_hash)
-            .bind(&m.source_format)
-            .bind(m.source_bytes)
-            .bind(m.width)
-            .bind(m.height)
-            .bind(m.created_by)
-            .bind(m.created_at)
             .execute(&mut *tx)
             .await
             .db()?;
-            for f in &m.files {
-                sqlx::query(
-                    "INSERT INTO media_files (media_id, width, height, hash, content_type, size, bytes) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(f.width)
-                .bind(f.height)
-                .bind(&f.hash)
-                .bind(&f.content_type)
-                .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
-                .bind(&f.bytes)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-            }
+            super::media::write_files(&mut tx, *id, &m.files).await?;
         }
         follow_ids(&mut tx, "media").await?;
         tx.commit().await.db()
@@ -316,13 +253,7 @@ impl TransferStore for PostgresStore {
             super::search::write_terms(&mut tx, article.id, &a.lang, &a.search).await?;
             super::related::write_phrases(&mut tx, article.id, &a.key_phrases).await?;
             for r in revisions {
-                let note = RevisionNote {
-                    by: r.info.by.clone(),
-                    at: r.info.at,
-                    changed: r.info.changed.clone(),
-                    restored_from: r.info.restored_from,
-                };
-                let stored = Stored::of_revision(&note, &r.snapshot);
+                let (note, stored) = rows::note_of(r);
                 let insert = "INSERT INTO article_revisions (article_id, number, created_at, user_id, by_name, \
                               changed, restored_from, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
                 bind_revision(sqlx::query(insert), article.id, r.info.number, &note, stored)

@@ -6,22 +6,15 @@ use sqlx::Row;
 
 use super::articles::{bind_article, load_in, slug_taken, write_body, write_parts};
 use super::{SqliteStore, begin_write, sql};
-use crate::revisions::{Stored, bind_revision, info_from_row, snapshot_of};
-use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore};
-use crate::{
-    Db, NewMedia, NewMediaFile, Result, Revision, RevisionNote, Session, StoreError, TokenInfo, User, Visibility,
-};
+use crate::media::bind_media;
+use crate::revisions::bind_revision;
+use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore, rows};
+use crate::{Db, Result, Revision, Session, StoreError, TokenInfo, User, Visibility};
 
 /// The revisions of article `id`, oldest first, read on `conn`.
 async fn revisions_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Revision>> {
     let rows = sqlx::query(sql::ALL_REVISIONS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    rows.iter()
-        .map(|row| {
-            let info = info_from_row(row)?;
-            let snapshot: String = row.try_get("snapshot").db()?;
-            Ok(Revision { snapshot: snapshot_of(info.number, &snapshot)?, info })
-        })
-        .collect()
+    rows.iter().map(rows::revision).collect()
 }
 
 #[async_trait]
@@ -69,31 +62,8 @@ impl TransferStore for SqliteStore {
         for r in rows {
             let id: i64 = r.try_get("id").db()?;
             let files = sqlx::query(sql::MEDIA_FILES_OF).bind(id).fetch_all(&mut *tx).await.db()?;
-            let files = files
-                .iter()
-                .map(|f| {
-                    Ok(NewMediaFile {
-                        hash: f.try_get("hash").db()?,
-                        content_type: f.try_get("content_type").db()?,
-                        width: f.try_get("width").db()?,
-                        height: f.try_get("height").db()?,
-                        bytes: f.try_get("bytes").db()?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            out.push(StoredMedia {
-                id,
-                media: NewMedia {
-                    source_hash: r.try_get("source_hash").db()?,
-                    source_format: r.try_get("source_format").db()?,
-                    source_bytes: r.try_get("source_bytes").db()?,
-                    width: r.try_get("width").db()?,
-                    height: r.try_get("height").db()?,
-                    files,
-                    created_by: r.try_get("created_by").db()?,
-                    created_at: r.try_get("created_at").db()?,
-                },
-            });
+            let files = files.iter().map(rows::media_file).collect::<Result<Vec<_>>>()?;
+            out.push(rows::media(&r, files)?);
         }
         tx.commit().await.db()?;
         Ok(out)
@@ -101,17 +71,7 @@ impl TransferStore for SqliteStore {
 
     async fn all_sessions(&self) -> Result<Vec<Session>> {
         let rows = sqlx::query(sql::ALL_SESSIONS).fetch_all(&self.pool).await.db()?;
-        rows.iter()
-            .map(|r| {
-                Ok(Session {
-                    id_hash: r.try_get("id_hash").db()?,
-                    user_id: r.try_get("user_id").db()?,
-                    csrf: r.try_get("csrf").db()?,
-                    created_at: r.try_get("created_at").db()?,
-                    last_seen: r.try_get("last_seen").db()?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::session).collect()
     }
 
     async fn all_sign_in_failures(&self) -> Result<Vec<SignInFailure>> {
@@ -182,31 +142,8 @@ impl TransferStore for SqliteStore {
     async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
         for StoredMedia { id, media: m } in media {
-            sqlx::query(sql::INSERT_MEDIA_AS)
-                .bind(id)
-                .bind(&m.source_hash)
-                .bind(&m.source_format)
-                .bind(m.source_bytes)
-                .bind(m.width)
-                .bind(m.height)
-                .bind(m.created_by)
-                .bind(m.created_at)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-            for f in &m.files {
-                sqlx::query(sql::INSERT_MEDIA_FILE)
-                    .bind(id)
-                    .bind(f.width)
-                    .bind(f.height)
-                    .bind(&f.hash)
-                    .bind(&f.content_type)
-                    .bind(f.bytes.len() as i64)
-                    .bind(&f.bytes)
-                    .execute(&mut *tx)
-                    .await
-                    .db()?;
-            }
+            bind_media(sqlx::query(sql::INSERT_MEDIA_AS).bind(id), m).execute(&mut *tx).await.db()?;
+            super::media::write_files(&mut tx, *id, &m.files).await?;
         }
         tx.commit().await.db()
     }
@@ -247,13 +184,7 @@ impl TransferStore for SqliteStore {
             super::search::write_terms(&mut tx, article.id, &a.lang, &a.search).await?;
             super::related::write_phrases(&mut tx, article.id, &a.key_phrases).await?;
             for r in revisions {
-                let note = RevisionNote {
-                    by: r.info.by.clone(),
-                    at: r.info.at,
-                    changed: r.info.changed.clone(),
-                    restored_from: r.info.restored_from,
-                };
-                let stored = Stored::of_revision(&note, &r.snapshot);
+                let (note, stored) = rows::note_of(r);
                 bind_revision(sqlx::query(sql::INSERT_REVISION), article.id, r.info.number, &note, stored)
                     .execute(&mut *tx)
                     .await
