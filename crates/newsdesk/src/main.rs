@@ -5,6 +5,7 @@ mod config;
 mod eval_cmd;
 mod fetch;
 mod import;
+mod moving;
 mod serve;
 mod site;
 mod summarize_cmd;
@@ -51,6 +52,12 @@ enum Commands {
     /// Import articles from Markdown (front matter), JSON or JSONL files, WordPress or Ghost exports, or feeds
     /// (files or URLs); updates in place by slug.
     Import(import::Args),
+    /// Export every article (drafts included) in the import format, as JSONL or a file per article.
+    Export(moving::export::Args),
+    /// Copy a whole site from one database to another (SQLite or PostgreSQL).
+    Migrate(moving::migrate::Args),
+    /// Copy a SQLite site to a new file, safely while it is serving.
+    Backup(moving::backup::Args),
     /// Create, list or revoke API tokens.
     Token(token::Args),
     /// Create, list and change newsroom users (who signs in at /admin).
@@ -75,6 +82,9 @@ fn main() -> std::process::ExitCode {
         Commands::Train(args) => train_cmd::run(args),
         Commands::Serve(args) => serve::run(*args),
         Commands::Import(args) => import::run(args),
+        Commands::Export(args) => moving::export::run(args),
+        Commands::Migrate(args) => moving::migrate::run(args),
+        Commands::Backup(args) => moving::backup::run(args),
         Commands::Token(args) => token::run(args),
         Commands::User(args) => user::run(args),
         Commands::Config(args) => config::run(args),

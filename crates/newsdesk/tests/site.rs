@@ -746,5 +746,377 @@ fn config_check_shows_sources_masks_secrets_and_refuses_unknown_keys() {
         assert!(!served.status.success() && text(&served.stderr).contains(error), "{name}: {}", text(&served.stderr));
     }
     assert!(!dir.join("newsdesk.db").exists(), "nothing was opened");
+
+/// Articles with every field of the import format, and hostile text:
+/// Unicode (combining marks, emoji, Chinese), right-to-left titles and
+/// bodies, `<script>` in every text field, a body of nearly 1 MB; drafts,
+/// a submitted one, a scheduled one far ahead; summaries automatic, picked,
+/// the editors' own and off; paragraphs on and off.
+fn hostile_articles() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let long: String = (0..9_000)
+        .map(|i| format!("Sentence number {i} of a very long body, with <b>markup</b> & “quotes”. "))
+        .collect::<String>()
+        .chars()
+        .take(990_000)
+        .collect::<String>()
+        + "\n\nThe end.";
+    vec![
+        json!({"slug": "every-field", "title": "Every field: \"quotes\" & <script>alert('t')</script>",
+               "standfirst": "One line.\nAnd a second <script>x()</script>.",
+               "body": "# Heading\n\nFirst sentence here. Second one with *emphasis*.\n\n<script>alert(1)</script>\n\nThird sentence, last one.",
+               "authors": ["Zoë Writer", "李 明"], "section": "Science & Tech", "tags": ["zebra", "Ünïcödé"],
+               "lang": "en", "status": "published", "published": "2026-05-01T09:30:15Z",
+               "updated": "2026-05-02T10:00:00Z", "sources": "Minutes.\n<script>s()</script>",
+               "canonical_url": "https://example.org/a?b=c&d=e", "lead_image": "/media/0123abcd.jpg",
+               "lead_image_alt": "A harbour at dawn <script>", "summary_mode": "custom",
+               "summary": "The editors' own summary, “quoted”.", "auto_paragraphs": false}),
+        json!({"slug": "picked", "title": "Picked sentences", "section": "World", "authors": ["Ann"],
+               "body": "Alpha starts the story. Beta follows it closely. Gamma ends the first part.\n\nDelta opens the second. Epsilon closes it.",
+               "published": "2026-04-01", "summary_sentences": [1, 3]}),
+        json!({"slug": "rtl-arabic", "title": "مرحبا بالعالم", "lang": "ar", "section": "العالم",
+               "body": "هذه جملة أولى. وهذه جملة ثانية. والثالثة هنا.", "published": "2026-03-01T00:00:00Z",
+               "tags": ["أخبار"], "summary_mode": "off"}),
+        json!({"slug": "hebrew-draft", "title": "שלום <script>", "lang": "he", "section": "World",
+               "body": "טיוטה. עוד משפט.", "status": "draft"}),
+        json!({"slug": "submitted-one", "title": "Submitted for review", "section": "World",
+               "body": "Waiting for an editor. Nobody has seen it yet.", "status": "submitted",
+               "published": "2026-02-01T08:00:00Z"}),
+        json!({"slug": "scheduled-later", "title": "Out in 2040", "section": "Future",
+               "body": "Not yet. Soon enough.", "status": "scheduled", "published": "2040-01-01T06:00:00Z"}),
+        json!({"slug": "chinese-emoji", "title": "中文标题 🚀 e\u{301}", "lang": "zh", "section": "科技",
+               "body": "这是第一句。这是第二句！🚀 表情也在这里。", "published": "2026-01-15T12:00:00Z"}),
+        json!({"slug": "very-long", "title": "A very long body", "section": "World", "body": long,
+               "published": "2025-12-31T23:59:59Z"}),
+    ]
+}
+
+/// The lines of `newsdesk export` on `db` (standard output).
+fn export_lines(db: &str) -> Vec<String> {
+    let out = newsdesk(db, &["export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+/// `GET path` on each port: the same status and body on both.
+fn same_on_both(ports: [u16; 2], path: &str) -> String {
+    let a = http(ports[0], "GET", path, &[], "");
+    let b = http(ports[1], "GET", path, &[], "");
+    assert_eq!(a.0, b.0, "{path}");
+    if a.1 != b.1 {
+        let at = a.1.bytes().zip(b.1.bytes()).take_while(|(x, y)| x == y).count();
+        let around = |s: &str| s.get(at.saturating_sub(200)..(at + 200).min(s.len())).unwrap_or("").to_owned();
+        panic!("{path} differs at byte {at}:\n{}\n---\n{}", around(&a.1), around(&b.1));
+    }
+    a.1
+}
+
+/// `export` then `import` into an empty site then `export` again gives the
+/// same lines, field for field (hostile text, every status, every summary
+/// mode); a folder export reads back the same; and the copy's pages and
+/// API answer the same as the original's.
+#[test]
+fn export_and_import_round_trip_every_field() {
+    let dir = temp_dir("export-round-trip");
+    let (one, two, three) = (database("export_one"), database("export_two"), database("export_three"));
+    let source = dir.join("source.jsonl");
+    let lines: Vec<String> = hostile_articles().iter().map(|v| v.to_string()).collect();
+    std::fs::write(&source, lines.join("\n")).unwrap();
+    let imported = newsdesk(one.location(), &["import", source.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    let first = export_lines(one.location());
+    assert_eq!(first.len(), lines.len());
+    let file = dir.join("site.jsonl");
+    let out = newsdesk(one.location(), &["export", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("8 articles exported"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().collect::<Vec<_>>(), first);
+    // Every field of the source is in the export as given (times as RFC 3339).
+    for (given, line) in hostile_articles().iter().zip(&first) {
+        let exported: serde_json::Value = serde_json::from_str(line).unwrap();
+        for (field, value) in given.as_object().unwrap() {
+            let got = &exported[field];
+            match field.as_str() {
+                "published" | "updated" => {
+                    let t = |v: &serde_json::Value| {
+                        let s = v.as_str().unwrap();
+                        chrono::DateTime::parse_from_rfc3339(s).map(|t| t.timestamp()).unwrap_or_else(|_| {
+                            format!("{s}T00:00:00Z").parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp()
+                        })
+                    };
+                    assert_eq!(t(got), t(value), "{field} of {line:.80}");
+                }
+                _ => assert_eq!(got, value, "{field} of {:.80}", given["slug"]),
+            }
+        }
+    }
+    let picked: serde_json::Value = serde_json::from_str(&first[1]).unwrap();
+    assert_eq!(
+        (picked["summary_mode"].as_str(), &picked["summary_sentences"]),
+        (Some("picked"), &serde_json::json!([1, 3]))
+    );
+
+    // Into an empty site, and out again: the same lines.
+    let again = newsdesk(two.location(), &["import", file.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stderr).contains("8 created"), "{}", text(&again.stderr));
+    assert_eq!(export_lines(two.location()), first);
+
+    // A folder: one SLUG.json per article, read back the same.
+    let folder = dir.join("articles");
+    let out = newsdesk(one.location(), &["export", "--out", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 8);
+    assert!(folder.join("rtl-arabic.json").is_file());
+    let refused = newsdesk(one.location(), &["export", "--out", folder.to_str().unwrap()]);
+    assert!(!refused.status.success() && text(&refused.stderr).contains("not empty"), "{}", text(&refused.stderr));
+    let from_folder = newsdesk(three.location(), &["import", folder.to_str().unwrap()]);
+    assert!(from_folder.status.success(), "{}", text(&from_folder.stderr));
+    let mut sorted = first.clone();
+    sorted.sort();
+    let mut third = export_lines(three.location());
+    third.sort();
+    assert_eq!(third, sorted);
+
+    // What readers get is the same on the copy: pages, the API, summaries.
+    // One public URL, so absolute links do not differ by port.
+    let public = ["--public-url", "https://news.example.org"];
+    let (mut a, port_a) = serve_on_any_port(&public, one.location());
+    let (mut b, port_b) = serve_on_any_port(&public, two.location());
+    let ports = [port_a, port_b];
+    for v in hostile_articles() {
+        let slug = v["slug"].as_str().unwrap();
+        let page = same_on_both(ports, &format!("/articles/{slug}"));
+        same_on_both(ports, &format!("/api/articles/{slug}"));
+        same_on_both(ports, &format!("/api/articles/{slug}/summary"));
+        if slug == "rtl-arabic" {
+            assert!(page.contains("dir=\"rtl\""), "the page is right to left");
+        }
+        assert!(!page.contains("<script>alert"), "{slug}: a script came through");
+    }
+    for path in ["/", "/api/articles", "/sections/world", "/search?q=sentence", "/atom.xml"] {
+        same_on_both(ports, path);
+    }
+    for child in [&mut a, &mut b] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A site with rows in every table: the hostile articles (one changed
+/// again, for a second revision), an admin (a password hash), a token
+/// revoked and one in force, a session, failed sign-ins, two pictures.
+fn full_site(dir: &std::path::Path, db: &str) {
+    let file = dir.join("hostile.jsonl");
+    let lines: Vec<String> = hostile_articles().iter().map(|v| v.to_string()).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    assert!(newsdesk(db, &["import", file.to_str().unwrap()]).status.success());
+    let mut changed = hostile_articles()[1].clone();
+    changed["title"] = "Picked sentences, changed".into();
+    std::fs::write(dir.join("changed.json"), changed.to_string()).unwrap();
+    assert!(newsdesk(db, &["import", dir.join("changed.json").to_str().unwrap()]).status.success());
+    let mut user = Command::new(BIN)
+        .args(["user", "create", "ada", "--role", "admin", "--password-stdin"])
+        .env("NEWSDESK_DB", db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    user.stdin.take().unwrap().write_all(b"correct horse battery staple\n").unwrap();
+    assert!(user.wait().unwrap().success());
+    for args in [["token", "create", "old"], ["token", "revoke", "old"], ["token", "create", "ci"]] {
+        assert!(newsdesk(db, &args).status.success(), "{args:?}");
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = store::open(db).await.unwrap();
+        let ada = s.user_by_name("ada").await.unwrap().unwrap();
+        let session = store::Session {
+            id_hash: "5".repeat(64),
+            user_id: ada.id,
+            csrf: "csrf-token".into(),
+            created_at: 1_800_000_000,
+            last_seen: 1_800_000_100,
+        };
+        s.create_session(&session).await.unwrap();
+        s.record_failure(&["user:ada", "addr:192.0.2.1"], 1_800_000_000, 0).await.unwrap();
+        for (name, widths) in [("a", &[480_i64, 960][..]), ("b", &[1200][..])] {
+            let files = widths
+                .iter()
+                .map(|&w| store::NewMediaFile {
+                    hash: format!("{name}{w:0>63}"),
+                    content_type: "image/jpeg".into(),
+                    width: w,
+                    height: w / 2,
+                    bytes: (0..w * 5).map(|i| (i % 251) as u8).collect(),
+                })
+                .collect();
+            let media = store::NewMedia {
+                source_hash: format!("{name:0>64}"),
+                source_format: "JPEG".into(),
+                source_bytes: 123_456,
+                width: *widths.last().unwrap(),
+                height: 300,
+                files,
+                created_by: Some(ada.id),
+                created_at: 1_800_000_000,
+            };
+            s.put_media(&media).await.unwrap();
+        }
+        s.close().await;
+    });
+}
+
+/// Everything `db` holds, read through the store.
+fn site_of(db: &str) -> store::transfer::Site {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = store::open(db).await.unwrap();
+        let site = store::testing::whole_site(&s, 3).await;
+        let counts = s.table_counts().await.unwrap();
+        s.close().await;
+        assert!(counts.iter().all(|(_, n)| *n > 0), "a row in every table: {counts:?}");
+        site
+    })
+}
+
+/// `newsdesk migrate`: a site with rows in every table copied whole (ids,
+/// versions, times, hashes, revisions, pictures' bytes, sessions), its
+/// counts verified; a target that is not empty refused, then replaced with
+/// --force; SQLite → PostgreSQL → SQLite when a PostgreSQL server is there.
+#[test]
+fn migrate_copies_every_table_and_refuses_a_full_target() {
+    let dir = temp_dir("migrate");
+    let [a, b, c] = ["a.db", "b.db", "c.db"].map(|f| dir.join(f).display().to_string());
+    full_site(&dir, &a);
+    let original = site_of(&a);
+    assert_eq!(original.articles.len(), 8);
+    assert_eq!(original.articles[1].revisions.len(), 2);
+    let migrate = |from: &str, to: &str, force: bool| {
+        let mut args = vec!["migrate", "--from", from, "--to", to];
+        if force {
+            args.push("--force");
+        }
+        newsdesk("unused.db", &args)
+    };
+    let out = migrate(&a, &b, false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("8 articles") && said.contains("2 pictures") && said.contains("verified"), "{said}");
+    assert_eq!(site_of(&b), original);
+    assert_eq!(export_lines(&b), export_lines(&a));
+
+    // A target that holds something: refused, untouched.
+    let refused = migrate(&a, &b, false);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("is not empty") && text(&refused.stderr).contains("--force"));
+    assert_eq!(site_of(&b), original);
+    // --force replaces it: an article only the target had is gone.
+    let extra = dir.join("extra.json");
+    std::fs::write(&extra, r#"{"slug":"only-here","title":"Only here","section":"World","body":"Gone soon. Yes."}"#)
+        .unwrap();
+    assert!(newsdesk(&b, &["import", extra.to_str().unwrap()]).status.success());
+    let replaced = migrate(&a, &b, true);
+    assert!(replaced.status.success(), "{}", text(&replaced.stderr));
+    assert!(text(&replaced.stderr).contains("deleting everything"), "{}", text(&replaced.stderr));
+    assert_eq!(site_of(&b), original);
+    let same = migrate(&a, &a, false);
+    assert!(!same.status.success() && text(&same.stderr).contains("the same database"));
+
+    // SQLite → PostgreSQL → SQLite.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    if let Some(pg) = rt.block_on(TestDatabase::postgres("migrate_round_trip")) {
+        let out = migrate(&a, pg.location(), false);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(site_of(pg.location()), original);
+        let out = migrate(pg.location(), &c, false);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(site_of(&c), original);
+        assert_eq!(export_lines(&c), export_lines(&a));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `newsdesk backup` while articles are being written: the copy passes
+/// SQLite's integrity check, is the site at one moment (every article with
+/// its body, search row and key phrase row; as many as were written before
+/// it or since, never fewer than at its start), holds the pictures byte for
+/// byte, and opens as a site; an existing file is kept unless --force; a
+/// PostgreSQL site is pointed to pg_dump.
+#[test]
+fn backup_copies_a_site_while_it_is_written() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dir = temp_dir("backup");
+    let db = dir.join("site.db").display().to_string();
+    full_site(&dir, &db);
+    let original = site_of(&db);
+    let (stop, written) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let writer = {
+        let (db, stop, written) = (db.clone(), stop.clone(), written.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let s = store::open(&db).await.unwrap();
+                let mut i = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let a = store::testing::sample(&format!("written-{i}"), store::Status::Published, Some(i));
+                    s.create_article(&a).await.unwrap();
+                    i += 1;
+                    written.store(i as usize, Ordering::SeqCst);
+                }
+                s.close().await;
+            });
+        })
+    };
+    while written.load(Ordering::SeqCst) < 10 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let at_start = written.load(Ordering::SeqCst);
+    let copy = dir.join("copy.db");
+    let out = newsdesk(&db, &["backup", copy.to_str().unwrap()]);
+    let at_end = written.load(Ordering::SeqCst);
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("integrity checked"), "{}", text(&out.stderr));
+    eprintln!("{} articles written before the backup began, {at_end} when it ended", at_start);
+
+    let copy_db = copy.display().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let counts = rt.block_on(async {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{copy_db}?mode=ro")).await.unwrap();
+        let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await.unwrap();
+        assert_eq!(check, ["ok"]);
+        conn.close().await.unwrap();
+        let s = store::open(&copy_db).await.unwrap();
+        let counts = s.table_counts().await.unwrap();
+        for m in &original.media {
+            for f in &m.media.files {
+                assert_eq!(s.media_file(&f.hash).await.unwrap().unwrap().bytes, f.bytes);
+            }
+        }
+        s.close().await;
+        counts
+    });
+    let of = |t: &str| counts.iter().find(|(name, _)| *name == t).unwrap().1 as usize;
+    let articles = of("articles");
+    assert!((8 + at_start..=8 + at_end).contains(&articles), "{articles} articles in the copy: {counts:?}");
+    for t in ["article_bodies", "article_phrase_rows", "article_search"] {
+        assert_eq!(of(t), articles, "{t}: {counts:?}");
+    }
+    assert_eq!((of("media"), of("media_files"), of("users"), of("sessions")), (2, 3, 1, 1));
+    assert_eq!(export_lines(&copy_db).len(), articles);
+
+    let again = newsdesk(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success() && text(&again.stderr).contains("exists"), "{}", text(&again.stderr));
+    let forced = newsdesk(&db, &["backup", "--force", copy.to_str().unwrap()]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let pg = newsdesk("postgres://nobody@127.0.0.1:1/site", &["backup", dir.join("pg.db").to_str().unwrap()]);
+    assert!(!pg.status.success() && text(&pg.stderr).contains("pg_dump"), "{}", text(&pg.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }

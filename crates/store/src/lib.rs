@@ -30,6 +30,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod throttle;
+pub mod transfer;
 mod users;
 
 use std::sync::Arc;
@@ -53,6 +54,7 @@ pub use sessions::{Session, SessionStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use throttle::ThrottleStore;
+pub use transfer::TransferStore;
 pub use users::{NewUser, Role, User, UserStore};
 
 /// What can go wrong in a store. The backend's own errors are carried as
@@ -634,6 +636,7 @@ pub trait Store:
     + InstanceStore
     + RevisionStore
     + RelatedStore
+    + TransferStore
     + 'static
 {
 }
@@ -651,6 +654,7 @@ impl<
         + InstanceStore
         + RevisionStore
         + RelatedStore
+        + TransferStore
         + 'static,
 > Store for T
 {
@@ -660,7 +664,7 @@ impl<
 pub mod prelude {
     pub use crate::{
         ArticleStore, Backend, DeskStore, InstanceStore, MediaStore, RelatedStore, RevisionStore, SearchStore,
-        SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+        SessionStore, Store, ThrottleStore, TokenStore, TransferStore, UserStore,
     };
 }
 

@@ -167,3 +167,48 @@ where
         },
     ))
 }
+
+/// Binds a picture's columns, in the order of both backends' insert
+/// statements: source hash, format, size, width, height, uploader, time.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn bind_media<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, DB::Arguments>,
+    m: &'q NewMedia,
+) -> sqlx::query::Query<'q, DB, DB::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(m.source_hash.as_str())
+        .bind(m.source_format.as_str())
+        .bind(m.source_bytes)
+        .bind(m.width)
+        .bind(m.height)
+        .bind(m.created_by)
+        .bind(m.created_at)
+}
+
+/// Binds a file of picture `id`, in the order of both backends' insert
+/// statements: picture, width, height, hash, type, size, bytes.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn bind_file<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, DB::Arguments>,
+    id: i64,
+    f: &'q NewMediaFile,
+) -> sqlx::query::Query<'q, DB, DB::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q [u8]: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(id)
+        .bind(f.width)
+        .bind(f.height)
+        .bind(f.hash.as_str())
+        .bind(f.content_type.as_str())
+        .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+        .bind(f.bytes.as_slice())
+}

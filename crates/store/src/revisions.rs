@@ -275,6 +275,14 @@ impl Stored {
         let snapshot = serde_json::to_string(&Snapshot::of(a)).unwrap_or_else(|_| "{}".to_owned());
         Some((note, Stored { changed, snapshot }))
     }
+
+    /// The stored form of a revision read back (to copy it as it was).
+    pub fn of_revision(note: &RevisionNote, snapshot: &Snapshot) -> Stored {
+        // Serializing plain records to JSON cannot fail.
+        let changed = serde_json::to_string(&note.changed).unwrap_or_else(|_| "[]".to_owned());
+        let snapshot = serde_json::to_string(snapshot).unwrap_or_else(|_| "{}".to_owned());
+        Stored { changed, snapshot }
+    }
 }
 
 /// Binds a revision's columns, in the order of both backends' insert

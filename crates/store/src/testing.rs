@@ -23,7 +23,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::{Kind, NewArticle, Store};
+use crate::prelude::*;
+use crate::{Kind, NewArticle};
 
 /// The environment variable naming the test server's URL.
 pub const PG_ENV: &str = "NEWSDESK_TEST_PG";
@@ -206,6 +207,39 @@ pub fn sample(slug: &str, status: crate::Status, at: Option<i64>) -> NewArticle 
     conformance::article(slug, status, at, "World", &["x"], &["Ann"])
 }
 
+/// Everything a site holds, read in bulk ([`crate::TransferStore`]): users,
+/// tokens, sessions, failed sign-ins, pictures (with their bytes), articles
+/// (with their revisions), read in pages of `page`, to compare two sites.
+pub async fn whole_site(s: &Arc<dyn Store>, page: u32) -> crate::transfer::Site {
+    let mut site = crate::transfer::Site {
+        users: s.users().await.unwrap(),
+        tokens: s.tokens().await.unwrap(),
+        sessions: s.all_sessions().await.unwrap(),
+        failures: s.all_sign_in_failures().await.unwrap(),
+        media: Vec::new(),
+        articles: Vec::new(),
+    };
+    loop {
+        let after = site.media.last().map_or(0, |m| m.id);
+        let batch = s.media_after(after, page).await.unwrap();
+        assert!(batch.len() <= page as usize);
+        if batch.is_empty() {
+            break;
+        }
+        site.media.extend(batch);
+    }
+    loop {
+        let after = site.articles.last().map_or(0, |a| a.article.id);
+        let batch = s.articles_after(after, page).await.unwrap();
+        assert!(batch.len() <= page as usize);
+        if batch.is_empty() {
+            break;
+        }
+        site.articles.extend(batch);
+    }
+    site
+}
+
 /// One test per check of [`conformance`], each on a fresh database from
 /// `$database`: an `async fn(&str) -> Option<TestDatabase>` given the
 /// check's name (`None`: skip). Needs `tokio` (macros, multi-threaded
@@ -240,6 +274,7 @@ macro_rules! conformance_tests {
             revisions_are_kept_with_their_writes,
             related_articles_share_keys_and_follow_visibility,
             key_phrases_are_kept_and_refreshed,
+            sites_are_copied_whole,
             ping_and_close,
         );
     };
@@ -1687,6 +1722,132 @@ pub mod conformance {
             created_by: None,
             created_at: 1_000,
         }
+    }
+
+    /// A whole site read in bulk, emptied, and written back as read: the
+    /// same records (ids, versions, times, hashes, bytes, revisions, key
+    /// phrases, summaries, owners, submitted state), the same count in
+    /// every table, search terms as given, and ordinary writes after it get
+    /// new ids. A batch with a taken slug is written not at all.
+    pub async fn sites_are_copied_whole(s: Arc<dyn Store>) {
+        use crate::transfer::{SignInFailure, TABLES};
+        assert!(s.is_empty().await.unwrap());
+        let ada = s.create_user(&new_user("ada", Role::Admin), 10).await.unwrap();
+        let wren = s.create_user(&new_user("wren", Role::Writer), 11).await.unwrap();
+        s.set_disabled(wren.id, true, 12).await.unwrap();
+        s.create_token("ci", "hash-ci", 20).await.unwrap();
+        s.revoke_token("ci", 21).await.unwrap();
+        s.create_token("ci", "hash-ci-2", 22).await.unwrap();
+        let session =
+            Session { id_hash: "h".repeat(64), user_id: ada.id, csrf: "csrf".into(), created_at: 30, last_seen: 31 };
+        s.create_session(&session).await.unwrap();
+        s.record_failure(&["user:ada", "addr:::1"], 40, 0).await.unwrap();
+        let mut p = picture("a", &[480, 960]);
+        p.created_by = Some(wren.id);
+        s.put_media(&p).await.unwrap();
+        s.put_media(&picture("b", &[1200])).await.unwrap();
+        let note = |at: i64| RevisionNote {
+            by: WrittenBy::user(ada.id, "Ada “A” 王"),
+            at,
+            changed: vec![],
+            restored_from: None,
+        };
+        let mut a = full("a");
+        a.revision = Some(note(50));
+        let stored_a = s.create_article(&a).await.unwrap();
+        a.title = "שלום <script>alert(1)</script>".into();
+        a.revision = Some(RevisionNote { changed: vec!["title".into()], ..note(51) });
+        s.update_article(stored_a.id, 1, &a).await.unwrap();
+        let mut b = article("b", Status::Submitted, None, "World", &["t"], &["Ann"]);
+        b.owner = Some(wren.id);
+        b.summary_mode = SummaryMode::Picked;
+        b.summary_picks = vec![SummaryPick { index: Some(0), text: "Body of b.".into() }];
+        s.create_article(&b).await.unwrap();
+        let c = s.create_article(&article("c", Status::Published, Some(5), "World", &["t"], &[])).await.unwrap();
+        s.create_article(&article("gone", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        s.delete_article("gone").await.unwrap();
+        let d = s.create_article(&article("d", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        assert!(!s.is_empty().await.unwrap());
+
+        let counts = s.table_counts().await.unwrap();
+        assert_eq!(counts.iter().map(|(t, _)| *t).collect::<Vec<_>>(), TABLES);
+        let before = crate::testing::whole_site(&s, 2).await;
+        assert_eq!(before.articles.iter().map(|a| a.article.slug.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(before.articles[0].revisions.len(), 2);
+        assert_eq!(before.articles[0].revisions[1].snapshot.title, "שלום <script>alert(1)</script>");
+        assert_eq!(before.articles[1].article.status, Status::Submitted);
+        assert_eq!(before.articles[1].article.owner, Some(wren.id));
+        assert_eq!(before.media.len(), 2);
+        assert_eq!(before.media[0].media, p);
+        assert_eq!(before.failures.len(), 2);
+        assert_eq!(before.tokens.len(), 2);
+        // Pages of one are the same as a page of all.
+        assert_eq!(crate::testing::whole_site(&s, 1).await, before);
+
+        s.clear_site().await.unwrap();
+        assert!(s.is_empty().await.unwrap(), "{:?}", s.table_counts().await.unwrap());
+        assert!(s.article("a", Visibility::All).await.unwrap().is_none());
+        assert_eq!(s.list_articles(&query(Visibility::All, None, None, None, 1, 10)).await.unwrap().total, 0);
+
+        // Written back: users before what refers to them.
+        s.put_users(&before.users).await.unwrap();
+        s.put_tokens(&before.tokens).await.unwrap();
+        s.put_sign_in_failures(&before.failures).await.unwrap();
+        s.put_sessions(&before.sessions).await.unwrap();
+        s.put_media_as_stored(&before.media).await.unwrap();
+        let mut with_terms = before.articles.clone();
+        for a in &mut with_terms {
+            a.article.data.search =
+                SearchText { title: format!("copi{}", a.article.slug), version: 9, ..SearchText::default() };
+        }
+        s.put_articles(&with_terms[..2]).await.unwrap();
+        s.put_articles(&with_terms[2..]).await.unwrap();
+        let after = crate::testing::whole_site(&s, 3).await;
+        assert_eq!(after, before);
+        assert_eq!(s.table_counts().await.unwrap(), counts);
+        // The copy works as the original did.
+        assert_eq!(s.session_with_user(&session.id_hash).await.unwrap().unwrap().1.name, "ada");
+        assert_eq!(s.failures_since("user:ada", 0).await.unwrap(), [40]);
+        assert_eq!(s.media_file(&p.files[1].hash).await.unwrap().unwrap().bytes, p.files[1].bytes);
+        assert!(s.stale_search_text(9).await.unwrap().is_empty());
+        let reading = Reading { phrases: vec![vec!["copic".to_owned()]] };
+        let found = s
+            .search(&SearchQuery {
+                readings: vec![reading],
+                exclude: vec![],
+                visibility: Visibility::All,
+                section: None,
+                tag: None,
+                page: 1,
+                per_page: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.items.iter().map(|h| h.card.slug.as_str()).collect::<Vec<_>>(), ["c"]);
+        let page = s.list_articles(&query(Visibility::PublicAt(1_000), None, Some("t"), None, 1, 10)).await.unwrap();
+        assert_eq!(page.items.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(), ["c"]);
+        assert_eq!(s.article("c", Visibility::All).await.unwrap().unwrap(), c);
+        // Ordinary writes after the copy get ids past the copied ones.
+        let e = s.create_article(&article("e", Status::Draft, None, "World", &[], &[])).await.unwrap();
+        assert!(e.id > d.id, "{} after {}", e.id, d.id);
+        let u = s.create_user(&new_user("zed", Role::Writer), 60).await.unwrap();
+        assert!(u.id > wren.id.max(ada.id));
+        let t = s.create_token("new", "hash-new", 61).await.unwrap();
+        assert!(before.tokens.iter().all(|old| t.id > old.id));
+        let m = s.put_media(&picture("z", &[480])).await.unwrap();
+        assert!(before.media.iter().all(|old| m.id > old.id));
+        // A batch with a slug taken is refused whole.
+        let mut taken = with_terms[2].clone();
+        taken.article.id = e.id + 100;
+        let mut fresh = with_terms[3].clone();
+        fresh.article.id = e.id + 101;
+        fresh.article.data.slug = "fresh".into();
+        assert!(matches!(s.put_articles(&[fresh, taken]).await, Err(StoreError::Conflict(_))));
+        assert!(s.article("fresh", Visibility::All).await.unwrap().is_none());
+        assert_eq!(
+            s.all_sign_in_failures().await.unwrap().first(),
+            Some(&SignInFailure { key: "addr:::1".into(), at: 40 })
+        );
     }
 
     /// Pictures: a picture's files kept byte for byte and found by hash; a

@@ -121,7 +121,7 @@ fn article_by_slug(v: Visibility) -> String {
 }
 
 /// One article with its summaries, read on `conn` (inside a transaction, or not).
-async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<Option<Article>> {
+pub(super) async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<Option<Article>> {
     let row = sqlx::query(AssertSqlSafe(article_by_slug(v)))
         .bind(now_of(v))
         .bind(slug)
@@ -135,7 +135,7 @@ async fn load_in(conn: &mut PgConnection, slug: &str, v: Visibility) -> Result<O
 }
 
 /// Binds the article's list columns as `$1` to `$20`, for [`INSERT`] and [`UPDATE`].
-fn bind_article<'q>(
+pub(super) fn bind_article<'q>(
     query: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
     a: &'q NewArticle,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
@@ -179,7 +179,7 @@ const UPDATE: &str = "UPDATE articles SET slug = $1, title = $2, standfirst = $3
      reading_minutes = $16, summary_mode = $17, summary_custom = $18, auto_paragraphs = $20, \
      version = version + 1 WHERE id = $21 AND version = $22";
 
-fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| {
         if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { db_error(e) }
     }
@@ -189,7 +189,7 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 /// ones, if any, are gone), inside the caller's transaction: one statement
 /// each, whatever their number. A tag or author named twice is kept once;
 /// of two summaries of one length, the last.
-async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+pub(super) async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
     write_picks(tx, id, a).await?;
     sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES ($1, $2, $3, $4)")

@@ -5,11 +5,21 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::PostgresStore;
-use crate::media::{group, media_row};
-use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, Result, StoreError};
+use crate::media::{bind_file, bind_media, group, media_row};
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, NewMediaFile, Result, StoreError};
 
 const MEDIA_COLUMNS: &str = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, \
      f.content_type, f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id";
+
+/// Writes the files of picture `id`, inside the caller's transaction.
+pub(super) async fn write_files(tx: &mut sqlx::PgConnection, id: i64, files: &[NewMediaFile]) -> Result<()> {
+    for f in files {
+        let insert = "INSERT INTO media_files (media_id, width, height, hash, content_type, size, bytes) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        bind_file(sqlx::query(insert), id, f).execute(&mut *tx).await.db()?;
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl MediaStore for PostgresStore {
@@ -17,38 +27,13 @@ impl MediaStore for PostgresStore {
         let mut tx = self.pool.begin().await.db()?;
         // A concurrent upload of the same file waits here for the other's
         // commit, then finds its row.
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO media (source_hash, source_format, source_bytes, width, height, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_hash) DO NOTHING RETURNING id",
-        )
-        .bind(&m.source_hash)
-        .bind(&m.source_format)
-        .bind(m.source_bytes)
-        .bind(m.width)
-        .bind(m.height)
-        .bind(m.created_by)
-        .bind(m.created_at)
-        .fetch_optional(&mut *tx)
-        .await
-        .db()?;
+        let insert = "INSERT INTO media (source_hash, source_format, source_bytes, width, height, created_by, \
+                      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_hash) DO NOTHING RETURNING id";
+        let inserted = bind_media(sqlx::query(insert), m).fetch_optional(&mut *tx).await.db()?;
+        let inserted: Option<i64> = inserted.map(|r| r.try_get("id")).transpose().db()?;
         let id = match inserted {
             Some(id) => {
-                for f in &m.files {
-                    sqlx::query(
-                        "INSERT INTO media_files (media_id, width, height, hash, content_type, size, bytes) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(id)
-                    .bind(f.width)
-                    .bind(f.height)
-                    .bind(&f.hash)
-                    .bind(&f.content_type)
-                    .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
-                    .bind(&f.bytes)
-                    .execute(&mut *tx)
-                    .await
-                    .db()?;
-                }
+                write_files(&mut tx, id, &m.files).await?;
                 id
             }
             None => sqlx::query_scalar("SELECT id FROM media WHERE source_hash = $1")

@@ -21,6 +21,7 @@ mod revisions;
 mod search;
 mod sessions;
 mod tokens;
+mod transfer;
 mod users;
 
 use std::str::FromStr;

@@ -151,3 +151,26 @@ async fn tls_follows_sslmode() {
         other => panic!("a server certificate nobody vouches for must be refused, got {:?}", other.map(|_| ())),
     }
 }
+
+/// Every table of the schema is copied by `TransferStore` (one of
+/// `transfer::TABLES`), but the migrations' own: a table added by a later
+/// migration fails this test until it is copied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_table_is_copied() {
+    let Some(db) = TestDatabase::postgres("every_table_copied").await else { return };
+    let store = PostgresStore::open(db.location()).await.unwrap();
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::TEXT FROM information_schema.tables WHERE table_schema = current_schema() \
+         ORDER BY table_name",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert!(names.len() > crate::transfer::TABLES.len(), "{names:?}");
+    let left_out: Vec<&String> = names
+        .iter()
+        .filter(|n| !crate::transfer::TABLES.contains(&n.as_str()) && n.as_str() != "_sqlx_migrations")
+        .collect();
+    assert!(left_out.is_empty(), "tables not copied: {left_out:?}");
+    store.close().await;
+}

@@ -70,7 +70,7 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
 
 /// Binds the article's fields but its bodies as `?1` to `?19`, for
 /// `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
-fn bind_article<'q>(
+pub(super) fn bind_article<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     a: &'q NewArticle,
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
@@ -96,7 +96,7 @@ fn bind_article<'q>(
         .bind(a.auto_paragraphs)
 }
 
-fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| {
         if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { db_error(e) }
     }
@@ -104,7 +104,12 @@ fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
 
 /// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
 /// inside the caller's transaction.
-async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id: i64, a: &NewArticle) -> Result<()> {
+pub(super) async fn write_body(
+    tx: &mut sqlx::SqliteConnection,
+    statement: &'static str,
+    id: i64,
+    a: &NewArticle,
+) -> Result<()> {
     sqlx::query(statement)
         .bind(id)
         .bind(&a.body_md)
@@ -119,7 +124,7 @@ async fn write_body(tx: &mut sqlx::SqliteConnection, statement: &'static str, id
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
 /// if any, are gone), and its newsroom part, inside the caller's transaction,
 /// after its row.
-async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+pub(super) async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
     write_picks(tx, id, a).await?;
     for t in &a.tags {
@@ -192,7 +197,11 @@ async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<
 
 /// One article with its bodies and summaries, read on `conn` (inside a
 /// transaction, or not).
-async fn load_in(conn: &mut sqlx::SqliteConnection, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+pub(super) async fn load_in(
+    conn: &mut sqlx::SqliteConnection,
+    slug: &str,
+    visibility: Visibility,
+) -> Result<Option<Article>> {
     let row = match visibility {
         Visibility::PublicAt(now) => {
             let bound = Bound::now(now);

@@ -4,39 +4,26 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::{SqliteStore, sql};
-use crate::media::{group, media_row};
-use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, Result, StoreError};
+use crate::media::{bind_file, bind_media, group, media_row};
+use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, NewMediaFile, Result, StoreError};
+
+/// Writes the files of picture `id`, inside the caller's transaction.
+pub(super) async fn write_files(tx: &mut sqlx::SqliteConnection, id: i64, files: &[NewMediaFile]) -> Result<()> {
+    for f in files {
+        bind_file(sqlx::query(sql::INSERT_MEDIA_FILE), id, f).execute(&mut *tx).await.db()?;
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl MediaStore for SqliteStore {
     async fn put_media(&self, m: &NewMedia) -> Result<Media> {
         let mut tx = super::begin_write(&self.pool).await?;
-        let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_MEDIA)
-            .bind(&m.source_hash)
-            .bind(&m.source_format)
-            .bind(m.source_bytes)
-            .bind(m.width)
-            .bind(m.height)
-            .bind(m.created_by)
-            .bind(m.created_at)
-            .fetch_optional(&mut *tx)
-            .await
-            .db()?;
+        let inserted = bind_media(sqlx::query(sql::INSERT_MEDIA), m).fetch_optional(&mut *tx).await.db()?;
+        let inserted: Option<i64> = inserted.map(|r| r.try_get("id")).transpose().db()?;
         let id = match inserted {
             Some(id) => {
-                for f in &m.files {
-                    sqlx::query(sql::INSERT_MEDIA_FILE)
-                        .bind(id)
-                        .bind(f.width)
-                        .bind(f.height)
-                        .bind(&f.hash)
-                        .bind(&f.content_type)
-                        .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
-                        .bind(&f.bytes)
-                        .execute(&mut *tx)
-                        .await
-                        .db()?;
-                }
+                write_files(&mut tx, id, &m.files).await?;
                 id
             }
             None => sqlx::query_scalar(sql::MEDIA_ID_BY_SOURCE).bind(&m.source_hash).fetch_one(&mut *tx).await.db()?,

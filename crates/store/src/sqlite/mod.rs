@@ -16,6 +16,7 @@ mod search;
 mod sessions;
 mod sql;
 mod tokens;
+mod transfer;
 mod users;
 
 use std::str::FromStr;

@@ -434,6 +434,50 @@ queries! {
     MEDIA_BY_FILES = "SELECT m.id, m.source_hash, m.width AS m_width, m.height AS m_height, f.hash, f.content_type, \
         f.width, f.height, f.size FROM media m JOIN media_files f ON f.media_id = m.id WHERE m.id IN \
         (SELECT media_id FROM media_files WHERE hash IN (SELECT value FROM json_each(?1))) ORDER BY m.id, f.width";
+
+    /// Moving a site (`TransferStore`): whole records read by id, written
+    /// with their ids as given, and every table counted and emptied.
+    ARTICLE_IDS_AFTER = "SELECT id, slug FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2";
+    ALL_REVISIONS_OF = "SELECT number, created_at, user_id, by_name, changed, restored_from, snapshot \
+        FROM article_revisions WHERE article_id = ?1 ORDER BY number";
+    MEDIA_AFTER = "SELECT id, source_hash, source_format, source_bytes, width, height, created_by, created_at \
+        FROM media WHERE id > ?1 ORDER BY id LIMIT ?2";
+    MEDIA_FILES_OF = "SELECT width, height, hash, content_type, bytes FROM media_files WHERE media_id = ?1 \
+        ORDER BY width";
+    ALL_SESSIONS = "SELECT id_hash, user_id, csrf, created_at, last_seen FROM sessions ORDER BY id_hash";
+    ALL_FAILURES = "SELECT key, at FROM sign_in_failures ORDER BY key, at";
+    INSERT_USER_AS = "INSERT INTO users (id, name, display_name, email, role, password_hash, disabled, created_at, \
+        updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    INSERT_TOKEN_AS = "INSERT INTO api_tokens (id, name, hash, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    INSERT_MEDIA_AS = "INSERT INTO media (id, source_hash, source_format, source_bytes, width, height, created_by, \
+        created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    /// An article's row with its fields in `bind_article` order, then its
+    /// creation time `?20`, version `?21` and id `?22` as given.
+    INSERT_ARTICLE_AS = "INSERT INTO articles (slug, title, standfirst, authors, section, section_slug, tags, lang, \
+        status, published_at, updated_at, sources, canonical_url, lead_image, lead_image_alt, reading_minutes, \
+        summary_mode, summary_custom, auto_paragraphs, created_at, version, id) VALUES \
+        (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+    /// The rows of every table of `store::transfer::TABLES`, in that order.
+    TABLE_COUNTS = "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM api_tokens), \
+        (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sign_in_failures), (SELECT COUNT(*) FROM media), \
+        (SELECT COUNT(*) FROM media_files), (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM article_bodies), \
+        (SELECT COUNT(*) FROM article_tags), (SELECT COUNT(*) FROM article_authors), \
+        (SELECT COUNT(*) FROM article_summaries), (SELECT COUNT(*) FROM article_summary_picks), \
+        (SELECT COUNT(*) FROM article_desk), (SELECT COUNT(*) FROM article_revisions), \
+        (SELECT COUNT(*) FROM article_phrases), (SELECT COUNT(*) FROM article_phrase_rows), \
+        (SELECT COUNT(*) FROM article_search_rows)";
+    /// Emptying a site, in this order (an article's parts, and a picture's
+    /// files, go with it; the list counts follow by their triggers).
+    CLEAR_SESSIONS = "DELETE FROM sessions";
+    CLEAR_ARTICLES = "DELETE FROM articles";
+    CLEAR_MEDIA = "DELETE FROM media";
+    CLEAR_USERS = "DELETE FROM users";
+    CLEAR_TOKENS = "DELETE FROM api_tokens";
+    CLEAR_ALL_FAILURES = "DELETE FROM sign_in_failures";
+    /// A consistent copy of the database into the new file `?1`.
+    BACKUP_INTO = "VACUUM INTO ?1";
+    /// SQLite's check of a database file: one row, `ok`, when sound.
+    INTEGRITY_CHECK = "PRAGMA integrity_check";
 }
 
 /// Which list a page is read from: one range of one index. The site and a
@@ -669,6 +713,11 @@ pub(super) const BEFORE_0021: &[&str] = &[
     "DELETE FROM _sqlx_migrations WHERE version >= 21",
 ];
 
+/// The names of every table in the database (for the test that a copy of
+/// a site leaves none out).
+#[cfg(test)]
+pub(super) const SCHEMA_TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+
 /// Makes article `?1` a draft straight in its row, as no store method does
 /// (for the test that the phrase rows' copy follows the row).
 #[cfg(test)]
@@ -710,9 +759,21 @@ mod tests {
     /// their rows (the matches of the full-text index, not a table).
     const RANKED: &[&str] = &["SEARCH_PUBLIC", "SEARCH_ALL"];
 
-    /// Statements that count a whole table on purpose, through its smallest
-    /// index: figures for operators and tests, never read on a page.
-    const COUNTED: &[&str] = &["COUNT_MEDIA"];
+    /// Statements that read a whole table on purpose, never on a page:
+    /// counts for operators and tests, and copying or emptying a whole
+    /// site (`TransferStore`).
+    const COUNTED: &[&str] = &[
+        "COUNT_MEDIA",
+        "TABLE_COUNTS",
+        "ALL_SESSIONS",
+        "ALL_FAILURES",
+        "CLEAR_SESSIONS",
+        "CLEAR_ARTICLES",
+        "CLEAR_MEDIA",
+        "CLEAR_USERS",
+        "CLEAR_TOKENS",
+        "CLEAR_ALL_FAILURES",
+    ];
 
     /// What is wrong with a query plan (`EXPLAIN QUERY PLAN` lines): a full
     /// scan of a table not known to be small, or a temporary B-tree to sort
@@ -776,7 +837,7 @@ mod tests {
                 bad.retain(|l| l != "USE TEMP B-TREE FOR ORDER BY");
             }
             if COUNTED.contains(&name.as_str()) {
-                bad.retain(|l| !(l.starts_with("SCAN ") && l.contains(" USING COVERING INDEX ")));
+                bad.retain(|l| !l.starts_with("SCAN "));
             }
             if !bad.is_empty() {
                 faults.push(format!("{name}: {}\n    plan: {}", bad.join("; "), plan.join(" / ")));
