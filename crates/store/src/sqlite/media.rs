@@ -10,7 +10,7 @@ use crate::{Db, MAX_MEDIA_LOOKUP, Media, MediaFile, MediaStore, NewMedia, Result
 #[async_trait]
 impl MediaStore for SqliteStore {
     async fn put_media(&self, m: &NewMedia) -> Result<Media> {
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = super::begin_write(&self.writer).await?;
         let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_MEDIA)
             .bind(&m.source_hash)
             .bind(&m.source_format)
