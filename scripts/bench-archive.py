@@ -21,7 +21,14 @@ path), then runs the release server on it and measures, in one run:
 It prints the machine's load average beside the figures: on a busy machine
 (other builds running) the figures are worse than the code's.
 
-    bash scripts/bench-archive.sh [--articles N] [--work DIR] [--keep]
+    bash scripts/bench-archive.sh [--articles N] [--work DIR] [--keep] [--only PARTS]
+
+With --work DIR, the archive and the imported database are kept in DIR (a pristine
+copy, archive.pristine.db): a later run with the same --work and --articles skips the
+import and measures on a fresh copy of it (--reimport imports again). --only picks
+the parts to run: import, routes, wrk, mixed, slow (comma-separated; memory comes
+with mixed). The server's page-cache counters (renders, invalidations, hits) are
+printed after the mixed run, from its log.
 
 Needs wrk and nginx (Debian: apt-get install -y wrk nginx) and a release build
 (the .sh wrapper builds it). Text: sentences of ../shared/data's English articles
@@ -181,7 +188,7 @@ class Server:
                 "--expensive-per-minute", "0", "--search-per-minute", "0", *extra]
         if nofile:
             args = ["bash", "-c", f"ulimit -n {nofile} && exec \"$@\"", "serve", *args]
-        env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "warn"))
+        env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "warn" if log is None else "info"))
         self.proc = subprocess.Popen(args, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL, env=env)
         for _ in range(600):
             try:
@@ -246,6 +253,21 @@ def wrk(url, connections, seconds, script=None):
     }
 
 
+PARTS = ["import", "routes", "wrk", "mixed", "slow"]
+
+
+def cache_stats(log_path):
+    """The page cache's counters the server logs when it stops (`cache=CacheStats { .. }`)."""
+    try:
+        text = Path(log_path).read_text(errors="replace")
+    except OSError:
+        return None
+    found = re.findall(r"CacheStats \{([^}]*)\}", text)
+    if not found:
+        return None
+    return dict((k.strip(), int(v)) for k, v in re.findall(r"(\w+): (\d+)", found[-1]))
+
+
 def row(name, value, target, ok):
     verdict = "" if ok is None else "ok" if ok else "MISSED"
     print(f"{name:<58} {value:>16}   target {target:<14} {verdict}", flush=True)
@@ -261,7 +283,14 @@ def main():
     ap.add_argument("--work", help="folder for the archive and database (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--mixed-seconds", type=int, default=30)
+    ap.add_argument("--only", default=",".join(PARTS),
+                    help="the parts to run, comma-separated: " + ", ".join(PARTS) + " (default: all)")
+    ap.add_argument("--reimport", action="store_true",
+                    help="import again even when --work holds an imported database of this size")
     args = ap.parse_args()
+    only = {p.strip() for p in args.only.split(",") if p.strip()}
+    if only - set(PARTS):
+        raise SystemExit(f"error: --only takes {', '.join(PARTS)}")
     for tool in ["wrk", "nginx"]:
         if not shutil.which(tool):
             raise SystemExit(f"error: {tool} is needed (apt-get install -y wrk nginx)")
@@ -272,176 +301,219 @@ def main():
     db = str(work / "archive.db")
     print(f"archive benchmark: {n} articles, {os.cpu_count()} CPUs, load {load()} at start", flush=True)
     try:
-        # 1. Import.
+        # 1. Import (or a fresh copy of the one kept in --work).
         jsonl = work / "archive.jsonl"
+        pristine = work / "archive.pristine.db"
+        size_mark = work / "archive.size"
+        kept = pristine.exists() and size_mark.exists() and size_mark.read_text().strip() == str(n)
+        if jsonl.exists() and not (size_mark.exists() and size_mark.read_text().strip() == str(n)):
+            jsonl.unlink()
         if not jsonl.exists():
             say("generating", jsonl)
             generate(jsonl, n)
         for f in work.glob("archive.db*"):
             f.unlink()
-        say("importing")
-        rate, took, peak = run_import(binary, db, str(jsonl), n)
-        row("import with summaries (articles/s)", f"{rate:,.0f}", ">= 1,000", rate >= 1000)
-        row("  importer peak RSS (MB)", f"{peak:,.0f}", "bounded", None)
+        if "import" in only or args.reimport or not kept:
+            say("importing")
+            rate, took, peak = run_import(binary, db, str(jsonl), n)
+            row("import with summaries (articles/s)", f"{rate:,.0f}", ">= 1,000", rate >= 1000)
+            row("  importer peak RSS (MB)", f"{peak:,.0f}", "bounded", None)
+            if args.work:
+                # The importer has exited: its WAL is checkpointed into the file.
+                shutil.copyfile(db, pristine)
+                size_mark.write_text(str(n))
+        else:
+            say("reusing the database imported before", pristine)
+            shutil.copyfile(pristine, db)
         token = TOKEN_RE.search(subprocess.run([binary, "token", "create", "bench", "--db", db],
                                                capture_output=True, text=True).stdout + "").group(0)
+        mid = f"a-{n // 2}"
 
         # 2. Every route uncached, one client.
-        srv = Server(binary, db, ["--cache-size", "0"])
-        deep_cursor = None
-        st, body = get(srv.port, f"/api/articles?per_page=20&page={max(1, min(2000, n // 20 - 1))}")
-        if st == 200:
-            deep_cursor = json.loads(body).get("next")
-        mid = f"a-{n // 2}"
-        # 20 sections, 10 articles a page: page 500 is the last at 100,000 articles.
-        deep = max(1, min(500, n // 20 // 10))
-        routes = {
-            "home": "/",
-            "section page 1": "/sections/section-3",
-            f"section page {deep}": f"/sections/section-3?page={deep}",
-            "tag": "/tags/topic-7",
-            "author": "/authors/author-9",
-            "article (with Previous/Next)": f"/articles/{mid}",
-            "API list page 1": "/api/articles",
-            f"API list deep (page {deep * 10})": f"/api/articles?page={deep * 10}",
-        }
-        if deep_cursor:
-            routes["API list deep (after a cursor)"] = f"/api/articles?after={deep_cursor}"
-        for name, path in routes.items():
-            times = timed(srv.port, path, 200)
-            p99 = pct(times, 99)
-            row(f"uncached {name} p50/p99 (ms)", f"{pct(times, 50):.1f}/{p99:.1f}", "p99 < 10", p99 < 10)
-        srv.stop()
-
-        # 3. wrk: article page vs nginx; the API list.
-        srv = Server(binary, db)
-        page = f"/articles/{mid}"
-        st, html = get(srv.port, page)
-        www = work / "www"
-        www.mkdir(exist_ok=True)
-        (www / "article.html").write_bytes(html)
-        nport = free_port()
-        conf = work / "nginx.conf"
-        conf.write_text(f"""worker_processes auto; daemon off; pid {work}/nginx.pid; error_log {work}/nginx-error.log;
-events {{ worker_connections 1024; }}
-http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; types {{ text/html html; }}
-  server {{ listen 127.0.0.1:{nport}; root {www}; }} }}
-""")
-        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stderr=subprocess.DEVNULL)
-        time.sleep(1)
-        w_nginx = wrk(f"http://127.0.0.1:{nport}/article.html", 64, 10)
-        w_page = wrk(f"http://127.0.0.1:{srv.port}{page}", 64, 10)
-        w_api = wrk(f"http://127.0.0.1:{srv.port}/api/articles", 64, 10)
-        nginx.terminate()
-        ratio = w_page["rps"] / w_nginx["rps"]
-        row("article page requests/s (wrk -t2 -c64 -d10s)", f"{w_page['rps']:,.0f}", "", None)
-        row("  nginx, same bytes, requests/s", f"{w_nginx['rps']:,.0f}", "", None)
-        row("  ratio", f"{ratio:.2f}", ">= 0.70", ratio >= 0.70)
-        half = w_api["rps"] / w_page["rps"]
-        row("/api/articles requests/s", f"{w_api['rps']:,.0f}", ">= 0.5 x page", half >= 0.5)
-        row("  ratio to the article page", f"{half:.2f}", ">= 0.50", half >= 0.5)
-
-        # 4 and 6. Mixed reads with 8 writers; memory.
-        idle = rss_mb(srv.proc.pid)
-        paths = ["/"] + [f"/sections/section-{i}" for i in range(20)] + \
-                [f"/articles/a-{random.Random(i).randrange(n)}" for i in range(100)]
-        lua = work / "mixed.lua"
-        lua.write_text("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-                       "request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
-        acked, write_ms, failures = {}, [], []
-        stop = threading.Event()
-
-        def writer(k):
-            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-            r = random.Random(k)
-            i = 0
-            while not stop.is_set():
-                slug = f"a-{r.randrange(n)}"
-                marker = f"Correction {k}-{i}: the figures were revised."
-                doc = {"slug": slug, "status": "published", "title": f"Revised story {k}-{i}", "section": "Section 1", "body": f"{marker}\n\nThe council met."}
-                t = time.perf_counter()
-                try:
-                    conn.request("PUT", f"/api/articles/{slug}", body=json.dumps(doc),
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-                    resp = conn.getresponse()
-                    resp.read()
-                    ms = (time.perf_counter() - t) * 1000
-                    if resp.status in (200, 201):
-                        acked[slug] = marker
-                        write_ms.append(ms)
-                    else:
-                        failures.append(resp.status)
-                except OSError as e:
-                    failures.append(str(e))
-                    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-                i += 1
-
-        writers = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
-        for t in writers:
-            t.start()
-        mixed = wrk(f"http://127.0.0.1:{srv.port}", 256, args.mixed_seconds, str(lua))
-        stop.set()
-        for t in writers:
-            t.join()
-        unreadable = 0
-        for slug, marker in acked.items():
-            st, body = get(srv.port, f"/api/articles/{slug}")
-            if st != 200 or marker.encode() not in body:
-                unreadable += 1
-        after = rss_mb(srv.proc.pid)
-        row(f"mixed reads (wrk -c256, {args.mixed_seconds} s) requests/s", f"{mixed['rps']:,.0f}", "", None)
-        row("  read timeouts", str(mixed["timeouts"]), "0", mixed["timeouts"] == 0)
-        row("  read errors (socket, non-2xx)", str(mixed["errors"]), "0", mixed["errors"] == 0)
-        row("  read p99 (ms)", f"{mixed['p99']:.1f}", "< 50", mixed["p99"] < 50)
-        row("  writes acknowledged (8 writers)", f"{len(write_ms):,}", "", None)
-        row("  write p99 (ms)", f"{pct(write_ms, 99):.1f}", "< 100", pct(write_ms, 99) < 100)
-        row("  write failures", str(len(failures)), "0", not failures)
-        row("  acknowledged writes not readable after", str(unreadable), "0", unreadable == 0)
-        row("server RSS idle / after the mixed run (MB)", f"{idle:.0f}/{after:.0f}", "", None)
-        row("  growth (MB)", f"{after - idle:.0f}", "< 64", after - idle < 64)
-        srv.stop()
-
-        # 5. Slow clients against ulimit -n 1024.
-        srv = Server(binary, db, nofile=1024)
-        slow = []
-        for _ in range(1100):
-            try:
-                s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-                slow.append(s)
-            except OSError:
-                break
-        opened = len(slow)
-        normal = []
-        t_end = time.monotonic() + 12
-        trickle = time.monotonic() + 10
-        while time.monotonic() < t_end:
-            t = time.perf_counter()
-            try:
-                st, _ = get(srv.port, "/")
-                normal.append((time.perf_counter() - t) * 1000 if st == 200 else float("inf"))
-            except OSError:
-                normal.append(float("inf"))
-            if time.monotonic() > trickle:
-                for s in slow:
-                    try:
-                        s.sendall(b"X-Slow: 1\r\n")
-                    except OSError:
-                        pass
-                trickle = float("inf")
-            time.sleep(0.2)
-        closed = sum(1 for s in slow if is_closed(s))
-        for s in slow:
-            s.close()
-        worst = max(normal) if normal else float("inf")
-        row("slow clients opened (ulimit -n 1024)", str(opened), "1,100", opened == 1100)
-        row("  normal client page time p50/max (ms)", f"{pct(normal, 50):.1f}/{worst:.1f}", "< 100", worst < 100)
-        row("  slow connections closed by the timeout", f"{closed}/{opened}", "all", closed == opened)
-        srv.stop()
+        if "routes" in only:
+            routes_part(binary, db, n, mid)
+        if "wrk" in only:
+            wrk_part(binary, db, work, mid)
+        if "mixed" in only:
+            mixed_part(binary, db, work, n, token, seconds)
+        if "slow" in only:
+            slow_part(binary, db)
         print(f"load average at the end: {load()}", flush=True)
     finally:
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def routes_part(binary, db, n, mid):
+    srv = Server(binary, db, ["--cache-size", "0"])
+    deep_cursor = None
+    st, body = get(srv.port, f"/api/articles?per_page=20&page={max(1, min(2000, n // 20 - 1))}")
+    if st == 200:
+        deep_cursor = json.loads(body).get("next")
+    # 20 sections, 10 articles a page: page 500 is the last at 100,000 articles.
+    deep = max(1, min(500, n // 20 // 10))
+    routes = {
+        "home": "/",
+        "section page 1": "/sections/section-3",
+        f"section page {deep}": f"/sections/section-3?page={deep}",
+        "tag": "/tags/topic-7",
+        "author": "/authors/author-9",
+        "article (with Previous/Next)": f"/articles/{mid}",
+        "API list page 1": "/api/articles",
+        f"API list deep (page {deep * 10})": f"/api/articles?page={deep * 10}",
+    }
+    if deep_cursor:
+        routes["API list deep (after a cursor)"] = f"/api/articles?after={deep_cursor}"
+    for name, path in routes.items():
+        times = timed(srv.port, path, 200)
+        p99 = pct(times, 99)
+        row(f"uncached {name} p50/p99 (ms)", f"{pct(times, 50):.1f}/{p99:.1f}", "p99 < 10", p99 < 10)
+    srv.stop()
+
+
+def wrk_part(binary, db, work, mid):
+    # 3. wrk: article page vs nginx; the API list.
+    srv = Server(binary, db)
+    page = f"/articles/{mid}"
+    st, html = get(srv.port, page)
+    www = work / "www"
+    www.mkdir(exist_ok=True)
+    (www / "article.html").write_bytes(html)
+    nport = free_port()
+    conf = work / "nginx.conf"
+    conf.write_text(f"""worker_processes auto; daemon off; pid {work}/nginx.pid; error_log {work}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; types {{ text/html html; }}
+  server {{ listen 127.0.0.1:{nport}; root {www}; }} }}
+""")
+    nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    w_nginx = wrk(f"http://127.0.0.1:{nport}/article.html", 64, 10)
+    w_page = wrk(f"http://127.0.0.1:{srv.port}{page}", 64, 10)
+    w_api = wrk(f"http://127.0.0.1:{srv.port}/api/articles", 64, 10)
+    nginx.terminate()
+    ratio = w_page["rps"] / w_nginx["rps"]
+    row("article page requests/s (wrk -t2 -c64 -d10s)", f"{w_page['rps']:,.0f}", "", None)
+    row("  nginx, same bytes, requests/s", f"{w_nginx['rps']:,.0f}", "", None)
+    row("  ratio", f"{ratio:.2f}", ">= 0.70", ratio >= 0.70)
+    half = w_api["rps"] / w_page["rps"]
+    row("/api/articles requests/s", f"{w_api['rps']:,.0f}", ">= 0.5 x page", half >= 0.5)
+    row("  ratio to the article page", f"{half:.2f}", ">= 0.50", half >= 0.5)
+    srv.stop()
+
+
+def mixed_part(binary, db, work, n, token, seconds):
+    # 4 and 6. Mixed reads with 8 writers; memory.
+    log_path = work / "mixed-server.log"
+    with open(log_path, "w") as log:
+        srv = Server(binary, db, log=log)
+    idle = rss_mb(srv.proc.pid)
+    paths = ["/"] + [f"/sections/section-{i}" for i in range(20)] + \
+            [f"/articles/a-{random.Random(i).randrange(n)}" for i in range(100)]
+    lua = work / "mixed.lua"
+    lua.write_text("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+                   "request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
+    acked, write_ms, failures = {}, [], []
+    stop = threading.Event()
+
+    def writer(k):
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        r = random.Random(k)
+        i = 0
+        while not stop.is_set():
+            slug = f"a-{r.randrange(n)}"
+            marker = f"Correction {k}-{i}: the figures were revised."
+            doc = {"slug": slug, "status": "published", "title": f"Revised story {k}-{i}", "section": "Section 1", "body": f"{marker}\n\nThe council met."}
+            t = time.perf_counter()
+            try:
+                conn.request("PUT", f"/api/articles/{slug}", body=json.dumps(doc),
+                             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                ms = (time.perf_counter() - t) * 1000
+                if resp.status in (200, 201):
+                    acked[slug] = marker
+                    write_ms.append(ms)
+                else:
+                    failures.append(resp.status)
+            except OSError as e:
+                failures.append(str(e))
+                conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+            i += 1
+
+    writers = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+    for t in writers:
+        t.start()
+    mixed = wrk(f"http://127.0.0.1:{srv.port}", 256, seconds, str(lua))
+    stop.set()
+    for t in writers:
+        t.join()
+    unreadable = 0
+    for slug, marker in acked.items():
+        st, body = get(srv.port, f"/api/articles/{slug}")
+        if st != 200 or marker.encode() not in body:
+            unreadable += 1
+    after = rss_mb(srv.proc.pid)
+    row(f"mixed reads (wrk -c256, {seconds} s) requests/s", f"{mixed['rps']:,.0f}", "", None)
+    row("  read timeouts", str(mixed["timeouts"]), "0", mixed["timeouts"] == 0)
+    row("  read errors (socket, non-2xx)", str(mixed["errors"]), "0", mixed["errors"] == 0)
+    row("  read p99 (ms)", f"{mixed['p99']:.1f}", "< 50", mixed["p99"] < 50)
+    row("  writes acknowledged (8 writers)", f"{len(write_ms):,}", "", None)
+    row("  write p99 (ms)", f"{pct(write_ms, 99):.1f}", "< 100", pct(write_ms, 99) < 100)
+    row("  write failures", str(len(failures)), "0", not failures)
+    row("  acknowledged writes not readable after", str(unreadable), "0", unreadable == 0)
+    row("server RSS idle / after the mixed run (MB)", f"{idle:.0f}/{after:.0f}", "", None)
+    row("  growth (MB)", f"{after - idle:.0f}", "< 64", after - idle < 64)
+    srv.stop()
+    stats = cache_stats(log_path)
+    if stats:
+        row("  page cache: renders / entries made stale", f"{stats.get('renders', 0):,}/{stats.get('invalidated', 0):,}", "", None)
+        row("  page cache: fresh / stale hits / waited", f"{stats.get('hits', 0):,}/{stats.get('stale_hits', 0):,}/{stats.get('misses', 0):,}", "", None)
+
+
+def slow_part(binary, db):
+    # 5. Slow clients against ulimit -n 1024.
+    srv = Server(binary, db, nofile=1024)
+    slow = []
+    for _ in range(1100):
+        try:
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        except OSError:
+            break
+    opened = len(slow)
+    normal, when = [], []
+    t0 = time.monotonic()
+    t_end = t0 + 12
+    trickle = t0 + 10
+    while time.monotonic() < t_end:
+        t = time.perf_counter()
+        when.append(time.monotonic() - t0)
+        try:
+            st, _ = get(srv.port, "/")
+            normal.append((time.perf_counter() - t) * 1000 if st == 200 else float("inf"))
+        except OSError:
+            normal.append(float("inf"))
+        if time.monotonic() > trickle:
+            for s in slow:
+                try:
+                    s.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    pass
+            trickle = float("inf")
+        time.sleep(0.2)
+    closed = sum(1 for s in slow if is_closed(s))
+    for s in slow:
+        s.close()
+    worst = max(normal) if normal else float("inf")
+    row("slow clients opened (ulimit -n 1024)", str(opened), "1,100", opened == 1100)
+    row("  normal client page time p50/max (ms)", f"{pct(normal, 50):.1f}/{worst:.1f}", "< 100", worst < 100)
+    if normal:
+        at = when[normal.index(worst)]
+        row("    the slowest, seconds after the slow clients opened", f"{at:.1f}", "", None)
+    row("  slow connections closed by the timeout", f"{closed}/{opened}", "all", closed == opened)
+    srv.stop()
 
 
 if __name__ == "__main__":

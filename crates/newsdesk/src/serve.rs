@@ -191,6 +191,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             site: web::SiteConfig { name: args.site_name, public_url, timezone, ..web::SiteConfig::default() },
             cache: args.limits.cache(),
             limits: args.limits.requests(),
+            // This runtime: renders and writes run on its threads, off the
+            // connections' loops below.
+            background: Some(tokio::runtime::Handle::current()),
         };
         let state = web::AppState::with_options(store.clone(), summarizer, options);
         // Listening before the start-up work and before serving: no write

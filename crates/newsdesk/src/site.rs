@@ -19,8 +19,9 @@ pub struct DbArgs {
     /// to ./newsdesk.db.
     #[arg(long, env = "NEWSDESK_DB", value_name = "PATH or URL", global = true)]
     pub db: Option<String>,
-    /// The most database connections to keep open (default: 8 for SQLite, 10
-    /// for PostgreSQL; keep instances × pool under the server's max_connections).
+    /// The most database connections to keep open (default: 8 for SQLite,
+    /// for reads, besides its one writer connection; 10 for PostgreSQL; keep
+    /// instances × pool under the server's max_connections).
     #[arg(long, env = "NEWSDESK_DB_POOL", value_name = "N", global = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub db_pool: Option<u32>,

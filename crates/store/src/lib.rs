@@ -110,8 +110,8 @@ impl Options {
     }
 }
 
-/// The default pool size of a SQLite database file (one writer at a time,
-/// readers in parallel).
+/// The default pool size of the readers of a SQLite database file (in
+/// parallel; the writes have a connection of their own, one at a time).
 pub const SQLITE_POOL: u32 = 8;
 /// The default pool size for PostgreSQL: enough for the readers and writers
 /// of one instance, small enough that several instances stay well under the

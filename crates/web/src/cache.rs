@@ -8,7 +8,9 @@
 //!   stale only the entries that show something it changed.
 //! - **Single flight.** A miss is rendered once, on a task of its own (a
 //!   client that hangs up does not cancel it), while the other requests for
-//!   the same key wait for that render.
+//!   the same key wait for that render. The task runs on the background
+//!   runtime when there is one ([`crate::Options::background`]), off the
+//!   loops that serve connections.
 //! - **Stale while revalidate, bounded.** A stale entry (something it shows
 //!   changed, or it is older than the maximum age) is served, for at most
 //!   [`STALE_FOR`] seconds after it went stale, to the requests that come
@@ -357,6 +359,8 @@ struct Counters {
 /// The cache (module doc).
 pub struct PageCache {
     config: CacheConfig,
+    /// Where renders run (`None`: the runtime of the request that starts them).
+    renders: Option<tokio::runtime::Handle>,
     map: RwLock<Map>,
     /// Lock order: `flights`, then `map`.
     flights: Mutex<HashMap<Arc<str>, Flight>>,
@@ -372,7 +376,7 @@ pub struct PageCache {
 
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache::new(CacheConfig::default())
+        PageCache::new(CacheConfig::default(), None)
     }
 }
 
@@ -398,9 +402,11 @@ impl Drop for FlightGuard {
 }
 
 impl PageCache {
-    pub fn new(config: CacheConfig) -> PageCache {
+    /// A cache whose renders run on `renders` (see [`crate::Options::background`]).
+    pub fn new(config: CacheConfig, renders: Option<tokio::runtime::Handle>) -> PageCache {
         PageCache {
             config,
+            renders,
             map: RwLock::default(),
             flights: Mutex::default(),
             next_flight: AtomicU64::new(0),
@@ -512,12 +518,16 @@ impl PageCache {
                 self.counters.renders.fetch_add(1, Ordering::Relaxed);
                 let cache = self.clone();
                 let rendering = render();
-                tokio::spawn(async move {
+                let task = async move {
                     let guard = FlightGuard { cache, key, id: started.id };
                     let rendered = rendering.await;
                     let outcome = guard.cache.finish(&guard.key, started, deps, rendered, now);
                     let _ = tx.send(Some(outcome));
-                });
+                };
+                match &self.renders {
+                    Some(runtime) => drop(runtime.spawn(task)),
+                    None => drop(tokio::spawn(task)),
+                }
             }
             None => {
                 if let Some(item) = stale {
@@ -985,7 +995,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_size_limit_drops_the_least_recently_used() {
-        let c = Arc::new(PageCache::new(CacheConfig { max_bytes: 20_000, max_age: 60 }));
+        let c = Arc::new(PageCache::new(CacheConfig { max_bytes: 20_000, max_age: 60 }, None));
         let big = "x".repeat(2000);
         for (i, key) in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"].iter().enumerate() {
             get(&c, key, vec![art(key)], 100 + i as i64, &big).await;

@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod api;
+mod background;
 mod briefing;
 mod cache;
 mod error;
@@ -94,6 +95,7 @@ struct Inner {
     cache: Arc<cache::PageCache>,
     nav: pages::NavCache,
     limits: Limits,
+    background: Option<tokio::runtime::Handle>,
     expensive: limits::Expensive,
     searches: limits::Expensive,
 }
@@ -107,6 +109,12 @@ pub struct Options {
     pub cache: CacheConfig,
     /// Request limits.
     pub limits: Limits,
+    /// A runtime for the work that waits on the database step after step
+    /// (cache renders, and every request but `GET` and `HEAD`: the writes),
+    /// off the runtimes that serve connections (`newsdesk serve` gives its
+    /// main, multi-threaded one). `None`: that work runs where its request
+    /// does.
+    pub background: Option<tokio::runtime::Handle>,
 }
 
 impl AppState {
@@ -119,7 +127,7 @@ impl AppState {
 
     /// State around a store and a summarizer, with these options.
     pub fn with_options(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, options: Options) -> AppState {
-        let cache = Arc::new(cache::PageCache::new(options.cache));
+        let cache = Arc::new(cache::PageCache::new(options.cache, options.background.clone()));
         let articles = Articles::new(store, summarizer, cache.clone());
         let expensive = limits::Expensive::new(&options.limits);
         let searches = limits::Expensive::search(&options.limits);
@@ -130,6 +138,7 @@ impl AppState {
                 cache,
                 nav: Default::default(),
                 limits: options.limits,
+                background: options.background,
                 expensive,
                 searches,
             }),
@@ -176,6 +185,7 @@ pub fn now() -> i64 {
 /// request limits (`limits`): body size (announced bodies over the limit
 /// are refused before they are read) and body time, and what the operator
 /// sees of each request (`observe`: its id, its log line, its metrics).
+/// Writes run on the background runtime, when there is one ([`Options::background`]).
 pub fn app(state: AppState) -> Router {
     app_with(state, None)
 }
@@ -184,6 +194,7 @@ pub fn app(state: AppState) -> Router {
 /// (`GET /metrics` behind a token: [`prometheus::router`]).
 pub fn app_with(state: AppState, extra: Option<Router>) -> Router {
     let body_timeout = state.inner.limits.body_timeout;
+    let background = background::Background(state.inner.background.clone());
     let routes = Router::new()
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(health::healthz))
@@ -218,6 +229,7 @@ pub fn app_with(state: AppState, extra: Option<Router>) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(background)
         .layer(limits::Door { body_timeout })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .service(routes);

@@ -253,11 +253,15 @@ impl AppState {
         }
     }
 
-    /// The section navigation of every page. Computed again after a public
-    /// write (and a scheduled publication, and after the cache's maximum
-    /// age); when it came out different, every cached page is stale (they
-    /// all show it). One request computes it at a time; the others use the
-    /// one before meanwhile.
+    /// The section navigation of every page: the sections readers see, most
+    /// articles first. Computed again after a public write (and a scheduled
+    /// publication, and after the cache's maximum age); when a section came
+    /// or went (or was renamed), every cached page is stale (they all show
+    /// it). The order by size follows the counts only once per maximum age:
+    /// in between, a write that moves one section past another keeps the
+    /// order (otherwise, with sections of about the same size, nearly every
+    /// write would make every cached page stale at once). One request
+    /// computes it at a time; the others use the one before meanwhile.
     pub(crate) async fn nav(&self, now: i64) -> Vec<Named> {
         let (nav, cache) = (&self.inner.nav, &self.inner.cache);
         let current = nav.current(cache.version(), now);
@@ -277,20 +281,51 @@ impl AppState {
         };
         match self.store().sections(now).await {
             Ok(s) => {
-                let sections: Vec<Named> = s.into_iter().map(|(n, _)| n).collect();
+                let by_size: Vec<Named> = s.into_iter().map(|(n, _)| n).collect();
                 let until = now.saturating_add(cache.config().max_age).min(cache.valid_until());
-                let changed = old.as_ref().is_some_and(|old| *old != sections);
-                nav.set(NavSnapshot { version, until, sections: sections.clone() });
-                if changed {
+                let before = old.map(|sections| (sections, nav.sorted_at().unwrap_or(i64::MIN)));
+                let next = nav_order(before, by_size, now, cache.config().max_age);
+                nav.set(NavSnapshot { version, until, sorted_at: next.sorted_at, sections: next.sections.clone() });
+                if next.changed {
                     let n = cache.invalidate(&[Dep::Nav], now);
                     tracing::debug!(stale = n, "page cache: the section navigation changed");
                 }
-                sections
+                next.sections
             }
             Err(e) => {
                 tracing::error!(error = %e, "listing sections");
                 old.unwrap_or_default()
             }
+        }
+    }
+}
+
+/// The navigation to show next (see [`AppState::nav`]).
+struct NavOrder {
+    sections: Vec<Named>,
+    /// When its order was taken from the counts.
+    sorted_at: i64,
+    /// Whether it differs from the one shown before.
+    changed: bool,
+}
+
+/// The navigation after a recount: `before` is the one shown (and when its
+/// order was taken from the counts), `by_size` the sections now, most
+/// articles first. The same sections keep their order for `max_age`
+/// seconds after it was taken; a section that came, went or was renamed,
+/// or an order older than that, gives the order by size.
+fn nav_order(before: Option<(Vec<Named>, i64)>, by_size: Vec<Named>, now: i64, max_age: i64) -> NavOrder {
+    match before {
+        Some((old, at))
+            if now < at.saturating_add(max_age)
+                && old.len() == by_size.len()
+                && old.iter().all(|s| by_size.contains(s)) =>
+        {
+            NavOrder { sections: old, sorted_at: at, changed: false }
+        }
+        before => {
+            let changed = before.is_some_and(|(old, _)| old != by_size);
+            NavOrder { sections: by_size, sorted_at: now, changed }
         }
     }
 }
@@ -307,6 +342,8 @@ struct NavSnapshot {
     version: u64,
     /// Computed again from then on.
     until: i64,
+    /// When its order was last taken from the counts.
+    sorted_at: i64,
     sections: Vec<Named>,
 }
 
@@ -325,6 +362,11 @@ impl NavCache {
     fn is_current(&self, version: u64, now: i64) -> bool {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         current.as_ref().is_some_and(|s| s.version == version && now < s.until)
+    }
+
+    /// When the order was last taken from the counts, if ever.
+    fn sorted_at(&self) -> Option<i64> {
+        self.current.read().unwrap_or_else(PoisonError::into_inner).as_ref().map(|s| s.sorted_at)
     }
 
     fn set(&self, snapshot: NavSnapshot) {
@@ -807,6 +849,33 @@ mod tests {
         assert_eq!(raw_param(Some("summary"), "summary"), Some(""));
         assert_eq!(raw_param(Some("x=1"), "summary"), None);
         assert_eq!(raw_param(None, "summary"), None);
+    }
+
+    /// The navigation keeps its order while its sections stay the same,
+    /// for the maximum age; a section that comes or goes, or a rename,
+    /// changes it at once.
+    #[test]
+    fn the_navigation_order_follows_the_counts_once_per_maximum_age() {
+        let named = |s: &str| Named { name: s.to_uppercase(), slug: s.to_owned() };
+        let list = |s: &[&str]| s.iter().map(|s| named(s)).collect::<Vec<_>>();
+        let slugs = |o: &NavOrder| o.sections.iter().map(|s| s.slug.clone()).collect::<Vec<_>>();
+        let first = nav_order(None, list(&["a", "b"]), 100, 60);
+        assert_eq!((slugs(&first), first.sorted_at, first.changed), (vec!["a".into(), "b".into()], 100, false));
+        // "b" overtook "a": kept as it was for now.
+        let kept = nav_order(Some((list(&["a", "b"]), 100)), list(&["b", "a"]), 159, 60);
+        assert_eq!((slugs(&kept), kept.sorted_at, kept.changed), (vec!["a".into(), "b".into()], 100, false));
+        // A minute after its order was taken: the counts' order.
+        let resorted = nav_order(Some((list(&["a", "b"]), 100)), list(&["b", "a"]), 160, 60);
+        assert_eq!((slugs(&resorted), resorted.sorted_at, resorted.changed), (vec!["b".into(), "a".into()], 160, true));
+        let same = nav_order(Some((list(&["a", "b"]), 100)), list(&["a", "b"]), 160, 60);
+        assert!(!same.changed);
+        // A new section, one gone, one renamed: at once.
+        for now in
+            [list(&["a", "b", "c"]), list(&["b"]), vec![named("a"), Named { name: "Bee".into(), slug: "b".into() }]]
+        {
+            let next = nav_order(Some((list(&["a", "b"]), 100)), now.clone(), 101, 60);
+            assert_eq!((next.sections, next.sorted_at, next.changed), (now, 101, true));
+        }
     }
 
     #[test]

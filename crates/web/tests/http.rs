@@ -1322,6 +1322,30 @@ async fn a_new_section_reaches_the_navigation_of_every_cached_page() {
     assert_eq!(s.renders_of("/articles/fifth").await, 0);
 }
 
+/// A write that moves an article to another section, so that the sections
+/// change places by size, does not make every cached page stale (every
+/// page shows the navigation): the navigation keeps its order for the
+/// cache's maximum age, on the pages kept and on those rendered again.
+#[tokio::test]
+async fn sections_changing_places_leave_the_other_pages_cached() {
+    let s = seeded_wider().await;
+    let nav = |body: &str| -> Vec<String> {
+        let nav = body.split("aria-label=\"Sections\"").nth(1).unwrap().split("</nav>").next().unwrap().to_owned();
+        nav.split("href=\"/sections/").skip(1).map(|l| l.split('"').next().unwrap().to_owned()).collect()
+    };
+    // Sport 2, World 2, Business 1.
+    assert_eq!(nav(&s.get("/articles/fifth").await.body), ["sport", "world", "business"]);
+    assert_eq!(s.renders_of("/articles/fifth").await, 0);
+    assert_eq!(s.renders_of("/sections/business").await, 1);
+    let moved = article("first", "The First Story", "Business", "2026-01-01T10:00:00Z");
+    assert_eq!(s.json("PUT", "/api/articles/first", Some(TOKEN), moved.to_string()).await.status, StatusCode::OK);
+    // Business 2, Sport 2, World 1: the order stays.
+    assert_eq!(s.renders_of("/articles/fifth").await, 0, "a page that does not show the write stays cached");
+    assert_eq!(s.renders_of("/sections/business").await, 1, "the section it came to shows it");
+    assert_eq!(nav(&s.get("/sections/business").await.body), ["sport", "world", "business"]);
+    assert!(s.get("/sections/business").await.body.contains("The First Story"));
+}
+
 /// Many readers arriving at once on a page nobody has opened yet: it is
 /// rendered once, and all of them get it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -233,7 +233,7 @@ pub(super) async fn load_in(
 #[async_trait]
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
             .bind(article.updated_at)
             .fetch_one(&mut *tx)
@@ -252,7 +252,7 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         // The old parts go first, so that the new row's slug, status and
         // time are copied to the new tag and author rows only (and nothing
         // is written when the version check below fails: the transaction
@@ -285,7 +285,7 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await.db()?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

@@ -30,9 +30,21 @@ use crate::{Backend, Db, Kind, Options, Result, SQLITE_POOL, StoreError, db_erro
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The SQLite implementation of [`Store`](crate::Store).
+///
+/// Two pools on one file: `pool` for reads (several connections: in WAL
+/// mode readers never wait for the writer) and `writer`, one connection,
+/// for every write. SQLite lets one writer at a time hold the lock; with
+/// the writers in a pool of one, they queue in the pool (first come, first
+/// served, each woken the moment the one before commits) instead of each
+/// holding a connection while SQLite's busy handler sleeps and retries
+/// (sleeps of up to 100 ms, and a full pool that readers wait for). The
+/// busy timeout still covers another process writing the same file (an
+/// import into a live site). A database in memory is one connection, both
+/// pools.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -42,8 +54,9 @@ impl SqliteStore {
         SqliteStore::open_with(location, &Options::default()).await
     }
 
-    /// [`SqliteStore::open`] with options: the pool's size (a database in
-    /// memory lives in one connection, whatever they say).
+    /// [`SqliteStore::open`] with options: the readers' pool size, besides
+    /// the one writer connection (a database in memory lives in one
+    /// connection, whatever they say).
     pub async fn open_with(location: &str, opts: &Options) -> Result<SqliteStore> {
         if Kind::of(location)? != Kind::Sqlite {
             return Err(StoreError::Unsupported(format!("{}: not a SQLite database", crate::redact(location))));
@@ -65,21 +78,28 @@ impl SqliteStore {
             .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
+        let cannot_open = |e: sqlx::Error| match &e {
+            // SQLite's own words, once (not again as each error's source).
+            sqlx::Error::Database(db) => StoreError::CannotOpen(db.message().to_owned()),
+            _ => db_error(e),
+        };
+        let pool = |max: u32| {
+            SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+                .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+        };
+        // The writer first: it creates the file and runs the migrations.
+        let writer = pool(1).connect_with(options.clone()).await.map_err(cannot_open)?;
+        MIGRATOR.run(&writer).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
         // An in-memory database lives in one connection.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if memory { 1 } else { opts.max_connections.unwrap_or(SQLITE_POOL) })
-            .min_connections(if memory { 1 } else { 0 })
-            .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
-            .connect_with(options)
-            .await
-            .map_err(|e| match &e {
-                // SQLite's own words, once (not again as each error's source).
-                sqlx::Error::Database(db) => StoreError::CannotOpen(db.message().to_owned()),
-                _ => db_error(e),
-            })?;
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
-        Ok(SqliteStore { pool })
+        let pool = if memory {
+            writer.clone()
+        } else {
+            pool(opts.max_connections.unwrap_or(SQLITE_POOL)).connect_with(options).await.map_err(cannot_open)?
+        };
+        Ok(SqliteStore { pool, writer })
     }
 }
 
@@ -94,9 +114,10 @@ impl Backend for SqliteStore {
         Ok(())
     }
 
-    /// Closes the pool (checkpointing the WAL).
+    /// Closes the pools (the last connection closed checkpoints the WAL).
     async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     fn pool_use(&self) -> crate::PoolUse {
@@ -139,14 +160,14 @@ fn check_file_location(location: &str) -> Result<()> {
     }
 }
 
-/// Opens a write transaction with `BEGIN IMMEDIATE`: it takes the write lock
+/// Opens a write transaction on `writer` (the store's writer pool) with
+/// `BEGIN IMMEDIATE`: it takes the write lock
 /// at once, waiting up to the busy timeout while another writer holds it. A
 /// deferred `BEGIN` would read first and then fail at once with "database is
 /// locked" (SQLITE_BUSY, no waiting) when it tries to upgrade to a write lock
 /// another connection holds or has just used. Every write of more than one
-/// statement goes through here; single statements (deleting an article, the
-/// token writes) take the write lock as they start, and wait on the busy
-/// timeout by themselves.
+/// statement goes through here; single statements (the token and session
+/// writes) go to the writer pool too, and take the write lock as they start.
 async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
     pool.begin_with("BEGIN IMMEDIATE").await.db()
 }

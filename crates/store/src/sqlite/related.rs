@@ -96,7 +96,7 @@ impl RelatedStore for SqliteStore {
     }
 
     async fn write_key_phrases(&self, id: i64, version: i64, phrases: &KeyPhrases) -> Result<bool> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         let lang: Option<String> =
             sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
         if lang.is_none() {

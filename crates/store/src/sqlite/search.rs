@@ -117,7 +117,7 @@ impl SearchStore for SqliteStore {
     }
 
     async fn write_search_text(&self, id: i64, version: i64, text: &SearchText) -> Result<bool> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         let lang: Option<String> =
             sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
         let Some(lang) = lang else { return Ok(false) };

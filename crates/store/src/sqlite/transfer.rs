@@ -25,7 +25,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn clear_site(&self) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for statement in [
             sql::CLEAR_SESSIONS,
             sql::CLEAR_ARTICLES,
@@ -80,7 +80,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_users(&self, users: &[User]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for u in users {
             sqlx::query(sql::INSERT_USER_AS)
                 .bind(u.id)
@@ -100,7 +100,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_tokens(&self, tokens: &[TokenInfo]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for t in tokens {
             sqlx::query(sql::INSERT_TOKEN_AS)
                 .bind(t.id)
@@ -116,7 +116,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_sessions(&self, sessions: &[Session]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for s in sessions {
             sqlx::query(sql::INSERT_SESSION)
                 .bind(&s.id_hash)
@@ -132,7 +132,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_sign_in_failures(&self, failures: &[SignInFailure]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for f in failures {
             sqlx::query(sql::INSERT_FAILURE).bind(&f.key).bind(f.at).execute(&mut *tx).await.db()?;
         }
@@ -140,7 +140,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for StoredMedia { id, media: m } in media {
             bind_media(sqlx::query(sql::INSERT_MEDIA_AS).bind(id), m).execute(&mut *tx).await.db()?;
             super::media::write_files(&mut tx, *id, &m.files).await?;
@@ -169,7 +169,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.writer).await?;
         for StoredArticle { article, revisions } in articles {
             let a = &article.data;
             bind_article(sqlx::query(sql::INSERT_ARTICLE_AS), a)
