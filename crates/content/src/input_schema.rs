@@ -1,4 +1,4 @@
-//! What [`validate`](crate::validate) asks of an [`ArticleInput`](crate::ArticleInput),
+//! What [`validate`](crate::validate()) asks of an [`ArticleInput`](crate::ArticleInput),
 //! written into its OpenAPI schema: the patterns, lengths and conditions the
 //! derive cannot say (items of lists, fields required by another's value), so
 //! that a request the document calls valid is one the server takes (property
