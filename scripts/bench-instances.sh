@@ -46,9 +46,14 @@ if [ -z "$pg" ]; then
   exit 2
 fi
 
-cargo build --release -q -p newsdesk
-target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-bin="$target_dir/release/newsdesk"
+# NEWSDESK_BIN: a binary of yours instead (to try the script quickly with a debug build;
+# its figures are not the release build's).
+bin=${NEWSDESK_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release -q -p newsdesk
+  target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  bin="$target_dir/release/newsdesk"
+fi
 
 work=$(mktemp -d)
 schema="bench_instances_$$"
@@ -90,7 +95,7 @@ import_into() { # NAME DB: prints "articles/s peak-RSS-MB seconds"
     || { tail -n 20 "$work/import-$1.log" >&2; echo "error: the import into $1 failed" >&2; exit 1; }
   t1=$(date +%s.%N)
   awk -v n="$ARTICLES" -v t0="$t0" -v t1="$t1" \
-    '/Maximum resident set size/ {rss = $6 / 1024} END {printf "%.0f %.0f %.1f", n / (t1 - t0), rss, t1 - t0}' \
+    '/Maximum resident set size/ {rss = $6 / 1024} END {printf "%.0f %.0f %.1f\n", n / (t1 - t0), rss, t1 - t0}' \
     "$work/time-$1.txt"
 }
 echo "== import into SQLite ($(load))" >&2
