@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README.md): rust-version, formatting, lints, documentation,
-# the supply-chain check, and every test.
+# the supply-chain check, every test, and schemathesis against the API.
 #
 # With a PostgreSQL test server (NEWSDESK_TEST_PG, as scripts/with-postgres.sh sets it),
 # the store's PostgreSQL tests run within `cargo test --workspace`, and the web HTTP
@@ -25,6 +25,9 @@ fi
 cargo test --workspace
 # deploy/: nginx -t, systemd-analyze verify, the compose file, the example configuration.
 bash scripts/check-deploy.sh
+# The JSON API against its OpenAPI document, by schemathesis (SKIPPED without it,
+# unless CI is set; .ci/run installs it).
+bash scripts/schemathesis.sh
 if [ -n "${NEWSDESK_TEST_PG:-}" ]; then
     echo "== the web HTTP, search, related-articles and newsroom tests and the CLI site and user tests again, on PostgreSQL"
     # --workspace: the same features as above, so nothing is built again.

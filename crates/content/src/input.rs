@@ -38,11 +38,11 @@ pub struct ArticleInput {
     /// "published" (the default). Drafts and submitted articles are never
     /// shown to readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "published")]
+    #[schema(value_type = Option<StatusName>, example = "published")]
     pub status: Option<Status>,
     /// Publication time: RFC 3339 (`2026-01-31T09:00:00Z`) or a date
-    /// (`2026-01-31`, midnight UTC). Defaults to now for published articles;
-    /// required for scheduled ones.
+    /// (`2026-01-31`, midnight UTC); empty is as not given. Defaults to now
+    /// for published articles; required for scheduled ones.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "time::published")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub published: Option<DateTime<Utc>>,
@@ -66,7 +66,7 @@ pub struct ArticleInput {
     /// article), "picked" (the sentences of `summary_sentences`), "custom"
     /// (the `summary` text below) or "off" (no summary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "auto")]
+    #[schema(value_type = Option<SummaryModeName>, example = "auto")]
     pub summary_mode: Option<SummaryMode>,
     /// The editors' own summary; setting it without `summary_mode` means "custom".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +76,7 @@ pub struct ArticleInput {
     /// anchors `#s-N` and the summary sentences' `index`; 1 to 5 of them,
     /// shown in article order. Setting it without `summary_mode` (and
     /// without `summary`) means "picked". Kept in the other modes too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::whole::option_list")]
     #[schema(example = json!([0, 3]), max_items = 5)]
     pub summary_sentences: Option<Vec<usize>>,
     /// Not JSON: the picked sentences as the writer saw them (index and
@@ -91,6 +91,38 @@ pub struct ArticleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = true)]
     pub auto_paragraphs: Option<bool>,
+}
+
+/// The statuses an article may have, as the API takes them (the
+/// OpenAPI document's names for [`Status`]).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code, reason = "only a schema: the field is a store::Status")]
+pub enum StatusName {
+    /// Never shown to readers.
+    Draft,
+    /// A draft submitted for review.
+    Submitted,
+    /// Shown from its publication time on.
+    Scheduled,
+    /// Shown.
+    Published,
+}
+
+/// The summary modes, as the API takes them (the OpenAPI document's names
+/// for [`SummaryMode`]).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code, reason = "only a schema: the field is a store::SummaryMode")]
+pub enum SummaryModeName {
+    /// The automatic summary.
+    Auto,
+    /// The sentences of `summary_sentences`.
+    Picked,
+    /// The `summary` text.
+    Custom,
+    /// No summary.
+    Off,
 }
 
 /// Picked sentences as the writer saw them: an index and the sentence's
@@ -158,6 +190,8 @@ mod time {
     fn time<'de, D: Deserializer<'de>>(field: &'static str, d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         match Option::<serde_json::Value>::deserialize(d)? {
             None | Some(serde_json::Value::Null) => Ok(None),
+            // Blank, as for the other optional fields (a form's field left empty).
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(serde_json::Value::String(s)) => parse(&s)
                 .map(Some)
                 .ok_or_else(|| de::Error::custom(format_args!("{field}: expected {EXPECTED}, got {s:?}"))),
@@ -247,6 +281,14 @@ mod tests {
         let err = serde_json::from_str::<ArticleInput>(r#"{"slug":"a","title":"A","section":"S","updated":"soon"}"#)
             .unwrap_err();
         assert!(err.to_string().starts_with("updated: expected"), "{err}");
+        // Blank is as not given, as for the other optional fields.
+        assert_eq!(at(r#""""#), None);
+        assert_eq!(at(r#"" ""#), None);
+        // Picked sentences: whole numbers, with or without a point.
+        let picks = serde_json::from_str::<ArticleInput>(
+            r#"{"slug":"a","title":"A","section":"S","summary_sentences":[0,2.0]}"#,
+        );
+        assert_eq!(picks.unwrap().summary_sentences, Some(vec![0, 2]));
         // What is written reads back the same.
         let mut i = input();
         i.published = time::parse("2026-01-31T09:00:00Z");

@@ -22,6 +22,7 @@
 pub mod foreign;
 pub mod import;
 pub mod input;
+pub mod input_schema;
 pub mod lang;
 mod notice;
 pub mod prepare;
@@ -30,10 +31,11 @@ pub mod render;
 pub mod search;
 pub mod summaries;
 pub mod validate;
+pub mod whole;
 pub mod write;
 
 pub(crate) use input::to_time;
-pub use input::{ArticleInput, Lost, SeenPicks, found_picks, input_of, input_of_snapshot};
+pub use input::{ArticleInput, Lost, SeenPicks, StatusName, SummaryModeName, found_picks, input_of, input_of_snapshot};
 pub use lang::{is_language_tag, is_rtl};
 pub use prepare::{prepare, reading_minutes};
 pub use related::{KEY_PHRASES, KEY_PHRASES_VERSION, key_phrases};

@@ -492,7 +492,7 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// Only this author (slug).
     pub author: Option<String>,
-    /// 1-based page (ignored when `after` is given).
+    /// 1-based page (counted from `after` when it is given).
     pub page: u32,
     /// Items per page.
     pub per_page: u32,

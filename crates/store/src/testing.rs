@@ -1422,9 +1422,8 @@ pub mod conformance {
                         "{v:?} section {section:?} tag {tag:?} author {author:?} per page {per_page}"
                     );
                     // Keyset pages: page 1, then each page `after` the one
-                    // before's `next`, to the end. Such a page has no number
-                    // (a page number given with a cursor is ignored), the
-                    // same total, and a `next` exactly when more follow.
+                    // before's `next`, to the end. Such a page has no number,
+                    // the same total, and a `next` exactly when more follow.
                     let q = ListQuery {
                         visibility: v,
                         section: section.clone(),
@@ -1436,10 +1435,12 @@ pub mod conformance {
                     };
                     let first = s.list_articles(&q).await.unwrap();
                     let mut seen: Vec<String> = first.items.iter().map(|c| c.slug.clone()).collect();
-                    let mut after = first.next;
+                    let mut after = first.next.clone();
+                    let mut pages = vec![seen.clone()];
                     while let Some(cursor) = after {
-                        let q = ListQuery { page: 7, after: Some(cursor), ..q.clone() };
+                        let q = ListQuery { page: 1, after: Some(cursor), ..q.clone() };
                         let got = s.list_articles(&q).await.unwrap();
+                        pages.push(got.items.iter().map(|c| c.slug.clone()).collect());
                         assert_eq!((got.total, got.page), (want.len() as u64, None), "{q:?}");
                         assert!(!got.items.is_empty() && got.items.len() <= per_page as usize, "{q:?}");
                         seen.extend(got.items.iter().map(|c| c.slug.clone()));
@@ -1452,6 +1453,15 @@ pub mod conformance {
                         seen, want,
                         "{v:?} section {section:?} tag {tag:?} author {author:?} per page {per_page} by cursor"
                     );
+                    // A page number with a cursor counts from there: page 2
+                    // after the first page's `next` is the third page.
+                    if let Some(cursor) = first.next {
+                        let q = ListQuery { page: 2, after: Some(cursor), ..q.clone() };
+                        let got = s.list_articles(&q).await.unwrap();
+                        let slugs: Vec<String> = got.items.iter().map(|c| c.slug.clone()).collect();
+                        assert_eq!(slugs, pages.get(2).cloned().unwrap_or_default(), "{q:?}");
+                        assert_eq!(got.page, None, "{q:?}");
+                    }
                 }
             }
         }

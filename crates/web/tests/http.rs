@@ -409,7 +409,7 @@ async fn api_summary_of_an_article() {
     assert_eq!(sentences.len(), 1);
     let stored: Vec<&serde_json::Value> = five["sentences"].as_array().unwrap().iter().collect();
     assert!(stored.iter().any(|x| x["href"] == sentences[0]["href"] && x["text"] == sentences[0]["text"]));
-    for bad in ["sentences=0", "sentences=21", "sentences=x", "format=xml"] {
+    for bad in ["sentences=0", "sentences=21", "sentences=x", "format=xml", "sentences=", "format="] {
         let r = s.get(&format!("/api/articles/first/summary?{bad}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
     }
@@ -530,6 +530,19 @@ async fn editors_can_replace_or_switch_off_the_summary() {
     );
 }
 
+/// A whole number written with a point is a whole number (JSON Schema's
+/// integer, as the OpenAPI document says `sentences` is); others are not.
+#[tokio::test]
+async fn summarize_takes_whole_numbers_with_a_point() {
+    let s = site().await;
+    for bad in [serde_json::json!({"text": "x", "sentences": 2.5}), serde_json::json!({"text": "x", "sentences": -1})] {
+        let r = s.json("POST", "/api/summarize", None, bad.to_string()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let r = s.json("POST", "/api/summarize", None, r#"{"text": "One. Two. Three.", "sentences": 2.0}"#).await;
+    assert_eq!((r.status, r.json()["sentences"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{}", r.body);
+}
+
 #[tokio::test]
 async fn summarize_any_text() {
     let s = site().await;
@@ -574,8 +587,9 @@ async fn summarize_any_text() {
 
 /// The API pages by cursor: each page's `next` is where the following page
 /// starts (`after`), and reading by cursor gives what reading by page
-/// number gives; `page` and `after` together, or a cursor that is not one,
-/// are refused.
+/// number gives; with both, `page` counts from `after`. A cursor that is not
+/// one, or a number or cursor given empty, is refused (as the OpenAPI document
+/// says); an empty free-text parameter is not given.
 #[tokio::test]
 async fn api_pages_by_cursor() {
     let s = seeded().await;
@@ -601,12 +615,23 @@ async fn api_pages_by_cursor() {
     let cursor = tag["next"].as_str().unwrap().to_owned();
     let rest = s.get(&format!("/api/articles?tag=city-hall&per_page=2&after={cursor}")).await.json();
     assert_eq!(rest["items"][0]["slug"], "first");
-    for bad in ["/api/articles?page=2&after=1.x", "/api/articles?after=x", "/api/articles?after=1.Not%20a%20slug"] {
+    // Page 2 after the first page: the third article.
+    let cursor = first["next"].as_str().unwrap();
+    let two_on = s.get(&format!("/api/articles?per_page=1&page=2&after={cursor}")).await.json();
+    assert_eq!((two_on["items"][0]["slug"].as_str(), two_on["page"].as_u64()), (Some("first"), None));
+    for bad in [
+        "/api/articles?after=x",
+        "/api/articles?after=1.Not%20a%20slug",
+        "/api/articles?after=1.a--b",
+        "/api/articles?after=",
+        "/api/articles?page=",
+        "/api/articles?per_page=&page=1",
+    ] {
         let r = s.get(bad).await;
         assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{bad}");
     }
-    // A parameter given empty (a form's blank field) is not given.
-    let blank = s.get("/api/articles?section=&tag=&after=&page=1&per_page=1").await;
+    // A free-text parameter given empty (a form's blank field) is not given.
+    let blank = s.get("/api/articles?section=&tag=&author=&page=1&per_page=1").await;
     assert_eq!(blank.status, StatusCode::OK, "{}", blank.body);
     let first = s.get("/api/articles?per_page=1").await.json();
     assert_eq!(blank.json()["items"][0]["slug"], first["items"][0]["slug"]);
@@ -635,6 +660,20 @@ async fn openapi_document_describes_the_api() {
     let page = params.iter().find(|p| p["name"] == "page").unwrap();
     assert_eq!((page["schema"]["minimum"].as_u64(), page["schema"]["maximum"].as_u64()), (Some(1), Some(1_000_000)));
     assert_eq!(j["components"]["schemas"]["SummaryFormat"]["enum"], serde_json::json!(["text", "bullets"]));
+    // The validator's rules on an article (content::input_schema), and the names it takes.
+    let input = &j["components"]["schemas"]["ArticleInput"];
+    assert!(input["properties"]["title"]["pattern"].is_string());
+    assert_eq!(input["properties"]["tags"]["maxItems"], 50);
+    assert!(input["properties"]["tags"]["items"]["pattern"].is_string());
+    assert!(input["allOf"].as_array().is_some_and(|c| c.len() == 3), "{input}");
+    assert_eq!(
+        j["components"]["schemas"]["StatusName"]["enum"],
+        serde_json::json!(["draft", "submitted", "scheduled", "published"])
+    );
+    assert_eq!(
+        j["components"]["schemas"]["SummaryModeName"]["enum"],
+        serde_json::json!(["auto", "picked", "custom", "off"])
+    );
     let summarize = &j["components"]["schemas"]["SummarizeRequest"]["properties"];
     assert_eq!(
         (summarize["sentences"]["minimum"].as_u64(), summarize["sentences"]["maximum"].as_u64()),
@@ -1192,11 +1231,17 @@ async fn if_match_keeps_clients_from_overwriting_each_other() {
     assert_ne!(first.headers[header::ETAG], etag.as_str());
     let second = s.send(put("Second client", Some(&etag))).await;
     assert_eq!((second.status, second.error_code().as_str()), (StatusCode::PRECONDITION_FAILED, "precondition_failed"));
-    for bogus in ["\"nonsense\"", "\"999-1\"", "W/\"x\""] {
+    for bogus in ["\"nonsense\"", "\"999-1\"", "W/\"x\"", "\"1-1\", \"2-1\"", "\",a\"\t, \"b,\""] {
         assert_eq!(s.send(put("Second client", Some(bogus))).await.status, StatusCode::PRECONDITION_FAILED, "{bogus}");
     }
+    // Not a list of entity tags: 400, as the document's pattern says.
+    for malformed in ["nonsense", "null", "\"1-2", "\"a\" \"b\"", "=", "*, \"1-2\""] {
+        let r = s.send(put("Second client", Some(malformed))).await;
+        assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{malformed}");
+    }
     assert_eq!(s.get("/api/articles/first").await.json()["title"], "First client");
-    // Without If-Match (or with `*`), the last write wins, as before.
+    // Without If-Match (or with `*`, or an empty one), the last write wins, as before.
+    assert_eq!(s.send(put("Empty condition", Some(""))).await.status, StatusCode::OK);
     assert_eq!(s.send(put("Second client", Some("*"))).await.status, StatusCode::OK);
     assert_eq!(s.get("/api/articles/first").await.json()["title"], "Second client");
 }

@@ -441,7 +441,8 @@ impl ArticleStore for PostgresStore {
     async fn list_articles(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
         let per_page = q.per_page.clamp(1, 100);
         let page = q.after.is_none().then(|| q.page.max(1));
-        let offset = (page.unwrap_or(1) as i64 - 1) * per_page as i64;
+        // With `after`, the page counts from there.
+        let offset = (q.page.max(1) as i64 - 1) * per_page as i64;
         let (source, _) = list_source(q);
         let count = format!("SELECT COUNT(*) AS n {source}");
         let total: i64 = bind_list(count, q).fetch_one(&self.pool).await.db()?.try_get("n").db()?;

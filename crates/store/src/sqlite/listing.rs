@@ -137,7 +137,8 @@ impl SqliteStore {
     pub(super) async fn list(&self, q: &ListQuery) -> Result<Page<ArticleCard>> {
         let per_page = q.per_page.clamp(1, 100);
         let page = q.after.is_none().then(|| q.page.max(1));
-        let skip = (page.unwrap_or(1) as u64 - 1) * per_page as u64;
+        // With `after`, the page counts from there.
+        let skip = (q.page.max(1) as u64 - 1) * per_page as u64;
         let shape = Shape::of(q.section.is_some(), q.tag.is_some(), q.author.is_some());
         let all_slugs = || AFTER_EVERY_SLUG.to_owned();
         let (statement, total, start) = match q.visibility {
@@ -145,7 +146,7 @@ impl SqliteStore {
                 let (total, coming) = self.public_total(shape, q, now).await?;
                 let start = match &q.after {
                     Some(Cursor { published_at: Some(at), slug }) => {
-                        Some((Bound { at: *at, slug: slug.clone() }.min(Bound::now(now)), 0, all_slugs()))
+                        Some((Bound { at: *at, slug: slug.clone() }.min(Bound::now(now)), skip, all_slugs()))
                     }
                     // Readers see no undated article, so none comes after one.
                     Some(Cursor { published_at: None, .. }) => None,
@@ -164,10 +165,10 @@ impl SqliteStore {
                 };
                 let start = match &q.after {
                     Some(Cursor { published_at: Some(at), slug }) => {
-                        Some((Bound { at: *at, slug: slug.clone() }, 0, all_slugs()))
+                        Some((Bound { at: *at, slug: slug.clone() }, skip, all_slugs()))
                     }
                     // After an undated article: no dated one, the undated below it.
-                    Some(Cursor { published_at: None, slug }) => Some((Bound::NOTHING_DATED, 0, slug.clone())),
+                    Some(Cursor { published_at: None, slug }) => Some((Bound::NOTHING_DATED, skip, slug.clone())),
                     None if skip >= total => None,
                     None if skip >= SEEK_FROM && shape.combined().is_none() => {
                         self.seek(shape.driver(), q, Reader::Editors, skip).await?

@@ -15,7 +15,7 @@ use super::dto::{
     ArticleJson, ArticleList, RelatedItem, RelatedList, SummaryJson, SummarySentenceJson, article_etag, article_json,
     list_item, rfc3339,
 };
-use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params};
+use super::extract::{JsonBody, Params, SlugPath, decode_object, number, params, text};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState, now};
 
@@ -55,33 +55,30 @@ pub enum SummaryFormat {
 
 /// Lists published articles, newest first. Page through them by `page`, or
 /// by `after`: each page's `next` is where the following page starts, and
-/// reading by `after` costs the same however deep the page is. Cached for
+/// reading by `after` costs the same however deep the page is (with both,
+/// `page` counts the pages from `after`: `page=2` skips one). Cached for
 /// everybody alike (the list never shows drafts), with an `ETag`.
 #[utoipa::path(get, path = "/api/articles", tag = "articles",
     params(
         ("section" = Option<String>, Query, description = "Only this section (name or slug)"),
         ("tag" = Option<String>, Query, description = "Only this tag (name or slug)"),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1_000_000, description = "Page, from 1 (not with `after`)"),
+        ("author" = Option<String>, Query, description = "Only this author (name or slug)"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1_000_000, description = "Page, from 1 (with `after`: \
+            counted from there)"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 20)"),
-        ("after" = Option<String>, Query, description = "The articles after this position: the `next` of the \
-            previous page (keyset pagination; not with `page`)"),
+        ("after" = Option<String>, Query, pattern = r"^-?[0-9]{1,18}\.[a-z0-9]+(-[a-z0-9]+)*$",
+            description = "The articles after this position: the `next` of the previous page (keyset pagination)"),
     ),
     responses((status = 200, body = ArticleList, headers(("ETag" = String, description = "Send it back in If-None-Match: 304 while the list is the same"))),
         (status = 304), (status = 400, body = ErrorBody)))]
 pub async fn list_articles(State(state): State<AppState>, q: Params, inm: IfNoneMatch) -> Result<Response, ApiError> {
     let p = params(q)?;
-    let after = match p.get("after") {
-        Some(_) if p.contains_key("page") => {
-            return Err(ApiError::bad_request("give page or after, not both"));
-        }
-        Some(text) => Some(parse_cursor(text)?),
-        None => None,
-    };
+    let after = p.get("after").map(|text| parse_cursor(text)).transpose()?;
     let page = number(&p, "page", 1, 1_000_000)?;
     let per_page = number(&p, "per_page", 20, 100)?;
-    let section = p.get("section").map(|s| content::slugify(s));
-    let tag = p.get("tag").map(|s| content::slugify(s));
-    let author = p.get("author").map(|s| content::slugify(s));
+    let section = text(&p, "section").map(|s| content::slugify(s));
+    let tag = text(&p, "tag").map(|s| content::slugify(s));
+    let author = text(&p, "author").map(|s| content::slugify(s));
     let key = format!("api:list:{section:?}:{tag:?}:{author:?}:{page}:{per_page}:{:?}", p.get("after"));
     let deps = || {
         let mut deps: Vec<Dep> = (section.clone().map(Dep::Section).into_iter())
@@ -121,11 +118,20 @@ fn cursor_text(c: &Cursor) -> String {
     format!("{}.{}", c.published_at.map(|t| t.to_string()).unwrap_or_default(), c.slug)
 }
 
-/// Reads an `after` parameter written by [`cursor_text`].
+/// Reads an `after` parameter written by [`cursor_text`]: any position of
+/// that shape (the slug's letters, digits and single hyphens, of any length;
+/// the time up to 18 digits), as the OpenAPI document's pattern says.
 fn parse_cursor(text: &str) -> Result<Cursor, ApiError> {
+    let slug_shaped = |s: &str| {
+        s.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    };
     text.split_once('.')
+        .filter(|(at, _)| {
+            let digits = at.strip_prefix('-').unwrap_or(at);
+            (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        })
         .and_then(|(at, slug)| Some(Cursor { published_at: Some(at.parse().ok()?), slug: slug.to_owned() }))
-        .filter(|c| content::is_valid_slug(&c.slug))
+        .filter(|c| slug_shaped(&c.slug))
         .ok_or_else(|| ApiError::bad_request("after must be the next of a previous page (such as 1767225600.a-slug)"))
 }
 
@@ -183,17 +189,24 @@ fn with_etag(a: &Article) -> Response {
 }
 
 /// The version an `If-Match` header asks for: `None` without one (or with
-/// `*`); a tag that is not one of ours names no version of this article, so
-/// the write is refused as for a changed article.
+/// `*`, or empty: an empty list of tags is read as no condition). The header must be `*` or a list of entity tags (400 otherwise, as
+/// the OpenAPI document's pattern says); a list that names no version of this
+/// article (another article's, a weak tag, a tag not ours) is refused as for
+/// a changed article (412).
 fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let value = value.to_str().unwrap_or_default().trim();
-    if value == "*" {
+    if value == "*" || value.is_empty() {
         return Ok(None);
     }
-    let version = value
-        .split(',')
-        .filter_map(|tag| tag.trim().strip_prefix('"')?.strip_suffix('"')?.split_once('-'))
+    let Some(tags) = entity_tags(value) else {
+        return Err(ApiError::bad_request(
+            "If-Match must be * or entity tags such as \"12-3\" (the ETag of a GET of the article)",
+        ));
+    };
+    let version = tags
+        .into_iter()
+        .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.split_once('-'))
         .find(|(tag_id, _)| tag_id.parse() == Ok(id))
         .and_then(|(_, v)| v.parse::<i64>().ok());
     match version {
@@ -201,6 +214,29 @@ fn if_match(headers: &HeaderMap, id: i64) -> Result<Option<i64>, ApiError> {
         None => Err(ApiError::precondition_failed(format!(
             "If-Match {value} names no version of this article: GET it again for its ETag"
         ))),
+    }
+}
+
+/// The entity tags of a list (RFC 9110: `"tag"` or `W/"tag"`, separated by
+/// commas and optional spaces; a tag may hold a comma), each with its quotes
+/// (and `W/`), or `None` when it is not one.
+fn entity_tags(value: &str) -> Option<Vec<&str>> {
+    let is_space = |c: char| c == ' ' || c == '\t';
+    let tag_char = |c: char| c == '\x21' || ('\x23'..='\x7e').contains(&c);
+    let mut tags = Vec::new();
+    let mut rest = value.trim_matches(is_space);
+    loop {
+        let opaque = rest.strip_prefix("W/").unwrap_or(rest);
+        let inner = opaque.strip_prefix('"')?;
+        let len = inner.find(|c: char| !tag_char(c)).unwrap_or(inner.len());
+        inner[len..].strip_prefix('"')?;
+        let tag_len = (rest.len() - opaque.len()) + 1 + len + 1;
+        tags.push(&rest[..tag_len]);
+        rest = rest[tag_len..].trim_start_matches(is_space);
+        if rest.is_empty() {
+            return Some(tags);
+        }
+        rest = rest.strip_prefix(',')?.trim_start_matches(is_space);
     }
 }
 
@@ -408,7 +444,8 @@ pub async fn create_article(
     security(("bearer" = [])),
     params(
         ("slug" = String, Path, description = "The article's slug"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version this change was made to"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)?$"#,
+            description = "The ETag of the version this change was made to (`*` or empty: any version)"),
     ),
     responses((status = 200, body = ArticleJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody),

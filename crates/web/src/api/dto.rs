@@ -144,6 +144,7 @@ pub struct SummarizeRequest {
     #[schema(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub lang: Option<String>,
     /// How many sentences (1 to 50, default 3).
+    #[serde(default, deserialize_with = "content::whole::option")]
     #[schema(minimum = 1, maximum = 50)]
     pub sentences: Option<usize>,
 }

@@ -106,12 +106,17 @@ impl<S: Send + Sync> FromRequestParts<S> for SlugPath {
 
 pub type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
-/// The query's parameters; one given empty (`?section=`, as a form sends
-/// a field left blank) counts as not given.
+/// The query's parameters, as given: one given empty (`?page=`) is a
+/// value, refused where the parameter takes a number, a name from a list or a
+/// pattern (as the OpenAPI document says); see [`text`] for the free-text ones.
 pub fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
-    let mut p = q.map(|q| q.0).map_err(|e| ApiError::bad_request(e.body_text()))?;
-    p.retain(|_, v| !v.is_empty());
-    Ok(p)
+    q.map(|q| q.0).map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// A free-text parameter (`section`, `tag`): one given empty (`?section=`,
+/// as a form sends a field left blank) counts as not given.
+pub fn text<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a String> {
+    p.get(name).filter(|v| !v.is_empty())
 }
 
 pub fn number(p: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {

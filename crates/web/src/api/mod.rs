@@ -78,7 +78,8 @@ pub async fn method_not_allowed() -> ApiError {
     components(schemas(
         ArticleInput, ArticleJson, ArticleListItem, ArticleList, SummaryJson, SummarySentenceJson, SummarizeRequest,
         SummarizeResponse, dto::RelatedList, dto::RelatedItem, search::SearchResults, search::SearchResult,
-        search::SnippetPart, ErrorBody, ErrorDetail, revisions::RevisionsJson, revisions::RevisionJson, articles::SummaryFormat
+        search::SnippetPart, ErrorBody, ErrorDetail, revisions::RevisionsJson, revisions::RevisionJson, articles::SummaryFormat,
+        content::StatusName, content::SummaryModeName
     )),
     modifiers(&BearerAuth)
 )]
@@ -97,8 +98,20 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document as served: [`ApiDoc`], with the validator's rules
+/// the derive cannot state written into the `ArticleInput` schema
+/// ([`content::input_schema`]: patterns of list items, conditions between
+/// fields; JSON Schema keywords utoipa's types do not hold).
+pub fn document() -> Result<serde_json::Value, serde_json::Error> {
+    let mut json = serde_json::to_value(ApiDoc::openapi())?;
+    if let Some(schema) = json.pointer_mut("/components/schemas/ArticleInput") {
+        content::input_schema::apply(schema);
+    }
+    Ok(json)
+}
+
 pub async fn openapi() -> Response {
-    match ApiDoc::openapi().to_json() {
+    match document().and_then(|d| serde_json::to_vec(&d)) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => ApiError::internal(e).into_response(),
     }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::dto::rfc3339;
-use super::extract::{Params, number, params};
+use super::extract::{Params, number, params, text};
 use crate::error::ErrorBody;
 use crate::limits::SearchAllowed;
 use crate::search::{Ask, Found, run};
@@ -104,13 +104,13 @@ pub async fn search(State(state): State<AppState>, allowed: SearchAllowed, q: Pa
     let p = params(q)?;
     let page = number(&p, "page", 1, 1_000_000)?;
     let per_page = number(&p, "per_page", 10, 100)?;
-    let Some(query) = p.get("q") else {
+    let Some(query) = text(&p, "q") else {
         return Err(ApiError::bad_request("q is required: the words to search for"));
     };
     let ask = Ask {
         q: query,
-        section: p.get("section").filter(|s| !s.is_empty()).map(|s| content::slugify(s)),
-        tag: p.get("tag").filter(|s| !s.is_empty()).map(|s| content::slugify(s)),
+        section: text(&p, "section").map(|s| content::slugify(s)),
+        tag: text(&p, "tag").map(|s| content::slugify(s)),
         page,
         per_page,
     };
