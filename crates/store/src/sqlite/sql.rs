@@ -226,6 +226,8 @@ queries! {
     /// it (foreign keys, ON DELETE CASCADE).
     DELETE_ARTICLE = "DELETE FROM articles WHERE slug = ?1";
     VERSION_OF = "SELECT version FROM articles WHERE id = ?1";
+    /// Which of the slugs in the JSON array `?1` name an article.
+    EXISTING_SLUGS = "SELECT a.slug FROM json_each(?1) j JOIN articles a ON a.slug = j.value";
 
     /// One article with its bodies, as readers see it (bound `?1, ?2`, slug `?3`).
     ARTICLE_PUBLIC = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text \
