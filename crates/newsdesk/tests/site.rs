@@ -177,7 +177,7 @@ fn an_import_killed_mid_way_leaves_whole_articles() {
         store.close().await;
         stored
     });
-    assert!(stored == N || stored % 256 == 0, "whole batches only: {stored} stored");
+    assert!(stored == N || stored.is_multiple_of(256), "whole batches only: {stored} stored");
     let again = newsdesk(db, &["import", file.to_str().unwrap()]);
     let report = text(&again.stderr);
     assert!(again.status.success(), "{report}");
