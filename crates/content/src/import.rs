@@ -158,13 +158,76 @@ fn parse_all(origin: &str, format: Format, text: &str) -> Vec<Parsed> {
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, line)| {
-                let read = serde_json::from_str::<serde_json::Value>(line)
-                    .map_err(|e| format!("invalid JSON: {e}"))
-                    .and_then(from_value);
-                Parsed::new(format!("{origin}:{}", i + 1), read)
-            })
+            .map(|(i, line)| json_line(origin, i + 1, line))
             .collect(),
+    }
+}
+
+/// Line `n` (counted from 1) of a JSONL file, not blank.
+fn json_line(origin: &str, n: usize, line: &str) -> Parsed {
+    let read =
+        serde_json::from_str::<serde_json::Value>(line).map_err(|e| format!("invalid JSON: {e}")).and_then(from_value);
+    Parsed::new(format!("{origin}:{n}"), read)
+}
+
+/// The articles of a JSONL stream, read a line at a time (the file is never
+/// held whole: memory is one line), each with its origin `path:line`. A
+/// line that is not UTF-8 is refused on its own; blank lines are passed
+/// over. Iterating yields `Err` (and then stops) when reading fails. Slugs
+/// used twice are not checked here: put each article through [`Slugs`].
+pub struct JsonLines<R> {
+    origin: String,
+    reader: R,
+    line: usize,
+    buf: Vec<u8>,
+    read: u64,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> JsonLines<R> {
+    /// Reads `reader`, naming its articles after `origin`.
+    pub fn new(origin: &str, reader: R) -> JsonLines<R> {
+        JsonLines { origin: origin.to_owned(), reader, line: 0, buf: Vec::new(), read: 0, failed: false }
+    }
+
+    /// How many bytes have been read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for JsonLines<R> {
+    type Item = std::io::Result<Parsed>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.failed {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(n) => {
+                    self.read += n as u64;
+                    self.line += 1;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+            let bytes = match (self.line, self.buf.strip_prefix("\u{feff}".as_bytes())) {
+                (1, Some(rest)) => rest,
+                _ => &self.buf[..],
+            };
+            let Ok(line) = std::str::from_utf8(bytes) else {
+                let reason = "not UTF-8 text".to_owned();
+                return Some(Ok(Parsed::new(format!("{}:{}", self.origin, self.line), Err(reason))));
+            };
+            let line = line.trim_end_matches(['\n', '\r']);
+            if !line.trim().is_empty() {
+                return Some(Ok(json_line(&self.origin, self.line, line)));
+            }
+        }
+        None
     }
 }
 
@@ -376,6 +439,34 @@ mod tests {
         let got = parse("c.jsonl", Format::JsonLines, jsonl);
         assert_eq!(got[0].ignored, ["bogus"]);
         assert!(got[1].ignored.is_empty());
+    }
+
+    /// A JSONL stream read a line at a time gives what the whole text
+    /// gives, line numbers included; a line that is not UTF-8 is refused
+    /// alone.
+    #[test]
+    fn json_lines_stream_like_the_whole_text() {
+        let one = r#"{"slug":"a","title":"A","section":"S","body":"x"}"#;
+        let text = format!("\u{feff}{one}\r\n\n  \nnot json\n{}\n[1]", one.replace("\"a\"", "\"b\""));
+        let whole = parse("f.jsonl", Format::JsonLines, &text);
+        let streamed: Vec<Parsed> =
+            JsonLines::new("f.jsonl", std::io::Cursor::new(text.as_bytes())).map(Result::unwrap).collect();
+        let show = |v: &[Parsed]| v.iter().map(|p| format!("{} {:?}", p.origin, p.result)).collect::<Vec<_>>();
+        assert_eq!(show(&streamed), show(&whole));
+        assert_eq!(streamed.len(), 4);
+        assert_eq!(streamed[2].origin, "f.jsonl:5");
+        let mut bad = one.as_bytes().to_vec();
+        bad.extend_from_slice(b"\n\xff\xfe\n");
+        bad.extend_from_slice(one.as_bytes());
+        let mut lines = JsonLines::new("g.jsonl", std::io::Cursor::new(bad));
+        let got: Vec<Parsed> = lines.by_ref().map(Result::unwrap).collect();
+        assert_eq!(got.len(), 3);
+        assert!(got[0].result.is_ok() && got[2].result.is_ok());
+        assert_eq!(
+            (got[1].origin.as_str(), got[1].result.as_ref().unwrap_err().as_str()),
+            ("g.jsonl:2", "not UTF-8 text")
+        );
+        assert_eq!(lines.bytes_read(), 2 * one.len() as u64 + 4);
     }
 
     /// Items of a JSON array are counted from 1, as JSONL lines are.

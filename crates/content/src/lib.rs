@@ -45,7 +45,7 @@ pub use summaries::{
     summaries_of, summary_of,
 };
 pub use validate::{ValidationError, ascii_slug, clean_name, is_valid_slug, plain_data_error, slugify, validate};
-pub use write::{Articles, Change, Changes, NoChanges, Outcome, WriteError, Written};
+pub use write::{Articles, Change, Changes, NoChanges, Outcome, Prepared, WriteError, Written};
 
 #[cfg(test)]
 pub(crate) mod testing {

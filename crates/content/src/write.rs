@@ -520,7 +520,12 @@ impl Articles {
                 change.everything = true;
             }
         }
-        self.changes.changed(&change);
+        self.tell(&change).await;
+    }
+
+    /// Tells [`Changes`], and the other instances when readers may see it.
+    async fn tell(&self, change: &Change) {
+        self.changes.changed(change);
         if change.public || change.everything {
             // The other instances (PostgreSQL; nobody on SQLite), right
             // after the write committed and before the writer is answered.
@@ -532,6 +537,165 @@ impl Articles {
                 );
             }
         }
+    }
+}
+
+/// The most articles [`Articles::write_batch`] announces one by one, with
+/// their exact neighbours; a larger batch is announced as one change that
+/// every page may show (finding each article's neighbours before and after
+/// would cost four reads an article).
+const EXACT_BATCH: usize = 1;
+
+/// One article of a batch, prepared ([`Articles::prepare_batch`]).
+struct Item {
+    /// As given (a batch that cannot be written whole is written article by
+    /// article from these).
+    input: ArticleInput,
+    given: Given,
+    /// The stored article of that slug, when there is one.
+    stored: Option<Article>,
+    /// The record to store, or why the article is not valid.
+    record: Result<NewArticle, ValidationError>,
+}
+
+/// Articles validated, rendered and summarized for [`Articles::write_batch`],
+/// with the stored articles they replace.
+pub struct Prepared {
+    items: Vec<Item>,
+}
+
+impl Prepared {
+    /// How many articles.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl Articles {
+    /// The first half of a batch of upserts (an import): finds which of the
+    /// articles are stored (one query for the batch, then a read of each
+    /// stored one), and prepares every article ([`prepare()`]) across the
+    /// machine's cores, off the async runtime. Nothing is written; see
+    /// [`Articles::write_batch`]. Preparing the next batch while the last
+    /// one is written keeps both the cores and the database busy.
+    pub async fn prepare_batch(&self, inputs: Vec<ArticleInput>, now: i64) -> Result<Prepared, WriteError> {
+        let slugs: Vec<String> = inputs.iter().map(|i| i.slug.clone()).collect();
+        let existing: std::collections::HashSet<String> =
+            self.store.existing_slugs(&slugs).await?.into_iter().collect();
+        let mut items = Vec::with_capacity(inputs.len());
+        for mut input in inputs {
+            let given = Given::of(&input);
+            let stored = match existing.contains(&input.slug) {
+                true => self.store.article(&input.slug, Visibility::All).await?,
+                false => None,
+            };
+            if let Some(stored) = &stored {
+                follow_stored(&mut input, stored);
+            }
+            items.push((input, given, stored));
+        }
+        let summarizer = self.summarizer.clone();
+        let items = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            items
+                .into_par_iter()
+                .map(|(input, given, stored)| {
+                    let record = prepare(&input, &summarizer, now);
+                    Item { input, given, stored, record }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| WriteError::Internal(e.to_string()))?;
+        Ok(Prepared { items })
+    }
+
+    /// The second half of a batch of upserts: each article created, or
+    /// updated over the stored one, by the rules of [`Articles::upsert`]
+    /// (times, unchanged detection, revisions), all in one transaction
+    /// (`store::ArticleStore::write_articles`), then announced. Returns each
+    /// article's outcome, in order. When the batch cannot be written whole
+    /// (another writer changed one of its articles since it was prepared, a
+    /// slug taken meanwhile, an error), nothing of it is kept and each of its
+    /// articles is written alone by [`Articles::upsert`], which reads again.
+    pub async fn write_batch(&self, batch: Prepared, by: &WrittenBy, now: i64) -> Vec<Result<Outcome, WriteError>> {
+        let mut results: Vec<Option<Result<Outcome, WriteError>>> = Vec::with_capacity(batch.items.len());
+        // (index in the batch, record) of each article to write.
+        let mut records = Vec::new();
+        for (i, item) in batch.items.iter().enumerate() {
+            let mut record = match &item.record {
+                Ok(record) => record.clone(),
+                Err(invalid) => {
+                    results.push(Some(Err(WriteError::Invalid(invalid.clone()))));
+                    continue;
+                }
+            };
+            apply_times(&mut record, item.given, item.stored.as_ref(), now);
+            match &item.stored {
+                None => {
+                    record.revision =
+                        Some(RevisionNote { by: by.clone(), at: now, changed: Vec::new(), restored_from: None });
+                }
+                Some(stored) if unchanged(&record, stored, item.given) => {
+                    results.push(Some(Ok(Outcome::Unchanged)));
+                    continue;
+                }
+                Some(stored) => {
+                    let changed = Snapshot::of(&record).changes_from(&Snapshot::of(&stored.data));
+                    record.revision = (!changed.is_empty()).then(|| RevisionNote {
+                        by: by.clone(),
+                        at: now,
+                        changed,
+                        restored_from: None,
+                    });
+                }
+            }
+            results.push(None);
+            records.push((i, record));
+        }
+        if records.len() <= EXACT_BATCH {
+            // Alone, an article is written and announced as `upsert` does.
+            for (i, _) in records.drain(..) {
+                let item = &batch.items[i];
+                results[i] = Some(self.upsert(item.input.clone(), by, now).await.map(|w| w.outcome));
+            }
+        } else {
+            let writes: Vec<store::ArticleWrite<'_>> = records
+                .iter()
+                .map(|(i, record)| match &batch.items[*i].stored {
+                    None => store::ArticleWrite::Create(record),
+                    Some(s) => store::ArticleWrite::Update { id: s.id, version: s.version, article: record },
+                })
+                .collect();
+            match self.store.write_articles(&writes).await {
+                Ok(_) => {
+                    // Every page is taken as changed: the sections, tags and
+                    // neighbours of each article are not gathered.
+                    let mut change = Change { everything: true, ..Change::default() };
+                    for (i, record) in &records {
+                        let stored = batch.items[*i].stored.as_ref();
+                        change.public |= record.status.is_public() || stored.is_some_and(|s| s.status.is_public());
+                        change.articles.push(record.slug.clone());
+                        results[*i] = Some(Ok(if stored.is_some() { Outcome::Updated } else { Outcome::Created }));
+                    }
+                    tracing::info!(articles = writes.len(), %by, "articles written in one transaction");
+                    self.tell(&change).await;
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "a batch could not be written whole: writing its articles one by one");
+                    for (i, _) in records {
+                        let item = &batch.items[i];
+                        results[i] = Some(self.upsert(item.input.clone(), by, now).await.map(|w| w.outcome));
+                    }
+                }
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err(WriteError::Internal("not written".to_owned())))).collect()
     }
 }
 
@@ -832,6 +996,80 @@ mod tests {
 
     /// Many writers of the same article at once, none naming a version:
     /// every write is applied (re-applied over the ones that came first).
+    /// A batch (an import) follows the rules of `upsert` article by article
+    /// (created, updated with a revision, unchanged, an invalid one refused
+    /// alone): the same articles, versions and revisions as upserts one by
+    /// one, written in one transaction and announced once. When another
+    /// writer changes one of its articles between preparing and writing,
+    /// the batch is written article by article instead, and nothing is lost.
+    #[tokio::test]
+    async fn batches_follow_the_upsert_rules() {
+        let (batched, heard) = articles().await;
+        let (alone, _) = articles().await;
+        let inputs = || {
+            vec![
+                dated("new", Some(30)),
+                ArticleInput { title: "Changed".into(), ..dated("old", None) },
+                dated("same", None),
+                ArticleInput { title: String::new(), ..dated("bad", None) },
+                ArticleInput { status: Some(Status::Draft), ..dated("draft", None) },
+            ]
+        };
+        for w in [&batched, &alone] {
+            w.create(dated("old", Some(10)), &by("test"), 20).await.unwrap();
+            w.create(dated("same", Some(10)), &by("test"), 20).await.unwrap();
+        }
+        let heard_before = heard.0.lock().unwrap().len();
+        let prepared = batched.prepare_batch(inputs(), 40).await.unwrap();
+        assert_eq!(prepared.len(), 5);
+        let got: Vec<_> = batched.write_batch(prepared, &by("import"), 40).await;
+        let shown: Vec<String> = got.iter().map(|r| format!("{r:?}")).collect();
+        assert_eq!(&shown[..3], ["Ok(Created)", "Ok(Updated)", "Ok(Unchanged)"]);
+        assert!(matches!(got[3], Err(WriteError::Invalid(_))), "{:?}", got[3]);
+        assert!(matches!(got[4], Ok(Outcome::Created)), "{:?}", got[4]);
+        for input in inputs() {
+            let _ = alone.upsert(input, &by("import"), 40).await;
+        }
+        for slug in ["new", "old", "same", "draft"] {
+            let one = batched.store().article(slug, Visibility::All).await.unwrap().unwrap();
+            let other = alone.store().article(slug, Visibility::All).await.unwrap().unwrap();
+            assert_eq!(
+                (&one.data, one.version, one.created_at),
+                (&other.data, other.version, other.created_at),
+                "{slug}"
+            );
+            let (mine, theirs) = (
+                batched.store().revisions(one.id, None, 100).await.unwrap(),
+                alone.store().revisions(other.id, None, 100).await.unwrap(),
+            );
+            let shown = |r: Vec<store::RevisionInfo>| {
+                r.into_iter().map(|r| (r.number, r.changed, r.by.name)).collect::<Vec<_>>()
+            };
+            assert_eq!(shown(mine), shown(theirs), "{slug}");
+        }
+        assert!(batched.store().article("bad", Visibility::All).await.unwrap().is_none());
+        let heard_now = heard.0.lock().unwrap()[heard_before..].to_vec();
+        assert_eq!(heard_now.len(), 1, "one announcement for the batch: {heard_now:?}");
+        assert!(heard_now[0].everything && heard_now[0].public);
+        assert_eq!(heard_now[0].articles, ["new", "old", "draft"]);
+
+        // Another write between preparing and writing: article by article.
+        let prepared = batched
+            .prepare_batch(
+                vec![ArticleInput { title: "Batch".into(), ..dated("old", None) }, dated("newer", Some(50))],
+                60,
+            )
+            .await
+            .unwrap();
+        let meanwhile = ArticleInput { title: "Meanwhile".into(), ..dated("old", None) };
+        batched.update("old", meanwhile, None, &by("editor"), 61).await.unwrap();
+        let got = batched.write_batch(prepared, &by("import"), 62).await;
+        assert!(matches!(got[..], [Ok(Outcome::Updated), Ok(Outcome::Created)]), "{got:?}");
+        let old = batched.store().article("old", Visibility::All).await.unwrap().unwrap();
+        assert_eq!((old.title.as_str(), old.version), ("Batch", 4));
+        assert!(batched.store().article("newer", Visibility::All).await.unwrap().is_some());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_writers_all_succeed() {
         let dir = std::env::temp_dir().join(format!("newsdesk-content-concurrent-{}", std::process::id()));

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use content::WrittenBy;
-use content::import::Format;
+use content::import::{Format, Parsed};
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
 
-use crate::site::{DbArgs, Report, articles, runtime, save};
+use crate::site::{DbArgs, Report, articles, count, runtime};
 
 /// Import articles from files and folders.
 ///
@@ -77,15 +78,159 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String
     }
 }
 
+/// The most articles written in one transaction.
+const BATCH: usize = 256;
+/// The most bytes of articles (as read) gathered for one transaction.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// What the reader (a thread of its own) hands on, in the order of the input.
+enum Read {
+    /// A file or download opened (counted in the report).
+    Opened,
+    /// A path or URL that could not be read, and why.
+    Unread(String, String),
+    /// A line to print as it comes (what an export held).
+    Note(String),
+    /// What an export held that did not come across.
+    LeftOut(content::foreign::LeftOut),
+    /// Articles read, or why each could not be; `done` bytes of the files read so far.
+    Articles(Vec<Parsed>, u64),
+}
+
+/// An article of a batch as the writer reports it.
+struct Slot {
+    origin: String,
+    ignored: Vec<String>,
+    /// Why it was refused before it reached the write path.
+    refused: Option<String>,
+}
+
+/// What the preparer hands on to the writer.
+enum Ready {
+    Read(Read),
+    Batch { slots: Vec<Slot>, prepared: Result<content::Prepared, String>, done: u64, now: i64 },
+}
+
+/// The reading stage: articles gathered into batches, handed on in order.
+struct Reader<'a> {
+    out: &'a mpsc::Sender<Read>,
+    slugs: content::import::Slugs,
+    pending: Vec<Parsed>,
+    pending_bytes: usize,
+    /// Bytes of the files read so far.
+    done: u64,
+}
+
+/// The writer stopped listening (it failed): reading stops too.
+struct Gone;
+
+impl Reader<'_> {
+    /// Hands on the articles gathered so far, if any.
+    fn flush(&mut self) -> Result<(), Gone> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.pending_bytes = 0;
+        self.out.blocking_send(Read::Articles(std::mem::take(&mut self.pending), self.done)).map_err(|_| Gone)
+    }
+
+    /// Hands on `msg`, after the articles read before it.
+    fn send(&mut self, msg: Read) -> Result<(), Gone> {
+        self.flush()?;
+        self.out.blocking_send(msg).map_err(|_| Gone)
+    }
+
+    /// Adds an article (or why it could not be read) to the batch.
+    fn add(&mut self, mut parsed: Parsed) -> Result<(), Gone> {
+        // A slug seen earlier in this import is refused, naming both places.
+        self.slugs.check(&mut parsed);
+        self.pending_bytes += parsed.result.as_ref().map_or(0, |a| a.body.len());
+        self.pending.push(parsed);
+        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES { self.flush() } else { Ok(()) }
+    }
+
+    /// A JSONL file, a line at a time.
+    fn json_lines(&mut self, origin: &str, path: &Path) -> Result<(), Gone> {
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) => return self.send(Read::Unread(origin.to_owned(), format!("cannot read: {e}"))),
+        };
+        self.send(Read::Opened)?;
+        let start = self.done;
+        let mut lines = content::import::JsonLines::new(origin, std::io::BufReader::with_capacity(1 << 20, file));
+        while let Some(parsed) = lines.next() {
+            self.done = start + lines.bytes_read();
+            match parsed {
+                Ok(parsed) => self.add(parsed)?,
+                Err(e) => {
+                    let reason = format!("cannot read past byte {}: {e}", lines.bytes_read());
+                    self.send(Read::Unread(origin.to_owned(), reason))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A file or download read whole: Markdown, JSON, an export or a feed.
+    fn whole(&mut self, origin: &str, format: Option<Format>, text: &str) -> Result<(), Gone> {
+        self.send(Read::Opened)?;
+        let batch = content::import::read(origin, format, text);
+        if let Some(engine) = batch.engine {
+            let what = if batch.left_out.is_empty() {
+                "nothing left out".to_owned()
+            } else {
+                format!("not imported: {}", batch.left_out)
+            };
+            let n = batch.articles.len();
+            let entries = format!("{n} {}", if n == 1 { "entry" } else { "entries" });
+            self.send(Read::Note(format!("note: {origin}: {}, {entries}; {what}", engine.name())))?;
+            self.send(Read::LeftOut(batch.left_out))?;
+        }
+        batch.articles.into_iter().try_for_each(|parsed| self.add(parsed))
+    }
+
+    /// Every source in order.
+    fn all(&mut self, sources: Vec<Source>, max_download: u64, timeout: std::time::Duration) -> Result<(), Gone> {
+        for source in sources {
+            match source {
+                Source::File(path) => {
+                    let origin = path.display().to_string();
+                    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    let start = self.done;
+                    match Format::of(&path) {
+                        None => self.send(Read::Unread(origin, "not an importable file (use .md, .markdown, .json, .jsonl, .ndjson, or .xml, .rss, .atom for other engines' exports and feeds)".to_owned()))?,
+                        Some(Format::JsonLines) => self.json_lines(&origin, &path)?,
+                        Some(format) => match std::fs::read_to_string(&path) {
+                            Err(e) => self.send(Read::Unread(origin, format!("cannot read: {e}")))?,
+                            Ok(text) => {
+                                self.done += size;
+                                self.whole(&origin, Some(format), &text)?;
+                            }
+                        },
+                    }
+                    self.done = start + size;
+                }
+                Source::Url(url) => match crate::fetch::fetch(&url, max_download, timeout) {
+                    Ok(text) => self.whole(&url, None, &text)?,
+                    Err(e) => self.send(Read::Unread(url, format!("cannot import: {e}")))?,
+                },
+            }
+        }
+        self.flush()
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     let mut report = Report::default();
+    let mut total_bytes = 0u64;
     for p in &args.paths {
         match p.to_str().filter(|s| crate::fetch::is_url(s)) {
             Some(url) => files.push(Source::Url(url.to_owned())),
             None => {
                 let mut found = Vec::new();
                 collect(p, &mut found, &mut report.failed);
+                total_bytes += found.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum::<u64>();
                 files.extend(found.into_iter().map(Source::File));
             }
         }
@@ -100,74 +245,106 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let store = args.db.open().await?;
         let summarizer = Arc::new(summarize::Summarizer::new());
         let articles = articles(&store, &summarizer);
-        let bar = ProgressBar::new(files.len() as u64);
+        let bar = ProgressBar::new(total_bytes);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} files {wide_msg}")
+            ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        let mut slugs = content::import::Slugs::default();
-        for source in files {
-            let (origin, format, text) = match source {
-                Source::File(path) => {
-                    let origin = path.display().to_string();
-                    match (Format::of(&path), std::fs::read_to_string(&path)) {
-                        (None, _) => (origin, None, Err("not an importable file (use .md, .markdown, .json, .jsonl, .ndjson, or .xml, .rss, .atom for other engines' exports and feeds)".to_owned())),
-                        (_, Err(e)) => (origin, None, Err(format!("cannot read: {e}"))),
-                        (Some(format), Ok(text)) => (origin, Some(format), Ok(text)),
+        // Three stages, each waiting on the next through a short queue:
+        // reading (a thread), preparing (rendering and summarizing a batch
+        // across the cores) and writing (a transaction a batch), so the
+        // next batch is prepared while the last one is written.
+        let (read_tx, mut read_rx) = mpsc::channel::<Read>(2);
+        let reader = std::thread::spawn(move || {
+            let mut reader =
+                Reader { out: &read_tx, slugs: Default::default(), pending: Vec::new(), pending_bytes: 0, done: 0 };
+            // Gone: the writer failed, and says why.
+            let _ = reader.all(files, max_download, timeout);
+        });
+        let (ready_tx, mut ready_rx) = mpsc::channel::<Ready>(1);
+        let preparer = {
+            let articles = articles.clone();
+            tokio::spawn(async move {
+                while let Some(read) = read_rx.recv().await {
+                    let ready = match read {
+                        Read::Articles(parsed, done) => {
+                            let mut slots = Vec::with_capacity(parsed.len());
+                            let mut inputs = Vec::with_capacity(parsed.len());
+                            for Parsed { origin, result, ignored } in parsed {
+                                let refused = match result {
+                                    Ok(input) => {
+                                        inputs.push(input);
+                                        None
+                                    }
+                                    Err(reason) => Some(reason),
+                                };
+                                slots.push(Slot { origin, ignored, refused });
+                            }
+                            let now = web::now();
+                            let prepared = articles.prepare_batch(inputs, now).await.map_err(|e| e.to_string());
+                            Ready::Batch { slots, prepared, done, now }
+                        }
+                        other => Ready::Read(other),
+                    };
+                    if ready_tx.send(ready).await.is_err() {
+                        break;
                     }
                 }
-                Source::Url(url) => {
-                    bar.set_message(url.clone());
-                    let fetched = {
-                        let url = url.clone();
-                        tokio::task::spawn_blocking(move || crate::fetch::fetch(&url, max_download, timeout)).await
-                    };
-                    let text = fetched.unwrap_or_else(|e| Err(format!("internal error: {e}"))).map_err(|e| format!("cannot import: {e}"));
-                    (url, None, text)
-                }
-            };
-            bar.set_message(origin.clone());
+            })
+        };
+        let mut written = 0usize;
+        let started = std::time::Instant::now();
+        while let Some(ready) = ready_rx.recv().await {
             let mut on_error = |o: &str, r: &str| {
                 // A hidden bar (no terminal) prints nothing: say it on stderr then.
                 if bar.is_hidden() { eprintln!("error: {o}: {r}") } else { bar.println(format!("error: {o}: {r}")) }
             };
-            match text {
-                Err(reason) => {
+            match ready {
+                Ready::Read(Read::Opened) => report.files += 1,
+                Ready::Read(Read::Note(note)) => bar.suspend(|| eprintln!("{note}")),
+                Ready::Read(Read::LeftOut(left_out)) => report.left_out.merge(&left_out),
+                Ready::Read(Read::Unread(origin, reason)) => {
                     on_error(&origin, &reason);
                     report.failed.push((origin, reason));
                     report.unread += 1;
                 }
-                Ok(text) => {
-                    report.files += 1;
-                    let batch = content::import::read(&origin, format, &text);
-                    if let Some(engine) = batch.engine {
-                        let what = if batch.left_out.is_empty() {
-                            "nothing left out".to_owned()
-                        } else {
-                            format!("not imported: {}", batch.left_out)
-                        };
-                        let n = batch.articles.len();
-                        let entries = format!("{n} {}", if n == 1 { "entry" } else { "entries" });
-                        bar.suspend(|| eprintln!("note: {origin}: {}, {entries}; {what}", engine.name()));
-                        report.left_out.merge(&batch.left_out);
+                Ready::Read(Read::Articles(..)) => {}
+                Ready::Batch { slots, prepared, done, now } => {
+                    let mut outcomes = match prepared {
+                        Ok(prepared) => articles
+                            .write_batch(prepared, &WrittenBy::import(), now)
+                            .await
+                            .into_iter()
+                            .map(|r| r.map_err(|e| e.to_string()))
+                            .collect(),
+                        Err(reason) => vec![Err(reason); slots.iter().filter(|s| s.refused.is_none()).count()],
                     }
-                    for mut parsed in batch.articles {
-                        // A slug seen earlier in this import is refused, naming both places.
-                        slugs.check(&mut parsed);
-                        if parsed.result.is_ok() {
-                            for field in &parsed.ignored {
-                                let warning = format!("warning: {}: unknown field {field:?} ignored", parsed.origin);
-                                bar.suspend(|| eprintln!("{warning}"));
+                    .into_iter();
+                    for Slot { origin, ignored, refused } in slots {
+                        let outcome = match refused {
+                            Some(reason) => Err(reason),
+                            None => {
+                                for field in &ignored {
+                                    let warning = format!("warning: {origin}: unknown field {field:?} ignored");
+                                    bar.suspend(|| eprintln!("{warning}"));
+                                }
+                                outcomes.next().unwrap_or_else(|| Err("internal error: no outcome".to_owned()))
                             }
-                        }
-                        save(&articles, parsed, &WrittenBy::import(), &mut report, &mut on_error).await;
+                        };
+                        count(&mut report, origin, outcome, &mut on_error);
                     }
+                    written = report.created + report.updated + report.unchanged;
+                    bar.set_position(done);
+                    let rate = written as f64 / started.elapsed().as_secs_f64().max(0.001);
+                    bar.set_message(format!("{written} articles ({rate:.0}/s)"));
                 }
             }
-            bar.inc(1);
         }
+        let _ = preparer.await;
+        let _ = reader.join();
         bar.finish_and_clear();
+        tracing::info!(articles = written, seconds = started.elapsed().as_secs_f64(), "import done");
         store.close().await;
         eprintln!("{report}");
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use content::import::{Format, Parsed};
-use content::{Articles, NoChanges, Outcome, Written, WrittenBy};
+use content::{Articles, NoChanges, Outcome, WrittenBy};
 use store::Store;
 use summarize::Summarizer;
 
@@ -75,7 +75,7 @@ pub struct Report {
     pub left_out: content::foreign::LeftOut,
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
+fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -89,15 +89,15 @@ impl std::fmt::Display for Report {
         write!(
             f,
             "{} read, {}: {} created, {} updated, {} unchanged, {} failed",
-            count(self.files, "file", "files"),
-            count(articles, "article", "articles"),
+            counted(self.files, "file", "files"),
+            counted(articles, "article", "articles"),
             self.created,
             self.updated,
             self.unchanged,
             failed
         )?;
         if self.unread > 0 {
-            write!(f, "; {} could not be read", count(self.unread, "path", "paths"))?;
+            write!(f, "; {} could not be read", counted(self.unread, "path", "paths"))?;
         }
         if !self.left_out.is_empty() {
             write!(f, "\nnot imported from other engines' exports: {}", self.left_out)?;
@@ -130,12 +130,23 @@ pub async fn save(
             return;
         }
     };
-    match articles.upsert(input, by, web::now()).await {
-        Ok(Written { outcome: Outcome::Created, .. }) => report.created += 1,
-        Ok(Written { outcome: Outcome::Updated, .. }) => report.updated += 1,
-        Ok(Written { outcome: Outcome::Unchanged, .. }) => report.unchanged += 1,
-        Err(e) => {
-            let reason = e.to_string();
+    let outcome = articles.upsert(input, by, web::now()).await.map(|w| w.outcome).map_err(|e| e.to_string());
+    count(report, origin, outcome, on_error);
+}
+
+/// Counts what became of the article from `origin` in `report`; a refused
+/// one goes to `on_error` too.
+pub fn count(
+    report: &mut Report,
+    origin: String,
+    outcome: Result<Outcome, String>,
+    on_error: &mut dyn FnMut(&str, &str),
+) {
+    match outcome {
+        Ok(Outcome::Created) => report.created += 1,
+        Ok(Outcome::Updated) => report.updated += 1,
+        Ok(Outcome::Unchanged) => report.unchanged += 1,
+        Err(reason) => {
             on_error(&origin, &reason);
             report.failed.push((origin, reason));
         }

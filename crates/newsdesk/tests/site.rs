@@ -111,6 +111,82 @@ fn import_is_idempotent_and_reports_bad_files() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A `kill -9` in the middle of a large import loses nothing it wrote and
+/// leaves no half-written article: articles are written a batch (256) a
+/// transaction, so what is stored is whole batches, each article whole
+/// (body, summaries, its revision); importing again creates the rest and
+/// finds the stored ones unchanged.
+#[test]
+fn an_import_killed_mid_way_leaves_whole_articles() {
+    const N: usize = 1500;
+    let dir = temp_dir("import-kill");
+    let db = database("import-kill");
+    let db = db.location();
+    let body = |i: usize| {
+        format!(
+            "Article {i} opens with the council vote. The budget for item {i} passed by {} votes.\n\n\
+             Farmers near river {i} moved their animals. The water fell by Friday, officials said.",
+            i % 40 + 3
+        )
+    };
+    let mut jsonl = String::new();
+    for i in 0..N {
+        let line = format!(
+            "{{\"slug\":\"k-{i}\",\"title\":\"Report {i}\",\"section\":\"World\",\"tags\":[\"t{}\"],\"published\":\"2026-01-01T00:00:00Z\",\"body\":{}}}\n",
+            i % 7,
+            serde_json::to_string(&body(i)).unwrap()
+        );
+        jsonl.push_str(&line);
+    }
+    let file = dir.join("big.jsonl");
+    std::fs::write(&file, jsonl).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["import", file.to_str().unwrap()])
+        .env("NEWSDESK_DB", db)
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed as soon as something is stored (or when it is done).
+    let started = Instant::now();
+    loop {
+        let n = rt.block_on(async {
+            let Ok(store) = store::open(db).await else { return 0 };
+            let n = store.count_articles().await.unwrap_or(0);
+            store.close().await;
+            n
+        });
+        if n > 0 || child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(300) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let stored = rt.block_on(async {
+        let store = store::open(db).await.unwrap();
+        let mut stored = 0;
+        for i in 0..N {
+            let Some(a) = store.article(&format!("k-{i}"), store::Visibility::All).await.unwrap() else { continue };
+            stored += 1;
+            assert_eq!(a.body_md, body(i), "k-{i}");
+            assert!(!a.summaries.is_empty() && a.body_html.contains("council vote"), "k-{i} is whole");
+            assert_eq!(store.count_revisions(a.id).await.unwrap(), 1, "k-{i}");
+        }
+        store.close().await;
+        stored
+    });
+    assert!(stored == N || stored.is_multiple_of(256), "whole batches only: {stored} stored");
+    let again = newsdesk(db, &["import", file.to_str().unwrap()]);
+    let report = text(&again.stderr);
+    assert!(again.status.success(), "{report}");
+    let want = format!("1 file read, {N} articles: {} created, 0 updated, {stored} unchanged, 0 failed", N - stored);
+    assert!(report.contains(&want), "{want}\n{report}");
+    eprintln!("killed after {stored} of {N} articles were stored");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A refused item does not keep a later valid one with its slug out; errors
 /// name the field in plain words (and the line, in front matter); the last
 /// line counts files and articles as they are.

@@ -309,6 +309,32 @@ pub struct StoredSummary {
     pub version: String,
 }
 
+/// One write of [`ArticleStore::write_articles`].
+#[derive(Clone, Copy, Debug)]
+pub enum ArticleWrite<'a> {
+    /// A new article (see [`ArticleStore::create_article`]).
+    Create(&'a NewArticle),
+    /// Article `id` replaced if it is still at `version` (see
+    /// [`ArticleStore::update_article`]).
+    Update {
+        /// The article.
+        id: i64,
+        /// The version the writer read.
+        version: i64,
+        /// The new record.
+        article: &'a NewArticle,
+    },
+}
+
+impl ArticleWrite<'_> {
+    /// The record written.
+    pub fn article(&self) -> &NewArticle {
+        match self {
+            ArticleWrite::Create(a) | ArticleWrite::Update { article: a, .. } => a,
+        }
+    }
+}
+
 /// An article ready to be stored: validated, rendered and summarized.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewArticle {
@@ -552,6 +578,17 @@ pub trait ArticleStore: Send + Sync {
     /// absent, `VersionConflict` when another write came first, `Conflict`
     /// when the new slug is taken.
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article>;
+    /// Writes several articles in one transaction, all or none: each as
+    /// [`ArticleStore::create_article`] or [`ArticleStore::update_article`]
+    /// would (its revision, search terms and key phrases in the same
+    /// transaction), without reading them back. Returns each article's id,
+    /// in order (an update's new version is the one it names plus one, a new
+    /// article's is 1). The first write that fails (a slug taken, a version
+    /// moved on) fails the batch and nothing of it is kept. An import writes
+    /// through this: one commit for many articles.
+    async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>>;
+    /// Which of `slugs` name an article (drafts included), in no order.
+    async fn existing_slugs(&self, slugs: &[String]) -> Result<Vec<String>>;
     /// Deletes an article with its summaries and revisions; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.

@@ -251,6 +251,7 @@ macro_rules! conformance_tests {
             round_trips_every_field,
             slugs_are_unique,
             updates_are_versioned,
+            batches_are_written_whole_or_not_at_all,
             deletes_take_everything_with_them,
             visibility_follows_the_rule,
             neighbours_follow_time_then_slug,
@@ -572,6 +573,63 @@ pub mod conformance {
         }
         let third = s.update_article(a.id, 2, &late).await.unwrap();
         assert_eq!((third.version, third.title.as_str()), (3, "Late"));
+    }
+
+    /// A batch ([`crate::ArticleStore::write_articles`]) writes each article
+    /// as `create_article` and `update_article` would (the same record read
+    /// back, versions, revisions, search terms), in one transaction: when one
+    /// of its writes fails (a stale version, a slug taken), nothing of the
+    /// batch is kept. `existing_slugs` names the stored ones.
+    pub async fn batches_are_written_whole_or_not_at_all(s: Arc<dyn Store>) {
+        use crate::ArticleWrite;
+        let note =
+            || Some(RevisionNote { by: WrittenBy::named("import"), at: 5, changed: Vec::new(), restored_from: None });
+        let a = s.create_article(&full("a")).await.unwrap();
+        let mut b = searchable("b", "Harbour budget", "harbour budget vote", Some(10), Status::Published);
+        b.revision = note();
+        let mut c = article("c", Status::Draft, None, "World", &["x"], &["Ann"]);
+        c.revision = note();
+        let mut a2 = full("a");
+        a2.title = "Second title".into();
+        a2.revision = Some(RevisionNote { changed: vec!["title".into()], ..note().unwrap() });
+        let writes = [
+            ArticleWrite::Create(&b),
+            ArticleWrite::Update { id: a.id, version: 1, article: &a2 },
+            ArticleWrite::Create(&c),
+        ];
+        let ids = s.write_articles(&writes).await.unwrap();
+        assert_eq!((ids.len(), ids[1]), (3, a.id));
+        for (slug, want, version) in [("b", &b, 1), ("a", &a2, 2), ("c", &c, 1)] {
+            let got = s.article(slug, Visibility::All).await.unwrap().unwrap();
+            assert_eq!((&got.data, got.version), (&expected(want), version), "{slug}");
+            // `a` was created without a note: one revision each.
+            assert_eq!(s.count_revisions(got.id).await.unwrap(), 1, "{slug}");
+        }
+        assert_eq!(s.article("b", Visibility::All).await.unwrap().unwrap().id, ids[0]);
+        assert_eq!(found(&s, &search_query(&["harbour"])).await, ["b"]);
+        let mut known = s.existing_slugs(&["c".into(), "nope".into(), "a".into()]).await.unwrap();
+        known.sort();
+        assert_eq!(known, ["a", "c"]);
+        assert!(s.existing_slugs(&[]).await.unwrap().is_empty());
+
+        // A stale version, or a slug taken, fails the whole batch.
+        let mut d = searchable("d", "Storm warning", "storm warning", Some(20), Status::Published);
+        d.revision = note();
+        let mut a3 = a2.clone();
+        a3.title = "Third title".into();
+        for writes in [
+            [ArticleWrite::Create(&d), ArticleWrite::Update { id: a.id, version: 1, article: &a3 }],
+            [ArticleWrite::Update { id: a.id, version: 2, article: &a3 }, ArticleWrite::Create(&b)],
+        ] {
+            let err = s.write_articles(&writes).await.unwrap_err();
+            assert!(matches!(err, StoreError::VersionConflict { current: 2 } | StoreError::Conflict(_)), "{err:?}");
+            assert!(s.article("d", Visibility::All).await.unwrap().is_none(), "nothing of the batch is kept");
+            let a_now = s.article("a", Visibility::All).await.unwrap().unwrap();
+            assert_eq!((a_now.title.as_str(), a_now.version), ("Second title", 2));
+            assert!(found(&s, &search_query(&["storm"])).await.is_empty());
+        }
+        assert_eq!(s.count_articles().await.unwrap(), 3);
+        assert!(s.write_articles(&[]).await.unwrap().is_empty());
     }
 
     /// Deleting removes the article with its body, summaries, tags and

@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row};
 
 use super::{PostgresStore, is_unique_violation, now_of, visible};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, Cursor, Db, ListQuery, Named, NewArticle, Page, Result,
-    SearchText, Status, StoreError, StoredSummary, SummaryMode, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Cursor, Db, ListQuery, Named, NewArticle, Page,
+    Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, Visibility, db_error,
 };
 
 fn json<T: serde::de::DeserializeOwned>(row: &PgRow, col: &str) -> Result<T> {
@@ -372,20 +372,64 @@ impl PostgresStore {
     }
 }
 
+/// Inserts `article` inside the caller's transaction: its row, parts,
+/// search terms, first revision and key phrases. Returns its id.
+async fn create_in(tx: &mut PgConnection, article: &NewArticle) -> Result<i64> {
+    let id: i64 = bind_article(sqlx::query(INSERT), article)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(slug_taken(article))?
+        .try_get("id")
+        .db()?;
+    write_parts(tx, id, article).await?;
+    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
+    super::revisions::write_revision(tx, id, 1, article).await?;
+    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+    Ok(id)
+}
+
+/// Replaces article `id` at `version` inside the caller's transaction (see
+/// [`ArticleStore::update_article`]); on an error, the caller drops the
+/// transaction.
+async fn update_in(tx: &mut PgConnection, id: i64, version: i64, article: &NewArticle) -> Result<()> {
+    // A concurrent update of the same article waits here for the first
+    // to commit, then finds the version moved on.
+    let done = bind_article(sqlx::query(UPDATE), article)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(slug_taken(article))?;
+    if done.rows_affected() == 0 {
+        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        return Err(match current {
+            Some(current) => StoreError::VersionConflict { current },
+            None => StoreError::NotFound,
+        });
+    }
+    for table in ["article_bodies", "article_tags", "article_authors", "article_summaries"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
+    write_parts(tx, id, article).await?;
+    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
+    super::revisions::write_revision(tx, id, version + 1, article).await?;
+    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl ArticleStore for PostgresStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let mut tx = self.pool.begin().await.db()?;
-        let id: i64 = bind_article(sqlx::query(INSERT), article)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(slug_taken(article))?
-            .try_get("id")
-            .db()?;
-        write_parts(&mut tx, id, article).await?;
-        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
-        super::revisions::write_revision(&mut tx, id, 1, article).await?;
-        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        create_in(&mut tx, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -393,39 +437,37 @@ impl ArticleStore for PostgresStore {
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = self.pool.begin().await.db()?;
-        // A concurrent update of the same article waits here for the first
-        // to commit, then finds the version moved on.
-        let done = bind_article(sqlx::query(UPDATE), article)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(slug_taken(article))?;
-        if done.rows_affected() == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .db()?;
-            return Err(match current {
-                Some(current) => StoreError::VersionConflict { current },
-                None => StoreError::NotFound,
-            });
-        }
-        for table in ["article_bodies", "article_tags", "article_authors", "article_summaries"] {
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
-        write_parts(&mut tx, id, article).await?;
-        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
-        super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
-        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        update_in(&mut tx, id, version, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
+    }
+
+    async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await.db()?;
+        let mut ids = Vec::with_capacity(writes.len());
+        for w in writes {
+            ids.push(match *w {
+                ArticleWrite::Create(article) => create_in(&mut tx, article).await?,
+                ArticleWrite::Update { id, version, article } => {
+                    update_in(&mut tx, id, version, article).await?;
+                    id
+                }
+            });
+        }
+        tx.commit().await.db()?;
+        Ok(ids)
+    }
+
+    async fn existing_slugs(&self, slugs: &[String]) -> Result<Vec<String>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar("SELECT slug FROM articles WHERE slug = ANY($1)")
+            .bind(slugs)
+            .fetch_all(&self.pool)
+            .await
+            .db()
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {

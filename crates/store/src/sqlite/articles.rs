@@ -9,8 +9,9 @@ use sqlx::sqlite::SqliteRow;
 use super::listing::Bound;
 use super::{SqliteStore, begin_write, is_unique_violation, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, Db, KeyPhrases, ListQuery, Named, NewArticle, Page, Result,
-    SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Db, KeyPhrases, ListQuery, Named, NewArticle, Page,
+    Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
+    db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
@@ -230,22 +231,61 @@ pub(super) async fn load_in(
     }
 }
 
+/// Inserts `article` inside the caller's transaction: its row, bodies,
+/// parts, search terms, first revision and key phrases. Returns its id.
+async fn create_in(tx: &mut sqlx::SqliteConnection, article: &NewArticle) -> Result<i64> {
+    let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
+        .bind(article.updated_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(slug_taken(article))?
+        .try_get("id")
+        .db()?;
+    write_body(tx, sql::INSERT_BODY, id, article).await?;
+    write_parts(tx, id, article).await?;
+    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
+    super::revisions::write_revision(tx, id, 1, article).await?;
+    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+    Ok(id)
+}
+
+/// Replaces article `id` at `version` inside the caller's transaction (see
+/// [`ArticleStore::update_article`]); on an error, the caller drops the
+/// transaction.
+async fn update_in(tx: &mut sqlx::SqliteConnection, id: i64, version: i64, article: &NewArticle) -> Result<()> {
+    // The old parts go first, so that the new row's slug, status and
+    // time are copied to the new tag and author rows only (and nothing
+    // is written when the version check below fails: the transaction
+    // is dropped, and rolled back).
+    sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await.db()?;
+    sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await.db()?;
+    sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await.db()?;
+    let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(slug_taken(article))?;
+    if done.rows_affected() == 0 {
+        let current: Option<i64> = sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await.db()?;
+        return Err(match current {
+            Some(current) => StoreError::VersionConflict { current },
+            None => StoreError::NotFound,
+        });
+    }
+    write_body(tx, sql::UPDATE_BODY, id, article).await?;
+    write_parts(tx, id, article).await?;
+    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
+    super::revisions::write_revision(tx, id, version + 1, article).await?;
+    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.writer).await?;
-        let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
-            .bind(article.updated_at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(slug_taken(article))?
-            .try_get("id")
-            .db()?;
-        write_body(&mut tx, sql::INSERT_BODY, id, article).await?;
-        write_parts(&mut tx, id, article).await?;
-        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
-        super::revisions::write_revision(&mut tx, id, 1, article).await?;
-        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        create_in(&mut tx, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -253,35 +293,33 @@ impl ArticleStore for SqliteStore {
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.writer).await?;
-        // The old parts go first, so that the new row's slug, status and
-        // time are copied to the new tag and author rows only (and nothing
-        // is written when the version check below fails: the transaction
-        // is dropped, and rolled back).
-        sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await.db()?;
-        sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await.db()?;
-        sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await.db()?;
-        let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(slug_taken(article))?;
-        if done.rows_affected() == 0 {
-            let current: Option<i64> =
-                sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await.db()?;
-            return Err(match current {
-                Some(current) => StoreError::VersionConflict { current },
-                None => StoreError::NotFound,
-            });
-        }
-        write_body(&mut tx, sql::UPDATE_BODY, id, article).await?;
-        write_parts(&mut tx, id, article).await?;
-        super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
-        super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
-        super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        update_in(&mut tx, id, version, article).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
+    }
+
+    async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>> {
+        let mut tx = begin_write(&self.writer).await?;
+        let mut ids = Vec::with_capacity(writes.len());
+        for w in writes {
+            ids.push(match *w {
+                ArticleWrite::Create(article) => create_in(&mut tx, article).await?,
+                ArticleWrite::Update { id, version, article } => {
+                    update_in(&mut tx, id, version, article).await?;
+                    id
+                }
+            });
+        }
+        tx.commit().await.db()?;
+        Ok(ids)
+    }
+
+    async fn existing_slugs(&self, slugs: &[String]) -> Result<Vec<String>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar(sql::EXISTING_SLUGS).bind(to_json(&slugs)).fetch_all(&self.pool).await.db()
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {

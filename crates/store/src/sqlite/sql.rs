@@ -226,6 +226,8 @@ queries! {
     /// it (foreign keys, ON DELETE CASCADE).
     DELETE_ARTICLE = "DELETE FROM articles WHERE slug = ?1";
     VERSION_OF = "SELECT version FROM articles WHERE id = ?1";
+    /// Which of the slugs in the JSON array `?1` name an article.
+    EXISTING_SLUGS = "SELECT a.slug FROM json_each(?1) JOIN articles a ON a.slug = json_each.value";
 
     /// One article with its bodies, as readers see it (bound `?1, ?2`, slug `?3`).
     ARTICLE_PUBLIC = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text \
@@ -752,7 +754,7 @@ mod tests {
     /// of one of these is fine. Every other table is taken to be large.
     /// `users` holds the site's staff; `json_each` is a bound list of
     /// values (the file hashes of a page of pictures, at most
-    /// `MAX_MEDIA_LOOKUP`), not a table.
+    /// `MAX_MEDIA_LOOKUP`; the slugs of an import's batch), not a table.
     const SMALL_TABLES: &[&str] = &["api_tokens", "users", "json_each"];
 
     /// Statements ordered by relevance, which no index holds: they may sort
