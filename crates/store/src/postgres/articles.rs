@@ -386,6 +386,7 @@ impl ArticleStore for PostgresStore {
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, 1, article).await?;
         super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -423,14 +424,27 @@ impl ArticleStore for PostgresStore {
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
         super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM articles WHERE slug = $1").bind(slug).execute(&self.pool).await.db()?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        let mut tx = self.pool.begin().await.db()?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 FOR UPDATE")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        let Some(id) = id else { return Err(StoreError::NotFound) };
+        let holders = super::related::before_delete(&mut tx, id).await?;
+        sqlx::query("DELETE FROM articles WHERE id = $1").bind(id).execute(&mut *tx).await.db()?;
+        for other in holders {
+            super::related::make_list(&mut tx, other).await?;
+        }
+        tx.commit().await.db()?;
+        Ok(())
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {

@@ -237,6 +237,7 @@ impl ArticleStore for SqliteStore {
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, 1, article).await?;
         super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -270,6 +271,7 @@ impl ArticleStore for SqliteStore {
         super::search::write_terms(&mut tx, id, &article.lang, &article.search).await?;
         super::revisions::write_revision(&mut tx, id, version + 1, article).await?;
         super::related::write_phrases(&mut tx, id, &article.key_phrases).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -277,10 +279,14 @@ impl ArticleStore for SqliteStore {
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
+        let id: Option<i64> = sqlx::query_scalar(sql::ID_OF_SLUG).bind(slug).fetch_optional(&mut *tx).await.db()?;
+        let Some(id) = id else { return Err(StoreError::NotFound) };
+        let holders = super::related::before_delete(&mut tx, id).await?;
         let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await.db()?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        super::related::relate_after_delete(&mut tx, &holders).await?;
         tx.commit().await.db()?;
         Ok(())
     }
