@@ -280,6 +280,25 @@ pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
     keys.iter().enumerate().filter(|(i, k)| !keys[..*i].contains(k)).map(|(_, k)| k.as_str())
 }
 
+/// What readers see of a stored list as a backend read it (`rows`, the
+/// visible entries in the list's order): [`shown`] picks them by `entry`
+/// (score and close flag of a row), and `article` makes each picked row
+/// into a related article with its score.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn from_stored_list<R>(
+    rows: &[R],
+    limit: usize,
+    entry: impl Fn(&R) -> Result<(f64, bool)>,
+    article: impl Fn(&R, f64) -> Result<RelatedArticle>,
+) -> Result<Vec<RelatedArticle>> {
+    let mut visible = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let (score, close) = entry(r)?;
+        visible.push(Listed { id: i as i64, score, close });
+    }
+    shown(&visible, limit).into_iter().map(|l| article(&rows[l.id as usize], l.score)).collect()
+}
+
 /// A related article from what a backend read: its card, summary mode and
 /// editors' summary as stored, and the JSON of its shortest automatic
 /// summary's sentences.

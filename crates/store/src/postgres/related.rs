@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
 use crate::related::{
-    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, related_article, shown,
+    Candidate, Key, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list, related_article,
     stored_list, to_refresh,
 };
 use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
@@ -233,21 +233,19 @@ impl RelatedStore for PostgresStore {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(AssertSqlSafe(list_sql())).bind(q.now).bind(q.id).fetch_all(&self.pool).await.db()?;
-        let mut visible = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
-            visible.push(Listed { id: i as i64, score: r.try_get("score").db()?, close: r.try_get("close").db()? });
-        }
-        let mut related = Vec::new();
-        for l in shown(&visible, q.limit) {
-            let row = &rows[l.id as usize];
-            let (mode, custom, first) = (
-                row.try_get("summary_mode").db()?,
-                row.try_get("summary_custom").db()?,
-                row.try_get("first_summary").db()?,
-            );
-            related.push(related_article(card_from_row(row)?, mode, custom, first, l.score)?);
-        }
-        Ok(related)
+        from_stored_list(
+            &rows,
+            q.limit,
+            |r| Ok((r.try_get("score").db()?, r.try_get("close").db()?)),
+            |r, score| {
+                let (mode, custom, first) = (
+                    r.try_get("summary_mode").db()?,
+                    r.try_get("summary_custom").db()?,
+                    r.try_get("first_summary").db()?,
+                );
+                related_article(card_from_row(r)?, mode, custom, first, score)
+            },
+        )
     }
 
     async fn stale_key_phrases(&self, version: u32) -> Result<Vec<String>> {
