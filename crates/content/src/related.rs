@@ -54,6 +54,29 @@ impl crate::Articles {
             |id, version, phrases: KeyPhrases| async move { store.write_key_phrases(id, version, &phrases).await };
         self.remake_derived(slugs, "making key phrases for related articles", key_phrases, write).await
     }
+
+    /// Makes the related list of every article whose list another rule
+    /// made, or none (an article stored before lists were kept): each
+    /// article's own list, from the key phrases and tags stored (run after
+    /// [`refresh_key_phrases`](Self::refresh_key_phrases)); returns how
+    /// many. Run at start under the start-up lock, before the server
+    /// listens. Lists are otherwise made when articles are written (see
+    /// [`store::RelatedStore`]).
+    pub async fn refresh_related(&self) -> Result<usize, crate::WriteError> {
+        let store = self.store().as_ref();
+        let slugs = store.stale_related_lists(store::RELATED_VERSION).await?;
+        let total = slugs.len();
+        let mut n = 0;
+        for (i, slug) in slugs.iter().enumerate() {
+            if store.make_related_list(slug).await? {
+                n += 1;
+            }
+            if (i + 1) % 1000 == 0 {
+                tracing::info!(done = i + 1, of = total, "making related lists");
+            }
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -112,14 +135,16 @@ mod tests {
             store.create_article(&a).await.unwrap();
         }
         let one = store.article("one", Visibility::All).await.unwrap().unwrap();
-        let query = |phrases: Vec<String>| RelatedQuery { id: one.id, phrases, tags: vec![], now: 100, limit: 5 };
-        assert!(store.related_articles(&query(vec!["tidal barrier".into()])).await.unwrap().is_empty());
+        let query = RelatedQuery { id: one.id, now: 100, limit: 5 };
+        assert!(store.related_articles(&query).await.unwrap().is_empty());
         assert_eq!(w.refresh_key_phrases().await.unwrap(), 2);
         assert_eq!(w.refresh_key_phrases().await.unwrap(), 0, "nothing left to do");
         let after = store.article("one", Visibility::All).await.unwrap().unwrap();
         assert_eq!((after.version, after.updated_at), (one.version, one.updated_at));
         assert!(after.key_phrases.phrases.iter().any(|p| p == "tidal barrier"), "{:?}", after.key_phrases);
-        let found = store.related_articles(&query(after.key_phrases.phrases.clone())).await.unwrap();
+        let found = store.related_articles(&query).await.unwrap();
         assert_eq!(found.iter().map(|r| r.card.slug.as_str()).collect::<Vec<_>>(), ["two"]);
+        // Every list was made with the phrases; none is left to make at start.
+        assert_eq!(w.refresh_related().await.unwrap(), 0);
     }
 }

@@ -371,6 +371,14 @@ async fn start_up_work(state: &web::AppState) -> anyhow::Result<()> {
                 "key phrases made for related articles (new, or made by another rule)"
             );
         }
+        let listed = state.articles().refresh_related().await.context("making related articles' lists")?;
+        if listed > 0 {
+            tracing::info!(
+                articles = listed,
+                version = store::RELATED_VERSION,
+                "related articles' lists made (new, or made by another rule)"
+            );
+        }
         anyhow::Ok(())
     };
     let done = work.await;

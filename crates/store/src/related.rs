@@ -43,17 +43,13 @@ pub const PHRASE_WEIGHT: f64 = 1.0;
 /// The weight of a shared tag, before [`specificity`].
 pub const TAG_WEIGHT: f64 = 0.45;
 
-/// What to find related articles for: an article's id (never found itself),
-/// its key phrases and tag slugs, for readers at `now`.
+/// Whose related articles to read: an article's id (never found itself), for
+/// readers at `now`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelatedQuery {
     /// The article's id.
     pub id: i64,
-    /// Its key phrases (the first [`MAX_KEYS`] are used).
-    pub phrases: Vec<String>,
-    /// Its tag slugs (the first [`MAX_KEYS`] are used).
-    pub tags: Vec<String>,
-    /// Readers at this time: only articles they see are found.
+    /// Readers at this time: only articles they see are shown.
     pub now: i64,
     /// How many to return at most.
     pub limit: usize,
@@ -74,20 +70,85 @@ pub struct RelatedArticle {
     pub score: f64,
 }
 
-/// Finding related articles, and keeping the key phrases they are found by.
+/// Related articles, kept as a list per article, and the key phrases they
+/// are found by.
+///
+/// Each article's list is made when it is written (in its transaction: the
+/// newest [`WINDOW`] articles readers see or will see that share each of its
+/// first [`MAX_KEYS`] phrases and tags, ranked by [`rank`]), and the lists of
+/// the articles it is most related to, and of those whose list held it, are
+/// made again then too ([`REFRESHED`] of each at most). A reader's request
+/// only reads a stored list, leaving out what readers do not see at that
+/// time (a draft, a scheduled article before its time).
 #[async_trait]
 pub trait RelatedStore: Send + Sync {
-    /// Up to `limit` articles readers see at `now` that share key phrases or
-    /// tags with the article, best first ([`rank`]); never the article
-    /// itself, a draft, or a scheduled article before its time.
+    /// Up to `limit` articles readers see at `now` from the article's stored
+    /// list, best first ([`shown`]); never the article itself, a draft, or a
+    /// scheduled article before its time.
     async fn related_articles(&self, query: &RelatedQuery) -> Result<Vec<RelatedArticle>>;
     /// The slugs of the articles whose key phrases were not made by rule
     /// `version` (or never made): to make again.
     async fn stale_key_phrases(&self, version: u32) -> Result<Vec<String>>;
     /// Replaces the key phrases of article `id`, if it is still at
-    /// `version` (`false`, writing nothing, when it changed or is gone: the
-    /// write that changed it wrote its phrases).
+    /// `version` (`false`, writing nothing, when it changed or is gone:
+    /// the write that changed it wrote its phrases), and makes its related
+    /// list and those it changes again.
     async fn write_key_phrases(&self, id: i64, version: i64, phrases: &KeyPhrases) -> Result<bool>;
+    /// The slugs of the articles whose related list was not made by rule
+    /// `version` ([`RELATED_VERSION`]; 0: never, as for an article stored
+    /// before lists were kept): to make at start.
+    async fn stale_related_lists(&self, version: u32) -> Result<Vec<String>>;
+    /// Makes the related list of article `slug` (its own only: the lists
+    /// of others are made when they are written, or by this at start).
+    /// `false` when there is no such article.
+    async fn make_related_list(&self, slug: &str) -> Result<bool>;
+}
+
+/// The version of the stored lists' rule (the ranking and what is kept): a
+/// list made by another is made again at start.
+pub const RELATED_VERSION: u32 = 1;
+
+/// How many closely related articles a stored list keeps (articles sharing
+/// one key only: [`FILL_TO`] more at most). More than a page shows
+/// ([`RelatedQuery::limit`], 5 on the site), so that a list still has enough
+/// when some of it is not shown (a scheduled article before its time, one
+/// unpublished since).
+pub const STORED: usize = 10;
+
+/// How many other articles' lists a write makes again, at most, of each
+/// kind: the articles the written one is most related to (where it now
+/// belongs), and those whose list held it (where it may no longer belong).
+pub const REFRESHED: usize = 5;
+
+/// An article in a stored related list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Listed {
+    /// The related article's id.
+    pub id: i64,
+    /// How related it is ([`rank`]).
+    pub score: f64,
+    /// Closely related (two keys or more, or a phrase of several words).
+    pub close: bool,
+}
+
+/// The list to store from an article's windows: every candidate ranked as
+/// [`rank`] ranks them, the closely related first (at most [`STORED`]),
+/// then the best [`FILL_TO`] of those sharing one key only.
+pub fn stored_list(windows: &[Window]) -> Vec<Listed> {
+    let all = ranked(windows);
+    let close = all.iter().filter(|l| l.close).take(STORED);
+    let single = all.iter().filter(|l| !l.close).take(FILL_TO);
+    close.chain(single).copied().collect()
+}
+
+/// What readers see of a stored list (in its order, the entries they do
+/// not see left out): the closely related, then those sharing one key only
+/// to fill the list up to [`FILL_TO`]; `limit` at most. The same as
+/// [`rank`] applied to the visible candidates.
+pub fn shown(visible: &[Listed], limit: usize) -> Vec<Listed> {
+    let close = visible.iter().filter(|l| l.close).count();
+    let take = limit.min(close.max(FILL_TO));
+    visible.iter().filter(|l| l.close).chain(visible.iter().filter(|l| !l.close)).take(take).copied().collect()
 }
 
 /// What kind of key found an article.
@@ -156,6 +217,12 @@ pub fn specificity(n: usize) -> f64 {
 /// publication time, then slug, both descending, as lists are ordered).
 /// Returns at most `limit` (id, score) pairs.
 pub fn rank(windows: &[Window], limit: usize) -> Vec<(i64, f64)> {
+    shown(&ranked(windows), limit).into_iter().map(|l| (l.id, l.score)).collect()
+}
+
+/// Every candidate of the windows, scored and in [`rank`]'s order (close
+/// first, best first, newer first among equals).
+fn ranked(windows: &[Window]) -> Vec<Listed> {
     struct Scored<'a> {
         score: f64,
         shared: usize,
@@ -190,15 +257,46 @@ pub fn rank(windows: &[Window], limit: usize) -> Vec<(i64, f64)> {
             .then_with(|| b.c.published_at.cmp(&a.c.published_at))
             .then_with(|| b.c.slug.cmp(&a.c.slug))
     });
-    let close = scored.iter().filter(|s| s.close).count();
-    let take = limit.min(close.max(FILL_TO));
-    scored.into_iter().take(take).map(|s| (s.c.id, s.score)).collect()
+    scored.into_iter().map(|s| Listed { id: s.c.id, score: s.score, close: s.close }).collect()
+}
+
+/// The ids of the articles whose lists a write of an article makes again
+/// besides its own: the first [`REFRESHED`] of its own ranking (where it now
+/// belongs) and the `holders` (whose list held it), each once.
+pub fn to_refresh(windows: &[Window], holders: &[i64], own: i64) -> Vec<i64> {
+    let mut out: Vec<i64> = ranked(windows).into_iter().take(REFRESHED).map(|l| l.id).collect();
+    for &h in holders.iter().take(REFRESHED) {
+        if !out.contains(&h) {
+            out.push(h);
+        }
+    }
+    out.retain(|&id| id != own);
+    out
 }
 
 /// The phrases (or tags), each the first time it comes.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn distinct(keys: &[String]) -> impl Iterator<Item = &str> {
     keys.iter().enumerate().filter(|(i, k)| !keys[..*i].contains(k)).map(|(_, k)| k.as_str())
+}
+
+/// What readers see of a stored list as a backend read it (`rows`, the
+/// visible entries in the list's order): [`shown`] picks them by `entry`
+/// (score and close flag of a row), and `article` makes each picked row
+/// into a related article with its score.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn from_stored_list<R>(
+    rows: &[R],
+    limit: usize,
+    entry: impl Fn(&R) -> Result<(f64, bool)>,
+    article: impl Fn(&R, f64) -> Result<RelatedArticle>,
+) -> Result<Vec<RelatedArticle>> {
+    let mut visible = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let (score, close) = entry(r)?;
+        visible.push(Listed { id: i as i64, score, close });
+    }
+    shown(&visible, limit).into_iter().map(|l| article(&rows[l.id as usize], l.score)).collect()
 }
 
 /// A related article from what a backend read: its card, summary mode and

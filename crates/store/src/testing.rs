@@ -1055,13 +1055,7 @@ pub mod conformance {
     /// The slugs of the articles related to `slug` for readers at `now`.
     async fn related(s: &Arc<dyn Store>, slug: &str, now: i64, limit: usize) -> Vec<String> {
         let a = s.article(slug, Visibility::All).await.unwrap().expect("stored");
-        let q = crate::RelatedQuery {
-            id: a.id,
-            phrases: a.key_phrases.phrases.clone(),
-            tags: a.tags.iter().map(|t| t.slug.clone()).collect(),
-            now,
-            limit,
-        };
+        let q = crate::RelatedQuery { id: a.id, now, limit };
         s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect()
     }
 
@@ -1112,13 +1106,7 @@ pub mod conformance {
         let mut two = s.article("two-phrases", Visibility::All).await.unwrap().unwrap();
         two.data.summaries = vec![summary(5, "v1", "Longer."), summary(3, "v1", "Shorter.")];
         s.update_article(two.id, two.version, &two.data).await.unwrap();
-        let q = crate::RelatedQuery {
-            id: me.id,
-            phrases: me.key_phrases.phrases.clone(),
-            tags: vec!["climate".into()],
-            now: 200,
-            limit: 10,
-        };
+        let q = crate::RelatedQuery { id: me.id, now: 200, limit: 10 };
         let found = s.related_articles(&q).await.unwrap();
         let shown: Vec<(&str, Option<&str>)> =
             found.iter().map(|r| (r.card.slug.as_str(), r.summary.as_deref())).collect();
@@ -1146,14 +1134,21 @@ pub mod conformance {
         s.delete_article("renamed").await.unwrap();
         s.delete_article("eq-new").await.unwrap();
         assert_eq!(related(&s, "me", 200, 10).await, ["tagged", "eq-old"]);
-        // Keys given twice count once.
-        let q = crate::RelatedQuery {
-            phrases: vec!["council".into(), "council".into()],
-            tags: vec!["climate".into(), "climate".into()],
-            ..q
-        };
+        // A phrase given twice counts once: "dup-b" shares one word with
+        // one other article, the best score a single word has.
+        s.create_article(&phrased("dup-a", Status::Published, Some(10), &["solo", "solo"], &[])).await.unwrap();
+        s.create_article(&phrased("dup-b", Status::Published, Some(11), &["solo"], &[])).await.unwrap();
+        let dup_b = s.article("dup-b", Visibility::All).await.unwrap().unwrap();
+        let q = crate::RelatedQuery { id: dup_b.id, now: 200, limit: 10 };
         let scores: Vec<f64> = s.related_articles(&q).await.unwrap().iter().map(|r| r.score).collect();
-        assert_eq!(scores, [crate::specificity(1) + crate::TAG_WEIGHT * crate::specificity(1)]);
+        assert_eq!(scores, [crate::PHRASE_WEIGHT * crate::specificity(1)]);
+        // Lists are made when articles are written: the older "dup-a" got
+        // "dup-b" in its list when "dup-b" was written.
+        assert_eq!(related(&s, "dup-a", 200, 10).await, ["dup-b"]);
+        assert!(s.stale_related_lists(crate::RELATED_VERSION).await.unwrap().is_empty());
+        assert!(s.make_related_list("dup-a").await.unwrap());
+        assert!(!s.make_related_list("no-such-article").await.unwrap());
+        assert_eq!(related(&s, "dup-a", 200, 10).await, ["dup-b"], "made again, the same");
     }
 
     /// Key phrases are read back in order, each once; an article written
@@ -1179,17 +1174,13 @@ pub mod conformance {
         assert_eq!((read.key_phrases.clone(), read.version), (new, stored.version), "the article's version stays");
         // Found by the new phrase only.
         let other = s.create_article(&phrased("o", Status::Published, Some(5), &["fresh", "b"], &[])).await.unwrap();
-        let q = crate::RelatedQuery {
-            id: other.id,
-            phrases: vec!["fresh".into(), "b".into()],
-            tags: vec![],
-            now: 100,
-            limit: 5,
-        };
+        let q = crate::RelatedQuery { id: other.id, now: 100, limit: 5 };
         let found: Vec<String> = s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect();
         assert_eq!(found, ["a"]);
-        let q = crate::RelatedQuery { phrases: vec!["b".into()], ..q };
-        assert!(s.related_articles(&q).await.unwrap().is_empty());
+        // And "a"'s list, made again when "o" was written, holds "o".
+        let q = crate::RelatedQuery { id: stored.id, now: 100, limit: 5 };
+        let found: Vec<String> = s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect();
+        assert_eq!(found, ["o"]);
     }
 
     /// The backend answers `ping` and tells its pool's use, and after

@@ -1,7 +1,8 @@
 //! Related articles, as the article page and the API show them: up to
 //! [`MOST`] articles that share key phrases or tags with the article, best
-//! first (the store's look-up, [`store::RelatedStore`]: index ranges only,
-//! no body read, no summarizer run), each with its title, date and the
+//! first (the list the store made when the articles were written,
+//! [`store::RelatedStore`], read and filtered by what readers see now: no
+//! ranking, no body read, no summarizer run), each with its title, date and the
 //! first sentence of its summary. What they show goes with the response in
 //! the page cache ([`shows`]), so a write that could change the list (a
 //! related article changed, unpublished or deleted, a new article sharing a
@@ -33,13 +34,7 @@ pub struct RelatedView {
 
 /// The articles related to `a` that readers see at `now`, best first.
 pub async fn of(state: &AppState, a: &Article, now: i64) -> Result<Vec<RelatedArticle>, StoreError> {
-    let query = RelatedQuery {
-        id: a.id,
-        phrases: a.key_phrases.phrases.clone(),
-        tags: a.tags.iter().map(|t| t.slug.clone()).collect(),
-        now,
-        limit: MOST,
-    };
+    let query = RelatedQuery { id: a.id, now, limit: MOST };
     state.store().related_articles(&query).await
 }
 

@@ -429,7 +429,8 @@ async fn update_in(tx: &mut PgConnection, id: i64, version: i64, article: &NewAr
 impl ArticleStore for PostgresStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let mut tx = self.pool.begin().await.db()?;
-        create_in(&mut tx, article).await?;
+        let id = create_in(&mut tx, article).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -438,6 +439,7 @@ impl ArticleStore for PostgresStore {
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = self.pool.begin().await.db()?;
         update_in(&mut tx, id, version, article).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -455,6 +457,11 @@ impl ArticleStore for PostgresStore {
                 }
             });
         }
+        // Each article's related list, and the lists it now belongs in, from
+        // the whole batch (as a single write makes them).
+        for &id in &ids {
+            super::related::relate(&mut tx, id).await?;
+        }
         tx.commit().await.db()?;
         Ok(ids)
     }
@@ -471,8 +478,20 @@ impl ArticleStore for PostgresStore {
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM articles WHERE slug = $1").bind(slug).execute(&self.pool).await.db()?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        let mut tx = self.pool.begin().await.db()?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 FOR UPDATE")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        let Some(id) = id else { return Err(StoreError::NotFound) };
+        let holders = super::related::before_delete(&mut tx, id).await?;
+        sqlx::query("DELETE FROM articles WHERE id = $1").bind(id).execute(&mut *tx).await.db()?;
+        for other in holders {
+            super::related::make_list(&mut tx, other).await?;
+        }
+        tx.commit().await.db()?;
+        Ok(())
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {

@@ -9,7 +9,10 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
-use crate::related::{Candidate, Key, MAX_KEYS, WINDOW, Window, distinct, rank, related_article};
+use crate::related::{
+    Candidate, Key, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list, related_article,
+    stored_list, to_refresh,
+};
 use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
@@ -73,16 +76,154 @@ pub(super) fn windows_sql(table: &str, column: &str) -> String {
     )
 }
 
-/// What related articles `$2` (an array of ids) show, if readers at `$1`
-/// see them: their cards, and their shortest automatic summary or the
-/// editors' own.
-pub(super) fn cards_sql() -> String {
+/// Article `$2`'s stored list, in its order, the articles readers see at
+/// `$1` only, each with what it shows.
+pub(super) fn list_sql() -> String {
     format!(
-        "SELECT a.id, {CARD_COLUMNS}, a.summary_mode, a.summary_custom, \
+        "SELECT r.score, r.close, {CARD_COLUMNS}, a.summary_mode, a.summary_custom, \
          (SELECT s.sentences::TEXT FROM article_summaries s WHERE s.article_id = a.id ORDER BY s.length LIMIT 1) \
-         AS first_summary FROM articles a WHERE a.id = ANY($2::BIGINT[]) AND {}",
+         AS first_summary FROM article_related r JOIN articles a ON a.id = r.related_id \
+         WHERE r.article_id = $2 AND {} ORDER BY r.position",
         visible(Visibility::PublicAt(0), "a")
     )
+}
+
+/// The windows of article `id` (see the SQLite store's `windows_of`): for
+/// each of its first [`MAX_KEYS`] phrases and tags, the newest [`WINDOW`]
+/// other articles that are not drafts (scheduled ones too) sharing it.
+async fn windows_of(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
+    let phrases: Vec<String> =
+        sqlx::query_scalar("SELECT phrase FROM article_phrases WHERE article_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+    let mut tags: Vec<String> = sqlx::query_scalar("SELECT tag_slug FROM article_tags WHERE article_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+    tags.sort_unstable();
+    let mut windows = Vec::new();
+    for (key, table, column, keys) in
+        [(Key::Phrase, "article_phrases", "phrase", &phrases), (Key::Tag, "article_tags", "tag_slug", &tags)]
+    {
+        let keys: Vec<&str> = distinct(keys).take(MAX_KEYS).collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let rows = sqlx::query(AssertSqlSafe(windows_sql(table, column)))
+            .bind(i64::MAX)
+            .bind(&keys)
+            .bind(id)
+            .bind(WINDOW as i64)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+        let mut found: Vec<Vec<Candidate>> = vec![Vec::new(); keys.len()];
+        for r in &rows {
+            let ord: i64 = r.try_get("ord").db()?;
+            let at: Option<i64> = r.try_get("published_at").db()?;
+            let candidate = Candidate {
+                id: r.try_get("article_id").db()?,
+                published_at: at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?,
+                slug: r.try_get("slug").db()?,
+            };
+            if let Some(window) = usize::try_from(ord - 1).ok().and_then(|i| found.get_mut(i)) {
+                window.push(candidate);
+            }
+        }
+        windows.extend(keys.iter().zip(found).map(|(k, f)| Window::new(key, k, f)));
+    }
+    Ok(windows)
+}
+
+/// Makes and stores article `id`'s related list (one statement to write
+/// it); returns its windows.
+pub(super) async fn make_list(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
+    let windows = windows_of(conn, id).await?;
+    let list = stored_list(&windows);
+    sqlx::query("DELETE FROM article_related WHERE article_id = $1").bind(id).execute(&mut *conn).await.db()?;
+    if !list.is_empty() {
+        let ids: Vec<i64> = list.iter().map(|l| l.id).collect();
+        let scores: Vec<f64> = list.iter().map(|l| l.score).collect();
+        let close: Vec<bool> = list.iter().map(|l| l.close).collect();
+        sqlx::query(
+            "INSERT INTO article_related (article_id, position, related_id, score, close) \
+             SELECT $1, t.position - 1, t.related_id, t.score, t.close \
+             FROM UNNEST($2::BIGINT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[]) WITH ORDINALITY \
+             AS t (related_id, score, close, position)",
+        )
+        .bind(id)
+        .bind(&ids)
+        .bind(&scores)
+        .bind(&close)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    }
+    sqlx::query(
+        "INSERT INTO article_related_rows (article_id, version) VALUES ($1, $2) \
+         ON CONFLICT (article_id) DO UPDATE SET version = EXCLUDED.version",
+    )
+    .bind(id)
+    .bind(i64::from(RELATED_VERSION))
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(windows)
+}
+
+/// The lists holding article `id` (at most [`REFRESHED`]).
+pub(super) async fn holders_of(conn: &mut PgConnection, id: i64) -> Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT article_id FROM article_related WHERE related_id = $1 LIMIT $2")
+        .bind(id)
+        .bind(REFRESHED as i64)
+        .fetch_all(&mut *conn)
+        .await
+        .db()
+}
+
+/// Takes the lock every writer of related lists holds until its
+/// transaction ends (lists of other articles are written by any article's
+/// write, so two writes could otherwise rewrite one list at once), after
+/// the transaction's own article row lock, never before it (see migration
+/// 0025).
+pub(super) async fn lock_lists(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/newsdesk related lists')::BIGINT)")
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Before article `id` is deleted, its row locked (inside the caller's
+/// transaction): the lists lock, its own list and its place in others
+/// removed; returns the lists that held it, to make again after.
+pub(super) async fn before_delete(conn: &mut PgConnection, id: i64) -> Result<Vec<i64>> {
+    lock_lists(conn).await?;
+    let holders = holders_of(conn, id).await?;
+    for statement in [
+        "DELETE FROM article_related WHERE article_id = $1",
+        "DELETE FROM article_related WHERE related_id = $1",
+        "DELETE FROM article_related_rows WHERE article_id = $1",
+    ] {
+        sqlx::query(statement).bind(id).execute(&mut *conn).await.db()?;
+    }
+    Ok(holders)
+}
+
+/// After article `id` is written, inside the caller's transaction: its
+/// related list, and those of the articles it is most related to and of
+/// those whose list held it ([`to_refresh`]).
+pub(super) async fn relate(conn: &mut PgConnection, id: i64) -> Result<()> {
+    lock_lists(conn).await?;
+    let holders = holders_of(conn, id).await?;
+    let windows = make_list(conn, id).await?;
+    for other in to_refresh(&windows, &holders, id) {
+        make_list(conn, other).await?;
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -91,56 +232,20 @@ impl RelatedStore for PostgresStore {
         if q.limit == 0 {
             return Ok(Vec::new());
         }
-        let mut conn = self.pool.acquire().await.db()?;
-        let mut windows = Vec::new();
-        for (key, table, column, keys) in
-            [(Key::Phrase, "article_phrases", "phrase", &q.phrases), (Key::Tag, "article_tags", "tag_slug", &q.tags)]
-        {
-            let keys: Vec<&str> = distinct(keys).take(MAX_KEYS).collect();
-            if keys.is_empty() {
-                continue;
-            }
-            let rows = sqlx::query(AssertSqlSafe(windows_sql(table, column)))
-                .bind(q.now)
-                .bind(&keys)
-                .bind(q.id)
-                .bind(WINDOW as i64)
-                .fetch_all(&mut *conn)
-                .await
-                .db()?;
-            let mut found: Vec<Vec<Candidate>> = vec![Vec::new(); keys.len()];
-            for r in &rows {
-                let ord: i64 = r.try_get("ord").db()?;
-                let at: Option<i64> = r.try_get("published_at").db()?;
-                let candidate = Candidate {
-                    id: r.try_get("article_id").db()?,
-                    published_at: at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?,
-                    slug: r.try_get("slug").db()?,
-                };
-                if let Some(window) = usize::try_from(ord - 1).ok().and_then(|i| found.get_mut(i)) {
-                    window.push(candidate);
-                }
-            }
-            windows.extend(keys.iter().zip(found).map(|(k, f)| Window::new(key, k, f)));
-        }
-        let best = rank(&windows, q.limit);
-        if best.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<i64> = best.iter().map(|(id, _)| *id).collect();
-        let rows = sqlx::query(AssertSqlSafe(cards_sql())).bind(q.now).bind(&ids).fetch_all(&mut *conn).await.db()?;
-        let mut related = Vec::with_capacity(best.len());
-        for (id, score) in best {
-            // Unpublished since the ranges were read: left out.
-            let Some(row) = rows.iter().find(|r| r.try_get::<i64, _>("id").is_ok_and(|x| x == id)) else { continue };
-            let (mode, custom, first) = (
-                row.try_get("summary_mode").db()?,
-                row.try_get("summary_custom").db()?,
-                row.try_get("first_summary").db()?,
-            );
-            related.push(related_article(card_from_row(row)?, mode, custom, first, score)?);
-        }
-        Ok(related)
+        let rows = sqlx::query(AssertSqlSafe(list_sql())).bind(q.now).bind(q.id).fetch_all(&self.pool).await.db()?;
+        from_stored_list(
+            &rows,
+            q.limit,
+            |r| Ok((r.try_get("score").db()?, r.try_get("close").db()?)),
+            |r, score| {
+                let (mode, custom, first) = (
+                    r.try_get("summary_mode").db()?,
+                    r.try_get("summary_custom").db()?,
+                    r.try_get("first_summary").db()?,
+                );
+                related_article(card_from_row(r)?, mode, custom, first, score)
+            },
+        )
     }
 
     async fn stale_key_phrases(&self, version: u32) -> Result<Vec<String>> {
@@ -169,6 +274,32 @@ impl RelatedStore for PostgresStore {
             return Ok(false);
         }
         write_phrases(&mut tx, id, phrases).await?;
+        relate(&mut tx, id).await?;
+        tx.commit().await.db()?;
+        Ok(true)
+    }
+
+    async fn stale_related_lists(&self, version: u32) -> Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT a.slug FROM article_related_rows r JOIN articles a ON a.id = r.article_id \
+             WHERE r.version <> $1 ORDER BY a.slug",
+        )
+        .bind(i64::from(version))
+        .fetch_all(&self.pool)
+        .await
+        .db()
+    }
+
+    async fn make_related_list(&self, slug: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await.db()?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 FOR UPDATE")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        let Some(id) = id else { return Ok(false) };
+        lock_lists(&mut tx).await?;
+        make_list(&mut tx, id).await?;
         tx.commit().await.db()?;
         Ok(true)
     }
@@ -185,9 +316,10 @@ mod tests {
     use crate::testing::{TestDatabase, conformance::article};
     use crate::{ArticleStore as _, Backend as _, Status};
 
-    /// The look-up is index scans in order: for each phrase a scan of
-    /// `article_phrases_public`, for each tag of `article_tags_public`, and
-    /// the cards by the articles' primary key; no sort, no scan of a whole
+    /// The look-ups are index scans in order: (when an article is written)
+    /// for each phrase a scan of `article_phrases_public`, for each tag of
+    /// `article_tags_public`; (when a reader asks) the stored list by its
+    /// primary key and the cards by the articles' primary key; no sort, no scan of a whole
     /// table, among 20,000 other phrase rows. (Seq scans, bitmap scans and
     /// sorts are switched off, so a query no index fits shows one.)
     #[tokio::test]
@@ -227,9 +359,9 @@ mod tests {
         let keys = vec!["p1".to_owned(), "common".to_owned()];
         let phrases = explain(&mut conn, windows_sql("article_phrases", "phrase"), keys).await;
         let tags = explain(&mut conn, windows_sql("article_tags", "tag_slug"), vec!["x".into(), "y".into()]).await;
-        let cards: serde_json::Value = sqlx::query(AssertSqlSafe(format!("EXPLAIN (FORMAT JSON) {}", cards_sql())))
+        let list: serde_json::Value = sqlx::query(AssertSqlSafe(format!("EXPLAIN (FORMAT JSON) {}", list_sql())))
             .bind(2000i64)
-            .bind(vec![1i64, 2, 3])
+            .bind(1i64)
             .fetch_one(&mut conn)
             .await
             .unwrap()
@@ -237,7 +369,8 @@ mod tests {
         for (name, text, index) in [
             ("phrases", phrases, "article_phrases_public"),
             ("tags", tags, "article_tags_public"),
-            ("cards", cards.to_string(), "articles_pkey"),
+            ("list", list.to_string(), "article_related_pkey"),
+            ("list's cards", list.to_string(), "articles_pkey"),
         ] {
             assert!(text.contains(&format!("\"Index Name\":\"{index}\"")), "{name} does not use {index}: {text}");
             for bad in ["\"Node Type\":\"Sort\"", "\"Node Type\":\"Seq Scan\"", "\"Node Type\":\"Bitmap Heap Scan\""] {

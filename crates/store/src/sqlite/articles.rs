@@ -285,7 +285,8 @@ async fn update_in(tx: &mut sqlx::SqliteConnection, id: i64, version: i64, artic
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.writer).await?;
-        create_in(&mut tx, article).await?;
+        let id = create_in(&mut tx, article).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -294,6 +295,7 @@ impl ArticleStore for SqliteStore {
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let mut tx = begin_write(&self.writer).await?;
         update_in(&mut tx, id, version, article).await?;
+        super::related::relate(&mut tx, id).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
@@ -311,6 +313,11 @@ impl ArticleStore for SqliteStore {
                 }
             });
         }
+        // Each article's related list, and the lists it now belongs in, from
+        // the whole batch (as a single write makes them).
+        for &id in &ids {
+            super::related::relate(&mut tx, id).await?;
+        }
         tx.commit().await.db()?;
         Ok(ids)
     }
@@ -324,10 +331,14 @@ impl ArticleStore for SqliteStore {
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
         let mut tx = begin_write(&self.writer).await?;
+        let id: Option<i64> = sqlx::query_scalar(sql::ID_OF_SLUG).bind(slug).fetch_optional(&mut *tx).await.db()?;
+        let Some(id) = id else { return Err(StoreError::NotFound) };
+        let holders = super::related::before_delete(&mut tx, id).await?;
         let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await.db()?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        super::related::relate_after_delete(&mut tx, &holders).await?;
         tx.commit().await.db()?;
         Ok(())
     }

@@ -65,6 +65,10 @@ pub(super) fn match_expression(query: &SearchQuery) -> Option<String> {
     Some(if excluded.is_empty() { found } else { format!("{found} NOT ({})", excluded.join(" OR ")) })
 }
 
+/// How many matches a query ranks at most (see `search_page!`): every
+/// one (no cap measured to be needed yet; see README, "Search").
+const SEARCH_CANDIDATES: i64 = i64::MAX - 1;
+
 #[async_trait]
 impl SearchStore for SqliteStore {
     async fn search(&self, query: &SearchQuery) -> Result<Page<SearchHit>> {
@@ -77,6 +81,7 @@ impl SearchStore for SqliteStore {
             Visibility::All => (Bound::now(i64::MAX - 1), i64::MAX, (sql::SEARCH_ALL, sql::SEARCH_ALL_COUNT)),
         };
         let offset = i64::from(page - 1) * i64::from(per_page);
+        let candidates = SEARCH_CANDIDATES;
         let bind = |statement| {
             sqlx::query(statement)
                 .bind(bound.at)
@@ -87,7 +92,13 @@ impl SearchStore for SqliteStore {
                 .bind(query.tag.clone())
         };
         let mut conn = self.pool.acquire().await.db()?;
-        let rows = bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *conn).await.db()?;
+        let rows = bind(statements.0)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .bind(candidates)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
         let items = rows
             .iter()
             .map(|r| {
@@ -98,11 +109,18 @@ impl SearchStore for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        // The count: from the page when it is the last one, else counted.
+        // The count: from the page when it is the last one, else counted
+        // (no further than the candidates ranked, and one more).
         let total = if (items.len() as u32) < per_page && (page == 1 || !items.is_empty()) {
             offset as u64 + items.len() as u64
         } else {
-            let n: i64 = bind(statements.1).fetch_one(&mut *conn).await.db()?.try_get(0).db()?;
+            let n: i64 = bind(statements.1)
+                .bind(candidates.saturating_add(1))
+                .fetch_one(&mut *conn)
+                .await
+                .db()?
+                .try_get(0)
+                .db()?;
             n.max(0) as u64
         };
         Ok(Page { items, total, page: Some(page), per_page, next: None })

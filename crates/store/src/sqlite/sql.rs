@@ -72,45 +72,60 @@ macro_rules! newest_first {
 /// index's column order: title, standfirst, body, names, sources), made
 /// positive, times a recency factor of 1 + 0.25 · H / (H + age), H being 30
 /// days: an article out today ranks 25% higher, one a month old 12.5%, one
-/// a year old 2%. `?4` is now.
+/// a year old 2%. `?4` is now; the time is the search row's copy
+/// (`dated_at`: the publication time, else the last update).
 macro_rules! search_score {
     () => {
         "-bm25(article_search, 8.0, 4.0, 1.0, 4.0, 1.0) * (1.0 + 0.25 * 2592000.0 / \
-         (2592000.0 + max(0, ?4 - COALESCE(a.published_at, a.updated_at))))"
+         (2592000.0 + max(0, ?4 - r.dated_at)))"
     };
 }
 
 /// The articles that match: `?3` the FTS5 expression (built from quoted
 /// terms only), `$visible` the visibility test, `?5` the section, `?6` the
-/// tag (NULL when not asked).
+/// tag (NULL when not asked). Read from the full-text index and the search
+/// rows `r` (migration 0022: a copy of each article's slug, status, times
+/// and section, about 60 bytes a row) only: no article row is read.
 macro_rules! search_matches {
     ($visible:expr) => {
         concat!(
-            " FROM article_search s JOIN articles a ON a.id = s.rowid WHERE article_search MATCH ?3 AND ",
+            " FROM article_search s CROSS JOIN article_search_rows r ON r.article_id = s.rowid \
+             WHERE article_search MATCH ?3 AND ",
             $visible,
-            " AND (?5 IS NULL OR a.section_slug = ?5) AND (?6 IS NULL OR EXISTS \
-             (SELECT 1 FROM article_tags t WHERE t.tag_slug = ?6 AND t.article_id = a.id))"
+            " AND (?5 IS NULL OR r.section_slug = ?5) AND (?6 IS NULL OR EXISTS \
+             (SELECT 1 FROM article_tags t WHERE t.tag_slug = ?6 AND t.article_id = r.article_id))"
         )
     };
 }
 
-/// A page of matches, best first (`?7` how many, `?8` how many to skip):
-/// ranked on the index and the articles' rows alone; the cards and bodies
-/// are read for the page's rows only.
+/// A page of matches, best first (`?7` how many, `?8` how many to skip),
+/// ranked among at most `?9` candidates: the matches in the index's order
+/// (newest article id first), so that a query of very common words scores
+/// a bounded number of rows (`SEARCH_CANDIDATES` in `search.rs`); the cards
+/// and bodies are read for the page's rows only.
 macro_rules! search_page {
     ($visible:expr) => {
         concat!(
-            "WITH hits AS (SELECT a.id AS id, ",
+            "WITH candidates AS (SELECT r.article_id AS id, ",
             search_score!(),
-            " AS score, a.published_at AS published_at, a.slug AS slug",
+            " AS score, r.published_at AS published_at, r.slug AS slug",
             search_matches!($visible),
-            " ORDER BY score DESC, a.published_at DESC, a.slug DESC LIMIT ?7 OFFSET ?8) \
+            " ORDER BY s.rowid DESC LIMIT ?9), \
+             hits AS (SELECT id, score, published_at, slug FROM candidates \
+             ORDER BY score DESC, published_at DESC, slug DESC LIMIT ?7 OFFSET ?8) \
              SELECT hits.score, ",
             card_columns!("a"),
             ", b.body_text FROM hits CROSS JOIN articles a ON a.id = hits.id \
              CROSS JOIN article_bodies b ON b.article_id = a.id \
              ORDER BY hits.score DESC, hits.published_at DESC, hits.slug DESC"
         )
+    };
+}
+
+/// How many match, counting no further than `?7`.
+macro_rules! search_count {
+    ($visible:expr) => {
+        concat!("SELECT COUNT(*) FROM (SELECT 1", search_matches!($visible), " LIMIT ?7)")
     };
 }
 
@@ -288,11 +303,11 @@ queries! {
 
     /// Search (see `search_page!`): readers' matches (bound `?1, ?2` as
     /// for a list) and editors' (everything).
-    SEARCH_PUBLIC = search_page!(visible!("a"));
+    SEARCH_PUBLIC = search_page!(visible!("r"));
     SEARCH_ALL = search_page!("1");
-    /// How many match, for readers and for editors.
-    SEARCH_PUBLIC_COUNT = concat!("SELECT COUNT(*)", search_matches!(visible!("a")));
-    SEARCH_ALL_COUNT = concat!("SELECT COUNT(*)", search_matches!("1"));
+    /// How many match (up to `?7`), for readers and for editors.
+    SEARCH_PUBLIC_COUNT = search_count!(visible!("r"));
+    SEARCH_ALL_COUNT = search_count!("1");
     /// The languages of the indexed articles: one look-up in the index per
     /// language, however many articles there are.
     SEARCH_LANGUAGES = "WITH RECURSIVE langs(lang) AS (SELECT MIN(lang) FROM article_search_rows UNION ALL \
@@ -307,8 +322,14 @@ queries! {
     DELETE_TERMS = "DELETE FROM article_search WHERE rowid = ?1";
     INSERT_TERMS = "INSERT INTO article_search (rowid, title, standfirst, body, names, sources) \
         VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-    UPSERT_SEARCH_ROW = "INSERT INTO article_search_rows (article_id, version, lang) VALUES (?1, ?2, ?3) \
-        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, lang = excluded.lang";
+    /// The search row copies what ranking reads of the article's row (see
+    /// `search_matches!`), which is written first.
+    UPSERT_SEARCH_ROW = "INSERT INTO article_search_rows (article_id, version, lang, slug, status, published_at, \
+        dated_at, section_slug) SELECT ?1, ?2, ?3, a.slug, a.status, a.published_at, \
+        COALESCE(a.published_at, a.updated_at), a.section_slug FROM articles a WHERE a.id = ?1 \
+        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, lang = excluded.lang, \
+        slug = excluded.slug, status = excluded.status, published_at = excluded.published_at, \
+        dated_at = excluded.dated_at, section_slug = excluded.section_slug";
     /// The language of article `?1` if it is at version `?2`.
     LANG_AT_VERSION = "SELECT lang FROM articles WHERE id = ?1 AND version = ?2";
     /// Whether the database answers.
@@ -336,11 +357,33 @@ queries! {
         WHERE l.phrase = ?3 AND ", visible!("l"), " AND l.article_id <> ?4", newest_first!("l"), " LIMIT ?5");
     RELATED_BY_TAG = concat!("SELECT l.article_id, l.published_at, l.slug FROM article_tags l \
         WHERE l.tag_slug = ?3 AND ", visible!("l"), " AND l.article_id <> ?4", newest_first!("l"), " LIMIT ?5");
-    /// What a related article shows (article `?1`): its card, and its
-    /// shortest automatic summary or the editors' own.
-    RELATED_CARD = concat!("SELECT ", card_columns!("a"), ", a.summary_mode, a.summary_custom, \
+
+    /// The tag slugs of article `?1`.
+    TAGS_OF = "SELECT tag_slug FROM article_tags WHERE article_id = ?1";
+    /// The id of article `?1` (a slug).
+    ID_OF_SLUG = "SELECT id FROM articles WHERE slug = ?1";
+    /// Article `?1`'s stored related list (migration 0025): removed, and
+    /// written whole from `?2`, a JSON array of `[related id, score, close]`
+    /// in order (one statement); the rule's version `?2` of its list.
+    DELETE_RELATED = "DELETE FROM article_related WHERE article_id = ?1";
+    INSERT_RELATED = "INSERT INTO article_related (article_id, position, related_id, score, close) \
+        SELECT ?1, json_each.key, json_extract(json_each.value, '$[0]'), json_extract(json_each.value, '$[1]'), \
+        json_extract(json_each.value, '$[2]') FROM json_each(?2)";
+    UPSERT_RELATED_ROW = "INSERT INTO article_related_rows (article_id, version) VALUES (?1, ?2) \
+        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version";
+    /// Up to `?2` articles whose stored list holds article `?1`.
+    RELATED_HOLDERS = "SELECT article_id FROM article_related WHERE related_id = ?1 LIMIT ?2";
+    /// Article `?3`'s stored list, in its order, the articles readers see
+    /// (bound `?1, ?2`) only, each with what it shows: one range of the
+    /// list's primary key, and each article by id.
+    RELATED_LIST = concat!("SELECT r.score, r.close, ", card_columns!("a"), ", a.summary_mode, a.summary_custom, \
         (SELECT s.sentences FROM article_summaries s WHERE s.article_id = a.id ORDER BY s.length LIMIT 1) \
-        AS first_summary FROM articles a WHERE a.id = ?1");
+        AS first_summary FROM article_related r CROSS JOIN articles a ON a.id = r.related_id \
+        WHERE r.article_id = ?3 AND ", visible!("a"), " ORDER BY r.position");
+    /// Articles whose list was made by another rule than `?1` (0: never
+    /// made): two ranges of one index.
+    STALE_RELATED = "SELECT a.slug FROM article_related_rows r CROSS JOIN articles a ON a.id = r.article_id \
+        WHERE r.version < ?1 OR r.version > ?1";
 
     /// The newsroom's part of article `?1`: owner `?2`, submitted `?3`, and
     /// a copy of its update time `?4` (the order of an owner's list).
@@ -695,6 +738,9 @@ impl ListStatement {
 #[cfg(test)]
 pub(super) const BEFORE_0020: &[&str] = &[
     "ALTER TABLE articles DROP COLUMN auto_paragraphs",
+    "DROP TABLE article_related_rows",
+    "DROP TABLE article_related",
+    "DROP TRIGGER article_search_copies",
     "DROP TRIGGER article_phrase_copies",
     "DROP TABLE article_phrase_rows",
     "DROP TABLE article_phrases",
@@ -709,6 +755,14 @@ pub(super) const BEFORE_0020: &[&str] = &[
 #[cfg(test)]
 pub(super) const BEFORE_0021: &[&str] = &[
     "ALTER TABLE articles DROP COLUMN auto_paragraphs",
+    "DROP TABLE article_related_rows",
+    "DROP TABLE article_related",
+    "DROP TRIGGER article_search_copies",
+    "ALTER TABLE article_search_rows DROP COLUMN slug",
+    "ALTER TABLE article_search_rows DROP COLUMN status",
+    "ALTER TABLE article_search_rows DROP COLUMN published_at",
+    "ALTER TABLE article_search_rows DROP COLUMN dated_at",
+    "ALTER TABLE article_search_rows DROP COLUMN section_slug",
     "DROP TRIGGER article_phrase_copies",
     "DROP TABLE article_phrase_rows",
     "DROP TABLE article_phrases",
