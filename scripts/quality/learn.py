@@ -305,16 +305,6 @@ def fit_rank(train, model="lambdarank", rows=base_rows, **kw):
     raise ValueError(model)
 
 
-def kfold_rank(arts, k, **kw):
-    out = []
-    for fold in range(k):
-        train = [a for i, a in enumerate(arts) if i % k != fold]
-        test = [a for i, a in enumerate(arts) if i % k == fold]
-        scorer = fit_rank(train, **kw)
-        out.extend(zip(test, [pick(a, scorer(a), a["k"], kw.get("penalty", 1.0), kw.get("dep_pen", 0.5)) for a in test]))
-    return mean_scores([t for t, _ in out], [p for _, p in out])
-
-
 def evaluate(test, scorer, penalty=1.0, dep_pen=0.5):
     picks = [pick(a, scorer(a), a["k"], penalty, dep_pen) for a in test]
     return mean_scores(test, picks)
@@ -328,12 +318,15 @@ def current(test):
     return mean_scores(test, [a["chosen"] for a in test])
 
 
-def kfold(arts, k, **kw):
+def kfold(arts, k, fitter=None, **kw):
+    """Held-out means: each fold summarized by a model fitted (by `fitter`,
+    `fit` by default) on the other folds."""
+    fitter = fitter or fit
     out = []
     for fold in range(k):
         train = [a for i, a in enumerate(arts) if i % k != fold]
         test = [a for i, a in enumerate(arts) if i % k == fold]
-        scorer = fit(train, **kw)
+        scorer = fitter(train, **kw)
         out.extend(zip(test, [pick(a, scorer(a), a["k"], kw.get("penalty", 1.0), kw.get("dep_pen", 0.5)) for a in test]))
     return mean_scores([t for t, _ in out], [p for _, p in out])
 
@@ -350,7 +343,7 @@ def main():
         rows = [("lead", lead(dev + cv)), ("the summarizer's picks", current(dev + cv))]
         for model in ["pairwise", "lambdarank"]:
             for penalty in [1.0, 2.0]:
-                held = kfold_rank(dev + cv, 5, model=model, penalty=penalty)
+                held = kfold(dev + cv, 5, fitter=fit_rank, model=model, penalty=penalty)
                 rows.append((f"5-fold {model} red {penalty}", held))
                 print(rows[-1][0], {k: np.round(100 * v, 2) for k, v in held.items()}, flush=True)
             r = {}
