@@ -10,6 +10,7 @@ Usage (about ten minutes; needs pip install rouge-score lightgbm scikit-learn nu
   ./target/release/examples/dump_features $D/train/cnndm-val-en.jsonl > /tmp/cnnval.jsonl
   ./target/release/examples/dump_features $D/train/bbc-en.jsonl > /tmp/bbc.jsonl
   python3 scripts/quality/learn.py $D /tmp
+  python3 scripts/quality/learn.py $D /tmp rank    # pairwise and listwise models only (dev + CNN/DM val)
 
 Scores are ROUGE-1/2 F1 as rouge-score computes them (its tokenizer and
 Porter stemmer for English, Unicode words otherwise), on the summarizer's own
@@ -253,6 +254,57 @@ def fit(train, model="lgb", label="oracle", rows=base_rows, **kw):
     raise ValueError(model)
 
 
+def graded(a):
+    """Relevance grades for ranking objectives: 3 for the greedy oracle's
+    sentences, then 2 and 1 for the next best by their own ROUGE, 0 below."""
+    soft = labels(a, "soft")
+    oracle = labels(a, "oracle")
+    order = np.argsort(-soft)
+    g = np.zeros(len(soft))
+    g[order[:6]] = 1
+    g[order[:3]] = 2
+    g[oracle > 0] = 3
+    return g
+
+
+def fit_rank(train, model="lambdarank", rows=base_rows, **kw):
+    """Pairwise and listwise sentence models: LightGBM lambdarank over the
+    articles (graded relevance, NDCG at 3), or a linear pairwise model
+    (logistic regression on feature differences of a better and a worse
+    sentence of one article, as RankNet/RankSVM do)."""
+    if model == "lambdarank":
+        import lightgbm as lgb
+
+        X = np.vstack([rows(a) for a in train])
+        y = np.concatenate([graded(a) for a in train])
+        group = [len(a["sents"]) for a in train]
+        params = dict(objective="lambdarank", learning_rate=kw.get("lr", 0.05), num_leaves=kw.get("leaves", 15),
+                      min_data_in_leaf=kw.get("min_leaf", 50), verbose=-1, feature_fraction=0.9,
+                      lambdarank_truncation_level=kw.get("trunc", 10), eval_at=[3])
+        ds = lgb.Dataset(X, y, group=group)
+        m = lgb.train(params, ds, num_boost_round=kw.get("rounds", 200))
+        return lambda a: m.predict(rows(a))
+    if model == "pairwise":
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        sc = StandardScaler().fit(np.vstack([rows(a) for a in train]))
+        diffs, ys = [], []
+        for a in train:
+            X = sc.transform(rows(a))
+            g = graded(a)
+            for i in range(len(g)):
+                for j in range(len(g)):
+                    if g[i] > g[j] and (i < 12 or g[i] >= 2):
+                        diffs.append(X[i] - X[j])
+        D = np.array(diffs)
+        Xp = np.vstack([D, -D])
+        yp = np.concatenate([np.ones(len(D)), np.zeros(len(D))])
+        m = LogisticRegression(C=kw.get("C", 1.0), fit_intercept=False, max_iter=2000).fit(Xp, yp)
+        return lambda a: sc.transform(rows(a)) @ m.coef_[0]
+    raise ValueError(model)
+
+
 def evaluate(test, scorer, penalty=1.0, dep_pen=0.5):
     picks = [pick(a, scorer(a), a["k"], penalty, dep_pen) for a in test]
     return mean_scores(test, picks)
@@ -266,24 +318,43 @@ def current(test):
     return mean_scores(test, [a["chosen"] for a in test])
 
 
-def kfold(arts, k, **kw):
+def kfold(arts, k, fitter=None, **kw):
+    """Held-out means: each fold summarized by a model fitted (by `fitter`,
+    `fit` by default) on the other folds."""
+    fitter = fitter or fit
     out = []
     for fold in range(k):
         train = [a for i, a in enumerate(arts) if i % k != fold]
         test = [a for i, a in enumerate(arts) if i % k == fold]
-        scorer = fit(train, **kw)
+        scorer = fitter(train, **kw)
         out.extend(zip(test, [pick(a, scorer(a), a["k"], kw.get("penalty", 1.0), kw.get("dep_pen", 0.5)) for a in test]))
     return mean_scores([t for t, _ in out], [p for _, p in out])
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     data, dumps = sys.argv[1], sys.argv[2]
     dev = load("dev", f"{data}/cnndm-gpt4-dev.jsonl", f"{dumps}/dev.jsonl", 3)
     cv = load("cnnval", f"{data}/train/cnndm-val-en.jsonl", f"{dumps}/cnnval.jsonl", 3)
+    sets = ["dev", "cnnval"]
+    if sys.argv[3:] == ["rank"]:
+        # Pairwise and listwise models only, on the two CNN/DailyMail sources.
+        rows = [("lead", lead(dev + cv)), ("the summarizer's picks", current(dev + cv))]
+        for model in ["pairwise", "lambdarank"]:
+            for penalty in [1.0, 2.0]:
+                held = kfold(dev + cv, 5, fitter=fit_rank, model=model, penalty=penalty)
+                rows.append((f"5-fold {model} red {penalty}", held))
+                print(rows[-1][0], {k: np.round(100 * v, 2) for k, v in held.items()}, flush=True)
+            r = {}
+            r.update(evaluate(cv, fit_rank(dev, model=model)))
+            r.update(evaluate(dev, fit_rank(cv, model=model)))
+            rows.append((f"across sources {model}", r))
+            print(rows[-1][0], {k: np.round(100 * v, 2) for k, v in r.items()}, flush=True)
+        table(rows, sets)
+        return
     bbc = load("bbc", f"{data}/train/bbc-en.jsonl", f"{dumps}/bbc.jsonl", 3)
-    sets = ["dev", "cnnval", "bbc"]
+    sets.append("bbc")
     rows = [("lead", lead(dev + cv + bbc)), ("the summarizer's picks", current(dev + cv + bbc))]
     for label in ["oracle", "soft"]:
         for model in ["lgb", "logreg"]:

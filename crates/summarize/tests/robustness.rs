@@ -45,6 +45,8 @@ fn check_summary(text: &str, options: &Options<'_>) -> usize {
     let mut prev_end = 0;
     for e in &summary.sentences {
         assert!(e.start < e.end, "empty extract {e:?}");
+        assert!(e.end <= text.len(), "extract past the end {e:?}");
+        assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "extract off a char boundary {e:?}");
         assert_eq!(e.text, &text[e.start..e.end]);
         assert!(prev.is_none_or(|p| e.index > p), "indexes not strictly increasing");
         assert!(e.index < summary.total_sentences);
@@ -82,7 +84,21 @@ fn check_all(text: &str, lang: Option<Lang>, budget: usize, ratio: f64) {
     check_summary(text, &Options { length: Length::Sentences(budget % 7), title: Some(text), lang, keywords: 0 });
     let kw = SUMMARIZER.keywords(text, lang, 5);
     assert!(kw.len() <= 5);
-    let _ = SUMMARIZER.sentences(text, lang);
+    let spans = SUMMARIZER.sentences(text, lang);
+    for s in &spans {
+        assert!(s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+    }
+    check_breaks(text, lang);
+}
+
+/// Paragraph breaks: sentence indexes in increasing order, each a sentence
+/// of the text that is not its first.
+fn check_breaks(text: &str, lang: Option<Lang>) {
+    let analysis = SUMMARIZER.analyze(text, None, lang);
+    let breaks = analysis.paragraph_breaks();
+    assert!(breaks.windows(2).all(|w| w[0] < w[1]), "breaks not increasing: {breaks:?}");
+    assert!(breaks.iter().all(|&b| b > 0 && b < analysis.spans.len()), "break out of range: {breaks:?}");
+    assert_eq!(breaks, SUMMARIZER.paragraph_breaks(text, lang));
 }
 
 fn lang_strategy() -> impl Strategy<Value = Option<Lang>> {
@@ -193,6 +209,14 @@ proptest! {
         check_all(&text, lang, budget, ratio);
     }
 
+    /// Arbitrary bytes, read as a web form or a file would be (invalid
+    /// UTF-8 replaced by U+FFFD).
+    #[test]
+    fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000), lang in lang_strategy(), budget in 0usize..80) {
+        let text = String::from_utf8_lossy(&bytes);
+        check_all(&text, lang, budget, 0.5);
+    }
+
     #[test]
     fn whitespace_only(text in "[ \t\r\n\u{a0}\u{2028}\u{2029}\u{3000}\u{202f}\u{b}\u{c}]{0,50}", lang in lang_strategy()) {
         check_all(&text, lang, 10, 0.5);
@@ -249,6 +273,30 @@ proptest! {
         let text = sentences.join(" ");
         let words = check_summary(&text, &Options { length: Length::Words(budget), ..Options::default() });
         prop_assert!(words <= budget);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// One very long sentence: a random piece of any script repeated
+    /// thousands of times, with or without spaces, and no full stop.
+    #[test]
+    fn huge_sentences(piece in "\\PC{1,6}", times in 1000usize..6000, spaced in any::<bool>(), lang in lang_strategy()) {
+        let sep = if spaced { " " } else { "" };
+        let text = vec![piece.as_str(); times].join(sep);
+        check_all(&text, lang, 50, 0.2);
+    }
+
+    /// Words of several scripts, without any punctuation, in one run.
+    #[test]
+    fn mixed_scripts_without_punctuation(
+        words in proptest::collection::vec("[a-zA-Z]{1,8}|[а-яА-Я]{1,8}|[一-龥]{1,4}|[α-ω]{1,6}|[ا-ي]{1,6}|[0-9]{1,4}", 0..200),
+        lang in lang_strategy(),
+        budget in 0usize..80,
+    ) {
+        let text = words.join(" ");
+        check_all(&text, lang, budget, 0.5);
     }
 }
 
