@@ -822,6 +822,8 @@ fn config_check_shows_sources_masks_secrets_and_refuses_unknown_keys() {
         assert!(!served.status.success() && text(&served.stderr).contains(error), "{name}: {}", text(&served.stderr));
     }
     assert!(!dir.join("newsdesk.db").exists(), "nothing was opened");
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
 /// Articles with every field of the import format, and hostile text:
 /// Unicode (combining marks, emoji, Chinese), right-to-left titles and
