@@ -878,8 +878,10 @@ fn export_lines(db: &str) -> Vec<String> {
 
 /// `GET path` on each port: the same status and body on both.
 fn same_on_both(ports: [u16; 2], path: &str) -> String {
-    let a = http(ports[0], "GET", path, &[], "");
-    let b = http(ports[1], "GET", path, &[], "");
+    // One request id for both: error bodies carry it.
+    let id = [("x-request-id", "same-on-both")];
+    let a = http(ports[0], "GET", path, &id, "");
+    let b = http(ports[1], "GET", path, &id, "");
     assert_eq!(a.0, b.0, "{path}");
     if a.1 != b.1 {
         let at = a.1.bytes().zip(b.1.bytes()).take_while(|(x, y)| x == y).count();

@@ -95,6 +95,7 @@ pub async fn copy(from: &dyn Store, to: &dyn Store, summarizer: &Arc<summarize::
 
     let bar = progress(from.count_articles().await.context("counting articles")?, "articles");
     let mut after = 0;
+    let mut slugs = Vec::new();
     loop {
         let mut batch = from.articles_after(after, BATCH).await.context("reading articles")?;
         let Some(last) = batch.last() else { break };
@@ -111,7 +112,17 @@ pub async fn copy(from: &dyn Store, to: &dyn Store, summarizer: &Arc<summarize::
         })?;
         copied.articles += batch.len();
         copied.revisions += batch.iter().map(|a| a.revisions.len()).sum::<usize>();
+        slugs.extend(batch.iter().map(|a| a.article.slug.clone()));
         bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+
+    // Related lists are made by writing (each ranks what is stored), so
+    // they are made once every article is in place.
+    let bar = progress(slugs.len() as u64, "related lists");
+    for slug in &slugs {
+        to.make_related_list(slug).await.with_context(|| format!("making the related list of {slug}"))?;
+        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(copied)

@@ -169,7 +169,12 @@ async fn every_table_is_copied() {
     assert!(names.len() > crate::transfer::TABLES.len(), "{names:?}");
     let left_out: Vec<&String> = names
         .iter()
-        .filter(|n| !crate::transfer::TABLES.contains(&n.as_str()) && n.as_str() != "_sqlx_migrations")
+        // The related lists are made again by writing (`newsdesk migrate`
+        // makes them once every article is copied).
+        .filter(|n| {
+            !crate::transfer::TABLES.contains(&n.as_str())
+                && !["_sqlx_migrations", "article_related", "article_related_rows"].contains(&n.as_str())
+        })
         .collect();
     assert!(left_out.is_empty(), "tables not copied: {left_out:?}");
     store.close().await;
