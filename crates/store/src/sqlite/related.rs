@@ -78,7 +78,7 @@ async fn windows_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Wi
 }
 
 /// Makes and stores article `id`'s related list; returns its windows.
-async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
+pub(super) async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
     let windows = windows_of(conn, id).await?;
     sqlx::query(sql::DELETE_RELATED).bind(id).execute(&mut *conn).await.db()?;
     let list = stored_list(&windows);
