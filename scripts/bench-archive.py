@@ -335,7 +335,7 @@ def main():
         if "wrk" in only:
             wrk_part(binary, db, work, mid)
         if "mixed" in only:
-            mixed_part(binary, db, work, n, token, seconds)
+            mixed_part(binary, db, work, n, token, args.mixed_seconds)
         if "slow" in only:
             slow_part(binary, db)
         print(f"load average at the end: {load()}", flush=True)
