@@ -657,45 +657,34 @@ pub struct PoolUse {
     pub max: u32,
 }
 
-/// The storage interface of Newsdesk: every part of it, one backend. Each
-/// part is a trait of its own (in scope with `use store::prelude::*`), so a
-/// new part (users, search, media) is a trait and a module beside the others.
-pub trait Store:
-    Backend
-    + ArticleStore
-    + TokenStore
-    + SearchStore
-    + UserStore
-    + SessionStore
-    + ThrottleStore
-    + DeskStore
-    + MediaStore
-    + InstanceStore
-    + RevisionStore
-    + RelatedStore
-    + TransferStore
-    + 'static
-{
+/// Writes the list of the store's parts once: the `Store` trait over all of
+/// them, and its blanket implementation for any type that has them all.
+macro_rules! store_of_parts {
+    ($($part:ident),+ $(,)?) => {
+        /// The storage interface of Newsdesk: every part of it, one backend. Each
+        /// part is a trait of its own (in scope with `use store::prelude::*`), so a
+        /// new part (users, search, media) is a trait and a module beside the others.
+        pub trait Store: $($part +)+ 'static {}
+
+        impl<T: $($part +)+ 'static> Store for T {}
+    };
 }
 
-impl<
-    T: Backend
-        + ArticleStore
-        + TokenStore
-        + SearchStore
-        + UserStore
-        + SessionStore
-        + ThrottleStore
-        + DeskStore
-        + MediaStore
-        + InstanceStore
-        + RevisionStore
-        + RelatedStore
-        + TransferStore
-        + 'static,
-> Store for T
-{
-}
+store_of_parts!(
+    Backend,
+    ArticleStore,
+    TokenStore,
+    SearchStore,
+    UserStore,
+    SessionStore,
+    ThrottleStore,
+    DeskStore,
+    MediaStore,
+    InstanceStore,
+    RevisionStore,
+    RelatedStore,
+    TransferStore,
+);
 
 /// The store traits, to call their methods on a `dyn Store`.
 pub mod prelude {
