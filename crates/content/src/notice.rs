@@ -51,7 +51,7 @@ mod tests {
             sections: vec!["world".into()],
             tags: vec!["port \"ellery\"".into(), "港口".into()],
             authors: vec!["ann".into()],
-            phrases: vec!["tidal barrier".into(), "潮汐".into()],
+            related: vec!["tidal-barrier".into(), "潮汐".into()],
             public: true,
             everything: false,
         }

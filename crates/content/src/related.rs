@@ -79,6 +79,51 @@ impl crate::Articles {
     }
 }
 
+/// How many queued lists one call to the store makes: a batch is written
+/// in one short transaction (on SQLite, the one writer is held for it).
+const QUEUED_BATCH: usize = 16;
+
+/// How often [`Articles::keep_related_lists`] looks at the queue when no
+/// write of this process woke it (lists queued by another instance, or left
+/// queued by a stop).
+const QUEUE_LOOK: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl crate::Articles {
+    /// Makes every queued related list (see [`store::RelatedStore`]: a
+    /// write makes its own article's list and queues those it may change),
+    /// in batches, and tells the page cache (and the other instances) which
+    /// articles list other related articles now. Returns how many lists it
+    /// took off the queue. `progress` is told how many after each batch.
+    pub async fn make_queued_related(&self, progress: impl Fn(usize)) -> Result<usize, crate::WriteError> {
+        let mut total = 0;
+        loop {
+            let done = self.store().make_queued_related_lists(QUEUED_BATCH).await?;
+            if done.taken == 0 {
+                return Ok(total);
+            }
+            total += done.taken;
+            progress(total);
+            if !done.changed.is_empty() {
+                let change = crate::Change { related: done.changed, public: true, ..crate::Change::default() };
+                self.tell_related(&change).await;
+            }
+        }
+    }
+
+    /// Makes the queued related lists whenever a write of this process
+    /// queued some, and every few seconds (lists another instance queued);
+    /// runs until the process ends (`serve` spawns it). An error is logged
+    /// and tried again at the next look.
+    pub async fn keep_related_lists(self) {
+        loop {
+            if let Err(e) = self.make_queued_related(|_| ()).await {
+                tracing::warn!(error = %e, "making queued related lists: trying again shortly");
+            }
+            let _ = tokio::time::timeout(QUEUE_LOOK, self.queued_notified()).await;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -142,6 +187,9 @@ mod tests {
         let after = store.article("one", Visibility::All).await.unwrap().unwrap();
         assert_eq!((after.version, after.updated_at), (one.version, one.updated_at));
         assert!(after.key_phrases.phrases.iter().any(|p| p == "tidal barrier"), "{:?}", after.key_phrases);
+        // "one"'s list was queued when "two" got its phrases (`serve` makes
+        // queued lists in the background).
+        assert_eq!(w.make_queued_related(|_| ()).await.unwrap(), 1);
         let found = store.related_articles(&query).await.unwrap();
         assert_eq!(found.iter().map(|r| r.card.slug.as_str()).collect::<Vec<_>>(), ["two"]);
         // Every list was made with the phrases; none is left to make at start.

@@ -78,9 +78,10 @@ pub struct Change {
     pub tags: Vec<String>,
     /// Author slugs, before and after.
     pub authors: Vec<String>,
-    /// Key phrases, before and after: the pages that list articles related
-    /// by them (an article's related articles).
-    pub phrases: Vec<String>,
+    /// Articles whose stored related list changed (their pages list other
+    /// related articles now): made off the writer's path, after the write
+    /// that queued them ([`Articles::make_queued_related`]).
+    pub related: Vec<String>,
     /// Whether readers see (or will see, when scheduled) the article before
     /// or after the write; a draft that stays a draft changes no public page.
     pub public: bool,
@@ -103,9 +104,6 @@ impl Change {
         }
         for au in &a.authors {
             push_unique(&mut self.authors, &au.slug);
-        }
-        for p in &a.key_phrases.phrases {
-            push_unique(&mut self.phrases, p);
         }
         self.public |= a.status.is_public();
     }
@@ -245,12 +243,15 @@ pub struct Articles {
     store: Arc<dyn Store>,
     summarizer: Arc<Summarizer>,
     changes: Arc<dyn Changes>,
+    /// Woken after every write: related lists may be queued
+    /// ([`Articles::keep_related_lists`]).
+    queued: Arc<tokio::sync::Notify>,
 }
 
 impl Articles {
     /// Writes to `store`, summarizing with `summarizer`, telling `changes`.
     pub fn new(store: Arc<dyn Store>, summarizer: Arc<Summarizer>, changes: Arc<dyn Changes>) -> Articles {
-        Articles { store, summarizer, changes }
+        Articles { store, summarizer, changes, queued: Arc::new(tokio::sync::Notify::new()) }
     }
 
     /// The store written to.
@@ -524,8 +525,24 @@ impl Articles {
     }
 
     /// Tells [`Changes`], and the other instances when readers may see it.
-    async fn tell(&self, change: &Change) {
+    /// Waits until a write of this process was told (see
+    /// [`Articles::keep_related_lists`]).
+    pub(crate) async fn queued_notified(&self) {
+        self.queued.notified().await;
+    }
+
+    /// Tells [`Changes`] (and the other instances) that stored related
+    /// lists changed; wakes nobody (no write of an article came).
+    pub(crate) async fn tell_related(&self, change: &Change) {
         self.changes.changed(change);
+        if let Err(e) = self.store.notify(&change.to_notice(store::MAX_NOTICE_BYTES)).await {
+            tracing::warn!(error = %e, "the other instances could not be told of new related lists");
+        }
+    }
+
+    pub(crate) async fn tell(&self, change: &Change) {
+        self.changes.changed(change);
+        self.queued.notify_one();
         if change.public || change.everything {
             // The other instances (PostgreSQL; nobody on SQLite), right
             // after the write committed and before the writer is answered.
@@ -875,9 +892,7 @@ mod tests {
         assert_eq!(neighbours, ["a", "b"], "before: b; after: a and b");
         assert_eq!(change.sections, ["world-news", "sport"]);
         assert_eq!(change.tags, ["budget", "derby"]);
-        let stored = w.store().article("c", Visibility::All).await.unwrap().unwrap();
-        assert!(!stored.key_phrases.phrases.is_empty());
-        assert_eq!(change.phrases, stored.key_phrases.phrases, "the same text before and after: the same phrases");
+        assert!(change.related.is_empty(), "lists made again are announced when made, not by the write");
         assert!(change.public && !change.everything);
         // A rename touches both slugs.
         w.update("c", ArticleInput { slug: "c2".into(), ..dated("c", None) }, None, &by("test"), 100).await.unwrap();

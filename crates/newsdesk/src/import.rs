@@ -344,9 +344,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let _ = preparer.await;
         let _ = reader.join();
         bar.finish_and_clear();
-        tracing::info!(articles = written, seconds = started.elapsed().as_secs_f64(), "import done");
+        let imported_in = started.elapsed().as_secs_f64();
+        tracing::info!(articles = written, seconds = imported_in, "articles written");
+        // Each article's related list was queued with it: made now, from
+        // read snapshots, on two connections at once.
+        let queued = store.queued_related_lists().await?;
+        let lists = ProgressBar::new(queued);
+        lists.set_style(
+            ProgressStyle::with_template("{spinner} related lists [{bar:30}] {pos}/{len} ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        let listed_at = std::time::Instant::now();
+        let listed = articles.make_queued_related(|n| lists.set_position(n as u64)).await?;
+        lists.finish_and_clear();
+        let listed_in = listed_at.elapsed().as_secs_f64();
+        tracing::info!(lists = listed, seconds = listed_in, "related lists made");
         store.close().await;
         eprintln!("{report}");
+        if listed > 0 {
+            eprintln!(
+                "{written} articles written in {imported_in:.1} s; {listed} related lists made in {listed_in:.1} s"
+            );
+        }
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }

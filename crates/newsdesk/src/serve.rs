@@ -203,6 +203,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             tracing::info!("listening to the other instances' writes (PostgreSQL LISTEN/NOTIFY)");
         }
         start_up_work(&state).await?;
+        // Related lists a write queued (the lists it may change besides its
+        // own): made on this runtime right after each write, off its path.
+        tokio::spawn(state.articles().clone().keep_related_lists());
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut metrics_server = None;
         let app = match (metrics, &args.metrics_addr) {

@@ -387,6 +387,23 @@ fn two_instances_share_one_postgres_database() {
         "a write through A (answered in {answered:?}) showed on B's article page {seen:?} and home page {listed:?} after the answer"
     );
 
+    // Related lists: a later article on the same subject queues the list
+    // of "made-on-a" (whose page B has cached); an instance makes it in the
+    // background, after the write was answered, and B's page lists it.
+    let related_on = |port| {
+        let page = get(port, "/articles/made-on-a").body;
+        page.split("<section class=\"related\"").nth(1).is_some_and(|s| {
+            s.split("</section>").next().is_some_and(|s| s.contains("href=\"/articles/same-subject\""))
+        })
+    };
+    assert!(!related_on(b.port));
+    let later =
+        request(a.port, "POST", "/api/articles", &json, &article_json("same-subject", "Same Subject", "")).unwrap();
+    assert_eq!(later.status, 201, "{later:?}");
+    let related = poll("the later article among made-on-a's related articles on B", || related_on(b.port));
+    assert!(related_on(a.port));
+    eprintln!("a related list queued by a write through A showed on B {related:?} after the answer");
+
     // A scheduled article: on neither before its time, on both at it. The
     // home pages are cached before it is written (for an hour).
     for i in [&a, &b] {

@@ -376,6 +376,25 @@ fn serve_answers_over_http_and_stops_on_sigterm() {
     let (status, page) = http(port, "GET", "/articles/live-one", &[], "");
     assert_eq!(status, 200);
     assert!(page.contains("<h1>Live One</h1>"));
+    // A later article on the same subject: "live-one"'s related list (its
+    // page cached above) is queued by the write and made in the background
+    // after the answer; its page then lists the later one.
+    let later = r#"{"slug":"live-two","title":"Live Two","section":"World","body":"Made over HTTP again. It works."}"#;
+    let json = [("Content-Type", "application/json"), ("Authorization", auth.as_str())];
+    assert_eq!(http(port, "POST", "/api/articles", &json, later).0, 201);
+    let related = |page: &str| {
+        page.split("<section class=\"related\"")
+            .nth(1)
+            .and_then(|s| s.split("</section>").next())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let start = Instant::now();
+    while !related(&http(port, "GET", "/articles/live-one", &[], "").1).contains("href=\"/articles/live-two\"") {
+        assert!(start.elapsed() < Duration::from_secs(30), "live-two never listed as related to live-one");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("a related list made in the background showed {:?} after the write's answer", start.elapsed());
 
     #[cfg(unix)]
     {

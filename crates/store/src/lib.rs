@@ -45,8 +45,9 @@ pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, N
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use related::{
-    Candidate, FILL_TO, Key, KeyPhrases, Listed, MAX_KEYS, PHRASE_WEIGHT, REFRESHED, RELATED_VERSION, RelatedArticle,
-    RelatedQuery, RelatedStore, STORED, TAG_WEIGHT, WINDOW, rank, shown, specificity, stored_list,
+    Candidate, FILL_TO, Key, KeyPhrases, Listed, MAX_KEYS, PHRASE_WEIGHT, QueuedLists, REFRESHED, RELATED_VERSION,
+    RelatedArticle, RelatedQuery, RelatedStore, STORED, TAG_WEIGHT, WINDOW, rank, same_list, shown, specificity,
+    stored_list,
 };
 pub use revisions::{Revision, RevisionInfo, RevisionNote, RevisionStore, Snapshot, WrittenBy};
 pub use search::{MAX_QUERY_PHRASES, Phrase, Reading, SearchHit, SearchQuery, SearchStore, SearchText};

@@ -75,11 +75,17 @@ pub struct RelatedArticle {
 ///
 /// Each article's list is made when it is written (in its transaction: the
 /// newest [`WINDOW`] articles readers see or will see that share each of its
-/// first [`MAX_KEYS`] phrases and tags, ranked by [`rank`]), and the lists of
-/// the articles it is most related to, and of those whose list held it, are
-/// made again then too ([`REFRESHED`] of each at most). A reader's request
-/// only reads a stored list, leaving out what readers do not see at that
-/// time (a draft, a scheduled article before its time).
+/// first [`MAX_KEYS`] phrases and tags, ranked by [`rank`]). The lists the
+/// write may change, those of the articles it is most related to and of
+/// those whose list held it ([`REFRESHED`] of each at most; a deletion: those
+/// that held it), are queued in the same transaction and made right after,
+/// off the writer's path, by [`make_queued_related_lists`]
+/// (`serve` runs it in the background after every write); a batch of writes
+/// (an import) queues its articles' own lists too. A reader's request only
+/// reads a stored list, leaving out what readers do not see at that time (a
+/// draft, a scheduled article before its time).
+///
+/// [`make_queued_related_lists`]: RelatedStore::make_queued_related_lists
 #[async_trait]
 pub trait RelatedStore: Send + Sync {
     /// Up to `limit` articles readers see at `now` from the article's stored
@@ -102,6 +108,26 @@ pub trait RelatedStore: Send + Sync {
     /// of others are made when they are written, or by this at start).
     /// `false` when there is no such article.
     async fn make_related_list(&self, slug: &str) -> Result<bool>;
+    /// Makes up to `limit` of the queued lists, oldest first, each from a
+    /// read snapshot (so the writer is held only to store it), and takes
+    /// them off the queue: [`QueuedLists`] says how many it took and whose
+    /// stored list changed (whose pages now show other related articles).
+    /// A list the article's own write made after the snapshot is left as
+    /// that write made it; a list queued again meanwhile stays queued. It
+    /// takes none only when none is queued.
+    async fn make_queued_related_lists(&self, limit: usize) -> Result<QueuedLists>;
+    /// How many lists are queued.
+    async fn queued_related_lists(&self) -> Result<u64>;
+}
+
+/// What [`RelatedStore::make_queued_related_lists`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueuedLists {
+    /// How many queued lists it took off the queue (made, or found
+    /// already made by a later write, or of an article gone).
+    pub taken: usize,
+    /// The slugs of the articles whose stored list changed.
+    pub changed: Vec<String>,
 }
 
 /// The version of the stored lists' rule (the ranking and what is kept): a
@@ -139,6 +165,14 @@ pub fn stored_list(windows: &[Window]) -> Vec<Listed> {
     let close = all.iter().filter(|l| l.close).take(STORED);
     let single = all.iter().filter(|l| !l.close).take(FILL_TO);
     close.chain(single).copied().collect()
+}
+
+/// Whether two lists hold the same articles in the same order, with the
+/// same scores (to a rounding) and closeness: a list made again the same is
+/// not written again.
+pub fn same_list(a: &[Listed], b: &[Listed]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.close == y.close && (x.score - y.score).abs() < 1e-9)
 }
 
 /// What readers see of a stored list (in its order, the entries they do
@@ -263,7 +297,8 @@ fn ranked(windows: &[Window]) -> Vec<Listed> {
 /// The ids of the articles whose lists a write of an article makes again
 /// besides its own: the first [`REFRESHED`] of its own ranking (where it now
 /// belongs) and the `holders` (whose list held it), each once.
-pub fn to_refresh(windows: &[Window], holders: &[i64], own: i64) -> Vec<i64> {
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn to_refresh(windows: &[Window], holders: &[i64], own: i64) -> Vec<i64> {
     let mut out: Vec<i64> = ranked(windows).into_iter().take(REFRESHED).map(|l| l.id).collect();
     for &h in holders.iter().take(REFRESHED) {
         if !out.contains(&h) {

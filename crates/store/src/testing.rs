@@ -274,6 +274,7 @@ macro_rules! conformance_tests {
             parallel_uploads_of_one_picture,
             revisions_are_kept_with_their_writes,
             related_articles_share_keys_and_follow_visibility,
+            queued_related_lists_are_made_after_writes,
             key_phrases_are_kept_and_refreshed,
             sites_are_copied_whole,
             ping_and_close,
@@ -1052,8 +1053,23 @@ pub mod conformance {
         a
     }
 
-    /// The slugs of the articles related to `slug` for readers at `now`.
+    /// Makes every queued related list, as `serve` does after each write.
+    async fn make_queued(s: &Arc<dyn Store>) -> Vec<String> {
+        let mut changed = Vec::new();
+        loop {
+            let done = s.make_queued_related_lists(3).await.unwrap();
+            if done.taken == 0 {
+                assert_eq!(s.queued_related_lists().await.unwrap(), 0);
+                return changed;
+            }
+            changed.extend(done.changed);
+        }
+    }
+
+    /// The slugs of the articles related to `slug` for readers at `now`,
+    /// once the queued lists are made.
     async fn related(s: &Arc<dyn Store>, slug: &str, now: i64, limit: usize) -> Vec<String> {
+        make_queued(s).await;
         let a = s.article(slug, Visibility::All).await.unwrap().expect("stored");
         let q = crate::RelatedQuery { id: a.id, now, limit };
         s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect()
@@ -1151,6 +1167,63 @@ pub mod conformance {
         assert_eq!(related(&s, "dup-a", 200, 10).await, ["dup-b"], "made again, the same");
     }
 
+    /// A write makes its own list and queues the lists it may change; the
+    /// queue is made from read snapshots: a list made again the same is not
+    /// reported, a list its own article's write made meanwhile is kept, a
+    /// deleted article's queued list is dropped, and a batch of writes
+    /// (an import) queues its articles' own lists.
+    pub async fn queued_related_lists_are_made_after_writes(s: Arc<dyn Store>) {
+        let old = s.create_article(&phrased("old", Status::Published, Some(10), &["harbour"], &[])).await.unwrap();
+        assert_eq!(s.queued_related_lists().await.unwrap(), 0, "nothing related yet: nothing queued");
+        s.create_article(&phrased("new", Status::Published, Some(20), &["harbour"], &[])).await.unwrap();
+        // "new"'s own list is made with it; "old"'s is queued.
+        let q = |id| crate::RelatedQuery { id, now: 100, limit: 5 };
+        let new = s.article("new", Visibility::All).await.unwrap().unwrap();
+        let slugs = |v: Vec<crate::RelatedArticle>| v.into_iter().map(|r| r.card.slug).collect::<Vec<_>>();
+        assert_eq!(slugs(s.related_articles(&q(new.id)).await.unwrap()), ["old"]);
+        assert!(s.related_articles(&q(old.id)).await.unwrap().is_empty(), "not made yet");
+        assert_eq!(s.queued_related_lists().await.unwrap(), 1);
+        assert_eq!(make_queued(&s).await, ["old"]);
+        assert_eq!(slugs(s.related_articles(&q(old.id)).await.unwrap()), ["new"]);
+        // Queued again with nothing new: made, the same, not reported.
+        let mut again = s.article("new", Visibility::All).await.unwrap().unwrap();
+        again.data.title = "Retitled".into();
+        s.update_article(again.id, again.version, &again.data).await.unwrap();
+        assert_eq!(s.queued_related_lists().await.unwrap(), 1);
+        assert!(make_queued(&s).await.is_empty(), "the same list");
+        // A list its own article's write made after the queue's was read is
+        // kept: "old" is queued by a write of "new", then written itself
+        // with other phrases; making the queue leaves its fresh list.
+        let mut again = s.article("new", Visibility::All).await.unwrap().unwrap();
+        again.data.title = "Retitled again".into();
+        s.update_article(again.id, again.version, &again.data).await.unwrap();
+        let mut o = s.article("old", Visibility::All).await.unwrap().unwrap();
+        o.data.key_phrases.phrases = vec!["football".into()];
+        s.update_article(o.id, o.version, &o.data).await.unwrap();
+        make_queued(&s).await;
+        assert!(s.related_articles(&q(old.id)).await.unwrap().is_empty(), "nothing shares football");
+        // A deleted article's queued list is dropped.
+        let mut o = s.article("old", Visibility::All).await.unwrap().unwrap();
+        o.data.key_phrases.phrases = vec!["harbour".into()];
+        s.update_article(o.id, o.version, &o.data).await.unwrap();
+        assert_eq!(s.queued_related_lists().await.unwrap(), 1, "new's list, which old now belongs in");
+        s.delete_article("new").await.unwrap();
+        // The list that held it lost it with it: made again, the same.
+        assert!(make_queued(&s).await.is_empty());
+        assert!(s.related_articles(&q(old.id)).await.unwrap().is_empty());
+        // A batch queues its articles' own lists.
+        let (a, b) = (
+            phrased("batch-a", Status::Published, Some(30), &["harbour"], &[]),
+            phrased("batch-b", Status::Published, Some(31), &["harbour"], &[]),
+        );
+        s.write_articles(&[crate::ArticleWrite::Create(&a), crate::ArticleWrite::Create(&b)]).await.unwrap();
+        assert_eq!(s.queued_related_lists().await.unwrap(), 2);
+        let mut made = make_queued(&s).await;
+        made.sort();
+        assert_eq!(made, ["batch-a", "batch-b"]);
+        assert_eq!(related(&s, "batch-a", 100, 5).await, ["batch-b", "old"]);
+    }
+
     /// Key phrases are read back in order, each once; an article written
     /// before they were kept (version 0) is stale until its phrases are
     /// written, which happens only at the version read.
@@ -1177,7 +1250,8 @@ pub mod conformance {
         let q = crate::RelatedQuery { id: other.id, now: 100, limit: 5 };
         let found: Vec<String> = s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect();
         assert_eq!(found, ["a"]);
-        // And "a"'s list, made again when "o" was written, holds "o".
+        // And "a"'s list, queued when "o" was written and made, holds "o".
+        assert_eq!(make_queued(&s).await, ["a"]);
         let q = crate::RelatedQuery { id: stored.id, now: 100, limit: 5 };
         let found: Vec<String> = s.related_articles(&q).await.unwrap().into_iter().map(|r| r.card.slug).collect();
         assert_eq!(found, ["o"]);

@@ -72,9 +72,9 @@ pub enum Dep {
     /// Lists articles across the whole site: home, the unfiltered API list;
     /// feeds and search results later.
     Listing,
-    /// Lists articles by this key phrase: the related articles of an
-    /// article that has it (its page, and its related list in the API).
-    Phrase(String),
+    /// Shows this article's stored related list (its page, and its
+    /// related list in the API): made again after writes of other articles.
+    Related(String),
     /// Shows the section navigation (every page).
     Nav,
 }
@@ -82,7 +82,13 @@ pub enum Dep {
 impl Dep {
     /// What a write touched, as the entries that show it.
     pub fn of_change(change: &content::Change) -> Vec<Dep> {
-        let mut deps = vec![Dep::Listing];
+        let mut deps = change.related.iter().map(|s| Dep::Related(s.clone())).collect::<Vec<_>>();
+        // Related lists made again (after a write, off its path) change no
+        // listing.
+        if change.articles.is_empty() && !change.related.is_empty() {
+            return deps;
+        }
+        deps.push(Dep::Listing);
         deps.extend(change.articles.iter().map(|s| Dep::Article(s.clone())));
         // The written article's page shows its own links; its neighbours'
         // pages show it in theirs.
@@ -90,7 +96,6 @@ impl Dep {
         deps.extend(change.sections.iter().map(|s| Dep::Section(s.clone())));
         deps.extend(change.tags.iter().map(|s| Dep::Tag(s.clone())));
         deps.extend(change.authors.iter().map(|s| Dep::Author(s.clone())));
-        deps.extend(change.phrases.iter().map(|p| Dep::Phrase(p.clone())));
         deps
     }
 }
@@ -917,11 +922,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn what_a_render_finds_it_shows_makes_it_stale_too() {
         let c = Arc::new(PageCache::default());
-        let phrase = || Dep::Phrase("harbour".into());
+        let phrase = || Dep::Related("harbour".into());
         let render = |text: &'static str| {
             move || async move {
                 Rendered::Found {
-                    item: Cached::new(text, "text/plain").showing(vec![Dep::Phrase("harbour".into())]),
+                    item: Cached::new(text, "text/plain").showing(vec![Dep::Related("harbour".into())]),
                     until: None,
                 }
             }
@@ -1056,7 +1061,7 @@ mod tests {
             sections: vec!["world".into()],
             tags: vec!["t".into()],
             authors: vec!["ann".into()],
-            phrases: vec!["tidal barrier".into()],
+            related: vec!["c".into()],
             public: true,
             everything: false,
         };
@@ -1069,10 +1074,13 @@ mod tests {
             Dep::Section("world".into()),
             Dep::Tag("t".into()),
             Dep::Author("ann".into()),
-            Dep::Phrase("tidal barrier".into()),
+            Dep::Related("c".into()),
         ] {
             assert!(deps.contains(&d), "{d:?}");
         }
         assert!(!deps.contains(&art("b")), "a neighbour's own document is untouched");
+        // Related lists made again, alone: those articles' lists only.
+        let lists = content::Change { related: vec!["c".into()], public: true, ..content::Change::default() };
+        assert_eq!(Dep::of_change(&lists), [Dep::Related("c".into())]);
     }
 }

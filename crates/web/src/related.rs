@@ -4,9 +4,9 @@
 //! [`store::RelatedStore`], read and filtered by what readers see now: no
 //! ranking, no body read, no summarizer run), each with its title, date and the
 //! first sentence of its summary. What they show goes with the response in
-//! the page cache ([`shows`]), so a write that could change the list (a
-//! related article changed, unpublished or deleted, a new article sharing a
-//! phrase or a tag) makes the response stale.
+//! the page cache ([`shows`]), so a change of the list (a related article
+//! changed, unpublished or deleted; the list made again because a new article
+//! belongs in it) makes the response stale.
 
 use store::{Article, RelatedArticle, RelatedQuery, StoreError};
 use summarize::Lang;
@@ -39,13 +39,11 @@ pub async fn of(state: &AppState, a: &Article, now: i64) -> Result<Vec<RelatedAr
 }
 
 /// What a response showing `a`'s related articles depends on, besides `a`
-/// itself: every phrase and tag they were looked up by (an article written
-/// with one of them may now belong in the list), and each article shown.
+/// itself: its stored list (made again when an article written later
+/// belongs in it) and each article shown.
 pub fn shows(a: &Article, related: &[RelatedArticle]) -> Vec<Dep> {
-    let phrases = a.key_phrases.phrases.iter().take(store::MAX_KEYS).map(|p| Dep::Phrase(p.clone()));
-    let tags = a.tags.iter().take(store::MAX_KEYS).map(|t| Dep::Tag(t.slug.clone()));
     let shown = related.iter().map(|r| Dep::Article(r.card.slug.clone()));
-    phrases.chain(tags).chain(shown).collect()
+    std::iter::once(Dep::Related(a.slug.clone())).chain(shown).collect()
 }
 
 /// The line a related article shows: the first sentence of its automatic

@@ -64,6 +64,9 @@ async fn collect(res: Response) -> Res {
 
 impl Site {
     async fn send(&self, req: Request<Body>) -> Res {
+        // The related lists earlier writes queued, made as `serve` makes
+        // them in the background right after each write.
+        self.state.articles().make_queued_related(|_| ()).await.unwrap();
         collect(app(self.state.clone()).oneshot(req).await.unwrap()).await
     }
     async fn get(&self, uri: &str) -> Res {

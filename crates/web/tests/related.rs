@@ -29,6 +29,9 @@ async fn site(name: &str) -> Site {
 }
 
 async fn send(s: &Site, req: Request<Body>) -> (StatusCode, String) {
+    // The related lists earlier writes queued, made as `serve` makes them
+    // in the background right after each write.
+    s.state.articles().make_queued_related(|_| ()).await.unwrap();
     let res = app(s.state.clone()).oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();

@@ -457,16 +457,9 @@ impl ArticleStore for PostgresStore {
                 }
             });
         }
-        // Each article's own related list, once the whole batch is stored.
-        // A single write also makes again the lists the article now belongs
-        // in (`relate`); a batch (an import) does not: that costs ten lists
-        // per article and made a 100,000-article import run at about 40
-        // articles/s. Older articles' lists take in the new ones when they
-        // are next written.
-        super::related::lock_lists(&mut tx).await?;
-        for &id in &ids {
-            super::related::make_list(&mut tx, id).await?;
-        }
+        // Each article's own list is queued (made off the writer's path,
+        // `make_queued_related_lists`), as on SQLite.
+        super::related::enqueue(&mut tx, &ids).await?;
         tx.commit().await.db()?;
         Ok(ids)
     }
@@ -492,9 +485,7 @@ impl ArticleStore for PostgresStore {
         let Some(id) = id else { return Err(StoreError::NotFound) };
         let holders = super::related::before_delete(&mut tx, id).await?;
         sqlx::query("DELETE FROM articles WHERE id = $1").bind(id).execute(&mut *tx).await.db()?;
-        for other in holders {
-            super::related::make_list(&mut tx, other).await?;
-        }
+        super::related::enqueue(&mut tx, &holders).await?;
         tx.commit().await.db()?;
         Ok(())
     }

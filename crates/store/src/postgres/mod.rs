@@ -162,9 +162,13 @@ impl Backend for PostgresStore {
     }
 
     fn pool_use(&self) -> crate::PoolUse {
+        // sqlx counts idle connections apart from open ones, and the two
+        // can disagree for a moment (an idle count above the open count,
+        // or one that wrapped below zero was seen): never more idle than open.
+        let open = self.pool.size();
         crate::PoolUse {
-            open: self.pool.size(),
-            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            open,
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX).min(open),
             max: self.pool.options().get_max_connections(),
         }
     }

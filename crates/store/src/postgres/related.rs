@@ -2,7 +2,12 @@
 //! phrases in `article_phrases`, written in the article's own transaction,
 //! and the look-up: for every phrase (and every tag) one scan of its partial
 //! index, newest first, as a `LATERAL` join over the keys (one statement per
-//! kind of key), then the cards of the best few by id.
+//! kind of key), then the cards of the best few by id. Stored lists
+//! (migrations 0025, 0026): a write makes its article's own list and queues
+//! the others it may change; any instance makes the queued ones, each in a
+//! short transaction. Every writer of lists takes its locks in one order: the
+//! list's row in `article_related_rows`, its rows, then queue rows (in id
+//! order), so no two wait for each other in a circle.
 
 use async_trait::async_trait;
 use sqlx::{AssertSqlSafe, PgConnection, Row};
@@ -10,10 +15,10 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
 use crate::related::{
-    Candidate, Key, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list, related_article,
-    stored_list, to_refresh,
+    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list,
+    related_article, same_list, stored_list, to_refresh,
 };
-use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
+use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction: one statement, whatever their
@@ -138,11 +143,9 @@ async fn windows_of(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
     Ok(windows)
 }
 
-/// Makes and stores article `id`'s related list (one statement to write
-/// it); returns its windows.
-pub(super) async fn make_list(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
-    let windows = windows_of(conn, id).await?;
-    let list = stored_list(&windows);
+/// Writes `list` as article `id`'s stored list (one statement to write
+/// it; its rule's version aside).
+async fn write_list(conn: &mut PgConnection, id: i64, list: &[Listed]) -> Result<()> {
     sqlx::query("DELETE FROM article_related WHERE article_id = $1").bind(id).execute(&mut *conn).await.db()?;
     if !list.is_empty() {
         let ids: Vec<i64> = list.iter().map(|l| l.id).collect();
@@ -162,15 +165,26 @@ pub(super) async fn make_list(conn: &mut PgConnection, id: i64) -> Result<Vec<Wi
         .await
         .db()?;
     }
+    Ok(())
+}
+
+/// Makes and stores article `id`'s related list; returns its windows. Each
+/// write of a list counts in `made` (migration 0026): a list made from a
+/// read snapshot is written only if no other was since.
+pub(super) async fn make_list(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
+    let windows = windows_of(conn, id).await?;
+    // The list's row first: two writers of one list wait here, in the
+    // order every writer of lists takes its locks (row, list, queue).
     sqlx::query(
-        "INSERT INTO article_related_rows (article_id, version) VALUES ($1, $2) \
-         ON CONFLICT (article_id) DO UPDATE SET version = EXCLUDED.version",
+        "INSERT INTO article_related_rows (article_id, version, made) VALUES ($1, $2, 1) \
+         ON CONFLICT (article_id) DO UPDATE SET version = EXCLUDED.version, made = article_related_rows.made + 1",
     )
     .bind(id)
     .bind(i64::from(RELATED_VERSION))
     .execute(&mut *conn)
     .await
     .db()?;
+    write_list(conn, id, &stored_list(&windows)).await?;
     Ok(windows)
 }
 
@@ -184,29 +198,37 @@ pub(super) async fn holders_of(conn: &mut PgConnection, id: i64) -> Result<Vec<i
         .db()
 }
 
-/// Takes the lock every writer of related lists holds until its
-/// transaction ends (lists of other articles are written by any article's
-/// write, so two writes could otherwise rewrite one list at once), after
-/// the transaction's own article row lock, never before it (see migration
-/// 0025).
-pub(super) async fn lock_lists(conn: &mut PgConnection) -> Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/newsdesk related lists')::BIGINT)")
-        .execute(&mut *conn)
-        .await
-        .db()?;
+/// Queues the lists of articles `ids` to be made again (one statement, in
+/// id order, so that two writers queueing the same lists never wait for
+/// each other in a circle).
+pub(super) async fn enqueue(conn: &mut PgConnection, ids: &[i64]) -> Result<()> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO related_queue (article_id) SELECT id FROM UNNEST($1::BIGINT[]) AS t (id) ORDER BY id \
+         ON CONFLICT (article_id) DO UPDATE SET queued = nextval('related_queue_order')",
+    )
+    .bind(&ids)
+    .execute(&mut *conn)
+    .await
+    .db()?;
     Ok(())
 }
 
 /// Before article `id` is deleted, its row locked (inside the caller's
-/// transaction): the lists lock, its own list and its place in others
-/// removed; returns the lists that held it, to make again after.
+/// transaction): its own list and its place in others removed; returns the
+/// lists that held it, to queue after.
 pub(super) async fn before_delete(conn: &mut PgConnection, id: i64) -> Result<Vec<i64>> {
-    lock_lists(conn).await?;
     let holders = holders_of(conn, id).await?;
     for statement in [
+        "DELETE FROM article_related_rows WHERE article_id = $1",
         "DELETE FROM article_related WHERE article_id = $1",
         "DELETE FROM article_related WHERE related_id = $1",
-        "DELETE FROM article_related_rows WHERE article_id = $1",
+        "DELETE FROM related_queue WHERE article_id = $1",
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await.db()?;
     }
@@ -214,16 +236,87 @@ pub(super) async fn before_delete(conn: &mut PgConnection, id: i64) -> Result<Ve
 }
 
 /// After article `id` is written, inside the caller's transaction: its
-/// related list, and those of the articles it is most related to and of
-/// those whose list held it ([`to_refresh`]).
+/// related list made, and those of the articles it is most related to and
+/// of those whose list held it queued ([`to_refresh`]).
 pub(super) async fn relate(conn: &mut PgConnection, id: i64) -> Result<()> {
-    lock_lists(conn).await?;
     let holders = holders_of(conn, id).await?;
     let windows = make_list(conn, id).await?;
-    for other in to_refresh(&windows, &holders, id) {
-        make_list(conn, other).await?;
+    enqueue(conn, &to_refresh(&windows, &holders, id)).await
+}
+
+impl PostgresStore {
+    /// Makes the queued list of article `id` (queued at `queued`) from what
+    /// the pool reads now and writes it in a short transaction, unless its
+    /// list was written since that read began; takes it off the queue.
+    /// Returns its slug when its stored list changed.
+    async fn remake(&self, id: i64, queued: i64) -> Result<Option<String>> {
+        let mut conn = self.pool.acquire().await.db()?;
+        // How many times the list was written, read first: a write of it
+        // committed after this is seen by the claim below.
+        let made: Option<i64> = sqlx::query_scalar("SELECT made FROM article_related_rows WHERE article_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .db()?;
+        let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .db()?;
+        let mut list = None;
+        if slug.is_some() {
+            let new = stored_list(&windows_of(&mut conn, id).await?);
+            let rows = sqlx::query(
+                "SELECT related_id, score, close FROM article_related WHERE article_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            let old = rows
+                .iter()
+                .map(|r| {
+                    Ok(Listed {
+                        id: r.try_get("related_id").db()?,
+                        score: r.try_get("score").db()?,
+                        close: r.try_get("close").db()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            list = (made.is_none() || !same_list(&new, &old)).then_some(new);
+        }
+        drop(conn);
+        let mut tx = self.pool.begin().await.db()?;
+        let mut changed = None;
+        if let (Some(list), Some(slug)) = (list, slug) {
+            let claimed = sqlx::query(
+                "INSERT INTO article_related_rows (article_id, version, made) \
+                 SELECT $1, $2, $3 + 1 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
+                 ON CONFLICT (article_id) DO UPDATE SET version = EXCLUDED.version, made = EXCLUDED.made \
+                 WHERE article_related_rows.made = $3",
+            )
+            .bind(id)
+            .bind(i64::from(RELATED_VERSION))
+            .bind(made.unwrap_or(0))
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected()
+                == 1;
+            if claimed {
+                write_list(&mut tx, id, &list).await?;
+                changed = Some(slug);
+            }
+        }
+        sqlx::query("DELETE FROM related_queue WHERE article_id = $1 AND queued <= $2")
+            .bind(id)
+            .bind(queued)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        tx.commit().await.db()?;
+        Ok(changed)
     }
-    Ok(())
 }
 
 #[async_trait]
@@ -279,6 +372,27 @@ impl RelatedStore for PostgresStore {
         Ok(true)
     }
 
+    async fn make_queued_related_lists(&self, limit: usize) -> Result<QueuedLists> {
+        let queued: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT article_id, queued FROM related_queue ORDER BY queued LIMIT $1")
+                .bind(limit.min(i64::MAX as usize) as i64)
+                .fetch_all(&self.pool)
+                .await
+                .db()?;
+        let mut done = QueuedLists { taken: queued.len(), changed: Vec::new() };
+        for (id, queued) in queued {
+            if let Some(slug) = self.remake(id, queued).await? {
+                done.changed.push(slug);
+            }
+        }
+        Ok(done)
+    }
+
+    async fn queued_related_lists(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM related_queue").fetch_one(&self.pool).await.db()?;
+        Ok(n.max(0) as u64)
+    }
+
     async fn stale_related_lists(&self, version: u32) -> Result<Vec<String>> {
         sqlx::query_scalar(
             "SELECT a.slug FROM article_related_rows r JOIN articles a ON a.id = r.article_id \
@@ -298,7 +412,6 @@ impl RelatedStore for PostgresStore {
             .await
             .db()?;
         let Some(id) = id else { return Ok(false) };
-        lock_lists(&mut tx).await?;
         make_list(&mut tx, id).await?;
         tx.commit().await.db()?;
         Ok(true)

@@ -9,10 +9,10 @@ use sqlx::Row;
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
 use crate::related::{
-    Candidate, Key, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list, related_article,
-    stored_list, to_refresh,
+    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list,
+    related_article, same_list, stored_list, to_refresh,
 };
-use crate::{Db, KeyPhrases, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
+use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction. A phrase given twice is kept once.
@@ -36,57 +36,60 @@ pub(super) async fn read_phrases(conn: &mut sqlx::SqliteConnection, id: i64) -> 
 /// The windows of article `id`: for each of its first [`MAX_KEYS`] phrases
 /// and tags, the newest [`WINDOW`] other articles readers see or will see
 /// (drafts never; scheduled ones are kept, and shown from their time) that
-/// share it.
+/// share it. Three statements, whatever the number of keys (the windows in
+/// one, `sql::related_windows`).
 async fn windows_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
     let phrases: Vec<String> = sqlx::query_scalar(sql::PHRASES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
     let mut tags: Vec<String> = sqlx::query_scalar(sql::TAGS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
     tags.sort_unstable();
-    let bound = Bound::now(i64::MAX);
-    let keys = distinct(&phrases)
-        .take(MAX_KEYS)
-        .map(|k| (Key::Phrase, k))
-        .chain(distinct(&tags).take(MAX_KEYS).map(|k| (Key::Tag, k)));
-    let mut windows = Vec::new();
-    for (key, value) in keys {
-        let statement = match key {
-            Key::Phrase => sql::RELATED_BY_PHRASE,
-            Key::Tag => sql::RELATED_BY_TAG,
-        };
-        let rows = sqlx::query(statement)
-            .bind(bound.at)
-            .bind(bound.slug.as_str())
-            .bind(value)
-            .bind(id)
-            .bind(WINDOW as i64)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-        let found = rows
-            .iter()
-            .map(|r| {
-                let at: Option<i64> = r.try_get("published_at").db()?;
-                Ok(Candidate {
-                    id: r.try_get("article_id").db()?,
-                    published_at: at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?,
-                    slug: r.try_get("slug").db()?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        windows.push(Window::new(key, value, found));
+    let phrases: Vec<&str> = distinct(&phrases).take(MAX_KEYS).collect();
+    let tags: Vec<&str> = distinct(&tags).take(MAX_KEYS).collect();
+    if phrases.is_empty() && tags.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(windows)
+    let bound = Bound::now(i64::MAX);
+    let mut query =
+        sqlx::query(sql::related_windows()).bind(bound.at).bind(bound.slug.as_str()).bind(id).bind(WINDOW as i64);
+    for keys in [&phrases, &tags] {
+        for k in 0..MAX_KEYS {
+            query = query.bind(keys.get(k).copied());
+        }
+    }
+    let rows = query.fetch_all(&mut *conn).await.db()?;
+    let mut found: Vec<Vec<Candidate>> = vec![Vec::new(); 2 * MAX_KEYS];
+    for r in &rows {
+        let k: i64 = r.try_get("k").db()?;
+        let at: Option<i64> = r.try_get("published_at").db()?;
+        let candidate = Candidate {
+            id: r.try_get("article_id").db()?,
+            published_at: at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?,
+            slug: r.try_get("slug").db()?,
+        };
+        if let Some(window) = usize::try_from(k).ok().and_then(|k| found.get_mut(k)) {
+            window.push(candidate);
+        }
+    }
+    let tag_found = found.split_off(MAX_KEYS);
+    let phrase_windows = found.into_iter().zip(&phrases).map(|(f, k)| Window::new(Key::Phrase, k, f));
+    let tag_windows = tag_found.into_iter().zip(&tags).map(|(f, k)| Window::new(Key::Tag, k, f));
+    Ok(phrase_windows.chain(tag_windows).collect())
 }
 
-/// Makes and stores article `id`'s related list; returns its windows.
-pub(super) async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
-    let windows = windows_of(conn, id).await?;
+/// Writes `list` as article `id`'s stored list (its rule's version aside).
+async fn write_list(conn: &mut sqlx::SqliteConnection, id: i64, list: &[Listed]) -> Result<()> {
     sqlx::query(sql::DELETE_RELATED).bind(id).execute(&mut *conn).await.db()?;
-    let list = stored_list(&windows);
     if !list.is_empty() {
         let json: Vec<(i64, f64, bool)> = list.iter().map(|l| (l.id, l.score, l.close)).collect();
         let json = serde_json::to_string(&json).map_err(|e| StoreError::Corrupt(format!("related list: {e}")))?;
         sqlx::query(sql::INSERT_RELATED).bind(id).bind(json).execute(&mut *conn).await.db()?;
     }
+    Ok(())
+}
+
+/// Makes and stores article `id`'s related list; returns its windows.
+pub(super) async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
+    let windows = windows_of(conn, id).await?;
+    write_list(conn, id, &stored_list(&windows)).await?;
     sqlx::query(sql::UPSERT_RELATED_ROW).bind(id).bind(i64::from(RELATED_VERSION)).execute(&mut *conn).await.db()?;
     Ok(windows)
 }
@@ -96,32 +99,86 @@ async fn holders_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<i6
     sqlx::query_scalar(sql::RELATED_HOLDERS).bind(id).bind(REFRESHED as i64).fetch_all(&mut *conn).await.db()
 }
 
-/// After article `id` (whose row, phrases and tags are written) is
-/// written, inside the caller's transaction: its related list, and those
-/// of the articles it is most related to and of those whose list held it
-/// (see [`to_refresh`]).
-pub(super) async fn relate(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<()> {
-    let holders = holders_of(conn, id).await?;
-    let windows = make_list(conn, id).await?;
-    for other in to_refresh(&windows, &holders, id) {
-        make_list(conn, other).await?;
+/// Queues the lists of articles `ids` to be made again (one statement).
+pub(super) async fn enqueue(conn: &mut sqlx::SqliteConnection, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
     }
+    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(format!("related queue: {e}")))?;
+    sqlx::query(sql::ENQUEUE_LISTS).bind(json).execute(&mut *conn).await.db()?;
     Ok(())
 }
 
+/// After article `id` (whose row, phrases and tags are written) is
+/// written, inside the caller's transaction: its related list made, and
+/// those of the articles it is most related to and of those whose list held
+/// it queued (see [`to_refresh`]).
+pub(super) async fn relate(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<()> {
+    let holders = holders_of(conn, id).await?;
+    let windows = make_list(conn, id).await?;
+    enqueue(conn, &to_refresh(&windows, &holders, id)).await
+}
+
 /// Before article `id` is deleted (inside the caller's transaction): the
-/// lists that hold it, to make again after (see [`relate_after_delete`]).
+/// lists that hold it, to queue after (see [`relate_after_delete`]).
 pub(super) async fn before_delete(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<i64>> {
     holders_of(conn, id).await
 }
 
-/// After an article is deleted: the lists that held it made again.
+/// After an article is deleted: the lists that held it queued.
 pub(super) async fn relate_after_delete(conn: &mut sqlx::SqliteConnection, holders: &[i64]) -> Result<()> {
-    for &other in holders {
-        make_list(conn, other).await?;
-    }
-    Ok(())
+    enqueue(conn, holders).await
 }
+
+/// A queued list, made from a read snapshot: to write unless another write
+/// of it came since.
+struct Remade {
+    id: i64,
+    queued: i64,
+    /// How many times its list was written when the snapshot was read.
+    made: i64,
+    /// Its slug; `None`: the article is gone.
+    slug: Option<String>,
+    /// The list to write; `None` when it is the same as stored.
+    list: Option<Vec<Listed>>,
+}
+
+impl SqliteStore {
+    /// Makes the lists of `queued` (id, when queued) on one read
+    /// connection. How many times each list was written is read first, so
+    /// that a write of it committed after that is seen by the claim.
+    async fn remake(&self, queued: &[(i64, i64)]) -> Result<Vec<Remade>> {
+        let mut conn = self.pool.acquire().await.db()?;
+        let mut out = Vec::with_capacity(queued.len());
+        for &(id, queued) in queued {
+            let made: Option<i64> =
+                sqlx::query_scalar(sql::LIST_MADE).bind(id).fetch_optional(&mut *conn).await.db()?;
+            let slug: Option<String> =
+                sqlx::query_scalar(sql::SLUG_OF_ID).bind(id).fetch_optional(&mut *conn).await.db()?;
+            let mut list = None;
+            if slug.is_some() {
+                let new = stored_list(&windows_of(&mut conn, id).await?);
+                let rows = sqlx::query(sql::LIST_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+                let old = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(Listed {
+                            id: r.try_get("related_id").db()?,
+                            score: r.try_get("score").db()?,
+                            close: r.try_get("close").db()?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                list = (made.is_none() || !same_list(&new, &old)).then_some(new);
+            }
+            out.push(Remade { id, queued, made: made.unwrap_or(0), slug, list });
+        }
+        Ok(out)
+    }
+}
+
+/// How many read connections make queued lists at once.
+const REMAKERS: usize = 2;
 
 #[async_trait]
 impl RelatedStore for SqliteStore {
@@ -177,6 +234,50 @@ impl RelatedStore for SqliteStore {
             sqlx::query_scalar(sql::STALE_RELATED).bind(i64::from(version)).fetch_all(&self.pool).await.db()?;
         slugs.sort_unstable();
         Ok(slugs)
+    }
+
+    async fn make_queued_related_lists(&self, limit: usize) -> Result<QueuedLists> {
+        let queued: Vec<(i64, i64)> = sqlx::query_as(sql::QUEUED_LISTS)
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
+        if queued.is_empty() {
+            return Ok(QueuedLists::default());
+        }
+        let chunk = queued.len().div_ceil(REMAKERS);
+        let remade: Vec<Remade> = futures_util::future::try_join_all(queued.chunks(chunk).map(|c| self.remake(c)))
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
+        let mut tx = begin_write(&self.writer).await?;
+        for r in &remade {
+            if let (Some(list), Some(slug)) = (&r.list, &r.slug) {
+                let claimed = sqlx::query(sql::CLAIM_LIST)
+                    .bind(r.id)
+                    .bind(i64::from(RELATED_VERSION))
+                    .bind(r.made)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?
+                    .rows_affected()
+                    == 1;
+                if claimed {
+                    write_list(&mut tx, r.id, list).await?;
+                    done.changed.push(slug.clone());
+                }
+            }
+            sqlx::query(sql::DEQUEUE_LIST).bind(r.id).bind(r.queued).execute(&mut *tx).await.db()?;
+        }
+        tx.commit().await.db()?;
+        Ok(done)
+    }
+
+    async fn queued_related_lists(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(sql::QUEUE_LENGTH).fetch_one(&self.pool).await.db()?;
+        Ok(n.max(0) as u64)
     }
 
     async fn make_related_list(&self, slug: &str) -> Result<bool> {

@@ -202,7 +202,7 @@ mod tests {
     /// Every table of the schema is copied (one of [`TABLES`]) or made
     /// again by writing: the list counts (triggers), the full-text index
     /// and its shadow tables (from the search terms), the related lists
-    /// (`newsdesk migrate` makes them once every article is copied), and the bookkeeping
+    /// (`newsdesk migrate` makes them once every article is copied) and their queue, and the bookkeeping
     /// of migrations. A table added by a later migration fails this test
     /// until `TransferStore` copies it or it is named here.
     #[tokio::test]
@@ -213,6 +213,7 @@ mod tests {
             "article_search",
             "article_related",
             "article_related_rows",
+            "related_queue",
             "_sqlx_migrations",
         ];
         let store = SqliteStore::open(":memory:").await.unwrap();
