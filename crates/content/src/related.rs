@@ -88,6 +88,11 @@ const QUEUED_BATCH: usize = 16;
 /// queued by a stop).
 const QUEUE_LOOK: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How long [`Articles::keep_related_lists`] lets writes gather after one
+/// woke it: the lists a burst of writes queues are made once, not once per
+/// write (writes on one subject queue the same lists).
+const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
+
 impl crate::Articles {
     /// Makes every queued related list (see [`store::RelatedStore`]: a
     /// write makes its own article's list and queues those it may change),
@@ -110,8 +115,9 @@ impl crate::Articles {
         }
     }
 
-    /// Makes the queued related lists whenever a write of this process
-    /// queued some, and every few seconds (lists another instance queued);
+    /// Makes the queued related lists shortly after a write of this
+    /// process queued some (letting a burst of writes gather first), and
+    /// every few seconds (lists another instance queued);
     /// runs until the process ends (`serve` spawns it). An error is logged
     /// and tried again at the next look.
     pub async fn keep_related_lists(self) {
@@ -119,7 +125,9 @@ impl crate::Articles {
             if let Err(e) = self.make_queued_related(|_| ()).await {
                 tracing::warn!(error = %e, "making queued related lists: trying again shortly");
             }
-            let _ = tokio::time::timeout(QUEUE_LOOK, self.queued_notified()).await;
+            if tokio::time::timeout(QUEUE_LOOK, self.queued_notified()).await.is_ok() {
+                tokio::time::sleep(GATHER).await;
+            }
         }
     }
 }

@@ -74,6 +74,11 @@ impl SqliteStore {
             check_file_location(location)?;
         }
         let options = options
+            // Checkpoints are made by a task of their own (`checkpoints`),
+            // not by the write that fills the log past 1,000 pages (the
+            // default): that write waited for the copy and its sync. This
+            // is the backstop, should the task not keep up.
+            .pragma("wal_autocheckpoint", AUTOCHECKPOINT_PAGES.to_string())
             .foreign_keys(true)
             .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
             .synchronous(SqliteSynchronous::Normal)
@@ -99,7 +104,39 @@ impl SqliteStore {
         } else {
             pool(opts.max_connections.unwrap_or(SQLITE_POOL)).connect_with(options).await.map_err(cannot_open)?
         };
+        if !memory {
+            tokio::spawn(checkpoints(pool.clone()));
+        }
         Ok(SqliteStore { pool, writer })
+    }
+}
+
+/// The log's size, in pages, at which a write checkpoints it itself (only
+/// when [`checkpoints`] has not kept up).
+const AUTOCHECKPOINT_PAGES: u32 = 20_000;
+
+/// How often [`checkpoints`] copies the log into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies the write-ahead log into the database file every
+/// [`CHECKPOINT_EVERY`] on a read connection of `pool` (a passive checkpoint
+/// waits for no reader or writer), so that no write waits for a checkpoint
+/// and its sync; ends when the pool is closed.
+async fn checkpoints(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query(sql::CHECKPOINT).execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            // The writes checkpoint past AUTOCHECKPOINT_PAGES meanwhile.
+            tracing::warn!(error = %e, "checkpointing the write-ahead log failed: trying again shortly");
+        }
     }
 }
 
@@ -334,6 +371,30 @@ mod tests {
     }
 
     /// A database file of its own in the temporary folder, removed on drop.
+    /// The write-ahead log is copied into the database file by the store's
+    /// own task, not by the writes (whose threshold is far above what
+    /// these writes fill): the file grows while nobody checkpoints.
+    #[tokio::test]
+    async fn the_log_is_checkpointed_in_the_background() {
+        let db = TempDb::new("checkpoints");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        let pages: i64 = sqlx::query_scalar(sql::AUTOCHECKPOINT).fetch_one(&s.writer).await.unwrap();
+        assert_eq!(pages, i64::from(AUTOCHECKPOINT_PAGES));
+        let size = || std::fs::metadata(db.path()).unwrap().len();
+        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        let before = size();
+        for i in 0..40 {
+            let a = super::articles::tests::sample(&format!("a{i}"), crate::Status::Published, Some(i));
+            crate::ArticleStore::create_article(&s, &a).await.unwrap();
+        }
+        let start = std::time::Instant::now();
+        while size() <= before {
+            assert!(start.elapsed() < std::time::Duration::from_secs(10), "never checkpointed: {before} bytes");
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+        }
+        s.close().await;
+    }
+
     pub(crate) struct TempDb(pub std::path::PathBuf);
 
     impl TempDb {

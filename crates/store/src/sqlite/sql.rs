@@ -544,6 +544,9 @@ queries! {
     BACKUP_INTO = "VACUUM INTO ?1";
     /// SQLite's check of a database file: one row, `ok`, when sound.
     INTEGRITY_CHECK = "PRAGMA integrity_check";
+    /// Copies what the write-ahead log holds into the database file, as far
+    /// as readers allow, waiting for nobody (`mod.rs`, `checkpoints`).
+    CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 }
 
 /// Which list a page is read from: one range of one index. The site and a
@@ -792,6 +795,14 @@ pub(super) const BEFORE_0021: &[&str] = &[
     "DELETE FROM _sqlx_migrations WHERE version >= 21",
 ];
 
+/// The log size at which a write checkpoints it itself.
+#[cfg(test)]
+pub(super) const AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint";
+
+/// Whether SQLite was built with the query planner stability guarantee.
+#[cfg(test)]
+pub(super) const COMPILED_WITH_QPSG: &str = "SELECT sqlite_compileoption_used('ENABLE_QPSG')";
+
 /// The names of every table in the database (for the test that a copy of
 /// a site leaves none out).
 #[cfg(test)]
@@ -848,7 +859,7 @@ pub(super) fn related_windows() -> &'static str {
 mod tests {
     use sqlx::Row;
 
-    use super::{ALL, ListStatement};
+    use super::{ALL, COMPILED_WITH_QPSG, ListStatement};
     use crate::SqliteStore;
 
     /// Tables that stay small whatever the size of the archive: a full scan
@@ -964,6 +975,16 @@ mod tests {
             statements.len(),
             faults.join("\n")
         );
+    }
+
+    /// The bundled SQLite is built with the query planner stability
+    /// guarantee (`.cargo/config.toml`): a statement whose LIMIT is a bound
+    /// parameter is prepared once, not again for every value bound.
+    #[tokio::test]
+    async fn query_plans_do_not_follow_bound_values() {
+        let store = SqliteStore::open(":memory:").await.unwrap();
+        let qpsg: i64 = sqlx::query_scalar(COMPILED_WITH_QPSG).fetch_one(&store.pool).await.unwrap();
+        assert_eq!(qpsg, 1, "SQLite built without SQLITE_ENABLE_QPSG: is LIBSQLITE3_FLAGS set by .cargo/config.toml?");
     }
 
     /// The test above is not blind: it reports a scan of a large table and a
