@@ -158,8 +158,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Coordinate ascent from `start`.
 pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights, rounds: usize) -> Weights {
+    ascend_with(summarizer, items, sets, start, rounds, None)
+}
+
+/// Coordinate ascent from `start` on [`objective`], or, given each set's
+/// baseline score (by set number), on the worst set's gain over its baseline
+/// ([`worst_gain`]).
+pub(crate) fn ascend_with(
+    summarizer: &Summarizer,
+    items: &[&Item],
+    sets: usize,
+    start: Weights,
+    rounds: usize,
+    baseline: Option<&[f64]>,
+) -> Weights {
+    let objective = |w: &Weights| match baseline {
+        Some(b) => worst_gain(summarizer, items, b, w),
+        None => objective(summarizer, items, sets, w),
+    };
     let mut best = start.to_vec();
-    let mut best_score = objective(summarizer, items, sets, &start);
+    let mut best_score = objective(&start);
     let steps = [-1.0, -0.4, -0.15, -0.05, 0.05, 0.15, 0.4, 1.0];
     for round in 0..rounds {
         let mut improved = false;
@@ -173,7 +191,7 @@ pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, star
                 let mut cand = best.clone();
                 cand[k] += step;
                 let w = Weights::from_slice(&cand).expect("same length");
-                let s = objective(summarizer, items, sets, &w);
+                let s = objective(&w);
                 if s > best_score + 1e-6 && local_best.is_none_or(|(_, b)| s > b) {
                     local_best = Some((cand[k], s));
                 }
@@ -209,6 +227,29 @@ pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w
     }
     let used = count.iter().filter(|&&c| c > 0).count().max(1);
     sum.iter().zip(&count).filter(|(_, c)| **c > 0).map(|(s, c)| s / *c as f64).sum::<f64>() / used as f64
+}
+
+/// The smallest, over the sets of `items`, of the set's mean (R1 + R2 + RL) / 3
+/// F1 minus its `baseline` (by set number): what a ranker gains over the
+/// baseline on the training source where it gains least.
+pub(crate) fn worst_gain(summarizer: &Summarizer, items: &[&Item], baseline: &[f64], w: &Weights) -> f64 {
+    let per: Vec<(usize, f64)> = items
+        .par_iter()
+        .map(|item| {
+            let (a, b, c) = item_scores(summarizer, item, w);
+            (item.set, (a + b + c) / 3.0)
+        })
+        .collect();
+    let mut sum = vec![0.0; baseline.len()];
+    let mut count = vec![0usize; baseline.len()];
+    for (s, v) in per {
+        sum[s] += v;
+        count[s] += 1;
+    }
+    (0..baseline.len())
+        .filter(|&s| count[s] > 0)
+        .map(|s| sum[s] / count[s] as f64 - baseline[s])
+        .fold(f64::INFINITY, f64::min)
 }
 
 pub(crate) fn item_scores(summarizer: &Summarizer, item: &Item, w: &Weights) -> (f64, f64, f64) {
