@@ -212,6 +212,21 @@ pub(crate) fn ascend_with(
 
 /// Mean over sets of the mean (R1 + R2 + RL) / 3 F1.
 pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> f64 {
+    let means: Vec<f64> = set_means(summarizer, items, sets, w).into_iter().flatten().collect();
+    means.iter().sum::<f64>() / means.len().max(1) as f64
+}
+
+/// The smallest, over the sets of `items`, of the set's mean (R1 + R2 + RL) / 3
+/// F1 minus its `baseline` (by set number): what a ranker gains over the
+/// baseline on the training source where it gains least.
+pub(crate) fn worst_gain(summarizer: &Summarizer, items: &[&Item], baseline: &[f64], w: &Weights) -> f64 {
+    let means = set_means(summarizer, items, baseline.len(), w);
+    means.iter().zip(baseline).filter_map(|(m, b)| m.map(|m| m - b)).fold(f64::INFINITY, f64::min)
+}
+
+/// Per set number below `sets`: the mean (R1 + R2 + RL) / 3 F1 of its items
+/// summarized with `w`, or `None` when `items` has none of it.
+fn set_means(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> Vec<Option<f64>> {
     let per: Vec<(usize, f64)> = items
         .par_iter()
         .map(|item| {
@@ -225,31 +240,7 @@ pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w
         sum[s] += v;
         count[s] += 1;
     }
-    let used = count.iter().filter(|&&c| c > 0).count().max(1);
-    sum.iter().zip(&count).filter(|(_, c)| **c > 0).map(|(s, c)| s / *c as f64).sum::<f64>() / used as f64
-}
-
-/// The smallest, over the sets of `items`, of the set's mean (R1 + R2 + RL) / 3
-/// F1 minus its `baseline` (by set number): what a ranker gains over the
-/// baseline on the training source where it gains least.
-pub(crate) fn worst_gain(summarizer: &Summarizer, items: &[&Item], baseline: &[f64], w: &Weights) -> f64 {
-    let per: Vec<(usize, f64)> = items
-        .par_iter()
-        .map(|item| {
-            let (a, b, c) = item_scores(summarizer, item, w);
-            (item.set, (a + b + c) / 3.0)
-        })
-        .collect();
-    let mut sum = vec![0.0; baseline.len()];
-    let mut count = vec![0usize; baseline.len()];
-    for (s, v) in per {
-        sum[s] += v;
-        count[s] += 1;
-    }
-    (0..baseline.len())
-        .filter(|&s| count[s] > 0)
-        .map(|s| sum[s] / count[s] as f64 - baseline[s])
-        .fold(f64::INFINITY, f64::min)
+    sum.iter().zip(&count).map(|(s, &c)| (c > 0).then(|| s / c as f64)).collect()
 }
 
 pub(crate) fn item_scores(summarizer: &Summarizer, item: &Item, w: &Weights) -> (f64, f64, f64) {
