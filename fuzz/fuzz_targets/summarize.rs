@@ -1,14 +1,16 @@
 //! Fuzzes the public API of `summarize` on arbitrary UTF-8: splitting,
-//! summarizing with each kind of length, and key phrases must never panic,
-//! every sentence returned must be an exact, non-empty, ordered slice of
-//! the input, and a working memory reused across inputs must change nothing.
+//! summarizing with each kind of length, key phrases, paragraph breaks and
+//! search terms must never panic, every sentence returned must be an exact,
+//! non-empty, ordered slice of the input, proposed paragraphs must keep to
+//! the lengths allowed, search terms must be slices' terms in text order,
+//! and a working memory reused across inputs must change nothing.
 
 #![no_main]
 
 use std::sync::{LazyLock, Mutex};
 
 use libfuzzer_sys::fuzz_target;
-use summarize::{Lang, Length, Options, Scratch, Summarizer, detect, split::split};
+use summarize::{Lang, Length, Options, Scratch, Summarizer, detect, paragraphs, split::split, terms};
 
 static SUMMARIZER: LazyLock<Summarizer> = LazyLock::new(Summarizer::new);
 /// One working memory for the whole run, as a batch keeps one per thread:
@@ -84,4 +86,41 @@ fuzz_target!(|data: &[u8]| {
 
     let kw = s.keywords(text, lang_opt, 5);
     assert!(kw.len() <= 5);
+
+    // Paragraph breaks: increasing, never a paragraph's own start, only
+    // inside paragraphs of more than LONGEST sentences, and every paragraph
+    // they make of SHORTEST to LONGEST_NEW sentences.
+    let analysis = s.analyze(text, None, Some(lang));
+    assert_eq!(analysis.spans, spans, "analysis and split disagree");
+    let breaks = analysis.paragraph_breaks();
+    assert!(breaks.windows(2).all(|w| w[0] < w[1]), "breaks not increasing: {breaks:?}");
+    let mut start = 0;
+    while start < spans.len() {
+        let end = start + spans[start..].iter().take_while(|p| p.paragraph == spans[start].paragraph).count();
+        let inside: Vec<usize> = breaks.iter().copied().filter(|&b| b > start && b < end).collect();
+        assert!(!breaks.contains(&start), "a paragraph's own start listed");
+        if end - start <= paragraphs::LONGEST {
+            assert!(inside.is_empty(), "{inside:?} cut a paragraph of {}", end - start);
+        } else {
+            let mut edges = vec![start];
+            edges.extend(&inside);
+            edges.push(end);
+            for w in edges.windows(2) {
+                assert!((paragraphs::SHORTEST..=paragraphs::LONGEST_NEW).contains(&(w[1] - w[0])), "{edges:?}");
+            }
+        }
+        start = end;
+    }
+    assert!(breaks.iter().all(|&b| b < spans.len()));
+
+    // Search terms: non-empty, at most MAX_TERM_BYTES, no white space, on
+    // character boundaries, in text order.
+    let mut last = 0;
+    s.for_each_index_term(text, lang, |term, range| {
+        assert!(!term.is_empty() && term.len() <= terms::MAX_TERM_BYTES, "{term:?}");
+        assert!(!term.chars().any(char::is_whitespace), "{term:?}");
+        assert!(text.get(range.clone()).is_some_and(|w| !w.is_empty()), "{range:?}");
+        assert!(range.start >= last, "terms out of order");
+        last = range.start;
+    });
 });

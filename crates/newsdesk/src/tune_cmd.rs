@@ -158,8 +158,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Coordinate ascent from `start`.
 pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, start: Weights, rounds: usize) -> Weights {
+    ascend_with(summarizer, items, sets, start, rounds, None)
+}
+
+/// Coordinate ascent from `start` on [`objective`], or, given each set's
+/// baseline score (by set number), on the worst set's gain over its baseline
+/// ([`worst_gain`]).
+pub(crate) fn ascend_with(
+    summarizer: &Summarizer,
+    items: &[&Item],
+    sets: usize,
+    start: Weights,
+    rounds: usize,
+    baseline: Option<&[f64]>,
+) -> Weights {
+    let objective = |w: &Weights| match baseline {
+        Some(b) => worst_gain(summarizer, items, b, w),
+        None => objective(summarizer, items, sets, w),
+    };
     let mut best = start.to_vec();
-    let mut best_score = objective(summarizer, items, sets, &start);
+    let mut best_score = objective(&start);
     let steps = [-1.0, -0.4, -0.15, -0.05, 0.05, 0.15, 0.4, 1.0];
     for round in 0..rounds {
         let mut improved = false;
@@ -173,7 +191,7 @@ pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, star
                 let mut cand = best.clone();
                 cand[k] += step;
                 let w = Weights::from_slice(&cand).expect("same length");
-                let s = objective(summarizer, items, sets, &w);
+                let s = objective(&w);
                 if s > best_score + 1e-6 && local_best.is_none_or(|(_, b)| s > b) {
                     local_best = Some((cand[k], s));
                 }
@@ -194,6 +212,21 @@ pub(crate) fn ascend(summarizer: &Summarizer, items: &[&Item], sets: usize, star
 
 /// Mean over sets of the mean (R1 + R2 + RL) / 3 F1.
 pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> f64 {
+    let means: Vec<f64> = set_means(summarizer, items, sets, w).into_iter().flatten().collect();
+    means.iter().sum::<f64>() / means.len().max(1) as f64
+}
+
+/// The smallest, over the sets of `items`, of the set's mean (R1 + R2 + RL) / 3
+/// F1 minus its `baseline` (by set number): what a ranker gains over the
+/// baseline on the training source where it gains least.
+pub(crate) fn worst_gain(summarizer: &Summarizer, items: &[&Item], baseline: &[f64], w: &Weights) -> f64 {
+    let means = set_means(summarizer, items, baseline.len(), w);
+    means.iter().zip(baseline).filter_map(|(m, b)| m.map(|m| m - b)).fold(f64::INFINITY, f64::min)
+}
+
+/// Per set number below `sets`: the mean (R1 + R2 + RL) / 3 F1 of its items
+/// summarized with `w`, or `None` when `items` has none of it.
+fn set_means(summarizer: &Summarizer, items: &[&Item], sets: usize, w: &Weights) -> Vec<Option<f64>> {
     let per: Vec<(usize, f64)> = items
         .par_iter()
         .map(|item| {
@@ -207,8 +240,7 @@ pub(crate) fn objective(summarizer: &Summarizer, items: &[&Item], sets: usize, w
         sum[s] += v;
         count[s] += 1;
     }
-    let used = count.iter().filter(|&&c| c > 0).count().max(1);
-    sum.iter().zip(&count).filter(|(_, c)| **c > 0).map(|(s, c)| s / *c as f64).sum::<f64>() / used as f64
+    sum.iter().zip(&count).map(|(s, &c)| (c > 0).then(|| s / c as f64)).collect()
 }
 
 pub(crate) fn item_scores(summarizer: &Summarizer, item: &Item, w: &Weights) -> (f64, f64, f64) {

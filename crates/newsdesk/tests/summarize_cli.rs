@@ -165,3 +165,55 @@ fn eval_refuses_an_empty_set_and_names_an_unreadable_path() {
     assert!(err.contains(&dir.display().to_string()), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `train --cross` on a made-up data folder: the trial's table beside the
+/// lead, and one summary per article of the test set (sentences of the
+/// article) in each predictions file; a set that does not exist is named.
+#[test]
+fn train_runs_a_trial_across_sources_and_writes_its_summaries() {
+    let dir = std::env::temp_dir().join(format!("newsdesk-train-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("train")).unwrap();
+    let sentences: Vec<&str> = ARTICLE.split_inclusive(". ").map(str::trim).collect();
+    let set = |name: &str, n: usize| {
+        let rows: String = (0..n)
+            .map(|i| {
+                // Each article its sentences turned round, the reference one of them.
+                let mut s = sentences.clone();
+                let k = i % s.len();
+                s.rotate_left(k);
+                let row = serde_json::json!({"id": format!("{name}-{i}"), "article": s.join(" "), "reference": s[2]});
+                format!("{row}\n")
+            })
+            .collect();
+        std::fs::write(dir.join(name), rows).unwrap();
+    };
+    set("cnndm-gpt4-dev.jsonl", 4);
+    set("train/cnndm-val-en.jsonl", 3);
+    set("train/bbc-en.jsonl", 5);
+    let preds = dir.join("preds");
+    let data = dir.to_str().unwrap();
+    let args = ["train", "--data", data, "--cross", "cnndm-gpt4-dev+bbc=cnndm-val", "--objective", "worst"];
+    let (code, out, err) =
+        run(&[&args[..], &["--shrink", "0.5", "--rounds", "1", "--predictions", preds.to_str().unwrap()]].concat(), "");
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "cnndm-gpt4-dev+bbc=cnndm-val (start hand, shrink 0.5, 1 rounds, objective worst)",
+        "lead-3",
+        "trained on cnndm-gpt4-dev + bbc",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    for file in ["lead.cnndm-val.jsonl", "builtin.cnndm-val.jsonl", "cnndm-gpt4-dev+bbc=cnndm-val.jsonl"] {
+        let text = std::fs::read_to_string(preds.join(file)).unwrap();
+        assert_eq!(text.lines().count(), 3, "{file}: {text}");
+        for line in text.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            let summary = row["summary"].as_str().unwrap();
+            assert!(!summary.is_empty() && sentences.iter().any(|s| summary.contains(s)), "{file}: {summary}");
+        }
+    }
+    let (code, _, err) = run(&["train", "--data", data, "--cross", "nosuch=cnndm-val"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("no set named \"nosuch\"") && err.contains("cnndm-val"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
