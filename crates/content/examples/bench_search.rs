@@ -451,16 +451,26 @@ fn load() -> String {
         .unwrap_or_default()
 }
 
-/// One search as the site runs it (`web::search::run`): (all, store alone)
-/// in milliseconds, and how many articles matched.
-async fn search(
-    store: &dyn Store,
-    summarizer: &Summarizer,
-    q: &str,
-) -> Result<(f64, f64, u64), Box<dyn std::error::Error>> {
-    let started = Instant::now();
+/// What one search took, in milliseconds: elapsed and CPU time (every
+/// thread's) of the whole search, of the store's search alone and of the
+/// snippets alone, and how many articles matched.
+#[derive(Default)]
+struct Took {
+    all: f64,
+    all_cpu: Option<f64>,
+    store: f64,
+    store_cpu: Option<f64>,
+    snippets_cpu: Option<f64>,
+    total: u64,
+}
+
+/// One search as the site runs it (`web::search::run`), timed part by part.
+async fn search(store: &dyn Store, summarizer: &Summarizer, q: &str) -> Result<Took, Box<dyn std::error::Error>> {
+    let (started, cpu_started) = (Instant::now(), cpu_ms());
     let langs = query_langs(&store.search_languages().await?);
-    let Ok(parsed) = parse_query(summarizer, q, &langs) else { return Ok((elapsed(started), 0.0, 0)) };
+    let Ok(parsed) = parse_query(summarizer, q, &langs) else {
+        return Ok(Took { all: elapsed(started), all_cpu: cpu_since(cpu_started), ..Took::default() });
+    };
     let query = SearchQuery {
         readings: parsed.readings,
         exclude: parsed.exclude,
@@ -470,13 +480,25 @@ async fn search(
         page: 1,
         per_page: 10,
     };
-    let at = Instant::now();
+    let (at, cpu_at) = (Instant::now(), cpu_ms());
     let page = store.search(&query).await?;
-    let store_ms = elapsed(at);
+    let (store_ms, store_cpu, cpu_snippets) = (elapsed(at), cpu_since(cpu_at), cpu_ms());
     for hit in &page.items {
         std::hint::black_box(snippet(summarizer, &hit.body_text, &hit.card.lang, &parsed.terms, SNIPPET_CHARS));
     }
-    Ok((elapsed(started), store_ms, page.total))
+    Ok(Took {
+        snippets_cpu: cpu_since(cpu_snippets),
+        all: elapsed(started),
+        all_cpu: cpu_since(cpu_started),
+        store: store_ms,
+        store_cpu,
+        total: page.total,
+    })
+}
+
+/// The CPU time since `before` (a [`cpu_ms`] reading), in milliseconds.
+fn cpu_since(before: Option<f64>) -> Option<f64> {
+    Some(cpu_ms()? - before?)
 }
 
 /// The CPU time this process has run, in milliseconds: every thread's
@@ -569,18 +591,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut by: HashMap<(&str, bool), Timings> = HashMap::new();
         let (mut all, mut store_only, mut matched) = (Timings::default(), Timings::default(), Timings::default());
         let mut slowest: Vec<(f64, u64, String)> = Vec::new();
-        let mut cpu = Timings::default();
+        let (mut cpu, mut store_cpu, mut snippets_cpu) = (Timings::default(), Timings::default(), Timings::default());
         for q in &qs[50..] {
-            let cpu_before = cpu_ms();
-            let (ms, store_ms, total) = search(&store, &summarizer, &q.text).await?;
-            if let (Some(before), Some(after)) = (cpu_before, cpu_ms()) {
-                cpu.0.push(after - before);
-            }
-            all.0.push(ms);
-            store_only.0.push(store_ms);
-            matched.0.push(total as f64);
-            by.entry((q.kind, q.by_frequency)).or_default().0.push(ms);
-            slowest.push((ms, total, q.text.clone()));
+            let took = search(&store, &summarizer, &q.text).await?;
+            cpu.0.extend(took.all_cpu);
+            store_cpu.0.extend(took.store_cpu);
+            snippets_cpu.0.extend(took.snippets_cpu);
+            all.0.push(took.all);
+            store_only.0.push(took.store);
+            matched.0.push(took.total as f64);
+            by.entry((q.kind, q.by_frequency)).or_default().0.push(took.all);
+            slowest.push((took.all, took.total, q.text.clone()));
         }
         println!("load average after: {}\n", load());
         println!("{:<40} {:>6} {:>8} {:>8} {:>8} {:>8}", "milliseconds", "n", "p50", "p95", "p99", "max");
@@ -593,6 +614,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store_only.line("store's search alone (all queries)");
         let (p50, p95) = all.line("whole search (all queries)");
         cpu.line("CPU time of the whole search (all queries)");
+        store_cpu.line("CPU time of the store's search alone");
+        snippets_cpu.line("CPU time of the snippets alone");
         println!("(elapsed times include waiting for the core while other programs run; CPU time does not)");
         println!(
             "\nmatching articles per query: p50 {:.0}, p95 {:.0}, max {:.0}",
