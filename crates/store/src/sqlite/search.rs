@@ -109,20 +109,14 @@ impl SearchStore for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        // The count: from the page when it is the last one, else counted
-        // (no further than the candidates ranked, and one more).
-        let total = if (items.len() as u32) < per_page && (page == 1 || !items.is_empty()) {
-            offset as u64 + items.len() as u64
-        } else {
-            let n: i64 = bind(statements.1)
-                .bind(candidates.saturating_add(1))
-                .fetch_one(&mut *conn)
-                .await
-                .db()?
-                .try_get(0)
-                .db()?;
-            n.max(0) as u64
+        // The count: each row carries it; a page past the last has no row,
+        // and counts them again.
+        let total: i64 = match rows.first() {
+            Some(r) => r.try_get("total").db()?,
+            None if page == 1 => 0,
+            None => bind(statements.1).bind(candidates).fetch_one(&mut *conn).await.db()?.try_get(0).db()?,
         };
+        let total = total.max(0) as u64;
         Ok(Page { items, total, page: Some(page), per_page, next: None })
     }
 

@@ -99,21 +99,28 @@ macro_rules! search_matches {
 }
 
 /// A page of matches, best first (`?7` how many, `?8` how many to skip),
-/// ranked among at most `?9` candidates: the matches in the index's order
-/// (newest article id first), so that a query of very common words scores
-/// a bounded number of rows (`SEARCH_CANDIDATES` in `search.rs`); the cards
-/// and bodies are read for the page's rows only.
+/// ranked among at most `?9` candidates (the matches in the index's order,
+/// newest article id first: `SEARCH_CANDIDATES` in `search.rs`), each row
+/// with the count of all of them (`total`). One pass over the index: the
+/// matches, with their scores, are kept in a temporary table (`m`) that
+/// both the page (the best `?7 + ?8`, a bounded sort) and the count read,
+/// where a second statement used to match and join them all again. The
+/// cards and bodies are read for the page's rows only.
+///
+/// The limits are written `+?N`: SQLite (3.51, as bundled here) reads a plain
+/// `LIMIT ?N` as a constant of the plan and prepares the statement again
+/// whenever `?N` is bound (on every call), which a unary `+` avoids.
 macro_rules! search_page {
     ($visible:expr) => {
         concat!(
-            "WITH candidates AS (SELECT r.article_id AS id, ",
+            "WITH m AS MATERIALIZED (SELECT r.article_id AS id, ",
             search_score!(),
             " AS score, r.published_at AS published_at, r.slug AS slug",
             search_matches!($visible),
-            " ORDER BY s.rowid DESC LIMIT ?9), \
-             hits AS (SELECT id, score, published_at, slug FROM candidates \
-             ORDER BY score DESC, published_at DESC, slug DESC LIMIT ?7 OFFSET ?8) \
-             SELECT hits.score, ",
+            " ORDER BY s.rowid DESC LIMIT +?9), \
+             hits AS (SELECT id, score, published_at, slug FROM m \
+             ORDER BY score DESC, published_at DESC, slug DESC LIMIT +?7 OFFSET +?8) \
+             SELECT hits.score, (SELECT COUNT(*) FROM m) AS total, ",
             card_columns!("a"),
             ", b.body_text FROM hits CROSS JOIN articles a ON a.id = hits.id \
              CROSS JOIN article_bodies b ON b.article_id = a.id \
@@ -122,10 +129,11 @@ macro_rules! search_page {
     };
 }
 
-/// How many match, counting no further than `?7`.
+/// How many match, counting no further than `?7`: for a page past the
+/// last, which has no row to carry the count.
 macro_rules! search_count {
     ($visible:expr) => {
-        concat!("SELECT COUNT(*) FROM (SELECT 1", search_matches!($visible), " LIMIT ?7)")
+        concat!("SELECT COUNT(*) FROM (SELECT 1", search_matches!($visible), " LIMIT +?7)")
     };
 }
 
