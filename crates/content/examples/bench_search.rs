@@ -27,8 +27,9 @@
 //! phrase of two neighbouring words, a word with another `-excluded`. Each
 //! is timed as `web::search::run` does it: the site's languages, reading
 //! the query, the store's search (page 1, 10 results, with the total) and
-//! the snippets; the store's search alone is shown too. The script runs
-//! this phase on one core (`taskset`).
+//! the snippets; the store's search alone is shown too, and the CPU time
+//! (every thread's) of the whole search, of the store's search and of the
+//! snippets. The script runs this phase on one core (`taskset`).
 //!
 //! Phases: `--phase generate`, `--phase query`, or both (the default). An
 //! existing database at `--db` is completed (articles already there are
