@@ -107,9 +107,10 @@ macro_rules! search_matches {
 /// where a second statement used to match and join them all again. The
 /// cards and bodies are read for the page's rows only.
 ///
-/// The limits are written `+?N`: SQLite (3.51, as bundled here) reads a plain
-/// `LIMIT ?N` as a constant of the plan and prepares the statement again
-/// whenever `?N` is bound (on every call), which a unary `+` avoids.
+/// The limits are written `+?N`, which SQLite never reads as a constant of
+/// the plan: the statement is prepared once even in a build without the
+/// query planner stability guarantee (`.cargo/config.toml`), where a plain
+/// `LIMIT ?N` makes SQLite 3.51 prepare it again whenever `?N` is bound.
 macro_rules! search_page {
     ($visible:expr) => {
         concat!(
