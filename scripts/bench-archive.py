@@ -175,6 +175,11 @@ def run_import(binary, db, jsonl, n):
         say(p.stdout[-2000:], p.stderr[-4000:])
         raise SystemExit("import failed")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    # The importer's own split: articles written, then their related lists made.
+    split = re.search(r"(\d+) articles written in ([\d.]+) s; (\d+) related lists made in ([\d.]+) s", p.stderr)
+    if split:
+        row("  articles written (articles/s)", f"{int(split.group(1)) / float(split.group(2)):,.0f}", "", None)
+        row("  then related lists made (lists/s)", f"{int(split.group(3)) / float(split.group(4)):,.0f}", "", None)
     return n / took, took, (int(peak.group(1)) / 1024 if peak else float("nan"))
 
 
