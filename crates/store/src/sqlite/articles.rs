@@ -284,18 +284,20 @@ async fn update_in(tx: &mut sqlx::SqliteConnection, id: i64, version: i64, artic
 #[async_trait]
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
+        let relating = self.relating(None, article).await?;
         let mut tx = begin_write(&self.writer).await?;
         let id = create_in(&mut tx, article).await?;
-        super::related::relate(&mut tx, id).await?;
+        super::related::relate_read(&mut tx, id, &relating).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)
     }
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
+        let relating = self.relating(Some(id), article).await?;
         let mut tx = begin_write(&self.writer).await?;
         update_in(&mut tx, id, version, article).await?;
-        super::related::relate(&mut tx, id).await?;
+        super::related::relate_read(&mut tx, id, &relating).await?;
         let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await.db()?;
         Ok(stored)

@@ -40,9 +40,21 @@ pub(super) async fn read_phrases(conn: &mut sqlx::SqliteConnection, id: i64) -> 
 /// one, `sql::related_windows`).
 async fn windows_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
     let phrases: Vec<String> = sqlx::query_scalar(sql::PHRASES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    let mut tags: Vec<String> = sqlx::query_scalar(sql::TAGS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+    let tags: Vec<String> = sqlx::query_scalar(sql::TAGS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+    windows_of_keys(conn, id, &phrases, tags).await
+}
+
+/// The windows of an article with key phrases `phrases` (best first) and
+/// tag slugs `tags` (see [`windows_of`]), other than article `id` (0 for
+/// one not stored yet): one statement.
+async fn windows_of_keys(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    phrases: &[String],
+    mut tags: Vec<String>,
+) -> Result<Vec<Window>> {
     tags.sort_unstable();
-    let phrases: Vec<&str> = distinct(&phrases).take(MAX_KEYS).collect();
+    let phrases: Vec<&str> = distinct(phrases).take(MAX_KEYS).collect();
     let tags: Vec<&str> = distinct(&tags).take(MAX_KEYS).collect();
     if phrases.is_empty() && tags.is_empty() {
         return Ok(Vec::new());
@@ -89,9 +101,48 @@ async fn write_list(conn: &mut sqlx::SqliteConnection, id: i64, list: &[Listed])
 /// Makes and stores article `id`'s related list; returns its windows.
 pub(super) async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
     let windows = windows_of(conn, id).await?;
-    write_list(conn, id, &stored_list(&windows)).await?;
-    sqlx::query(sql::UPSERT_RELATED_ROW).bind(id).bind(i64::from(RELATED_VERSION)).execute(&mut *conn).await.db()?;
+    store_list(conn, id, &windows).await?;
     Ok(windows)
+}
+
+/// Stores article `id`'s related list as ranked from `windows`.
+async fn store_list(conn: &mut sqlx::SqliteConnection, id: i64, windows: &[Window]) -> Result<()> {
+    write_list(conn, id, &stored_list(windows)).await?;
+    sqlx::query(sql::UPSERT_RELATED_ROW).bind(id).bind(i64::from(RELATED_VERSION)).execute(&mut *conn).await.db()?;
+    Ok(())
+}
+
+/// What a write of an article needs for its related lists, read before
+/// its write transaction on a read connection (so that the one writer is
+/// held only to store them): its windows, by the keys it is written with,
+/// and the lists holding it.
+pub(super) struct Relating {
+    windows: Vec<Window>,
+    holders: Vec<i64>,
+}
+
+impl SqliteStore {
+    /// [`Relating`] for `article`, stored as article `id` (`None`: new).
+    /// Articles written meanwhile by others are missed by its list only
+    /// until one of them queues it.
+    pub(super) async fn relating(&self, id: Option<i64>, article: &crate::NewArticle) -> Result<Relating> {
+        let mut conn = self.pool.acquire().await.db()?;
+        let tags = article.tags.iter().map(|t| t.slug.clone()).collect();
+        let windows = windows_of_keys(&mut conn, id.unwrap_or(0), &article.key_phrases.phrases, tags).await?;
+        let holders = match id {
+            Some(id) => holders_of(&mut conn, id).await?,
+            None => Vec::new(),
+        };
+        Ok(Relating { windows, holders })
+    }
+}
+
+/// After article `id` is written, inside the caller's transaction: its
+/// related list stored from `relating` (read before the transaction), and
+/// the lists it may change queued (see [`to_refresh`]).
+pub(super) async fn relate_read(conn: &mut sqlx::SqliteConnection, id: i64, relating: &Relating) -> Result<()> {
+    store_list(conn, id, &relating.windows).await?;
+    enqueue(conn, &to_refresh(&relating.windows, &relating.holders, id)).await
 }
 
 /// The lists holding article `id` (at most [`REFRESHED`]).
