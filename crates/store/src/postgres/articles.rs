@@ -459,6 +459,7 @@ impl ArticleStore for PostgresStore {
         }
         // Each article's own list is queued (made off the writer's path,
         // `make_queued_related_lists`), as on SQLite.
+        super::related::lock_lists(&mut tx).await?;
         super::related::enqueue(&mut tx, &ids).await?;
         tx.commit().await.db()?;
         Ok(ids)
