@@ -175,6 +175,15 @@ pub fn same_list(a: &[Listed], b: &[Listed]) -> bool {
         && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.close == y.close && (x.score - y.score).abs() < 1e-9)
 }
 
+/// The list to write over a stored one: `new`, unless it is the same as
+/// `old` (the stored rows, `(related id, score, close)` in order) and the
+/// list was written before (`made`, how many times; `None`: never).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn changed_list(new: Vec<Listed>, old: &[(i64, f64, bool)], made: Option<i64>) -> Option<Vec<Listed>> {
+    let old: Vec<Listed> = old.iter().map(|&(id, score, close)| Listed { id, score, close }).collect();
+    (made.is_none() || !same_list(&new, &old)).then_some(new)
+}
+
 /// What readers see of a stored list (in its order, the entries they do
 /// not see left out): the closely related, then those sharing one key only
 /// to fill the list up to [`FILL_TO`]; `limit` at most. The same as

@@ -16,8 +16,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
 use crate::related::{
-    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list,
-    related_article, same_list, stored_list, to_refresh,
+    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, changed_list, distinct,
+    from_stored_list, related_article, stored_list, to_refresh,
 };
 use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
@@ -283,24 +283,14 @@ impl PostgresStore {
         let mut list = None;
         if slug.is_some() {
             let new = stored_list(&windows_of(&mut conn, id).await?);
-            let rows = sqlx::query(
+            let old: Vec<(i64, f64, bool)> = sqlx::query_as(
                 "SELECT related_id, score, close FROM article_related WHERE article_id = $1 ORDER BY position",
             )
             .bind(id)
             .fetch_all(&mut *conn)
             .await
             .db()?;
-            let old = rows
-                .iter()
-                .map(|r| {
-                    Ok(Listed {
-                        id: r.try_get("related_id").db()?,
-                        score: r.try_get("score").db()?,
-                        close: r.try_get("close").db()?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            list = (made.is_none() || !same_list(&new, &old)).then_some(new);
+            list = changed_list(new, &old, made);
         }
         drop(conn);
         let mut tx = self.pool.begin().await.db()?;

@@ -9,8 +9,8 @@ use sqlx::Row;
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
 use crate::related::{
-    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, distinct, from_stored_list,
-    related_article, same_list, stored_list, to_refresh,
+    Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, changed_list, distinct,
+    from_stored_list, related_article, stored_list, to_refresh,
 };
 use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError};
 
@@ -209,18 +209,9 @@ impl SqliteStore {
             let mut list = None;
             if slug.is_some() {
                 let new = stored_list(&windows_of(&mut conn, id).await?);
-                let rows = sqlx::query(sql::LIST_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-                let old = rows
-                    .iter()
-                    .map(|r| {
-                        Ok(Listed {
-                            id: r.try_get("related_id").db()?,
-                            score: r.try_get("score").db()?,
-                            close: r.try_get("close").db()?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                list = (made.is_none() || !same_list(&new, &old)).then_some(new);
+                let old: Vec<(i64, f64, bool)> =
+                    sqlx::query_as(sql::LIST_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+                list = changed_list(new, &old, made);
             }
             out.push(Remade { id, queued, made: made.unwrap_or(0), slug, list });
         }
