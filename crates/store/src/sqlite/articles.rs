@@ -19,7 +19,7 @@ pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
     // Serializing plain records to JSON cannot fail.
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
@@ -128,22 +128,19 @@ pub(super) async fn write_body(
 pub(super) async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
     write_picks(tx, id, a).await?;
-    for t in &a.tags {
-        sqlx::query(sql::INSERT_TAG).bind(id).bind(&t.slug).bind(&t.name).execute(&mut *tx).await.db()?;
+    // One statement each, whatever their number (a statement is a round
+    // trip to the connection's thread, under the write lock).
+    let pairs = |names: &[Named]| to_json(&names.iter().map(|n| (&n.slug, &n.name)).collect::<Vec<_>>());
+    if !a.tags.is_empty() {
+        sqlx::query(sql::INSERT_TAGS).bind(id).bind(pairs(&a.tags)).execute(&mut *tx).await.db()?;
     }
-    for au in &a.authors {
-        sqlx::query(sql::INSERT_AUTHOR).bind(id).bind(&au.slug).bind(&au.name).execute(&mut *tx).await.db()?;
+    if !a.authors.is_empty() {
+        sqlx::query(sql::INSERT_AUTHORS).bind(id).bind(pairs(&a.authors)).execute(&mut *tx).await.db()?;
     }
-    for s in &a.summaries {
-        sqlx::query(sql::INSERT_SUMMARY)
-            .bind(id)
-            .bind(s.length as i64)
-            .bind(to_json(&s.sentences))
-            .bind(&s.source_hash)
-            .bind(&s.version)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+    if !a.summaries.is_empty() {
+        let rows: Vec<_> =
+            a.summaries.iter().map(|s| (s.length, to_json(&s.sentences), &s.source_hash, &s.version)).collect();
+        sqlx::query(sql::INSERT_SUMMARIES).bind(id).bind(to_json(&rows)).execute(&mut *tx).await.db()?;
     }
     Ok(())
 }
@@ -285,43 +282,66 @@ async fn update_in(tx: &mut sqlx::SqliteConnection, id: i64, version: i64, artic
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
         let relating = self.relating(None, article).await?;
-        let mut tx = begin_write(&self.writer).await?;
-        let id = create_in(&mut tx, article).await?;
-        super::related::relate_read(&mut tx, id, &relating).await?;
-        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await.db()?;
-        Ok(stored)
+        let (writer, article) = (self.writer.clone(), article.clone());
+        self.writes
+            .run(async move {
+                let mut tx = begin_write(&writer).await?;
+                let id = create_in(&mut tx, &article).await?;
+                super::related::relate_read(&mut tx, id, &relating).await?;
+                let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await.db()?;
+                Ok(stored)
+            })
+            .await
     }
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
         let relating = self.relating(Some(id), article).await?;
-        let mut tx = begin_write(&self.writer).await?;
-        update_in(&mut tx, id, version, article).await?;
-        super::related::relate_read(&mut tx, id, &relating).await?;
-        let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await.db()?;
-        Ok(stored)
+        let (writer, article) = (self.writer.clone(), article.clone());
+        self.writes
+            .run(async move {
+                let mut tx = begin_write(&writer).await?;
+                update_in(&mut tx, id, version, &article).await?;
+                super::related::relate_read(&mut tx, id, &relating).await?;
+                let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await.db()?;
+                Ok(stored)
+            })
+            .await
     }
 
     async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>> {
-        let mut tx = begin_write(&self.writer).await?;
-        let mut ids = Vec::with_capacity(writes.len());
-        for w in writes {
-            ids.push(match *w {
-                ArticleWrite::Create(article) => create_in(&mut tx, article).await?,
-                ArticleWrite::Update { id, version, article } => {
-                    update_in(&mut tx, id, version, article).await?;
-                    id
+        // Owned, for the thread of writes: (id and version of an update, the article).
+        let writes: Vec<(Option<(i64, i64)>, NewArticle)> = writes
+            .iter()
+            .map(|w| match *w {
+                ArticleWrite::Create(article) => (None, article.clone()),
+                ArticleWrite::Update { id, version, article } => (Some((id, version)), article.clone()),
+            })
+            .collect();
+        let writer = self.writer.clone();
+        self.writes
+            .run(async move {
+                let mut tx = begin_write(&writer).await?;
+                let mut ids = Vec::with_capacity(writes.len());
+                for (update, article) in &writes {
+                    ids.push(match *update {
+                        None => create_in(&mut tx, article).await?,
+                        Some((id, version)) => {
+                            update_in(&mut tx, id, version, article).await?;
+                            id
+                        }
+                    });
                 }
-            });
-        }
-        // Each article's own list is queued (made off the writer's path,
-        // `make_queued_related_lists`), not made here: making it costs a
-        // few milliseconds an article and kept an import to about 260
-        // articles/s. A single write makes its own (`relate`).
-        super::related::enqueue(&mut tx, &ids).await?;
-        tx.commit().await.db()?;
-        Ok(ids)
+                // Each article's own list is queued (made off the writer's
+                // path, `make_queued_related_lists`), not made here: making it
+                // costs a few milliseconds an article and kept an import to
+                // about 260 articles/s. A single write makes its own (`relate`).
+                super::related::enqueue(&mut tx, &ids).await?;
+                tx.commit().await.db()?;
+                Ok(ids)
+            })
+            .await
     }
 
     async fn existing_slugs(&self, slugs: &[String]) -> Result<Vec<String>> {
@@ -332,17 +352,23 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
-        let id: Option<i64> = sqlx::query_scalar(sql::ID_OF_SLUG).bind(slug).fetch_optional(&mut *tx).await.db()?;
-        let Some(id) = id else { return Err(StoreError::NotFound) };
-        let holders = super::related::before_delete(&mut tx, id).await?;
-        let done = sqlx::query(sql::DELETE_ARTICLE).bind(slug).execute(&mut *tx).await.db()?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        super::related::relate_after_delete(&mut tx, &holders).await?;
-        tx.commit().await.db()?;
-        Ok(())
+        let (writer, slug) = (self.writer.clone(), slug.to_owned());
+        self.writes
+            .run(async move {
+                let mut tx = begin_write(&writer).await?;
+                let id: Option<i64> =
+                    sqlx::query_scalar(sql::ID_OF_SLUG).bind(&slug).fetch_optional(&mut *tx).await.db()?;
+                let Some(id) = id else { return Err(StoreError::NotFound) };
+                let holders = super::related::before_delete(&mut tx, id).await?;
+                let done = sqlx::query(sql::DELETE_ARTICLE).bind(&slug).execute(&mut *tx).await.db()?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                super::related::relate_after_delete(&mut tx, &holders).await?;
+                tx.commit().await.db()?;
+                Ok(())
+            })
+            .await
     }
 
     async fn article(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {

@@ -18,9 +18,8 @@ use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedSt
 /// any, inside the caller's transaction. A phrase given twice is kept once.
 pub(super) async fn write_phrases(tx: &mut sqlx::SqliteConnection, id: i64, phrases: &KeyPhrases) -> Result<()> {
     sqlx::query(sql::DELETE_PHRASES).bind(id).execute(&mut *tx).await.db()?;
-    for (position, phrase) in distinct(&phrases.phrases).enumerate() {
-        sqlx::query(sql::INSERT_PHRASE).bind(id).bind(phrase).bind(position as i64).execute(&mut *tx).await.db()?;
-    }
+    let phrases_json = super::articles::to_json(&distinct(&phrases.phrases).collect::<Vec<_>>());
+    sqlx::query(sql::INSERT_PHRASES).bind(id).bind(phrases_json).execute(&mut *tx).await.db()?;
     sqlx::query(sql::UPSERT_PHRASE_ROW).bind(id).bind(i64::from(phrases.version)).execute(&mut *tx).await.db()?;
     Ok(())
 }
@@ -293,28 +292,33 @@ impl RelatedStore for SqliteStore {
             .into_iter()
             .flatten()
             .collect();
-        let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
-        let mut tx = begin_write(&self.writer).await?;
-        for r in &remade {
-            if let (Some(list), Some(slug)) = (&r.list, &r.slug) {
-                let claimed = sqlx::query(sql::CLAIM_LIST)
-                    .bind(r.id)
-                    .bind(i64::from(RELATED_VERSION))
-                    .bind(r.made)
-                    .execute(&mut *tx)
-                    .await
-                    .db()?
-                    .rows_affected()
-                    == 1;
-                if claimed {
-                    write_list(&mut tx, r.id, list).await?;
-                    done.changed.push(slug.clone());
+        let writer = self.writer.clone();
+        self.writes
+            .run(async move {
+                let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
+                let mut tx = begin_write(&writer).await?;
+                for r in remade {
+                    if let (Some(list), Some(slug)) = (&r.list, r.slug) {
+                        let claimed = sqlx::query(sql::CLAIM_LIST)
+                            .bind(r.id)
+                            .bind(i64::from(RELATED_VERSION))
+                            .bind(r.made)
+                            .execute(&mut *tx)
+                            .await
+                            .db()?
+                            .rows_affected()
+                            == 1;
+                        if claimed {
+                            write_list(&mut tx, r.id, list).await?;
+                            done.changed.push(slug);
+                        }
+                    }
+                    sqlx::query(sql::DEQUEUE_LIST).bind(r.id).bind(r.queued).execute(&mut *tx).await.db()?;
                 }
-            }
-            sqlx::query(sql::DEQUEUE_LIST).bind(r.id).bind(r.queued).execute(&mut *tx).await.db()?;
-        }
-        tx.commit().await.db()?;
-        Ok(done)
+                tx.commit().await.db()?;
+                Ok(done)
+            })
+            .await
     }
 
     async fn queued_related_lists(&self) -> Result<u64> {

@@ -236,13 +236,22 @@ queries! {
     /// copy of the article's slug, status, time and section their lists are
     /// read by, taken from its row (and, for an author, its update time: the
     /// order of the newsroom's list by author).
-    INSERT_TAG = "INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag, slug, status, published_at, \
-        section_slug) SELECT id, ?2, ?3, slug, status, published_at, section_slug FROM articles WHERE id = ?1";
-    INSERT_AUTHOR = "INSERT OR IGNORE INTO article_authors (article_id, author_slug, name, slug, status, \
-        published_at, section_slug, updated_at) SELECT id, ?2, ?3, slug, status, published_at, section_slug, \
-        updated_at FROM articles WHERE id = ?1";
-    INSERT_SUMMARY = "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, version) \
-        VALUES (?1, ?2, ?3, ?4, ?5)";
+    ///
+    /// All of an article's tags (or authors) in one statement: `?2` is a
+    /// JSON array of `[slug, name]`, in order (the first of a slug given
+    /// twice is kept).
+    INSERT_TAGS = "INSERT OR IGNORE INTO article_tags (article_id, tag_slug, tag, slug, status, published_at, \
+        section_slug) SELECT a.id, json_extract(json_each.value, '$[0]'), json_extract(json_each.value, '$[1]'), a.slug, a.status, \
+        a.published_at, a.section_slug FROM articles a, json_each(?2) WHERE a.id = ?1";
+    INSERT_AUTHORS = "INSERT OR IGNORE INTO article_authors (article_id, author_slug, name, slug, status, \
+        published_at, section_slug, updated_at) SELECT a.id, json_extract(json_each.value, '$[0]'), \
+        json_extract(json_each.value, '$[1]'), a.slug, a.status, a.published_at, a.section_slug, a.updated_at \
+        FROM articles a, json_each(?2) WHERE a.id = ?1";
+    /// All of an article's summaries in one statement: `?2` is a JSON array
+    /// of `[length, sentences (JSON text), source hash, version]`.
+    INSERT_SUMMARIES = "INSERT OR REPLACE INTO article_summaries (article_id, length, sentences, source_hash, \
+        version) SELECT ?1, json_extract(json_each.value, '$[0]'), json_extract(json_each.value, '$[1]'), \
+        json_extract(json_each.value, '$[2]'), json_extract(json_each.value, '$[3]') FROM json_each(?2)";
     DELETE_TAGS = "DELETE FROM article_tags WHERE article_id = ?1";
     DELETE_AUTHORS = "DELETE FROM article_authors WHERE article_id = ?1";
     DELETE_SUMMARIES = "DELETE FROM article_summaries WHERE article_id = ?1";
@@ -344,12 +353,14 @@ queries! {
     /// Whether the database answers.
     PING = "SELECT 1";
 
-    /// The key phrases of article `?1` (phrase `?2` at position `?3`), with
-    /// the copy of the article's slug, status and time a phrase's range is
-    /// read by, taken from its row; and their rule's version `?2`.
+    /// The key phrases of article `?1` (`?2`: a JSON array of them, in
+    /// order, each at its index as position), with the copy of the
+    /// article's slug, status and time a phrase's range is read by, taken
+    /// from its row (one statement); and their rule's version `?2`.
     DELETE_PHRASES = "DELETE FROM article_phrases WHERE article_id = ?1";
-    INSERT_PHRASE = "INSERT INTO article_phrases (article_id, phrase, position, slug, status, published_at) \
-        SELECT id, ?2, ?3, slug, status, published_at FROM articles WHERE id = ?1";
+    INSERT_PHRASES = "INSERT INTO article_phrases (article_id, phrase, position, slug, status, published_at) \
+        SELECT a.id, json_each.value, json_each.key, a.slug, a.status, a.published_at FROM articles a, json_each(?2) \
+        WHERE a.id = ?1";
     UPSERT_PHRASE_ROW = "INSERT INTO article_phrase_rows (article_id, version) VALUES (?1, ?2) \
         ON CONFLICT (article_id) DO UPDATE SET version = excluded.version";
     /// The key phrases of article `?1`, best first, and their version.

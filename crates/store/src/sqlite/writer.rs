@@ -1,0 +1,83 @@
+//! The thread that runs the store's write transactions.
+//!
+//! A transaction is a series of statements, and each statement is a round
+//! trip between the task running the transaction and the connection's own
+//! thread (sqlx runs every SQLite connection on a thread of its own). On a
+//! server's runtime, busy with page renders and their queries, the task
+//! waits in that runtime's queue after each statement, behind every render
+//! ready at that moment: under `wrk -c256` a save of about 30 statements
+//! took some 50 ms instead of 4, and it held SQLite's one write lock all
+//! along, so the writes behind it waited as long again. Here every write
+//! transaction runs on a runtime of its own, on one thread that does
+//! nothing else: between two statements it sleeps, and it is woken as soon
+//! as the connection answers (the system's scheduler favours a thread that
+//! sleeps over those that never do). The caller waits once, for the whole
+//! transaction.
+
+use std::future::Future;
+
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+
+use crate::{Result, StoreError};
+
+/// The writes' thread and its runtime; the thread ends when this is
+/// dropped (with the last clone of its store).
+#[derive(Debug)]
+pub(super) struct WriterThread {
+    handle: Handle,
+    _stop: oneshot::Sender<()>,
+}
+
+/// The name of the writes' thread (in `top -H`, `perf`, and a test).
+pub(super) const THREAD_NAME: &str = "sqlite-writes";
+
+impl WriterThread {
+    /// Starts the thread.
+    pub(super) fn start() -> Result<WriterThread> {
+        let failed = |e: std::io::Error| StoreError::CannotOpen(format!("starting the thread of writes: {e}"));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(failed)?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name(THREAD_NAME.to_owned())
+            .spawn(move || {
+                // Until the store is gone (the sender dropped); the tasks
+                // under way then have no caller left.
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+            })
+            .map_err(failed)?;
+        Ok(WriterThread { handle, _stop: stop })
+    }
+
+    /// Runs `work` (a write transaction, whole) on the thread and waits for
+    /// its result. Should the caller stop waiting, the transaction still
+    /// ends, committed or rolled back as it would have.
+    pub(super) async fn run<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        match self.handle.spawn(work).await {
+            Ok(result) => result,
+            Err(e) => Err(StoreError::Database(format!("a write stopped: {e}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The work runs on the thread of writes, whatever runtime asks; its
+    /// error comes back as it was.
+    #[tokio::test]
+    async fn work_runs_on_the_thread_of_writes() {
+        let writes = WriterThread::start().unwrap();
+        let name = writes.run(async { Ok(std::thread::current().name().map(str::to_owned)) }).await.unwrap();
+        assert_eq!(name.as_deref(), Some(THREAD_NAME));
+        let err = writes.run(async { Err::<(), _>(StoreError::NotFound) }).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+}
