@@ -93,6 +93,10 @@ const QUEUE_LOOK: std::time::Duration = std::time::Duration::from_secs(5);
 /// write (writes on one subject queue the same lists).
 const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// How many times as long as a batch of lists took
+/// [`Articles::keep_related_lists`] pauses after it.
+const PACE: u32 = 3;
+
 impl crate::Articles {
     /// Makes every queued related list (see [`store::RelatedStore`]: a
     /// write makes its own article's list and queues those it may change),
@@ -100,8 +104,19 @@ impl crate::Articles {
     /// articles list other related articles now. Returns how many lists it
     /// took off the queue. `progress` is told how many after each batch.
     pub async fn make_queued_related(&self, progress: impl Fn(usize)) -> Result<usize, crate::WriteError> {
+        self.make_queued_related_paced(progress, 0).await
+    }
+
+    /// [`Articles::make_queued_related`], pausing `pause` times as long as
+    /// each batch took after it (0: no pause).
+    async fn make_queued_related_paced(
+        &self,
+        progress: impl Fn(usize),
+        pause: u32,
+    ) -> Result<usize, crate::WriteError> {
         let mut total = 0;
         loop {
+            let start = std::time::Instant::now();
             let done = self.store().make_queued_related_lists(QUEUED_BATCH).await?;
             if done.taken == 0 {
                 return Ok(total);
@@ -112,6 +127,9 @@ impl crate::Articles {
                 let change = crate::Change { related: done.changed, public: true, ..crate::Change::default() };
                 self.tell_related(&change).await;
             }
+            if pause > 0 {
+                tokio::time::sleep(start.elapsed() * pause).await;
+            }
         }
     }
 
@@ -120,9 +138,16 @@ impl crate::Articles {
     /// every few seconds (lists another instance queued);
     /// runs until the process ends (`serve` spawns it). An error is logged
     /// and tried again at the next look.
+    ///
+    /// It takes at most a quarter of the time ([`PACE`]): under steady
+    /// writes the queue grows faster than lists are made (each write queues
+    /// up to ten), and making them without a pause kept two read
+    /// connections, and as many cores, busy, so that readers and writers
+    /// waited behind it. The lists then follow the writes late, and catch up
+    /// when the writes stop.
     pub async fn keep_related_lists(self) {
         loop {
-            if let Err(e) = self.make_queued_related(|_| ()).await {
+            if let Err(e) = self.make_queued_related_paced(|_| (), PACE).await {
                 tracing::warn!(error = %e, "making queued related lists: trying again shortly");
             }
             if tokio::time::timeout(QUEUE_LOOK, self.queued_notified()).await.is_ok() {
