@@ -66,7 +66,7 @@ use analyze::Analyzer;
 
 /// The summarizer's version: stored beside cached summaries, so that they are
 /// recomputed when the algorithm or its weights change.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "5");
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+w", "6");
 
 /// Working memory of the summarizer, reusable across articles: a cache of the
 /// stems of word forms already seen, and the buffers of the last article's
