@@ -39,7 +39,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
-use content::search::{parse_query, query_langs, snippet};
+use content::search::{parse_query, query_langs, snippet_with};
 use content::{ArticleInput, Articles, NoChanges};
 use store::{Backend as _, SearchQuery, SqliteStore, Status, Store, Visibility};
 use summarize::{Lang, Summarizer};
@@ -487,8 +487,17 @@ async fn search(store: &dyn Store, summarizer: &Summarizer, q: &str) -> Result<T
     let query_cpu = cpu_since(cpu_started);
     let page = store.search(&query).await?;
     let (store_ms, store_cpu, cpu_snippets) = (elapsed(at), cpu_since(cpu_at), cpu_ms());
+    // As `web::search::run` makes them: one memo of word forms for the page.
+    let mut memo = summarize::terms::TermMemo::default();
     for hit in &page.items {
-        std::hint::black_box(snippet(summarizer, &hit.body_text, &hit.card.lang, &parsed.terms, SNIPPET_CHARS));
+        std::hint::black_box(snippet_with(
+            summarizer,
+            &hit.body_text,
+            &hit.card.lang,
+            &parsed.terms,
+            SNIPPET_CHARS,
+            &mut memo,
+        ));
     }
     Ok(Took {
         snippets_cpu: cpu_since(cpu_snippets),
