@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 
 use store::{NewArticle, Phrase, Reading, SearchText};
-use summarize::terms::TERMS_VERSION;
+use summarize::terms::{TERMS_VERSION, TermMemo};
 use summarize::{Lang, Summarizer};
 
 /// How much of a query is read: the rest of a longer one is ignored.
@@ -258,10 +258,26 @@ pub fn snippet(
     terms: &HashSet<String>,
     max_chars: usize,
 ) -> Vec<Segment> {
+    snippet_with(summarizer, text, lang, terms, max_chars, &mut TermMemo::default())
+}
+
+/// [`snippet`] with `memo`, the terms of the word forms of the texts before
+/// (the other results of the page): a word form met in an earlier result
+/// is not analysed again. The snippet is the same as without it.
+pub fn snippet_with(
+    summarizer: &Summarizer,
+    text: &str,
+    lang: &str,
+    terms: &HashSet<String>,
+    max_chars: usize,
+    memo: &mut TermMemo,
+) -> Vec<Segment> {
     let scanned = cut_to(text, SNIPPET_SCAN_BYTES);
+    // Only the words that may give one of `terms` are analysed.
+    memo.want_only(terms.iter().map(String::as_str));
     let mut matches: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
-    summarizer.for_each_index_term(scanned, lang_of(lang), |term, range| {
+    summarizer.for_each_index_term_with(scanned, lang_of(lang), memo, |term, range| {
         if let Some(t) = terms.get(term) {
             let id = ids.iter().position(|x| *x == t.as_str()).unwrap_or_else(|| {
                 ids.push(t.as_str());
@@ -500,6 +516,30 @@ mod tests {
 
     fn marked(segments: &[Segment]) -> String {
         segments.iter().map(|s| if s.matched { format!("[{}]", s.text) } else { s.text.clone() }).collect()
+    }
+
+    /// A page's snippets made with one memo (only the words that may match
+    /// analysed, each word form once) are the snippets made one by one.
+    #[test]
+    fn snippets_with_a_memo_are_the_same() {
+        let texts = [
+            ("en", "The Council met. Councillors approved the barrier; police said the barriers held. Police!"),
+            ("fr", "Le conseil municipal a voté. Les conseillers ont approuvé la barrière, dit la police."),
+            ("en", "Nothing here matches at all, whatever the weather in the city."),
+            ("zh", "中国经济发展迅速，警察表示满意。"),
+            ("uk", "Поліція у Києві: переговори тривають, поліцейські чергують."),
+            ("en", "Police and councils: the council's police approved barriers in 2026."),
+        ];
+        let langs = [Lang::English, Lang::French, Lang::Chinese, Lang::Ukrainian];
+        for q in ["police", "council barrier", "\"police said\"", "警察 经济", "поліція переговори", "2026 approv"]
+        {
+            let terms = parse(q, &langs).unwrap().terms;
+            let mut memo = TermMemo::default();
+            for (lang, text) in texts {
+                let one = snippet(&SUMMARIZER, text, lang, &terms, 60);
+                assert_eq!(snippet_with(&SUMMARIZER, text, lang, &terms, 60, &mut memo), one, "{q}: {text}");
+            }
+        }
     }
 
     #[test]

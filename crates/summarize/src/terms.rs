@@ -195,12 +195,28 @@ impl Summarizer {
 
     /// Calls `f(term, byte range)` for each search term of `text` in `lang`,
     /// as [`Summarizer::index_terms`] lists them, without a `Term` each.
-    pub fn for_each_index_term(&self, text: &str, lang: Lang, mut f: impl FnMut(&str, Range<usize>)) {
+    pub fn for_each_index_term(&self, text: &str, lang: Lang, f: impl FnMut(&str, Range<usize>)) {
+        self.for_each_index_term_with(text, lang, &mut TermMemo::default(), f);
+    }
+
+    /// [`Summarizer::for_each_index_term`] with `memo`, the terms of the
+    /// word forms of earlier texts: each form met before is not analysed
+    /// again (for several texts of one language, such as the snippets of a
+    /// page of search results). The terms are the same as without it.
+    pub fn for_each_index_term_with(
+        &self,
+        text: &str,
+        lang: Lang,
+        memo: &mut TermMemo,
+        mut f: impl FnMut(&str, Range<usize>),
+    ) {
         let table = &*TABLE;
         let empty = std::collections::HashSet::new();
         let stop = table.stop.get(&lang).unwrap_or(&empty);
-        // Each word form is analysed once per call.
-        let mut seen: HashMap<String, Option<String>> = HashMap::new();
+        if memo.lang != Some(lang) {
+            memo.forms.clear();
+            memo.lang = Some(lang);
+        }
         let mut buf = String::new();
         self.analyzer.for_each_word(text, 0..text.len(), lang, |word| {
             // A word by Unicode boundaries may hold an apostrophe or a point
@@ -214,11 +230,18 @@ impl Summarizer {
                     (Some(a), false) => {
                         piece_start = None;
                         let range = word.start + a..word.start + i;
-                        normalize_into(&text[range.clone()], &mut buf);
-                        if !seen.contains_key(buf.as_str()) {
-                            seen.insert(buf.clone(), term_of(&buf, lang, stop));
+                        // Each form (as written: its term depends on nothing
+                        // else) is analysed once, and none whose term cannot
+                        // begin as the memo's wanted terms do.
+                        let form = &text[range.clone()];
+                        if !memo.may_want(form) {
+                            continue;
                         }
-                        if let Some(Some(term)) = seen.get(buf.as_str()) {
+                        if !memo.forms.contains_key(form) {
+                            normalize_into(form, &mut buf);
+                            memo.forms.insert(form.into(), term_of(&buf, lang, stop).map(String::into_boxed_str));
+                        }
+                        if let Some(Some(term)) = memo.forms.get(form) {
                             f(term, range.clone());
                             if lang == Lang::Chinese {
                                 pieces(&text[range.clone()], range.start, &mut f);
@@ -229,6 +252,51 @@ impl Summarizer {
                 }
             }
         });
+    }
+}
+
+/// The terms of the word forms a [`Summarizer::for_each_index_term_with`]
+/// met, in one language (a text in another language empties it); and,
+/// optionally, which terms are wanted at all ([`TermMemo::want_only`]).
+#[derive(Debug, Default)]
+pub struct TermMemo {
+    lang: Option<Lang>,
+    forms: HashMap<Box<str>, Option<Box<str>>, foldhash::fast::FixedState>,
+    /// The ASCII characters wanted terms begin with (bit `c` for character
+    /// `c`), or `None`: every term is wanted.
+    initials: Option<u128>,
+}
+
+impl TermMemo {
+    /// From now on only the terms that begin as one of `terms` does (their
+    /// first character) are wanted: a word written with another ASCII
+    /// letter or digit first is not analysed at all, and gives no term
+    /// (a term begins with its word's first character, lower-cased, when
+    /// that is an ASCII letter or digit: accents are removed and Snowball
+    /// stemmers change the end of a word, never its beginning; a test
+    /// checks it on real text). Words beginning otherwise are analysed as
+    /// always. For finding a few terms in long texts (search snippets).
+    pub fn want_only<'a>(&mut self, terms: impl IntoIterator<Item = &'a str>) {
+        let mut initials = 0u128;
+        for term in terms {
+            match term.chars().next() {
+                Some(c) if c.is_ascii() => initials |= 1u128 << (c as u32),
+                // A term beginning with any other character: the words
+                // beginning with one are analysed anyway.
+                _ => {}
+            }
+        }
+        self.initials = Some(initials);
+    }
+
+    /// Whether `form`, a word as written, may give a wanted term.
+    fn may_want(&self, form: &str) -> bool {
+        match (self.initials, form.as_bytes().first()) {
+            (Some(initials), Some(&b)) if b.is_ascii_alphanumeric() => {
+                initials & (1u128 << u32::from(b.to_ascii_lowercase())) != 0
+            }
+            _ => true,
+        }
     }
 }
 
@@ -360,6 +428,79 @@ mod tests {
                 proptest::prop_assert!(text.get(t.range.clone()).is_some(), "{:?}", t);
                 proptest::prop_assert!(t.range.start >= last || lang == Lang::Chinese, "{:?}", t);
                 last = t.range.start;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A term begins with its word's first character, lower-cased, when
+        /// that is an ASCII letter or digit (what [`TermMemo::want_only`]
+        /// relies on), in every language, for words of ASCII letters (which
+        /// every stemmer's rules reach) and for any text.
+        #[test]
+        fn terms_begin_as_their_words(
+            text in "([a-zA-Z0-9]{1,14}[ '.-]?){1,12}|\\PC{0,60}",
+            i in 0usize..11,
+        ) {
+            let s = &*SUMMARIZER;
+            let lang = Lang::ALL.get(i).copied().unwrap_or(Lang::Other);
+            for t in s.index_terms(&text, lang) {
+                let first = text.as_bytes()[t.range.start];
+                if first.is_ascii_alphanumeric() {
+                    proptest::prop_assert!(t.text.as_bytes().first() == Some(&first.to_ascii_lowercase()), "{:?} in {}", t, lang);
+                }
+            }
+        }
+
+        /// With wanted terms, a memo gives every term that begins as one of
+        /// them does, as without it, and the terms of earlier texts are the
+        /// same when they come again.
+        #[test]
+        fn a_memo_changes_no_wanted_term(text in "([a-zA-Zéü]{1,10} ?){1,20}", i in 0usize..11, pick in 0usize..5) {
+            let s = &*SUMMARIZER;
+            let lang = Lang::ALL.get(i).copied().unwrap_or(Lang::Other);
+            let all = s.index_terms(&text, lang);
+            let wanted: Vec<String> = all.iter().skip(pick).step_by(3).map(|t| t.text.clone()).collect();
+            let mut memo = TermMemo::default();
+            memo.want_only(wanted.iter().map(String::as_str));
+            for _ in 0..2 {
+                let mut got = Vec::new();
+                s.for_each_index_term_with(&text, lang, &mut memo, |term, range| {
+                    if wanted.iter().any(|w| w == term) {
+                        got.push(Term { text: term.to_owned(), range });
+                    }
+                });
+                let expected: Vec<Term> = all.iter().filter(|t| wanted.contains(&t.text)).cloned().collect();
+                proptest::prop_assert_eq!(&got, &expected);
+            }
+        }
+    }
+
+    /// The same on real sentences of every language the summarizer stems.
+    #[test]
+    fn terms_begin_as_their_words_in_every_language() {
+        let s = Summarizer::new();
+        let samples: &[(Lang, &str)] = &[
+            (
+                Lang::English,
+                "Yesterday's hearings: the skies, dying lying tying news gently ugly early only singly idly \
+                              quickly generously Ypres yelled yes Yorkshire's 1990s x-rays U.S. ATMs",
+            ),
+            (Lang::French, "Yeux Yves quelques québécois aujourd'hui Ôter Écoles ignorées l'Union qu'ils youyou"),
+            (Lang::German, "Yacht Ärzte Übungen quälend Qualität Straßenbahn Zuständigkeiten"),
+            (Lang::Spanish, "Yacimientos quehaceres Útiles Ángeles yendo ñandúes"),
+            (Lang::Italian, "Yogurt questioni Università quattordici"),
+            (Lang::Portuguese, "Yanomami quaisquer Órgãos ações"),
+            (Lang::Dutch, "IJsland Yoghurt ideeën quotering Ypenburg"),
+            (Lang::Russian, "Yandex Переговоры 2026 года"),
+            (Lang::Ukrainian, "Yale переговори 1991 року"),
+        ];
+        for &(lang, text) in samples {
+            for t in s.index_terms(text, lang) {
+                let first = text.as_bytes()[t.range.start];
+                if first.is_ascii_alphanumeric() {
+                    assert_eq!(t.text.as_bytes()[0], first.to_ascii_lowercase(), "{t:?} in {lang}");
+                }
             }
         }
     }

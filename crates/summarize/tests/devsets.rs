@@ -56,3 +56,34 @@ fn every_summary_sentence_is_an_exact_slice_of_its_article() {
     }
     assert_eq!(checked, 2000, "all 2,000 development articles were checked");
 }
+
+/// On every article of the English and French development sets, each
+/// search term of a word beginning with an ASCII letter or digit begins with
+/// that character, lower-cased: what `TermMemo::want_only` (search snippets
+/// analyse only the words that may match) relies on.
+#[test]
+fn search_terms_begin_as_their_words_on_real_text() {
+    let Some(dir) = data_dir() else {
+        eprintln!("SKIPPED: ../shared/data is absent; the search-term initials test did not run");
+        return;
+    };
+    let summarizer = Summarizer::new();
+    let mut checked = 0usize;
+    for (file, lang) in
+        [("cnndm-gpt4-dev.jsonl", summarize::Lang::English), ("orangesum-fr-dev.jsonl", summarize::Lang::French)]
+    {
+        let text = std::fs::read_to_string(dir.join(file)).expect("readable development set");
+        for line in text.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).expect("valid JSON line");
+            let article = row["article"].as_str().expect("article");
+            summarizer.for_each_index_term(article, lang, |term, range| {
+                let first = article.as_bytes()[range.start];
+                if first.is_ascii_alphanumeric() {
+                    assert_eq!(term.as_bytes()[0], first.to_ascii_lowercase(), "{term:?}: {}", &article[range]);
+                    checked += 1;
+                }
+            });
+        }
+    }
+    assert!(checked > 100_000, "{checked} terms checked");
+}

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use content::search::{ParsedQuery, QueryProblem, Segment, parse_query, query_langs, snippet};
+use content::search::{ParsedQuery, QueryProblem, Segment, parse_query, query_langs, snippet_with};
 use store::{ArticleCard, Named, SearchQuery, StoreError, Visibility};
 
 use crate::limits::SearchAllowed;
@@ -100,9 +100,11 @@ pub(crate) async fn run(state: &AppState, ask: Ask<'_>) -> Result<Results, Store
     let terms = parsed.terms;
     let hits = page.items;
     let items = tokio::task::spawn_blocking(move || {
+        // The page's snippets share the terms of the word forms they meet.
+        let mut memo = summarize::terms::TermMemo::default();
         hits.into_iter()
             .map(|h| Found {
-                snippet: snippet(&summarizer, &h.body_text, &h.card.lang, &terms, SNIPPET_CHARS),
+                snippet: snippet_with(&summarizer, &h.body_text, &h.card.lang, &terms, SNIPPET_CHARS, &mut memo),
                 card: h.card,
                 score: h.score,
             })

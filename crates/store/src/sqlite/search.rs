@@ -65,10 +65,6 @@ pub(super) fn match_expression(query: &SearchQuery) -> Option<String> {
     Some(if excluded.is_empty() { found } else { format!("{found} NOT ({})", excluded.join(" OR ")) })
 }
 
-/// How many matches a query ranks at most (see `search_page!`): every
-/// one (no cap measured to be needed yet; see README, "Search").
-const SEARCH_CANDIDATES: i64 = i64::MAX - 1;
-
 #[async_trait]
 impl SearchStore for SqliteStore {
     async fn search(&self, query: &SearchQuery) -> Result<Page<SearchHit>> {
@@ -81,7 +77,6 @@ impl SearchStore for SqliteStore {
             Visibility::All => (Bound::now(i64::MAX - 1), i64::MAX, (sql::SEARCH_ALL, sql::SEARCH_ALL_COUNT)),
         };
         let offset = i64::from(page - 1) * i64::from(per_page);
-        let candidates = SEARCH_CANDIDATES;
         let bind = |statement| {
             sqlx::query(statement)
                 .bind(bound.at)
@@ -92,13 +87,7 @@ impl SearchStore for SqliteStore {
                 .bind(query.tag.clone())
         };
         let mut conn = self.pool.acquire().await.db()?;
-        let rows = bind(statements.0)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .bind(candidates)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
+        let rows = bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *conn).await.db()?;
         let items = rows
             .iter()
             .map(|r| {
@@ -114,7 +103,7 @@ impl SearchStore for SqliteStore {
         let total: i64 = match rows.first() {
             Some(r) => r.try_get("total").db()?,
             None if page == 1 => 0,
-            None => bind(statements.1).bind(candidates).fetch_one(&mut *conn).await.db()?.try_get(0).db()?,
+            None => bind(statements.1).fetch_one(&mut *conn).await.db()?.try_get(0).db()?,
         };
         let total = total.max(0) as u64;
         Ok(Page { items, total, page: Some(page), per_page, next: None })

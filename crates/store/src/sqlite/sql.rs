@@ -99,9 +99,10 @@ macro_rules! search_matches {
 }
 
 /// A page of matches, best first (`?7` how many, `?8` how many to skip),
-/// ranked among at most `?9` candidates (the matches in the index's order,
-/// newest article id first: `SEARCH_CANDIDATES` in `search.rs`), each row
-/// with the count of all of them (`total`). One pass over the index: the
+/// each row with the count of all of them (`total`). One pass over the
+/// index, in its own order (ascending ids: FTS5 walks a doclist backwards
+/// only by first reading it whole, which the earlier `ORDER BY s.rowid
+/// DESC`, for a cap on candidates never set, cost on every search): the
 /// matches, with their scores, are kept in a temporary table (`m`) that
 /// both the page (the best `?7 + ?8`, a bounded sort) and the count read,
 /// where a second statement used to match and join them all again. The
@@ -118,8 +119,7 @@ macro_rules! search_page {
             search_score!(),
             " AS score, r.published_at AS published_at, r.slug AS slug",
             search_matches!($visible),
-            " ORDER BY s.rowid DESC LIMIT +?9), \
-             hits AS (SELECT id, score, published_at, slug FROM m \
+            "), hits AS (SELECT id, score, published_at, slug FROM m \
              ORDER BY score DESC, published_at DESC, slug DESC LIMIT +?7 OFFSET +?8) \
              SELECT hits.score, (SELECT COUNT(*) FROM m) AS total, ",
             card_columns!("a"),
@@ -130,11 +130,11 @@ macro_rules! search_page {
     };
 }
 
-/// How many match, counting no further than `?7`: for a page past the
-/// last, which has no row to carry the count.
+/// How many match: for a page past the last, which has no row to carry
+/// the count.
 macro_rules! search_count {
     ($visible:expr) => {
-        concat!("SELECT COUNT(*) FROM (SELECT 1", search_matches!($visible), " LIMIT +?7)")
+        concat!("SELECT COUNT(*)", search_matches!($visible))
     };
 }
 
@@ -323,7 +323,7 @@ queries! {
     /// for a list) and editors' (everything).
     SEARCH_PUBLIC = search_page!(visible!("r"));
     SEARCH_ALL = search_page!("1");
-    /// How many match (up to `?7`), for readers and for editors.
+    /// How many match, for readers and for editors.
     SEARCH_PUBLIC_COUNT = search_count!(visible!("r"));
     SEARCH_ALL_COUNT = search_count!("1");
     /// The languages of the indexed articles: one look-up in the index per
