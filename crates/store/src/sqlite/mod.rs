@@ -85,7 +85,6 @@ impl SqliteStore {
             // default): that write waited for the copy and its sync. This
             // is the backstop, should the task not keep up.
             .pragma("wal_autocheckpoint", AUTOCHECKPOINT_PAGES.to_string())
-            .pragma("mmap_size", MMAP_BYTES.to_string())
             .foreign_keys(true)
             .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
             .synchronous(SqliteSynchronous::Normal)
@@ -118,10 +117,6 @@ impl SqliteStore {
         Ok(SqliteStore { pool, writer, writes })
     }
 }
-
-/// How much of the database file each connection reads through a memory
-/// map (SQLite's `mmap_size`; SQLite's own cap is just under 2 GiB).
-const MMAP_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// The log's size, in pages, at which a write checkpoints it itself (only
 /// when [`checkpoints`] has not kept up).
