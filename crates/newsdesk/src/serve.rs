@@ -228,7 +228,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if follower.is_some() {
             tracing::info!("listening to the other instances' writes (PostgreSQL LISTEN/NOTIFY)");
         }
-        start_up_work(&state).await?;
+        // The start-up work (summaries of an older summarizer, search terms,
+        // key phrases and related lists of older rules) runs while the site
+        // serves, the stored ones meanwhile: a new summarizer recomputes
+        // 100,000 articles' summaries in some 13 minutes, and a site that
+        // waited for it before serving was down as long after an upgrade.
+        let upkeep = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = start_up_work(&upkeep).await {
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "the start-up work failed: it is tried again at the next start"
+                );
+            }
+        });
         // Related lists a write queued (the lists it may change besides its
         // own): made on this runtime right after each write, off its path.
         tokio::spawn(state.articles().clone().keep_related_lists());

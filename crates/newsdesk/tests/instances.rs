@@ -311,6 +311,13 @@ fn two_instances_share_one_postgres_database() {
     // share the work between them.
     let skipped = |i: &Instance| i.log().iter().any(|l| l.contains("skipped here"));
     let found_none = |i: &Instance| i.log().iter().any(|l| l.contains("no stale summaries"));
+    // The work runs while they serve: wait until each has done or skipped its part.
+    let start = Instant::now();
+    while !([&a, &b].iter().all(|i| !recomputed(i).is_empty() || skipped(i) || found_none(i)))
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let (ra, rb) = (recomputed(&a), recomputed(&b));
     eprintln!(
         "start-up refresh: A recomputed {ra:?}, skipped {}; B recomputed {rb:?}, skipped {}, found none stale {}",
