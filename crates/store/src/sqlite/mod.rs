@@ -44,7 +44,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// import into a live site). A database in memory is one connection, both
 /// pools.
 ///
-/// Write transactions run on a thread of their own ([`writer`]), not on the
+/// Write transactions run on a thread of their own (`sqlite/writer.rs`), not on the
 /// caller's runtime.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
