@@ -139,7 +139,7 @@ impl crate::Articles {
     /// runs until the process ends (`serve` spawns it). An error is logged
     /// and tried again at the next look.
     ///
-    /// It takes at most a quarter of the time ([`PACE`]): under steady
+    /// It takes at most a quarter of the time (`PACE`): under steady
     /// writes the queue grows faster than lists are made (each write queues
     /// up to ten), and making them without a pause kept two read
     /// connections, and as many cores, busy, so that readers and writers
