@@ -12,9 +12,10 @@
 //! - **Open connections.** At most `max_connections` at once, all workers
 //!   together (by default a little under the open-file limit). When the
 //!   limit is reached (one log line, and no other until the count has
-//!   fallen to half the limit), the connection idle the longest (waiting
-//!   for a request, or still sending its head) is closed to make room; while
-//!   every connection is busy, new ones wait in the listen queue.
+//!   fallen to half the limit), the connections idle the longest (waiting
+//!   for a request, or still sending their heads) are closed to make room,
+//!   a few at a time (a 16th of the limit); while every connection is busy,
+//!   new ones wait in the listen queue.
 //!
 //! - **Stopping.** When asked to stop ([`serve`]'s `stop`), the server
 //!   stops accepting: the connections the kernel has accepted already (in
@@ -50,8 +51,10 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt as _;
 
 /// A connection idle for less than this is not closed to make room (its
-/// last response may still be on its way out).
-const EVICT_AFTER: Duration = Duration::from_millis(100);
+/// last response may still be on its way out, or its request on its way
+/// in). Short: a crowd of connections that opened at once and sent nothing
+/// more (1,100 of them in 50 ms, here) keeps a new client waiting this long.
+const EVICT_AFTER: Duration = Duration::from_millis(25);
 
 /// How often a stopping connection looks whether its request has come.
 const STOP_POLL: Duration = Duration::from_millis(20);
@@ -183,9 +186,14 @@ impl Connections {
         Registered { conns: self.clone(), id, slot }
     }
 
-    /// The limit is reached: says so once, and asks the connection idle the
-    /// longest to close.
-    fn make_room(&self) {
+    /// The limit is reached: says so once, and asks the connections idle
+    /// the longest to close: those idle for [`EVICT_AFTER`] at least, a
+    /// 16th of the limit at once (one when it is under 32), so that a
+    /// crowd of new connections is let in in a few rounds rather than one
+    /// connection a round. Returns how long to wait before asking again:
+    /// until the next connection has been idle long enough (at most
+    /// [`EVICT_AFTER`]).
+    fn make_room(&self) -> Duration {
         if !self.full.swap(true, Ordering::AcqRel) {
             self.evicted.store(0, Ordering::Relaxed);
             tracing::warn!(
@@ -195,17 +203,32 @@ impl Connections {
             );
         }
         let now = self.now_ms();
+        let after = EVICT_AFTER.as_millis() as u64;
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let idlest = slots
+        let mut idle: Vec<(u64, &Arc<Slot>)> = slots
             .values()
             .filter(|s| !s.evict.load(Ordering::Acquire) && !s.write_blocked.load(Ordering::Acquire))
             .filter_map(|s| Some((s.idle_since()?, s)))
-            .filter(|(since, _)| now.saturating_sub(*since) >= EVICT_AFTER.as_millis() as u64)
-            .min_by_key(|(since, _)| *since);
-        if let Some((_, slot)) = idlest {
+            .collect();
+        let batch = (self.limits.max_connections / 16).max(1);
+        let ready = idle.iter().filter(|(since, _)| now.saturating_sub(*since) >= after).count();
+        if ready > batch {
+            idle.select_nth_unstable_by_key(batch, |(since, _)| *since);
+        } else {
+            idle.sort_unstable_by_key(|(since, _)| *since);
+        }
+        let chosen = ready.min(batch);
+        for (_, slot) in &idle[..chosen] {
             slot.evict.store(true, Ordering::Release);
             slot.wake.notify_one();
-            self.evicted.fetch_add(1, Ordering::Relaxed);
+        }
+        self.evicted.fetch_add(chosen as u64, Ordering::Relaxed);
+        match idle.get(chosen) {
+            // None ready: wait for the one idle the longest.
+            Some((since, _)) if chosen == 0 => {
+                Duration::from_millis((since + after).saturating_sub(now).clamp(1, after))
+            }
+            _ => EVICT_AFTER,
         }
     }
 
@@ -273,10 +296,10 @@ pub async fn serve(listener: TcpListener, app: Router, conns: Arc<Connections>, 
                 break Some(permit);
             }
             // Ask again while waiting: connections become idle long enough.
-            conns.make_room();
+            let again = conns.make_room();
             tokio::select! {
                 permit = conns.permits.clone().acquire_owned() => break permit.ok(),
-                _ = tokio::time::sleep(EVICT_AFTER) => {}
+                _ = tokio::time::sleep(again) => {}
                 // Stopping: this one is served all the same (below).
                 _ = stop.wait_for(|s| *s) => break None,
             }
@@ -535,6 +558,32 @@ impl http_body::Body for BusyBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Connections that just opened are not closed to make room: the
+    /// server waits until the oldest has been idle long enough, then closes
+    /// the oldest a 16th of the limit at once; busy ones are never chosen.
+    #[test]
+    fn room_is_made_by_closing_the_idlest_few() {
+        let limits = ConnLimits { max_connections: 64, ..ConnLimits::default() };
+        let conns = Connections::new(limits);
+        let registered: Vec<Registered> = (0..64).map(|_| conns.register()).collect();
+        let evicted = || registered.iter().filter(|r| r.slot.evict.load(Ordering::Acquire)).count();
+        let wait = conns.make_room();
+        assert!(wait <= EVICT_AFTER && wait > Duration::ZERO, "{wait:?}");
+        assert_eq!(evicted(), 0, "none was idle long enough");
+        std::thread::sleep(EVICT_AFTER + Duration::from_millis(5));
+        // The first registered is busy; the next four are the idlest.
+        registered[0].slot.in_flight.store(1, Ordering::Release);
+        for (i, r) in registered.iter().enumerate() {
+            r.slot.idle_since.store(if i < 5 { 0 } else { 2 }, Ordering::Release);
+        }
+        assert_eq!(conns.make_room(), EVICT_AFTER);
+        let chosen: Vec<usize> = (0..64).filter(|&i| registered[i].slot.evict.load(Ordering::Acquire)).collect();
+        assert_eq!(chosen, [1, 2, 3, 4], "a 16th of the limit, the idlest first");
+        conns.make_room();
+        assert_eq!(evicted(), 8, "four more, never the busy one");
+        assert!(!registered[0].slot.evict.load(Ordering::Acquire));
+    }
 
     #[test]
     fn the_default_connection_limit_leaves_room_for_other_files() {
