@@ -156,7 +156,8 @@ async fn write_list(conn: &mut PgConnection, id: i64, list: &[Listed]) -> Result
             "INSERT INTO article_related (article_id, position, related_id, score, close) \
              SELECT $1, t.position - 1, t.related_id, t.score, t.close \
              FROM UNNEST($2::BIGINT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[]) WITH ORDINALITY \
-             AS t (related_id, score, close, position)",
+             AS t (related_id, score, close, position) \
+             WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = t.related_id)",
         )
         .bind(id)
         .bind(&ids)

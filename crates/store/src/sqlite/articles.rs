@@ -230,7 +230,7 @@ pub(super) async fn load_in(
 
 /// Inserts `article` inside the caller's transaction: its row, bodies,
 /// parts, search terms, first revision and key phrases. Returns its id.
-async fn create_in(tx: &mut sqlx::SqliteConnection, article: &NewArticle) -> Result<i64> {
+pub(super) async fn create_in(tx: &mut sqlx::SqliteConnection, article: &NewArticle) -> Result<i64> {
     let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
         .bind(article.updated_at)
         .fetch_one(&mut *tx)

@@ -376,11 +376,15 @@ queries! {
     ID_OF_SLUG = "SELECT id FROM articles WHERE slug = ?1";
     /// Article `?1`'s stored related list (migration 0025): removed, and
     /// written whole from `?2`, a JSON array of `[related id, score, close]`
-    /// in order (one statement); the rule's version `?2` of its list.
+    /// in order (one statement), leaving out an article deleted since the
+    /// list was made (lists are made from reads before the write
+    /// transaction: a delete in between made the write fail on the foreign
+    /// key); the rule's version `?2` of its list.
     DELETE_RELATED = "DELETE FROM article_related WHERE article_id = ?1";
     INSERT_RELATED = "INSERT INTO article_related (article_id, position, related_id, score, close) \
         SELECT ?1, json_each.key, json_extract(json_each.value, '$[0]'), json_extract(json_each.value, '$[1]'), \
-        json_extract(json_each.value, '$[2]') FROM json_each(?2)";
+        json_extract(json_each.value, '$[2]') FROM json_each(?2) \
+        WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = json_extract(json_each.value, '$[0]'))";
     /// (Each write of a list counts in `made`: a list made from a read
     /// snapshot is written only if no other was since, `CLAIM_LIST`.)
     UPSERT_RELATED_ROW = "INSERT INTO article_related_rows (article_id, version, made) VALUES (?1, ?2, 1) \
@@ -856,7 +860,11 @@ pub(super) mod before_0004 {
 /// [`MAX_KEYS`](crate::MAX_KEYS) tags (after them), the newest `?4` articles readers see
 /// (bound `?1, ?2`) that share it, other than article `?3`: one range of one
 /// index each, read in its order, covering (no article row is read). A key
-/// bound to NULL finds nothing. Each row names its key's place, `k`.
+/// bound to NULL finds nothing. One row, `found`: a JSON array of
+/// `[k, article_id, published_at, slug]`, `k` the key's place. (One row, not
+/// one per article found: sqlx hands each row from its connection's thread
+/// to the caller on its own, and with some 500 rows a list, that handing
+/// over took more time than SQLite's work.)
 pub(super) fn related_windows() -> &'static str {
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let one = |k: usize, table: &str, column: &str| {
@@ -870,7 +878,8 @@ pub(super) fn related_windows() -> &'static str {
         };
         let phrases = (0..crate::MAX_KEYS).map(|i| one(i, "article_phrases", "phrase"));
         let tags = (0..crate::MAX_KEYS).map(|i| one(crate::MAX_KEYS + i, "article_tags", "tag_slug"));
-        phrases.chain(tags).collect::<Vec<_>>().join(" UNION ALL ")
+        let windows = phrases.chain(tags).collect::<Vec<_>>().join(" UNION ALL ");
+        format!("SELECT json_group_array(json_array(k, article_id, published_at, slug)) AS found FROM ({windows})")
     });
     &SQL
 }
