@@ -803,7 +803,7 @@ fn config_check_shows_sources_masks_secrets_and_refuses_unknown_keys() {
         "timezone = \"Asia/Kolkata\"  # environment NEWSDESK_TIMEZONE".to_owned(),
         format!("demo = true  # {}", at(5)),
         format!("db-pool = 4  # {}", at(6)),
-        "cache-size = \"64MiB\"  # default".to_owned(),
+        "cache-size = \"16MiB\"  # default".to_owned(),
         "# public-url: not set".to_owned(),
     ] {
         assert!(stdout.lines().any(|l| l == want), "no line {want:?} in\n{stdout}");

@@ -253,7 +253,7 @@ pub struct CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { max_bytes: 64 * 1024 * 1024, max_age: 60 }
+        CacheConfig { max_bytes: 16 * 1024 * 1024, max_age: 60 }
     }
 }
 

@@ -68,7 +68,7 @@ pub struct LimitArgs {
           value_parser = parse_duration)]
     pub shutdown_timeout: Duration,
     /// The most the page cache keeps: 64MiB, 512KiB, 1GiB, or bytes.
-    #[arg(long, env = "NEWSDESK_CACHE_SIZE", default_value = "64MiB", value_name = "SIZE",
+    #[arg(long, env = "NEWSDESK_CACHE_SIZE", default_value = "16MiB", value_name = "SIZE",
           value_parser = parse_size)]
     pub cache_size: usize,
     /// The longest a cached page is served without being rendered again.
