@@ -196,27 +196,38 @@ struct Remade {
 
 impl SqliteStore {
     /// Makes the lists of `queued` (id, when queued) on one read
-    /// connection. How many times each list was written is read first, so
-    /// that a write of it committed after that is seen by the claim.
+    /// connection. How many times each list was written is read first
+    /// (with its keys and its stored list, in one statement), so that a
+    /// write of it committed after that is seen by the claim.
     async fn remake(&self, queued: &[(i64, i64)]) -> Result<Vec<Remade>> {
         let mut conn = self.pool.acquire().await.db()?;
         let mut out = Vec::with_capacity(queued.len());
         for &(id, queued) in queued {
-            let made: Option<i64> =
-                sqlx::query_scalar(sql::LIST_MADE).bind(id).fetch_optional(&mut *conn).await.db()?;
-            let slug: Option<String> =
-                sqlx::query_scalar(sql::SLUG_OF_ID).bind(id).fetch_optional(&mut *conn).await.db()?;
+            let row = sqlx::query(sql::REMAKE_INPUT).bind(id).fetch_one(&mut *conn).await.db()?;
+            let made: Option<i64> = row.try_get("made").db()?;
+            let slug: Option<String> = row.try_get("slug").db()?;
             let mut list = None;
             if slug.is_some() {
-                let new = stored_list(&windows_of(&mut conn, id).await?);
-                let old: Vec<(i64, f64, bool)> =
-                    sqlx::query_as(sql::LIST_OF).bind(id).fetch_all(&mut *conn).await.db()?;
+                let mut phrases: Vec<(i64, String)> = from_json(&row, "phrases")?;
+                phrases.sort_unstable_by_key(|p| p.0);
+                let phrases: Vec<String> = phrases.into_iter().map(|p| p.1).collect();
+                let tags: Vec<String> = from_json(&row, "tags")?;
+                let new = stored_list(&windows_of_keys(&mut conn, id, &phrases, tags).await?);
+                let mut old: Vec<(i64, i64, f64, i64)> = from_json(&row, "list")?;
+                old.sort_unstable_by_key(|o| o.0);
+                let old: Vec<(i64, f64, bool)> = old.into_iter().map(|(_, id, s, c)| (id, s, c != 0)).collect();
                 list = changed_list(new, &old, made);
             }
             out.push(Remade { id, queued, made: made.unwrap_or(0), slug, list });
         }
         Ok(out)
     }
+}
+
+/// Column `column` of `row`, a JSON array (`json_group_array`), read.
+fn from_json<T: serde::de::DeserializeOwned>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T> {
+    let json: String = row.try_get(column).db()?;
+    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
 /// How many read connections make queued lists at once.

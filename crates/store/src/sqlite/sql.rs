@@ -389,10 +389,18 @@ queries! {
     /// snapshot is written only if no other was since, `CLAIM_LIST`.)
     UPSERT_RELATED_ROW = "INSERT INTO article_related_rows (article_id, version, made) VALUES (?1, ?2, 1) \
         ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, made = article_related_rows.made + 1";
-    /// How many times article `?1`'s list was written (no row: never).
-    LIST_MADE = "SELECT made FROM article_related_rows WHERE article_id = ?1";
-    /// Article `?1`'s stored list as written, in order.
-    LIST_OF = "SELECT related_id, score, close FROM article_related WHERE article_id = ?1 ORDER BY position";
+    /// What making article `?1`'s list again needs, in one row from one
+    /// snapshot (a statement is a round trip to the connection's thread):
+    /// its slug (NULL: gone), how many times its list was written (NULL:
+    /// never), its phrases (`[position, phrase]`), its tag slugs, and its
+    /// stored list (`[position, related id, score, close]`), as JSON arrays.
+    REMAKE_INPUT = "SELECT (SELECT slug FROM articles WHERE id = ?1) AS slug, \
+        (SELECT made FROM article_related_rows WHERE article_id = ?1) AS made, \
+        (SELECT json_group_array(json_array(position, phrase)) FROM article_phrases WHERE article_id = ?1) \
+        AS phrases, \
+        (SELECT json_group_array(tag_slug) FROM article_tags WHERE article_id = ?1) AS tags, \
+        (SELECT json_group_array(json_array(position, related_id, score, close)) FROM article_related \
+        WHERE article_id = ?1) AS list";
     /// Marks article `?1`'s list as written by rule `?2` if it was written
     /// `?3` times still (and the article exists): nothing changes, and no
     /// row is affected, when another write came since.
@@ -414,8 +422,6 @@ queries! {
     DEQUEUE_LIST = "DELETE FROM related_queue WHERE article_id = ?1 AND queued <= ?2";
     /// How many lists are queued.
     QUEUE_LENGTH = "SELECT COUNT(*) FROM related_queue";
-    /// The slug of article `?1`.
-    SLUG_OF_ID = "SELECT slug FROM articles WHERE id = ?1";
     /// Up to `?2` articles whose stored list holds article `?1`.
     RELATED_HOLDERS = "SELECT article_id FROM article_related WHERE related_id = ?1 LIMIT ?2";
     /// Article `?3`'s stored list, in its order, the articles readers see
