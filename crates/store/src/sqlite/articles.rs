@@ -163,34 +163,36 @@ async fn write_picks(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -
     Ok(())
 }
 
-/// The picks of article `id`, and its summary mode as stored (`auto`) or
-/// picked.
-async fn read_picks(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-    stored: SummaryMode,
-) -> Result<(Vec<SummaryPick>, SummaryMode)> {
-    let row = sqlx::query(sql::PICKS_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
-    let Some(row) = row else { return Ok((Vec::new(), stored)) };
-    let picked: bool = row.try_get("picked").db()?;
-    let mode = if picked && stored == SummaryMode::Auto { SummaryMode::Picked } else { stored };
-    Ok((json(&row, "sentences")?, mode))
-}
-
-/// The stored summaries of article `id`.
-async fn summaries_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<StoredSummary>> {
-    let rows = sqlx::query(sql::SUMMARIES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    rows.iter()
-        .map(|r| {
-            let length: i64 = r.try_get("length").db()?;
-            Ok(StoredSummary {
-                length: length.clamp(0, u32::MAX as i64) as u32,
-                sentences: json::<Vec<SummarySentence>>(r, "sentences")?,
-                source_hash: r.try_get("source_hash").db()?,
-                version: r.try_get("version").db()?,
-            })
-        })
-        .collect()
+/// The parts of an article read with its row (`sql::article_parts!`):
+/// its summaries, key phrases, owner and status as the newsroom sees it,
+/// and its picked sentences and summary mode, set on `article`.
+fn parts_from_row(row: &SqliteRow, mut article: Article) -> Result<Article> {
+    let mut phrases: Vec<(i64, String)> = json(row, "phrases")?;
+    phrases.sort_unstable_by_key(|p| p.0);
+    let version: Option<i64> = row.try_get("phrases_version").db()?;
+    article.data.key_phrases = KeyPhrases {
+        phrases: phrases.into_iter().map(|p| p.1).collect(),
+        version: version.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+    };
+    let desk: Option<String> = row.try_get("desk").db()?;
+    if desk.is_some() {
+        let (owner, submitted): (Option<i64>, i64) = json(row, "desk")?;
+        article.data.owner = owner;
+        article.data.status = crate::desk::seen_status(article.status, submitted != 0);
+    } else {
+        article.data.owner = None;
+    }
+    let picks: Option<String> = row.try_get("picks").db()?;
+    if picks.is_some() {
+        let (picked, sentences): (i64, Vec<SummaryPick>) = json(row, "picks")?;
+        if picked != 0 && article.summary_mode == SummaryMode::Auto {
+            article.data.summary_mode = SummaryMode::Picked;
+        }
+        article.data.summary_picks = sentences;
+    } else {
+        article.data.summary_picks = Vec::new();
+    }
+    Ok(article)
 }
 
 /// One article with its bodies and summaries, read on `conn` (inside a
@@ -216,14 +218,18 @@ pub(super) async fn load_in(
     match row {
         None => Ok(None),
         Some(row) => {
-            let id: i64 = row.try_get("id").db()?;
-            let summaries = summaries_in(conn, id).await?;
-            let mut article = article_from_row(&row, summaries)?;
-            article.data.key_phrases = super::related::read_phrases(conn, id).await?;
-            (article.data.owner, article.data.status) = super::desk::read_desk(conn, id, article.status).await?;
-            (article.data.summary_picks, article.data.summary_mode) =
-                read_picks(conn, id, article.summary_mode).await?;
-            Ok(Some(article))
+            let mut summaries: Vec<(i64, Vec<SummarySentence>, String, String)> = json(&row, "summaries")?;
+            summaries.sort_unstable_by_key(|s| s.0);
+            let summaries = summaries
+                .into_iter()
+                .map(|(length, sentences, source_hash, version)| StoredSummary {
+                    length: length.clamp(0, i64::from(u32::MAX)) as u32,
+                    sentences,
+                    source_hash,
+                    version,
+                })
+                .collect();
+            Ok(Some(parts_from_row(&row, article_from_row(&row, summaries)?)?))
         }
     }
 }

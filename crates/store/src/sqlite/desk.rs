@@ -28,18 +28,6 @@ pub(super) async fn write_desk(tx: &mut sqlx::SqliteConnection, id: i64, a: &New
     Ok(())
 }
 
-/// The owner of article `id`, and its status as the newsroom sees it
-/// (`stored`, or `Submitted` for a submitted draft).
-pub(super) async fn read_desk(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-    stored: Status,
-) -> Result<(Option<i64>, Status)> {
-    let row = sqlx::query(sql::DESK_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
-    let Some(row) = row else { return Ok((None, stored)) };
-    Ok((row.try_get("owner_id").db()?, seen_status(stored, row.try_get("submitted").db()?)))
-}
-
 /// Which index range a newsroom list reads: the first filter asked of
 /// owner, a status other than published (drafts, submitted and scheduled
 /// articles are few), author, section, published (the others are tested on
@@ -317,7 +305,7 @@ mod tests {
         s.delete_article("c").await.unwrap();
         let desk_row = |id: i64| {
             let s = s.clone();
-            async move { sqlx::query(sql::DESK_OF).bind(id).fetch_optional(&s.pool).await.unwrap().is_some() }
+            async move { sqlx::query(sql::HAS_DESK).bind(id).fetch_optional(&s.pool).await.unwrap().is_some() }
         };
         assert!(!desk_row(b_id).await, "no row for an article with no owner");
         assert!(!desk_row(c_id).await, "gone with its article");

@@ -24,14 +24,6 @@ pub(super) async fn write_phrases(tx: &mut sqlx::SqliteConnection, id: i64, phra
     Ok(())
 }
 
-/// The key phrases of article `id`, read on `conn`.
-pub(super) async fn read_phrases(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<KeyPhrases> {
-    let phrases: Vec<String> = sqlx::query_scalar(sql::PHRASES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    let version: Option<i64> =
-        sqlx::query_scalar(sql::PHRASE_VERSION_OF).bind(id).fetch_optional(&mut *conn).await.db()?;
-    Ok(KeyPhrases { phrases, version: version.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32 })
-}
-
 /// The windows of article `id`: for each of its first [`MAX_KEYS`] phrases
 /// and tags, the newest [`WINDOW`] other articles readers see or will see
 /// (drafts never; scheduled ones are kept, and shown from their time) that
@@ -208,12 +200,12 @@ impl SqliteStore {
             let slug: Option<String> = row.try_get("slug").db()?;
             let mut list = None;
             if slug.is_some() {
-                let mut phrases: Vec<(i64, String)> = from_json(&row, "phrases")?;
+                let mut phrases: Vec<(i64, String)> = super::articles::json(&row, "phrases")?;
                 phrases.sort_unstable_by_key(|p| p.0);
                 let phrases: Vec<String> = phrases.into_iter().map(|p| p.1).collect();
-                let tags: Vec<String> = from_json(&row, "tags")?;
+                let tags: Vec<String> = super::articles::json(&row, "tags")?;
                 let new = stored_list(&windows_of_keys(&mut conn, id, &phrases, tags).await?);
-                let mut old: Vec<(i64, i64, f64, i64)> = from_json(&row, "list")?;
+                let mut old: Vec<(i64, i64, f64, i64)> = super::articles::json(&row, "list")?;
                 old.sort_unstable_by_key(|o| o.0);
                 let old: Vec<(i64, f64, bool)> = old.into_iter().map(|(_, id, s, c)| (id, s, c != 0)).collect();
                 list = changed_list(new, &old, made);
@@ -222,12 +214,6 @@ impl SqliteStore {
         }
         Ok(out)
     }
-}
-
-/// Column `column` of `row`, a JSON array (`json_group_array`), read.
-fn from_json<T: serde::de::DeserializeOwned>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T> {
-    let json: String = row.try_get(column).db()?;
-    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
 /// How many read connections make queued lists at once.

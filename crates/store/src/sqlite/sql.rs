@@ -61,6 +61,26 @@ macro_rules! article_columns {
     };
 }
 
+/// The parts of article `a` kept in tables of their own, as columns of
+/// its row (JSON arrays, or NULL where it has no row): one statement reads
+/// a whole article (each statement is a round trip to the connection's
+/// thread, and a write reads the article it stored under the write lock).
+/// `summaries`: `[length, sentences, source hash, version]`; `phrases`:
+/// `[position, phrase]`, and `phrases_version`; `desk`: `[owner id,
+/// submitted]`; `picks`: `[picked, sentences]`.
+macro_rules! article_parts {
+    () => {
+        "(SELECT json_group_array(json_array(s.length, json(s.sentences), s.source_hash, s.version)) \
+         FROM article_summaries s WHERE s.article_id = a.id) AS summaries, \
+         (SELECT json_group_array(json_array(p.position, p.phrase)) FROM article_phrases p \
+         WHERE p.article_id = a.id) AS phrases, \
+         (SELECT r.version FROM article_phrase_rows r WHERE r.article_id = a.id) AS phrases_version, \
+         (SELECT json_array(d.owner_id, d.submitted) FROM article_desk d WHERE d.article_id = a.id) AS desk, \
+         (SELECT json_array(k.picked, json(k.sentences)) FROM article_summary_picks k \
+         WHERE k.article_id = a.id) AS picks"
+    };
+}
+
 /// Newest first.
 macro_rules! newest_first {
     ($t:literal) => {
@@ -263,13 +283,12 @@ queries! {
     EXISTING_SLUGS = "SELECT a.slug FROM json_each(?1) JOIN articles a ON a.slug = json_each.value";
 
     /// One article with its bodies, as readers see it (bound `?1, ?2`, slug `?3`).
-    ARTICLE_PUBLIC = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text \
-        FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?3 AND ", visible!("a"));
+    ARTICLE_PUBLIC = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text, ",
+        article_parts!(), " FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?3 AND ",
+        visible!("a"));
     /// One article with its bodies, whatever its status (slug `?1`).
-    ARTICLE_ANY = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text \
-        FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?1");
-    SUMMARIES_OF = "SELECT length, sentences, source_hash, version FROM article_summaries WHERE article_id = ?1 \
-        ORDER BY length";
+    ARTICLE_ANY = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text, ",
+        article_parts!(), " FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?1");
 
     /// How many of a list's articles readers do not see yet (bound `?1, ?2`
     /// as for readers now; `?5`, `?6`, `?7` the section, tag or author):
@@ -363,9 +382,8 @@ queries! {
         WHERE a.id = ?1";
     UPSERT_PHRASE_ROW = "INSERT INTO article_phrase_rows (article_id, version) VALUES (?1, ?2) \
         ON CONFLICT (article_id) DO UPDATE SET version = excluded.version";
-    /// The key phrases of article `?1`, best first, and their version.
+    /// The key phrases of article `?1`, best first.
     PHRASES_OF = "SELECT phrase FROM article_phrases WHERE article_id = ?1 ORDER BY position";
-    PHRASE_VERSION_OF = "SELECT version FROM article_phrase_rows WHERE article_id = ?1";
     /// Articles whose phrases were made by another rule than `?1` (0: never
     /// made): two ranges of one index.
     STALE_PHRASES = "SELECT a.slug FROM article_phrase_rows r CROSS JOIN articles a ON a.id = r.article_id \
@@ -442,14 +460,16 @@ queries! {
         ON CONFLICT (article_id) DO UPDATE SET owner_id = excluded.owner_id, submitted = excluded.submitted, \
         updated_at = excluded.updated_at";
     DELETE_DESK = "DELETE FROM article_desk WHERE article_id = ?1";
-    DESK_OF = "SELECT owner_id, submitted FROM article_desk WHERE article_id = ?1";
+    /// Whether article `?1` has a desk row (tests: the desk row is read with
+    /// the article's, `article_parts!`).
+    #[cfg(test)]
+    HAS_DESK = "SELECT 1 FROM article_desk WHERE article_id = ?1";
 
     /// The summary sentences picked for article `?1`: whether the mode is
     /// picked `?2`, the picks as JSON `?3` (migration 0012).
     UPSERT_PICKS = "INSERT INTO article_summary_picks (article_id, picked, sentences) VALUES (?1, ?2, ?3) \
         ON CONFLICT (article_id) DO UPDATE SET picked = excluded.picked, sentences = excluded.sentences";
     DELETE_PICKS = "DELETE FROM article_summary_picks WHERE article_id = ?1";
-    PICKS_OF = "SELECT picked, sentences FROM article_summary_picks WHERE article_id = ?1";
 
     /// The newsroom's list, each read from one range of one index, most
     /// recently changed first (parameters in [`desk_tests!`]; `?7` how many,
