@@ -45,6 +45,18 @@ pub struct Reading {
     pub phrases: Vec<Phrase>,
 }
 
+/// The tokens of a field's terms, as SQLite FTS5's `ascii` tokenizer makes
+/// them: runs of ASCII letters and digits and of non-ASCII characters; every
+/// other ASCII character separates; ASCII upper case is folded. (Terms hold
+/// no ASCII punctuation, so each is one token; this is what both backends
+/// count on.)
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn fts_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
 /// An analysed query, with its filters and page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchQuery {
