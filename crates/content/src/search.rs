@@ -404,7 +404,19 @@ impl crate::Articles {
         let store = self.store().as_ref();
         let slugs = store.stale_search_text(TERMS_VERSION).await?;
         let write = |id, version, text: SearchText| async move { store.write_search_text(id, version, &text).await };
-        self.remake_derived(slugs, "indexing articles for search", search_text, write).await
+        let n = self.remake_derived(slugs, "indexing articles for search", search_text, write).await?;
+        if n > 0 {
+            // Terms written again leave their old postings behind until the
+            // index is merged: searches would read them all.
+            let started = std::time::Instant::now();
+            store.tidy_search_index().await?;
+            tracing::info!(
+                articles = n,
+                ms = started.elapsed().as_millis() as u64,
+                "search index tidied after indexing"
+            );
+        }
+        Ok(n)
     }
 }
 

@@ -502,6 +502,14 @@ impl SearchStore for SqliteStore {
         tx.commit().await.db()?;
         Ok(true)
     }
+
+    async fn tidy_search_index(&self) -> Result<()> {
+        let mut tx = begin_write(&self.writer).await?;
+        sqlx::query(sql::OPTIMIZE_SEARCH).execute(&mut *tx).await.db()?;
+        sqlx::query(sql::OPTIMIZE_TIER).execute(&mut *tx).await.db()?;
+        tx.commit().await.db()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -742,6 +750,10 @@ mod tests {
         assert!(!s.write_search_text(bx.id, bx.version + 1, &text).await.unwrap());
         assert_eq!(slugs(&s, &query(&["renewed"])).await, ["bx"]);
         assert!(slugs(&s, &query(&["market"])).await.is_empty());
+        // Tidying the index changes no result.
+        s.tidy_search_index().await.unwrap();
+        assert_eq!(slugs(&s, &query(&["renewed"])).await, ["bx"]);
+        assert_eq!(slugs(&s, &query(&["barrier"])).await.len(), 3);
         assert_eq!(s.stale_search_text(2).await.unwrap().len(), 5);
     }
 

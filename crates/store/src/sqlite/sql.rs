@@ -365,6 +365,10 @@ queries! {
         (SELECT h.article_id FROM article_search_rows h WHERE h.status = 'draft' \
         UNION ALL SELECT h.article_id FROM article_search_rows h WHERE h.published_at IS NULL \
         UNION ALL SELECT h.article_id FROM article_search_rows h WHERE (h.published_at, h.slug) >= (?1, ?2))";
+    /// Merges each full-text index into one segment, without the postings
+    /// of rows deleted or written again.
+    OPTIMIZE_SEARCH = "INSERT INTO article_search (article_search) VALUES ('optimize')";
+    OPTIMIZE_TIER = "INSERT INTO article_search_tier (article_search_tier) VALUES ('optimize')";
     /// FTS5's averages record: its row count and each column's total of
     /// tokens (varints), from which BM25 takes its document count and
     /// average length.
