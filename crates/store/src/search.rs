@@ -110,7 +110,8 @@ pub trait SearchStore: Send + Sync {
     /// the write that changed it wrote its terms).
     async fn write_search_text(&self, id: i64, version: i64, text: &SearchText) -> Result<bool>;
     /// Tidies the index after many articles' terms were written again
-    /// ([`write_search_text`](SearchStore::write_search_text) at start): on
+    /// ([`write_search_text`](SearchStore::write_search_text) at start; a
+    /// write transaction that may take seconds on a large site): on
     /// SQLite, FTS5's `optimize` (each rewrite leaves the old postings
     /// behind as deletions, which every search then reads: on 100,000
     /// articles written again, counting a common word's matches took 13 ms
