@@ -322,7 +322,7 @@ async fn generate(articles: &Articles, pools: &[Pool], n: u64) -> Result<(), Box
     let have = articles.store().count_articles().await?;
     if have >= n {
         eprintln!("{have} articles already in the database: reused");
-        return Ok(());
+        return refresh(articles).await;
     }
     eprintln!("writing {n} articles ({have} already there) through content::Articles::create ...");
     let started = Instant::now();
@@ -362,6 +362,18 @@ async fn generate(articles: &Articles, pools: &[Pool], n: u64) -> Result<(), Box
         settle(t?)?;
     }
     eprintln!("written in {:.0} s ({refused} refused as invalid)", started.elapsed().as_secs_f64());
+    refresh(articles).await
+}
+
+/// Indexes again, as `serve` does at start, the articles whose search terms
+/// (or strong terms) an older Newsdesk made: a reused database is searched
+/// as the current code indexes it.
+async fn refresh(articles: &Articles) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let n = articles.refresh_search().await?;
+    if n > 0 {
+        eprintln!("{n} articles indexed again in {:.0} s", started.elapsed().as_secs_f64());
+    }
     Ok(())
 }
 

@@ -24,6 +24,7 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
+use crate::search::fts_tokens as tokens;
 use crate::{Db, MAX_QUERY_PHRASES, Page, Phrase, Result, SearchHit, SearchQuery, SearchStore, SearchText, Visibility};
 
 /// The last position a `tsvector` keeps (later ones are set to it).
@@ -35,15 +36,6 @@ const MAX_POSITIONS: usize = 256;
 /// The most bytes of terms one article's vector holds (PostgreSQL refuses
 /// more than 1 MiB).
 const MAX_TERM_BYTES: usize = 1_000_000;
-
-/// The tokens of a field's terms, as FTS5's `ascii` tokenizer makes them:
-/// runs of ASCII letters and digits and of non-ASCII characters; every
-/// other ASCII character separates; ASCII upper case is folded.
-fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_ascii_lowercase)
-}
 
 /// A term as a quoted lexeme of a `tsvector` or `tsquery` literal.
 fn quoted(out: &mut String, term: &str) {

@@ -1,13 +1,119 @@
 //! Search: an FTS5 index of each article's terms (migration 0020), written
 //! in the article's own transaction, and queries built from analysed terms
 //! only, so no reader's text is ever FTS5 syntax.
+//!
+//! # The first pass
+//!
+//! Ranking scores every match with `bm25()`, about 0.6 µs each, which a
+//! query on common words (tens of thousands of matches) pays in full. A
+//! query that may match many articles is therefore ranked in two steps,
+//! with the same result:
+//!
+//! 1. Only the matches that may rank high are scored: those among the
+//!    article's *strong terms* (`article_search_tier`, migration 0023: the
+//!    terms whose BM25 weight in the article, at a reference average
+//!    length, reaches [`TIER_WEIGHT`]: its title's words, the words it says
+//!    often for its length), those dated in the last [`TIER_RECENT`]
+//!    seconds, and those holding a phrase of the query that at most
+//!    [`TIER_RARE`] articles hold.
+//! 2. Any other match scores less than a bound: each phrase's weight in it
+//!    is below [`TIER_WEIGHT`] (scaled up when the index's average length
+//!    is above the reference), its recency factor is that of an article
+//!    [`TIER_RECENT`] old at most, and its rare phrases are absent; the
+//!    bound is BM25's own sum with these, and each phrase's IDF computed
+//!    from the same counts FTS5 uses. When the page's last hit of the first
+//!    pass scores at least that, no other match can enter the page, and the
+//!    page is exact (the same hits in the same order as a full ranking);
+//!    otherwise (too few strong matches, a page far down) the query is
+//!    ranked in full. Tests compare both on generated archives.
+//!
+//! The total is counted apart, without scoring. Every statement of a
+//! search reads one snapshot (a read transaction).
+
+use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
+use crate::search::fts_tokens;
 use crate::{Db, MAX_QUERY_PHRASES, Page, Phrase, Result, SearchHit, SearchQuery, SearchStore, SearchText, Visibility};
+
+/// BM25's constants as FTS5's `bm25()` uses them.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// The field weights the ranking gives `bm25()` (`search_score!` in
+/// sql.rs), in the index's column order: title, standfirst, body, names,
+/// sources.
+const WEIGHTS: [f64; 5] = [8.0, 4.0, 1.0, 4.0, 1.0];
+/// The recency factor of `search_score!`: 1 + LIFT · HALF / (HALF + age).
+const RECENCY_LIFT: f64 = 0.25;
+const RECENCY_HALF: f64 = 2_592_000.0;
+
+/// The rule that chooses an article's strong terms, kept in its search
+/// row: a change of [`TIER_LENGTH`] or [`TIER_WEIGHT`] must raise it, so
+/// that `serve` chooses them again (and no first pass runs until then).
+pub(super) const TIER_VERSION: i64 = 1;
+/// The average length (in terms) strong terms are chosen at. BM25 weighs a
+/// term by the index's current average; when that is longer, the bound is
+/// raised in proportion (a looser bound, never a wrong page).
+pub(super) const TIER_LENGTH: f64 = 400.0;
+/// The weight (BM25's term-frequency part, below k1 + 1 = 2.2) from which a
+/// term is strong: a title word, or a word said about six times in an
+/// article of average length.
+pub(super) const TIER_WEIGHT: f64 = 1.8;
+/// Matches dated this recently (seconds) are scored in the first pass.
+pub(super) const TIER_RECENT: i64 = 90 * 86_400;
+/// A phrase at most this many articles hold has all its matches scored.
+pub(super) const TIER_RARE: i64 = 1_000;
+/// A query that matches fewer articles than this is ranked in full at once.
+pub(super) const TIER_MIN_MATCHES: i64 = 4_000;
+
+/// When a search tries the first pass (tests lower the thresholds).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Tiering {
+    /// Whether to try it at all.
+    pub on: bool,
+    /// [`TIER_MIN_MATCHES`].
+    pub min_matches: i64,
+    /// [`TIER_RARE`].
+    pub rare: i64,
+}
+
+impl Tiering {
+    pub const DEFAULT: Tiering = Tiering { on: true, min_matches: TIER_MIN_MATCHES, rare: TIER_RARE };
+    #[cfg(test)]
+    pub const OFF: Tiering = Tiering { on: false, ..Tiering::DEFAULT };
+}
+
+/// BM25's weight of a term (its term-frequency part) in a document of
+/// `length` terms where its field-weighted frequency is `frequency`.
+fn term_weight(frequency: f64, length: f64, average: f64) -> f64 {
+    frequency * (K1 + 1.0) / (frequency + K1 * (1.0 - B + B * length / average))
+}
+
+/// The strong terms of an article: each distinct token of its terms whose
+/// weight at the reference average length reaches [`TIER_WEIGHT`], in
+/// order, separated by spaces.
+pub(super) fn strong_terms(text: &SearchText) -> String {
+    let fields = [&text.title, &text.standfirst, &text.body, &text.names, &text.sources];
+    let mut frequency: HashMap<String, f64> = HashMap::new();
+    let mut length = 0u64;
+    for (field, weight) in fields.into_iter().zip(WEIGHTS) {
+        for token in fts_tokens(field) {
+            length += 1;
+            *frequency.entry(token).or_default() += weight;
+        }
+    }
+    let strong: BTreeSet<String> = frequency
+        .into_iter()
+        .filter(|(_, f)| term_weight(*f, length as f64, TIER_LENGTH) >= TIER_WEIGHT)
+        .map(|(t, _)| t)
+        .collect();
+    strong.into_iter().collect::<Vec<_>>().join(" ")
+}
 
 /// Writes the search terms of article `id` (in `lang`), replacing any, inside
 /// the caller's transaction.
@@ -23,10 +129,13 @@ pub(super) async fn write_terms(tx: &mut sqlx::SqliteConnection, id: i64, lang: 
         .execute(&mut *tx)
         .await
         .db()?;
+    sqlx::query(sql::DELETE_TIER).bind(id).execute(&mut *tx).await.db()?;
+    sqlx::query(sql::INSERT_TIER).bind(id).bind(strong_terms(text)).execute(&mut *tx).await.db()?;
     sqlx::query(sql::UPSERT_SEARCH_ROW)
         .bind(id)
         .bind(i64::from(text.version))
         .bind(lang)
+        .bind(TIER_VERSION)
         .execute(&mut *tx)
         .await
         .db()?;
@@ -40,54 +149,235 @@ fn fts_phrase(phrase: &Phrase) -> Option<String> {
     (!terms.is_empty()).then(|| format!("\"{}\"", terms.join(" ").replace('"', "\"\"")))
 }
 
+/// The phrases a query's MATCH expression holds: those to find, reading by
+/// reading (each with its terms), and those to leave out.
+struct Parts<'q> {
+    readings: Vec<Vec<(&'q Phrase, String)>>,
+    excluded: Vec<String>,
+}
+
+impl<'q> Parts<'q> {
+    /// At most [`MAX_QUERY_PHRASES`] phrases; `None` when none is to be found.
+    fn of(query: &'q SearchQuery) -> Option<Parts<'q>> {
+        let mut budget = MAX_QUERY_PHRASES;
+        let mut readings = Vec::new();
+        for reading in &query.readings {
+            let phrases: Vec<(&Phrase, String)> =
+                reading.phrases.iter().filter_map(|p| Some((p, fts_phrase(p)?))).take(budget).collect();
+            if phrases.is_empty() {
+                continue;
+            }
+            budget -= phrases.len();
+            readings.push(phrases);
+            if budget == 0 {
+                break;
+            }
+        }
+        if readings.is_empty() {
+            return None;
+        }
+        let excluded = query.exclude.iter().filter_map(fts_phrase).take(budget.max(1)).collect();
+        Some(Parts { readings, excluded })
+    }
+
+    /// The FTS5 MATCH expression: `((p AND q) OR (r)) NOT (x OR y)`.
+    fn expression(&self) -> String {
+        let readings: Vec<String> = self
+            .readings
+            .iter()
+            .map(|r| format!("({})", r.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(" AND ")))
+            .collect();
+        let found = format!("({})", readings.join(" OR "));
+        if self.excluded.is_empty() { found } else { format!("{found} NOT ({})", self.excluded.join(" OR ")) }
+    }
+}
+
 /// The FTS5 MATCH expression of a query: `((p AND q) OR (r)) NOT (x OR y)`,
 /// built from its terms alone (each in quotes), or `None` when it has no
 /// phrase to find.
-pub(super) fn match_expression(query: &SearchQuery) -> Option<String> {
-    let mut budget = MAX_QUERY_PHRASES;
-    let mut readings = Vec::new();
-    for reading in &query.readings {
-        let phrases: Vec<String> = reading.phrases.iter().filter_map(fts_phrase).take(budget).collect();
-        if phrases.is_empty() {
-            continue;
-        }
-        budget -= phrases.len();
-        readings.push(format!("({})", phrases.join(" AND ")));
-        if budget == 0 {
-            break;
-        }
-    }
-    if readings.is_empty() {
-        return None;
-    }
-    let found = format!("({})", readings.join(" OR "));
-    let excluded: Vec<String> = query.exclude.iter().filter_map(fts_phrase).take(budget.max(1)).collect();
-    Some(if excluded.is_empty() { found } else { format!("{found} NOT ({})", excluded.join(" OR ")) })
+#[cfg(test)]
+fn match_expression(query: &SearchQuery) -> Option<String> {
+    Parts::of(query).map(|p| p.expression())
 }
 
-#[async_trait]
-impl SearchStore for SqliteStore {
-    async fn search(&self, query: &SearchQuery) -> Result<Page<SearchHit>> {
+/// An SQLite varint at the start of `bytes`, and its length.
+fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for i in 0..9 {
+        let byte = *bytes.get(i)?;
+        if i == 8 {
+            return Some(((value << 8) | u64::from(byte), 9));
+        }
+        value = (value << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+/// FTS5's averages record: its row count and the total of tokens of every
+/// column, or `None` if it cannot be read as that.
+fn averages(block: &[u8]) -> Option<(u64, u64)> {
+    let (rows, mut at) = varint(block)?;
+    let mut tokens = 0u64;
+    for _ in WEIGHTS {
+        let (n, len) = varint(block.get(at..)?)?;
+        tokens = tokens.checked_add(n)?;
+        at += len;
+    }
+    Some((rows, tokens))
+}
+
+/// A phrase's IDF as FTS5's `bm25()` computes it, from the row count and
+/// the number of rows holding it.
+fn idf(rows: u64, holding: u64) -> f64 {
+    let (n, h) = (rows as f64, holding as f64);
+    let idf = ((n - h + 0.5) / (h + 0.5)).ln();
+    if idf <= 0.0 { 1e-6 } else { idf }
+}
+
+/// The largest recency factor of an article dated [`TIER_RECENT`] ago or
+/// earlier.
+fn recency_bound() -> f64 {
+    1.0 + RECENCY_LIFT * RECENCY_HALF / (RECENCY_HALF + TIER_RECENT as f64)
+}
+
+/// What the first pass scores, and the sum of IDFs its bound is made of.
+#[derive(Debug, PartialEq)]
+struct Plan {
+    /// The strong terms to look up (an FTS5 expression): every term of
+    /// every phrase many articles hold.
+    strong: String,
+    /// The other articles to score (an FTS5 expression, or none): those
+    /// holding a phrase few articles hold, or holding phrases of the query
+    /// that no one reading holds together.
+    others: Option<String>,
+    /// The most BM25's IDFs can add up to in an article of neither kind.
+    idf: f64,
+}
+
+impl Plan {
+    /// The plan for a query whose phrases are held by `holding` articles
+    /// each, of `rows` indexed; phrases held by at most `rare` are rare.
+    /// `None` when every phrase is rare.
+    ///
+    /// BM25 adds, for each phrase of the expression (a phrase in two
+    /// readings twice), its IDF times its weight in the article, if the
+    /// article holds it. An article outside the first pass holds no rare
+    /// phrase, and each phrase it holds weighs less than the strong-term
+    /// threshold in it. It may hold phrases of several readings, though:
+    /// its sum of IDFs is at most that of the phrases of one reading (`idf`,
+    /// the largest such sum over the readings) only when the common phrases
+    /// it holds are all phrases of one reading; an article that holds, for
+    /// every reading, a common phrase that reading lacks is scored in the
+    /// first pass instead (`others`).
+    fn of(parts: &Parts<'_>, holding: &HashMap<&str, i64>, rows: u64, rare: i64) -> Option<Plan> {
+        let common = |fts: &str| holding.get(fts).is_some_and(|n| *n > rare);
+        let mut strong = BTreeSet::new();
+        let mut rare_phrases = BTreeSet::new();
+        for (phrase, fts) in parts.readings.iter().flatten() {
+            if common(fts) {
+                strong.extend(phrase.iter().flat_map(|t| fts_tokens(t)));
+            } else {
+                rare_phrases.insert(fts.as_str());
+            }
+        }
+        if strong.is_empty() {
+            return None;
+        }
+        let all: BTreeSet<&str> =
+            parts.readings.iter().flatten().map(|(_, f)| f.as_str()).filter(|f| common(f)).collect();
+        let owns: Vec<BTreeSet<&str>> =
+            parts.readings.iter().map(|r| r.iter().map(|(_, f)| f.as_str()).filter(|f| common(f)).collect()).collect();
+        // The readings an article outside the first pass may match: those
+        // of common phrases only (one with a rare phrase is matched by
+        // holders of that phrase, all scored).
+        let matchable: Vec<&BTreeSet<&str>> =
+            parts.readings.iter().zip(&owns).filter(|(r, own)| r.len() == own.len()).map(|(_, own)| own).collect();
+        let mut idf_sum: f64 = 0.0;
+        let mut outside_each = Vec::new();
+        for own in &owns {
+            outside_each.push(all.difference(own).copied().collect::<Vec<_>>());
+            // The common phrases such an article holds are all of `own`'s;
+            // it matches a reading, whose phrases are then all in `own`.
+            if !matchable.iter().any(|m| m.is_subset(own)) {
+                continue;
+            }
+            let sum: f64 = parts
+                .readings
+                .iter()
+                .flatten()
+                .filter(|(_, f)| own.contains(f.as_str()))
+                .map(|(_, f)| idf(rows, holding[f.as_str()].max(0) as u64))
+                .sum();
+            idf_sum = idf_sum.max(sum);
+        }
+        let mut others: Vec<String> = rare_phrases.into_iter().map(str::to_owned).collect();
+        if outside_each.iter().all(|o| !o.is_empty()) {
+            let each: Vec<String> = outside_each.iter().map(|o| format!("({})", o.join(" OR "))).collect();
+            others.push(format!("({})", each.join(" AND ")));
+        }
+        let strong = strong.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");
+        Some(Plan { strong, others: (!others.is_empty()).then(|| others.join(" OR ")), idf: idf_sum })
+    }
+}
+
+/// What one search binds: the statements' shared parameters.
+struct Binds<'a> {
+    bound: Bound,
+    now: i64,
+    expression: String,
+    query: &'a SearchQuery,
+}
+
+impl Binds<'_> {
+    fn bind(
+        &self,
+        statement: &'static str,
+    ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+        sqlx::query(statement)
+            .bind(self.bound.at)
+            .bind(self.bound.slug.clone())
+            .bind(self.expression.clone())
+            .bind(self.now)
+            .bind(self.query.section.clone())
+            .bind(self.query.tag.clone())
+    }
+}
+
+impl SqliteStore {
+    /// A page of search results, trying the first pass as `tiering` says;
+    /// also whether the first pass gave the page.
+    pub(super) async fn search_with(&self, query: &SearchQuery, tiering: Tiering) -> Result<(Page<SearchHit>, bool)> {
         let per_page = query.per_page.clamp(1, 100);
         let page = query.page.max(1);
         let empty = Page { items: Vec::new(), total: 0, page: Some(page), per_page, next: None };
-        let Some(expression) = match_expression(query) else { return Ok(empty) };
+        let Some(parts) = Parts::of(query) else { return Ok((empty, false)) };
         let (bound, now, statements) = match query.visibility {
-            Visibility::PublicAt(now) => (Bound::now(now), now, (sql::SEARCH_PUBLIC, sql::SEARCH_PUBLIC_COUNT)),
-            Visibility::All => (Bound::now(i64::MAX - 1), i64::MAX, (sql::SEARCH_ALL, sql::SEARCH_ALL_COUNT)),
+            Visibility::PublicAt(now) => {
+                (Bound::now(now), now, (sql::SEARCH_PUBLIC, sql::SEARCH_PUBLIC_COUNT, sql::SEARCH_PUBLIC_FIRST))
+            }
+            Visibility::All => {
+                (Bound::now(i64::MAX - 1), i64::MAX, (sql::SEARCH_ALL, sql::SEARCH_ALL_COUNT, sql::SEARCH_ALL_FIRST))
+            }
         };
+        let binds = Binds { bound, now, expression: parts.expression(), query };
         let offset = i64::from(page - 1) * i64::from(per_page);
-        let bind = |statement| {
-            sqlx::query(statement)
-                .bind(bound.at)
-                .bind(bound.slug.clone())
-                .bind(expression.clone())
-                .bind(now)
-                .bind(query.section.clone())
-                .bind(query.tag.clone())
+        // One snapshot: the first pass's bound is made of counts read apart.
+        let mut tx = self.pool.begin().await.db()?;
+        let first = if tiering.on {
+            self.first_pass(&mut tx, &parts, &binds, statements.2, (per_page, offset), tiering).await?
+        } else {
+            None
         };
-        let mut conn = self.pool.acquire().await.db()?;
-        let rows = bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *conn).await.db()?;
+        let first_pass = first.is_some();
+        let (rows, matching) = match first {
+            Some((rows, matching)) => (rows, Some(matching)),
+            None => {
+                (binds.bind(statements.0).bind(i64::from(per_page)).bind(offset).fetch_all(&mut *tx).await.db()?, None)
+            }
+        };
         let items = rows
             .iter()
             .map(|r| {
@@ -98,15 +388,96 @@ impl SearchStore for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        // The count: each row carries it; a page past the last has no row,
-        // and counts them again.
-        let total: i64 = match rows.first() {
-            Some(r) => r.try_get("total").db()?,
-            None if page == 1 => 0,
-            None => bind(statements.1).fetch_one(&mut *conn).await.db()?.try_get(0).db()?,
+        // The count: each row of a full ranking carries it; the first pass's
+        // rows carry the count of its own matches, and a page past the last
+        // has no row: both count them all apart. Without a filter, the
+        // first pass's total is the matches counted for it, less those
+        // readers do not see: no search row is read but theirs.
+        let unfiltered = query.section.is_none() && query.tag.is_none();
+        let total: i64 = match (rows.first(), matching) {
+            (Some(r), None) => r.try_get("total").db()?,
+            (None, None) if page == 1 => 0,
+            (_, Some(matching)) if unfiltered => match query.visibility {
+                Visibility::All => matching,
+                Visibility::PublicAt(_) => {
+                    let hidden: i64 = sqlx::query_scalar(sql::SEARCH_HIDDEN_COUNT)
+                        .bind(binds.bound.at)
+                        .bind(binds.bound.slug.clone())
+                        .bind(binds.expression.clone())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .db()?;
+                    matching - hidden
+                }
+            },
+            _ => binds.bind(statements.1).fetch_one(&mut *tx).await.db()?.try_get(0).db()?,
         };
+        tx.commit().await.db()?;
         let total = total.max(0) as u64;
-        Ok(Page { items, total, page: Some(page), per_page, next: None })
+        Ok((Page { items, total, page: Some(page), per_page, next: None }, first_pass))
+    }
+
+    /// The page by the first pass (see the module's documentation) and the
+    /// number of articles that match (whatever their status), or `None`
+    /// when it cannot prove the page exact (or is not worth trying).
+    async fn first_pass(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        parts: &Parts<'_>,
+        binds: &Binds<'_>,
+        statement: &'static str,
+        (per_page, offset): (u32, i64),
+        tiering: Tiering,
+    ) -> Result<Option<(Vec<SqliteRow>, i64)>> {
+        let stale: bool =
+            sqlx::query_scalar(sql::SEARCH_TIER_STALE).bind(TIER_VERSION).fetch_one(&mut *tx).await.db()?;
+        if stale {
+            return Ok(None);
+        }
+        // How many articles match, whatever their status: not worth a first
+        // pass below the threshold.
+        let matching: i64 =
+            sqlx::query_scalar(sql::SEARCH_PHRASE_COUNT).bind(&binds.expression).fetch_one(&mut *tx).await.db()?;
+        if matching < tiering.min_matches {
+            return Ok(None);
+        }
+        // How many articles hold each phrase (BM25's document frequency).
+        let mut holding: HashMap<&str, i64> = HashMap::new();
+        for (_, fts) in parts.readings.iter().flatten() {
+            if !holding.contains_key(fts.as_str()) {
+                let n: i64 = sqlx::query_scalar(sql::SEARCH_PHRASE_COUNT).bind(fts).fetch_one(&mut *tx).await.db()?;
+                holding.insert(fts, n);
+            }
+        }
+        let block: Option<Vec<u8>> = sqlx::query_scalar(sql::SEARCH_AVERAGES).fetch_optional(&mut *tx).await.db()?;
+        let Some((rows, tokens)) = block.as_deref().and_then(averages).filter(|(rows, _)| *rows > 0) else {
+            return Ok(None);
+        };
+        let average = tokens as f64 / rows as f64;
+        let Some(plan) = Plan::of(parts, &holding, rows, tiering.rare) else { return Ok(None) };
+        // No match outside the first pass scores this much (with a margin
+        // for rounding).
+        let bound = recency_bound() * TIER_WEIGHT * (average / TIER_LENGTH).max(1.0) * plan.idf * (1.0 + 1e-9);
+        let rows = binds
+            .bind(statement)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .bind(plan.strong)
+            .bind(binds.now.saturating_sub(TIER_RECENT))
+            .bind(plan.others)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+        let full = rows.len() == per_page as usize;
+        let last: Option<f64> = rows.last().map(|r| r.try_get("score")).transpose().db()?;
+        Ok((full && last.is_some_and(|s| s >= bound)).then_some((rows, matching)))
+    }
+}
+
+#[async_trait]
+impl SearchStore for SqliteStore {
+    async fn search(&self, query: &SearchQuery) -> Result<Page<SearchHit>> {
+        Ok(self.search_with(query, Tiering::DEFAULT).await?.0)
     }
 
     async fn search_languages(&self) -> Result<Vec<String>> {
@@ -114,7 +485,12 @@ impl SearchStore for SqliteStore {
     }
 
     async fn stale_search_text(&self, version: u32) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(sql::STALE_SEARCH).bind(i64::from(version)).fetch_all(&self.pool).await.db()?)
+        Ok(sqlx::query_scalar(sql::STALE_SEARCH)
+            .bind(i64::from(version))
+            .bind(TIER_VERSION)
+            .fetch_all(&self.pool)
+            .await
+            .db()?)
     }
 
     async fn write_search_text(&self, id: i64, version: i64, text: &SearchText) -> Result<bool> {
@@ -125,6 +501,14 @@ impl SearchStore for SqliteStore {
         write_terms(&mut tx, id, &lang, text).await?;
         tx.commit().await.db()?;
         Ok(true)
+    }
+
+    async fn tidy_search_index(&self) -> Result<()> {
+        let mut tx = begin_write(&self.writer).await?;
+        sqlx::query(sql::OPTIMIZE_SEARCH).execute(&mut *tx).await.db()?;
+        sqlx::query(sql::OPTIMIZE_TIER).execute(&mut *tx).await.db()?;
+        tx.commit().await.db()?;
+        Ok(())
     }
 }
 
@@ -366,6 +750,10 @@ mod tests {
         assert!(!s.write_search_text(bx.id, bx.version + 1, &text).await.unwrap());
         assert_eq!(slugs(&s, &query(&["renewed"])).await, ["bx"]);
         assert!(slugs(&s, &query(&["market"])).await.is_empty());
+        // Tidying the index changes no result.
+        s.tidy_search_index().await.unwrap();
+        assert_eq!(slugs(&s, &query(&["renewed"])).await, ["bx"]);
+        assert_eq!(slugs(&s, &query(&["barrier"])).await.len(), 3);
         assert_eq!(s.stale_search_text(2).await.unwrap().len(), 5);
     }
 
@@ -395,5 +783,216 @@ mod tests {
         q.exclude = vec![vec!["OR".into()], vec![]];
         assert_eq!(match_expression(&q).unwrap(), r#"(("a""b" AND "NEAR(" AND "*" AND "x y")) NOT ("OR")"#);
         assert_eq!(match_expression(&query(&[])), None);
+    }
+
+    /// A deterministic generator for the archives below.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n.max(1)
+        }
+    }
+
+    /// An archive where common words are said from never to often, in
+    /// titles, standfirsts, names and bodies of every length, over three
+    /// years (a few in the last weeks), with drafts and articles still to
+    /// come; and the search texts it was made of.
+    async fn archive(n: usize, seed: u64) -> (SqliteStore, Vec<SearchText>) {
+        let s = SqliteStore::open(":memory:").await.unwrap();
+        let mut r = Lcg(seed);
+        let day = 86_400;
+        let mut texts = Vec::new();
+        for i in 0..n {
+            let mut body: Vec<String> = (0..100 + r.below(500)).map(|_| format!("f{}", r.below(300))).collect();
+            for (word, most) in [("alpha", 9), ("beta", 6), ("gamma", 4), ("delta", 2)] {
+                // Often absent, sometimes said many times.
+                let times = match r.below(8) {
+                    0..5 => 0,
+                    5..7 => 1 + r.below(2),
+                    _ => 2 + r.below(most),
+                };
+                for _ in 0..times {
+                    let at = r.below(body.len() as u64) as usize;
+                    body.insert(at, word.to_owned());
+                }
+            }
+            if r.below(10) == 0 {
+                let at = r.below(body.len() as u64) as usize;
+                body.insert(at, "alpha beta".to_owned());
+            }
+            body.push(format!("r{}", r.below(40)));
+            let title: Vec<&str> = ["alpha", "beta", "gamma", "news", "report"]
+                .into_iter()
+                .filter(|_| r.below(10) == 0)
+                .chain(["title"])
+                .collect();
+            let status = match r.below(20) {
+                0 => Status::Draft,
+                1 => Status::Scheduled,
+                _ => Status::Published,
+            };
+            let at = match status {
+                Status::Scheduled => 3_000 * day + r.below(30) as i64 * day,
+                // A twentieth in the last month.
+                _ if r.below(20) == 0 => 3_000 * day - r.below(30 * day as u64) as i64,
+                _ => 2_000 * day + r.below(1_000 * day as u64) as i64,
+            };
+            let prefix = if r.below(3) == 0 { "b" } else { "a" };
+            let suffix = if r.below(4) == 0 { "x" } else { "" };
+            let mut a =
+                article(&format!("{prefix}{i:04}{suffix}"), &title.join(" "), &body.join(" "), Some(at), status);
+            a.search.standfirst = if r.below(4) == 0 { "gamma beta".into() } else { String::new() };
+            if r.below(10) == 0 {
+                a.search.names.push_str(" alpha");
+            }
+            texts.push(a.search.clone());
+            s.create_article(&a).await.unwrap();
+        }
+        (s, texts)
+    }
+
+    /// The first pass gives the same pages (the same hits, scores and
+    /// order) and totals as ranking every match, for common and rare words,
+    /// several words, phrases, exclusions, several readings, filters,
+    /// pages down the list and editors' searches; and it is used for most
+    /// of them, while scoring only some of the matches.
+    #[tokio::test]
+    async fn the_first_pass_gives_the_full_ranking() {
+        let (s, texts) = archive(700, 11).await;
+        // The strong terms leave out most articles that say a common word.
+        let holding = texts.iter().filter(|t| t.body.split(' ').any(|w| w == "alpha")).count();
+        let strong = texts.iter().filter(|t| strong_terms(t).split(' ').any(|w| w == "alpha")).count();
+        assert!(strong * 2 < holding, "alpha: {strong} strong of {holding}");
+        let day = 86_400;
+        let reading = |words: &[&str]| Reading {
+            phrases: words.iter().map(|w| w.split(' ').map(str::to_owned).collect()).collect(),
+        };
+        let mut queries = Vec::new();
+        for words in [
+            &["alpha"][..],
+            &["beta"],
+            &["gamma"],
+            &["delta"],
+            &["alpha", "beta"],
+            &["alpha beta"],
+            &["beta", "title"],
+            &["alpha", "r7"],
+            &["r3"],
+        ] {
+            let mut q = query(words);
+            q.visibility = Visibility::PublicAt(3_000 * day);
+            queries.push(q);
+        }
+        let base = queries[0].clone();
+        let mut q = base.clone();
+        q.exclude = vec![vec!["gamma".into()]];
+        queries.push(q);
+        let mut q = base.clone();
+        q.readings.push(reading(&["beta"]));
+        queries.push(q);
+        let mut q = base.clone();
+        q.readings = vec![reading(&["alpha", "gamma"]), reading(&["beta"]), reading(&["r5", "alpha"])];
+        queries.push(q);
+        let mut q = base.clone();
+        q.section = Some("business".into());
+        queries.push(q);
+        let mut q = base.clone();
+        q.tag = Some("tagx".into());
+        queries.push(q);
+        let mut q = base.clone();
+        q.visibility = Visibility::All;
+        queries.push(q);
+        let tiering = Tiering { on: true, min_matches: 1, rare: 15 };
+        let (mut used, mut cases) = (0, 0);
+        for q in &queries {
+            for (per_page, pages) in [(10, 2), (3, 4), (25, 1)] {
+                for page in 1..=pages {
+                    let mut q = q.clone();
+                    (q.per_page, q.page) = (per_page, page);
+                    let (full, first) = s.search_with(&q, Tiering::OFF).await.unwrap();
+                    assert!(!first);
+                    let (fast, first) = s.search_with(&q, tiering).await.unwrap();
+                    let hits = |p: &Page<SearchHit>| {
+                        p.items.iter().map(|h| (h.card.slug.clone(), h.score)).collect::<Vec<_>>()
+                    };
+                    assert_eq!(hits(&fast), hits(&full), "{q:?}");
+                    assert_eq!(fast.total, full.total, "{q:?}");
+                    cases += 1;
+                    used += usize::from(first);
+                }
+            }
+        }
+        assert!(used * 2 > cases, "the first pass gave {used} pages of {cases}");
+        // With the site's thresholds, an archive this small is ranked in full.
+        let (_, first) = s.search_with(&base, Tiering::DEFAULT).await.unwrap();
+        assert!(!first);
+    }
+
+    /// An article's strong terms: those whose BM25 weight reaches the
+    /// threshold: a title word, a word said often, not one said once in a
+    /// long body.
+    #[test]
+    fn strong_terms_are_heavy_ones() {
+        let long = |extra: &str| SearchText {
+            title: "harbour".into(),
+            body: format!("{} {extra}", "filler ".repeat(300)),
+            ..SearchText::default()
+        };
+        assert_eq!(strong_terms(&long("barrier")), "filler harbour");
+        assert_eq!(strong_terms(&long(&"barrier ".repeat(8))), "barrier filler harbour");
+        // ASCII punctuation splits, as FTS5's tokenizer does.
+        assert_eq!(strong_terms(&SearchText { title: "x-ray".into(), ..SearchText::default() }), "ray x");
+        assert_eq!(strong_terms(&SearchText::default()), "");
+    }
+
+    /// FTS5's averages record is read as FTS5 keeps it: the row count and
+    /// the tokens of every column; IDFs as `bm25()` makes them.
+    #[tokio::test]
+    async fn averages_are_read_as_fts5_keeps_them() {
+        assert_eq!(varint(&[0x86, 0x8d, 0x20]), Some((100_000, 3)));
+        assert_eq!(varint(&[0x05]), Some((5, 1)));
+        assert_eq!(varint(&[0x80]), None);
+        let s = store().await;
+        let block: Vec<u8> = sqlx::query_scalar(sql::SEARCH_AVERAGES).fetch_one(&s.pool).await.unwrap();
+        // Six articles; every title, body and the author "ann" (see `store`).
+        let tokens = [2, 2, 2, 2, 2, 1] // titles
+            .iter()
+            .sum::<u64>()
+            + [4, 3, 3, 2, 2, 3].iter().sum::<u64>()
+            + 6;
+        assert_eq!(averages(&block), Some((6, tokens)));
+        assert!((idf(100, 10) - (90.5f64 / 10.5).ln()).abs() < 1e-12);
+        assert!((idf(100, 60) - 1e-6).abs() < 1e-18, "never below zero");
+    }
+
+    /// The bound adds the IDFs of one reading's phrases (the reading whose
+    /// common phrases weigh most); articles holding phrases no reading
+    /// holds together, and those holding a rare phrase, are scored first.
+    #[test]
+    fn plans_bound_by_one_reading() {
+        let terms = |w: &str| -> Phrase { w.split(' ').map(str::to_owned).collect() };
+        let (presid, president, pr, sident) = (terms("presid"), terms("president"), terms("pr"), terms("sident"));
+        let parts = Parts {
+            readings: vec![
+                vec![(&presid, "\"presid\"".into())],
+                vec![(&president, "\"president\"".into())],
+                vec![(&pr, "\"pr\"".into()), (&sident, "\"sident\"".into())],
+            ],
+            excluded: Vec::new(),
+        };
+        let holding =
+            HashMap::from([("\"presid\"", 20_000), ("\"president\"", 9_000), ("\"pr\"", 2_000), ("\"sident\"", 5)]);
+        let plan = Plan::of(&parts, &holding, 100_000, 100).unwrap();
+        assert_eq!(plan.strong, r#""pr" OR "presid" OR "president""#);
+        assert_eq!(
+            plan.others.as_deref(),
+            Some(r#""sident" OR (("pr" OR "president") AND ("pr" OR "presid") AND ("presid" OR "president"))"#)
+        );
+        // "pr" alone matches no reading (the third needs "sident").
+        assert!((plan.idf - idf(100_000, 9_000)).abs() < 1e-12, "{plan:?}");
+        // Every phrase rare: no first pass.
+        assert_eq!(Plan::of(&parts, &holding, 100_000, 50_000), None);
     }
 }

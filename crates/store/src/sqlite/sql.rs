@@ -108,9 +108,14 @@ macro_rules! search_score {
 /// and section, about 60 bytes a row) only: no article row is read.
 macro_rules! search_matches {
     ($visible:expr) => {
+        search_matches!($visible, "")
+    };
+    ($visible:expr, $first:expr) => {
         concat!(
             " FROM article_search s CROSS JOIN article_search_rows r ON r.article_id = s.rowid \
-             WHERE article_search MATCH ?3 AND ",
+             WHERE article_search MATCH ?3 ",
+            $first,
+            " AND ",
             $visible,
             " AND (?5 IS NULL OR r.section_slug = ?5) AND (?6 IS NULL OR EXISTS \
              (SELECT 1 FROM article_tags t WHERE t.tag_slug = ?6 AND t.article_id = r.article_id))"
@@ -134,11 +139,14 @@ macro_rules! search_matches {
 /// `LIMIT ?N` makes SQLite 3.51 prepare it again whenever `?N` is bound.
 macro_rules! search_page {
     ($visible:expr) => {
+        search_page!($visible, "")
+    };
+    ($visible:expr, $first:expr) => {
         concat!(
             "WITH m AS MATERIALIZED (SELECT r.article_id AS id, ",
             search_score!(),
             " AS score, r.published_at AS published_at, r.slug AS slug",
-            search_matches!($visible),
+            search_matches!($visible, $first),
             "), hits AS (SELECT id, score, published_at, slug FROM m \
              ORDER BY score DESC, published_at DESC, slug DESC LIMIT +?7 OFFSET +?8) \
              SELECT hits.score, (SELECT COUNT(*) FROM m) AS total, ",
@@ -147,6 +155,22 @@ macro_rules! search_page {
              CROSS JOIN article_bodies b ON b.article_id = a.id \
              ORDER BY hits.score DESC, hits.published_at DESC, hits.slug DESC"
         )
+    };
+}
+
+/// The first pass of a search on common words (see `sqlite/search.rs`):
+/// only the matches that may rank high are scored, those that are among
+/// the strong terms (`article_search_tier`, `?9`: an FTS5 expression of
+/// terms), dated from `?10` on, or holding a phrase of the query few
+/// articles hold (`?11`, an FTS5 expression, or NULL). Written as one `IN`
+/// on the match's id (`+ 0`: not handed to FTS5 as a rowid constraint,
+/// which would run the query once per id), tested before the match's
+/// search row is read.
+macro_rules! first_pass {
+    () => {
+        "AND s.rowid + 0 IN (SELECT t.rowid FROM article_search_tier t WHERE article_search_tier MATCH ?9 \
+         UNION ALL SELECT d.article_id FROM article_search_rows d WHERE d.dated_at >= ?10 \
+         UNION ALL SELECT f.rowid FROM article_search f WHERE ?11 IS NOT NULL AND article_search MATCH ?11)"
     };
 }
 
@@ -345,26 +369,58 @@ queries! {
     /// How many match, for readers and for editors.
     SEARCH_PUBLIC_COUNT = search_count!(visible!("r"));
     SEARCH_ALL_COUNT = search_count!("1");
+    /// The first pass of a search on common words (`first_pass!`), bound
+    /// as the search's page with `?9, ?10, ?11` after it.
+    SEARCH_PUBLIC_FIRST = search_page!(visible!("r"), first_pass!());
+    SEARCH_ALL_FIRST = search_page!("1", first_pass!());
+    /// How many articles hold FTS5 expression `?1` (of one phrase: BM25's
+    /// document frequency), whatever their status.
+    SEARCH_PHRASE_COUNT = "SELECT COUNT(*) FROM article_search WHERE article_search MATCH ?1";
+    /// How many articles readers do not see (`?1, ?2` bound as for a list:
+    /// drafts, undated, still to come) hold FTS5 expression `?3`: the
+    /// matches a search's total leaves out. The first pass's total is the
+    /// matches (`SEARCH_PHRASE_COUNT`) less these.
+    SEARCH_HIDDEN_COUNT = "SELECT COUNT(*) FROM article_search s WHERE article_search MATCH ?3 AND s.rowid + 0 IN \
+        (SELECT h.article_id FROM article_search_rows h WHERE h.status = 'draft' \
+        UNION ALL SELECT h.article_id FROM article_search_rows h WHERE h.published_at IS NULL \
+        UNION ALL SELECT h.article_id FROM article_search_rows h WHERE (h.published_at, h.slug) >= (?1, ?2))";
+    /// Merges each full-text index into one segment, without the postings
+    /// of rows deleted or written again.
+    OPTIMIZE_SEARCH = "INSERT INTO article_search (article_search) VALUES ('optimize')";
+    OPTIMIZE_TIER = "INSERT INTO article_search_tier (article_search_tier) VALUES ('optimize')";
+    /// FTS5's averages record: its row count and each column's total of
+    /// tokens (varints), from which BM25 takes its document count and
+    /// average length.
+    SEARCH_AVERAGES = "SELECT block FROM article_search_data WHERE id = 1";
+    /// Whether an article's strong terms are missing or of another rule
+    /// than `?1` (then no first pass).
+    SEARCH_TIER_STALE = "SELECT EXISTS (SELECT 1 FROM article_search_rows WHERE tier < ?1 OR tier > ?1)";
+    /// An article's strong terms, removed and written (their rule is kept
+    /// in its search row: `UPSERT_SEARCH_ROW`).
+    DELETE_TIER = "DELETE FROM article_search_tier WHERE rowid = ?1";
+    INSERT_TIER = "INSERT INTO article_search_tier (rowid, terms) VALUES (?1, ?2)";
     /// The languages of the indexed articles: one look-up in the index per
     /// language, however many articles there are.
     SEARCH_LANGUAGES = "WITH RECURSIVE langs(lang) AS (SELECT MIN(lang) FROM article_search_rows UNION ALL \
         SELECT (SELECT MIN(r.lang) FROM article_search_rows r WHERE r.lang > langs.lang) FROM langs \
         WHERE langs.lang IS NOT NULL) SELECT lang FROM langs WHERE lang IS NOT NULL";
     /// Articles whose terms were made by another analysis version than `?1`
-    /// (0: never made): two ranges of one index.
+    /// (0: never made), or (the others) whose strong terms by another rule
+    /// than `?2` (0: never made): two ranges of each of two indexes.
     STALE_SEARCH = "SELECT a.slug FROM article_search_rows r CROSS JOIN articles a ON a.id = r.article_id \
-        WHERE r.version < ?1 OR r.version > ?1";
+        WHERE r.version < ?1 OR r.version > ?1 UNION ALL SELECT a.slug FROM article_search_rows r \
+        CROSS JOIN articles a ON a.id = r.article_id WHERE (r.tier < ?2 OR r.tier > ?2) AND r.version = ?1";
     /// The search terms of article `?1`: removed, written, and their
-    /// version `?2` and language `?3`.
+    /// version `?2`, language `?3` and strong terms' rule `?4`.
     DELETE_TERMS = "DELETE FROM article_search WHERE rowid = ?1";
     INSERT_TERMS = "INSERT INTO article_search (rowid, title, standfirst, body, names, sources) \
         VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
     /// The search row copies what ranking reads of the article's row (see
     /// `search_matches!`), which is written first.
-    UPSERT_SEARCH_ROW = "INSERT INTO article_search_rows (article_id, version, lang, slug, status, published_at, \
-        dated_at, section_slug) SELECT ?1, ?2, ?3, a.slug, a.status, a.published_at, \
+    UPSERT_SEARCH_ROW = "INSERT INTO article_search_rows (article_id, version, lang, tier, slug, status, \
+        published_at, dated_at, section_slug) SELECT ?1, ?2, ?3, ?4, a.slug, a.status, a.published_at, \
         COALESCE(a.published_at, a.updated_at), a.section_slug FROM articles a WHERE a.id = ?1 \
-        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, lang = excluded.lang, \
+        ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, lang = excluded.lang, tier = excluded.tier, \
         slug = excluded.slug, status = excluded.status, published_at = excluded.published_at, \
         dated_at = excluded.dated_at, section_slug = excluded.section_slug";
     /// The language of article `?1` if it is at version `?2`.
@@ -819,6 +875,8 @@ pub(super) const BEFORE_0020: &[&str] = &[
     "DROP TRIGGER article_phrase_copies",
     "DROP TABLE article_phrase_rows",
     "DROP TABLE article_phrases",
+    "DROP TRIGGER article_search_tier_gone",
+    "DROP TABLE article_search_tier",
     "DROP TRIGGER article_search_gone",
     "DROP TABLE article_search_rows",
     "DROP TABLE article_search",
@@ -834,6 +892,13 @@ pub(super) const BEFORE_0021: &[&str] = &[
     "DROP TABLE article_related_rows",
     "DROP TABLE article_related",
     "DROP TRIGGER article_search_copies",
+    "DROP TRIGGER article_search_tier_gone",
+    "DROP TABLE article_search_tier",
+    "DROP INDEX article_search_rows_by_tier",
+    "DROP INDEX article_search_rows_by_date",
+    "DROP INDEX article_search_rows_drafts",
+    "DROP INDEX article_search_rows_by_time",
+    "ALTER TABLE article_search_rows DROP COLUMN tier",
     "ALTER TABLE article_search_rows DROP COLUMN slug",
     "ALTER TABLE article_search_rows DROP COLUMN status",
     "ALTER TABLE article_search_rows DROP COLUMN published_at",
@@ -931,7 +996,7 @@ mod tests {
 
     /// Statements ordered by relevance, which no index holds: they may sort
     /// their rows (the matches of the full-text index, not a table).
-    const RANKED: &[&str] = &["SEARCH_PUBLIC", "SEARCH_ALL"];
+    const RANKED: &[&str] = &["SEARCH_PUBLIC", "SEARCH_ALL", "SEARCH_PUBLIC_FIRST", "SEARCH_ALL_FIRST"];
 
     /// Statements that read a whole table on purpose, never on a page:
     /// counts for operators and tests, and copying or emptying a whole
