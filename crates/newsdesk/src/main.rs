@@ -1,6 +1,8 @@
 //! `newsdesk`: the one binary of Newsdesk. A thin edge: argument parsing,
 //! files and terminals, logging; the work is in the library crates.
 
+#![forbid(unsafe_code)]
+
 mod config;
 mod eval_cmd;
 mod fetch;

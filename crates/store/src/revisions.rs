@@ -285,10 +285,10 @@ impl Stored {
     }
 }
 
-/// Binds a revision's columns, in the order of both backends' insert
-/// statements: article, number, time, user, name, changes, restored from,
-/// snapshot.
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// Binds a revision's columns, in the order of the insert statement:
+/// article, number, time, user, name, changes, restored from, snapshot (the
+/// SQLite store binds the same, `sqlite::revisions::insert_revision`).
+#[cfg(feature = "postgres")]
 pub(crate) fn bind_revision<'q, DB: sqlx::Database>(
     query: sqlx::query::Query<'q, DB, DB::Arguments>,
     id: i64,

@@ -6,12 +6,14 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use rusqlite::{OptionalExtension as _, ToSql, params};
+
+use super::direct::{self, Direct as _, Tx};
 use super::listing::Bound;
-use super::{SqliteStore, begin_write, is_unique_violation, sql};
+use super::{SqliteStore, sql};
 use crate::{
     Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Db, KeyPhrases, ListQuery, Named, NewArticle, Page,
     Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
-    db_error,
 };
 
 pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
@@ -69,97 +71,97 @@ fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Ar
     })
 }
 
-/// Binds the article's fields but its bodies as `?1` to `?19`, for
-/// `INSERT_ARTICLE` and `UPDATE_ARTICLE`.
-pub(super) fn bind_article<'q>(
-    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-    a: &'q NewArticle,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    query
-        .bind(&a.slug)
-        .bind(&a.title)
-        .bind(&a.standfirst)
-        .bind(to_json(&a.authors))
-        .bind(&a.section.name)
-        .bind(&a.section.slug)
-        .bind(to_json(&a.tags))
-        .bind(&a.lang)
-        .bind(crate::desk::stored_status(a.status))
-        .bind(a.published_at)
-        .bind(a.updated_at)
-        .bind(&a.sources)
-        .bind(&a.canonical_url)
-        .bind(&a.lead_image)
-        .bind(&a.lead_image_alt)
-        .bind(a.reading_minutes as i64)
-        .bind(a.summary_mode.stored())
-        .bind(&a.summary_custom)
-        .bind(a.auto_paragraphs)
+/// The article's fields but its bodies, as `?1` to `?19` of
+/// `INSERT_ARTICLE`, `UPDATE_ARTICLE` and `INSERT_ARTICLE_AS` (the caller
+/// pushes the rest).
+pub(super) fn article_params(a: &NewArticle) -> Vec<Box<dyn ToSql + '_>> {
+    vec![
+        Box::new(&a.slug),
+        Box::new(&a.title),
+        Box::new(&a.standfirst),
+        Box::new(to_json(&a.authors)),
+        Box::new(&a.section.name),
+        Box::new(&a.section.slug),
+        Box::new(to_json(&a.tags)),
+        Box::new(&a.lang),
+        Box::new(crate::desk::stored_status(a.status)),
+        Box::new(a.published_at),
+        Box::new(a.updated_at),
+        Box::new(&a.sources),
+        Box::new(&a.canonical_url),
+        Box::new(&a.lead_image),
+        Box::new(&a.lead_image_alt),
+        Box::new(a.reading_minutes as i64),
+        Box::new(a.summary_mode.stored()),
+        Box::new(&a.summary_custom),
+        Box::new(a.auto_paragraphs),
+    ]
 }
 
-pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+/// A taken slug as a conflict, any other error as it is.
+pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
     move |e| {
-        if is_unique_violation(&e) { StoreError::Conflict(format!("slug {} is taken", a.slug)) } else { db_error(e) }
+        if direct::is_unique_violation(&e) {
+            StoreError::Conflict(format!("slug {} is taken", a.slug))
+        } else {
+            direct::db_error(e)
+        }
     }
+}
+
+/// Runs `statement` with `params` in `tx` (prepared once a transaction).
+pub(super) fn run(tx: &Tx<'_>, statement: &str, params: impl rusqlite::Params) -> Result<usize> {
+    tx.prepare_cached(statement).direct()?.execute(params).direct()
+}
+
+/// The language of article `id`, if it is at `version`.
+pub(super) fn lang_at_version(tx: &Tx<'_>, id: i64, version: i64) -> Result<Option<String>> {
+    tx.prepare_cached(sql::LANG_AT_VERSION).direct()?.query_row(params![id, version], |r| r.get(0)).optional().direct()
+}
+
+/// The id of the article at `slug`.
+pub(super) fn id_of_slug(tx: &Tx<'_>, slug: &str) -> Result<Option<i64>> {
+    tx.prepare_cached(sql::ID_OF_SLUG).direct()?.query_row(params![slug], |r| r.get(0)).optional().direct()
 }
 
 /// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
 /// inside the caller's transaction.
-pub(super) async fn write_body(
-    tx: &mut sqlx::SqliteConnection,
-    statement: &'static str,
-    id: i64,
-    a: &NewArticle,
-) -> Result<()> {
-    sqlx::query(statement)
-        .bind(id)
-        .bind(&a.body_md)
-        .bind(&a.body_html)
-        .bind(&a.body_text)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+pub(super) fn write_body(tx: &Tx<'_>, statement: &'static str, id: i64, a: &NewArticle) -> Result<()> {
+    run(tx, statement, params![id, a.body_md, a.body_html, a.body_text])?;
     Ok(())
 }
 
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
 /// if any, are gone), and its newsroom part, inside the caller's transaction,
 /// after its row.
-pub(super) async fn write_parts(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
-    super::desk::write_desk(tx, id, a).await?;
-    write_picks(tx, id, a).await?;
-    // One statement each, whatever their number (a statement is a round
-    // trip to the connection's thread, under the write lock).
+pub(super) fn write_parts(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
+    super::desk::write_desk(tx, id, a)?;
+    write_picks(tx, id, a)?;
+    // One statement each, whatever their number.
     let pairs = |names: &[Named]| to_json(&names.iter().map(|n| (&n.slug, &n.name)).collect::<Vec<_>>());
     if !a.tags.is_empty() {
-        sqlx::query(sql::INSERT_TAGS).bind(id).bind(pairs(&a.tags)).execute(&mut *tx).await.db()?;
+        run(tx, sql::INSERT_TAGS, params![id, pairs(&a.tags)])?;
     }
     if !a.authors.is_empty() {
-        sqlx::query(sql::INSERT_AUTHORS).bind(id).bind(pairs(&a.authors)).execute(&mut *tx).await.db()?;
+        run(tx, sql::INSERT_AUTHORS, params![id, pairs(&a.authors)])?;
     }
     if !a.summaries.is_empty() {
         let rows: Vec<_> =
             a.summaries.iter().map(|s| (s.length, to_json(&s.sentences), &s.source_hash, &s.version)).collect();
-        sqlx::query(sql::INSERT_SUMMARIES).bind(id).bind(to_json(&rows)).execute(&mut *tx).await.db()?;
+        run(tx, sql::INSERT_SUMMARIES, params![id, to_json(&rows)])?;
     }
     Ok(())
 }
 
 /// The summary sentences picked for article `id` (a row when there are
 /// picks or the mode is picked; none otherwise).
-async fn write_picks(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+fn write_picks(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
     let picked = a.summary_mode == SummaryMode::Picked;
     if !picked && a.summary_picks.is_empty() {
-        sqlx::query(sql::DELETE_PICKS).bind(id).execute(&mut *tx).await.db()?;
+        run(tx, sql::DELETE_PICKS, params![id])?;
         return Ok(());
     }
-    sqlx::query(sql::UPSERT_PICKS)
-        .bind(id)
-        .bind(i64::from(picked))
-        .bind(to_json(&a.summary_picks))
-        .execute(&mut *tx)
-        .await
-        .db()?;
+    run(tx, sql::UPSERT_PICKS, params![id, i64::from(picked), to_json(&a.summary_picks)])?;
     Ok(())
 }
 
@@ -236,51 +238,52 @@ pub(super) async fn load_in(
 
 /// Inserts `article` inside the caller's transaction: its row, bodies,
 /// parts, search terms, first revision and key phrases. Returns its id.
-pub(super) async fn create_in(tx: &mut sqlx::SqliteConnection, article: &NewArticle) -> Result<i64> {
-    let id: i64 = bind_article(sqlx::query(sql::INSERT_ARTICLE), article)
-        .bind(article.updated_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(slug_taken(article))?
-        .try_get("id")
-        .db()?;
-    write_body(tx, sql::INSERT_BODY, id, article).await?;
-    write_parts(tx, id, article).await?;
-    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
-    super::revisions::write_revision(tx, id, 1, article).await?;
-    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+pub(super) fn create_in(tx: &Tx<'_>, article: &NewArticle) -> Result<i64> {
+    let mut params = article_params(article);
+    params.push(Box::new(article.updated_at));
+    let id: i64 = tx
+        .prepare_cached(sql::INSERT_ARTICLE)
+        .direct()?
+        .query_row(rusqlite::params_from_iter(params), |row| row.get(0))
+        .map_err(slug_taken(article))?;
+    write_body(tx, sql::INSERT_BODY, id, article)?;
+    write_parts(tx, id, article)?;
+    super::search::write_terms(tx, id, &article.lang, &article.search)?;
+    super::revisions::write_revision(tx, id, 1, article)?;
+    super::related::write_phrases(tx, id, &article.key_phrases)?;
     Ok(id)
 }
 
 /// Replaces article `id` at `version` inside the caller's transaction (see
-/// [`ArticleStore::update_article`]); on an error, the caller drops the
-/// transaction.
-async fn update_in(tx: &mut sqlx::SqliteConnection, id: i64, version: i64, article: &NewArticle) -> Result<()> {
+/// [`ArticleStore::update_article`]); on an error, the caller's transaction
+/// is rolled back.
+fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle) -> Result<()> {
     // The old parts go first, so that the new row's slug, status and
-    // time are copied to the new tag and author rows only (and nothing
-    // is written when the version check below fails: the transaction
-    // is dropped, and rolled back).
-    sqlx::query(sql::DELETE_TAGS).bind(id).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::DELETE_AUTHORS).bind(id).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::DELETE_SUMMARIES).bind(id).execute(&mut *tx).await.db()?;
-    let done = bind_article(sqlx::query(sql::UPDATE_ARTICLE), article)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
+    // time are copied to the new tag and author rows only.
+    run(tx, sql::DELETE_TAGS, params![id])?;
+    run(tx, sql::DELETE_AUTHORS, params![id])?;
+    run(tx, sql::DELETE_SUMMARIES, params![id])?;
+    let mut params = article_params(article);
+    params.push(Box::new(id));
+    params.push(Box::new(version));
+    let done = tx
+        .prepare_cached(sql::UPDATE_ARTICLE)
+        .direct()?
+        .execute(rusqlite::params_from_iter(params))
         .map_err(slug_taken(article))?;
-    if done.rows_affected() == 0 {
-        let current: Option<i64> = sqlx::query_scalar(sql::VERSION_OF).bind(id).fetch_optional(&mut *tx).await.db()?;
+    if done == 0 {
+        let current: Option<i64> =
+            tx.prepare_cached(sql::VERSION_OF).direct()?.query_row(params![id], |r| r.get(0)).optional().direct()?;
         return Err(match current {
             Some(current) => StoreError::VersionConflict { current },
             None => StoreError::NotFound,
         });
     }
-    write_body(tx, sql::UPDATE_BODY, id, article).await?;
-    write_parts(tx, id, article).await?;
-    super::search::write_terms(tx, id, &article.lang, &article.search).await?;
-    super::revisions::write_revision(tx, id, version + 1, article).await?;
-    super::related::write_phrases(tx, id, &article.key_phrases).await?;
+    write_body(tx, sql::UPDATE_BODY, id, article)?;
+    write_parts(tx, id, article)?;
+    super::search::write_terms(tx, id, &article.lang, &article.search)?;
+    super::revisions::write_revision(tx, id, version + 1, article)?;
+    super::related::write_phrases(tx, id, &article.key_phrases)?;
     Ok(())
 }
 
@@ -291,12 +294,14 @@ impl ArticleStore for SqliteStore {
         let (writer, article) = (self.writer.clone(), article.clone());
         self.writes
             .run(async move {
-                let mut tx = begin_write(&writer).await?;
-                let id = create_in(&mut tx, &article).await?;
-                super::related::relate_read(&mut tx, id, &relating).await?;
-                let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-                tx.commit().await.db()?;
-                Ok(stored)
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let id = create_in(tx, &article)?;
+                    super::related::relate_read(tx, id, &relating)
+                })
+                .await?;
+                // Read back on the writer: no other write came in between.
+                load_in(&mut conn, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
             })
             .await
     }
@@ -306,12 +311,14 @@ impl ArticleStore for SqliteStore {
         let (writer, article) = (self.writer.clone(), article.clone());
         self.writes
             .run(async move {
-                let mut tx = begin_write(&writer).await?;
-                update_in(&mut tx, id, version, &article).await?;
-                super::related::relate_read(&mut tx, id, &relating).await?;
-                let stored = load_in(&mut tx, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)?;
-                tx.commit().await.db()?;
-                Ok(stored)
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    update_in(tx, id, version, &article)?;
+                    super::related::relate_read(tx, id, &relating)
+                })
+                .await?;
+                // Read back on the writer: no other write came in between.
+                load_in(&mut conn, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
             })
             .await
     }
@@ -328,24 +335,26 @@ impl ArticleStore for SqliteStore {
         let writer = self.writer.clone();
         self.writes
             .run(async move {
-                let mut tx = begin_write(&writer).await?;
-                let mut ids = Vec::with_capacity(writes.len());
-                for (update, article) in &writes {
-                    ids.push(match *update {
-                        None => create_in(&mut tx, article).await?,
-                        Some((id, version)) => {
-                            update_in(&mut tx, id, version, article).await?;
-                            id
-                        }
-                    });
-                }
-                // Each article's own list is queued (made off the writer's
-                // path, `make_queued_related_lists`), not made here: making it
-                // costs a few milliseconds an article and kept an import to
-                // about 260 articles/s. A single write makes its own (`relate`).
-                super::related::enqueue(&mut tx, &ids).await?;
-                tx.commit().await.db()?;
-                Ok(ids)
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let mut ids = Vec::with_capacity(writes.len());
+                    for (update, article) in &writes {
+                        ids.push(match *update {
+                            None => create_in(tx, article)?,
+                            Some((id, version)) => {
+                                update_in(tx, id, version, article)?;
+                                id
+                            }
+                        });
+                    }
+                    // Each article's own list is queued (made off the writer's
+                    // path, `make_queued_related_lists`), not made here: making
+                    // it costs a few milliseconds an article and kept an import
+                    // to about 260 articles/s. A single write makes its own.
+                    super::related::enqueue(tx, &ids)?;
+                    Ok(ids)
+                })
+                .await
             })
             .await
     }
@@ -361,18 +370,16 @@ impl ArticleStore for SqliteStore {
         let (writer, slug) = (self.writer.clone(), slug.to_owned());
         self.writes
             .run(async move {
-                let mut tx = begin_write(&writer).await?;
-                let id: Option<i64> =
-                    sqlx::query_scalar(sql::ID_OF_SLUG).bind(&slug).fetch_optional(&mut *tx).await.db()?;
-                let Some(id) = id else { return Err(StoreError::NotFound) };
-                let holders = super::related::before_delete(&mut tx, id).await?;
-                let done = sqlx::query(sql::DELETE_ARTICLE).bind(&slug).execute(&mut *tx).await.db()?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                super::related::relate_after_delete(&mut tx, &holders).await?;
-                tx.commit().await.db()?;
-                Ok(())
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let Some(id) = id_of_slug(tx, &slug)? else { return Err(StoreError::NotFound) };
+                    let holders = super::related::before_delete(tx, id)?;
+                    if run(tx, sql::DELETE_ARTICLE, params![slug])? == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    super::related::relate_after_delete(tx, &holders)
+                })
+                .await
             })
             .await
     }

@@ -5,26 +5,23 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
+use rusqlite::params;
+
+use super::articles::run;
+use super::direct::Tx;
 use super::{SqliteStore, sql};
 use crate::desk::{like_escape, seen_status, stored_status};
 use crate::{Db, DeskFacets, DeskItem, DeskQuery, DeskStore, Named, NewArticle, Page, Result, Status, StoreError};
 
 /// Writes the newsroom's part of article `id`, inside the caller's
 /// transaction (no row for an article with no owner that is not submitted).
-pub(super) async fn write_desk(tx: &mut sqlx::SqliteConnection, id: i64, a: &NewArticle) -> Result<()> {
+pub(super) fn write_desk(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
     let submitted = a.status == Status::Submitted;
     if a.owner.is_none() && !submitted {
-        sqlx::query(sql::DELETE_DESK).bind(id).execute(&mut *tx).await.db()?;
+        run(tx, sql::DELETE_DESK, params![id])?;
         return Ok(());
     }
-    sqlx::query(sql::UPSERT_DESK)
-        .bind(id)
-        .bind(a.owner)
-        .bind(i64::from(submitted))
-        .bind(a.updated_at)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+    run(tx, sql::UPSERT_DESK, params![id, a.owner, i64::from(submitted), a.updated_at])?;
     Ok(())
 }
 

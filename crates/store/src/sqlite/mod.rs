@@ -7,6 +7,7 @@
 
 mod articles;
 mod desk;
+mod direct;
 mod instances;
 mod listing;
 mod media;

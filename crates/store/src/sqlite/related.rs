@@ -6,8 +6,12 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
+use rusqlite::params;
+
+use super::articles::{lang_at_version, run};
+use super::direct::{self, Direct as _, Tx};
 use super::listing::{Bound, card_from_row};
-use super::{SqliteStore, begin_write, sql};
+use super::{SqliteStore, sql};
 use crate::related::{
     Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, changed_list, distinct,
     from_stored_list, related_article, stored_list, to_refresh,
@@ -16,11 +20,11 @@ use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedSt
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction. A phrase given twice is kept once.
-pub(super) async fn write_phrases(tx: &mut sqlx::SqliteConnection, id: i64, phrases: &KeyPhrases) -> Result<()> {
-    sqlx::query(sql::DELETE_PHRASES).bind(id).execute(&mut *tx).await.db()?;
+pub(super) fn write_phrases(tx: &Tx<'_>, id: i64, phrases: &KeyPhrases) -> Result<()> {
+    run(tx, sql::DELETE_PHRASES, params![id])?;
     let phrases_json = super::articles::to_json(&distinct(&phrases.phrases).collect::<Vec<_>>());
-    sqlx::query(sql::INSERT_PHRASES).bind(id).bind(phrases_json).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::UPSERT_PHRASE_ROW).bind(id).bind(i64::from(phrases.version)).execute(&mut *tx).await.db()?;
+    run(tx, sql::INSERT_PHRASES, params![id, phrases_json])?;
+    run(tx, sql::UPSERT_PHRASE_ROW, params![id, i64::from(phrases.version)])?;
     Ok(())
 }
 
@@ -28,79 +32,137 @@ pub(super) async fn write_phrases(tx: &mut sqlx::SqliteConnection, id: i64, phra
 /// and tags, the newest [`WINDOW`] other articles readers see or will see
 /// (drafts never; scheduled ones are kept, and shown from their time) that
 /// share it. Three statements, whatever the number of keys (the windows in
-/// one, `sql::related_windows`).
-async fn windows_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
-    let phrases: Vec<String> = sqlx::query_scalar(sql::PHRASES_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    let tags: Vec<String> = sqlx::query_scalar(sql::TAGS_OF).bind(id).fetch_all(&mut *conn).await.db()?;
-    windows_of_keys(conn, id, &phrases, tags).await
+/// one, `sql::related_windows`), inside the caller's transaction.
+fn windows_of(tx: &Tx<'_>, id: i64) -> Result<Vec<Window>> {
+    let phrases: Vec<String> = column(tx, sql::PHRASES_OF, id)?;
+    let tags: Vec<String> = column(tx, sql::TAGS_OF, id)?;
+    let keys = WindowKeys::of(&phrases, tags);
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (at, slug, args) = keys.args();
+    let mut statement = tx.prepare_cached(sql::related_windows()).direct()?;
+    statement.raw_bind_parameter(1, at).direct()?;
+    statement.raw_bind_parameter(2, slug.as_str()).direct()?;
+    statement.raw_bind_parameter(3, id).direct()?;
+    statement.raw_bind_parameter(4, WINDOW as i64).direct()?;
+    for (i, key) in args.iter().enumerate() {
+        statement.raw_bind_parameter(5 + i, *key).direct()?;
+    }
+    let mut rows = statement.raw_query();
+    let row = rows.next().direct()?.ok_or_else(|| StoreError::Corrupt("related windows: no row".into()))?;
+    let json: String = row.get(0).direct()?;
+    keys.windows(&json)
+}
+
+/// The first column of the rows `statement` gives for article `id`.
+fn column<T: rusqlite::types::FromSql>(tx: &Tx<'_>, statement: &str, id: i64) -> Result<Vec<T>> {
+    let mut statement = tx.prepare_cached(statement).direct()?;
+    let rows = statement.query_map(params![id], |r| r.get(0)).direct()?;
+    rows.collect::<std::result::Result<_, _>>().direct()
+}
+
+/// The keys of an article's windows: its first [`MAX_KEYS`] distinct key
+/// phrases (best first) and tag slugs (in order).
+struct WindowKeys<'k> {
+    phrases: Vec<&'k str>,
+    tags: Vec<String>,
+}
+
+impl<'k> WindowKeys<'k> {
+    fn of(phrases: &'k [String], mut tags: Vec<String>) -> WindowKeys<'k> {
+        tags.sort_unstable();
+        tags.dedup();
+        tags.truncate(MAX_KEYS);
+        WindowKeys { phrases: distinct(phrases).take(MAX_KEYS).collect(), tags }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.phrases.is_empty() && self.tags.is_empty()
+    }
+
+    /// The arguments of `sql::related_windows()` but the article's id and
+    /// the window's size: `?1` and `?2` (the visibility bound), and `?5`
+    /// on (each key in its place, NULL where there is none).
+    fn args(&self) -> (i64, String, Vec<Option<&str>>) {
+        let bound = Bound::now(i64::MAX);
+        let mut keys = Vec::with_capacity(2 * MAX_KEYS);
+        for k in 0..MAX_KEYS {
+            keys.push(self.phrases.get(k).copied());
+        }
+        for k in 0..MAX_KEYS {
+            keys.push(self.tags.get(k).map(String::as_str));
+        }
+        (bound.at, bound.slug, keys)
+    }
+
+    /// The windows from the statement's `found` column.
+    fn windows(&self, json: &str) -> Result<Vec<Window>> {
+        let rows: Vec<(i64, i64, Option<i64>, String)> =
+            serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("related windows: {e}")))?;
+        let mut found: Vec<Vec<Candidate>> = vec![Vec::new(); 2 * MAX_KEYS];
+        for (k, id, at, slug) in rows {
+            let at = at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?;
+            if let Some(window) = usize::try_from(k).ok().and_then(|k| found.get_mut(k)) {
+                window.push(Candidate { id, published_at: at, slug });
+            }
+        }
+        // Newest first, as each range was read (an aggregate's input order is
+        // not promised).
+        for window in &mut found {
+            window.sort_by(|a, b| (b.published_at, &b.slug).cmp(&(a.published_at, &a.slug)));
+        }
+        let tag_found = found.split_off(MAX_KEYS);
+        let phrase_windows = found.into_iter().zip(&self.phrases).map(|(f, k)| Window::new(Key::Phrase, k, f));
+        let tag_windows = tag_found.into_iter().zip(&self.tags).map(|(f, k)| Window::new(Key::Tag, k, f));
+        Ok(phrase_windows.chain(tag_windows).collect())
+    }
 }
 
 /// The windows of an article with key phrases `phrases` (best first) and
 /// tag slugs `tags` (see [`windows_of`]), other than article `id` (0 for
-/// one not stored yet): one statement.
+/// one not stored yet), read on `conn`: one statement.
 async fn windows_of_keys(
     conn: &mut sqlx::SqliteConnection,
     id: i64,
     phrases: &[String],
-    mut tags: Vec<String>,
+    tags: Vec<String>,
 ) -> Result<Vec<Window>> {
-    tags.sort_unstable();
-    let phrases: Vec<&str> = distinct(phrases).take(MAX_KEYS).collect();
-    let tags: Vec<&str> = distinct(&tags).take(MAX_KEYS).collect();
-    if phrases.is_empty() && tags.is_empty() {
+    let keys = WindowKeys::of(phrases, tags);
+    if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let bound = Bound::now(i64::MAX);
-    let mut query =
-        sqlx::query(sql::related_windows()).bind(bound.at).bind(bound.slug.as_str()).bind(id).bind(WINDOW as i64);
-    for keys in [&phrases, &tags] {
-        for k in 0..MAX_KEYS {
-            query = query.bind(keys.get(k).copied());
-        }
+    let (at, slug, args) = keys.args();
+    let mut query = sqlx::query(sql::related_windows()).bind(at).bind(slug.as_str()).bind(id).bind(WINDOW as i64);
+    for key in args {
+        query = query.bind(key);
     }
     let json: String = query.fetch_one(&mut *conn).await.db()?.try_get("found").db()?;
-    let rows: Vec<(i64, i64, Option<i64>, String)> =
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("related windows: {e}")))?;
-    let mut found: Vec<Vec<Candidate>> = vec![Vec::new(); 2 * MAX_KEYS];
-    for (k, id, at, slug) in rows {
-        let at = at.ok_or_else(|| StoreError::Corrupt("a listed article without a time".into()))?;
-        if let Some(window) = usize::try_from(k).ok().and_then(|k| found.get_mut(k)) {
-            window.push(Candidate { id, published_at: at, slug });
-        }
-    }
-    // Newest first, as each range was read (an aggregate's input order is
-    // not promised).
-    for window in &mut found {
-        window.sort_by(|a, b| (b.published_at, &b.slug).cmp(&(a.published_at, &a.slug)));
-    }
-    let tag_found = found.split_off(MAX_KEYS);
-    let phrase_windows = found.into_iter().zip(&phrases).map(|(f, k)| Window::new(Key::Phrase, k, f));
-    let tag_windows = tag_found.into_iter().zip(&tags).map(|(f, k)| Window::new(Key::Tag, k, f));
-    Ok(phrase_windows.chain(tag_windows).collect())
+    keys.windows(&json)
 }
 
 /// Writes `list` as article `id`'s stored list (its rule's version aside).
-async fn write_list(conn: &mut sqlx::SqliteConnection, id: i64, list: &[Listed]) -> Result<()> {
-    sqlx::query(sql::DELETE_RELATED).bind(id).execute(&mut *conn).await.db()?;
+fn write_list(tx: &Tx<'_>, id: i64, list: &[Listed]) -> Result<()> {
+    run(tx, sql::DELETE_RELATED, params![id])?;
     if !list.is_empty() {
         let json: Vec<(i64, f64, bool)> = list.iter().map(|l| (l.id, l.score, l.close)).collect();
         let json = serde_json::to_string(&json).map_err(|e| StoreError::Corrupt(format!("related list: {e}")))?;
-        sqlx::query(sql::INSERT_RELATED).bind(id).bind(json).execute(&mut *conn).await.db()?;
+        run(tx, sql::INSERT_RELATED, params![id, json])?;
     }
     Ok(())
 }
 
 /// Makes and stores article `id`'s related list; returns its windows.
-pub(super) async fn make_list(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<Window>> {
-    let windows = windows_of(conn, id).await?;
-    store_list(conn, id, &windows).await?;
+fn make_list(tx: &Tx<'_>, id: i64) -> Result<Vec<Window>> {
+    let windows = windows_of(tx, id)?;
+    store_list(tx, id, &windows)?;
     Ok(windows)
 }
 
 /// Stores article `id`'s related list as ranked from `windows`.
-async fn store_list(conn: &mut sqlx::SqliteConnection, id: i64, windows: &[Window]) -> Result<()> {
-    write_list(conn, id, &stored_list(windows)).await?;
-    sqlx::query(sql::UPSERT_RELATED_ROW).bind(id).bind(i64::from(RELATED_VERSION)).execute(&mut *conn).await.db()?;
+fn store_list(tx: &Tx<'_>, id: i64, windows: &[Window]) -> Result<()> {
+    write_list(tx, id, &stored_list(windows))?;
+    run(tx, sql::UPSERT_RELATED_ROW, params![id, i64::from(RELATED_VERSION)])?;
     Ok(())
 }
 
@@ -122,7 +184,12 @@ impl SqliteStore {
         let tags = article.tags.iter().map(|t| t.slug.clone()).collect();
         let windows = windows_of_keys(&mut conn, id.unwrap_or(0), &article.key_phrases.phrases, tags).await?;
         let holders = match id {
-            Some(id) => holders_of(&mut conn, id).await?,
+            Some(id) => sqlx::query_scalar(sql::RELATED_HOLDERS)
+                .bind(id)
+                .bind(REFRESHED as i64)
+                .fetch_all(&mut *conn)
+                .await
+                .db()?,
             None => Vec::new(),
         };
         Ok(Relating { windows, holders })
@@ -132,23 +199,25 @@ impl SqliteStore {
 /// After article `id` is written, inside the caller's transaction: its
 /// related list stored from `relating` (read before the transaction), and
 /// the lists it may change queued (see [`to_refresh`]).
-pub(super) async fn relate_read(conn: &mut sqlx::SqliteConnection, id: i64, relating: &Relating) -> Result<()> {
-    store_list(conn, id, &relating.windows).await?;
-    enqueue(conn, &to_refresh(&relating.windows, &relating.holders, id)).await
+pub(super) fn relate_read(tx: &Tx<'_>, id: i64, relating: &Relating) -> Result<()> {
+    store_list(tx, id, &relating.windows)?;
+    enqueue(tx, &to_refresh(&relating.windows, &relating.holders, id))
 }
 
 /// The lists holding article `id` (at most [`REFRESHED`]).
-async fn holders_of(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar(sql::RELATED_HOLDERS).bind(id).bind(REFRESHED as i64).fetch_all(&mut *conn).await.db()
+fn holders_of(tx: &Tx<'_>, id: i64) -> Result<Vec<i64>> {
+    let mut statement = tx.prepare_cached(sql::RELATED_HOLDERS).direct()?;
+    let rows = statement.query_map(params![id, REFRESHED as i64], |r| r.get(0)).direct()?;
+    rows.collect::<std::result::Result<_, _>>().direct()
 }
 
 /// Queues the lists of articles `ids` to be made again (one statement).
-pub(super) async fn enqueue(conn: &mut sqlx::SqliteConnection, ids: &[i64]) -> Result<()> {
+pub(super) fn enqueue(tx: &Tx<'_>, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(format!("related queue: {e}")))?;
-    sqlx::query(sql::ENQUEUE_LISTS).bind(json).execute(&mut *conn).await.db()?;
+    run(tx, sql::ENQUEUE_LISTS, params![json])?;
     Ok(())
 }
 
@@ -156,21 +225,21 @@ pub(super) async fn enqueue(conn: &mut sqlx::SqliteConnection, ids: &[i64]) -> R
 /// written, inside the caller's transaction: its related list made, and
 /// those of the articles it is most related to and of those whose list held
 /// it queued (see [`to_refresh`]).
-pub(super) async fn relate(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<()> {
-    let holders = holders_of(conn, id).await?;
-    let windows = make_list(conn, id).await?;
-    enqueue(conn, &to_refresh(&windows, &holders, id)).await
+fn relate(tx: &Tx<'_>, id: i64) -> Result<()> {
+    let holders = holders_of(tx, id)?;
+    let windows = make_list(tx, id)?;
+    enqueue(tx, &to_refresh(&windows, &holders, id))
 }
 
 /// Before article `id` is deleted (inside the caller's transaction): the
 /// lists that hold it, to queue after (see [`relate_after_delete`]).
-pub(super) async fn before_delete(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Vec<i64>> {
-    holders_of(conn, id).await
+pub(super) fn before_delete(tx: &Tx<'_>, id: i64) -> Result<Vec<i64>> {
+    holders_of(tx, id)
 }
 
 /// After an article is deleted: the lists that held it queued.
-pub(super) async fn relate_after_delete(conn: &mut sqlx::SqliteConnection, holders: &[i64]) -> Result<()> {
-    enqueue(conn, holders).await
+pub(super) fn relate_after_delete(tx: &Tx<'_>, holders: &[i64]) -> Result<()> {
+    enqueue(tx, holders)
 }
 
 /// A queued list, made from a read snapshot: to write unless another write
@@ -256,16 +325,21 @@ impl RelatedStore for SqliteStore {
     }
 
     async fn write_key_phrases(&self, id: i64, version: i64, phrases: &KeyPhrases) -> Result<bool> {
-        let mut tx = begin_write(&self.writer).await?;
-        let lang: Option<String> =
-            sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
-        if lang.is_none() {
-            return Ok(false);
-        }
-        write_phrases(&mut tx, id, phrases).await?;
-        relate(&mut tx, id).await?;
-        tx.commit().await.db()?;
-        Ok(true)
+        let (writer, phrases) = (self.writer.clone(), phrases.clone());
+        self.writes
+            .run(async move {
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    if lang_at_version(tx, id, version)?.is_none() {
+                        return Ok(false);
+                    }
+                    write_phrases(tx, id, &phrases)?;
+                    relate(tx, id)?;
+                    Ok(true)
+                })
+                .await
+            })
+            .await
     }
 
     async fn stale_related_lists(&self, version: u32) -> Result<Vec<String>> {
@@ -293,28 +367,23 @@ impl RelatedStore for SqliteStore {
         let writer = self.writer.clone();
         self.writes
             .run(async move {
-                let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
-                let mut tx = begin_write(&writer).await?;
-                for r in remade {
-                    if let (Some(list), Some(slug)) = (&r.list, r.slug) {
-                        let claimed = sqlx::query(sql::CLAIM_LIST)
-                            .bind(r.id)
-                            .bind(i64::from(RELATED_VERSION))
-                            .bind(r.made)
-                            .execute(&mut *tx)
-                            .await
-                            .db()?
-                            .rows_affected()
-                            == 1;
-                        if claimed {
-                            write_list(&mut tx, r.id, list).await?;
-                            done.changed.push(slug);
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
+                    for r in remade {
+                        if let (Some(list), Some(slug)) = (&r.list, r.slug) {
+                            let claimed =
+                                run(tx, sql::CLAIM_LIST, params![r.id, i64::from(RELATED_VERSION), r.made])? == 1;
+                            if claimed {
+                                write_list(tx, r.id, list)?;
+                                done.changed.push(slug);
+                            }
                         }
+                        run(tx, sql::DEQUEUE_LIST, params![r.id, r.queued])?;
                     }
-                    sqlx::query(sql::DEQUEUE_LIST).bind(r.id).bind(r.queued).execute(&mut *tx).await.db()?;
-                }
-                tx.commit().await.db()?;
-                Ok(done)
+                    Ok(done)
+                })
+                .await
             })
             .await
     }
@@ -325,12 +394,18 @@ impl RelatedStore for SqliteStore {
     }
 
     async fn make_related_list(&self, slug: &str) -> Result<bool> {
-        let mut tx = begin_write(&self.writer).await?;
-        let id: Option<i64> = sqlx::query_scalar(sql::ID_OF_SLUG).bind(slug).fetch_optional(&mut *tx).await.db()?;
-        let Some(id) = id else { return Ok(false) };
-        make_list(&mut tx, id).await?;
-        tx.commit().await.db()?;
-        Ok(true)
+        let (writer, slug) = (self.writer.clone(), slug.to_owned());
+        self.writes
+            .run(async move {
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let Some(id) = super::articles::id_of_slug(tx, &slug)? else { return Ok(false) };
+                    make_list(tx, id)?;
+                    Ok(true)
+                })
+                .await
+            })
+            .await
     }
 }
 
@@ -386,10 +461,15 @@ mod tests {
         let relating = s.relating(None, &c).await.unwrap();
         s.delete_article("a").await.unwrap();
         // The write as `create_article` makes it, after the delete.
-        let mut tx = begin_write(&s.writer).await.unwrap();
-        let id = super::super::articles::create_in(&mut tx, &c).await.unwrap();
-        relate_read(&mut tx, id, &relating).await.unwrap();
-        tx.commit().await.unwrap();
+        let mut conn = s.writer.acquire().await.unwrap();
+        let id = direct::transaction(&mut conn, |tx| {
+            let id = super::super::articles::create_in(tx, &c)?;
+            relate_read(tx, id, &relating)?;
+            Ok(id)
+        })
+        .await
+        .unwrap();
+        drop(conn);
         let q = RelatedQuery { id, now: 100, limit: 5 };
         let found = s.related_articles(&q).await.unwrap();
         assert_eq!(found.iter().map(|r| r.card.slug.as_str()).collect::<Vec<_>>(), ["b"]);

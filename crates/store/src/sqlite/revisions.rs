@@ -5,19 +5,27 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::{SqliteStore, sql};
-use crate::revisions::{Stored, bind_revision, info_from_row, page_bound, snapshot_of};
-use crate::{Db, NewArticle, Result, Revision, RevisionInfo, RevisionStore};
+use rusqlite::params;
+
+use super::articles::run;
+use super::direct::Tx;
+use crate::revisions::{Stored, info_from_row, page_bound, snapshot_of};
+use crate::{Db, NewArticle, Result, Revision, RevisionInfo, RevisionNote, RevisionStore};
 
 /// Writes the revision `a` carries (if any) as number `number` of article
 /// `id`, inside the caller's transaction.
-pub(super) async fn write_revision(
-    tx: &mut sqlx::SqliteConnection,
-    id: i64,
-    number: i64,
-    a: &NewArticle,
-) -> Result<()> {
+pub(super) fn write_revision(tx: &Tx<'_>, id: i64, number: i64, a: &NewArticle) -> Result<()> {
     let Some((note, stored)) = Stored::of(a) else { return Ok(()) };
-    bind_revision(sqlx::query(sql::INSERT_REVISION), id, number, note, stored).execute(&mut *tx).await.db()?;
+    insert_revision(tx, id, number, note, stored)
+}
+
+/// Inserts `note` and `stored` as revision `number` of article `id`.
+pub(super) fn insert_revision(tx: &Tx<'_>, id: i64, number: i64, note: &RevisionNote, stored: Stored) -> Result<()> {
+    run(
+        tx,
+        sql::INSERT_REVISION,
+        params![id, number, note.at, note.by.user, note.by.name, stored.changed, note.restored_from, stored.snapshot],
+    )?;
     Ok(())
 }
 

@@ -36,6 +36,10 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use rusqlite::params;
+
+use super::articles::{lang_at_version, run};
+use super::direct::{self, Tx};
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
 use crate::search::fts_tokens;
@@ -117,28 +121,12 @@ pub(super) fn strong_terms(text: &SearchText) -> String {
 
 /// Writes the search terms of article `id` (in `lang`), replacing any, inside
 /// the caller's transaction.
-pub(super) async fn write_terms(tx: &mut sqlx::SqliteConnection, id: i64, lang: &str, text: &SearchText) -> Result<()> {
-    sqlx::query(sql::DELETE_TERMS).bind(id).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::INSERT_TERMS)
-        .bind(id)
-        .bind(&text.title)
-        .bind(&text.standfirst)
-        .bind(&text.body)
-        .bind(&text.names)
-        .bind(&text.sources)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-    sqlx::query(sql::DELETE_TIER).bind(id).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::INSERT_TIER).bind(id).bind(strong_terms(text)).execute(&mut *tx).await.db()?;
-    sqlx::query(sql::UPSERT_SEARCH_ROW)
-        .bind(id)
-        .bind(i64::from(text.version))
-        .bind(lang)
-        .bind(TIER_VERSION)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+pub(super) fn write_terms(tx: &Tx<'_>, id: i64, lang: &str, text: &SearchText) -> Result<()> {
+    run(tx, sql::DELETE_TERMS, params![id])?;
+    run(tx, sql::INSERT_TERMS, params![id, text.title, text.standfirst, text.body, text.names, text.sources])?;
+    run(tx, sql::DELETE_TIER, params![id])?;
+    run(tx, sql::INSERT_TIER, params![id, strong_terms(text)])?;
+    run(tx, sql::UPSERT_SEARCH_ROW, params![id, i64::from(text.version), lang, TIER_VERSION])?;
     Ok(())
 }
 
@@ -494,13 +482,18 @@ impl SearchStore for SqliteStore {
     }
 
     async fn write_search_text(&self, id: i64, version: i64, text: &SearchText) -> Result<bool> {
-        let mut tx = begin_write(&self.writer).await?;
-        let lang: Option<String> =
-            sqlx::query_scalar(sql::LANG_AT_VERSION).bind(id).bind(version).fetch_optional(&mut *tx).await.db()?;
-        let Some(lang) = lang else { return Ok(false) };
-        write_terms(&mut tx, id, &lang, text).await?;
-        tx.commit().await.db()?;
-        Ok(true)
+        let (writer, text) = (self.writer.clone(), text.clone());
+        self.writes
+            .run(async move {
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    let Some(lang) = lang_at_version(tx, id, version)? else { return Ok(false) };
+                    write_terms(tx, id, &lang, &text)?;
+                    Ok(true)
+                })
+                .await
+            })
+            .await
     }
 
     async fn tidy_search_index(&self) -> Result<()> {

@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::articles::{bind_article, load_in, slug_taken, write_body, write_parts};
+use super::articles::{article_params, load_in, slug_taken, write_body, write_parts};
+use super::direct::{self, Direct as _};
 use super::{SqliteStore, begin_write, sql};
 use crate::media::bind_media;
-use crate::revisions::bind_revision;
 use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore, rows};
 use crate::{Db, Result, Revision, Session, StoreError, TokenInfo, User, Visibility};
 
@@ -169,29 +169,35 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_articles(&self, articles: &[StoredArticle]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
-        for StoredArticle { article, revisions } in articles {
-            let a = &article.data;
-            bind_article(sqlx::query(sql::INSERT_ARTICLE_AS), a)
-                .bind(article.created_at)
-                .bind(article.version)
-                .bind(article.id)
-                .execute(&mut *tx)
+        let (writer, articles) = (self.writer.clone(), articles.to_vec());
+        self.writes
+            .run(async move {
+                let mut conn = writer.acquire().await.db()?;
+                direct::transaction(&mut conn, |tx| {
+                    for StoredArticle { article, revisions } in &articles {
+                        let a = &article.data;
+                        let mut params = article_params(a);
+                        params.push(Box::new(article.created_at));
+                        params.push(Box::new(article.version));
+                        params.push(Box::new(article.id));
+                        tx.prepare_cached(sql::INSERT_ARTICLE_AS)
+                            .direct()?
+                            .execute(rusqlite::params_from_iter(params))
+                            .map_err(slug_taken(a))?;
+                        write_body(tx, sql::INSERT_BODY, article.id, a)?;
+                        write_parts(tx, article.id, a)?;
+                        super::search::write_terms(tx, article.id, &a.lang, &a.search)?;
+                        super::related::write_phrases(tx, article.id, &a.key_phrases)?;
+                        for r in revisions {
+                            let (note, stored) = rows::note_of(r);
+                            super::revisions::insert_revision(tx, article.id, r.info.number, &note, stored)?;
+                        }
+                    }
+                    Ok(())
+                })
                 .await
-                .map_err(slug_taken(a))?;
-            write_body(&mut tx, sql::INSERT_BODY, article.id, a).await?;
-            write_parts(&mut tx, article.id, a).await?;
-            super::search::write_terms(&mut tx, article.id, &a.lang, &a.search).await?;
-            super::related::write_phrases(&mut tx, article.id, &a.key_phrases).await?;
-            for r in revisions {
-                let (note, stored) = rows::note_of(r);
-                bind_revision(sqlx::query(sql::INSERT_REVISION), article.id, r.info.number, &note, stored)
-                    .execute(&mut *tx)
-                    .await
-                    .db()?;
-            }
-        }
-        tx.commit().await.db()
+            })
+            .await
     }
 }
 
