@@ -83,6 +83,11 @@ impl crate::Articles {
 /// in one short transaction (on SQLite, the one writer is held for it).
 const QUEUED_BATCH: usize = 16;
 
+/// How many queued lists one call makes when nothing else waits for the
+/// writer ([`Articles::make_queued_related`]: an import's lists):
+/// fewer, longer transactions.
+const UNPACED_BATCH: usize = 256;
+
 /// How often [`Articles::keep_related_lists`] looks at the queue when no
 /// write of this process woke it (lists queued by another instance, or left
 /// queued by a stop).
@@ -104,7 +109,7 @@ impl crate::Articles {
     /// articles list other related articles now. Returns how many lists it
     /// took off the queue. `progress` is told how many after each batch.
     pub async fn make_queued_related(&self, progress: impl Fn(usize)) -> Result<usize, crate::WriteError> {
-        self.make_queued_related_paced(progress, 0).await
+        self.make_queued_related_paced(progress, 0, UNPACED_BATCH).await
     }
 
     /// [`Articles::make_queued_related`], pausing `pause` times as long as
@@ -113,11 +118,12 @@ impl crate::Articles {
         &self,
         progress: impl Fn(usize),
         pause: u32,
+        batch: usize,
     ) -> Result<usize, crate::WriteError> {
         let mut total = 0;
         loop {
             let start = std::time::Instant::now();
-            let done = self.store().make_queued_related_lists(QUEUED_BATCH).await?;
+            let done = self.store().make_queued_related_lists(batch).await?;
             if done.taken == 0 {
                 return Ok(total);
             }
@@ -147,7 +153,7 @@ impl crate::Articles {
     /// when the writes stop.
     pub async fn keep_related_lists(self) {
         loop {
-            if let Err(e) = self.make_queued_related_paced(|_| (), PACE).await {
+            if let Err(e) = self.make_queued_related_paced(|_| (), PACE, QUEUED_BATCH).await {
                 tracing::warn!(error = %e, "making queued related lists: trying again shortly");
             }
             if tokio::time::timeout(QUEUE_LOOK, self.queued_notified()).await.is_ok() {

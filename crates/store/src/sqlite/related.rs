@@ -358,12 +358,20 @@ impl RelatedStore for SqliteStore {
         if queued.is_empty() {
             return Ok(QueuedLists::default());
         }
+        // Each share on a task of its own: reading and ranking take the
+        // runtime's threads, not only the caller's.
         let chunk = queued.len().div_ceil(REMAKERS);
-        let remade: Vec<Remade> = futures_util::future::try_join_all(queued.chunks(chunk).map(|c| self.remake(c)))
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
+        let remakers = queued.chunks(chunk).map(|c| {
+            let (store, c) = (self.clone(), c.to_vec());
+            tokio::spawn(async move { store.remake(&c).await })
+        });
+        let mut remade: Vec<Remade> = Vec::with_capacity(queued.len());
+        for share in futures_util::future::try_join_all(remakers)
+            .await
+            .map_err(|e| StoreError::Database(format!("making related lists stopped: {e}")))?
+        {
+            remade.extend(share?);
+        }
         let writer = self.writer.clone();
         self.writes
             .run(async move {
