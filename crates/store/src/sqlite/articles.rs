@@ -257,7 +257,7 @@ pub(super) fn create_in(tx: &Tx<'_>, article: &NewArticle) -> Result<i64> {
 /// Replaces article `id` at `version` inside the caller's transaction (see
 /// [`ArticleStore::update_article`]); on an error, the caller's transaction
 /// is rolled back.
-fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle) -> Result<()> {
+pub(super) fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle) -> Result<()> {
     // The old parts go first, so that the new row's slug, status and
     // time are copied to the new tag and author rows only.
     run(tx, sql::DELETE_TAGS, params![id])?;
@@ -290,37 +290,11 @@ fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle) -> Result
 #[async_trait]
 impl ArticleStore for SqliteStore {
     async fn create_article(&self, article: &NewArticle) -> Result<Article> {
-        let relating = self.relating(None, article).await?;
-        let (writer, article) = (self.writer.clone(), article.clone());
-        self.writes
-            .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let id = create_in(tx, &article)?;
-                    super::related::relate_read(tx, id, &relating)
-                })
-                .await?;
-                // Read back on the writer: no other write came in between.
-                load_in(&mut conn, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
-            })
-            .await
+        self.write_combined(None, article).await
     }
 
     async fn update_article(&self, id: i64, version: i64, article: &NewArticle) -> Result<Article> {
-        let relating = self.relating(Some(id), article).await?;
-        let (writer, article) = (self.writer.clone(), article.clone());
-        self.writes
-            .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    update_in(tx, id, version, &article)?;
-                    super::related::relate_read(tx, id, &relating)
-                })
-                .await?;
-                // Read back on the writer: no other write came in between.
-                load_in(&mut conn, &article.slug, Visibility::All).await?.ok_or(StoreError::NotFound)
-            })
-            .await
+        self.write_combined(Some((id, version)), article).await
     }
 
     async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>> {

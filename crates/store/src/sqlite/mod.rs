@@ -6,6 +6,7 @@
 //! statement is in [`sql`].
 
 mod articles;
+mod combined;
 mod desk;
 mod direct;
 mod instances;
@@ -52,6 +53,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     writer: SqlitePool,
     writes: Arc<writer::WriterThread>,
+    /// Single article writes waiting to be written together (`combined.rs`).
+    combiner: Arc<combined::Combiner>,
 }
 
 impl SqliteStore {
@@ -120,7 +123,7 @@ impl SqliteStore {
         if !memory {
             tokio::spawn(checkpoints(pool.clone(), writer.clone(), Arc::downgrade(&writes)));
         }
-        Ok(SqliteStore { pool, writer, writes })
+        Ok(SqliteStore { pool, writer, writes, combiner: combined::combiner() })
     }
 }
 

@@ -653,6 +653,11 @@ queries! {
     /// Copies what the write-ahead log holds into the database file, as far
     /// as readers allow, waiting for nobody (`mod.rs`, `checkpoints`).
     CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
+    /// One write of several in a transaction (`combined.rs`): kept with
+    /// `RELEASE_WRITE`, or undone with `ROLLBACK_TO_WRITE` and then released.
+    SAVEPOINT_WRITE = "SAVEPOINT article_write";
+    ROLLBACK_TO_WRITE = "ROLLBACK TO article_write";
+    RELEASE_WRITE = "RELEASE article_write";
 }
 
 /// Which list a page is read from: one range of one index. The site and a

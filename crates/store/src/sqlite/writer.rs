@@ -52,6 +52,11 @@ impl WriterThread {
         Ok(WriterThread { handle, _stop: stop })
     }
 
+    /// Starts `work` on the thread, not waiting for it.
+    pub(super) fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
+        drop(self.handle.spawn(work));
+    }
+
     /// Runs `work` (a write transaction, whole) on the thread and waits for
     /// its result. Should the caller stop waiting, the transaction still
     /// ends, committed or rolled back as it would have.
