@@ -121,7 +121,9 @@ impl SqliteStore {
         for (q, outcome) in batch.into_iter().zip(outcomes) {
             // Read back on the writer: no other write came in between.
             let stored = match outcome {
-                Ok(()) => load_in(&mut conn, &q.article.slug, Visibility::All).await.and_then(|a| a.ok_or(StoreError::NotFound)),
+                Ok(()) => load_in(&mut conn, &q.article.slug, Visibility::All)
+                    .await
+                    .and_then(|a| a.ok_or(StoreError::NotFound)),
                 Err(e) => Err(e),
             };
             let _ = q.reply.send(stored);

@@ -143,11 +143,14 @@ const RESTART_PAGES: i64 = 4_000;
 #[cfg(test)]
 const RESTART_PAGES: i64 = 64;
 
-/// How many more times at most [`checkpoints`] copies the log before it
-/// copies the rest holding the write lock, and the time of a copy that is
-/// quick enough to stop (a sync takes a few milliseconds).
-const CATCH_UP: usize = 5;
-const QUICK_COPY: Duration = Duration::from_millis(15);
+/// How many more times at most [`checkpoints`] copies the log, waiting for
+/// no writer, to have it start again; and the log's size, in pages, past
+/// which it then copies the rest holding the write lock.
+const CATCH_UP: usize = 20;
+#[cfg(not(test))]
+const FORCE_PAGES: i64 = 12_000;
+#[cfg(test)]
+const FORCE_PAGES: i64 = 192;
 
 /// How often [`checkpoints`] copies the log into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
@@ -159,43 +162,57 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// The log is copied on a read connection of `pool` (a passive checkpoint
 /// waits for no reader or writer). SQLite starts the log again from its
 /// beginning only at a write that finds it copied whole, and under steady
-/// writes a write always comes before that: the log grew until a write's
+/// writes one usually commits during a copy: the log grew until a write's
 /// own checkpoint at [`AUTOCHECKPOINT_PAGES`] (80 MB) copied what was left
 /// and synced, holding the write lock for 130 to 300 ms, every second or
 /// so, under a benchmark's eight writers. So once the log passes
-/// [`RESTART_PAGES`], the few pages written since the copy are copied on
-/// the `writer` connection too, between two writes, on the thread of writes
-/// (`writes`); the write after it starts the log again, unless a reader
-/// still reads the log's end (then a later round does).
+/// [`RESTART_PAGES`], it is copied again at once, up to [`CATCH_UP`] times,
+/// until the log starts again: each copy is of what came during the last, so
+/// they get quick, and a quick one is soon done between two commits; the
+/// next write then starts the log from its beginning. Copying the last pages
+/// on the `writer` connection instead, between two writes, held the writer
+/// 25 to 115 ms (a copy and its sync) twice a second under those writers,
+/// and the writes queued behind it made their p99. That is left for a log
+/// past [`FORCE_PAGES`] that the copies could not start again (a reader
+/// still reading its end, or writes without a pause).
 async fn checkpoints(pool: SqlitePool, writer: SqlitePool, writes: std::sync::Weak<writer::WriterThread>) {
     let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let copy = || async { sqlx::query_as::<_, (i64, i64, i64)>(sql::CHECKPOINT).fetch_one(&pool).await.db() };
     loop {
         tick.tick().await;
         if pool.is_closed() {
             return;
         }
         let Some(writes) = writes.upgrade() else { return };
-        let copied = match sqlx::query_as::<_, (i64, i64, i64)>(sql::CHECKPOINT).fetch_one(&pool).await {
+        let copied = match copy().await {
             Ok((_, log, _)) if log >= RESTART_PAGES => {
-                // Copies again what came during the copy, until a copy is
-                // quick, so that the writes wait for little.
+                let mut last = log;
                 for _ in 0..CATCH_UP {
-                    let start = std::time::Instant::now();
-                    if sqlx::query(sql::CHECKPOINT).execute(&pool).await.is_err() || start.elapsed() < QUICK_COPY {
-                        break;
+                    match copy().await {
+                        // Started again by a write.
+                        Ok((_, log, _)) if log < last => {
+                            last = log;
+                            break;
+                        }
+                        Ok((_, log, _)) => last = log,
+                        Err(_) => break,
                     }
                 }
-                let writer = writer.clone();
-                writes
-                    .run(async move {
-                        sqlx::query(sql::CHECKPOINT).execute(&writer).await.db()?;
-                        Ok(())
-                    })
-                    .await
+                if last >= FORCE_PAGES {
+                    let writer = writer.clone();
+                    writes
+                        .run(async move {
+                            sqlx::query(sql::CHECKPOINT).execute(&writer).await.db()?;
+                            Ok(())
+                        })
+                        .await
+                } else {
+                    Ok(())
+                }
             }
             Ok(_) => Ok(()),
-            Err(e) => Err(db_error(e)),
+            Err(e) => Err(e),
         };
         if let Err(e) = copied {
             if pool.is_closed() {
@@ -465,9 +482,9 @@ mod tests {
     /// Under writes that never pause (eight writers), the log is still
     /// started again from its beginning at most rounds of checkpoints (the
     /// checkpoint sequence number in the log's header counts the starts):
-    /// the last pages are copied between two writes. Without that copy
-    /// (tried by raising [`RESTART_PAGES`]), a write seldom found the log
-    /// copied whole: 1 or 2 starts in these 12 rounds, against 11 or 12.
+    /// copies made again at once soon find it copied whole between two
+    /// commits. With a single copy a round, a write seldom found the log
+    /// copied whole: 1 or 2 starts in these 12 rounds.
     #[tokio::test]
     async fn the_log_starts_again_under_steady_writes() {
         let db = TempDb::new("restarts");
