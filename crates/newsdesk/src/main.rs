@@ -100,11 +100,16 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default: info), as text or JSON.
+/// Logs to stderr, filtered by `RUST_LOG` (default: info), as text or JSON;
+/// coloured only on a terminal (a log file or a pipe gets plain text).
 fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let _ = match format {
         LogFormat::Text => fmt.try_init(),
         // The event's fields and its innermost span's (a request's method,

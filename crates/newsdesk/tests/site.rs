@@ -40,6 +40,26 @@ const GOOD: &str = "+++\nslug = \"river-report\"\ntitle = \"River Report\"\nsect
     The river rose two metres overnight. Farmers moved their animals to higher ground.\n\n\
     The water is expected to fall by Friday. Officials said the dykes held.\n";
 
+/// The log is plain text when stderr is not a terminal (a file, a pipe, a
+/// service's journal): no colour codes.
+#[test]
+fn logs_to_a_pipe_are_plain_text() {
+    let dir = temp_dir("plain-log");
+    let db = database("plain-log");
+    let file = dir.join("one.md");
+    std::fs::write(&file, GOOD).unwrap();
+    let out = Command::new(BIN)
+        .args(["import", &file.display().to_string()])
+        .env("NEWSDESK_DB", db.location())
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("articles written"), "the info log: {err}");
+    assert!(!err.contains('\u{1b}'), "colour codes in a piped log: {err:?}");
+}
+
 #[test]
 fn import_is_idempotent_and_reports_bad_files() {
     let dir = temp_dir("import");
