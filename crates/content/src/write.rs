@@ -425,10 +425,11 @@ impl Articles {
     /// importing a file again changes its article in place).
     pub async fn upsert(&self, input: ArticleInput, by: &WrittenBy, now: i64) -> Result<Written, WriteError> {
         for _ in 0..ATTEMPTS {
-            if self.store.article(&input.slug, Visibility::All).await?.is_some() {
-                match self.update(&input.slug.clone(), input.clone(), None, by, now).await {
+            if let Some(stored) = self.store.article(&input.slug, Visibility::All).await? {
+                // The article just read is the one updated (not read again).
+                match self.update_from(stored, input.clone(), None, by, None, now).await {
                     // Deleted in between: create it.
-                    Err(WriteError::NotFound(_)) => continue,
+                    Err(WriteError::NotFound(_) | WriteError::Store(StoreError::NotFound)) => continue,
                     other => return other,
                 }
             }
