@@ -80,13 +80,17 @@ impl SqliteStore {
     /// Writes what is queued, transaction after transaction, until the
     /// queue is empty (on the thread of writes).
     async fn write_queued(&self) {
-        // Should this stop early (a panic), the next write starts anew;
-        // the writes it held are answered with an error (their senders
-        // dropped).
+        // Should this stop on a panic, the next write starts anew; the
+        // writes it held are answered with an error (their senders
+        // dropped). (On a normal end, `writing` was cleared with the queue
+        // seen empty, under the lock: a write queued since has started
+        // another, and this must not clear its flag.)
         struct Writing<'a>(&'a Combiner);
         impl Drop for Writing<'_> {
             fn drop(&mut self) {
-                self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).writing = false;
+                if std::thread::panicking() {
+                    self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).writing = false;
+                }
             }
         }
         let _writing = Writing(&self.combiner);
