@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use rusqlite::{OptionalExtension as _, ToSql, params};
+use rusqlite::{ToSql, params};
 
 use super::direct::{self, Direct as _, Tx};
 use super::listing::Bound;
@@ -116,12 +116,12 @@ pub(super) fn run(tx: &Tx<'_>, statement: &str, params: impl rusqlite::Params) -
 
 /// The language of article `id`, if it is at `version`.
 pub(super) fn lang_at_version(tx: &Tx<'_>, id: i64, version: i64) -> Result<Option<String>> {
-    tx.prepare_cached(sql::LANG_AT_VERSION).direct()?.query_row(params![id, version], |r| r.get(0)).optional().direct()
+    direct::value(tx, sql::LANG_AT_VERSION, params![id, version])
 }
 
 /// The id of the article at `slug`.
 pub(super) fn id_of_slug(tx: &Tx<'_>, slug: &str) -> Result<Option<i64>> {
-    tx.prepare_cached(sql::ID_OF_SLUG).direct()?.query_row(params![slug], |r| r.get(0)).optional().direct()
+    direct::value(tx, sql::ID_OF_SLUG, params![slug])
 }
 
 /// Writes the bodies of article `id` by `INSERT_BODY` or `UPDATE_BODY`,
@@ -272,8 +272,7 @@ pub(super) fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle
         .execute(rusqlite::params_from_iter(params))
         .map_err(slug_taken(article))?;
     if done == 0 {
-        let current: Option<i64> =
-            tx.prepare_cached(sql::VERSION_OF).direct()?.query_row(params![id], |r| r.get(0)).optional().direct()?;
+        let current: Option<i64> = direct::value(tx, sql::VERSION_OF, params![id])?;
         return Err(match current {
             Some(current) => StoreError::VersionConflict { current },
             None => StoreError::NotFound,

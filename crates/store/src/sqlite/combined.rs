@@ -17,7 +17,7 @@
 //! wait for the next transaction. A lone write is a transaction of one, as
 //! before.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use tokio::sync::oneshot;
 
@@ -162,11 +162,6 @@ fn answer_all(mut batch: Vec<Queued>, e: StoreError) {
     for q in batch {
         let _ = q.reply.send(Err(StoreError::Database(e.to_string())));
     }
-}
-
-/// The queue of a store (shared by its clones).
-pub(super) fn combiner() -> Arc<Combiner> {
-    Arc::new(Combiner::default())
 }
 
 #[cfg(test)]

@@ -40,6 +40,27 @@ impl<T> Direct<T> for std::result::Result<T, rusqlite::Error> {
     }
 }
 
+/// The first column of the one row `statement` gives with `params`, if any.
+pub(super) fn value<T: rusqlite::types::FromSql>(
+    tx: &Tx<'_>,
+    statement: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<T>> {
+    use rusqlite::OptionalExtension as _;
+    tx.prepare_cached(statement).direct()?.query_row(params, |r| r.get(0)).optional().direct()
+}
+
+/// The first column of every row `statement` gives with `params`.
+pub(super) fn column<T: rusqlite::types::FromSql>(
+    tx: &Tx<'_>,
+    statement: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut statement = tx.prepare_cached(statement).direct()?;
+    let rows = statement.query_map(params, |r| r.get(0)).direct()?;
+    rows.collect::<std::result::Result<_, _>>().direct()
+}
+
 /// Whether `e` is a violated UNIQUE (or primary key) constraint.
 pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     use rusqlite::ffi;

@@ -123,7 +123,7 @@ impl SqliteStore {
         if !memory {
             tokio::spawn(checkpoints(pool.clone(), writer.clone(), Arc::downgrade(&writes)));
         }
-        Ok(SqliteStore { pool, writer, writes, combiner: combined::combiner() })
+        Ok(SqliteStore { pool, writer, writes, combiner: Arc::default() })
     }
 }
 

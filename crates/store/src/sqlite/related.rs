@@ -34,8 +34,8 @@ pub(super) fn write_phrases(tx: &Tx<'_>, id: i64, phrases: &KeyPhrases) -> Resul
 /// share it. Three statements, whatever the number of keys (the windows in
 /// one, `sql::related_windows`), inside the caller's transaction.
 fn windows_of(tx: &Tx<'_>, id: i64) -> Result<Vec<Window>> {
-    let phrases: Vec<String> = column(tx, sql::PHRASES_OF, id)?;
-    let tags: Vec<String> = column(tx, sql::TAGS_OF, id)?;
+    let phrases: Vec<String> = direct::column(tx, sql::PHRASES_OF, params![id])?;
+    let tags: Vec<String> = direct::column(tx, sql::TAGS_OF, params![id])?;
     let keys = WindowKeys::of(&phrases, tags);
     if keys.is_empty() {
         return Ok(Vec::new());
@@ -53,13 +53,6 @@ fn windows_of(tx: &Tx<'_>, id: i64) -> Result<Vec<Window>> {
     let row = rows.next().direct()?.ok_or_else(|| StoreError::Corrupt("related windows: no row".into()))?;
     let json: String = row.get(0).direct()?;
     keys.windows(&json)
-}
-
-/// The first column of the rows `statement` gives for article `id`.
-fn column<T: rusqlite::types::FromSql>(tx: &Tx<'_>, statement: &str, id: i64) -> Result<Vec<T>> {
-    let mut statement = tx.prepare_cached(statement).direct()?;
-    let rows = statement.query_map(params![id], |r| r.get(0)).direct()?;
-    rows.collect::<std::result::Result<_, _>>().direct()
 }
 
 /// The keys of an article's windows: its first [`MAX_KEYS`] distinct key
@@ -206,9 +199,7 @@ pub(super) fn relate_read(tx: &Tx<'_>, id: i64, relating: &Relating) -> Result<(
 
 /// The lists holding article `id` (at most [`REFRESHED`]).
 fn holders_of(tx: &Tx<'_>, id: i64) -> Result<Vec<i64>> {
-    let mut statement = tx.prepare_cached(sql::RELATED_HOLDERS).direct()?;
-    let rows = statement.query_map(params![id, REFRESHED as i64], |r| r.get(0)).direct()?;
-    rows.collect::<std::result::Result<_, _>>().direct()
+    direct::column(tx, sql::RELATED_HOLDERS, params![id, REFRESHED as i64])
 }
 
 /// Queues the lists of articles `ids` to be made again (one statement).
