@@ -16,8 +16,36 @@ use crate::{
     Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
 };
 
-pub(super) fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
-    let s: String = row.try_get(col).db()?;
+/// A value of a column, as sqlx and rusqlite both read it.
+pub(super) trait Value:
+    for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + rusqlite::types::FromSql
+{
+}
+
+impl<T> Value for T where T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + rusqlite::types::FromSql
+{}
+
+/// A row's columns by name: a row read through sqlx (the readers), or
+/// through rusqlite (the writer reading back what it wrote, in
+/// `combined.rs`), decoded by the same code.
+pub(super) trait Columns {
+    fn get<T: Value>(&self, col: &str) -> Result<T>;
+}
+
+impl Columns for SqliteRow {
+    fn get<T: Value>(&self, col: &str) -> Result<T> {
+        self.try_get(col).db()
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn get<T: Value>(&self, col: &str) -> Result<T> {
+        rusqlite::Row::get(self, col).direct()
+    }
+}
+
+pub(super) fn json<T: serde::de::DeserializeOwned>(row: &impl Columns, col: &str) -> Result<T> {
+    let s: String = row.get(col)?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
@@ -26,42 +54,42 @@ pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
 
-pub(super) fn status(row: &SqliteRow) -> Result<Status> {
-    let s: String = row.try_get("status").db()?;
+pub(super) fn status(row: &impl Columns) -> Result<Status> {
+    let s: String = row.get("status")?;
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
 
-fn article_from_row(row: &SqliteRow, summaries: Vec<StoredSummary>) -> Result<Article> {
-    let mode: String = row.try_get("summary_mode").db()?;
-    let minutes: i64 = row.try_get("reading_minutes").db()?;
+fn article_from_row(row: &impl Columns, summaries: Vec<StoredSummary>) -> Result<Article> {
+    let mode: String = row.get("summary_mode")?;
+    let minutes: i64 = row.get("reading_minutes")?;
     Ok(Article {
-        id: row.try_get("id").db()?,
-        version: row.try_get("version").db()?,
-        created_at: row.try_get("created_at").db()?,
+        id: row.get("id")?,
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
         data: NewArticle {
-            slug: row.try_get("slug").db()?,
-            title: row.try_get("title").db()?,
-            standfirst: row.try_get("standfirst").db()?,
-            body_md: row.try_get("body_md").db()?,
-            body_html: row.try_get("body_html").db()?,
-            body_text: row.try_get("body_text").db()?,
+            slug: row.get("slug")?,
+            title: row.get("title")?,
+            standfirst: row.get("standfirst")?,
+            body_md: row.get("body_md")?,
+            body_html: row.get("body_html")?,
+            body_text: row.get("body_text")?,
             authors: json(row, "authors")?,
-            section: Named { name: row.try_get("section").db()?, slug: row.try_get("section_slug").db()? },
+            section: Named { name: row.get("section")?, slug: row.get("section_slug")? },
             tags: json(row, "tags")?,
-            lang: row.try_get("lang").db()?,
+            lang: row.get("lang")?,
             status: status(row)?,
-            published_at: row.try_get("published_at").db()?,
-            updated_at: row.try_get("updated_at").db()?,
-            sources: row.try_get("sources").db()?,
-            canonical_url: row.try_get("canonical_url").db()?,
-            lead_image: row.try_get("lead_image").db()?,
-            lead_image_alt: row.try_get("lead_image_alt").db()?,
+            published_at: row.get("published_at")?,
+            updated_at: row.get("updated_at")?,
+            sources: row.get("sources")?,
+            canonical_url: row.get("canonical_url")?,
+            lead_image: row.get("lead_image")?,
+            lead_image_alt: row.get("lead_image_alt")?,
             reading_minutes: minutes.clamp(0, u32::MAX as i64) as u32,
             summary_mode: SummaryMode::parse(&mode)
                 .ok_or_else(|| StoreError::Corrupt(format!("summary_mode {mode}")))?,
-            summary_custom: row.try_get("summary_custom").db()?,
+            summary_custom: row.get("summary_custom")?,
             summary_picks: Vec::new(),
-            auto_paragraphs: row.try_get("auto_paragraphs").db()?,
+            auto_paragraphs: row.get("auto_paragraphs")?,
             summaries,
             search: SearchText::default(),
             key_phrases: KeyPhrases::default(),
@@ -168,15 +196,15 @@ fn write_picks(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
 /// The parts of an article read with its row (`sql::article_parts!`):
 /// its summaries, key phrases, owner and status as the newsroom sees it,
 /// and its picked sentences and summary mode, set on `article`.
-fn parts_from_row(row: &SqliteRow, mut article: Article) -> Result<Article> {
+fn parts_from_row(row: &impl Columns, mut article: Article) -> Result<Article> {
     let mut phrases: Vec<(i64, String)> = json(row, "phrases")?;
     phrases.sort_unstable_by_key(|p| p.0);
-    let version: Option<i64> = row.try_get("phrases_version").db()?;
+    let version: Option<i64> = row.get("phrases_version")?;
     article.data.key_phrases = KeyPhrases {
         phrases: phrases.into_iter().map(|p| p.1).collect(),
         version: version.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
     };
-    let desk: Option<String> = row.try_get("desk").db()?;
+    let desk: Option<String> = row.get("desk")?;
     if desk.is_some() {
         let (owner, submitted): (Option<i64>, i64) = json(row, "desk")?;
         article.data.owner = owner;
@@ -184,7 +212,7 @@ fn parts_from_row(row: &SqliteRow, mut article: Article) -> Result<Article> {
     } else {
         article.data.owner = None;
     }
-    let picks: Option<String> = row.try_get("picks").db()?;
+    let picks: Option<String> = row.get("picks")?;
     if picks.is_some() {
         let (picked, sentences): (i64, Vec<SummaryPick>) = json(row, "picks")?;
         if picked != 0 && article.summary_mode == SummaryMode::Auto {
@@ -217,23 +245,31 @@ pub(super) async fn load_in(
         }
         Visibility::All => sqlx::query(sql::ARTICLE_ANY).bind(slug).fetch_optional(&mut *conn).await.db()?,
     };
-    match row {
-        None => Ok(None),
-        Some(row) => {
-            let mut summaries: Vec<(i64, Vec<SummarySentence>, String, String)> = json(&row, "summaries")?;
-            summaries.sort_unstable_by_key(|s| s.0);
-            let summaries = summaries
-                .into_iter()
-                .map(|(length, sentences, source_hash, version)| StoredSummary {
-                    length: length.clamp(0, i64::from(u32::MAX)) as u32,
-                    sentences,
-                    source_hash,
-                    version,
-                })
-                .collect();
-            Ok(Some(parts_from_row(&row, article_from_row(&row, summaries)?)?))
-        }
-    }
+    row.as_ref().map(article_of).transpose()
+}
+
+/// Article `slug` as it stands in `tx` (the writer reading back what it
+/// has just written, with no thread in between; see `combined.rs`).
+pub(super) fn load_direct(tx: &Tx<'_>, slug: &str) -> Result<Option<Article>> {
+    let mut statement = tx.prepare_cached(sql::ARTICLE_ANY).direct()?;
+    let mut rows = statement.query(params![slug]).direct()?;
+    rows.next().direct()?.map(article_of).transpose()
+}
+
+/// An article from a row of `ARTICLE_ANY` or `ARTICLE_PUBLIC`.
+fn article_of(row: &impl Columns) -> Result<Article> {
+    let mut summaries: Vec<(i64, Vec<SummarySentence>, String, String)> = json(row, "summaries")?;
+    summaries.sort_unstable_by_key(|s| s.0);
+    let summaries = summaries
+        .into_iter()
+        .map(|(length, sentences, source_hash, version)| StoredSummary {
+            length: length.clamp(0, i64::from(u32::MAX)) as u32,
+            sentences,
+            source_hash,
+            version,
+        })
+        .collect();
+    parts_from_row(row, article_from_row(row, summaries)?)
 }
 
 /// Inserts `article` inside the caller's transaction: its row, bodies,

@@ -21,11 +21,11 @@ use std::sync::Mutex;
 
 use tokio::sync::oneshot;
 
-use super::articles::{create_in, load_in, run, update_in};
-use super::direct::{self, Tx};
+use super::articles::{create_in, load_direct, run, update_in};
+use super::direct::{self, Tx, Undo};
 use super::related::{Relating, relate_read};
 use super::{SqliteStore, sql};
-use crate::{Article, Db, NewArticle, Result, StoreError, Visibility};
+use crate::{Article, Db, NewArticle, Result, StoreError};
 
 /// One queued write of an article.
 pub(super) struct Queued {
@@ -117,38 +117,39 @@ impl SqliteStore {
             Ok(conn) => conn,
             Err(e) => return answer_all(batch, e),
         };
-        let outcomes = direct::transaction(&mut conn, |tx| batch.iter().map(|q| write_one(tx, q)).collect()).await;
-        let outcomes: Vec<Result<()>> = match outcomes {
-            Ok(outcomes) => outcomes,
-            Err(e) => return answer_all(batch, e),
-        };
-        for (q, outcome) in batch.into_iter().zip(outcomes) {
-            // Read back on the writer: no other write came in between.
-            let stored = match outcome {
-                Ok(()) => load_in(&mut conn, &q.article.slug, Visibility::All)
-                    .await
-                    .and_then(|a| a.ok_or(StoreError::NotFound)),
-                Err(e) => Err(e),
-            };
-            let _ = q.reply.send(stored);
+        let outcomes = direct::transaction_with(&mut conn, Undo::Memory, |tx| {
+            batch.iter().map(|q| write_one(tx, q)).collect::<Result<Vec<_>>>()
+        })
+        .await;
+        drop(conn);
+        match outcomes {
+            Ok(outcomes) => {
+                for (q, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = q.reply.send(outcome);
+                }
+            }
+            Err(e) => answer_all(batch, e),
         }
     }
 }
 
-/// Writes `q` inside a savepoint of `tx`: kept when it succeeds, rolled
-/// back alone when it fails. The outer error is the transaction's own
-/// (the savepoint could not be set or ended): the whole batch fails.
-fn write_one(tx: &Tx<'_>, q: &Queued) -> Result<Result<()>> {
+/// Writes `q` inside a savepoint of `tx`, and reads back the stored article
+/// (in the transaction: no other write comes in between, and no thread):
+/// kept when both succeed, rolled back alone when either fails. The outer
+/// error is the transaction's own (the savepoint could not be set or
+/// ended): the whole batch fails.
+fn write_one(tx: &Tx<'_>, q: &Queued) -> Result<Result<Article>> {
     run(tx, sql::SAVEPOINT_WRITE, [])?;
     let written = match q.update {
         None => create_in(tx, &q.article).and_then(|id| relate_read(tx, id, &q.relating)),
         Some((id, version)) => update_in(tx, id, version, &q.article).and_then(|()| relate_read(tx, id, &q.relating)),
     };
-    if written.is_err() {
+    let stored = written.and_then(|()| load_direct(tx, &q.article.slug)?.ok_or(StoreError::NotFound));
+    if stored.is_err() {
         run(tx, sql::ROLLBACK_TO_WRITE, [])?;
     }
     run(tx, sql::RELEASE_WRITE, [])?;
-    Ok(written)
+    Ok(stored)
 }
 
 /// Answers every write of `batch` with `e` (a lone write gets it as it
@@ -169,7 +170,7 @@ mod tests {
     use super::*;
     use crate::sqlite::articles::tests::sample;
     use crate::sqlite::tests::TempDb;
-    use crate::{ArticleStore as _, Backend as _, Status};
+    use crate::{ArticleStore as _, Backend as _, KeyPhrases, Status, SummaryMode, SummaryPick, Visibility};
 
     /// Writes queued while the writer is busy go in one transaction; one
     /// that fails there (a slug taken by another of the same transaction)
@@ -216,6 +217,49 @@ mod tests {
         assert_eq!(s.count_articles().await.unwrap(), 12);
         let largest = s.combiner.state.lock().unwrap().largest;
         assert!(largest > 1, "the queued writes were written one by one");
+        s.close().await;
+    }
+
+    /// What the writer reads back and answers is the article as a reader
+    /// then reads it (the same row, decoded by the same code through
+    /// rusqlite instead of sqlx), with every part: summaries, key phrases,
+    /// picked sentences, tags and authors.
+    #[tokio::test]
+    async fn the_answered_article_is_the_stored_one() {
+        let db = TempDb::new("combined-answer");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        let mut a = sample("answered", Status::Published, Some(10));
+        a.standfirst = Some("Standing first.".into());
+        a.lead_image = Some("/media/1.jpg".into());
+        a.key_phrases = KeyPhrases { phrases: vec!["harbour wall".into(), "council".into()], version: 3 };
+        a.summary_mode = SummaryMode::Picked;
+        a.summary_picks = vec![SummaryPick { index: Some(0), text: "Body.".into() }];
+        let created = s.create_article(&a).await.unwrap();
+        assert_eq!(Some(&created), s.article("answered", Visibility::All).await.unwrap().as_ref());
+        assert_eq!(created.key_phrases.phrases, a.key_phrases.phrases);
+        assert_eq!(created.summary_picks.len(), 1);
+        a.title = "Changed".into();
+        let updated = s.update_article(created.id, created.version, &a).await.unwrap();
+        assert_eq!(updated.version, created.version + 1);
+        assert_eq!(Some(&updated), s.article("answered", Visibility::All).await.unwrap().as_ref());
+        s.close().await;
+    }
+
+    /// The writes' transactions keep what they may undo in memory; the
+    /// writer connection's other transactions (an import's, a migration's,
+    /// which may be large) find SQLite's default again after them, also
+    /// after a write that failed.
+    #[tokio::test]
+    async fn the_undo_setting_is_set_back() {
+        let db = TempDb::new("combined-undo");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        let a = sample("undo", Status::Published, Some(10));
+        s.create_article(&a).await.unwrap();
+        assert!(s.create_article(&a).await.is_err(), "a taken slug");
+        let mut conn = s.writer.acquire().await.unwrap();
+        let setting: i64 = sqlx::query_scalar(sql::TEMP_STORE).fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(setting, 0, "temp_store is DEFAULT");
+        drop(conn);
         s.close().await;
     }
 }

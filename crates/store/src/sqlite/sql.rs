@@ -658,7 +658,15 @@ queries! {
     SAVEPOINT_WRITE = "SAVEPOINT article_write";
     ROLLBACK_TO_WRITE = "ROLLBACK TO article_write";
     RELEASE_WRITE = "RELEASE article_write";
+    /// Where the writer connection's next transactions keep what they may
+    /// have to undo (`direct.rs`, `Undo`).
+    UNDO_IN_MEMORY = "PRAGMA temp_store = MEMORY";
+    UNDO_DEFAULT = "PRAGMA temp_store = DEFAULT";
 }
+
+/// The writer connection's `temp_store` (0: DEFAULT), for a test.
+#[cfg(test)]
+pub(super) const TEMP_STORE: &str = "PRAGMA temp_store";
 
 /// Which list a page is read from: one range of one index. The site and a
 /// section are ranges of the articles' own indexes; a tag or an author
