@@ -27,7 +27,11 @@
 //!   recently used go first (those too old to be served stale before them).
 //! - **Races.** A render that a write overtook (something its key shows was
 //!   changed while it ran) is given to the requests that waited for it, but
-//!   not kept.
+//!   not kept. A write ends the flights whose known deps it touches; what
+//!   only the render found it shows (an article's related articles) is
+//!   checked, as it ends, against what each write since it started touched
+//!   (the last [`RECENT`] writes are remembered; past them, any write
+//!   counts).
 //!
 //! Only responses that are the same for every reader belong here: nothing
 //! that depends on a cookie, a token or a session (a token holder's API
@@ -37,7 +41,7 @@
 //! the same way: [`AppState::cached`](crate::AppState::cached) with the
 //! [`Dep`]s they show ([`Dep::Listing`] for a list across the whole site).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -51,6 +55,12 @@ use tokio::sync::watch;
 /// How long after it went stale an entry may still be served, in seconds,
 /// while it is rendered again.
 pub const STALE_FOR: i64 = 10;
+
+/// How many versions back [`PageCache`] remembers what each touched.
+const RECENT: usize = 1024;
+
+/// A version, and what it touched (`None`: everything).
+type Touched = (u64, Option<Arc<[Dep]>>);
 
 /// An entry larger than this share of the limit is served but not kept.
 const LARGEST_SHARE: usize = 8;
@@ -376,6 +386,13 @@ pub struct PageCache {
     /// One more at every public write and every scheduled publication: what
     /// is derived from the whole site (the navigation) is computed again.
     version: AtomicU64,
+    /// What the last [`RECENT`] versions touched (`None`: everything), by
+    /// version, oldest first: whether a write came since a render started
+    /// that touched what only the render found it shows. (Without it, any
+    /// write at all was taken to: under steady writes, no article page
+    /// whose related articles it shows was ever kept.) Its lock is taken
+    /// alone.
+    recent: Mutex<VecDeque<Touched>>,
     counters: Counters,
 }
 
@@ -414,6 +431,7 @@ impl PageCache {
             renders,
             map: RwLock::default(),
             flights: Mutex::default(),
+            recent: Mutex::default(),
             next_flight: AtomicU64::new(0),
             valid_until: AtomicI64::new(i64::MAX),
             version: AtomicU64::new(0),
@@ -458,13 +476,39 @@ impl PageCache {
         self.map.read().unwrap_or_else(PoisonError::into_inner).entries.get(key).cloned()
     }
 
+    /// One version more, which touched `deps` (`None`: everything).
+    fn advance(&self, deps: Option<Arc<[Dep]>>) {
+        let mut recent = lock(&self.recent);
+        let version = self.version.fetch_add(1, Ordering::AcqRel) + 1;
+        recent.push_back((version, deps));
+        if recent.len() > RECENT {
+            recent.pop_front();
+        }
+    }
+
+    /// Whether a version after `since` touched one of `shows` (also when
+    /// they are too many to tell).
+    fn touched_since(&self, since: u64, shows: &[Dep]) -> bool {
+        let recent = lock(&self.recent);
+        if self.version() == since {
+            return false;
+        }
+        match recent.front() {
+            Some(&(oldest, _)) if oldest <= since + 1 => recent
+                .iter()
+                .filter(|(v, _)| *v > since)
+                .any(|(_, deps)| deps.as_ref().is_none_or(|deps| deps.iter().any(|d| shows.contains(d)))),
+            _ => true,
+        }
+    }
+
     /// Once the next scheduled article is out, everything is stale.
     fn check_schedule(&self, now: i64) {
         let until = self.valid_until.load(Ordering::Acquire);
         if now >= until
             && self.valid_until.compare_exchange(until, i64::MAX, Ordering::AcqRel, Ordering::Acquire).is_ok()
         {
-            self.version.fetch_add(1, Ordering::AcqRel);
+            self.advance(None);
             let n = self.invalidate_all(now);
             tracing::debug!(stale = n, stats = ?self.stats(), "page cache: a scheduled article came out");
         }
@@ -564,10 +608,10 @@ impl PageCache {
         match rendered {
             Rendered::Found { mut item, until } => {
                 let shows = std::mem::take(&mut item.shows);
-                // What only the render found it shows: no write may have
-                // come since it started (a write removes the flight of a
-                // render whose known deps it touches, but not these).
-                let overtaken = !shows.is_empty() && self.version() != started.version;
+                // What only the render found it shows: no write since it
+                // started may have touched it (a write removes the flight of
+                // a render whose known deps it touches, but not these).
+                let overtaken = !shows.is_empty() && self.touched_since(started.version, &shows);
                 let deps: Arc<[Dep]> =
                     if shows.is_empty() { deps } else { deps.iter().cloned().chain(shows).collect() };
                 let item = Arc::new(item);
@@ -731,9 +775,14 @@ impl content::Changes for PageCache {
             return;
         }
         let now = crate::now();
-        self.version.fetch_add(1, Ordering::AcqRel);
-        let n =
-            if change.everything { self.invalidate_all(now) } else { self.invalidate(&Dep::of_change(change), now) };
+        let n = if change.everything {
+            self.advance(None);
+            self.invalidate_all(now)
+        } else {
+            let deps = Dep::of_change(change);
+            self.advance(Some(deps.as_slice().into()));
+            self.invalidate(&deps, now)
+        };
         tracing::debug!(articles = ?change.articles, stale = n, stats = ?self.stats(), "page cache: a write");
     }
 }
@@ -918,7 +967,8 @@ mod tests {
 
     /// What a render finds it shows (`Cached::shows`) is kept with the
     /// entry: a write touching it makes the entry stale. A render that
-    /// shows more is not kept when a public write came while it ran.
+    /// shows more is not kept when a public write that touched any of it
+    /// came while it ran; other writes meanwhile do not matter.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn what_a_render_finds_it_shows_makes_it_stale_too() {
         let c = Arc::new(PageCache::default());
@@ -935,21 +985,20 @@ mod tests {
         assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 100, render("two")).await), "one", "kept");
         assert_eq!(c.invalidate(&[phrase()], 101), 1);
         assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 101, render("three")).await), "three");
-        // A public write while it renders (here, one that touches nothing it knew of).
-        let release = Arc::new(Notify::new());
-        let task = {
-            let (c, release) = (c.clone(), release.clone());
+        // A render held until `release`, after `phrase` went stale at `now`.
+        let held = |now: i64, text: &'static str, release: Arc<Notify>| {
+            let c = c.clone();
             tokio::spawn(async move {
-                c.invalidate(&[phrase()], 102);
+                c.invalidate(&[phrase()], now);
                 let out = c
                     .get_or_render(
                         "a",
                         || vec![art("a")],
-                        102,
+                        now,
                         move || async move {
                             release.notified().await;
                             Rendered::Found {
-                                item: Cached::new("four", "text/plain").showing(vec![phrase()]),
+                                item: Cached::new(text, "text/plain").showing(vec![phrase()]),
                                 until: None,
                             }
                         },
@@ -958,15 +1007,45 @@ mod tests {
                 body(&out)
             })
         };
+        let write =
+            |change: content::Change| content::Changes::changed(&*c, &content::Change { public: true, ..change });
+        // A public write while it renders, touching nothing it shows: kept.
+        let release = Arc::new(Notify::new());
+        let task = held(102, "four", release.clone());
         until(|| c.stats().misses == 3).await;
-        content::Changes::changed(
-            &*c,
-            &content::Change { tags: vec!["other".into()], public: true, ..Default::default() },
-        );
+        write(content::Change { tags: vec!["other".into()], ..Default::default() });
         release.notify_one();
-        assert_eq!(task.await.unwrap(), "four", "given to its request");
-        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 103, render("five")).await), "five", "not kept");
-        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 103, render("six")).await), "five");
+        assert_eq!(task.await.unwrap(), "four");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 103, render("never")).await), "four", "kept");
+        // One touching what only the render found it shows: given to its
+        // request, not kept.
+        let release = Arc::new(Notify::new());
+        let task = held(104, "five", release.clone());
+        until(|| c.stats().misses == 4).await;
+        write(content::Change { related: vec!["harbour".into()], ..Default::default() });
+        release.notify_one();
+        assert_eq!(task.await.unwrap(), "five", "given to its request");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 105, render("six")).await), "six", "not kept");
+        assert_eq!(body(&c.get_or_render("a", || vec![art("a")], 105, render("seven")).await), "six");
+    }
+
+    /// Past what it remembers of recent writes, any write since a render
+    /// started counts as touching what it shows.
+    #[test]
+    fn too_many_writes_since_a_render_count_as_touching_it() {
+        let c = PageCache::default();
+        let shows = [Dep::Related("harbour".into())];
+        let since = c.version();
+        assert!(!c.touched_since(since, &shows), "no write since");
+        c.advance(Some(vec![Dep::Tag("other".into())].into()));
+        assert!(!c.touched_since(since, &shows));
+        for _ in 0..RECENT {
+            c.advance(Some(vec![Dep::Tag("other".into())].into()));
+        }
+        assert!(c.touched_since(since, &shows), "forgotten");
+        let since = c.version();
+        c.advance(None);
+        assert!(c.touched_since(since, &shows), "everything");
     }
 
     #[tokio::test]
