@@ -336,14 +336,8 @@ def main():
                 size_mark.write_text(str(n))
         else:
             say("reusing the database imported before", pristine)
-            shutil.copyfile(pristine, db)
-            # The copy's gigabytes are written back to disk before anything is
-            # measured: otherwise the write-back competes with the server's own
-            # syncs (its checkpoints) and the figures measure the copy.
-            say("writing the copy back to disk (sync)")
-            os.sync()
-        token = TOKEN_RE.search(subprocess.run([binary, "token", "create", "bench", "--db", db],
-                                               capture_output=True, text=True).stdout + "").group(0)
+            fresh_copy(work, pristine, db)
+        token = bench_token(binary, db)
         mid = f"a-{n // 2}"
 
         # 2. Every route uncached, one client.
@@ -355,14 +349,11 @@ def main():
             runs = []
             for run in range(max(1, args.mixed_runs)):
                 if run > 0:
-                    if kept or args.work:
+                    # With --work the imported database is kept (pristine).
+                    if args.work:
                         say(f"mixed run {run + 1} of {args.mixed_runs}, on a fresh copy of", pristine)
-                        for f in work.glob("archive.db*"):
-                            f.unlink()
-                        shutil.copyfile(pristine, db)
-                        os.sync()
-                        token = TOKEN_RE.search(subprocess.run([binary, "token", "create", "bench", "--db", db],
-                                                               capture_output=True, text=True).stdout + "").group(0)
+                        fresh_copy(work, pristine, db)
+                        token = bench_token(binary, db)
                     else:
                         say(f"mixed run {run + 1} of {args.mixed_runs}, on the database the last one wrote to")
                 runs.append(mixed_part(binary, db, work, n, token, args.mixed_seconds))
@@ -432,6 +423,24 @@ http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; t
     row("/api/articles requests/s", f"{w_api['rps']:,.0f}", ">= 0.5 x page", half >= 0.5)
     row("  ratio to the article page", f"{half:.2f}", ">= 0.50", half >= 0.5)
     srv.stop()
+
+
+def fresh_copy(work, pristine, db):
+    """The database as imported: `pristine` copied over `db` (and its log)."""
+    for f in work.glob("archive.db*"):
+        f.unlink()
+    shutil.copyfile(pristine, db)
+    # The copy's gigabytes are written back to disk before anything is
+    # measured: otherwise the write-back competes with the server's own
+    # syncs (its checkpoints) and the figures measure the copy.
+    say("writing the copy back to disk (sync)")
+    os.sync()
+
+
+def bench_token(binary, db):
+    """A new API token for the benchmark's writers."""
+    out = subprocess.run([binary, "token", "create", "bench", "--db", db], capture_output=True, text=True)
+    return TOKEN_RE.search(out.stdout).group(0)
 
 
 def mixed_part(binary, db, work, n, token, seconds):
