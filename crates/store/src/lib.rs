@@ -13,9 +13,7 @@
 //! Times are Unix seconds, UTC. Text never contains U+0000 (the `content`
 //! crate refuses it; PostgreSQL cannot store it).
 
-// One function may use `unsafe`: `sqlite::direct::transaction`, which says
-// why it is sound (a test checks that no other does).
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod desk;
 mod instances;
@@ -705,5 +703,22 @@ mod tests {
         fn send<T: Send>(_: T) {}
         send(super::open(":memory:"));
         send(super::open_with("postgres://db/site", &super::Options::default()));
+    }
+
+    /// No crate of the workspace has `unsafe` code: each one's root forbids
+    /// it (a later `allow` cannot lift that).
+    #[test]
+    fn every_crate_forbids_unsafe_code() {
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut roots = 0;
+        for entry in std::fs::read_dir(&crates).unwrap() {
+            let src = entry.unwrap().path().join("src");
+            for root in ["lib.rs", "main.rs"].map(|name| src.join(name)).into_iter().filter(|p| p.exists()) {
+                let text = std::fs::read_to_string(&root).unwrap();
+                assert!(text.contains("#![forbid(unsafe_code)]"), "{} does not forbid unsafe code", root.display());
+                roots += 1;
+            }
+        }
+        assert!(roots >= 7, "found {roots} crate roots");
     }
 }

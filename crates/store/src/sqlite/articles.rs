@@ -344,26 +344,26 @@ impl ArticleStore for SqliteStore {
         let writer = self.writer.clone();
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let mut ids = Vec::with_capacity(writes.len());
-                    for (update, article) in &writes {
-                        ids.push(match *update {
-                            None => create_in(tx, article)?,
-                            Some((id, version)) => {
-                                update_in(tx, id, version, article)?;
-                                id
-                            }
-                        });
-                    }
-                    // Each article's own list is queued (made off the writer's
-                    // path, `make_queued_related_lists`), not made here: making
-                    // it costs a few milliseconds an article and kept an import
-                    // to about 260 articles/s. A single write makes its own.
-                    super::related::enqueue(tx, &ids)?;
-                    Ok(ids)
-                })
-                .await
+                writer
+                    .transaction(|tx| {
+                        let mut ids = Vec::with_capacity(writes.len());
+                        for (update, article) in &writes {
+                            ids.push(match *update {
+                                None => create_in(tx, article)?,
+                                Some((id, version)) => {
+                                    update_in(tx, id, version, article)?;
+                                    id
+                                }
+                            });
+                        }
+                        // Each article's own list is queued (made off the writer's
+                        // path, `make_queued_related_lists`), not made here: making
+                        // it costs a few milliseconds an article and kept an import
+                        // to about 260 articles/s. A single write makes its own.
+                        super::related::enqueue(tx, &ids)?;
+                        Ok(ids)
+                    })
+                    .await
             })
             .await
     }
@@ -379,16 +379,16 @@ impl ArticleStore for SqliteStore {
         let (writer, slug) = (self.writer.clone(), slug.to_owned());
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let Some(id) = id_of_slug(tx, &slug)? else { return Err(StoreError::NotFound) };
-                    let holders = super::related::before_delete(tx, id)?;
-                    if run(tx, sql::DELETE_ARTICLE, params![slug])? == 0 {
-                        return Err(StoreError::NotFound);
-                    }
-                    super::related::relate_after_delete(tx, &holders)
-                })
-                .await
+                writer
+                    .transaction(|tx| {
+                        let Some(id) = id_of_slug(tx, &slug)? else { return Err(StoreError::NotFound) };
+                        let holders = super::related::before_delete(tx, id)?;
+                        if run(tx, sql::DELETE_ARTICLE, params![slug])? == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        super::related::relate_after_delete(tx, &holders)
+                    })
+                    .await
             })
             .await
     }

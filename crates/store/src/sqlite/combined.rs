@@ -22,10 +22,10 @@ use std::sync::Mutex;
 use tokio::sync::oneshot;
 
 use super::articles::{create_in, load_direct, run, update_in};
-use super::direct::{self, Tx, Undo};
+use super::direct::{Tx, Undo};
 use super::related::{Relating, relate_read};
 use super::{SqliteStore, sql};
-use crate::{Article, Db, NewArticle, Result, StoreError};
+use crate::{Article, NewArticle, Result, StoreError};
 
 /// One queued write of an article.
 pub(super) struct Queued {
@@ -113,15 +113,10 @@ impl SqliteStore {
 
     /// Writes `batch` in one transaction, a savepoint each, and answers each.
     async fn write_batch(&self, batch: Vec<Queued>) {
-        let mut conn = match self.writer.acquire().await.db() {
-            Ok(conn) => conn,
-            Err(e) => return answer_all(batch, e),
-        };
-        let outcomes = direct::transaction_with(&mut conn, Undo::Memory, |tx| {
-            batch.iter().map(|q| write_one(tx, q)).collect::<Result<Vec<_>>>()
-        })
-        .await;
-        drop(conn);
+        let outcomes = self
+            .writer
+            .transaction_with(Undo::Memory, |tx| batch.iter().map(|q| write_one(tx, q)).collect::<Result<Vec<_>>>())
+            .await;
         match outcomes {
             Ok(outcomes) => {
                 for (q, outcome) in batch.into_iter().zip(outcomes) {
@@ -180,7 +175,7 @@ mod tests {
         let db = TempDb::new("combined");
         let s = SqliteStore::open(&db.path()).await.unwrap();
         // The writer is busy until the writes are queued.
-        let busy = s.writer.acquire().await.unwrap();
+        let busy = s.writer.pool().acquire().await.unwrap();
         let tasks: Vec<_> = (0..24)
             .map(|i| {
                 let s = s.clone();
@@ -256,10 +251,8 @@ mod tests {
         let a = sample("undo", Status::Published, Some(10));
         s.create_article(&a).await.unwrap();
         assert!(s.create_article(&a).await.is_err(), "a taken slug");
-        let mut conn = s.writer.acquire().await.unwrap();
-        let setting: i64 = sqlx::query_scalar(sql::TEMP_STORE).fetch_one(&mut *conn).await.unwrap();
+        let setting: i64 = s.writer.with_connection(|c| c.query_row(sql::TEMP_STORE, [], |r| r.get(0))).unwrap();
         assert_eq!(setting, 0, "temp_store is DEFAULT");
-        drop(conn);
         s.close().await;
     }
 }

@@ -1,4 +1,5 @@
-//! Write transactions run straight on the writer connection's SQLite handle.
+//! Write transactions run straight on a SQLite connection of the writer's
+//! own, through rusqlite.
 //!
 //! sqlx runs each SQLite connection on a thread of its own, and every
 //! statement is a round trip to it: the caller sends the statement, that
@@ -9,20 +10,27 @@
 //! SQLite's one write lock. Eight writers then queued behind each other
 //! (a write's p50 was 47 ms, its p99 167 ms).
 //!
-//! Here the thread of writes (`writer.rs`) borrows the writer connection's
-//! handle from sqlx ([`sqlx::sqlite::SqliteConnection::lock_handle`]) and runs
-//! the whole transaction itself through rusqlite: the statements follow each
-//! other with no thread in between. It is the same connection, so writes
-//! still queue in the writer pool of one, and a database in memory works
-//! the same. The statements are those of `sql.rs`, bound in the same order.
+//! Here the thread of writes (`writer.rs`) runs the whole transaction
+//! itself, on [`Writes`]' own connection: the statements follow each other
+//! with no thread in between. That connection lives as long as the store,
+//! so each statement is prepared once and kept for every later transaction
+//! (made anew for each transaction, the preparing was some 15 % of the
+//! writes' thread's time under load). Its turn is still taken in the writer
+//! pool of one (sqlx's connection, held while the transaction runs), so
+//! these writes and sqlx's (sessions, tokens, users, media, migrations)
+//! queue in one line, first come, first served. A database in memory is one
+//! database for both connections: sqlx opens it in shared-cache mode, and
+//! this connection opens the same name the same way.
 
-use rusqlite::{Connection, TransactionBehavior};
-use sqlx::sqlite::SqliteConnection;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use super::sql;
 use crate::{Db, Result, StoreError};
 
-/// A write transaction on the writer connection, run by [`transaction`].
+/// A write transaction on the writer's connection, run by [`Writes::transaction`].
 pub(super) type Tx<'c> = rusqlite::Transaction<'c>;
 
 /// The store's error for a rusqlite error.
@@ -89,78 +97,117 @@ pub(super) enum Undo {
     Memory,
 }
 
-/// Runs `work` in a write transaction (`BEGIN IMMEDIATE`) on `conn`, the
-/// writer connection, committed when `work` succeeds and rolled back when it
-/// fails (or panics). Call it on the thread of writes: it blocks while the
-/// transaction runs.
-pub(super) async fn transaction<T>(conn: &mut SqliteConnection, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-    transaction_with(conn, Undo::Default, work).await
+/// The writer's side of the store: the writer pool of one (whose connection
+/// is each write's turn) and the connection the transactions here run on.
+/// Clones share both.
+#[derive(Clone, Debug)]
+pub(super) struct Writes {
+    turn: SqlitePool,
+    /// `None` once the store is closed.
+    conn: Arc<Mutex<Option<Connection>>>,
 }
 
-/// [`transaction`], keeping what it may have to undo as `undo` says.
-pub(super) async fn transaction_with<T>(
-    conn: &mut SqliteConnection,
-    undo: Undo,
-    work: impl FnOnce(&Tx<'_>) -> Result<T>,
-) -> Result<T> {
-    let mut locked = conn.lock_handle().await.db()?;
-    let handle = locked.as_raw_handle();
-    // SAFETY: `Connection::from_handle` needs a valid `sqlite3` handle that
-    // nothing else uses while the `Connection` lives. Both hold:
-    // - `handle` is the open handle of sqlx's connection, valid while
-    //   `locked` lives; `direct` is dropped at the end of this block, before
-    //   `locked` (declared earlier, dropped later).
-    // - `locked` is sqlx's lock on that connection: while it is held, sqlx's
-    //   thread for the connection runs nothing on it (that is what
-    //   `lock_handle` is for), so only this thread uses the handle. SQLite is
-    //   built thread-safe (libsqlite3-sys's bundled build,
-    //   `SQLITE_THREADSAFE=1`), so a handle may move between threads used one
-    //   at a time.
-    // - A `Connection` made by `from_handle` does not own the handle: when
-    //   dropped it finalizes only the statements it prepared itself and never
-    //   closes the handle (rusqlite's `InnerConnection::close` with `owned`
-    //   false), so sqlx's own prepared statements and its connection are as
-    //   they were. Nothing is registered on the handle (no hook, no busy
-    //   handler, no function).
-    // - The transaction ends inside the block: committed, or rolled back by
-    //   `rusqlite::Transaction`'s drop (also when `work` panics), so sqlx gets
-    //   its connection back outside any transaction, as it lent it.
-    #[allow(unsafe_code, reason = "the one use, proven sound above")]
-    let direct = unsafe { Connection::from_handle(handle.as_ptr()) }.direct()?;
-    // Every statement of a transaction is prepared once (an article's write
-    // runs some 35 different ones; rusqlite keeps 16 by default, and
-    // preparing them again and again was a fifth of the writes' time).
-    direct.set_prepared_statement_cache_capacity(STATEMENTS);
-    // The setting is read when the transaction begins, and set back after
-    // it ends (also on an error or a panic), so that the connection's other
-    // transactions keep SQLite's default.
-    struct SetBack<'c>(&'c Connection, Undo);
-    impl Drop for SetBack<'_> {
-        fn drop(&mut self) {
-            if self.1 == Undo::Memory {
-                // Failing, it stays in memory for later transactions too:
-                // slower for a very large one, never wrong.
-                let _ = self.0.execute_batch(sql::UNDO_DEFAULT);
+impl Writes {
+    /// Opens the writer's connection to the database `options` name (the
+    /// writer pool's, `turn`, which has made the file and its tables), set
+    /// up as the pool's connections are (`settings`, pragma and value).
+    pub(super) fn open(
+        turn: SqlitePool,
+        options: &SqliteConnectOptions,
+        memory: bool,
+        settings: &[(&str, String)],
+    ) -> Result<Writes> {
+        let name = options.get_filename();
+        let cannot_open = |e: rusqlite::Error| StoreError::CannotOpen(format!("{}: {e}", name.display()));
+        let mut flags =
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if memory {
+            // sqlx's name for it, `file:sqlx-in-memory-N`, in shared-cache
+            // mode: the same database, not a new empty one.
+            flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+        }
+        let conn = Connection::open_with_flags(name, flags).map_err(cannot_open)?;
+        for (pragma, value) in settings {
+            conn.pragma_update(None, pragma, value).map_err(cannot_open)?;
+        }
+        conn.busy_timeout(super::BUSY_TIMEOUT).map_err(cannot_open)?;
+        // Every statement of the writes is prepared once and kept (an
+        // article's write alone runs some 35 different ones; rusqlite keeps
+        // 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENTS);
+        Ok(Writes { turn, conn: Arc::new(Mutex::new(Some(conn))) })
+    }
+
+    /// The writer pool (its connection is each write's turn).
+    pub(super) fn pool(&self) -> &SqlitePool {
+        &self.turn
+    }
+
+    /// Closes the writer's connection; transactions fail after it.
+    pub(super) fn close(&self) {
+        drop(self.lock().take());
+    }
+
+    /// `f` on the writer's connection, outside any transaction (for tests).
+    #[cfg(test)]
+    pub(super) fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let guard = self.lock();
+        f(guard.as_ref().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?).direct()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Connection>> {
+        // A panic inside a transaction rolled it back as it unwound (see
+        // `transaction_with`): the connection is as good as before.
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`), committed
+    /// when `work` succeeds and rolled back when it fails (or panics), once
+    /// the writes before it are done. Call it on the thread of writes: it
+    /// blocks while the transaction runs.
+    pub(super) async fn transaction<T>(&self, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction_with(Undo::Default, work).await
+    }
+
+    /// [`Writes::transaction`], keeping what it may have to undo as `undo`
+    /// says.
+    pub(super) async fn transaction_with<T>(&self, undo: Undo, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        // The turn: no other write runs on either connection while it is held.
+        let turn = self.turn.acquire().await.db()?;
+        let mut guard = self.lock();
+        let conn = guard.as_mut().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?;
+        // The setting is read when the transaction begins, and set back after
+        // it ends (also on an error or a panic), so that the connection's
+        // other transactions keep SQLite's default.
+        struct SetBack<'c>(&'c mut Connection, Undo);
+        impl Drop for SetBack<'_> {
+            fn drop(&mut self) {
+                if self.1 == Undo::Memory {
+                    // Failing, it stays in memory for later transactions too:
+                    // slower for a very large one, never wrong.
+                    let _ = self.0.execute_batch(sql::UNDO_DEFAULT);
+                }
             }
         }
+        if undo == Undo::Memory {
+            conn.execute_batch(sql::UNDO_IN_MEMORY).direct()?;
+        }
+        let set_back = SetBack(conn, undo);
+        let out = {
+            // Rolled back by its drop unless committed, also when `work` panics.
+            let tx = set_back.0.transaction_with_behavior(TransactionBehavior::Immediate).direct()?;
+            let out = work(&tx)?;
+            tx.commit().direct()?;
+            out
+        };
+        drop(set_back);
+        drop(guard);
+        drop(turn);
+        Ok(out)
     }
-    if undo == Undo::Memory {
-        direct.execute_batch(sql::UNDO_IN_MEMORY).direct()?;
-    }
-    let set_back = SetBack(&direct, undo);
-    let out = {
-        let tx = rusqlite::Transaction::new_unchecked(set_back.0, TransactionBehavior::Immediate).direct()?;
-        let out = work(&tx)?;
-        tx.commit().direct()?;
-        out
-    };
-    drop(set_back);
-    drop(direct);
-    drop(locked);
-    Ok(out)
 }
 
-/// The most prepared statements a transaction keeps for its own reuse.
+/// The most prepared statements the writer's connection keeps.
 const STATEMENTS: usize = 128;
 
 #[cfg(test)]
@@ -168,60 +215,65 @@ mod tests {
     use super::*;
     use crate::sqlite::SqliteStore;
     use crate::sqlite::articles::{create_in, tests::sample};
-    use crate::{ArticleStore as _, SearchStore as _, Status, Visibility};
+    use crate::sqlite::tests::TempDb;
+    use crate::{ArticleStore as _, Backend as _, SearchStore as _, Status, Visibility};
 
     /// What a transaction writes is there for sqlx after it; a failed one
-    /// leaves nothing, and the connection is usable again either way.
+    /// leaves nothing, and the connection is usable again either way: on a
+    /// file and on a database in memory (the same one for both connections).
     #[tokio::test]
     async fn commits_and_rolls_back_on_the_writer_connection() {
-        let store = SqliteStore::open(":memory:").await.unwrap();
-        let mut conn = store.writer.acquire().await.unwrap();
-        let a = sample("a", Status::Published, Some(10));
-        transaction(&mut conn, |tx| create_in(tx, &a)).await.unwrap();
-        let err = transaction(&mut conn, |tx| {
-            create_in(tx, &sample("b", Status::Published, Some(20)))?;
-            create_in(tx, &a)
-        })
-        .await
-        .unwrap_err();
-        assert!(matches!(&err, StoreError::Conflict(m) if m == "slug a is taken"), "{err:?}");
-        // A panic inside rolls back too.
-        let panicked = std::panic::AssertUnwindSafe(transaction(&mut conn, |tx| -> Result<()> {
-            create_in(tx, &sample("c", Status::Published, Some(30)))?;
-            panic!("in the middle of a write")
-        }));
-        assert!(futures_util::FutureExt::catch_unwind(panicked).await.is_err());
-        drop(conn);
-        assert!(store.article("a", Visibility::All).await.unwrap().is_some());
-        assert!(store.article("b", Visibility::All).await.unwrap().is_none());
-        assert!(store.article("c", Visibility::All).await.unwrap().is_none());
-        // sqlx's own transactions work on the connection after it.
-        store.tidy_search_index().await.unwrap();
-        store.create_article(&sample("d", Status::Published, Some(40))).await.unwrap();
+        let db = TempDb::new("direct");
+        for location in [":memory:".to_owned(), db.path()] {
+            let store = SqliteStore::open(&location).await.unwrap();
+            let a = sample("a", Status::Published, Some(10));
+            store.writer.transaction(|tx| create_in(tx, &a)).await.unwrap();
+            let err = store
+                .writer
+                .transaction(|tx| {
+                    create_in(tx, &sample("b", Status::Published, Some(20)))?;
+                    create_in(tx, &a)
+                })
+                .await
+                .unwrap_err();
+            assert!(matches!(&err, StoreError::Conflict(m) if m == "slug a is taken"), "{location}: {err:?}");
+            // A panic inside rolls back too.
+            let panicked = std::panic::AssertUnwindSafe(store.writer.transaction(|tx| -> Result<()> {
+                create_in(tx, &sample("c", Status::Published, Some(30)))?;
+                panic!("in the middle of a write")
+            }));
+            assert!(futures_util::FutureExt::catch_unwind(panicked).await.is_err());
+            assert!(store.article("a", Visibility::All).await.unwrap().is_some(), "{location}");
+            assert!(store.article("b", Visibility::All).await.unwrap().is_none(), "{location}");
+            assert!(store.article("c", Visibility::All).await.unwrap().is_none(), "{location}");
+            // sqlx's own transactions work after it, and this connection
+            // sees what they wrote.
+            store.tidy_search_index().await.unwrap();
+            store.create_article(&sample("d", Status::Published, Some(40))).await.unwrap();
+            let n: i64 = store.writer.transaction(|tx| Ok(value(tx, sql::ID_OF_SLUG, ["d"])?.unwrap())).await.unwrap();
+            assert!(n > 0, "{location}");
+            store.close().await;
+            let err = store.writer.transaction(|_| Ok(())).await.unwrap_err();
+            assert!(err.to_string().contains("closed"), "{location}: {err}");
+        }
     }
 
-    /// `unsafe` is allowed in one place of the workspace: `transaction`
-    /// above (every crate root forbids it but the store's, which denies it,
-    /// and the workspace denies it too).
-    #[test]
-    fn unsafe_is_allowed_here_only() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut found = Vec::new();
-        let mut dirs = vec![root.join("crates")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let needle = ["allow(", "unsafe_code"].concat();
-                    for _ in text.matches(&needle) {
-                        found.push(path.file_name().unwrap().to_string_lossy().into_owned());
-                    }
-                }
+    /// The writer's connection is set up as sqlx's connections are.
+    #[tokio::test]
+    async fn the_writers_connection_has_the_pools_settings() {
+        let db = TempDb::new("direct-settings");
+        for location in [":memory:".to_owned(), db.path()] {
+            let store = SqliteStore::open(&location).await.unwrap();
+            for statement in sql::SETTINGS {
+                let theirs: i64 = sqlx::query_scalar(*statement).fetch_one(store.writer.pool()).await.unwrap();
+                let ours: i64 = store.writer.with_connection(|c| c.query_row(statement, [], |r| r.get(0))).unwrap();
+                assert_eq!(ours, theirs, "{location}: {statement}");
             }
+            let theirs: String = sqlx::query_scalar(sql::JOURNAL_MODE).fetch_one(store.writer.pool()).await.unwrap();
+            let ours: String =
+                store.writer.with_connection(|c| c.query_row(sql::JOURNAL_MODE, [], |r| r.get(0))).unwrap();
+            assert_eq!(ours, theirs, "{location}: journal mode");
+            store.close().await;
         }
-        assert_eq!(found, ["direct.rs"], "lint exceptions for unsafe code");
     }
 }

@@ -18,7 +18,7 @@ pub(super) async fn write_files(tx: &mut sqlx::SqliteConnection, id: i64, files:
 #[async_trait]
 impl MediaStore for SqliteStore {
     async fn put_media(&self, m: &NewMedia) -> Result<Media> {
-        let mut tx = super::begin_write(&self.writer).await?;
+        let mut tx = super::begin_write(self.writer.pool()).await?;
         let inserted = bind_media(sqlx::query(sql::INSERT_MEDIA), m).fetch_optional(&mut *tx).await.db()?;
         let inserted: Option<i64> = inserted.map(|r| r.try_get("id")).transpose().db()?;
         let id = match inserted {

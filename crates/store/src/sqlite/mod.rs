@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use crate::{Backend, Db, Kind, Options, Result, SQLITE_POOL, StoreError, db_error};
 
@@ -51,7 +51,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: SqlitePool,
+    /// The writer pool of one and the writer's own connection.
+    writer: direct::Writes,
     writes: Arc<writer::WriterThread>,
     /// Single article writes waiting to be written together (`combined.rs`).
     combiner: Arc<combined::Combiner>,
@@ -83,16 +84,12 @@ impl SqliteStore {
         if !memory {
             check_file_location(location)?;
         }
-        let options = options
-            // Checkpoints are made by a task of their own (`checkpoints`),
-            // not by the write that fills the log past 1,000 pages (the
-            // default): that write waited for the copy and its sync. This
-            // is the backstop, should the task not keep up.
-            .pragma("wal_autocheckpoint", AUTOCHECKPOINT_PAGES.to_string())
-            .foreign_keys(true)
+        let settings = settings();
+        let options = settings
+            .iter()
+            .fold(options, |options, (pragma, value)| options.pragma(*pragma, value.clone()))
             .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(BUSY_TIMEOUT);
         let cannot_open = |e: sqlx::Error| match &e {
             // SQLite's own words, once (not again as each error's source).
             sqlx::Error::Database(db) => StoreError::CannotOpen(db.message().to_owned()),
@@ -116,16 +113,35 @@ impl SqliteStore {
             // operating system caches the file for all of them, and eight
             // caches of SQLite's default 2 MiB, filled by reads across a
             // large archive, were 16 MB of the server's memory.
-            let options = options.pragma("cache_size", format!("-{READER_CACHE_KIB}"));
+            let options = options.clone().pragma("cache_size", format!("-{READER_CACHE_KIB}"));
             pool(opts.max_connections.unwrap_or(SQLITE_POOL)).connect_with(options).await.map_err(cannot_open)?
         };
         let writes = Arc::new(writer::WriterThread::start()?);
         if !memory {
             tokio::spawn(checkpoints(pool.clone(), writer.clone(), Arc::downgrade(&writes)));
         }
+        let writer = direct::Writes::open(writer, &options, memory, &settings)?;
         Ok(SqliteStore { pool, writer, writes, combiner: Arc::default() })
     }
 }
+
+/// The settings of every connection, sqlx's and the writer's own
+/// (`direct.rs`), as pragma and value (besides the journal mode, which is
+/// the database's, and the busy timeout, [`BUSY_TIMEOUT`]).
+fn settings() -> [(&'static str, String); 3] {
+    [
+        // Checkpoints are made by a task of their own (`checkpoints`), not
+        // by the write that fills the log past 1,000 pages (the default):
+        // that write waited for the copy and its sync. This is the
+        // backstop, should the task not keep up.
+        ("wal_autocheckpoint", AUTOCHECKPOINT_PAGES.to_string()),
+        ("foreign_keys", "ON".to_owned()),
+        ("synchronous", "NORMAL".to_owned()),
+    ]
+}
+
+/// How long a connection waits for another process's write to end.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The page cache of each reading connection, in KiB (SQLite's default:
 /// 2,000; the writer keeps that).
@@ -235,10 +251,12 @@ impl Backend for SqliteStore {
         Ok(())
     }
 
-    /// Closes the pools (the last connection closed checkpoints the WAL).
+    /// Closes the pools and the writer's connection (the last connection
+    /// closed checkpoints the WAL).
     async fn close(&self) {
         self.pool.close().await;
-        self.writer.close().await;
+        self.writer.close();
+        self.writer.pool().close().await;
     }
 
     fn pool_use(&self) -> crate::PoolUse {
@@ -462,7 +480,7 @@ mod tests {
     async fn the_log_is_checkpointed_in_the_background() {
         let db = TempDb::new("checkpoints");
         let s = SqliteStore::open(&db.path()).await.unwrap();
-        let pages: i64 = sqlx::query_scalar(sql::AUTOCHECKPOINT).fetch_one(&s.writer).await.unwrap();
+        let pages: i64 = sqlx::query_scalar(sql::AUTOCHECKPOINT).fetch_one(s.writer.pool()).await.unwrap();
         assert_eq!(pages, i64::from(AUTOCHECKPOINT_PAGES));
         let size = || std::fs::metadata(db.path()).unwrap().len();
         tokio::time::sleep(CHECKPOINT_EVERY * 3).await;

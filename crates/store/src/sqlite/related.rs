@@ -319,16 +319,16 @@ impl RelatedStore for SqliteStore {
         let (writer, phrases) = (self.writer.clone(), phrases.clone());
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    if lang_at_version(tx, id, version)?.is_none() {
-                        return Ok(false);
-                    }
-                    write_phrases(tx, id, &phrases)?;
-                    relate(tx, id)?;
-                    Ok(true)
-                })
-                .await
+                writer
+                    .transaction(|tx| {
+                        if lang_at_version(tx, id, version)?.is_none() {
+                            return Ok(false);
+                        }
+                        write_phrases(tx, id, &phrases)?;
+                        relate(tx, id)?;
+                        Ok(true)
+                    })
+                    .await
             })
             .await
     }
@@ -366,23 +366,23 @@ impl RelatedStore for SqliteStore {
         let writer = self.writer.clone();
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
-                    for r in remade {
-                        if let (Some(list), Some(slug)) = (&r.list, r.slug) {
-                            let claimed =
-                                run(tx, sql::CLAIM_LIST, params![r.id, i64::from(RELATED_VERSION), r.made])? == 1;
-                            if claimed {
-                                write_list(tx, r.id, list)?;
-                                done.changed.push(slug);
+                writer
+                    .transaction(|tx| {
+                        let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
+                        for r in remade {
+                            if let (Some(list), Some(slug)) = (&r.list, r.slug) {
+                                let claimed =
+                                    run(tx, sql::CLAIM_LIST, params![r.id, i64::from(RELATED_VERSION), r.made])? == 1;
+                                if claimed {
+                                    write_list(tx, r.id, list)?;
+                                    done.changed.push(slug);
+                                }
                             }
+                            run(tx, sql::DEQUEUE_LIST, params![r.id, r.queued])?;
                         }
-                        run(tx, sql::DEQUEUE_LIST, params![r.id, r.queued])?;
-                    }
-                    Ok(done)
-                })
-                .await
+                        Ok(done)
+                    })
+                    .await
             })
             .await
     }
@@ -396,13 +396,13 @@ impl RelatedStore for SqliteStore {
         let (writer, slug) = (self.writer.clone(), slug.to_owned());
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let Some(id) = super::articles::id_of_slug(tx, &slug)? else { return Ok(false) };
-                    make_list(tx, id)?;
-                    Ok(true)
-                })
-                .await
+                writer
+                    .transaction(|tx| {
+                        let Some(id) = super::articles::id_of_slug(tx, &slug)? else { return Ok(false) };
+                        make_list(tx, id)?;
+                        Ok(true)
+                    })
+                    .await
             })
             .await
     }
@@ -460,15 +460,15 @@ mod tests {
         let relating = s.relating(None, &c).await.unwrap();
         s.delete_article("a").await.unwrap();
         // The write as `create_article` makes it, after the delete.
-        let mut conn = s.writer.acquire().await.unwrap();
-        let id = direct::transaction(&mut conn, |tx| {
-            let id = super::super::articles::create_in(tx, &c)?;
-            relate_read(tx, id, &relating)?;
-            Ok(id)
-        })
-        .await
-        .unwrap();
-        drop(conn);
+        let id = s
+            .writer
+            .transaction(|tx| {
+                let id = super::super::articles::create_in(tx, &c)?;
+                relate_read(tx, id, &relating)?;
+                Ok(id)
+            })
+            .await
+            .unwrap();
         let q = RelatedQuery { id, now: 100, limit: 5 };
         let found = s.related_articles(&q).await.unwrap();
         assert_eq!(found.iter().map(|r| r.card.slug.as_str()).collect::<Vec<_>>(), ["b"]);

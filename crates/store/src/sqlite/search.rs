@@ -39,7 +39,7 @@ use sqlx::sqlite::SqliteRow;
 use rusqlite::params;
 
 use super::articles::{lang_at_version, run};
-use super::direct::{self, Tx};
+use super::direct::Tx;
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, begin_write, sql};
 use crate::search::fts_tokens;
@@ -485,19 +485,19 @@ impl SearchStore for SqliteStore {
         let (writer, text) = (self.writer.clone(), text.clone());
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    let Some(lang) = lang_at_version(tx, id, version)? else { return Ok(false) };
-                    write_terms(tx, id, &lang, &text)?;
-                    Ok(true)
-                })
-                .await
+                writer
+                    .transaction(|tx| {
+                        let Some(lang) = lang_at_version(tx, id, version)? else { return Ok(false) };
+                        write_terms(tx, id, &lang, &text)?;
+                        Ok(true)
+                    })
+                    .await
             })
             .await
     }
 
     async fn tidy_search_index(&self) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         sqlx::query(sql::OPTIMIZE_SEARCH).execute(&mut *tx).await.db()?;
         sqlx::query(sql::OPTIMIZE_TIER).execute(&mut *tx).await.db()?;
         tx.commit().await.db()?;

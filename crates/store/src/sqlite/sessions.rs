@@ -16,7 +16,7 @@ impl SessionStore for SqliteStore {
             .bind(&s.csrf)
             .bind(s.created_at)
             .bind(s.last_seen)
-            .execute(&self.writer)
+            .execute(self.writer.pool())
             .await
             .db()?;
         Ok(())
@@ -36,17 +36,17 @@ impl SessionStore for SqliteStore {
     }
 
     async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {
-        sqlx::query(sql::TOUCH_SESSION).bind(id_hash).bind(now).execute(&self.writer).await.db()?;
+        sqlx::query(sql::TOUCH_SESSION).bind(id_hash).bind(now).execute(self.writer.pool()).await.db()?;
         Ok(())
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<()> {
-        sqlx::query(sql::DELETE_SESSION).bind(id_hash).execute(&self.writer).await.db()?;
+        sqlx::query(sql::DELETE_SESSION).bind(id_hash).execute(self.writer.pool()).await.db()?;
         Ok(())
     }
 
     async fn delete_user_sessions(&self, user_id: i64) -> Result<u64> {
-        let done = sqlx::query(sql::DELETE_USER_SESSIONS).bind(user_id).execute(&self.writer).await.db()?;
+        let done = sqlx::query(sql::DELETE_USER_SESSIONS).bind(user_id).execute(self.writer.pool()).await.db()?;
         Ok(done.rows_affected())
     }
 
@@ -54,7 +54,7 @@ impl SessionStore for SqliteStore {
         let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
             .bind(idle_before)
             .bind(created_before)
-            .execute(&self.writer)
+            .execute(self.writer.pool())
             .await
             .db()?;
         Ok(done.rows_affected())
@@ -64,7 +64,7 @@ impl SessionStore for SqliteStore {
 #[async_trait]
 impl ThrottleStore for SqliteStore {
     async fn record_failure(&self, keys: &[&str], now: i64, forget_before: i64) -> Result<()> {
-        let mut tx = super::begin_write(&self.writer).await?;
+        let mut tx = super::begin_write(self.writer.pool()).await?;
         // Failures older than the window count no more, whoever made them.
         sqlx::query(sql::FORGET_FAILURES).bind(forget_before).execute(&mut *tx).await.db()?;
         for key in keys {
@@ -80,7 +80,7 @@ impl ThrottleStore for SqliteStore {
     }
 
     async fn clear_failures(&self, key: &str) -> Result<()> {
-        sqlx::query(sql::CLEAR_FAILURES).bind(key).execute(&self.writer).await.db()?;
+        sqlx::query(sql::CLEAR_FAILURES).bind(key).execute(self.writer.pool()).await.db()?;
         Ok(())
     }
 }

@@ -668,6 +668,16 @@ queries! {
 #[cfg(test)]
 pub(super) const TEMP_STORE: &str = "PRAGMA temp_store";
 
+/// A connection's settings that the writer's own connection must share with
+/// sqlx's (`direct.rs`), for a test: each an integer.
+#[cfg(test)]
+pub(super) const SETTINGS: &[&str] =
+    &["PRAGMA foreign_keys", "PRAGMA synchronous", "PRAGMA wal_autocheckpoint", "PRAGMA busy_timeout"];
+
+/// A connection's journal mode, for the same test.
+#[cfg(test)]
+pub(super) const JOURNAL_MODE: &str = "PRAGMA journal_mode";
+
 /// Which list a page is read from: one range of one index. The site and a
 /// section are ranges of the articles' own indexes; a tag or an author
 /// (alone, or within a section), of `article_tags` or `article_authors`

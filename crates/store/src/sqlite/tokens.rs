@@ -9,18 +9,21 @@ use crate::{Db, Result, StoreError, TokenInfo, TokenStore, db_error};
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn create_token(&self, name: &str, hash: &str, now: i64) -> Result<TokenInfo> {
-        let row =
-            sqlx::query(sql::INSERT_TOKEN).bind(name).bind(hash).bind(now).fetch_one(&self.writer).await.map_err(
-                |e| {
-                    if is_unique_violation(&e) {
-                        StoreError::Conflict(format!(
-                            "an active token named {name} exists (revoke it first to reuse the name)"
-                        ))
-                    } else {
-                        db_error(e)
-                    }
-                },
-            )?;
+        let row = sqlx::query(sql::INSERT_TOKEN)
+            .bind(name)
+            .bind(hash)
+            .bind(now)
+            .fetch_one(self.writer.pool())
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!(
+                        "an active token named {name} exists (revoke it first to reuse the name)"
+                    ))
+                } else {
+                    db_error(e)
+                }
+            })?;
         Ok(TokenInfo {
             id: row.try_get("id").db()?,
             name: name.to_owned(),
@@ -46,7 +49,7 @@ impl TokenStore for SqliteStore {
     }
 
     async fn revoke_token(&self, name: &str, now: i64) -> Result<()> {
-        let done = sqlx::query(sql::REVOKE_TOKEN).bind(name).bind(now).execute(&self.writer).await.db()?;
+        let done = sqlx::query(sql::REVOKE_TOKEN).bind(name).bind(now).execute(self.writer.pool()).await.db()?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::articles::{article_params, load_in, slug_taken, write_body, write_parts};
-use super::direct::{self, Direct as _};
+use super::direct::Direct as _;
 use super::{SqliteStore, begin_write, sql};
 use crate::media::bind_media;
 use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore, rows};
@@ -25,7 +25,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn clear_site(&self) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for statement in [
             sql::CLEAR_SESSIONS,
             sql::CLEAR_ARTICLES,
@@ -80,7 +80,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_users(&self, users: &[User]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for u in users {
             sqlx::query(sql::INSERT_USER_AS)
                 .bind(u.id)
@@ -100,7 +100,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_tokens(&self, tokens: &[TokenInfo]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for t in tokens {
             sqlx::query(sql::INSERT_TOKEN_AS)
                 .bind(t.id)
@@ -116,7 +116,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_sessions(&self, sessions: &[Session]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for s in sessions {
             sqlx::query(sql::INSERT_SESSION)
                 .bind(&s.id_hash)
@@ -132,7 +132,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_sign_in_failures(&self, failures: &[SignInFailure]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for f in failures {
             sqlx::query(sql::INSERT_FAILURE).bind(&f.key).bind(f.at).execute(&mut *tx).await.db()?;
         }
@@ -140,7 +140,7 @@ impl TransferStore for SqliteStore {
     }
 
     async fn put_media_as_stored(&self, media: &[StoredMedia]) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         for StoredMedia { id, media: m } in media {
             bind_media(sqlx::query(sql::INSERT_MEDIA_AS).bind(id), m).execute(&mut *tx).await.db()?;
             super::media::write_files(&mut tx, *id, &m.files).await?;
@@ -172,30 +172,30 @@ impl TransferStore for SqliteStore {
         let (writer, articles) = (self.writer.clone(), articles.to_vec());
         self.writes
             .run(async move {
-                let mut conn = writer.acquire().await.db()?;
-                direct::transaction(&mut conn, |tx| {
-                    for StoredArticle { article, revisions } in &articles {
-                        let a = &article.data;
-                        let mut params = article_params(a);
-                        params.push(Box::new(article.created_at));
-                        params.push(Box::new(article.version));
-                        params.push(Box::new(article.id));
-                        tx.prepare_cached(sql::INSERT_ARTICLE_AS)
-                            .direct()?
-                            .execute(rusqlite::params_from_iter(params))
-                            .map_err(slug_taken(a))?;
-                        write_body(tx, sql::INSERT_BODY, article.id, a)?;
-                        write_parts(tx, article.id, a)?;
-                        super::search::write_terms(tx, article.id, &a.lang, &a.search)?;
-                        super::related::write_phrases(tx, article.id, &a.key_phrases)?;
-                        for r in revisions {
-                            let (note, stored) = rows::note_of(r);
-                            super::revisions::insert_revision(tx, article.id, r.info.number, &note, stored)?;
+                writer
+                    .transaction(|tx| {
+                        for StoredArticle { article, revisions } in &articles {
+                            let a = &article.data;
+                            let mut params = article_params(a);
+                            params.push(Box::new(article.created_at));
+                            params.push(Box::new(article.version));
+                            params.push(Box::new(article.id));
+                            tx.prepare_cached(sql::INSERT_ARTICLE_AS)
+                                .direct()?
+                                .execute(rusqlite::params_from_iter(params))
+                                .map_err(slug_taken(a))?;
+                            write_body(tx, sql::INSERT_BODY, article.id, a)?;
+                            write_parts(tx, article.id, a)?;
+                            super::search::write_terms(tx, article.id, &a.lang, &a.search)?;
+                            super::related::write_phrases(tx, article.id, &a.key_phrases)?;
+                            for r in revisions {
+                                let (note, stored) = rows::note_of(r);
+                                super::revisions::insert_revision(tx, article.id, r.info.number, &note, stored)?;
+                            }
                         }
-                    }
-                    Ok(())
-                })
-                .await
+                        Ok(())
+                    })
+                    .await
             })
             .await
     }

@@ -41,7 +41,7 @@ impl SqliteStore {
         sql: &'static str,
         bind: impl FnOnce(Query<'q>) -> Query<'q> + Send,
     ) -> Result<()> {
-        let mut tx = begin_write(&self.writer).await?;
+        let mut tx = begin_write(self.writer.pool()).await?;
         let row = sqlx::query(sql::ROLE_OF_USER).bind(id).fetch_optional(&mut *tx).await.db()?;
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let (role, disabled): (String, i64) = (row.try_get("role").db()?, row.try_get("disabled").db()?);
@@ -67,7 +67,7 @@ impl UserStore for SqliteStore {
             .bind(user.role.as_str())
             .bind(&user.password_hash)
             .bind(now)
-            .fetch_one(&self.writer)
+            .fetch_one(self.writer.pool())
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
