@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 
 use rusqlite::{ToSql, params};
 
-use super::direct::{self, Direct as _, Tx};
+use super::direct::{self, Direct as _, Tx, Undo};
 use super::listing::Bound;
 use super::{SqliteStore, sql};
 use crate::{
@@ -345,7 +345,8 @@ impl ArticleStore for SqliteStore {
         self.writes
             .run(async move {
                 writer
-                    .transaction(|tx| {
+                    // No savepoint: one statement's undo at a time, in memory.
+                    .transaction_with(Undo::Memory, |tx| {
                         let mut ids = Vec::with_capacity(writes.len());
                         for (update, article) in &writes {
                             ids.push(match *update {

@@ -165,7 +165,9 @@ mod tests {
     use super::*;
     use crate::sqlite::articles::tests::sample;
     use crate::sqlite::tests::TempDb;
-    use crate::{ArticleStore as _, Backend as _, KeyPhrases, Status, SummaryMode, SummaryPick, Visibility};
+    use crate::{
+        ArticleStore as _, Backend as _, KeyPhrases, RelatedStore as _, Status, SummaryMode, SummaryPick, Visibility,
+    };
 
     /// Writes queued while the writer is busy go in one transaction; one
     /// that fails there (a slug taken by another of the same transaction)
@@ -240,10 +242,9 @@ mod tests {
         s.close().await;
     }
 
-    /// The writes' transactions keep what they may undo in memory; the
-    /// writer connection's other transactions (an import's, a migration's,
-    /// which may be large) find SQLite's default again after them, also
-    /// after a write that failed.
+    /// The writes' transactions keep what they may undo in memory, and set
+    /// the connection back to SQLite's default after them (also after a
+    /// write that failed), for its transactions that may be large.
     #[tokio::test]
     async fn the_undo_setting_is_set_back() {
         let db = TempDb::new("combined-undo");
@@ -251,8 +252,17 @@ mod tests {
         let a = sample("undo", Status::Published, Some(10));
         s.create_article(&a).await.unwrap();
         assert!(s.create_article(&a).await.is_err(), "a taken slug");
-        let setting: i64 = s.writer.with_connection(|c| c.query_row(sql::TEMP_STORE, [], |r| r.get(0))).unwrap();
-        assert_eq!(setting, 0, "temp_store is DEFAULT");
+        let setting =
+            || -> i64 { s.writer.with_connection(|c| c.query_row(sql::TEMP_STORE, [], |r| r.get(0))).unwrap() };
+        assert_eq!(setting(), 0, "temp_store is DEFAULT");
+        // An import's batch, and the queued related lists, keep theirs in
+        // memory too, and set it back.
+        let b = sample("undo-batch", Status::Published, Some(20));
+        s.write_articles(&[crate::ArticleWrite::Create(&b)]).await.unwrap();
+        assert!(s.write_articles(&[crate::ArticleWrite::Create(&b)]).await.is_err(), "a taken slug");
+        assert_eq!(setting(), 0, "temp_store is DEFAULT after a batch");
+        s.make_queued_related_lists(16).await.unwrap();
+        assert_eq!(setting(), 0, "temp_store is DEFAULT after the related lists");
         s.close().await;
     }
 }

@@ -84,16 +84,20 @@ pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 /// Where a transaction keeps what a statement or a savepoint may have to
-/// undo (SQLite's statement journal).
+/// undo (SQLite's statement journal: the first image of each page changed
+/// since the statement or the savepoint began). With no savepoint open, it
+/// holds one statement's pages, and is emptied as each statement ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Undo {
     /// In memory up to 64 KiB, then in a temporary file (SQLite's default):
     /// for any transaction, however large.
     Default,
-    /// In memory, whatever its size: for transactions known to be small.
-    /// An article's write in `combined.rs` keeps some 150 KB there (each
-    /// page it changes, once), and in a temporary file those writes were a
-    /// tenth of the thread of writes' time.
+    /// In memory, whatever its size: for transactions whose statements (or
+    /// savepoints) each change a bounded number of pages. An article's write
+    /// with its lists and indexes changes more than 64 KiB of pages: in a
+    /// temporary file, those pages were a tenth of the thread of writes'
+    /// time in `combined.rs` (a savepoint per article, some 150 KB each),
+    /// and 30 % of it in an import's batches.
     Memory,
 }
 

@@ -9,7 +9,7 @@ use sqlx::Row;
 use rusqlite::params;
 
 use super::articles::{lang_at_version, run};
-use super::direct::{self, Direct as _, Tx};
+use super::direct::{self, Direct as _, Tx, Undo};
 use super::listing::{Bound, card_from_row};
 use super::{SqliteStore, sql};
 use crate::related::{
@@ -367,7 +367,8 @@ impl RelatedStore for SqliteStore {
         self.writes
             .run(async move {
                 writer
-                    .transaction(|tx| {
+                    // No savepoint: one statement's undo at a time, in memory.
+                    .transaction_with(Undo::Memory, |tx| {
                         let mut done = QueuedLists { taken: remade.len(), changed: Vec::new() };
                         for r in remade {
                             if let (Some(list), Some(slug)) = (&r.list, r.slug) {
