@@ -36,18 +36,20 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// The SQLite implementation of [`Store`](crate::Store).
 ///
 /// Two pools on one file: `pool` for reads (several connections: in WAL
-/// mode readers never wait for the writer) and `writer`, one connection,
-/// for every write. SQLite lets one writer at a time hold the lock; with
-/// the writers in a pool of one, they queue in the pool (first come, first
-/// served, each woken the moment the one before commits) instead of each
-/// holding a connection while SQLite's busy handler sleeps and retries
-/// (sleeps of up to 100 ms, and a full pool that readers wait for). The
-/// busy timeout still covers another process writing the same file (an
-/// import into a live site). A database in memory is one connection, both
-/// pools.
+/// mode readers never wait for the writer) and `writer`'s pool, one
+/// connection, whose use is every write's turn. SQLite lets one writer at a
+/// time hold the lock; with the writers in a pool of one, they queue in the
+/// pool (first come, first served, each woken the moment the one before
+/// commits) instead of each holding a connection while SQLite's busy
+/// handler sleeps and retries (sleeps of up to 100 ms, and a full pool that
+/// readers wait for). The busy timeout still covers another process writing
+/// the same file (an import into a live site). A database in memory is one
+/// connection, both pools.
 ///
-/// Write transactions run on a thread of their own (`sqlite/writer.rs`), not on the
-/// caller's runtime.
+/// The article writes run, in their turn, on the writer's own rusqlite
+/// connection (`sqlite/direct.rs`), on a thread of their own
+/// (`sqlite/writer.rs`), not on the caller's runtime; the few other writes
+/// (sessions, tokens, users, media) run on the writer pool's connection.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
