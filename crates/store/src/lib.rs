@@ -154,6 +154,13 @@ pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
+/// A token's create refused because an active token has `name`: both
+/// backends' words for it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn token_name_taken(name: &str) -> StoreError {
+    StoreError::Conflict(format!("an active token named {name} exists (revoke it first to reuse the name)"))
+}
+
 /// `.db()?` turns a backend's result into a store result.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) trait Db<T> {

@@ -16,15 +16,7 @@ impl TokenStore for PostgresStore {
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::Conflict(format!(
-                            "an active token named {name} exists (revoke it first to reuse the name)"
-                        ))
-                    } else {
-                        db_error(e)
-                    }
-                })?;
+                .map_err(|e| if is_unique_violation(&e) { crate::token_name_taken(name) } else { db_error(e) })?;
         Ok(TokenInfo { id, name: name.to_owned(), hash: hash.to_owned(), created_at: now, revoked_at: None })
     }
 

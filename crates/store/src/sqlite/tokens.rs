@@ -15,15 +15,7 @@ impl TokenStore for SqliteStore {
             .bind(now)
             .fetch_one(self.writer.pool())
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict(format!(
-                        "an active token named {name} exists (revoke it first to reuse the name)"
-                    ))
-                } else {
-                    db_error(e)
-                }
-            })?;
+            .map_err(|e| if is_unique_violation(&e) { crate::token_name_taken(name) } else { db_error(e) })?;
         Ok(TokenInfo {
             id: row.try_get("id").db()?,
             name: name.to_owned(),
