@@ -173,6 +173,24 @@ impl Writes {
         self.transaction_with(Undo::Default, work).await
     }
 
+    /// Copies the whole write-ahead log into the database file and empties
+    /// the log's file, in the writes' turn, waiting at most `wait` for the
+    /// readers still reading the log: whether it was emptied. Call it on the
+    /// thread of writes.
+    pub(super) async fn empty_log(&self, wait: std::time::Duration) -> Result<bool> {
+        let turn = self.turn.acquire().await.db()?;
+        let guard = self.lock();
+        let conn = guard.as_ref().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?;
+        // The writes wait for the turn meanwhile: a short wait, then the
+        // usual timeout back.
+        conn.busy_timeout(wait).direct()?;
+        let busy = conn.query_row(sql::TRUNCATE_LOG, [], |r| r.get::<_, i64>(0));
+        conn.busy_timeout(super::BUSY_TIMEOUT).direct()?;
+        drop(guard);
+        drop(turn);
+        Ok(busy.direct()? == 0)
+    }
+
     /// [`Writes::transaction`], keeping what it may have to undo as `undo`
     /// says.
     pub(super) async fn transaction_with<T>(&self, undo: Undo, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {

@@ -119,10 +119,10 @@ impl SqliteStore {
             pool(opts.max_connections.unwrap_or(SQLITE_POOL)).connect_with(options).await.map_err(cannot_open)?
         };
         let writes = Arc::new(writer::WriterThread::start()?);
+        let writer = direct::Writes::open(writer, &options, memory, &settings)?;
         if !memory {
             tokio::spawn(checkpoints(pool.clone(), writer.clone(), Arc::downgrade(&writes)));
         }
-        let writer = direct::Writes::open(writer, &options, memory, &settings)?;
         Ok(SqliteStore { pool, writer, writes, combiner: Arc::default() })
     }
 }
@@ -173,6 +173,18 @@ const FORCE_PAGES: i64 = 192;
 /// How often [`checkpoints`] copies the log into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
+/// For how many rounds of [`checkpoints`] in a row the log must have been
+/// found copied whole and unchanged (no write) before its file is emptied
+/// (30 s; 1 s in tests).
+#[cfg(not(test))]
+const IDLE_ROUNDS: u32 = 120;
+#[cfg(test)]
+const IDLE_ROUNDS: u32 = 4;
+
+/// How long emptying the log's file waits for readers still reading it
+/// (writes wait meanwhile); it is tried again after [`IDLE_ROUNDS`] more.
+const EMPTY_WAIT: Duration = Duration::from_millis(50);
+
 /// Copies the write-ahead log into the database file every
 /// [`CHECKPOINT_EVERY`], so that no write waits for a checkpoint and its
 /// syncs; ends when the pool is closed or the store is gone.
@@ -193,17 +205,44 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// and the writes queued behind it made their p99. That is left for a log
 /// past [`FORCE_PAGES`] that the copies could not start again (a reader
 /// still reading its end, or writes without a pause).
-async fn checkpoints(pool: SqlitePool, writer: SqlitePool, writes: std::sync::Weak<writer::WriterThread>) {
+///
+/// A log stays as large as writes made it (tens of megabytes under a busy
+/// newsroom) until one starts it again. Once the writes pause (the log found
+/// copied whole and unchanged for [`IDLE_ROUNDS`] rounds), its file is
+/// emptied, as the last connection to close would.
+async fn checkpoints(pool: SqlitePool, writer: direct::Writes, writes: std::sync::Weak<writer::WriterThread>) {
     let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let copy = || async { sqlx::query_as::<_, (i64, i64, i64)>(sql::CHECKPOINT).fetch_one(&pool).await.db() };
+    // The log's size at the last round, and for how many rounds it was
+    // found copied whole at that size.
+    let (mut seen, mut idle) = (0, 0);
     loop {
         tick.tick().await;
         if pool.is_closed() {
             return;
         }
         let Some(writes) = writes.upgrade() else { return };
-        let copied = match copy().await {
+        let round = copy().await;
+        if let Ok((0, log, copied)) = round
+            && log > 0
+            && copied == log
+            && log == seen
+        {
+            idle += 1;
+        } else {
+            idle = 0;
+        }
+        seen = round.as_ref().map_or(0, |&(_, log, _)| log);
+        if idle >= IDLE_ROUNDS {
+            idle = 0;
+            let writer = writer.clone();
+            if let Err(e) = writes.run(async move { writer.empty_log(EMPTY_WAIT).await }).await {
+                tracing::warn!(error = %e, "emptying the write-ahead log failed: trying again later");
+            }
+            continue;
+        }
+        let copied = match round {
             Ok((_, log, _)) if log >= RESTART_PAGES => {
                 let mut last = log;
                 for _ in 0..CATCH_UP {
@@ -218,7 +257,7 @@ async fn checkpoints(pool: SqlitePool, writer: SqlitePool, writes: std::sync::We
                     }
                 }
                 if last >= FORCE_PAGES {
-                    let writer = writer.clone();
+                    let writer = writer.pool().clone();
                     writes
                         .run(async move {
                             sqlx::query(sql::CHECKPOINT).execute(&writer).await.db()?;
@@ -538,6 +577,40 @@ mod tests {
         }
         let started = starts().wrapping_sub(before);
         assert!(started >= 4, "the log was started again {started} times in 12 rounds of checkpoints");
+        s.close().await;
+    }
+
+    /// Once the writes pause, the log's file is emptied (it stays as large
+    /// as the writes made it otherwise, until the server stops), and what
+    /// it held is in the database file.
+    #[tokio::test]
+    async fn an_idle_log_is_emptied() {
+        let db = TempDb::new("idle-log");
+        let s = SqliteStore::open(&db.path()).await.unwrap();
+        let wal = format!("{}-wal", db.path());
+        let size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+        for i in 0..20 {
+            let a = super::articles::tests::sample(&format!("a{i}"), crate::Status::Published, Some(i));
+            crate::ArticleStore::create_article(&s, &a).await.unwrap();
+        }
+        assert!(size() > 0);
+        let start = std::time::Instant::now();
+        while size() > 0 {
+            assert!(start.elapsed() < std::time::Duration::from_secs(10), "never emptied: {} bytes", size());
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+        }
+        // The database file alone has everything.
+        let copy = TempDb::new("idle-log-copy");
+        std::fs::copy(db.path(), copy.path()).unwrap();
+        let c = SqliteStore::open(&copy.path()).await.unwrap();
+        assert_eq!(crate::ArticleStore::count_articles(&c).await.unwrap(), 20);
+        c.close().await;
+        // Readers and writers go on as before.
+        assert_eq!(crate::ArticleStore::count_articles(&s).await.unwrap(), 20);
+        let a = super::articles::tests::sample("after", crate::Status::Published, Some(20));
+        crate::ArticleStore::create_article(&s, &a).await.unwrap();
+        assert_eq!(crate::ArticleStore::count_articles(&s).await.unwrap(), 21);
+        assert!(size() > 0);
         s.close().await;
     }
 

@@ -653,6 +653,10 @@ queries! {
     /// Copies what the write-ahead log holds into the database file, as far
     /// as readers allow, waiting for nobody (`mod.rs`, `checkpoints`).
     CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
+    /// Copies the whole log into the database file, waiting for the readers
+    /// still reading it (as long as the busy timeout lets it), and empties
+    /// the log's file (`mod.rs`, `checkpoints`, once the writes pause).
+    TRUNCATE_LOG = "PRAGMA wal_checkpoint(TRUNCATE)";
     /// One write of several in a transaction (`combined.rs`): kept with
     /// `RELEASE_WRITE`, or undone with `ROLLBACK_TO_WRITE` and then released.
     SAVEPOINT_WRITE = "SAVEPOINT article_write";
