@@ -257,6 +257,7 @@ macro_rules! conformance_tests {
             neighbours_follow_time_then_slug,
             lists_filter_order_and_paginate,
             sections_names_and_counts,
+            edits_that_keep_names_follow_the_article,
             stale_summaries_and_next_publication,
             tokens_are_kept_as_hashes,
             unicode_is_kept_exactly,
@@ -781,6 +782,58 @@ pub mod conformance {
         assert_eq!(s.author_name("later", 100).await.unwrap().as_deref(), Some("Later"));
         assert_eq!(s.section_name("future", 100).await.unwrap().as_deref(), Some("Future"));
         check_model(&s, &all, &[0, 50, 100]).await;
+    }
+
+    /// An update that keeps an article's tags, authors or key phrases (a
+    /// typo fixed: backends may leave those rows as they were) still moves
+    /// it in every list, count and name, as one that rewrote them: a new
+    /// section, status, time or slug; a tag renamed (same slug), tags
+    /// reordered or given twice.
+    pub async fn edits_that_keep_names_follow_the_article(s: Arc<dyn Store>) {
+        let mut all = vec![
+            article("w1", Status::Published, Some(10), "World", &["Climate", "Oceans"], &["Ann Lee"]),
+            article("w2", Status::Published, Some(20), "World", &["Climate"], &["Ann Lee", "Bob"]),
+            article("s1", Status::Draft, Some(30), "Science", &["Oceans"], &["Bob"]),
+            article("f1", Status::Scheduled, Some(100), "Future", &["Soon"], &["Later"]),
+        ];
+        for a in &mut all {
+            a.key_phrases.phrases = vec!["sea level".into(), "storm".into()];
+        }
+        let mut ids = Vec::new();
+        for a in &all {
+            ids.push(s.create_article(a).await.unwrap().id);
+        }
+        check_model(&s, &all, &[0, 50, 100]).await;
+        // Same tags, authors and phrases; the rest moves.
+        all[0].section = named("Science");
+        all[0].body_md = "Fixed a typo.".into();
+        all[1].status = Status::Draft;
+        all[2].status = Status::Published;
+        all[2].published_at = Some(5);
+        all[3].published_at = Some(40);
+        all[3].slug = "f1-moved".into();
+        for (i, a) in all.iter_mut().enumerate() {
+            a.updated_at = 60 + i as i64;
+            let got = s.update_article(ids[i], 1, a).await.unwrap();
+            assert_eq!(got.data, expected(a), "{}", a.slug);
+        }
+        check_model(&s, &all, &[0, 50, 100]).await;
+        // A tag renamed (on every article that has it), tags reordered, a
+        // tag given twice, an author dropped.
+        all[0].tags = vec![named("Oceans"), named("CLIMATE")];
+        all[1].tags = vec![named("CLIMATE")];
+        all[2].tags = vec![named("Oceans"), named("Oceans")];
+        all[1].authors = vec![named("Bob")];
+        all[1].status = Status::Published;
+        for (i, a) in all.iter_mut().enumerate() {
+            a.updated_at = 70 + i as i64;
+            let got = s.update_article(ids[i], 2, a).await.unwrap();
+            assert_eq!(got.data, expected(a), "{}", a.slug);
+        }
+        check_model(&s, &all, &[0, 50, 100]).await;
+        assert_eq!(s.tag_name("climate", 100).await.unwrap().as_deref(), Some("CLIMATE"));
+        let by_ann = s.list_articles(&query(Visibility::All, None, None, Some("ann-lee"), 1, 10)).await.unwrap();
+        assert_eq!(slugs(&by_ann.items), ["w1"]);
     }
 
     /// Stale summaries: every article with fewer than two summaries of the

@@ -160,17 +160,18 @@ pub(super) fn write_body(tx: &Tx<'_>, statement: &'static str, id: i64, a: &NewA
 }
 
 /// Writes the tags, authors and summaries of article `id` (whose old ones,
-/// if any, are gone), and its newsroom part, inside the caller's transaction,
-/// after its row.
-pub(super) fn write_parts(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
+/// if any, are gone; tags or authors that `kept` says were kept as they
+/// were are not written again), and its newsroom part, inside the caller's
+/// transaction, after its row.
+pub(super) fn write_parts(tx: &Tx<'_>, id: i64, a: &NewArticle, kept: Kept) -> Result<()> {
     super::desk::write_desk(tx, id, a)?;
     write_picks(tx, id, a)?;
     // One statement each, whatever their number.
     let pairs = |names: &[Named]| to_json(&names.iter().map(|n| (&n.slug, &n.name)).collect::<Vec<_>>());
-    if !a.tags.is_empty() {
+    if !a.tags.is_empty() && !kept.tags {
         run(tx, sql::INSERT_TAGS, params![id, pairs(&a.tags)])?;
     }
-    if !a.authors.is_empty() {
+    if !a.authors.is_empty() && !kept.authors {
         run(tx, sql::INSERT_AUTHORS, params![id, pairs(&a.authors)])?;
     }
     if !a.summaries.is_empty() {
@@ -179,6 +180,34 @@ pub(super) fn write_parts(tx: &Tx<'_>, id: i64, a: &NewArticle) -> Result<()> {
         run(tx, sql::INSERT_SUMMARIES, params![id, to_json(&rows)])?;
     }
     Ok(())
+}
+
+/// Which of an article's tag and author rows an update kept as they were
+/// (see [`update_in`]); a new article keeps none.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Kept {
+    tags: bool,
+    authors: bool,
+}
+
+/// Whether article `id`'s rows read by `statement` (`(slug, name)`) are
+/// those `names` would write: the first of each slug (`INSERT OR IGNORE`),
+/// in any order.
+fn same_names(tx: &Tx<'_>, statement: &str, id: i64, names: &[Named]) -> Result<bool> {
+    let mut stored: Vec<(String, String)> = {
+        let mut statement = tx.prepare_cached(statement).direct()?;
+        let rows = statement.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?))).direct()?;
+        rows.collect::<std::result::Result<_, _>>().direct()?
+    };
+    let mut new: Vec<(&str, &str)> = Vec::with_capacity(names.len());
+    for n in names {
+        if !new.iter().any(|(slug, _)| *slug == n.slug) {
+            new.push((&n.slug, &n.name));
+        }
+    }
+    stored.sort_unstable();
+    new.sort_unstable();
+    Ok(stored.len() == new.len() && stored.iter().zip(&new).all(|(s, n)| s.0 == n.0 && s.1 == n.1))
 }
 
 /// The summary sentences picked for article `id` (a row when there are
@@ -283,7 +312,7 @@ pub(super) fn create_in(tx: &Tx<'_>, article: &NewArticle) -> Result<i64> {
         .query_row(rusqlite::params_from_iter(params), |row| row.get(0))
         .map_err(slug_taken(article))?;
     write_body(tx, sql::INSERT_BODY, id, article)?;
-    write_parts(tx, id, article)?;
+    write_parts(tx, id, article, Kept::default())?;
     super::search::write_terms(tx, id, &article.lang, &article.search)?;
     super::revisions::write_revision(tx, id, 1, article)?;
     super::related::write_phrases(tx, id, &article.key_phrases)?;
@@ -295,9 +324,20 @@ pub(super) fn create_in(tx: &Tx<'_>, article: &NewArticle) -> Result<i64> {
 /// is rolled back.
 pub(super) fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle) -> Result<()> {
     // The old parts go first, so that the new row's slug, status and
-    // time are copied to the new tag and author rows only.
-    run(tx, sql::DELETE_TAGS, params![id])?;
-    run(tx, sql::DELETE_AUTHORS, params![id])?;
+    // time are copied to the new tag and author rows only. Tags (authors)
+    // the same as stored are kept (the row's triggers copy its changes to
+    // them): rewriting them touched a page of each of their indexes, and
+    // their lists' counts, for every tag, at every edit.
+    let kept = Kept {
+        tags: same_names(tx, sql::TAG_NAMES_OF, id, &article.tags)?,
+        authors: same_names(tx, sql::AUTHOR_NAMES_OF, id, &article.authors)?,
+    };
+    if !kept.tags {
+        run(tx, sql::DELETE_TAGS, params![id])?;
+    }
+    if !kept.authors {
+        run(tx, sql::DELETE_AUTHORS, params![id])?;
+    }
     run(tx, sql::DELETE_SUMMARIES, params![id])?;
     let mut params = article_params(article);
     params.push(Box::new(id));
@@ -315,7 +355,7 @@ pub(super) fn update_in(tx: &Tx<'_>, id: i64, version: i64, article: &NewArticle
         });
     }
     write_body(tx, sql::UPDATE_BODY, id, article)?;
-    write_parts(tx, id, article)?;
+    write_parts(tx, id, article, kept)?;
     super::search::write_terms(tx, id, &article.lang, &article.search)?;
     super::revisions::write_revision(tx, id, version + 1, article)?;
     super::related::write_phrases(tx, id, &article.key_phrases)?;

@@ -298,6 +298,10 @@ queries! {
         json_extract(json_each.value, '$[2]'), json_extract(json_each.value, '$[3]') FROM json_each(?2)";
     DELETE_TAGS = "DELETE FROM article_tags WHERE article_id = ?1";
     DELETE_AUTHORS = "DELETE FROM article_authors WHERE article_id = ?1";
+    /// The tags (authors) of article `?1` as stored: `(slug, name)`, in no
+    /// order.
+    TAG_NAMES_OF = "SELECT tag_slug, tag FROM article_tags WHERE article_id = ?1";
+    AUTHOR_NAMES_OF = "SELECT author_slug, name FROM article_authors WHERE article_id = ?1";
     DELETE_SUMMARIES = "DELETE FROM article_summaries WHERE article_id = ?1";
     /// Deletes an article; its bodies, tags, authors and summaries go with
     /// it (foreign keys, ON DELETE CASCADE).
@@ -455,6 +459,9 @@ queries! {
     /// transaction: a delete in between made the write fail on the foreign
     /// key); the rule's version `?2` of its list.
     DELETE_RELATED = "DELETE FROM article_related WHERE article_id = ?1";
+    /// Article `?1`'s stored list as written: `(related id, score, close)`
+    /// in its order.
+    STORED_RELATED = "SELECT related_id, score, close FROM article_related WHERE article_id = ?1 ORDER BY position";
     INSERT_RELATED = "INSERT INTO article_related (article_id, position, related_id, score, close) \
         SELECT ?1, json_each.key, json_extract(json_each.value, '$[0]'), json_extract(json_each.value, '$[1]'), \
         json_extract(json_each.value, '$[2]') FROM json_each(?2) \
@@ -954,6 +961,16 @@ pub(super) const SCHEMA_TABLES: &str = "SELECT name FROM sqlite_master WHERE typ
 /// (for the test that the phrase rows' copy follows the row).
 #[cfg(test)]
 pub(super) const DRAFT_ROW: &str = "UPDATE articles SET status = 'draft' WHERE id = ?1";
+
+/// The rows of article `?1`'s tags, authors, key phrases and related list,
+/// as one text of their row ids (for the test that an edit keeping them
+/// leaves them as they were).
+#[cfg(test)]
+pub(super) const PART_ROWS: &str = "SELECT \
+    (SELECT group_concat(rowid) FROM article_tags WHERE article_id = ?1) || ' / ' || \
+    (SELECT group_concat(rowid) FROM article_authors WHERE article_id = ?1) || ' / ' || \
+    (SELECT group_concat(rowid) FROM article_phrases WHERE article_id = ?1) || ' / ' || \
+    (SELECT group_concat(rowid) FROM article_related WHERE article_id = ?1)";
 
 /// The statements the store wrote with before migration 0004 (at 0003, as
 /// the store of that time had them), to make an old database for the

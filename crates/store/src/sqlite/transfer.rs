@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::articles::{article_params, load_in, slug_taken, write_body, write_parts};
+use super::articles::{Kept, article_params, load_in, slug_taken, write_body, write_parts};
 use super::direct::Direct as _;
 use super::{SqliteStore, begin_write, sql};
 use crate::media::bind_media;
@@ -185,7 +185,7 @@ impl TransferStore for SqliteStore {
                                 .execute(rusqlite::params_from_iter(params))
                                 .map_err(slug_taken(a))?;
                             write_body(tx, sql::INSERT_BODY, article.id, a)?;
-                            write_parts(tx, article.id, a)?;
+                            write_parts(tx, article.id, a, Kept::default())?;
                             super::search::write_terms(tx, article.id, &a.lang, &a.search)?;
                             super::related::write_phrases(tx, article.id, &a.key_phrases)?;
                             for r in revisions {
