@@ -15,7 +15,7 @@ prints each edit's pages, then the mean per edit by table and index (SQLite's
 `dbstat`), using `scripts/wal-pages.py` to read the log.
 
 On the 100,000-article archive (2026-12-07): a typo fixed, 109 pages before
-a337468 and 63 after (tags, authors, key phrases and related list left as they
+5ad3055 and 63 after (tags, authors, key phrases and related list left as they
 were); the benchmark's edit, 117 either way.
 """
 import argparse
