@@ -207,7 +207,7 @@ fn same_names(tx: &Tx<'_>, statement: &str, id: i64, names: &[Named]) -> Result<
     }
     stored.sort_unstable();
     new.sort_unstable();
-    Ok(stored.len() == new.len() && stored.iter().zip(&new).all(|(s, n)| s.0 == n.0 && s.1 == n.1))
+    Ok(stored.iter().map(|(slug, name)| (slug.as_str(), name.as_str())).eq(new))
 }
 
 /// The summary sentences picked for article `id` (a row when there are

@@ -536,8 +536,9 @@ mod tests {
         a.tags = vec![named("Rain"), named("Wind")];
         a.authors = vec![named("Ann"), named("Bob")];
         let id = s.create_article(&a).await.unwrap().id;
-        // Rows written again get new row ids (theirs are not the last).
-        // (Unrelated to it: sharing no key, it joins no list.)
+        // Two later articles that share a phrase with each other and no key
+        // with "a" (so "a"'s list stays as it is): with their rows after
+        // "a"'s, rows of "a" written again get new row ids.
         let mut later = sample("d", Status::Published, Some(11));
         later.tags = vec![named("Sun")];
         later.authors = vec![named("Cy")];
