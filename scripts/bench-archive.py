@@ -39,6 +39,7 @@ when present, else generated words.
 """
 
 import argparse
+import atexit
 import http.client
 import json
 import os
@@ -190,6 +191,13 @@ def run_import(binary, db, jsonl, n):
 
 
 class Server:
+    """`newsdesk serve` on `db`, stopped by `stop()`, or when this script
+    exits however it exits (an error, Ctrl-C, a closed pipe): a server left
+    running holds the database, takes its share of the processor, and skews
+    every figure measured after it."""
+
+    running = set()
+
     def __init__(self, binary, db, extra=(), nofile=None, log=None):
         self.port = free_port()
         args = [binary, "serve", "--db", db, "--addr", f"127.0.0.1:{self.port}",
@@ -198,6 +206,7 @@ class Server:
             args = ["bash", "-c", f"ulimit -n {nofile} && exec \"$@\"", "serve", *args]
         env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "warn" if log is None else "info"))
         self.proc = subprocess.Popen(args, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL, env=env)
+        Server.running.add(self)
         for _ in range(600):
             try:
                 if get(self.port, "/healthz")[0] == 200:
@@ -205,14 +214,27 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.1)
+        self.stop()
         raise SystemExit("the server did not start")
 
     def stop(self):
+        Server.running.discard(self)
+        if self.proc.poll() is not None:
+            return
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+
+    @staticmethod
+    def stop_all():
+        for server in list(Server.running):
+            server.stop()
+
+
+atexit.register(Server.stop_all)
 
 
 def get(port, path, headers=None, conn=None):
