@@ -194,11 +194,7 @@ pub(super) struct Kept {
 /// those `names` would write: the first of each slug (`INSERT OR IGNORE`),
 /// in any order.
 fn same_names(tx: &Tx<'_>, statement: &str, id: i64, names: &[Named]) -> Result<bool> {
-    let mut stored: Vec<(String, String)> = {
-        let mut statement = tx.prepare_cached(statement).direct()?;
-        let rows = statement.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?))).direct()?;
-        rows.collect::<std::result::Result<_, _>>().direct()?
-    };
+    let mut stored: Vec<(String, String)> = direct::rows(tx, statement, params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut new: Vec<(&str, &str)> = Vec::with_capacity(names.len());
     for n in names {
         if !new.iter().any(|(slug, _)| *slug == n.slug) {

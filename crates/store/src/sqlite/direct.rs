@@ -65,8 +65,18 @@ pub(super) fn column<T: rusqlite::types::FromSql>(
     statement: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<T>> {
+    rows(tx, statement, params, |r| r.get(0))
+}
+
+/// Every row `statement` gives with `params`, each made by `row`.
+pub(super) fn rows<T>(
+    tx: &Tx<'_>,
+    statement: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut statement = tx.prepare_cached(statement).direct()?;
-    let rows = statement.query_map(params, |r| r.get(0)).direct()?;
+    let rows = statement.query_map(params, row).direct()?;
     rows.collect::<std::result::Result<_, _>>().direct()
 }
 

@@ -173,11 +173,9 @@ fn store_list(tx: &Tx<'_>, id: i64, windows: &[Window]) -> Result<()> {
 
 /// Article `id`'s stored list, as written.
 fn stored_rows(tx: &Tx<'_>, id: i64) -> Result<Vec<Listed>> {
-    let mut statement = tx.prepare_cached(sql::STORED_RELATED).direct()?;
-    let rows = statement
-        .query_map(params![id], |r| Ok(Listed { id: r.get(0)?, score: r.get(1)?, close: r.get(2)? }))
-        .direct()?;
-    rows.collect::<std::result::Result<_, _>>().direct()
+    direct::rows(tx, sql::STORED_RELATED, params![id], |r| {
+        Ok(Listed { id: r.get(0)?, score: r.get(1)?, close: r.get(2)? })
+    })
 }
 
 /// What a write of an article needs for its related lists, read before
