@@ -166,7 +166,7 @@ impl Writes {
     #[cfg(test)]
     pub(super) fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let guard = self.lock();
-        f(guard.as_ref().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?).direct()
+        f(guard.as_ref().ok_or_else(closed)?).direct()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Connection>> {
@@ -190,7 +190,7 @@ impl Writes {
     pub(super) async fn empty_log(&self, wait: std::time::Duration) -> Result<bool> {
         let turn = self.turn.acquire().await.db()?;
         let guard = self.lock();
-        let conn = guard.as_ref().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?;
+        let conn = guard.as_ref().ok_or_else(closed)?;
         // The writes wait for the turn meanwhile: a short wait, then the
         // usual timeout back.
         conn.busy_timeout(wait).direct()?;
@@ -207,7 +207,7 @@ impl Writes {
         // The turn: no other write runs on either connection while it is held.
         let turn = self.turn.acquire().await.db()?;
         let mut guard = self.lock();
-        let conn = guard.as_mut().ok_or_else(|| StoreError::Database("the store is closed".to_owned()))?;
+        let conn = guard.as_mut().ok_or_else(closed)?;
         // The setting is read when the transaction begins, and set back after
         // it ends (also on an error or a panic), so that the connection's
         // other transactions keep SQLite's default.
@@ -237,6 +237,11 @@ impl Writes {
         drop(turn);
         Ok(out)
     }
+}
+
+/// The error of a write after the store was closed.
+fn closed() -> StoreError {
+    StoreError::Database("the store is closed".to_owned())
 }
 
 /// The most prepared statements the writer's connection keeps.
