@@ -280,6 +280,23 @@ pub struct Named {
     pub slug: String,
 }
 
+/// Whether an article's stored tag (or author) rows, `(slug, name)` in any
+/// order, are those `names` would write: the first name of each slug, as
+/// both backends keep it. An update that would write them the same leaves
+/// them as they are.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn same_names(mut stored: Vec<(String, String)>, names: &[Named]) -> bool {
+    let mut new: Vec<(&str, &str)> = Vec::with_capacity(names.len());
+    for n in names {
+        if !new.iter().any(|(slug, _)| *slug == n.slug) {
+            new.push((&n.slug, &n.name));
+        }
+    }
+    stored.sort_unstable();
+    new.sort_unstable();
+    stored.iter().map(|(slug, name)| (slug.as_str(), name.as_str())).eq(new)
+}
+
 /// One sentence of a stored automatic summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummarySentence {
@@ -727,5 +744,22 @@ mod tests {
             }
         }
         assert!(roots >= 7, "found {roots} crate roots");
+    }
+
+    /// Stored names are the same as those to write when they are the first
+    /// name of each slug, in any order; a renamed, added or dropped one
+    /// makes them differ.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[test]
+    fn same_names_are_the_first_of_each_slug_in_any_order() {
+        let named = |slug: &str, name: &str| super::Named { slug: slug.into(), name: name.into() };
+        let stored = || vec![("wind".to_owned(), "Wind".to_owned()), ("rain".to_owned(), "Rain".to_owned())];
+        let same = |names: &[super::Named]| super::same_names(stored(), names);
+        assert!(same(&[named("rain", "Rain"), named("wind", "Wind")]));
+        assert!(same(&[named("rain", "Rain"), named("wind", "Wind"), named("rain", "RAIN")]));
+        assert!(!same(&[named("rain", "RAIN"), named("wind", "Wind")]));
+        assert!(!same(&[named("rain", "Rain")]));
+        assert!(!same(&[named("rain", "Rain"), named("wind", "Wind"), named("sun", "Sun")]));
+        assert!(super::same_names(Vec::new(), &[]));
     }
 }

@@ -176,12 +176,11 @@ pub fn same_list(a: &[Listed], b: &[Listed]) -> bool {
 }
 
 /// The list to write over a stored one: `new`, unless it is the same as
-/// `old` (the stored rows, `(related id, score, close)` in order) and the
-/// list was written before (`made`, how many times; `None`: never).
+/// `old` (the stored rows, in order) and the list was written before
+/// (`made`, how many times; `None`: never).
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn changed_list(new: Vec<Listed>, old: &[(i64, f64, bool)], made: Option<i64>) -> Option<Vec<Listed>> {
-    let old: Vec<Listed> = old.iter().map(|&(id, score, close)| Listed { id, score, close }).collect();
-    (made.is_none() || !same_list(&new, &old)).then_some(new)
+pub(crate) fn changed_list(new: Vec<Listed>, old: &[Listed], made: Option<i64>) -> Option<Vec<Listed>> {
+    (made.is_none() || !same_list(&new, old)).then_some(new)
 }
 
 /// What readers see of a stored list (in its order, the entries they do

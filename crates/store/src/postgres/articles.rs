@@ -186,10 +186,11 @@ pub(super) fn slug_taken(a: &NewArticle) -> impl FnOnce(sqlx::Error) -> StoreErr
 }
 
 /// Writes the body, tags, authors and summaries of article `id` (whose old
-/// ones, if any, are gone), inside the caller's transaction: one statement
-/// each, whatever their number. A tag or author named twice is kept once;
-/// of two summaries of one length, the last.
-pub(super) async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) -> Result<()> {
+/// ones, if any, are gone; tags or authors that `kept` says were kept as
+/// they were are not written again), inside the caller's transaction: one
+/// statement each, whatever their number. A tag or author named twice is
+/// kept once; of two summaries of one length, the last.
+pub(super) async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle, kept: Kept) -> Result<()> {
     super::desk::write_desk(tx, id, a).await?;
     write_picks(tx, id, a).await?;
     sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html, body_text) VALUES ($1, $2, $3, $4)")
@@ -200,10 +201,11 @@ pub(super) async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) 
         .execute(&mut *tx)
         .await
         .db()?;
-    for (table, key, name, list) in
-        [("article_tags", "tag_slug", "tag", &a.tags), ("article_authors", "author_slug", "name", &a.authors)]
-    {
-        if list.is_empty() {
+    for (table, key, name, list, kept) in [
+        ("article_tags", "tag_slug", "tag", &a.tags, kept.tags),
+        ("article_authors", "author_slug", "name", &a.authors, kept.authors),
+    ] {
+        if list.is_empty() || kept {
             continue;
         }
         let slugs: Vec<&str> = list.iter().map(|n| n.slug.as_str()).collect();
@@ -246,6 +248,49 @@ pub(super) async fn write_parts(tx: &mut PgConnection, id: i64, a: &NewArticle) 
         .db()?;
     }
     sqlx::query(SET_SUMMARIES_VERSION).bind(id).execute(&mut *tx).await.db()?;
+    Ok(())
+}
+
+/// Which of an article's tag and author rows an update kept as they were
+/// (see [`update_in`]); a new article keeps none.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Kept {
+    tags: bool,
+    authors: bool,
+}
+
+/// Whether article `id`'s rows in `table` (its `(key, name)` columns) are
+/// those `names` would write ([`crate::same_names`]).
+async fn same_names(
+    tx: &mut PgConnection,
+    table: &str,
+    key: &str,
+    name: &str,
+    id: i64,
+    names: &[Named],
+) -> Result<bool> {
+    let stored: Vec<(String, String)> =
+        sqlx::query_as(AssertSqlSafe(format!("SELECT {key}, {name} FROM {table} WHERE article_id = $1")))
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+    Ok(crate::same_names(stored, names))
+}
+
+/// Brings the copies of article `id`'s slug, status and publication time
+/// in its rows of `table` (tags, authors or key phrases an update kept) up
+/// to date with its row; rows already up to date are not written.
+pub(super) async fn update_copies(tx: &mut PgConnection, table: &str, id: i64) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {table} x SET slug = a.slug, status = a.status, published_at = a.published_at \
+         FROM articles a WHERE a.id = $1 AND x.article_id = $1 \
+         AND (x.slug, x.status, x.published_at) IS DISTINCT FROM (a.slug, a.status, a.published_at)"
+    )))
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .db()?;
     Ok(())
 }
 
@@ -381,7 +426,7 @@ async fn create_in(tx: &mut PgConnection, article: &NewArticle) -> Result<i64> {
         .map_err(slug_taken(article))?
         .try_get("id")
         .db()?;
-    write_parts(tx, id, article).await?;
+    write_parts(tx, id, article, Kept::default()).await?;
     super::search::write_terms(tx, id, &article.lang, &article.search).await?;
     super::revisions::write_revision(tx, id, 1, article).await?;
     super::related::write_phrases(tx, id, &article.key_phrases).await?;
@@ -411,14 +456,30 @@ async fn update_in(tx: &mut PgConnection, id: i64, version: i64, article: &NewAr
             None => StoreError::NotFound,
         });
     }
-    for table in ["article_bodies", "article_tags", "article_authors", "article_summaries"] {
+    // Tags (authors) the same as stored are kept, their copies of the row
+    // brought up to date: rewriting them wrote an entry in each of their
+    // indexes, for every tag, at every edit.
+    let kept = Kept {
+        tags: same_names(tx, "article_tags", "tag_slug", "tag", id, &article.tags).await?,
+        authors: same_names(tx, "article_authors", "author_slug", "name", id, &article.authors).await?,
+    };
+    for (table, kept) in [
+        ("article_bodies", false),
+        ("article_tags", kept.tags),
+        ("article_authors", kept.authors),
+        ("article_summaries", false),
+    ] {
+        if kept {
+            update_copies(tx, table, id).await?;
+            continue;
+        }
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
             .bind(id)
             .execute(&mut *tx)
             .await
             .db()?;
     }
-    write_parts(tx, id, article).await?;
+    write_parts(tx, id, article, kept).await?;
     super::search::write_terms(tx, id, &article.lang, &article.search).await?;
     super::revisions::write_revision(tx, id, version + 1, article).await?;
     super::related::write_phrases(tx, id, &article.key_phrases).await?;

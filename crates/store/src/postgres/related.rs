@@ -17,27 +17,39 @@ use super::articles::{CARD_COLUMNS, card_from_row};
 use super::{PostgresStore, visible};
 use crate::related::{
     Candidate, Key, Listed, MAX_KEYS, REFRESHED, RELATED_VERSION, WINDOW, Window, changed_list, distinct,
-    from_stored_list, related_article, stored_list, to_refresh,
+    from_stored_list, related_article, same_list, stored_list, to_refresh,
 };
 use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction: one statement, whatever their
-/// number. A phrase given twice is kept once.
+/// number. A phrase given twice is kept once. Phrases the same as stored,
+/// in the same order (an edit that fixed a typo), are kept, their copies of
+/// the row brought up to date.
 pub(super) async fn write_phrases(tx: &mut PgConnection, id: i64, phrases: &KeyPhrases) -> Result<()> {
-    sqlx::query("DELETE FROM article_phrases WHERE article_id = $1").bind(id).execute(&mut *tx).await.db()?;
     let list: Vec<&str> = distinct(&phrases.phrases).collect();
-    if !list.is_empty() {
-        sqlx::query(
-            "INSERT INTO article_phrases (article_id, phrase, position, slug, status, published_at) \
-             SELECT a.id, t.phrase, t.position - 1, a.slug, a.status, a.published_at \
-             FROM articles a, UNNEST($2::TEXT[]) WITH ORDINALITY AS t (phrase, position) WHERE a.id = $1",
-        )
-        .bind(id)
-        .bind(list)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT phrase FROM article_phrases WHERE article_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+    if stored.iter().map(String::as_str).eq(list.iter().copied()) {
+        super::articles::update_copies(tx, "article_phrases", id).await?;
+    } else {
+        sqlx::query("DELETE FROM article_phrases WHERE article_id = $1").bind(id).execute(&mut *tx).await.db()?;
+        if !list.is_empty() {
+            sqlx::query(
+                "INSERT INTO article_phrases (article_id, phrase, position, slug, status, published_at) \
+                 SELECT a.id, t.phrase, t.position - 1, a.slug, a.status, a.published_at \
+                 FROM articles a, UNNEST($2::TEXT[]) WITH ORDINALITY AS t (phrase, position) WHERE a.id = $1",
+            )
+            .bind(id)
+            .bind(list)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        }
     }
     sqlx::query(
         "INSERT INTO article_phrase_rows (article_id, version) VALUES ($1, $2) \
@@ -186,8 +198,25 @@ pub(super) async fn make_list(conn: &mut PgConnection, id: i64) -> Result<Vec<Wi
     .execute(&mut *conn)
     .await
     .db()?;
-    write_list(conn, id, &stored_list(&windows)).await?;
+    // A list the same as stored (an edit that changed none of its keys) is
+    // left as it is: rewriting it wrote an entry in the holders' index for
+    // each of its articles. It counts as written all the same (`made`).
+    let list = stored_list(&windows);
+    if !same_list(&list, &stored_rows(conn, id).await?) {
+        write_list(conn, id, &list).await?;
+    }
     Ok(windows)
+}
+
+/// Article `id`'s stored list, as written.
+async fn stored_rows(conn: &mut PgConnection, id: i64) -> Result<Vec<Listed>> {
+    let rows: Vec<(i64, f64, bool)> =
+        sqlx::query_as("SELECT related_id, score, close FROM article_related WHERE article_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+    Ok(rows.into_iter().map(|(id, score, close)| Listed { id, score, close }).collect())
 }
 
 /// The lists holding article `id` (at most [`REFRESHED`]).
@@ -284,14 +313,7 @@ impl PostgresStore {
         let mut list = None;
         if slug.is_some() {
             let new = stored_list(&windows_of(&mut conn, id).await?);
-            let old: Vec<(i64, f64, bool)> = sqlx::query_as(
-                "SELECT related_id, score, close FROM article_related WHERE article_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-            list = changed_list(new, &old, made);
+            list = changed_list(new, &stored_rows(&mut conn, id).await?, made);
         }
         drop(conn);
         let mut tx = self.pool.begin().await.db()?;
@@ -500,6 +522,65 @@ mod tests {
                 assert!(!text.contains(bad), "{name} has a {bad}: {text}");
             }
         }
+        store.close().await;
+    }
+
+    /// An edit that writes an article's tags, authors, key phrases and
+    /// related list the same leaves their rows where they are (the same
+    /// `ctid`: neither deleted and inserted nor updated); rows that change
+    /// are written again. (That the kept rows still follow the article's
+    /// slug, status and time is the conformance check
+    /// `edits_that_keep_names_follow_the_article`.)
+    #[tokio::test]
+    async fn an_edit_that_keeps_the_parts_leaves_their_rows() {
+        let Some(db) = TestDatabase::postgres("kept_parts").await else { return };
+        let store = PostgresStore::open(db.location()).await.unwrap();
+        let phrases = KeyPhrases { phrases: vec!["harbour".into(), "storm".into()], version: 1 };
+        for (slug, at) in [("b", 5), ("c", 6)] {
+            let mut other = article(slug, Status::Published, Some(at), "World", &[], &[]);
+            other.key_phrases = phrases.clone();
+            store.create_article(&other).await.unwrap();
+        }
+        let mut a = article("a", Status::Published, Some(10), "World", &["Rain", "Wind"], &["Ann", "Bob"]);
+        a.key_phrases = phrases.clone();
+        let id = store.create_article(&a).await.unwrap().id;
+        let mut conn = PgConnectOptions::from_str(db.location()).unwrap().connect().await.unwrap();
+        let mut rows = async || -> [String; 4] {
+            let mut parts = Vec::new();
+            for (table, order) in [
+                ("article_tags", "tag_slug"),
+                ("article_authors", "author_slug"),
+                ("article_phrases", "position"),
+                ("article_related", "position"),
+            ] {
+                let sql = format!(
+                    "SELECT COALESCE(string_agg(ctid::TEXT, ' ' ORDER BY {order}), '') FROM {table} WHERE article_id = $1"
+                );
+                parts.push(sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_one(&mut conn).await.unwrap());
+            }
+            parts.try_into().unwrap()
+        };
+        let before = rows().await;
+        assert!(before.iter().all(|p| !p.is_empty()), "{before:?}");
+        // A typo fixed, at the same update time (a later one makes the
+        // trigger copy it to the author rows, an update of each).
+        a.body_md = "A typo, fixed.".into();
+        store.update_article(id, 1, &a).await.unwrap();
+        assert_eq!(rows().await, before);
+        a.tags.reverse();
+        a.authors.reverse();
+        a.key_phrases.phrases.reverse();
+        store.update_article(id, 2, &a).await.unwrap();
+        let after = rows().await;
+        let kept: Vec<bool> = before.iter().zip(&after).map(|(b, a)| b == a).collect();
+        // Reordered tags and authors are the same set: kept; the phrases'
+        // order counts: written again (their list is the same: kept).
+        assert_eq!(kept, [true, true, false, true], "{before:?} -> {after:?}");
+        // Tag rows kept while the article moves are updated (copies).
+        a.published_at = Some(20);
+        store.update_article(id, 3, &a).await.unwrap();
+        let moved = rows().await;
+        assert_ne!(moved[0], after[0]);
         store.close().await;
     }
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::{PgConnection, Row};
 
 use super::PostgresStore;
-use super::articles::{bind_article, load_in, slug_taken, write_parts};
+use super::articles::{Kept, bind_article, load_in, slug_taken, write_parts};
 use crate::media::bind_media;
 use crate::revisions::bind_revision;
 use crate::transfer::{SignInFailure, StoredArticle, StoredMedia, TABLES, TransferStore, rows};
@@ -249,7 +249,7 @@ impl TransferStore for PostgresStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(slug_taken(a))?;
-            write_parts(&mut tx, article.id, a).await?;
+            write_parts(&mut tx, article.id, a, Kept::default()).await?;
             super::search::write_terms(&mut tx, article.id, &a.lang, &a.search).await?;
             super::related::write_phrases(&mut tx, article.id, &a.key_phrases).await?;
             for r in revisions {

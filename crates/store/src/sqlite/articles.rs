@@ -191,19 +191,10 @@ pub(super) struct Kept {
 }
 
 /// Whether article `id`'s rows read by `statement` (`(slug, name)`) are
-/// those `names` would write: the first of each slug (`INSERT OR IGNORE`),
-/// in any order.
+/// those `names` would write ([`crate::same_names`]).
 fn same_names(tx: &Tx<'_>, statement: &str, id: i64, names: &[Named]) -> Result<bool> {
-    let mut stored: Vec<(String, String)> = direct::rows(tx, statement, params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut new: Vec<(&str, &str)> = Vec::with_capacity(names.len());
-    for n in names {
-        if !new.iter().any(|(slug, _)| *slug == n.slug) {
-            new.push((&n.slug, &n.name));
-        }
-    }
-    stored.sort_unstable();
-    new.sort_unstable();
-    Ok(stored.iter().map(|(slug, name)| (slug.as_str(), name.as_str())).eq(new))
+    let stored = direct::rows(tx, statement, params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(crate::same_names(stored, names))
 }
 
 /// The summary sentences picked for article `id` (a row when there are

@@ -286,7 +286,8 @@ impl SqliteStore {
                 let new = stored_list(&windows_of_keys(&mut conn, id, &phrases, tags).await?);
                 let mut old: Vec<(i64, i64, f64, i64)> = super::articles::json(&row, "list")?;
                 old.sort_unstable_by_key(|o| o.0);
-                let old: Vec<(i64, f64, bool)> = old.into_iter().map(|(_, id, s, c)| (id, s, c != 0)).collect();
+                let old: Vec<Listed> =
+                    old.into_iter().map(|(_, id, score, close)| Listed { id, score, close: close != 0 }).collect();
                 list = changed_list(new, &old, made);
             }
             out.push(Remade { id, queued, made: made.unwrap_or(0), slug, list });
