@@ -40,6 +40,39 @@ def load(name, file):
     return module
 
 
+def make_token(bench, binary, db, name):
+    """A new API token for the site at `db` (a file or a URL)."""
+    out = subprocess.run([binary, "token", "create", name, "--db", db], capture_output=True, text=True)
+    found = bench.TOKEN_RE.search(out.stdout + out.stderr)
+    if found is None:
+        raise SystemExit(f"no token: {out.stderr}")
+    return found.group(0)
+
+
+def edit_article(bench, port, token, slug, kind, i):
+    """One edit of article `slug` through the API of the server on `port`:
+    `typo` adds a letter to one word of its body and keeps everything else;
+    `replace` writes the benchmark's edit (edit number `i`)."""
+    status, body = bench.get(port, f"/api/articles/{slug}")
+    if status != 200:
+        raise SystemExit(f"GET {slug}: {status}")
+    a = json.loads(body)
+    if kind == "typo":
+        word = a["body"].split(" ")[5]
+        doc = {k: a[k] for k in ("slug", "status", "title", "section", "tags", "authors", "version")}
+        doc["body"] = a["body"].replace(word, word + "s", 1)
+    else:
+        doc = {"slug": slug, "status": "published", "title": f"Revised story {i}", "section": "Section 1",
+               "body": f"Correction {i}: the figures were revised.\n\nThe council met."}
+    conn = bench.http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("PUT", f"/api/articles/{slug}", body=json.dumps(doc),
+                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    r = conn.getresponse()
+    r.read()
+    if r.status not in (200, 201):
+        raise SystemExit(f"PUT {slug}: {r.status}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="the newsdesk binary")
@@ -53,35 +86,13 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="edit-pages-"))
     db = str(work / "site.db")
     shutil.copyfile(args.db, db)
-    out = subprocess.run([args.bin, "token", "create", "edit-pages", "--db", db], capture_output=True, text=True)
-    found = bench.TOKEN_RE.search(out.stdout + out.stderr)
-    if found is None:
-        raise SystemExit(f"no token: {out.stderr}")
-    token = found.group(found.lastindex or 0)
+    token = make_token(bench, args.bin, db, "edit-pages")
     count = sqlite3.connect(args.db).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     server = bench.Server(args.bin, db)
     rnd = random.Random(7)
 
     def edit(i):
-        slug = f"a-{rnd.randrange(count)}"
-        status, body = bench.get(server.port, f"/api/articles/{slug}")
-        if status != 200:
-            raise SystemExit(f"GET {slug}: {status}")
-        a = json.loads(body)
-        if args.edit == "typo":
-            word = a["body"].split(" ")[5]
-            doc = {k: a[k] for k in ("slug", "status", "title", "section", "tags", "authors", "version")}
-            doc["body"] = a["body"].replace(word, word + "s", 1)
-        else:
-            doc = {"slug": slug, "status": "published", "title": f"Revised story {i}", "section": "Section 1",
-                   "body": f"Correction {i}: the figures were revised.\n\nThe council met."}
-        conn = bench.http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.request("PUT", f"/api/articles/{slug}", body=json.dumps(doc),
-                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        r = conn.getresponse()
-        r.read()
-        if r.status not in (200, 201):
-            raise SystemExit(f"PUT {slug}: {r.status}")
+        edit_article(bench, server.port, token, f"a-{rnd.randrange(count)}", args.edit, i)
 
     try:
         for i in range(5):

@@ -26,10 +26,8 @@ key phrases 18.2 / 11.6 (a typo can change them), related lists 27.3 / 13.8
 (the edited article's and those it queues).
 """
 import argparse
-import http.client
 import importlib.util
 import itertools
-import json
 import os
 import pathlib
 import random
@@ -39,13 +37,6 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 TABLES = ["article_tags", "article_authors", "article_phrases", "article_related"]
-
-
-def load(name, file):
-    spec = importlib.util.spec_from_file_location(name, HERE / file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main():
@@ -58,7 +49,10 @@ def main():
     url = os.environ.get("NEWSDESK_TEST_PG")
     if not url:
         raise SystemExit("NEWSDESK_TEST_PG is not set: run this inside scripts/with-postgres.sh")
-    bench = load("bench_archive", "bench-archive.py")
+    spec = importlib.util.spec_from_file_location("edit_pages", HERE / "edit-pages.py")
+    edit_pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(edit_pages)
+    bench = edit_pages.load("bench_archive", "bench-archive.py")
 
     def psql(query):
         out = subprocess.run(["psql", url, "-Atc", query], capture_output=True, text=True, check=True)
@@ -74,30 +68,12 @@ def main():
         started = time.time()
         subprocess.run([args.bin, "import", "--db", url, part.name], check=True, capture_output=True)
         print(f"imported {count} articles in {time.time() - started:.1f} s", flush=True)
-    out = subprocess.run([args.bin, "token", "create", "pg-edit-wal", "--db", url], capture_output=True, text=True)
-    found = bench.TOKEN_RE.search(out.stdout + out.stderr)
-    if found is None:
-        raise SystemExit(f"no token: {out.stderr}")
-    token = found.group(0)
+    token = edit_pages.make_token(bench, args.bin, url, "pg-edit-wal")
     server = bench.Server(args.bin, url)
     rnd = random.Random(7)
 
     def edit():
-        slug = f"a-{rnd.randrange(count)}"
-        status, body = bench.get(server.port, f"/api/articles/{slug}")
-        if status != 200:
-            raise SystemExit(f"GET {slug}: {status}")
-        a = json.loads(body)
-        word = a["body"].split(" ")[5]
-        doc = {k: a[k] for k in ("slug", "status", "title", "section", "tags", "authors", "version")}
-        doc["body"] = a["body"].replace(word, word + "s", 1)
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.request("PUT", f"/api/articles/{slug}", body=json.dumps(doc),
-                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        r = conn.getresponse()
-        r.read()
-        if r.status not in (200, 201):
-            raise SystemExit(f"PUT {slug}: {r.status}")
+        edit_pages.edit_article(bench, server.port, token, f"a-{rnd.randrange(count)}", "typo", 0)
 
     names = ", ".join(f"'{t}'" for t in TABLES)
     stats = f"SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname IN ({names})"
