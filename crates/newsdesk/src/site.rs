@@ -41,6 +41,20 @@ impl DbArgs {
         store::redact(&self.location())
     }
 
+    /// Opens a database that must exist already: for commands that read a
+    /// site (a backup, an export, the token list), a mistyped SQLite path
+    /// is an error, not a new empty database.
+    pub async fn open_existing(&self) -> anyhow::Result<Arc<dyn Store>> {
+        if let Some(file) = store::sqlite_file(&self.location()).filter(|f| !f.exists()) {
+            anyhow::bail!(
+                "there is no database at {} (check --db or NEWSDESK_DB; `newsdesk serve` or `newsdesk import` \
+                 makes a new one)",
+                file.display()
+            );
+        }
+        self.open().await
+    }
+
     /// Opens the database, creating and migrating it as needed.
     pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
         let location = self.location();

@@ -35,7 +35,12 @@ fn date(t: i64) -> String {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let store = args.db.open().await?;
+        // A token is made for a site that may not exist yet (before its
+        // first `serve`); listing or revoking needs one.
+        let store = match args.command {
+            TokenCommand::Create { .. } => args.db.open().await?,
+            _ => args.db.open_existing().await?,
+        };
         let code = match args.command {
             TokenCommand::Create { name } => {
                 let name = name.trim().to_owned();

@@ -130,7 +130,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     runtime()?.block_on(async move {
-        let store = args.db.open().await?;
+        // The first user is made before the site's first `serve`; the
+        // other commands need a site.
+        let store = match args.command {
+            UserCommand::Create { .. } => args.db.open().await?,
+            _ => args.db.open_existing().await?,
+        };
         let now = web::now();
         match args.command {
             UserCommand::Create { name, role, display_name, email, .. } => {

@@ -247,7 +247,7 @@ fn unusable_database_paths_are_explained_once() {
         (missing.clone(), format!("the folder {} does not exist", dir.join("nope").display())),
         (dir.clone(), format!("{} is a folder", dir.display())),
     ] {
-        let out = newsdesk(&db, &["token", "list"]);
+        let out = newsdesk(&db, &["token", "create", "ci"]);
         let err = text(&out.stderr);
         assert!(!out.status.success(), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -255,6 +255,18 @@ fn unusable_database_paths_are_explained_once() {
         assert!(!err.contains("unable to open database file"), "{err}");
     }
     assert!(!dir.join("nope").exists());
+    // Commands that read a site refuse a file that is not there (a typo in
+    // `--db`) instead of making an empty site and reporting it.
+    let typo = dir.join("typo.db");
+    let copy = dir.join("copy.db");
+    for args in [&["backup", copy.to_str().unwrap()][..], &["export"], &["token", "list"], &["user", "list"]] {
+        let out = newsdesk(&typo, args);
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(&format!("there is no database at {}", typo.display())), "{args:?}: {err}");
+    }
+    assert!(!typo.exists() && !copy.exists());
     // A server that is not there (nothing listens on port 1), and a database
     // Newsdesk does not know: one line each, the password masked.
     for (db, why) in [

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 pub use desk::{DeskFacets, DeskItem, DeskQuery, DeskStore};
 pub use instances::{Exclusive, Heard, InstanceStore, MAX_NOTICE_BYTES, NoticeListener};
-pub use location::{Kind, redact};
+pub use location::{Kind, redact, sqlite_file};
 pub use media::{MAX_MEDIA_LOOKUP, Media, MediaFile, MediaFileInfo, MediaStore, NewMedia, NewMediaFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;

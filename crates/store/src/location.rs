@@ -49,6 +49,18 @@ impl Kind {
     }
 }
 
+/// The database file a SQLite location names (a path or a `sqlite:` URL,
+/// without its `?options`); `None` for `:memory:`, an empty location and
+/// other backends.
+pub fn sqlite_file(location: &str) -> Option<std::path::PathBuf> {
+    if Kind::of(location).ok()? != Kind::Sqlite || location.trim() == ":memory:" {
+        return None;
+    }
+    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
 /// The location with any password masked, for logs and messages:
 /// `postgres://ann:secret@db/site?password=x` becomes
 /// `postgres://ann:***@db/site?password=***`. A path is returned as it is.
@@ -119,6 +131,22 @@ mod tests {
         let err = Kind::of("mysql://root:hunter2@db/site").unwrap_err().to_string();
         assert!(err.starts_with("unsupported database: ") && err.contains("postgres://"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn sqlite_locations_name_their_file() {
+        for (location, file) in [
+            ("newsdesk.db", Some("newsdesk.db")),
+            ("/var/lib/newsdesk/site.db", Some("/var/lib/newsdesk/site.db")),
+            ("sqlite://site.db?mode=rwc", Some("site.db")),
+            ("sqlite:site.db", Some("site.db")),
+            ("sqlite::memory:", None),
+            (":memory:", None),
+            ("", None),
+            ("postgres://ann@db/site", None),
+        ] {
+            assert_eq!(sqlite_file(location), file.map(std::path::PathBuf::from), "{location}");
+        }
     }
 
     #[test]

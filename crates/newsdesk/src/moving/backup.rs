@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let name = args.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = args.path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     runtime()?.block_on(async {
-        let store = args.db.open().await?;
+        let store = args.db.open_existing().await?;
         let start = std::time::Instant::now();
         let done = store.backup_into(&partial).await;
         let counts = match &done {

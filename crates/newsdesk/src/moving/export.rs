@@ -124,7 +124,7 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sink = Sink::open(args.out.as_deref())?;
     let written = runtime()?.block_on(async {
-        let store = args.db.open().await?;
+        let store = args.db.open_existing().await?;
         let written = export(&*store, &mut sink).await;
         store.close().await;
         written

@@ -321,11 +321,8 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// in plain words, before SQLite says "unable to open database file": its
 /// folder is missing, or it is a folder itself.
 fn check_file_location(location: &str) -> Result<()> {
-    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
-    let path = std::path::Path::new(path.split('?').next().unwrap_or(path));
-    if path.as_os_str().is_empty() {
-        return Ok(());
-    }
+    let Some(path) = crate::sqlite_file(location) else { return Ok(()) };
+    let path = path.as_path();
     if path.is_dir() {
         return Err(StoreError::CannotOpen(format!(
             "{} is a folder: give the path of a database file (such as {})",
