@@ -16,6 +16,8 @@ mod train_cmd;
 mod tune_cmd;
 mod user;
 
+use std::io::Write as _;
+
 use clap::{Parser, Subcommand};
 
 /// Newsdesk: a self-hosted news site engine with a faithful extractive summarizer.
@@ -93,11 +95,19 @@ fn main() -> std::process::ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of the output stopped reading (`| head`): done, quietly.
+        Err(err) if broken_pipe(&err) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not `eprintln!`, which panics when standard error is closed.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader is gone.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: info), as text or JSON;

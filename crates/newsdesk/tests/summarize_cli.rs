@@ -217,3 +217,29 @@ fn train_runs_a_trial_across_sources_and_writes_its_summaries() {
     assert!(err.contains("no set named \"nosuch\"") && err.contains("cnndm-val"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reader that stops reading (`newsdesk summarize … | head -c 10`) ends
+/// the command quietly: exit 0 and nothing on standard error (it said
+/// "error: Broken pipe", and with standard error closed too it panicked).
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    let mut child = Command::new(BIN)
+        .args(["summarize", "-", "--format", "paragraphs"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    // No one reads its output: every write to it fails.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let input = ARTICLE.repeat(200);
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+}

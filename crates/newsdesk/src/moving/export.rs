@@ -117,10 +117,6 @@ async fn export(store: &dyn Store, sink: &mut Sink) -> anyhow::Result<u64> {
     Ok(written)
 }
 
-fn broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sink = Sink::open(args.out.as_deref())?;
     let written = runtime()?.block_on(async {
@@ -132,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let written = match written {
         Ok(n) => n,
         // The reader of standard output stopped reading (`| head`): done.
-        Err(e) if matches!(sink, Sink::Stdout(_)) && broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) if matches!(sink, Sink::Stdout(_)) && crate::broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
         Err(e) => {
             if let Sink::File { partial, .. } = &sink {
                 let _ = std::fs::remove_file(partial);
@@ -141,7 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match sink.finish() {
-        Err(e) if broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) if crate::broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
         done => done?,
     }
     let to = args.out.as_ref().map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
