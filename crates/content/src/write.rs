@@ -36,10 +36,11 @@
 //!   update time alone) keep none, and an unchanged write writes nothing.
 //!   [`Articles::restore`] writes a revision's fields back as a new write.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use store::prelude::*;
-use store::{Article, NewArticle, RevisionNote, Snapshot, StoreError, Visibility, WrittenBy};
+use store::{Article, NameKind, Named, NewArticle, RevisionNote, Snapshot, StoreError, Visibility, WrittenBy};
 use summarize::Summarizer;
 
 use crate::{ArticleInput, SeenPicks, ValidationError, found_picks, input_of, input_of_snapshot, prepare, to_time};
@@ -185,6 +186,40 @@ impl Given {
 }
 
 /// Sets the record's publication and update times by the rules (module doc).
+/// The names decided for one write or one batch of writes, by kind and
+/// slug (see [`Articles::join_names`]).
+#[derive(Default)]
+struct NameBook {
+    decided: HashMap<(NameKind, String), String>,
+    /// For a batch: a name each of its slugs is stored with, by any article
+    /// (its own articles included), found in one look-up per kind.
+    in_use: Option<HashMap<(NameKind, String), String>>,
+}
+
+impl NameBook {
+    /// A book for the writes of `records`, with the names in use for all
+    /// their slugs (one look-up).
+    async fn for_batch<'a>(
+        store: &dyn Store,
+        records: impl Iterator<Item = &'a NewArticle>,
+    ) -> Result<NameBook, StoreError> {
+        let mut slugs: Vec<(NameKind, String)> =
+            records.flat_map(names_of).map(|(kind, n)| (kind, n.slug.clone())).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        let in_use = store.names_in_use(&slugs, None).await?;
+        let in_use = in_use.into_iter().map(|(kind, n)| ((kind, n.slug), n.name)).collect();
+        Ok(NameBook { decided: HashMap::new(), in_use: Some(in_use) })
+    }
+}
+
+/// An article's section, tags and authors, each with its kind.
+fn names_of(record: &NewArticle) -> impl Iterator<Item = (NameKind, &Named)> {
+    let tags = record.tags.iter().map(|n| (NameKind::Tag, n));
+    let authors = record.authors.iter().map(|n| (NameKind::Author, n));
+    std::iter::once((NameKind::Section, &record.section)).chain(tags).chain(authors)
+}
+
 fn apply_times(record: &mut NewArticle, given: Given, stored: Option<&Article>, now: i64) {
     record.published_at =
         given.published.or(stored.and_then(|s| s.published_at)).or(record.status.is_public().then_some(now));
@@ -273,6 +308,50 @@ impl Articles {
             .map_err(WriteError::Invalid)
     }
 
+    /// Gives `record`'s section, tags and authors the names other articles
+    /// are stored with, slug for slug, so that one section, tag or author
+    /// shows one name everywhere: a name written with other capitals or
+    /// forms (`world` where the site has `World`) joins the one in use.
+    /// The article's own rows (`except`) do not count, so an article alone
+    /// in its section may rename it. `book` keeps the names decided for the
+    /// writes of one batch (the first one written wins among new names) and
+    /// may hold the names in use found for the whole batch at once
+    /// ([`NameBook::in_use`]): a name already the same as those needs no
+    /// look-up of its own.
+    async fn join_names(
+        &self,
+        record: &mut NewArticle,
+        except: Option<i64>,
+        book: &mut NameBook,
+    ) -> Result<(), WriteError> {
+        let mut missing: Vec<(NameKind, String)> = Vec::new();
+        for (kind, n) in names_of(record) {
+            let key = (kind, n.slug.clone());
+            if book.decided.contains_key(&key) || missing.contains(&key) {
+                continue;
+            }
+            match book.in_use.as_ref().map(|found| found.get(&key)) {
+                // Nobody else has it, or has it as written: as written.
+                Some(None) => {}
+                Some(Some(name)) if *name == n.name => {}
+                _ => missing.push(key),
+            }
+        }
+        if !missing.is_empty() {
+            for (kind, found) in self.store.names_in_use(&missing, except).await? {
+                book.decided.insert((kind, found.slug), found.name);
+            }
+        }
+        let mut names: Vec<(NameKind, &mut Named)> = vec![(NameKind::Section, &mut record.section)];
+        names.extend(record.tags.iter_mut().map(|n| (NameKind::Tag, n)));
+        names.extend(record.authors.iter_mut().map(|n| (NameKind::Author, n)));
+        for (kind, n) in names {
+            let name = book.decided.entry((kind, n.slug.clone())).or_insert_with(|| n.name.clone());
+            n.name.clone_from(name);
+        }
+        Ok(())
+    }
+
     async fn load(&self, slug: &str) -> Result<Article, WriteError> {
         self.store.article(slug, Visibility::All).await?.ok_or_else(|| WriteError::NotFound(slug.to_owned()))
     }
@@ -293,6 +372,7 @@ impl Articles {
     ) -> Result<Article, WriteError> {
         let given = Given::of(&input);
         let mut record = self.prepare(input, now).await?;
+        self.join_names(&mut record, None, &mut NameBook::default()).await?;
         record.owner = owner;
         apply_times(&mut record, given, None, now);
         record.revision = Some(RevisionNote { by: by.clone(), at: now, changed: Vec::new(), restored_from: None });
@@ -367,7 +447,8 @@ impl Articles {
             return Err(WriteError::Changed { current: Box::new(stored) });
         }
         follow_stored(&mut input, &stored);
-        let prepared = self.prepare(input, now).await?;
+        let mut prepared = self.prepare(input, now).await?;
+        self.join_names(&mut prepared, Some(stored.id), &mut NameBook::default()).await?;
         for _ in 0..ATTEMPTS {
             let mut record = prepared.clone();
             apply_times(&mut record, given, Some(&stored), now);
@@ -412,6 +493,7 @@ impl Articles {
             follow_stored(&mut input, stored);
         }
         let mut record = self.prepare(input, now).await?;
+        self.join_names(&mut record, stored.map(|s| s.id), &mut NameBook::default()).await?;
         apply_times(&mut record, given, stored, now);
         Ok(Article {
             id: stored.map_or(0, |s| s.id),
@@ -645,6 +727,14 @@ impl Articles {
         let mut results: Vec<Option<Result<Outcome, WriteError>>> = Vec::with_capacity(batch.items.len());
         // (index in the batch, record) of each article to write.
         let mut records = Vec::new();
+        let valid = batch.items.iter().filter_map(|item| item.record.as_ref().ok());
+        let mut book = match NameBook::for_batch(self.store.as_ref(), valid).await {
+            Ok(book) => book,
+            Err(e) => {
+                tracing::warn!(error = %e, "names in use not read for a batch: each article looks its own up");
+                NameBook::default()
+            }
+        };
         for (i, item) in batch.items.iter().enumerate() {
             let mut record = match &item.record {
                 Ok(record) => record.clone(),
@@ -653,6 +743,10 @@ impl Articles {
                     continue;
                 }
             };
+            if let Err(e) = self.join_names(&mut record, item.stored.as_ref().map(|s| s.id), &mut book).await {
+                results.push(Some(Err(e)));
+                continue;
+            }
             apply_times(&mut record, item.given, item.stored.as_ref(), now);
             match &item.stored {
                 None => {
@@ -789,6 +883,63 @@ mod tests {
 
     fn dated(slug: &str, published: Option<i64>) -> ArticleInput {
         ArticleInput { slug: slug.into(), published: published.and_then(|t| to_time(Some(t))), ..input() }
+    }
+
+    /// A section, tag or author name written with other capitals or forms
+    /// joins the name other articles have (on every write path: create,
+    /// update, a batch, a preview), and an article alone with a name may
+    /// rename it.
+    #[tokio::test]
+    async fn lookalike_names_join_the_name_in_use() {
+        let (articles, _) = articles().await;
+        let named = |slug: &str, section: &str, tags: &[&str], authors: &[&str]| ArticleInput {
+            slug: slug.into(),
+            section: section.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            authors: authors.iter().map(|a| a.to_string()).collect(),
+            ..input()
+        };
+        let names = |a: &Article| {
+            let list = |v: &[Named]| v.iter().map(|n| n.name.clone()).collect::<Vec<_>>();
+            (a.section.name.clone(), list(&a.tags), list(&a.authors))
+        };
+        let shown = |section: &str, tags: &[&str], authors: &[&str]| {
+            let list = |v: &[&str]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+            (section.to_owned(), list(tags), list(authors))
+        };
+        let first = articles.create(named("a", "World", &["Climate"], &["Ann Lee"]), &by("t"), 0).await.unwrap();
+        assert_eq!(names(&first), shown("World", &["Climate"], &["Ann Lee"]));
+        let b = named("b", "world", &["CLIMATE", "Oceans"], &["ann lee", "\u{FF22}ob"]);
+        let preview = articles.preview(None, b.clone(), 0).await.unwrap();
+        assert_eq!(names(&preview), shown("World", &["Climate", "Oceans"], &["Ann Lee", "\u{FF22}ob"]));
+        let second = articles.create(b, &by("t"), 0).await.unwrap();
+        assert_eq!(names(&second), shown("World", &["Climate", "Oceans"], &["Ann Lee", "\u{FF22}ob"]));
+        // "a" shares its section, tag and author with "b": an edit of it
+        // joins them too; "b" alone has "Oceans", and may rename it.
+        let a = articles.update("a", named("a", "WORLD", &["climate"], &["ANN LEE"]), None, &by("t"), 1).await.unwrap();
+        assert_eq!(names(&a.article), shown("World", &["Climate"], &["Ann Lee"]));
+        let b = named("b", "World", &["Climate", "OCEANS"], &["Ann Lee", "Bob"]);
+        let b = articles.update("b", b, None, &by("t"), 2).await.unwrap();
+        assert_eq!(names(&b.article), shown("World", &["Climate", "OCEANS"], &["Ann Lee", "Bob"]));
+        // A batch (an import): names in use join, and among new ones the
+        // first written wins.
+        let batch = vec![
+            named("c", "world", &["sport"], &["bob"]),
+            named("d", "Sport", &["SPORT"], &["BOB"]),
+            named("e", "SPORT", &["Sport"], &["Cy"]),
+        ];
+        let prepared = articles.prepare_batch(batch, 3).await.unwrap();
+        for outcome in articles.write_batch(prepared, &by("t"), 3).await {
+            assert_eq!(outcome.unwrap(), Outcome::Created);
+        }
+        for (slug, want) in [
+            ("c", shown("World", &["sport"], &["Bob"])),
+            ("d", shown("Sport", &["sport"], &["Bob"])),
+            ("e", shown("Sport", &["sport"], &["Cy"])),
+        ] {
+            let stored = articles.store().article(slug, Visibility::All).await.unwrap().unwrap();
+            assert_eq!(names(&stored), want, "{slug}");
+        }
     }
 
     /// A write without a publication time keeps the stored one; a new

@@ -280,6 +280,17 @@ pub struct Named {
     pub slug: String,
 }
 
+/// What a [`Named`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// An article's section.
+    Section,
+    /// One of its tags.
+    Tag,
+    /// One of its authors.
+    Author,
+}
+
 /// Whether an article's stored tag (or author) rows, `(slug, name)` in any
 /// order, are those `names` would write: the first name of each slug, as
 /// both backends keep it. An update that would write them the same leaves
@@ -614,6 +625,11 @@ pub trait ArticleStore: Send + Sync {
     async fn write_articles(&self, writes: &[ArticleWrite<'_>]) -> Result<Vec<i64>>;
     /// Which of `slugs` name an article (drafts included), in no order.
     async fn existing_slugs(&self, slugs: &[String]) -> Result<Vec<String>>;
+    /// For each of `slugs` (of sections, tags or authors, as each says)
+    /// that an article other than `except` uses (drafts included), a name
+    /// it is stored with, in no order (one look-up for them all): a name
+    /// written with other capitals or forms joins the one in use.
+    async fn names_in_use(&self, slugs: &[(NameKind, String)], except: Option<i64>) -> Result<Vec<(NameKind, Named)>>;
     /// Deletes an article with its summaries and revisions; `NotFound` when absent.
     async fn delete_article(&self, slug: &str) -> Result<()>;
     /// One article, if it exists and is visible.

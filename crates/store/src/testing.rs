@@ -257,6 +257,7 @@ macro_rules! conformance_tests {
             neighbours_follow_time_then_slug,
             lists_filter_order_and_paginate,
             sections_names_and_counts,
+            names_in_use_are_those_of_other_articles,
             edits_that_keep_names_follow_the_article,
             stale_summaries_and_next_publication,
             tokens_are_kept_as_hashes,
@@ -305,7 +306,7 @@ pub mod conformance {
     use std::sync::Arc;
 
     use crate::{
-        ArticleCard, Cursor, DeskQuery, ListQuery, Named, NewArticle, NewUser, Reading, RevisionNote, Role,
+        ArticleCard, Cursor, DeskQuery, ListQuery, NameKind, Named, NewArticle, NewUser, Reading, RevisionNote, Role,
         SearchQuery, SearchText, Session, Snapshot, Status, Store, StoreError, StoredSummary, SummaryMode, SummaryPick,
         SummarySentence, Visibility, WrittenBy,
     };
@@ -782,6 +783,61 @@ pub mod conformance {
         assert_eq!(s.author_name("later", 100).await.unwrap().as_deref(), Some("Later"));
         assert_eq!(s.section_name("future", 100).await.unwrap().as_deref(), Some("Future"));
         check_model(&s, &all, &[0, 50, 100]).await;
+    }
+
+    /// The names other articles are stored with, by slug (drafts count;
+    /// the article asked for does not), for each kind of name.
+    pub async fn names_in_use_are_those_of_other_articles(s: Arc<dyn Store>) {
+        let w1 = s
+            .create_article(&article("w1", Status::Published, Some(10), "World", &["Climate"], &["Ann Lee"]))
+            .await
+            .unwrap()
+            .id;
+        let d1 =
+            s.create_article(&article("d1", Status::Draft, None, "Science", &["Oceans"], &["Bob"])).await.unwrap().id;
+        let names = async |kind, list: &[&str], except| {
+            let slugs: Vec<(NameKind, String)> = list.iter().map(|s| (kind, s.to_string())).collect();
+            let mut found = s.names_in_use(&slugs, except).await.unwrap();
+            assert!(found.iter().all(|(k, _)| *k == kind), "{found:?}");
+            found.sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
+            found.into_iter().map(|(_, n)| (n.slug, n.name)).collect::<Vec<_>>()
+        };
+        let pair = |slug: &str, name: &str| (slug.to_owned(), name.to_owned());
+        assert_eq!(
+            names(NameKind::Section, &["world", "science", "arts"], None).await,
+            [pair("science", "Science"), pair("world", "World")]
+        );
+        assert_eq!(
+            names(NameKind::Tag, &["oceans", "climate", "x"], None).await,
+            [pair("climate", "Climate"), pair("oceans", "Oceans")]
+        );
+        assert_eq!(
+            names(NameKind::Author, &["ann-lee", "bob"], None).await,
+            [pair("ann-lee", "Ann Lee"), pair("bob", "Bob")]
+        );
+        // An article's own names are not "in use" for it: it may rename them.
+        assert_eq!(names(NameKind::Section, &["world"], Some(w1)).await, []);
+        assert_eq!(names(NameKind::Tag, &["oceans"], Some(d1)).await, []);
+        assert_eq!(names(NameKind::Author, &["ann-lee"], Some(d1)).await, [pair("ann-lee", "Ann Lee")]);
+        assert_eq!(names(NameKind::Tag, &[], None).await, []);
+        // Several kinds in one look-up, each slug looked up as its kind.
+        let mixed = [
+            (NameKind::Section, "world".to_owned()),
+            (NameKind::Tag, "world".to_owned()),
+            (NameKind::Tag, "climate".to_owned()),
+            (NameKind::Author, "bob".to_owned()),
+            (NameKind::Author, "climate".to_owned()),
+        ];
+        let mut found = s.names_in_use(&mixed, None).await.unwrap();
+        found.sort_by(|a, b| (a.1.slug.as_str(), a.1.name.as_str()).cmp(&(b.1.slug.as_str(), b.1.name.as_str())));
+        assert_eq!(
+            found,
+            [
+                (NameKind::Author, Named { slug: "bob".into(), name: "Bob".into() }),
+                (NameKind::Tag, Named { slug: "climate".into(), name: "Climate".into() }),
+                (NameKind::Section, Named { slug: "world".into(), name: "World".into() }),
+            ]
+        );
     }
 
     /// An update that keeps an article's tags, authors or key phrases (a

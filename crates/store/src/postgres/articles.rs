@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row};
 
 use super::{PostgresStore, is_unique_violation, now_of, visible};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Cursor, Db, ListQuery, Named, NewArticle, Page,
-    Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, Visibility, db_error,
+    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Cursor, Db, ListQuery, NameKind, Named, NewArticle,
+    Page, Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, Visibility, db_error,
 };
 
 fn json<T: serde::de::DeserializeOwned>(row: &PgRow, col: &str) -> Result<T> {
@@ -535,6 +535,40 @@ impl ArticleStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .db()
+    }
+
+    async fn names_in_use(&self, slugs: &[(NameKind, String)], except: Option<i64>) -> Result<Vec<(NameKind, Named)>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // For each slug, one probe of the index that starts with it.
+        let kinds = [
+            (NameKind::Section, "articles", "section_slug", "section", "id"),
+            (NameKind::Tag, "article_tags", "tag_slug", "tag", "article_id"),
+            (NameKind::Author, "article_authors", "author_slug", "name", "article_id"),
+        ];
+        let sql = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, (_, table, key, name, id))| {
+                format!(
+                    "SELECT {i}::BIGINT AS kind, k.slug, n.name FROM UNNEST(${}::TEXT[]) AS k (slug) \
+                     CROSS JOIN LATERAL (SELECT x.{name} AS name FROM {table} x \
+                     WHERE x.{key} = k.slug AND x.{id} <> $4 LIMIT 1) n",
+                    i + 1
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut query = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql));
+        for (kind, ..) in kinds {
+            query = query.bind(slugs.iter().filter(|(k, _)| *k == kind).map(|(_, s)| s.as_str()).collect::<Vec<_>>());
+        }
+        let found = query.bind(except.unwrap_or(0)).fetch_all(&self.pool).await.db()?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(i, slug, name)| Some((kinds.get(usize::try_from(i).ok()?)?.0, Named { slug, name })))
+            .collect())
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {

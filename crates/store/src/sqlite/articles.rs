@@ -12,8 +12,9 @@ use super::direct::{self, Direct as _, Tx, Undo};
 use super::listing::Bound;
 use super::{SqliteStore, sql};
 use crate::{
-    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Db, KeyPhrases, ListQuery, Named, NewArticle, Page,
-    Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence, Visibility,
+    Article, ArticleCard, ArticleLink, ArticleStore, ArticleWrite, Db, KeyPhrases, ListQuery, NameKind, Named,
+    NewArticle, Page, Result, SearchText, Status, StoreError, StoredSummary, SummaryMode, SummaryPick, SummarySentence,
+    Visibility,
 };
 
 /// A value of a column, as sqlx and rusqlite both read it.
@@ -401,6 +402,29 @@ impl ArticleStore for SqliteStore {
             return Ok(Vec::new());
         }
         sqlx::query_scalar(sql::EXISTING_SLUGS).bind(to_json(&slugs)).fetch_all(&self.pool).await.db()
+    }
+
+    async fn names_in_use(&self, slugs: &[(NameKind, String)], except: Option<i64>) -> Result<Vec<(NameKind, Named)>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let kinds = [NameKind::Section, NameKind::Tag, NameKind::Author];
+        let of =
+            |kind: NameKind| to_json(&slugs.iter().filter(|(k, _)| *k == kind).map(|(_, s)| s).collect::<Vec<_>>());
+        let found: Vec<(i64, String, Option<String>)> = sqlx::query_as(sql::NAMES_IN_USE)
+            .bind(of(kinds[0]))
+            .bind(of(kinds[1]))
+            .bind(of(kinds[2]))
+            .bind(except.unwrap_or(0))
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(kind, slug, name)| {
+                Some((*kinds.get(usize::try_from(kind).ok()?)?, Named { slug, name: name? }))
+            })
+            .collect())
     }
 
     async fn delete_article(&self, slug: &str) -> Result<()> {

@@ -309,6 +309,15 @@ queries! {
     VERSION_OF = "SELECT version FROM articles WHERE id = ?1";
     /// Which of the slugs in the JSON array `?1` name an article.
     EXISTING_SLUGS = "SELECT a.slug FROM json_each(?1) JOIN articles a ON a.slug = json_each.value";
+    /// For each section slug of the JSON array `?1` (tag slug of `?2`,
+    /// author slug of `?3`), a name an article other than `?4` is stored
+    /// with (NULL: none), after the kind (0, 1, 2).
+    NAMES_IN_USE = "SELECT 0, json_each.value, (SELECT a.section FROM articles a \
+        WHERE a.section_slug = json_each.value AND a.id <> ?4 LIMIT 1) FROM json_each(?1) \
+        UNION ALL SELECT 1, json_each.value, (SELECT t.tag FROM article_tags t \
+        WHERE t.tag_slug = json_each.value AND t.article_id <> ?4 LIMIT 1) FROM json_each(?2) \
+        UNION ALL SELECT 2, json_each.value, (SELECT t.name FROM article_authors t \
+        WHERE t.author_slug = json_each.value AND t.article_id <> ?4 LIMIT 1) FROM json_each(?3)";
 
     /// One article with its bodies, as readers see it (bound `?1, ?2`, slug `?3`).
     ARTICLE_PUBLIC = concat!("SELECT ", article_columns!(), ", b.body_md, b.body_html, b.body_text, ",
