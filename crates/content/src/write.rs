@@ -185,14 +185,13 @@ impl Given {
     }
 }
 
-/// Sets the record's publication and update times by the rules (module doc).
 /// The names decided for one write or one batch of writes, by kind and
 /// slug (see [`Articles::join_names`]).
 #[derive(Default)]
 struct NameBook {
     decided: HashMap<(NameKind, String), String>,
     /// For a batch: a name each of its slugs is stored with, by any article
-    /// (its own articles included), found in one look-up per kind.
+    /// (its own articles included), found in one look-up for them all.
     in_use: Option<HashMap<(NameKind, String), String>>,
 }
 
@@ -220,6 +219,7 @@ fn names_of(record: &NewArticle) -> impl Iterator<Item = (NameKind, &Named)> {
     std::iter::once((NameKind::Section, &record.section)).chain(tags).chain(authors)
 }
 
+/// Sets the record's publication and update times by the rules (module doc).
 fn apply_times(record: &mut NewArticle, given: Given, stored: Option<&Article>, now: i64) {
     record.published_at =
         given.published.or(stored.and_then(|s| s.published_at)).or(record.status.is_public().then_some(now));
