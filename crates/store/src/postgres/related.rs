@@ -21,6 +21,15 @@ use crate::related::{
 };
 use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedStore, Result, StoreError, Visibility};
 
+/// Article `id`'s stored key phrases, best first.
+async fn phrases_of(conn: &mut PgConnection, id: i64) -> Result<Vec<String>> {
+    sqlx::query_scalar("SELECT phrase FROM article_phrases WHERE article_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()
+}
+
 /// Writes the key phrases of article `id` (whose row is written), replacing
 /// any, inside the caller's transaction: one statement, whatever their
 /// number. A phrase given twice is kept once. Phrases the same as stored,
@@ -28,12 +37,7 @@ use crate::{Db, KeyPhrases, QueuedLists, RelatedArticle, RelatedQuery, RelatedSt
 /// the row brought up to date.
 pub(super) async fn write_phrases(tx: &mut PgConnection, id: i64, phrases: &KeyPhrases) -> Result<()> {
     let list: Vec<&str> = distinct(&phrases.phrases).collect();
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT phrase FROM article_phrases WHERE article_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .db()?;
+    let stored = phrases_of(tx, id).await?;
     if stored.iter().map(String::as_str).eq(list.iter().copied()) {
         super::articles::update_copies(tx, "article_phrases", id).await?;
     } else {
@@ -110,12 +114,7 @@ pub(super) fn list_sql() -> String {
 /// each of its first [`MAX_KEYS`] phrases and tags, the newest [`WINDOW`]
 /// other articles that are not drafts (scheduled ones too) sharing it.
 async fn windows_of(conn: &mut PgConnection, id: i64) -> Result<Vec<Window>> {
-    let phrases: Vec<String> =
-        sqlx::query_scalar("SELECT phrase FROM article_phrases WHERE article_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
+    let phrases = phrases_of(conn, id).await?;
     let mut tags: Vec<String> = sqlx::query_scalar("SELECT tag_slug FROM article_tags WHERE article_id = $1")
         .bind(id)
         .fetch_all(&mut *conn)
